@@ -1,0 +1,399 @@
+//! The customer base: customers, their transactions and interactions, interned and grouped
+//! by customer once, so that every analysis is one pass over contiguous slices.
+
+use crate::customer::{Customer, CustomerIndex};
+use crate::error::{Error, Result};
+use crate::id::{Key, KeyColumn, StrColumn, intern, lookup};
+use crate::interaction::{InteractionColumns, Interactions};
+use crate::transaction::{TransactionColumns, Transactions};
+use std::cmp::Ordering;
+
+/// A customer base. Build it with [`CustomerBase::builder`] or
+/// [`CustomerBase::from_transactions`]; it is immutable afterwards and can be shared
+/// between threads.
+///
+/// # Examples
+///
+/// ```
+/// use crm_core::{CustomerBase, TransactionColumns};
+/// let base = CustomerBase::from_transactions(TransactionColumns::new(
+///     vec!["b", "a", "b"].into(),
+///     vec![0, 0, 86_400],
+///     vec![10.0, 20.0, 30.0],
+/// ))?;
+/// assert_eq!(base.len(), 2);
+/// assert_eq!(base.id(0).to_string(), "a"); // customers are numbered in id order
+/// assert_eq!(base.transactions().of(1).amount, &[10.0, 30.0]);
+/// # Ok::<(), crm_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct CustomerBase {
+    ids: KeyColumn,
+    profiles: Option<Vec<Customer>>,
+    transactions: Transactions,
+    interactions: Interactions,
+}
+
+impl CustomerBase {
+    /// A builder for a base with a customer table, transactions and interactions.
+    pub fn builder() -> CustomerBaseBuilder {
+        CustomerBaseBuilder::default()
+    }
+
+    /// A base from transactions alone; customers are implied by their ids.
+    ///
+    /// # Errors
+    /// Mismatched column lengths, non-finite amounts or margins ([`Error::InvalidValue`]
+    /// names the row and column).
+    pub fn from_transactions(transactions: TransactionColumns) -> Result<Self> {
+        Self::builder().transactions(transactions)?.build()
+    }
+
+    /// Number of customers.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True when the base has no customers.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The external ids, ascending; position = [`CustomerIndex`].
+    pub fn ids(&self) -> &KeyColumn {
+        &self.ids
+    }
+
+    /// The external id of a customer.
+    ///
+    /// # Panics
+    /// When `customer` is out of range.
+    pub fn id(&self, customer: CustomerIndex) -> Key {
+        self.ids.get(customer as usize)
+    }
+
+    /// The index of an external id.
+    pub fn index_of(&self, id: &Key) -> Option<CustomerIndex> {
+        lookup(&self.ids, id)
+    }
+
+    /// The customer table, when one was given (indexed by [`CustomerIndex`]).
+    pub fn profiles(&self) -> Option<&[Customer]> {
+        self.profiles.as_deref()
+    }
+
+    /// A customer's profile, when a customer table was given.
+    pub fn profile(&self, customer: CustomerIndex) -> Option<&Customer> {
+        self.profiles.as_ref().map(|p| &p[customer as usize])
+    }
+
+    /// All transactions, grouped by customer.
+    pub fn transactions(&self) -> &Transactions {
+        &self.transactions
+    }
+
+    /// All interactions, grouped by customer.
+    pub fn interactions(&self) -> &Interactions {
+        &self.interactions
+    }
+}
+
+/// Collects a customer table, transactions and interactions, then builds a base.
+///
+/// Columns given in several calls are appended. With a customer table, every transaction
+/// and interaction must name a customer of the table; without one, customers are the ids
+/// the transactions and interactions use.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerBaseBuilder {
+    customers: Option<Vec<Customer>>,
+    transactions: Option<TransactionColumns>,
+    interactions: Option<InteractionColumns>,
+}
+
+impl CustomerBaseBuilder {
+    /// Adds customers to the customer table.
+    pub fn customers(mut self, customers: impl IntoIterator<Item = Customer>) -> Self {
+        self.add_customers(customers);
+        self
+    }
+
+    /// Adds customers to the customer table (in place).
+    pub fn add_customers(&mut self, customers: impl IntoIterator<Item = Customer>) {
+        self.customers.get_or_insert_with(Vec::new).extend(customers);
+    }
+
+    /// Adds transaction columns.
+    ///
+    /// # Errors
+    /// Bad lengths or values in `columns`, or columns that do not match those added before
+    /// (e.g. margins in one batch and not in the other).
+    pub fn transactions(mut self, columns: TransactionColumns) -> Result<Self> {
+        self.add_transactions(columns)?;
+        Ok(self)
+    }
+
+    /// Adds transaction columns (in place). See [`Self::transactions`].
+    ///
+    /// # Errors
+    /// As [`Self::transactions`]; on error nothing is added.
+    pub fn add_transactions(&mut self, columns: TransactionColumns) -> Result<()> {
+        columns.validate()?;
+        match &mut self.transactions {
+            None => self.transactions = Some(columns),
+            Some(t) => append_transactions(t, columns)?,
+        }
+        Ok(())
+    }
+
+    /// Adds interaction columns.
+    ///
+    /// # Errors
+    /// Bad lengths or values; see [`Self::add_interactions`].
+    pub fn interactions(mut self, columns: InteractionColumns) -> Result<Self> {
+        self.add_interactions(columns)?;
+        Ok(self)
+    }
+
+    /// Adds interaction columns (in place).
+    ///
+    /// # Errors
+    /// Mismatched lengths, non-finite costs, ids of another kind; on error nothing is added.
+    pub fn add_interactions(&mut self, columns: InteractionColumns) -> Result<()> {
+        columns.validate()?;
+        match &mut self.interactions {
+            None => self.interactions = Some(columns),
+            Some(t) => {
+                let offset = t.len();
+                append_keys(&mut t.customer, columns.customer, "customer", offset)?;
+                t.timestamp.extend(columns.timestamp);
+                t.channel.extend(columns.channel);
+                t.direction.extend(columns.direction);
+                for s in columns.kind.iter() {
+                    t.kind.push(s);
+                }
+                let n_new = t.timestamp.len() - offset;
+                if t.outcome.is_some() || columns.outcome.is_some() {
+                    let o = t.outcome.get_or_insert_with(|| (0..offset).map(|_| "").collect());
+                    match columns.outcome {
+                        Some(c) => c.iter().for_each(|s| o.push(s)),
+                        None => (0..n_new).for_each(|_| o.push("")),
+                    }
+                }
+                if t.cost.is_some() || columns.cost.is_some() {
+                    let c = t.cost.get_or_insert_with(|| vec![0.0; offset]);
+                    c.extend(columns.cost.unwrap_or_else(|| vec![0.0; n_new]));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Interns ids, checks them against the customer table and groups everything by customer.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateCustomer`], [`Error::UnknownCustomer`], [`Error::IdKindMismatch`],
+    /// a customer without id or with a non-finite number ([`Error::InvalidValue`]).
+    pub fn build(self) -> Result<CustomerBase> {
+        let transactions = self.transactions.unwrap_or_default();
+        let interactions = self.interactions.unwrap_or_default();
+        let tx = intern(&transactions.customer);
+        let ix = intern(&interactions.customer);
+
+        let (ids, profiles, tx_map, ix_map) = match self.customers {
+            Some(customers) => {
+                let (ids, profiles) = customer_table(customers)?;
+                let tx_map = map_into(&tx, &ids, "customer (transactions)", &transactions.customer)?;
+                let ix_map = map_into(&ix, &ids, "customer (interactions)", &interactions.customer)?;
+                (ids, Some(profiles), tx_map, ix_map)
+            }
+            None => {
+                let (ids, tx_map, ix_map) = union(&tx.uniques, &ix.uniques)?;
+                (ids, None, tx_map, ix_map)
+            }
+        };
+        let n = ids.len();
+        let tx_codes: Vec<u32> = tx.codes.iter().map(|&c| tx_map[c as usize]).collect();
+        let ix_codes: Vec<u32> = ix.codes.iter().map(|&c| ix_map[c as usize]).collect();
+        drop((tx, ix));
+        Ok(CustomerBase {
+            ids,
+            profiles,
+            transactions: Transactions::build(transactions, &tx_codes, n),
+            interactions: Interactions::build(interactions, &ix_codes, n),
+        })
+    }
+}
+
+fn append_keys(into: &mut KeyColumn, from: KeyColumn, column: &str, offset: usize) -> Result<()> {
+    if into.is_empty() && offset == 0 {
+        *into = from;
+        return Ok(());
+    }
+    match (into, from) {
+        (KeyColumn::Int(a), KeyColumn::Int(b)) => a.extend(b),
+        (KeyColumn::Str(a), KeyColumn::Str(b)) => b.iter().for_each(|s| a.push(s)),
+        (_, b) if b.is_empty() => {}
+        (a, b) => {
+            return Err(Error::IdKindMismatch {
+                column: column.to_owned(),
+                expected: a.kind().to_owned(),
+                found: b.kind().to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn append_transactions(t: &mut TransactionColumns, c: TransactionColumns) -> Result<()> {
+    let offset = t.len();
+    let same = |a: bool, b: bool, name: &str| {
+        if a == b { Ok(()) } else { Err(Error::config(name, "given in one batch of transactions but not in another")) }
+    };
+    same(t.margin.is_some(), c.margin.is_some(), "margin")?;
+    same(t.cost_of_goods.is_some(), c.cost_of_goods.is_some(), "cost_of_goods")?;
+    same(t.product.is_some(), c.product.is_some(), "product")?;
+    same(t.order.is_some(), c.order.is_some(), "order")?;
+    append_keys(&mut t.customer, c.customer, "customer", offset)?;
+    if let (Some(a), Some(b)) = (&mut t.product, c.product) {
+        append_keys(a, b, "product", offset)?;
+    }
+    if let (Some(a), Some(b)) = (&mut t.order, c.order) {
+        append_keys(a, b, "order", offset)?;
+    }
+    t.timestamp.extend(c.timestamp);
+    t.amount.extend(c.amount);
+    if let (Some(a), Some(b)) = (&mut t.margin, c.margin) {
+        a.extend(b);
+    }
+    if let (Some(a), Some(b)) = (&mut t.cost_of_goods, c.cost_of_goods) {
+        a.extend(b);
+    }
+    Ok(())
+}
+
+/// Sorts the customer table by id, rejecting missing and duplicate ids.
+fn customer_table(customers: Vec<Customer>) -> Result<(KeyColumn, Vec<Customer>)> {
+    for (row, c) in customers.iter().enumerate() {
+        if c.id.is_none() {
+            return Err(Error::invalid(row, "id", "customer without id"));
+        }
+        c.validate(row)?;
+    }
+    let keys = KeyColumn::from_keys(customers.iter().map(|c| c.id.as_ref().expect("checked")), "id")?;
+    let interned = intern(&keys);
+    if interned.uniques.len() < customers.len() {
+        let row = (0..customers.len())
+            .find(|&r| interned.first_row[interned.codes[r] as usize] != r)
+            .expect("a duplicate exists");
+        let code = interned.codes[row] as usize;
+        return Err(Error::DuplicateCustomer { row, first_row: interned.first_row[code], customer: keys.display(row) });
+    }
+    let mut slots: Vec<Option<Customer>> = (0..customers.len()).map(|_| None).collect();
+    for (row, c) in customers.into_iter().enumerate() {
+        slots[interned.codes[row] as usize] = Some(c);
+    }
+    Ok((interned.uniques, slots.into_iter().map(|c| c.expect("permutation")).collect()))
+}
+
+/// Maps each distinct id of `sub` to its index in `universe`; an id missing from the
+/// universe is an unknown customer, reported at its first row.
+fn map_into(sub: &crate::id::Interned, universe: &KeyColumn, column: &str, raw: &KeyColumn) -> Result<Vec<u32>> {
+    if sub.uniques.is_empty() {
+        return Ok(Vec::new());
+    }
+    if universe.kind() != sub.uniques.kind() && !universe.is_empty() {
+        return Err(Error::IdKindMismatch {
+            column: column.to_owned(),
+            expected: universe.kind().to_owned(),
+            found: sub.uniques.kind().to_owned(),
+        });
+    }
+    let mapped = merge_map(&sub.uniques, universe);
+    let unknown = (0..mapped.len()).filter(|&u| mapped[u].is_none()).min_by_key(|&u| sub.first_row[u]);
+    if let Some(u) = unknown {
+        let row = sub.first_row[u];
+        return Err(Error::UnknownCustomer { row, column: column.to_owned(), customer: raw.display(row) });
+    }
+    Ok(mapped.into_iter().map(|m| m.expect("checked")).collect())
+}
+
+fn merge_map(sub: &KeyColumn, universe: &KeyColumn) -> Vec<Option<u32>> {
+    fn walk<T: Ord>(n: usize, a: impl Fn(usize) -> T, m: usize, b: impl Fn(usize) -> T) -> Vec<Option<u32>> {
+        let mut out = Vec::with_capacity(n);
+        let mut j = 0;
+        for i in 0..n {
+            let x = a(i);
+            while j < m && b(j) < x {
+                j += 1;
+            }
+            out.push((j < m && b(j) == x).then_some(j as u32));
+        }
+        out
+    }
+    match (sub, universe) {
+        (KeyColumn::Int(a), KeyColumn::Int(b)) => walk(a.len(), |i| a[i], b.len(), |j| b[j]),
+        (KeyColumn::Str(a), KeyColumn::Str(b)) => walk(a.len(), |i| a.get(i), b.len(), |j| b.get(j)),
+        _ => vec![None; sub.len()],
+    }
+}
+
+/// The sorted union of two sorted distinct id columns, with each side's map into it.
+fn union(a: &KeyColumn, b: &KeyColumn) -> Result<(KeyColumn, Vec<u32>, Vec<u32>)> {
+    fn walk<T: Ord + Copy>(
+        n: usize,
+        a: impl Fn(usize) -> T,
+        m: usize,
+        b: impl Fn(usize) -> T,
+        mut push: impl FnMut(T),
+    ) -> (Vec<u32>, Vec<u32>) {
+        let (mut i, mut j, mut k) = (0, 0, 0u32);
+        let (mut ma, mut mb) = (Vec::with_capacity(n), Vec::with_capacity(m));
+        while i < n || j < m {
+            let ord = match (i < n, j < m) {
+                (true, true) => a(i).cmp(&b(j)),
+                (true, false) => Ordering::Less,
+                _ => Ordering::Greater,
+            };
+            match ord {
+                Ordering::Less => {
+                    push(a(i));
+                    ma.push(k);
+                    i += 1;
+                }
+                Ordering::Greater => {
+                    push(b(j));
+                    mb.push(k);
+                    j += 1;
+                }
+                Ordering::Equal => {
+                    push(a(i));
+                    ma.push(k);
+                    mb.push(k);
+                    i += 1;
+                    j += 1;
+                }
+            }
+            k += 1;
+        }
+        (ma, mb)
+    }
+    match (a, b) {
+        (KeyColumn::Int(x), KeyColumn::Int(y)) => {
+            let mut out = Vec::with_capacity(x.len().max(y.len()));
+            let (ma, mb) = walk(x.len(), |i| x[i], y.len(), |j| y[j], |v| out.push(v));
+            Ok((KeyColumn::Int(out), ma, mb))
+        }
+        (KeyColumn::Str(x), KeyColumn::Str(y)) => {
+            let mut out = StrColumn::new();
+            let (ma, mb) = walk(x.len(), |i| x.get(i), y.len(), |j| y.get(j), |v| out.push(v));
+            Ok((KeyColumn::Str(out), ma, mb))
+        }
+        (x, y) if y.is_empty() => Ok((x.clone(), (0..x.len() as u32).collect(), Vec::new())),
+        (x, y) if x.is_empty() => Ok((y.clone(), Vec::new(), (0..y.len() as u32).collect())),
+        (x, y) => Err(Error::IdKindMismatch {
+            column: "customer (interactions)".to_owned(),
+            expected: x.kind().to_owned(),
+            found: y.kind().to_owned(),
+        }),
+    }
+}

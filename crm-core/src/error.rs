@@ -1,0 +1,130 @@
+//! The one error type of the core. Every variant says what was wrong and where.
+
+use serde::{Deserialize, Serialize};
+
+/// A result whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One bad value in a CSV file: its line (1-based, the header is line 1), its column and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsvProblem {
+    /// Line in the file, 1-based; the header is line 1.
+    pub line: u64,
+    /// Column name as written in the header (empty when the line itself is malformed).
+    pub column: String,
+    /// What was wrong with the value.
+    pub message: String,
+}
+
+impl std::fmt::Display for CsvProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "line {}: {}", self.line, self.message)
+        } else {
+            write!(f, "line {}, column `{}`: {}", self.line, self.column, self.message)
+        }
+    }
+}
+
+/// Everything that can go wrong in the core.
+///
+/// Rows of columnar input are 0-based indices into the columns; lines of CSV files are
+/// 1-based line numbers. Nothing is dropped silently: an input that cannot be used whole is
+/// refused with the first place that is wrong (or, for CSV, every place).
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[non_exhaustive]
+pub enum Error {
+    /// Two columns of one table have different lengths.
+    #[error("column `{column}` has {actual} values but `{reference}` has {expected}")]
+    LengthMismatch {
+        /// The column whose length is wrong.
+        column: String,
+        /// The column it was compared with.
+        reference: String,
+        /// Length of the reference column.
+        expected: usize,
+        /// Length of `column`.
+        actual: usize,
+    },
+    /// A value that cannot be used, e.g. a NaN amount.
+    #[error("row {row}, column `{column}`: {message}")]
+    InvalidValue {
+        /// 0-based row index in the input columns.
+        row: usize,
+        /// Column name.
+        column: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// A transaction or interaction names a customer that the customer table does not have.
+    #[error("row {row}, column `{column}`: unknown customer `{customer}` (not in the customer table)")]
+    UnknownCustomer {
+        /// 0-based row index in the input columns.
+        row: usize,
+        /// Column name.
+        column: String,
+        /// The customer id as given.
+        customer: String,
+    },
+    /// The same customer id appears twice in the customer table.
+    #[error("row {row}: duplicate customer id `{customer}` (first in row {first_row})")]
+    DuplicateCustomer {
+        /// 0-based row of the second occurrence.
+        row: usize,
+        /// 0-based row of the first occurrence.
+        first_row: usize,
+        /// The customer id.
+        customer: String,
+    },
+    /// Customer ids of different kinds (integer and string) were mixed.
+    #[error("customer ids in `{column}` are {found} but the base uses {expected} ids")]
+    IdKindMismatch {
+        /// Where the other kind was found.
+        column: String,
+        /// The kind the base uses ("integer" or "string").
+        expected: String,
+        /// The kind found.
+        found: String,
+    },
+    /// A configuration value is out of range or inconsistent.
+    #[error("invalid config `{field}`: {message}")]
+    InvalidConfig {
+        /// The field, e.g. `shares`.
+        field: String,
+        /// Why it is invalid.
+        message: String,
+    },
+    /// An analysis needs a column the base does not have (e.g. margin).
+    #[error("missing data: {0}")]
+    MissingData(String),
+    /// A CSV file with bad values; every one is listed (up to a cap; `total` counts all).
+    #[error("{total} bad value(s) in `{path}`; first: {}", problems.first().map(|p| p.to_string()).unwrap_or_default())]
+    Csv {
+        /// The file.
+        path: String,
+        /// The problems found, in file order (at most [`crate::ingest::MAX_REPORTED_PROBLEMS`]).
+        problems: Vec<CsvProblem>,
+        /// How many problems there were in all.
+        total: usize,
+    },
+    /// A file could not be read or written.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The operating system's message.
+        message: String,
+        /// True when the file does not exist.
+        not_found: bool,
+    },
+}
+
+impl Error {
+    pub(crate) fn config(field: &str, message: impl Into<String>) -> Self {
+        Error::InvalidConfig { field: field.to_owned(), message: message.into() }
+    }
+
+    pub(crate) fn invalid(row: usize, column: &str, message: impl Into<String>) -> Self {
+        Error::InvalidValue { row, column: column.to_owned(), message: message.into() }
+    }
+}

@@ -1,0 +1,377 @@
+//! External ids (customer, order, product) and their interning to dense indices.
+//!
+//! Hosts give ids as integers or strings. A base interns them once; after that every
+//! analysis works on dense `u32` indices. Interned ids are numbered in ascending id order
+//! (integers numerically, strings by bytes), so indices, and every result ordered by them,
+//! do not depend on the order of the input rows.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// One external id, as the host gives it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Key {
+    /// An integer id.
+    Int(i64),
+    /// A string id.
+    Str(String),
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Int(v) => write!(f, "{v}"),
+            Key::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+impl From<i64> for Key {
+    fn from(v: i64) -> Self {
+        Key::Int(v)
+    }
+}
+impl From<&str> for Key {
+    fn from(v: &str) -> Self {
+        Key::Str(v.to_owned())
+    }
+}
+impl From<String> for Key {
+    fn from(v: String) -> Self {
+        Key::Str(v)
+    }
+}
+
+/// Many strings in one buffer (Arrow-style offsets), so a column of ten million ids costs
+/// two allocations, not ten million.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StrColumn {
+    offsets: Vec<usize>,
+    data: String,
+}
+
+impl StrColumn {
+    /// An empty column.
+    pub fn new() -> Self {
+        StrColumn { offsets: vec![0], data: String::new() }
+    }
+
+    /// An empty column with room for `n` strings of `bytes` bytes in all.
+    pub fn with_capacity(n: usize, bytes: usize) -> Self {
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
+        StrColumn { offsets, data: String::with_capacity(bytes) }
+    }
+
+    /// Appends a string.
+    pub fn push(&mut self, s: &str) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        self.data.push_str(s);
+        self.offsets.push(self.data.len());
+    }
+
+    /// Number of strings.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// True when there are no strings.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`-th string.
+    ///
+    /// # Panics
+    /// When `i >= self.len()`.
+    pub fn get(&self, i: usize) -> &str {
+        &self.data[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// Iterates over the strings.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for StrColumn {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        let mut c = StrColumn::new();
+        for s in iter {
+            c.push(s.as_ref());
+        }
+        c
+    }
+}
+
+/// A column of external ids, all of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyColumn {
+    /// Integer ids.
+    Int(Vec<i64>),
+    /// String ids.
+    Str(StrColumn),
+}
+
+impl Default for KeyColumn {
+    fn default() -> Self {
+        KeyColumn::Int(Vec::new())
+    }
+}
+
+impl From<Vec<i64>> for KeyColumn {
+    fn from(v: Vec<i64>) -> Self {
+        KeyColumn::Int(v)
+    }
+}
+impl From<StrColumn> for KeyColumn {
+    fn from(v: StrColumn) -> Self {
+        KeyColumn::Str(v)
+    }
+}
+impl From<Vec<&str>> for KeyColumn {
+    fn from(v: Vec<&str>) -> Self {
+        KeyColumn::Str(v.into_iter().collect())
+    }
+}
+impl From<Vec<String>> for KeyColumn {
+    fn from(v: Vec<String>) -> Self {
+        KeyColumn::Str(v.into_iter().collect())
+    }
+}
+
+impl KeyColumn {
+    /// Number of ids.
+    pub fn len(&self) -> usize {
+        match self {
+            KeyColumn::Int(v) => v.len(),
+            KeyColumn::Str(v) => v.len(),
+        }
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// "integer" or "string".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            KeyColumn::Int(_) => "integer",
+            KeyColumn::Str(_) => "string",
+        }
+    }
+
+    /// The `i`-th id.
+    pub fn get(&self, i: usize) -> Key {
+        match self {
+            KeyColumn::Int(v) => Key::Int(v[i]),
+            KeyColumn::Str(v) => Key::Str(v.get(i).to_owned()),
+        }
+    }
+
+    /// The `i`-th id as text (for messages and exports).
+    pub fn display(&self, i: usize) -> String {
+        match self {
+            KeyColumn::Int(v) => v[i].to_string(),
+            KeyColumn::Str(v) => v.get(i).to_owned(),
+        }
+    }
+
+    /// Builds a column from keys; all must be of one kind.
+    pub fn from_keys<'a>(keys: impl IntoIterator<Item = &'a Key>, column: &str) -> crate::Result<Self> {
+        let mut iter = keys.into_iter().peekable();
+        let mut out = match iter.peek() {
+            Some(Key::Str(_)) => KeyColumn::Str(StrColumn::new()),
+            _ => KeyColumn::Int(Vec::new()),
+        };
+        for (row, k) in iter.enumerate() {
+            match (&mut out, k) {
+                (KeyColumn::Int(v), Key::Int(x)) => v.push(*x),
+                (KeyColumn::Str(v), Key::Str(x)) => v.push(x),
+                (o, k) => {
+                    return Err(crate::Error::invalid(
+                        row,
+                        column,
+                        format!("id `{k}` is not of the column's kind ({})", o.kind()),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A fast, deterministic hasher for ids (multiply-rotate, as in rustc's FxHash). Ids are not
+/// attacker-chosen keys of a long-lived map, so DoS resistance is not needed here.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FastHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FastHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap()));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_i64(&mut self, i: i64) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        // Fold the high bits down: hashbrown takes its control byte from the top bits.
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// The distinct ids of a column, sorted, with each row's index into them.
+#[derive(Debug)]
+pub(crate) struct Interned {
+    /// Distinct ids in ascending order.
+    pub uniques: KeyColumn,
+    /// For each input row, the index of its id in `uniques`.
+    pub codes: Vec<u32>,
+    /// For each unique id, the first input row holding it.
+    pub first_row: Vec<usize>,
+}
+
+/// Interns a column: distinct ids sorted ascending, codes per row.
+pub(crate) fn intern(column: &KeyColumn) -> Interned {
+    match column {
+        KeyColumn::Int(v) => {
+            let mut map: FastMap<i64, u32> = FastMap::default();
+            let mut codes = Vec::with_capacity(v.len());
+            let mut firsts: Vec<usize> = Vec::new();
+            let mut seen: Vec<i64> = Vec::new();
+            for (row, &id) in v.iter().enumerate() {
+                let next = seen.len() as u32;
+                let code = *map.entry(id).or_insert_with(|| {
+                    seen.push(id);
+                    firsts.push(row);
+                    next
+                });
+                codes.push(code);
+            }
+            let order = sorted_order(seen.len(), |a, b| seen[a].cmp(&seen[b]));
+            let uniques = order.iter().map(|&i| seen[i as usize]).collect();
+            finish(KeyColumn::Int(uniques), codes, &order, firsts)
+        }
+        KeyColumn::Str(v) => {
+            let mut map: FastMap<&str, u32> = FastMap::default();
+            let mut codes = Vec::with_capacity(v.len());
+            let mut firsts: Vec<usize> = Vec::new();
+            let mut seen: Vec<&str> = Vec::new();
+            for row in 0..v.len() {
+                let id = v.get(row);
+                let next = seen.len() as u32;
+                let code = *map.entry(id).or_insert_with(|| {
+                    seen.push(id);
+                    firsts.push(row);
+                    next
+                });
+                codes.push(code);
+            }
+            let order = sorted_order(seen.len(), |a, b| seen[a].cmp(seen[b]));
+            let uniques: StrColumn = order.iter().map(|&i| seen[i as usize]).collect();
+            finish(KeyColumn::Str(uniques), codes, &order, firsts)
+        }
+    }
+}
+
+fn sorted_order(n: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_unstable_by(|&a, &b| cmp(a as usize, b as usize));
+    order
+}
+
+/// Renumbers first-seen codes into sorted-id codes.
+fn finish(uniques: KeyColumn, mut codes: Vec<u32>, order: &[u32], firsts: Vec<usize>) -> Interned {
+    let mut rank = vec![0u32; order.len()];
+    for (r, &o) in order.iter().enumerate() {
+        rank[o as usize] = r as u32;
+    }
+    for c in &mut codes {
+        *c = rank[*c as usize];
+    }
+    let first_row = order.iter().map(|&o| firsts[o as usize]).collect();
+    Interned { uniques, codes, first_row }
+}
+
+/// Looks up ids in a sorted, distinct key column (binary search).
+pub(crate) fn lookup(uniques: &KeyColumn, key: &Key) -> Option<u32> {
+    match (uniques, key) {
+        (KeyColumn::Int(v), Key::Int(k)) => v.binary_search(k).ok().map(|i| i as u32),
+        (KeyColumn::Str(v), Key::Str(k)) => {
+            let (mut lo, mut hi) = (0usize, v.len());
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                match v.get(mid).cmp(k.as_str()) {
+                    std::cmp::Ordering::Less => lo = mid + 1,
+                    std::cmp::Ordering::Greater => hi = mid,
+                    std::cmp::Ordering::Equal => return Some(mid as u32),
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_numbers_ids_in_sorted_order() {
+        let col = KeyColumn::Int(vec![30, 10, 30, 20, 10]);
+        let i = intern(&col);
+        assert_eq!(i.uniques, KeyColumn::Int(vec![10, 20, 30]));
+        assert_eq!(i.codes, vec![2, 0, 2, 1, 0]);
+        assert_eq!(i.first_row, vec![1, 3, 0]);
+    }
+
+    #[test]
+    fn string_interning_and_lookup() {
+        let col: KeyColumn = vec!["b", "a", "b", "c"].into();
+        let i = intern(&col);
+        assert_eq!(i.codes, vec![1, 0, 1, 2]);
+        assert_eq!(lookup(&i.uniques, &Key::from("c")), Some(2));
+        assert_eq!(lookup(&i.uniques, &Key::from("x")), None);
+        assert_eq!(lookup(&i.uniques, &Key::Int(1)), None);
+    }
+}

@@ -1,0 +1,64 @@
+//! # crm-core
+//!
+//! The computing heart of a CRM: it turns customer and transaction data into what drives
+//! profit, following the customer-development ("kundutveckling") literature: customer
+//! summaries with RFM scores, lifecycle stages, value segments (top 20 % / middle 50 % /
+//! bottom 30 %), ABC classes and the customer pyramid.
+//!
+//! A [`CustomerBase`] is built once from whole columns (or a CSV file); ids are interned
+//! to dense indices in ascending id order and transactions are grouped by customer, so
+//! every analysis is one pass over contiguous memory and its result does not depend on the
+//! order of the input rows.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use crm_core::{CustomerBase, LifecycleConfig, SegmentConfig, TransactionColumns};
+//!
+//! let day = 86_400;
+//! let base = CustomerBase::from_transactions(TransactionColumns::new(
+//!     vec![1_i64, 1, 2, 3].into(),      // customer ids
+//!     vec![0, 30 * day, 10 * day, 0],   // Unix seconds
+//!     vec![120.0, 80.0, 50.0, 500.0],   // amounts
+//! ))?;
+//! let as_of = NaiveDate::from_ymd_opt(1970, 3, 1).unwrap();
+//! let summary = base.summary(as_of)?;
+//! assert_eq!(summary.customers[0].purchases, 2);
+//! let stages = base.lifecycle(as_of, &LifecycleConfig::default())?;
+//! let segments = base.segments(as_of, &SegmentConfig::default())?;
+//! assert_eq!(segments.segment_table[0].customers, 1); // 20 % of 3, rounded
+//! # let _ = stages;
+//! # Ok::<(), crm_core::Error>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod base;
+pub mod customer;
+pub mod error;
+mod history;
+pub mod id;
+pub mod ingest;
+pub mod interaction;
+pub mod lifecycle;
+mod parallel;
+pub mod rank;
+pub mod sample;
+pub mod segments;
+pub mod summary;
+pub mod time;
+pub mod transaction;
+
+pub use base::{CustomerBase, CustomerBaseBuilder};
+pub use customer::{AttributeValue, Channel, Customer, CustomerIndex, Permission};
+pub use error::{CsvProblem, Error, Result};
+pub use id::{Key, KeyColumn, StrColumn};
+pub use interaction::{Direction, InteractionColumns, Interactions};
+pub use lifecycle::{Lifecycle, LifecycleConfig, LifecycleStage};
+pub use parallel::threads;
+pub use segments::{AbcClass, PyramidLevel, SegmentConfig, SegmentRow, Segments, ValueMeasure, ValueSegment};
+pub use summary::{CustomerSummary, Rfm, Summary, SummaryConfig};
+pub use transaction::{CustomerTransactions, TransactionColumns, Transactions};
+
+/// The crate version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

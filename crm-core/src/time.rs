@@ -1,0 +1,86 @@
+//! Dates and times. Timestamps are Unix seconds (UTC); analyses work in whole days.
+//!
+//! An analysis "as of" a date sees the state at the end of that day: a transaction on the
+//! as-of date counts, one on the next day does not.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+
+/// Seconds in a day.
+pub const SECONDS_PER_DAY: i64 = 86_400;
+/// Days in an average (Julian) year, used to turn day spans into years.
+pub const DAYS_PER_YEAR: f64 = 365.25;
+
+/// Days since 1970-01-01 (negative before).
+pub type Day = i32;
+
+/// The day a Unix timestamp (seconds) falls on, in UTC.
+///
+/// ```
+/// assert_eq!(crm_core::time::day_of(86_399), 0);
+/// assert_eq!(crm_core::time::day_of(-1), -1);
+/// ```
+#[inline]
+pub fn day_of(seconds: i64) -> Day {
+    seconds.div_euclid(SECONDS_PER_DAY) as Day
+}
+
+/// The day number of a date.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// let d = NaiveDate::from_ymd_opt(1970, 1, 2).unwrap();
+/// assert_eq!(crm_core::time::date_to_day(d), 1);
+/// ```
+pub fn date_to_day(date: NaiveDate) -> Day {
+    (date - NaiveDate::default()).num_days() as Day
+}
+
+/// The date of a day number.
+pub fn day_to_date(day: Day) -> NaiveDate {
+    NaiveDate::default() + chrono::TimeDelta::days(day as i64)
+}
+
+/// Unix seconds at the start (00:00 UTC) of a date.
+pub fn date_to_seconds(date: NaiveDate) -> i64 {
+    date_to_day(date) as i64 * SECONDS_PER_DAY
+}
+
+/// Parses a timestamp with the given `strftime` formats (tried in order) into Unix seconds.
+///
+/// A format without a time part is read as a date at 00:00. With no formats, ISO 8601
+/// dates (`2024-03-01`), date-times (`2024-03-01T10:00:00`, `2024-03-01 10:00:00`) and
+/// RFC 3339 with an offset are accepted.
+///
+/// ```
+/// use crm_core::time::parse_timestamp;
+/// assert_eq!(parse_timestamp("1970-01-02", &[]), Some(86_400));
+/// assert_eq!(parse_timestamp("02.01.1970", &["%d.%m.%Y".into()]), Some(86_400));
+/// assert_eq!(parse_timestamp("1970-01-01T01:00:00+01:00", &[]), Some(0));
+/// assert_eq!(parse_timestamp("yesterday", &[]), None);
+/// ```
+pub fn parse_timestamp(text: &str, formats: &[String]) -> Option<i64> {
+    let text = text.trim();
+    if formats.is_empty() {
+        if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return Some(date_to_seconds(d));
+        }
+        for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+            if let Ok(t) = NaiveDateTime::parse_from_str(text, f) {
+                return Some(t.and_utc().timestamp());
+            }
+        }
+        return DateTime::parse_from_rfc3339(text).ok().map(|t| t.timestamp());
+    }
+    formats.iter().find_map(|f| {
+        NaiveDateTime::parse_from_str(text, f)
+            .map(|t| t.and_utc().timestamp())
+            .or_else(|_| NaiveDate::parse_from_str(text, f).map(date_to_seconds))
+            .or_else(|_| DateTime::parse_from_str(text, f).map(|t| t.timestamp()))
+            .ok()
+    })
+}
+
+/// Parses a date (`%Y-%m-%d` unless formats are given).
+pub fn parse_date(text: &str, formats: &[String]) -> Option<NaiveDate> {
+    parse_timestamp(text, formats).map(|s| day_to_date(day_of(s)))
+}

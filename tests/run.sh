@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test suite of crm: format, lint, Rust tests (unit, integration, doc),
+# the header check, the C suite (plain, valgrind, AddressSanitizer + UBSan) and the
+# Python suite. Installs what it needs itself (a virtualenv in .venv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+# One interpreter for every cargo and maturin call: switching recompiles pyo3.
+bash tests/python/venv.sh
+export PYO3_PYTHON="$root/.venv/bin/python"
+
+echo "== cargo fmt --check"
+cargo fmt --all --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== Rust tests"
+cargo test --workspace
+echo "== include/crm.h matches what cbindgen generates"
+git diff --exit-code -- include/ || { echo "include/crm.h is out of date: commit the regenerated header"; exit 1; }
+if [ -n "$(git status --porcelain -- include/)" ]; then
+    echo "include/ has uncommitted files:"; git status --porcelain -- include/; exit 1
+fi
+echo "== C tests"
+bash tests/c/run.sh
+echo "== Python tests"
+bash tests/python/run.sh
+echo "== all suites passed"

@@ -5,6 +5,5 @@ cd "$(dirname "$0")/../.."
 bash tests/python/venv.sh
 export PYO3_PYTHON="$PWD/.venv/bin/python"
 export VIRTUAL_ENV="$PWD/.venv" PATH="$PWD/.venv/bin:$PATH"
-.venv/bin/maturin develop --quiet --skip-install 2>/dev/null || true
 .venv/bin/maturin develop --quiet
 MPLBACKEND=Agg .venv/bin/python -m pytest -q -W error tests/python

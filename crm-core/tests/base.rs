@@ -1,0 +1,92 @@
+//! Building a base: interning, customer table checks, bad input named by row and column.
+mod common;
+use common::*;
+use crm_core::{Customer, CustomerBase, Error, KeyColumn, TransactionColumns};
+
+#[test]
+fn ids_are_numbered_in_ascending_order_whatever_the_row_order() {
+    let b = CustomerBase::from_transactions(TransactionColumns::new(vec![30_i64, 10, 20, 10].into(), vec![0; 4], vec![1.0, 2.0, 3.0, 4.0])).unwrap();
+    assert_eq!(b.ids(), &KeyColumn::Int(vec![10, 20, 30]));
+    assert_eq!(b.index_of(&20.into()), Some(1));
+    assert_eq!(b.transactions().of(0).amount, &[2.0, 4.0]);
+}
+
+#[test]
+fn unknown_customer_is_named_with_its_first_row() {
+    let r = CustomerBase::builder()
+        .customers([Customer::new("a")])
+        .transactions(tx(&[("a", "2024-01-01", 1.0), ("zz", "2024-01-02", 1.0), ("x", "2024-01-03", 1.0), ("zz", "2024-01-04", 1.0)]))
+        .unwrap()
+        .build();
+    match r {
+        Err(Error::UnknownCustomer { row, customer, .. }) => assert_eq!((row, customer.as_str()), (1, "zz")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn duplicate_customer_ids_are_refused() {
+    let r = CustomerBase::builder().customers([Customer::new(1), Customer::new(2), Customer::new(1)]).build();
+    match r {
+        Err(e @ Error::DuplicateCustomer { .. }) => {
+            assert_eq!(e, Error::DuplicateCustomer { row: 2, first_row: 0, customer: "1".into() });
+            assert!(e.to_string().contains("duplicate customer id `1`"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn non_finite_amounts_and_mismatched_lengths_are_named() {
+    let mut t = tx(&[("a", "2024-01-01", 1.0), ("a", "2024-01-02", f64::NAN)]);
+    let e = CustomerBase::from_transactions(t.clone()).unwrap_err();
+    assert_eq!(e.to_string(), "row 1, column `amount`: NaN is not a finite number");
+    t.amount = vec![1.0];
+    let e = CustomerBase::from_transactions(t.clone()).unwrap_err();
+    assert!(matches!(e, Error::LengthMismatch { ref column, expected: 2, actual: 1, .. } if column == "amount"), "{e}");
+    t.amount = vec![1.0, 2.0];
+    t.margin = Some(vec![0.5, f64::INFINITY]);
+    let e = CustomerBase::from_transactions(t).unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { row: 1, ref column, .. } if column == "margin"), "{e}");
+}
+
+#[test]
+fn id_kinds_cannot_be_mixed() {
+    let r = CustomerBase::builder()
+        .customers([Customer::new(1)])
+        .transactions(tx(&[("1", "2024-01-01", 1.0)]))
+        .unwrap()
+        .build();
+    assert!(matches!(r, Err(Error::IdKindMismatch { .. })), "{r:?}");
+    let mut b = CustomerBase::builder();
+    b.add_transactions(TransactionColumns::new(vec![1_i64].into(), vec![0], vec![1.0])).unwrap();
+    let e = b.add_transactions(tx(&[("a", "2024-01-01", 1.0)])).unwrap_err();
+    assert!(matches!(e, Error::IdKindMismatch { .. }), "{e}");
+    // Nothing was added by the refused batch.
+    assert_eq!(b.build().unwrap().transactions().len(), 1);
+}
+
+#[test]
+fn batches_append() {
+    let mut b = CustomerBase::builder();
+    b.add_transactions(tx(&[("a", "2024-01-01", 1.0)])).unwrap();
+    b.add_transactions(tx(&[("b", "2024-01-01", 2.0), ("a", "2024-01-02", 3.0)])).unwrap();
+    let base = b.build().unwrap();
+    assert_eq!(base.len(), 2);
+    assert_eq!(base.transactions().of(0).amount, &[1.0, 3.0]);
+}
+
+#[test]
+fn customer_table_profiles_are_kept_in_id_order() {
+    let mut a = Customer::new("b");
+    a.name = Some("Bertil AB".into());
+    a.permissions.push(crm_core::Permission { channel: crm_core::Channel::Email, granted: true, date: None });
+    let base = CustomerBase::builder().customers([a, Customer::new("a")]).build().unwrap();
+    assert_eq!(base.profile(1).unwrap().name.as_deref(), Some("Bertil AB"));
+    assert!(base.profile(1).unwrap().permits(crm_core::Channel::Email));
+    assert!(!base.profile(0).unwrap().permits(crm_core::Channel::Email));
+    let mut bad = Customer::new("c");
+    bad.acquisition_cost = Some(f64::NAN);
+    let e = CustomerBase::builder().customers([bad]).build().unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { row: 0, ref column, .. } if column == "acquisition_cost"), "{e}");
+}

@@ -26,7 +26,7 @@ pub struct SampleConfig {
     pub customers: usize,
     /// First day of the history.
     pub start: NaiveDate,
-    /// Length of the history in days (customers are acquired over its first 90 %).
+    /// Length of the history in days (customers are acquired all along it).
     pub days: u32,
     /// Mean purchases per year of a repeat buyer.
     pub purchases_per_year: f64,
@@ -186,7 +186,7 @@ pub fn generate(cfg: &SampleConfig) -> SampleData {
 
     for k in 0..cfg.customers {
         let id = k as i64 + 1;
-        let acquired = start + rng.below((days as f64 * 0.9) as u64) as i32;
+        let acquired = start + rng.below(days as u64) as i32;
         let ch = pick_channel(&mut rng);
         let kind = rng.uniform();
         let level = 5.5 + 0.6 * rng.normal(); // log of the typical purchase

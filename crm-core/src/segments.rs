@@ -38,6 +38,17 @@ pub enum ValueMeasure {
     Profit,
 }
 
+impl ValueMeasure {
+    /// The snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueMeasure::Revenue => "revenue",
+            ValueMeasure::Margin => "margin",
+            ValueMeasure::Profit => "profit",
+        }
+    }
+}
+
 impl std::str::FromStr for ValueMeasure {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {

@@ -5,7 +5,12 @@ use crm_core::{Customer, CustomerBase, Error, KeyColumn, TransactionColumns};
 
 #[test]
 fn ids_are_numbered_in_ascending_order_whatever_the_row_order() {
-    let b = CustomerBase::from_transactions(TransactionColumns::new(vec![30_i64, 10, 20, 10].into(), vec![0; 4], vec![1.0, 2.0, 3.0, 4.0])).unwrap();
+    let b = CustomerBase::from_transactions(TransactionColumns::new(
+        vec![30_i64, 10, 20, 10].into(),
+        vec![0; 4],
+        vec![1.0, 2.0, 3.0, 4.0],
+    ))
+    .unwrap();
     assert_eq!(b.ids(), &KeyColumn::Int(vec![10, 20, 30]));
     assert_eq!(b.index_of(&20.into()), Some(1));
     assert_eq!(b.transactions().of(0).amount, &[2.0, 4.0]);
@@ -15,7 +20,12 @@ fn ids_are_numbered_in_ascending_order_whatever_the_row_order() {
 fn unknown_customer_is_named_with_its_first_row() {
     let r = CustomerBase::builder()
         .customers([Customer::new("a")])
-        .transactions(tx(&[("a", "2024-01-01", 1.0), ("zz", "2024-01-02", 1.0), ("x", "2024-01-03", 1.0), ("zz", "2024-01-04", 1.0)]))
+        .transactions(tx(&[
+            ("a", "2024-01-01", 1.0),
+            ("zz", "2024-01-02", 1.0),
+            ("x", "2024-01-03", 1.0),
+            ("zz", "2024-01-04", 1.0),
+        ]))
         .unwrap()
         .build();
     match r {

@@ -18,7 +18,10 @@ fn file(name: &str, text: &str) -> PathBuf {
 
 #[test]
 fn every_bad_value_is_reported_with_line_and_column() {
-    let p = file("bad.csv", "customer_id,date,amount\n1,2024-01-01,10\n2,2024-13-01,5\n3,2024-01-03,abc\n,2024-01-04,1\n4,2024-01-05,NaN\n");
+    let p = file(
+        "bad.csv",
+        "customer_id,date,amount\n1,2024-01-01,10\n2,2024-13-01,5\n3,2024-01-03,abc\n,2024-01-04,1\n4,2024-01-05,NaN\n",
+    );
     match read_transactions(&p, &TransactionCsv::default()) {
         Err(Error::Csv { problems, total, .. }) => {
             assert_eq!(total, 4);
@@ -29,7 +32,8 @@ fn every_bad_value_is_reported_with_line_and_column() {
         other => panic!("{other:?}"),
     }
     // Skip mode loads the good row and reports the rejected ones.
-    let spec = TransactionCsv { options: CsvOptions { on_error: OnError::Skip, ..Default::default() }, ..Default::default() };
+    let spec =
+        TransactionCsv { options: CsvOptions { on_error: OnError::Skip, ..Default::default() }, ..Default::default() };
     let (cols, report) = read_transactions(&p, &spec).unwrap();
     assert_eq!((report.rows_read, report.rows_loaded, report.rows_rejected), (5, 1, 4));
     assert_eq!(cols.customer, KeyColumn::Int(vec![1]));
@@ -81,10 +85,13 @@ fn id_kinds() {
     let p = file("ids.csv", "customer_id,date,amount\n007,2024-01-01,1\n7,2024-01-01,1\n");
     let (cols, _) = read_transactions(&p, &TransactionCsv::default()).unwrap();
     assert_eq!(cols.customer, KeyColumn::from(vec!["007", "7"]));
-    let spec = TransactionCsv { options: CsvOptions { id_kind: IdKind::Int, ..Default::default() }, ..Default::default() };
+    let spec =
+        TransactionCsv { options: CsvOptions { id_kind: IdKind::Int, ..Default::default() }, ..Default::default() };
     let p2 = file("ids2.csv", "customer_id,date,amount\n7,2024-01-01,1\nx,2024-01-01,1\n");
     match read_transactions(&p2, &spec) {
-        Err(Error::Csv { problems, .. }) => assert_eq!((problems[0].line, problems[0].column.as_str()), (3, "customer_id")),
+        Err(Error::Csv { problems, .. }) => {
+            assert_eq!((problems[0].line, problems[0].column.as_str()), (3, "customer_id"))
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -143,7 +150,8 @@ fn interactions_file() {
         Err(Error::Csv { problems, .. }) => assert_eq!((problems[0].line, problems[0].column.as_str()), (4, "channel")),
         other => panic!("{other:?}"),
     }
-    let spec = InteractionCsv { options: CsvOptions { on_error: OnError::Skip, ..Default::default() }, ..Default::default() };
+    let spec =
+        InteractionCsv { options: CsvOptions { on_error: OnError::Skip, ..Default::default() }, ..Default::default() };
     let (cols, report) = read_interactions(&p, &spec).unwrap();
     assert_eq!(report.rows_rejected, 1);
     assert_eq!(cols.channel, vec![Channel::Email, Channel::CallCentre]);

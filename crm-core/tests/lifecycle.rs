@@ -68,17 +68,32 @@ fn starter_has_one_purchase_and_no_repeat() {
 #[test]
 fn declining_when_recent_revenue_is_below_half_of_the_year_before() {
     // Recent window 2024-01-01..2024-12-31: 100; the year before: 300 -> 100 < 150.
-    let rows = [("a", "2023-03-01", 100.0), ("a", "2023-06-01", 100.0), ("a", "2023-09-01", 100.0), ("a", "2024-03-01", 100.0)];
+    let rows = [
+        ("a", "2023-03-01", 100.0),
+        ("a", "2023-06-01", 100.0),
+        ("a", "2023-09-01", 100.0),
+        ("a", "2024-03-01", 100.0),
+    ];
     assert_eq!(stage_of(&rows), S::Declining);
     // Exactly half (150 vs 300) is not below half: active.
-    let rows = [("a", "2023-03-01", 100.0), ("a", "2023-06-01", 100.0), ("a", "2023-09-01", 100.0), ("a", "2024-03-01", 150.0)];
+    let rows = [
+        ("a", "2023-03-01", 100.0),
+        ("a", "2023-06-01", 100.0),
+        ("a", "2023-09-01", 100.0),
+        ("a", "2024-03-01", 150.0),
+    ];
     assert_eq!(stage_of(&rows), S::Active);
 }
 
 #[test]
 fn active_repeat_buyer() {
     // Gaps 274, 184, 91 days; the only return in the last 90 days ended a 91-day gap.
-    let rows = [("a", "2023-06-01", 100.0), ("a", "2024-03-01", 100.0), ("a", "2024-09-01", 100.0), ("a", "2024-12-01", 100.0)];
+    let rows = [
+        ("a", "2023-06-01", 100.0),
+        ("a", "2024-03-01", 100.0),
+        ("a", "2024-09-01", 100.0),
+        ("a", "2024-12-01", 100.0),
+    ];
     assert_eq!(stage_of(&rows), S::Active);
 }
 

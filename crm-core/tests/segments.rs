@@ -12,7 +12,8 @@ const AS_OF: &str = "2024-12-31";
 fn ten_customers_split_2_5_3_with_revenue_shares() {
     // Customer k has revenue 100 k; total 5500. Top = {10, 9}: 1900 / 5500.
     let ids: Vec<String> = (1..=10).map(|k| format!("c{k:02}")).collect();
-    let rows: Vec<(&str, &str, f64)> = (0..10).map(|k| (ids[k].as_str(), "2024-06-01", (k + 1) as f64 * 100.0)).collect();
+    let rows: Vec<(&str, &str, f64)> =
+        (0..10).map(|k| (ids[k].as_str(), "2024-06-01", (k + 1) as f64 * 100.0)).collect();
     let b = base(&rows);
     let s = b.segments(date(AS_OF), &SegmentConfig::default()).unwrap();
     let counts: Vec<usize> = s.segment_table.iter().map(|r| r.customers).collect();
@@ -32,7 +33,13 @@ fn ten_customers_split_2_5_3_with_revenue_shares() {
 fn abc_classes_by_cumulative_share() {
     // Values 50, 30, 10, 5, 5 (total 100): cumulative before each 0, 50, 80, 90, 95 ->
     // A, A, B (80 % reached), B, C (95 % reached).
-    let b = base(&[("a", "2024-06-01", 50.0), ("b", "2024-06-01", 30.0), ("c", "2024-06-01", 10.0), ("d", "2024-06-01", 5.0), ("e", "2024-06-01", 5.0)]);
+    let b = base(&[
+        ("a", "2024-06-01", 50.0),
+        ("b", "2024-06-01", 30.0),
+        ("c", "2024-06-01", 10.0),
+        ("d", "2024-06-01", 5.0),
+        ("e", "2024-06-01", 5.0),
+    ]);
     let s = b.segments(date(AS_OF), &SegmentConfig::default()).unwrap();
     use AbcClass::*;
     assert_eq!(s.abc, vec![Some(A), Some(A), Some(B), Some(B), Some(C)]);
@@ -45,7 +52,13 @@ fn abc_classes_by_cumulative_share() {
 fn ties_are_broken_by_ascending_id() {
     // n = 5: boundaries 1.0 -> 1 and 3.5 -> 4 (half up): 1 / 3 / 1. Ids 3, 4, 5 tie at 100:
     // id 3 (smallest) is top.
-    let b = base(&[("1", "2024-06-01", 50.0), ("2", "2024-06-01", 50.0), ("3", "2024-06-01", 100.0), ("4", "2024-06-01", 100.0), ("5", "2024-06-01", 100.0)]);
+    let b = base(&[
+        ("1", "2024-06-01", 50.0),
+        ("2", "2024-06-01", 50.0),
+        ("3", "2024-06-01", 100.0),
+        ("4", "2024-06-01", 100.0),
+        ("5", "2024-06-01", 100.0),
+    ]);
     let s = b.segments(date(AS_OF), &SegmentConfig::default()).unwrap();
     use ValueSegment::*;
     assert_eq!(s.segment, vec![Some(Middle), Some(Bottom), Some(Top), Some(Middle), Some(Middle)]);
@@ -79,7 +92,11 @@ fn pyramid_of_a_hundred_customers_plus_inactive_and_prospects() {
 fn profit_is_margin_minus_cost_to_serve_and_negative_profit_is_counted() {
     // a: margin 50, no contacts -> 50. b: margin 10, two service calls of 15 -> -20.
     // c: margin 30, one call in the window (5) and one before it (100, ignored) -> 25.
-    let t = tx_margin(&[("a", "2024-06-01", 200.0, 50.0), ("b", "2024-06-01", 100.0, 10.0), ("c", "2024-06-01", 150.0, 30.0)]);
+    let t = tx_margin(&[
+        ("a", "2024-06-01", 200.0, 50.0),
+        ("b", "2024-06-01", 100.0, 10.0),
+        ("c", "2024-06-01", 150.0, 30.0),
+    ]);
     let ix = InteractionColumns {
         customer: KeyColumn::from(vec!["b", "b", "c", "c"]),
         timestamp: vec![secs("2024-07-01"), secs("2024-08-01"), secs("2024-09-01"), secs("2023-01-01")],
@@ -90,7 +107,11 @@ fn profit_is_margin_minus_cost_to_serve_and_negative_profit_is_counted() {
         cost: Some(vec![15.0, 15.0, 5.0, 100.0]),
     };
     let b = CustomerBase::builder().transactions(t).unwrap().interactions(ix).unwrap().build().unwrap();
-    let cfg = SegmentConfig { shares: [1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0], measure: ValueMeasure::Profit, ..Default::default() };
+    let cfg = SegmentConfig {
+        shares: [1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0],
+        measure: ValueMeasure::Profit,
+        ..Default::default()
+    };
     let s = b.segments(date(AS_OF), &cfg).unwrap();
     assert_eq!(s.profit, Some(vec![50.0, -20.0, 25.0]));
     assert_eq!(s.value, vec![50.0, -20.0, 25.0]);

@@ -1,0 +1,65 @@
+//! Benchmark of the foundation on generated data: build a base from columns, then summary,
+//! lifecycle and segments. Prints each time and the peak memory of the process.
+//!
+//! ```sh
+//! cargo run --release -p crm-core --example bench_foundation -- [customers] [purchases_per_year]
+//! ```
+//! Defaults: 1,000,000 customers, 13 purchases a year (about 10.5 million transactions).
+
+use crm_core::sample::{SampleConfig, generate};
+use crm_core::{LifecycleConfig, SegmentConfig};
+use std::time::Instant;
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+fn main() -> Result<(), crm_core::Error> {
+    let mut args = std::env::args().skip(1);
+    let customers: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let ppy: f64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(13.0);
+    let t = Instant::now();
+    let data = generate(&SampleConfig {
+        customers,
+        purchases_per_year: ppy,
+        profiles: false,
+        interactions: false,
+        ..Default::default()
+    });
+    let as_of = data.end;
+    let n_tx = data.transactions.len();
+    println!("generated {customers} customers, {n_tx} transactions in {:.2} s", t.elapsed().as_secs_f64());
+    println!("peak memory after generating: {:.0} MiB", peak_rss_mib());
+
+    let t = Instant::now();
+    let base = crm_core::CustomerBase::from_transactions(data.transactions)?;
+    let build = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let summary = base.summary(as_of)?;
+    let t_summary = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let lifecycle = base.lifecycle(as_of, &LifecycleConfig::default())?;
+    let t_lifecycle = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let segments = base.segments(as_of, &SegmentConfig::default())?;
+    let t_segments = t.elapsed().as_secs_f64();
+
+    println!("threads: {}", crm_core::threads());
+    println!("| step | seconds |");
+    println!("|---|---|");
+    println!("| build base from columns | {build:.3} |");
+    println!("| summary (with RFM) | {t_summary:.3} |");
+    println!("| lifecycle | {t_lifecycle:.3} |");
+    println!("| segments (top/middle/bottom, ABC, pyramid) | {t_segments:.3} |");
+    println!("| analytics total | {:.3} |", t_summary + t_lifecycle + t_segments);
+    println!("peak memory (VmHWM): {:.0} MiB", peak_rss_mib());
+    // Keep the results alive until here so their memory counts.
+    assert_eq!(summary.customers.len(), lifecycle.stages.len());
+    assert_eq!(segments.value.len(), base.len());
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! The customer-development report: the README's first command.
+//!
+//! ```sh
+//! cargo run --release --example report                       # bundled sample data
+//! cargo run --release --example report -- --transactions tx.csv [--customers c.csv]
+//!     [--interactions i.csv] [--as-of 2024-12-31] [--out out] [--sample-customers 5000]
+//! ```
+//! Writes `<out>/report.md` and `<out>/report.json` (default folder `out`).
+
+use chrono::NaiveDate;
+use crm_core::ingest::{
+    CustomerCsv, InteractionCsv, TransactionCsv, read_customers, read_interactions, read_transactions,
+};
+use crm_core::sample::{SampleConfig, generate};
+use crm_core::{CustomerBase, ReportConfig};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+struct Args {
+    transactions: Option<PathBuf>,
+    customers: Option<PathBuf>,
+    interactions: Option<PathBuf>,
+    as_of: Option<NaiveDate>,
+    out: PathBuf,
+    sample_customers: usize,
+}
+
+fn parse() -> Result<Args, String> {
+    let mut a = Args {
+        transactions: None,
+        customers: None,
+        interactions: None,
+        as_of: None,
+        out: "out".into(),
+        sample_customers: 5_000,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--transactions" => a.transactions = Some(value()?.into()),
+            "--customers" => a.customers = Some(value()?.into()),
+            "--interactions" => a.interactions = Some(value()?.into()),
+            "--out" => a.out = value()?.into(),
+            "--as-of" => {
+                let v = value()?;
+                a.as_of = Some(NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|e| format!("--as-of {v}: {e}"))?);
+            }
+            "--sample-customers" => {
+                let v = value()?;
+                a.sample_customers = v.parse().map_err(|_| format!("--sample-customers {v}: not a number"))?;
+            }
+            "-h" | "--help" => return Err("usage: report [--transactions F] [--customers F] [--interactions F] [--as-of YYYY-MM-DD] [--out DIR] [--sample-customers N]".into()),
+            other => return Err(format!("unknown option {other} (try --help)")),
+        }
+    }
+    Ok(a)
+}
+
+fn run(a: Args) -> Result<(), String> {
+    let e = |e: crm_core::Error| e.to_string();
+    let (base, as_of, source) = match &a.transactions {
+        None => {
+            let data = generate(&SampleConfig { customers: a.sample_customers, ..Default::default() });
+            let end = data.end;
+            (
+                data.into_base().map_err(e)?,
+                a.as_of.unwrap_or(end),
+                format!("bundled sample data (seed 42, {} customers)", a.sample_customers),
+            )
+        }
+        Some(tx) => {
+            let mut b = CustomerBase::builder();
+            if let Some(c) = &a.customers {
+                b.add_customers(read_customers(c, &CustomerCsv::default()).map_err(e)?.0);
+            }
+            let (cols, _) = read_transactions(tx, &TransactionCsv::default()).map_err(e)?;
+            let last = cols.timestamp.iter().max().map(|&s| crm_core::time::day_to_date(crm_core::time::day_of(s)));
+            b.add_transactions(cols).map_err(e)?;
+            if let Some(i) = &a.interactions {
+                b.add_interactions(read_interactions(i, &InteractionCsv::default()).map_err(e)?.0).map_err(e)?;
+            }
+            let as_of = a.as_of.or(last).ok_or("no transactions and no --as-of date")?;
+            (b.build().map_err(e)?, as_of, tx.display().to_string())
+        }
+    };
+    let report = base.report(as_of, &ReportConfig::default()).map_err(e)?;
+    std::fs::create_dir_all(&a.out).map_err(|err| format!("{}: {err}", a.out.display()))?;
+    let md = format!("{}\n_Source: {source}._\n", report.to_markdown());
+    for (name, text) in [("report.md", md.as_str()), ("report.json", report.to_json().as_str())] {
+        let path = a.out.join(name);
+        std::fs::write(&path, text).map_err(|err| format!("{}: {err}", path.display()))?;
+    }
+    println!("{md}");
+    println!("Wrote {} and {}", a.out.join("report.md").display(), a.out.join("report.json").display());
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match parse().and_then(run) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("report: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

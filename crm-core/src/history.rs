@@ -54,3 +54,23 @@ pub(crate) fn value_between(tx: &CustomerTransactions<'_>, values: &[f64], from:
     let b = tx.first_on_or_after(to.saturating_add(1));
     values[a..b].iter().sum()
 }
+
+/// The distinct days with a purchase (positive amount), ascending, into `days`.
+pub(crate) fn purchase_days(tx: &CustomerTransactions<'_>, days: &mut Vec<Day>) {
+    days.clear();
+    for (i, &a) in tx.amount.iter().enumerate() {
+        if a > 0.0 {
+            let d = day_of(tx.time[i]);
+            if days.last() != Some(&d) {
+                days.push(d);
+            }
+        }
+    }
+}
+
+/// Whether a customer with these purchase days is in the base at the end of `day`: it has
+/// bought on or before `day`, within the last `window` days.
+pub(crate) fn in_base(days: &[Day], day: Day, window: Day) -> bool {
+    let k = days.partition_point(|&d| d <= day);
+    k > 0 && day - days[k - 1] < window
+}

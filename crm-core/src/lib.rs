@@ -34,13 +34,16 @@
 #![deny(missing_docs)]
 
 pub mod base;
+pub mod clv;
 pub mod customer;
 pub mod error;
+pub mod flows;
 mod history;
 pub mod id;
 pub mod ingest;
 pub mod interaction;
 pub mod lifecycle;
+pub mod migration;
 mod parallel;
 pub mod rank;
 pub mod report;
@@ -51,11 +54,14 @@ pub mod time;
 pub mod transaction;
 
 pub use base::{CustomerBase, CustomerBaseBuilder};
+pub use clv::{ClvConfig, ClvReport};
 pub use customer::{AttributeValue, Channel, Customer, CustomerIndex, Permission};
 pub use error::{CsvProblem, Error, Result};
+pub use flows::{DurationBase, FlowConfig, FlowReport, Period};
 pub use id::{Key, KeyColumn, StrColumn};
 pub use interaction::{Direction, InteractionColumns, Interactions};
 pub use lifecycle::{Lifecycle, LifecycleConfig, LifecycleStage};
+pub use migration::MigrationMatrix;
 pub use parallel::threads;
 pub use report::{Report, ReportConfig};
 pub use segments::{AbcClass, PyramidLevel, SegmentConfig, SegmentRow, Segments, ValueMeasure, ValueSegment};

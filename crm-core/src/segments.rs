@@ -19,7 +19,6 @@
 use crate::base::CustomerBase;
 use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
-use crate::history::{scan, value_between};
 use crate::parallel::map_ranges;
 use crate::rank::{check_shares, split_counts};
 use crate::time::{Day, date_to_day, day_of};
@@ -246,38 +245,68 @@ impl CustomerBase {
                 config.measure
             )));
         }
-        let today = date_to_day(as_of);
-        let from: Day = config.window_days.map_or(Day::MIN, |w| today - w as Day + 1);
-        let ix = self.interactions();
-        let rows: Vec<Row> = map_ranges(self.len(), |range| {
-            let mut scratch = Vec::new();
-            range
-                .map(|c| {
-                    let t = tx.of(c).until(today);
-                    let ever_bought = scan(&t, &mut scratch).purchases > 0;
-                    let first = t.first_on_or_after(from);
-                    let revenue = value_between(&t, t.amount, from, today);
-                    let margin = t.margin.map_or(0.0, |m| value_between(&t, m, from, today));
-                    let i = ix.of(c);
-                    let cost = i
-                        .time
-                        .iter()
-                        .zip(i.cost)
-                        .filter(|(s, _)| (from..=today).contains(&day_of(**s)))
-                        .map(|(_, c)| c)
-                        .sum::<f64>();
-                    let value = match config.measure {
-                        ValueMeasure::Revenue => revenue,
-                        ValueMeasure::Margin => margin,
-                        ValueMeasure::Profit => margin - cost,
-                    };
-                    Row { value, revenue, margin, cost, in_window: first < t.len(), ever_bought }
-                })
-                .collect()
-        });
+        let rows = customer_values(self, date_to_day(as_of), config);
         Ok(assemble(as_of, config, &rows, tx.has_margin()))
     }
 }
+
+/// Each customer's value, revenue, margin and cost to serve in the window ending on `today`.
+fn customer_values(base: &CustomerBase, today: Day, config: &SegmentConfig) -> Vec<Row> {
+    let (tx, ix) = (base.transactions(), base.interactions());
+    let from: Day = config.window_days.map_or(Day::MIN, |w| today - w as Day + 1);
+    map_ranges(base.len(), |range| {
+        range
+            .map(|c| {
+                let t = tx.of(c).until(today);
+                let first = t.first_on_or_after(from);
+                let revenue: f64 = t.amount[first..].iter().sum();
+                let margin: f64 = t.margin.map_or(0.0, |m| m[first..].iter().sum());
+                let i = ix.of(c);
+                let (a, b) =
+                    (i.time.partition_point(|&s| day_of(s) < from), i.time.partition_point(|&s| day_of(s) <= today));
+                let cost: f64 = i.cost[a..b].iter().sum();
+                let value = match config.measure {
+                    ValueMeasure::Revenue => revenue,
+                    ValueMeasure::Margin => margin,
+                    ValueMeasure::Profit => margin - cost,
+                };
+                let ever_bought = t.amount.iter().any(|&a| a > 0.0);
+                Row { value, revenue, margin, cost, in_window: first < t.len(), ever_bought }
+            })
+            .collect()
+    })
+}
+
+/// Segment membership at the end of `day` without a full ranking: for each customer its
+/// [`ValueSegment`] code (0 top, 1 middle, 2 bottom) or [`UNRANKED`], and its value.
+/// Same order and tie rule as [`CustomerBase::segments`], found by selection in O(n).
+pub(crate) fn membership(base: &CustomerBase, day: Day, config: &SegmentConfig) -> (Vec<u8>, Vec<f64>) {
+    let rows = customer_values(base, day, config);
+    let mut ranked: Vec<u32> = (0..rows.len() as u32).filter(|&c| rows[c as usize].in_window).collect();
+    let order = |a: &u32, b: &u32| rows[*b as usize].value.total_cmp(&rows[*a as usize].value).then(a.cmp(b));
+    let counts = split_counts(ranked.len(), &config.shares);
+    let mut codes = vec![UNRANKED; rows.len()];
+    let (top, middle) = (counts[0], counts[0] + counts[1]);
+    if top > 0 && top < ranked.len() {
+        ranked.select_nth_unstable_by(top, order);
+    }
+    if middle > top && middle < ranked.len() {
+        ranked[top..].select_nth_unstable_by(middle - top, order);
+    }
+    for (pos, &c) in ranked.iter().enumerate() {
+        codes[c as usize] = if pos < top {
+            0
+        } else if pos < middle {
+            1
+        } else {
+            2
+        };
+    }
+    (codes, rows.iter().map(|r| r.value).collect())
+}
+
+/// Membership code of a customer that is not ranked (no transaction in the window).
+pub(crate) const UNRANKED: u8 = 3;
 
 fn assemble(as_of: NaiveDate, config: &SegmentConfig, rows: &[Row], has_margin: bool) -> Segments {
     let n = rows.len();

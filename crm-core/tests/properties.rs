@@ -125,3 +125,47 @@ fn results_do_not_depend_on_the_thread_count() {
         assert_eq!(alone, s.customers[c as usize]);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn flow_books_balance_for_any_data_and_period(rows in rows(), a in 0i64..1600, len in 1i64..900) {
+        let base = base_of(&rows);
+        let cfg = crm_core::FlowConfig::default();
+        let f = base.flows(as_of(a), as_of(a + len), &cfg).unwrap();
+        prop_assert!(f.balances(), "{:?}", f);
+        prop_assert_eq!(f.new, f.new_active + f.new_starters);
+        let seg_start: u64 = f.by_segment.iter().map(|s| s.base_at_start).sum();
+        prop_assert_eq!(seg_start, f.base_at_start);
+        let seg_lost: u64 = f.by_segment.iter().map(|s| s.lost).sum();
+        prop_assert_eq!(seg_lost, f.lost);
+    }
+
+    #[test]
+    fn migration_rows_sum_to_one_and_projection_keeps_the_total(rows in rows(), a in 0i64..1500, len in 1i64..400) {
+        let base = base_of(&rows);
+        let m = base.segment_migration(as_of(a), as_of(a + len), &SegmentConfig::default()).unwrap();
+        prop_assert_eq!(m.counts.iter().flatten().sum::<u64>() as usize, base.len());
+        for row in &m.rates {
+            prop_assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        }
+        let start: Vec<f64> = m.at_to().iter().map(|&c| c as f64).collect();
+        for v in m.project(&start, 5).unwrap() {
+            prop_assert!((v.iter().sum::<f64>() - base.len() as f64).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn flows_do_not_depend_on_row_order(rows in rows(), a in 0i64..1500, seed in any::<u64>()) {
+        let mut shuffled = rows.clone();
+        let mut rng = crm_core::sample::Rng::new(seed);
+        for i in (1..shuffled.len()).rev() {
+            shuffled.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        let cfg = crm_core::FlowConfig::default();
+        let fa = base_of(&rows).flow_series(as_of(a), crm_core::Period::Quarter, 4, &cfg).unwrap();
+        let fb = base_of(&shuffled).flow_series(as_of(a), crm_core::Period::Quarter, 4, &cfg).unwrap();
+        prop_assert_eq!(serde_json::to_string(&fa).unwrap(), serde_json::to_string(&fb).unwrap());
+    }
+}

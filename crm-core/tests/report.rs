@@ -27,6 +27,16 @@ fn report_overview_stages_and_top_customers() {
     assert_eq!(top, vec![("a", 600.0), ("b", 50.0)]);
     // RFM grid counts every buyer once.
     assert_eq!(r.rfm_recency_frequency.iter().flatten().sum::<usize>(), 3);
+    // The report's flows are the flows of the twelve months up to the as-of date.
+    let f = b.flows(date("2024-01-01"), date("2025-01-01"), &Default::default()).unwrap();
+    assert_eq!(r.flows, f);
+    assert_eq!((f.base_at_start, f.new, f.lost, f.base_at_end), (0, 2, 0, 2));
+    assert_eq!(r.quarterly_flows.len(), 4);
+    assert_eq!(r.migration.counts.iter().flatten().sum::<u64>(), 3);
+    // No loss in the year and a retention of 1 (empty base at start): no CLV duration.
+    assert!(r.clv.is_none());
+    // The starter b (50) is an undesired flow.
+    assert!(r.undesired_flows.iter().any(|u| u.flow.starts_with("still a starter") && u.customers == 1 && u.revenue == 50.0));
     let md = r.to_markdown();
     assert!(md.contains("| buyers | 3 |"), "{md}");
     let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();

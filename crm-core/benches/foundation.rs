@@ -11,7 +11,7 @@ fn foundation(c: &mut Criterion) {
     let customers = std::env::var("CRM_BENCH_CUSTOMERS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let data = generate(&SampleConfig {
         customers,
-        purchases_per_year: 13.0,
+        purchases_per_year: 14.0,
         profiles: false,
         interactions: false,
         ..Default::default()

@@ -1,10 +1,10 @@
-//! Benchmark of the foundation on generated data: build a base from columns, then summary,
-//! lifecycle and segments. Prints each time and the peak memory of the process.
+//! Benchmark on generated data: build a base from columns, then summary, lifecycle and
+//! segments, then flows for 12 monthly periods and a year's segment migration. Prints each time and the peak memory of the process.
 //!
 //! ```sh
 //! cargo run --release -p crm-core --example bench_foundation -- [customers] [purchases_per_year]
 //! ```
-//! Defaults: 1,000,000 customers, 13 purchases a year (about 10.5 million transactions).
+//! Defaults: 1,000,000 customers, 14 purchases a year (about 10.4 million transactions).
 
 use crm_core::sample::{SampleConfig, generate};
 use crm_core::{LifecycleConfig, SegmentConfig};
@@ -21,7 +21,7 @@ fn peak_rss_mib() -> f64 {
 fn main() -> Result<(), crm_core::Error> {
     let mut args = std::env::args().skip(1);
     let customers: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
-    let ppy: f64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(13.0);
+    let ppy: f64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(14.0);
     let t = Instant::now();
     let data = generate(&SampleConfig {
         customers,
@@ -49,6 +49,18 @@ fn main() -> Result<(), crm_core::Error> {
     let segments = base.segments(as_of, &SegmentConfig::default())?;
     let t_segments = t.elapsed().as_secs_f64();
 
+    let t = Instant::now();
+    let year_start = as_of - chrono::Months::new(12) + chrono::Days::new(1);
+    let flow_cfg = crm_core::FlowConfig { by_segment: false, ..Default::default() };
+    let months = base.flow_series(year_start, crm_core::Period::Month, 12, &flow_cfg)?;
+    let t_flows = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let months_seg = base.flow_series(year_start, crm_core::Period::Month, 12, &crm_core::FlowConfig::default())?;
+    let t_flows_seg = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let migration = base.segment_migration(as_of - chrono::Months::new(12), as_of, &SegmentConfig::default())?;
+    let t_migration = t.elapsed().as_secs_f64();
+
     println!("threads: {}", crm_core::threads());
     println!("| step | seconds |");
     println!("|---|---|");
@@ -56,10 +68,16 @@ fn main() -> Result<(), crm_core::Error> {
     println!("| summary (with RFM) | {t_summary:.3} |");
     println!("| lifecycle | {t_lifecycle:.3} |");
     println!("| segments (top/middle/bottom, ABC, pyramid) | {t_segments:.3} |");
-    println!("| analytics total | {:.3} |", t_summary + t_lifecycle + t_segments);
+    println!("| analytics total (summary + lifecycle + segments) | {:.3} |", t_summary + t_lifecycle + t_segments);
+    println!("| flows, 12 monthly periods | {t_flows:.3} |");
+    println!("| flows, 12 monthly periods, per value segment | {t_flows_seg:.3} |");
+    println!("| segment migration, one year | {t_migration:.3} |");
+    println!("| flows (12 months) + migration | {:.3} |", t_flows + t_migration);
     println!("peak memory (VmHWM): {:.0} MiB", peak_rss_mib());
     // Keep the results alive until here so their memory counts.
     assert_eq!(summary.customers.len(), lifecycle.stages.len());
     assert_eq!(segments.value.len(), base.len());
+    assert!(months.iter().chain(&months_seg).all(|m| m.balances()));
+    assert_eq!(migration.counts.iter().flatten().sum::<u64>() as usize, base.len());
     Ok(())
 }

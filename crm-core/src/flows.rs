@@ -266,7 +266,8 @@ impl CustomerBase {
         let days: Vec<Day> = bounds.iter().map(|&d| date_to_day(d)).collect();
         // Segment membership at the end of the day before each boundary.
         let members: Vec<Vec<u8>> = if config.by_segment {
-            days.iter().map(|&d| membership(self, d - 1, &config.segments).0).collect()
+            let ends: Vec<Day> = days.iter().map(|&d| d - 1).collect();
+            membership(self, &ends, &config.segments).into_iter().map(|m| m.0).collect()
         } else {
             Vec::new()
         };

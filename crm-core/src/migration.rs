@@ -195,9 +195,11 @@ impl CustomerBase {
         if config.measure != crate::ValueMeasure::Revenue && !self.transactions().has_margin() {
             return Err(Error::MissingData(format!("migration by {} needs margins", config.measure.name())));
         }
-        let state = |day| {
-            let (codes, value) = membership(self, day, config);
-            let tx = self.transactions();
+        let days = [date_to_day(from), date_to_day(to)];
+        let mut both = membership(self, &days, config).into_iter();
+        let tx = self.transactions();
+        let mut state = |day| {
+            let (codes, value) = both.next().expect("two dates");
             let states: Vec<u8> = codes
                 .iter()
                 .enumerate()
@@ -209,8 +211,8 @@ impl CustomerBase {
                 .collect();
             (states, value)
         };
-        let (a, _) = state(date_to_day(from));
-        let (b, value) = state(date_to_day(to));
+        let (a, _) = state(days[0]);
+        let (b, value) = state(days[1]);
         // Value only for ranked states; not-yet and lost carry none.
         let value: Vec<f64> = b.iter().zip(&value).map(|(&s, &v)| if (1..=3).contains(&s) { v } else { 0.0 }).collect();
         Ok(MigrationMatrix::from_codes(from, to, &SEGMENT_STATES, &a, &b, Some(&value)))

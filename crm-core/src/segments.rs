@@ -212,6 +212,8 @@ struct Row {
     margin: f64,
     cost: f64,
     in_window: bool,
+    /// Bought on or before the day (true for everyone in the window: only read for those
+    /// outside it, to tell inactive customers from prospects).
     ever_bought: bool,
 }
 
@@ -250,59 +252,83 @@ impl CustomerBase {
     }
 }
 
-/// Each customer's value, revenue, margin and cost to serve in the window ending on `today`.
-fn customer_values(base: &CustomerBase, today: Day, config: &SegmentConfig) -> Vec<Row> {
-    let (tx, ix) = (base.transactions(), base.interactions());
+/// One customer's revenue, margin and cost to serve in the window ending on `today`, and
+/// whether it has any transaction in the window.
+#[inline]
+fn window_row(
+    all: &crate::transaction::CustomerTransactions<'_>,
+    i: &crate::interaction::CustomerInteractions<'_>,
+    today: Day,
+    config: &SegmentConfig,
+) -> Row {
     let from: Day = config.window_days.map_or(Day::MIN, |w| today - w as Day + 1);
-    map_ranges(base.len(), |range| {
-        range
-            .map(|c| {
-                let t = tx.of(c).until(today);
-                let first = t.first_on_or_after(from);
-                let revenue: f64 = t.amount[first..].iter().sum();
-                let margin: f64 = t.margin.map_or(0.0, |m| m[first..].iter().sum());
-                let i = ix.of(c);
-                let (a, b) =
-                    (i.time.partition_point(|&s| day_of(s) < from), i.time.partition_point(|&s| day_of(s) <= today));
-                let cost: f64 = i.cost[a..b].iter().sum();
-                let value = match config.measure {
-                    ValueMeasure::Revenue => revenue,
-                    ValueMeasure::Margin => margin,
-                    ValueMeasure::Profit => margin - cost,
-                };
-                let ever_bought = t.amount.iter().any(|&a| a > 0.0);
-                Row { value, revenue, margin, cost, in_window: first < t.len(), ever_bought }
-            })
-            .collect()
-    })
+    let t = all.until(today);
+    let first = t.first_on_or_after(from);
+    let revenue: f64 = t.amount[first..].iter().sum();
+    let margin: f64 = t.margin.map_or(0.0, |m| m[first..].iter().sum());
+    let cost: f64 = if i.time.is_empty() {
+        0.0
+    } else {
+        let (a, b) = (i.time.partition_point(|&s| day_of(s) < from), i.time.partition_point(|&s| day_of(s) <= today));
+        i.cost[a..b].iter().sum()
+    };
+    let value = match config.measure {
+        ValueMeasure::Revenue => revenue,
+        ValueMeasure::Margin => margin,
+        ValueMeasure::Profit => margin - cost,
+    };
+    let in_window = first < t.len();
+    // Only read for customers outside the window (see `Row::ever_bought`).
+    let ever_bought = in_window || t.amount.iter().any(|&a| a > 0.0);
+    Row { value, revenue, margin, cost, in_window, ever_bought }
 }
 
-/// Segment membership at the end of `day` without a full ranking: for each customer its
-/// [`ValueSegment`] code (0 top, 1 middle, 2 bottom) or [`UNRANKED`], and its value.
-/// Same order and tie rule as [`CustomerBase::segments`], found by selection in O(n).
-pub(crate) fn membership(base: &CustomerBase, day: Day, config: &SegmentConfig) -> (Vec<u8>, Vec<f64>) {
-    let rows = customer_values(base, day, config);
-    let mut ranked: Vec<u32> = (0..rows.len() as u32).filter(|&c| rows[c as usize].in_window).collect();
-    let order = |a: &u32, b: &u32| rows[*b as usize].value.total_cmp(&rows[*a as usize].value).then(a.cmp(b));
-    let counts = split_counts(ranked.len(), &config.shares);
-    let mut codes = vec![UNRANKED; rows.len()];
-    let (top, middle) = (counts[0], counts[0] + counts[1]);
-    if top > 0 && top < ranked.len() {
-        ranked.select_nth_unstable_by(top, order);
-    }
-    if middle > top && middle < ranked.len() {
-        ranked[top..].select_nth_unstable_by(middle - top, order);
-    }
-    for (pos, &c) in ranked.iter().enumerate() {
-        codes[c as usize] = if pos < top {
-            0
-        } else if pos < middle {
-            1
-        } else {
-            2
-        };
-    }
-    (codes, rows.iter().map(|r| r.value).collect())
+/// Each customer's row for the window ending on `today`.
+fn customer_values(base: &CustomerBase, today: Day, config: &SegmentConfig) -> Vec<Row> {
+    let (tx, ix) = (base.transactions(), base.interactions());
+    map_ranges(base.len(), |range| range.map(|c| window_row(&tx.of(c), &ix.of(c), today, config)).collect())
+}
+
+/// Segment membership at the end of each of `days` without a full ranking: per day, each
+/// customer's [`ValueSegment`] code (0 top, 1 middle, 2 bottom) or [`UNRANKED`], and its
+/// value (NaN when unranked). Same order and tie rule as [`CustomerBase::segments`], found
+/// by selection in O(n).
+pub(crate) fn membership(base: &CustomerBase, days: &[Day], config: &SegmentConfig) -> Vec<(Vec<u8>, Vec<f64>)> {
+    let (tx, ix) = (base.transactions(), base.interactions());
+    let n = base.len();
+    days.iter()
+        .map(|&day| {
+            let value: Vec<f64> = map_ranges(n, |range| {
+                range
+                    .map(|c| {
+                        let r = window_row(&tx.of(c), &ix.of(c), day, config);
+                        if r.in_window { r.value } else { f64::NAN }
+                    })
+                    .collect()
+            });
+            let mut ranked: Vec<u32> = (0..n as u32).filter(|&c| !value[c as usize].is_nan()).collect();
+            let order = |a: &u32, b: &u32| value[*b as usize].total_cmp(&value[*a as usize]).then(a.cmp(b));
+            let counts = split_counts(ranked.len(), &config.shares);
+            let (top, middle) = (counts[0], counts[0] + counts[1]);
+            if top > 0 && top < ranked.len() {
+                ranked.select_nth_unstable_by(top, order);
+            }
+            if middle > top && middle < ranked.len() {
+                ranked[top..].select_nth_unstable_by(middle - top, order);
+            }
+            let mut codes = vec![UNRANKED; n];
+            for (pos, &c) in ranked.iter().enumerate() {
+                codes[c as usize] = if pos < top {
+                    0
+                } else if pos < middle {
+                    1
+                } else {
+                    2
+                };
+            }
+            (codes, value)
+        })
+        .collect()
 }
 
 /// Membership code of a customer that is not ranked (no transaction in the window).

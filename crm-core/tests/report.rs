@@ -36,7 +36,11 @@ fn report_overview_stages_and_top_customers() {
     // No loss in the year and a retention of 1 (empty base at start): no CLV duration.
     assert!(r.clv.is_none());
     // The starter b (50) is an undesired flow.
-    assert!(r.undesired_flows.iter().any(|u| u.flow.starts_with("still a starter") && u.customers == 1 && u.revenue == 50.0));
+    assert!(
+        r.undesired_flows
+            .iter()
+            .any(|u| u.flow.starts_with("still a starter") && u.customers == 1 && u.revenue == 50.0)
+    );
     let md = r.to_markdown();
     assert!(md.contains("| buyers | 3 |"), "{md}");
     let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();

@@ -23,14 +23,12 @@ fn ix(rows: &[(&str, &str, &str, &str)]) -> InteractionColumns {
     }
 }
 
+/// Customers, (customer, date, kind) events and (customer, date) purchases.
+type History = (Vec<Customer>, Vec<(String, &'static str, &'static str)>, Vec<(String, &'static str)>);
+
 /// Deck 000: credit granted -> welcome letter -> card used in the first month. `users` of
 /// `n` customers use the card; ids are prefixed so two groups can share a base.
-fn credit_history(
-    prefix: &str,
-    n: usize,
-    users: usize,
-    variant: &str,
-) -> (Vec<Customer>, Vec<(String, &'static str, &'static str)>, Vec<(String, &'static str)>) {
+fn credit_history(prefix: &str, n: usize, users: usize, variant: &str) -> History {
     let mut customers = Vec::new();
     let (mut events, mut purchases) = (Vec::new(), Vec::new());
     for k in 0..n {

@@ -107,6 +107,14 @@ pub enum Error {
         /// How many problems there were in all.
         total: usize,
     },
+    /// A model fit did not converge or its likelihood could not be evaluated.
+    #[error("{model} fit failed: {message}")]
+    Fit {
+        /// The model.
+        model: String,
+        /// What went wrong.
+        message: String,
+    },
     /// A file could not be read or written.
     #[error("{path}: {message}")]
     Io {

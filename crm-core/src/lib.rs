@@ -45,6 +45,7 @@ pub mod ingest;
 pub mod interaction;
 pub mod lifecycle;
 pub mod migration;
+pub mod models;
 pub mod nps;
 mod parallel;
 pub mod process;

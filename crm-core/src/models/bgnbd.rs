@@ -1,0 +1,183 @@
+//! BG/NBD (Fader, Hardie & Lee 2005) and MBG/NBD (Batislam, Denizel & Filiztekin 2007).
+//!
+//! Purchases while alive follow a Poisson process with rate λ ~ Gamma(r, α); after each
+//! purchase (BG/NBD) or also at time 0 (MBG/NBD) the customer drops out with probability
+//! p ~ Beta(a, b).
+
+use super::special::{ln_beta, ln_gamma, ln_hyp2f1, log_add_exp};
+use super::{FitOptions, FitSummary, RfmData, fit_positive};
+use crate::error::Result;
+use crate::parallel::fold_chunks;
+use serde::{Deserialize, Serialize};
+
+/// Sums `f(row)` over the rows of `d` with their weights, in fixed chunks (deterministic).
+pub(crate) fn weighted_sum(d: &RfmData, f: impl Fn(usize) -> f64 + Sync) -> f64 {
+    fold_chunks(d.len(), |range| range.map(|i| d.weights[i as usize] * f(i as usize)).sum::<f64>()).into_iter().sum()
+}
+
+/// The BG/NBD model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BetaGeo {
+    /// Shape of the purchase-rate gamma.
+    pub r: f64,
+    /// Scale of the purchase-rate gamma.
+    pub alpha: f64,
+    /// Dropout beta a.
+    pub a: f64,
+    /// Dropout beta b.
+    pub b: f64,
+}
+
+/// The MBG/NBD model (customers may also drop out at time 0, so a customer with no repeat
+/// purchase is not certainly alive).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ModifiedBetaGeo {
+    /// Shape of the purchase-rate gamma.
+    pub r: f64,
+    /// Scale of the purchase-rate gamma.
+    pub alpha: f64,
+    /// Dropout beta a.
+    pub a: f64,
+    /// Dropout beta b.
+    pub b: f64,
+}
+
+fn bg_ll(p: &[f64], d: &RfmData, modified: bool) -> f64 {
+    let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
+    let (ln_a, ln_alpha) = (a.ln(), alpha.ln());
+    let common = -ln_gamma(r) + r * ln_alpha + ln_gamma(a + b) - ln_gamma(b);
+    weighted_sum(d, |i| {
+        let (x, tx, t) = (d.frequency[i], d.recency[i], d.t[i]);
+        let shift = if modified { 1.0 } else { 0.0 };
+        let head = common + ln_gamma(r + x) + ln_gamma(b + x + shift) - ln_gamma(a + b + x + shift);
+        let a3 = -(r + x) * (alpha + t).ln();
+        if modified {
+            let a4 = ln_a - (b + x).ln() - (r + x) * (alpha + tx).ln();
+            head + log_add_exp(a3, a4)
+        } else if x > 0.0 {
+            let a4 = ln_a - (b + x - 1.0).ln() - (r + x) * (alpha + tx).ln();
+            head + log_add_exp(a3, a4)
+        } else {
+            head + a3
+        }
+    })
+}
+
+macro_rules! common_api {
+    ($t:ident, $name:literal, $modified:literal) => {
+        impl $t {
+            /// Parameter names, in order.
+            pub const NAMES: [&'static str; 4] = ["r", "alpha", "a", "b"];
+
+            /// The model from its parameters in [`Self::NAMES`] order.
+            pub fn from_params(p: &[f64]) -> Self {
+                $t { r: p[0], alpha: p[1], a: p[2], b: p[3] }
+            }
+
+            /// The parameters in [`Self::NAMES`] order.
+            pub fn params(&self) -> [f64; 4] {
+                [self.r, self.alpha, self.a, self.b]
+            }
+
+            /// The log-likelihood of the data (weighted).
+            pub fn log_likelihood(&self, data: &RfmData) -> f64 {
+                bg_ll(&self.params(), data, $modified)
+            }
+
+            /// Fits the model by maximum likelihood on the collapsed data.
+            ///
+            /// # Errors
+            /// [`crate::Error::Fit`] when the likelihood cannot be evaluated;
+            /// [`crate::Error::InvalidConfig`] for bad options.
+            pub fn fit(data: &RfmData, options: &FitOptions) -> Result<(Self, FitSummary)> {
+                let d = data.collapse();
+                let ll = |p: &[f64]| bg_ll(p, &d, $modified);
+                let s = fit_positive($name, &Self::NAMES, &ll, d.customers(), d.len(), options)?;
+                Ok((Self::from_params(&s.params), s))
+            }
+        }
+    };
+}
+
+common_api!(BetaGeo, "BG/NBD", false);
+common_api!(ModifiedBetaGeo, "MBG/NBD", true);
+
+impl BetaGeo {
+    /// P(alive | x, t_x, T).
+    pub fn probability_alive(&self, x: f64, tx: f64, t: f64) -> f64 {
+        if x == 0.0 {
+            return 1.0;
+        }
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+        let ln_ratio = a.ln() - (b + x - 1.0).ln() + (r + x) * ((alpha + t).ln() - (alpha + tx).ln());
+        1.0 / (1.0 + ln_ratio.exp())
+    }
+
+    /// Expected purchases in `(T, T + horizon]` of a customer with history `(x, t_x, T)`.
+    pub fn conditional_expected_purchases(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+        let z = horizon / (alpha + t + horizon);
+        let ln_f = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z);
+        let ln_pow = (r + x) * ((alpha + t).ln() - (alpha + t + horizon).ln());
+        let bracket = -(ln_pow + ln_f).exp_m1();
+        let numer = (a + b + x - 1.0) / (a - 1.0) * bracket;
+        let denom = if x > 0.0 {
+            1.0 + (a / (b + x - 1.0)) * ((r + x) * ((alpha + t).ln() - (alpha + tx).ln())).exp()
+        } else {
+            1.0
+        };
+        numer / denom
+    }
+
+    /// Expected purchases of a new customer in `(0, t]`.
+    pub fn expected_purchases(&self, t: f64) -> f64 {
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+        let ln_f = ln_hyp2f1(r, b, a + b - 1.0, t / (alpha + t));
+        let ln_pow = r * (alpha.ln() - (alpha + t).ln());
+        (a + b - 1.0) / (a - 1.0) * -(ln_pow + ln_f).exp_m1()
+    }
+
+    /// P(X(t) = n) for a new customer.
+    pub fn probability_of_purchases(&self, t: f64, n: u32) -> f64 {
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+        let x = n as f64;
+        let q = t / (alpha + t);
+        let ln_nb =
+            |j: f64| ln_gamma(r + j) - ln_gamma(r) - ln_gamma(j + 1.0) + r * (alpha / (alpha + t)).ln() + j * q.ln();
+        let first = (ln_beta(a, b + x) - ln_beta(a, b) + ln_nb(x)).exp();
+        if n == 0 {
+            return first;
+        }
+        let tail: f64 = (0..n).map(|j| ln_nb(j as f64).exp()).sum();
+        first + (ln_beta(a + 1.0, b + x - 1.0) - ln_beta(a, b)).exp() * (1.0 - tail)
+    }
+}
+
+impl ModifiedBetaGeo {
+    /// P(alive | x, t_x, T).
+    pub fn probability_alive(&self, x: f64, tx: f64, t: f64) -> f64 {
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+        let ln_ratio = a.ln() - (b + x).ln() + (r + x) * ((alpha + t).ln() - (alpha + tx).ln());
+        1.0 / (1.0 + ln_ratio.exp())
+    }
+
+    /// Expected purchases in `(T, T + horizon]` of a customer with history `(x, t_x, T)`.
+    pub fn conditional_expected_purchases(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+        let z = horizon / (alpha + t + horizon);
+        let ln_f = ln_hyp2f1(r + x, b + x + 1.0, a + b + x, z);
+        let ln_pow = (r + x) * ((alpha + t).ln() - (alpha + t + horizon).ln());
+        let bracket = -(ln_pow + ln_f).exp_m1();
+        let numer = (a + b + x) / (a - 1.0) * bracket;
+        let denom = 1.0 + (a / (b + x)) * ((r + x) * ((alpha + t).ln() - (alpha + tx).ln())).exp();
+        numer / denom
+    }
+
+    /// Expected purchases of a new customer in `(0, t]`.
+    pub fn expected_purchases(&self, t: f64) -> f64 {
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+        let ln_f = ln_hyp2f1(r, b + 1.0, a + b, t / (alpha + t));
+        let ln_pow = r * (alpha.ln() - (alpha + t).ln());
+        b / (a - 1.0) * -(ln_pow + ln_f).exp_m1()
+    }
+}

@@ -1,0 +1,233 @@
+//! The (frequency, recency, T) summary the models are fitted on, built from a base the way
+//! lifetimes' `summary_data_from_transaction_data` does, and its calibration / holdout split.
+//!
+//! A customer's transactions are grouped by day (all of a day's rows are one period); the
+//! first day is the acquisition. `frequency` = days with a transaction after the first,
+//! `recency` = last day - first day, `T` = observation end - first day, both in the chosen
+//! unit, and `monetary_value` = the mean of the later days' sums (0 without repeat days).
+
+use crate::base::CustomerBase;
+use crate::error::{Error, Result};
+use crate::time::{Day, date_to_day, day_of};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The unit recency and T are expressed in.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeUnit {
+    /// Days.
+    Days,
+    /// Weeks of seven days (fractional).
+    Weeks,
+    /// Days divided by this many (lifetimes' `freq_multiplier`).
+    DaysPer(f64),
+}
+
+impl TimeUnit {
+    fn days(self) -> f64 {
+        match self {
+            TimeUnit::Days => 1.0,
+            TimeUnit::Weeks => 7.0,
+            TimeUnit::DaysPer(d) => d,
+        }
+    }
+}
+
+/// Frequency, recency and age per row, with weights (1 per customer unless collapsed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RfmData {
+    /// Repeat purchases `x`.
+    pub frequency: Vec<f64>,
+    /// Time of the last purchase after the first, `t_x`.
+    pub recency: Vec<f64>,
+    /// Age: observation end - first purchase, `T`.
+    pub t: Vec<f64>,
+    /// Customers each row stands for.
+    pub weights: Vec<f64>,
+}
+
+impl RfmData {
+    /// Rows from columns; every weight 1.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`]; [`Error::InvalidValue`] naming the row when a value is not
+    /// finite, `frequency` is negative or not a whole number, `recency` is outside `[0, T]`,
+    /// or `recency` is not 0 when `frequency` is.
+    pub fn new(frequency: Vec<f64>, recency: Vec<f64>, t: Vec<f64>) -> Result<Self> {
+        let n = frequency.len();
+        Self::with_weights(frequency, recency, t, vec![1.0; n])
+    }
+
+    /// Rows with weights.
+    ///
+    /// # Errors
+    /// As [`Self::new`]; a weight must be finite and > 0.
+    pub fn with_weights(frequency: Vec<f64>, recency: Vec<f64>, t: Vec<f64>, weights: Vec<f64>) -> Result<Self> {
+        use crate::transaction::check_len;
+        let n = frequency.len();
+        check_len("recency", recency.len(), "frequency", n)?;
+        check_len("T", t.len(), "frequency", n)?;
+        check_len("weights", weights.len(), "frequency", n)?;
+        for i in 0..n {
+            let (x, tx, tt, w) = (frequency[i], recency[i], t[i], weights[i]);
+            let bad = |column: &str, message: String| Err(Error::invalid(i, column, message));
+            if !(x.is_finite() && x >= 0.0 && x.fract() == 0.0) {
+                return bad("frequency", format!("{x} is not a whole number >= 0"));
+            }
+            if !(tt.is_finite() && tt >= 0.0) {
+                return bad("T", format!("{tt} is not a finite number >= 0"));
+            }
+            if !(tx.is_finite() && tx >= 0.0 && tx <= tt) {
+                return bad("recency", format!("{tx} is not within [0, T = {tt}]"));
+            }
+            if x == 0.0 && tx != 0.0 {
+                return bad("recency", format!("{tx} with frequency 0 (must be 0)"));
+            }
+            if !(w.is_finite() && w > 0.0) {
+                return bad("weights", format!("{w} is not a weight > 0"));
+            }
+        }
+        Ok(RfmData { frequency, recency, t, weights })
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.frequency.len()
+    }
+
+    /// True without rows.
+    pub fn is_empty(&self) -> bool {
+        self.frequency.is_empty()
+    }
+
+    /// Sum of the weights.
+    pub fn customers(&self) -> f64 {
+        self.weights.iter().sum()
+    }
+
+    /// Identical rows merged, their weights added; rows sorted by (x, t_x, T), so the
+    /// result does not depend on input order.
+    pub fn collapse(&self) -> RfmData {
+        let mut idx: Vec<usize> = (0..self.len()).collect();
+        let key = |i: usize| (self.frequency[i], self.recency[i], self.t[i]);
+        idx.sort_unstable_by(|&a, &b| {
+            let (x, y) = (key(a), key(b));
+            x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.total_cmp(&y.2)).then(a.cmp(&b))
+        });
+        let mut out = RfmData::default();
+        for i in idx {
+            let k = key(i);
+            if !out.is_empty() {
+                let j = out.len() - 1;
+                if (out.frequency[j], out.recency[j], out.t[j]) == k {
+                    out.weights[j] += self.weights[i];
+                    continue;
+                }
+            }
+            out.frequency.push(k.0);
+            out.recency.push(k.1);
+            out.t.push(k.2);
+            out.weights.push(self.weights[i]);
+        }
+        out
+    }
+}
+
+/// Per-customer summary for the models, in customer index order (customers with no
+/// transaction up to the observation end are left out; `customers` says who is in).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RfmSummary {
+    /// Customer index per row.
+    pub customers: Vec<crate::CustomerIndex>,
+    /// The data.
+    pub data: RfmData,
+    /// Mean spend of the repeat days (0 without repeat days).
+    pub monetary_value: Vec<f64>,
+}
+
+/// One customer's days with their sums, up to and including `end`.
+fn daily(t: &crate::transaction::CustomerTransactions<'_>, from: Day, end: Day, days: &mut Vec<(Day, f64)>) {
+    days.clear();
+    for k in t.first_on_or_after(from)..t.len() {
+        let d = day_of(t.time[k]);
+        if d > end {
+            break;
+        }
+        match days.last_mut() {
+            Some(last) if last.0 == d => last.1 += t.amount[k],
+            _ => days.push((d, t.amount[k])),
+        }
+    }
+}
+
+/// The summary of every customer with a transaction up to `observation_end`.
+pub fn summary_from_transactions(base: &CustomerBase, observation_end: NaiveDate, unit: TimeUnit) -> RfmSummary {
+    let end = date_to_day(observation_end);
+    let scale = unit.days();
+    let tx = base.transactions();
+    let mut out = RfmSummary::default();
+    let mut days = Vec::new();
+    for c in 0..base.len() as u32 {
+        daily(&tx.of(c), Day::MIN, end, &mut days);
+        let Some(&(first, _)) = days.first() else { continue };
+        let last = days.last().expect("non-empty").0;
+        let repeat = &days[1..];
+        out.customers.push(c);
+        out.data.frequency.push(repeat.len() as f64);
+        out.data.recency.push((last - first) as f64 / scale);
+        out.data.t.push((end - first) as f64 / scale);
+        out.data.weights.push(1.0);
+        out.monetary_value.push(if repeat.is_empty() {
+            0.0
+        } else {
+            repeat.iter().map(|d| d.1).sum::<f64>() / repeat.len() as f64
+        });
+    }
+    out
+}
+
+/// A calibration summary and what each customer did in the holdout period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationHoldout {
+    /// The calibration summary (customers acquired by the calibration end).
+    pub calibration: RfmSummary,
+    /// Days with a transaction in the holdout period, per row.
+    pub frequency_holdout: Vec<f64>,
+    /// Mean daily spend in the holdout period (0 without holdout days), per row.
+    pub monetary_value_holdout: Vec<f64>,
+    /// Holdout length in the unit.
+    pub duration_holdout: f64,
+}
+
+/// Splits at `calibration_end`: the summary up to it, and the holdout `(calibration_end,
+/// observation_end]`.
+///
+/// # Errors
+/// [`Error::InvalidConfig`] when the observation end is not after the calibration end.
+pub fn calibration_and_holdout(
+    base: &CustomerBase,
+    calibration_end: NaiveDate,
+    observation_end: NaiveDate,
+    unit: TimeUnit,
+) -> Result<CalibrationHoldout> {
+    if observation_end <= calibration_end {
+        return Err(Error::config("observation_end", format!("{observation_end} is not after {calibration_end}")));
+    }
+    let calibration = summary_from_transactions(base, calibration_end, unit);
+    let (cal, end) = (date_to_day(calibration_end), date_to_day(observation_end));
+    let tx = base.transactions();
+    let mut days = Vec::new();
+    let (mut freq, mut money) = (Vec::new(), Vec::new());
+    for &c in &calibration.customers {
+        daily(&tx.of(c), cal + 1, end, &mut days);
+        freq.push(days.len() as f64);
+        money.push(if days.is_empty() { 0.0 } else { days.iter().map(|d| d.1).sum::<f64>() / days.len() as f64 });
+    }
+    Ok(CalibrationHoldout {
+        calibration,
+        frequency_holdout: freq,
+        monetary_value_holdout: money,
+        duration_holdout: (end - cal) as f64 / unit.days(),
+    })
+}

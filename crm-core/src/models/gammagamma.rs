@@ -1,0 +1,142 @@
+//! Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005, "RFM and CLV";
+//! Fader & Hardie 2013, "The Gamma-Gamma model of monetary value"), and CLV from a
+//! purchase model and expected spend, discounted month by month as lifetimes does.
+
+use super::special::ln_gamma;
+use super::{FitOptions, FitSummary, fit_positive};
+use crate::error::{Error, Result};
+use crate::parallel::fold_chunks;
+use serde::{Deserialize, Serialize};
+
+/// The Gamma-Gamma spend model: spend per transaction ~ Gamma(p, ν), ν ~ Gamma(q, v).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GammaGamma {
+    /// Shape of spend per transaction.
+    pub p: f64,
+    /// Shape of the scale's gamma.
+    pub q: f64,
+    /// Scale of the scale's gamma.
+    pub v: f64,
+}
+
+fn ll_row(p: &[f64], x: f64, m: f64) -> f64 {
+    let (pp, q, v) = (p[0], p[1], p[2]);
+    let px = pp * x;
+    ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q) + q * v.ln() + (px - 1.0) * m.ln() + px * x.ln()
+        - (px + q) * (x * m + v).ln()
+}
+
+impl GammaGamma {
+    /// Parameter names, in order.
+    pub const NAMES: [&'static str; 3] = ["p", "q", "v"];
+
+    /// The parameters in [`Self::NAMES`] order.
+    pub fn params(&self) -> [f64; 3] {
+        [self.p, self.q, self.v]
+    }
+
+    /// Fits the model on customers with at least one repeat purchase: `frequency` (x > 0)
+    /// and mean repeat spend `monetary_value` (> 0).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the row of a frequency below 1 or a spend that is not
+    /// positive and finite; fit errors as [`super::BetaGeo::fit`].
+    pub fn fit(
+        frequency: &[f64],
+        monetary_value: &[f64],
+        weights: Option<&[f64]>,
+        options: &FitOptions,
+    ) -> Result<(Self, FitSummary)> {
+        crate::transaction::check_len("monetary_value", monetary_value.len(), "frequency", frequency.len())?;
+        for (i, (&x, &m)) in frequency.iter().zip(monetary_value).enumerate() {
+            if !(x >= 1.0 && x.is_finite() && x.fract() == 0.0) {
+                return Err(Error::invalid(
+                    i,
+                    "frequency",
+                    format!("{x}: the Gamma-Gamma model needs repeat buyers (whole x >= 1)"),
+                ));
+            }
+            if !(m > 0.0 && m.is_finite()) {
+                return Err(Error::invalid(i, "monetary_value", format!("{m} is not a positive spend")));
+            }
+        }
+        let w: Vec<f64> = weights.map_or_else(|| vec![1.0; frequency.len()], <[f64]>::to_vec);
+        crate::transaction::check_len("weights", w.len(), "frequency", frequency.len())?;
+        let n: f64 = w.iter().sum();
+        let ll = |p: &[f64]| {
+            fold_chunks(frequency.len(), |r| {
+                r.map(|i| w[i as usize] * ll_row(p, frequency[i as usize], monetary_value[i as usize])).sum::<f64>()
+            })
+            .into_iter()
+            .sum()
+        };
+        let s = fit_positive("Gamma-Gamma", &Self::NAMES, &ll, n, frequency.len(), options)?;
+        Ok((GammaGamma { p: s.params[0], q: s.params[1], v: s.params[2] }, s))
+    }
+
+    /// The log-likelihood of one customer.
+    pub fn log_likelihood_row(&self, x: f64, m: f64) -> f64 {
+        ll_row(&self.params(), x, m)
+    }
+
+    /// Expected spend per transaction of a customer with `x` repeat purchases of mean `m`
+    /// (`x = 0`: the population mean p v / (q - 1)).
+    pub fn conditional_expected_average_profit(&self, x: f64, m: f64) -> f64 {
+        let (p, q, v) = (self.p, self.q, self.v);
+        p * (v + x * m) / (p * x + q - 1.0)
+    }
+}
+
+/// Anything that predicts a customer's purchases in a future window.
+pub trait PurchaseModel {
+    /// Expected purchases in `(T, T + horizon]` for history `(x, t_x, T)`.
+    fn predict(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64;
+}
+
+impl PurchaseModel for super::BetaGeo {
+    fn predict(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+        self.conditional_expected_purchases(horizon, x, tx, t)
+    }
+}
+impl PurchaseModel for super::ModifiedBetaGeo {
+    fn predict(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+        self.conditional_expected_purchases(horizon, x, tx, t)
+    }
+}
+impl PurchaseModel for super::ParetoNbd {
+    fn predict(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+        self.conditional_expected_purchases(horizon, x, tx, t)
+    }
+}
+
+/// CLV over `months` months: for each month i, expected purchases in month i times the
+/// expected spend, discounted by `(1 + monthly_discount)^i` (lifetimes'
+/// `customer_lifetime_value`). `units_per_month` converts months to the model's time unit
+/// (30 for days, 4.345 for weeks, as lifetimes).
+pub fn customer_lifetime_value(
+    model: &(dyn PurchaseModel + Sync),
+    spend: &GammaGamma,
+    data: &super::RfmData,
+    monetary_value: &[f64],
+    months: u32,
+    monthly_discount: f64,
+    units_per_month: f64,
+) -> Vec<f64> {
+    crate::parallel::map_ranges(data.len(), |range| {
+        range
+            .map(|i| {
+                let i = i as usize;
+                let (x, tx, t) = (data.frequency[i], data.recency[i], data.t[i]);
+                let profit = spend.conditional_expected_average_profit(x, monetary_value[i]);
+                let mut value = 0.0;
+                let mut before = 0.0;
+                for m in 1..=months {
+                    let upto = model.predict(m as f64 * units_per_month, x, tx, t);
+                    value += profit * (upto - before) / (1.0 + monthly_discount).powi(m as i32);
+                    before = upto;
+                }
+                value
+            })
+            .collect()
+    })
+}

@@ -1,0 +1,127 @@
+//! Predictive CLV models ("buy till you die"), fitted by maximum likelihood:
+//! [`BetaGeo`] (BG/NBD), [`ModifiedBetaGeo`] (MBG/NBD), [`ParetoNbd`] (Pareto/NBD),
+//! [`BetaGeoBetaBinom`] (BG/BB), [`GammaGamma`] (spend) and [`ShiftedBetaGeo`]
+//! (contractual churn).
+//!
+//! Likelihoods are evaluated in log space; fits work on the sufficient statistics
+//! (identical `(x, t_x, T)` rows collapse into one row with a weight), so a fit's cost
+//! depends on the distinct rows, not on the customers. Parameters are optimised on the log
+//! scale (they are all positive); standard errors come from the Hessian of the
+//! log-likelihood at the optimum.
+
+mod bgbb;
+mod bgnbd;
+mod data;
+mod gammagamma;
+pub(crate) mod optim;
+mod paretonbd;
+mod sbg;
+pub mod special;
+
+pub use bgbb::BetaGeoBetaBinom;
+pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
+pub use data::{CalibrationHoldout, RfmData, RfmSummary, TimeUnit, calibration_and_holdout, summary_from_transactions};
+pub use gammagamma::{GammaGamma, PurchaseModel, customer_lifetime_value};
+pub use paretonbd::ParetoNbd;
+pub use sbg::ShiftedBetaGeo;
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// How to fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FitOptions {
+    /// L2 penalty on the parameters (added to the mean negative log-likelihood as
+    /// `penalizer x sum(params^2)`, as lifetimes does). Default 0.
+    pub penalizer: f64,
+    /// Starting parameters (natural scale); default 1 for each.
+    pub initial: Option<Vec<f64>>,
+    /// Iteration limit. Default 500.
+    pub max_iterations: usize,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions { penalizer: 0.0, initial: None, max_iterations: 500 }
+    }
+}
+
+/// What a fit found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitSummary {
+    /// The model.
+    pub model: String,
+    /// Parameter names.
+    pub names: Vec<String>,
+    /// Parameter values.
+    pub params: Vec<f64>,
+    /// Standard errors (from the inverse Hessian; NaN when it is singular).
+    pub std_errors: Vec<f64>,
+    /// Log-likelihood at the optimum (without the penalty).
+    pub log_likelihood: f64,
+    /// Customers (sum of weights).
+    pub customers: f64,
+    /// Distinct rows the likelihood was evaluated on.
+    pub distinct_rows: usize,
+    /// Optimiser iterations.
+    pub iterations: usize,
+    /// Whether the optimiser converged.
+    pub converged: bool,
+}
+
+/// Fits positive parameters maximising `ll` (the total weighted log-likelihood).
+pub(crate) fn fit_positive(
+    model: &str,
+    names: &[&str],
+    ll: &(dyn Fn(&[f64]) -> f64 + Sync),
+    customers: f64,
+    rows: usize,
+    opts: &FitOptions,
+) -> Result<FitSummary> {
+    let k = names.len();
+    let init = opts.initial.clone().unwrap_or_else(|| vec![1.0; k]);
+    if init.len() != k || init.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+        return Err(Error::config("initial", format!("{model} needs {k} positive starting values")));
+    }
+    if !(opts.penalizer >= 0.0 && opts.penalizer.is_finite()) {
+        return Err(Error::config("penalizer", format!("{} is not >= 0", opts.penalizer)));
+    }
+    if customers <= 0.0 {
+        return Err(Error::Fit { model: model.into(), message: "no customers to fit".into() });
+    }
+    let objective = |u: &[f64]| {
+        let p: Vec<f64> = u.iter().map(|v| v.exp()).collect();
+        let v = -ll(&p) / customers + opts.penalizer * p.iter().map(|x| x * x).sum::<f64>();
+        if v.is_nan() { f64::INFINITY } else { v }
+    };
+    let u0: Vec<f64> = init.iter().map(|v| v.ln()).collect();
+    if !objective(&u0).is_finite() {
+        return Err(Error::Fit {
+            model: model.into(),
+            message: "the likelihood is not finite at the starting values".into(),
+        });
+    }
+    let m = optim::minimize(&objective, &u0, opts.max_iterations, 1e-10);
+    let params: Vec<f64> = m.x.iter().map(|v| v.exp()).collect();
+    let log_likelihood = ll(&params);
+    if !log_likelihood.is_finite() {
+        return Err(Error::Fit { model: model.into(), message: "the likelihood is not finite at the optimum".into() });
+    }
+    let neg = |p: &[f64]| -ll(p);
+    let h = optim::hessian(&neg, &params);
+    let std_errors = optim::invert(&h)
+        .map(|inv| (0..k).map(|i| if inv[i][i] >= 0.0 { inv[i][i].sqrt() } else { f64::NAN }).collect())
+        .unwrap_or_else(|| vec![f64::NAN; k]);
+    Ok(FitSummary {
+        model: model.into(),
+        names: names.iter().map(|s| (*s).to_owned()).collect(),
+        params,
+        std_errors,
+        log_likelihood,
+        customers,
+        distinct_rows: rows,
+        iterations: m.iterations,
+        converged: m.converged,
+    })
+}

@@ -1,0 +1,120 @@
+//! Pareto/NBD (Schmittlein, Morrison & Colombo 1987), likelihood as in Fader & Hardie
+//! (2005), "A note on implementing the Pareto/NBD model in MATLAB".
+//!
+//! Purchase rate λ ~ Gamma(r, α), lifetime exponential with rate μ ~ Gamma(s, β). The
+//! likelihood's hypergeometric term is evaluated in log space with the argument kept in
+//! [0, 1) by the α ≥ β / α < β case split, and the difference of its two terms by
+//! `log_sub_exp`, so heavy buyers (hundreds of purchases) stay finite.
+
+use super::bgnbd::weighted_sum;
+use super::special::{ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp};
+use super::{FitOptions, FitSummary, RfmData, fit_positive};
+use crate::error::Result;
+use serde::{Deserialize, Serialize};
+
+/// The Pareto/NBD model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ParetoNbd {
+    /// Shape of the purchase-rate gamma.
+    pub r: f64,
+    /// Scale of the purchase-rate gamma.
+    pub alpha: f64,
+    /// Shape of the dropout-rate gamma.
+    pub s: f64,
+    /// Scale of the dropout-rate gamma.
+    pub beta: f64,
+}
+
+/// ln A0 of the note (the part of the likelihood from dying in (t_x, T]).
+fn ln_a0(p: &[f64], x: f64, tx: f64, t: f64) -> f64 {
+    let (r, alpha, s, beta) = (p[0], p[1], p[2], p[3]);
+    let rsx = r + s + x;
+    let (big, b_arg, small_gap) =
+        if alpha >= beta { (alpha, s + 1.0, alpha - beta) } else { (beta, r + x, beta - alpha) };
+    let term = |u: f64| ln_hyp2f1(rsx, b_arg, rsx + 1.0, small_gap / (big + u)) - rsx * (big + u).ln();
+    let (at_tx, at_t) = (term(tx), term(t));
+    if at_t >= at_tx {
+        // tx == T (or rounding): the interval is empty.
+        return f64::NEG_INFINITY;
+    }
+    log_sub_exp(at_tx, at_t)
+}
+
+/// ln of the part shared by likelihood and P(alive): ln[ (α+T)^-(r+x) (β+T)^-s ].
+fn ln_alive_part(p: &[f64], x: f64, t: f64) -> f64 {
+    -(p[0] + x) * (p[1] + t).ln() - p[2] * (p[3] + t).ln()
+}
+
+fn ll_row(p: &[f64], x: f64, tx: f64, t: f64) -> f64 {
+    let (r, alpha, s, beta) = (p[0], p[1], p[2], p[3]);
+    let head = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln();
+    let dead = (s / (r + s + x)).ln() + ln_a0(p, x, tx, t);
+    head + log_add_exp(ln_alive_part(p, x, t), dead)
+}
+
+impl ParetoNbd {
+    /// Parameter names, in order.
+    pub const NAMES: [&'static str; 4] = ["r", "alpha", "s", "beta"];
+
+    /// The model from its parameters in [`Self::NAMES`] order.
+    pub fn from_params(p: &[f64]) -> Self {
+        ParetoNbd { r: p[0], alpha: p[1], s: p[2], beta: p[3] }
+    }
+
+    /// The parameters in [`Self::NAMES`] order.
+    pub fn params(&self) -> [f64; 4] {
+        [self.r, self.alpha, self.s, self.beta]
+    }
+
+    /// The log-likelihood of one customer.
+    pub fn log_likelihood_row(&self, x: f64, tx: f64, t: f64) -> f64 {
+        ll_row(&self.params(), x, tx, t)
+    }
+
+    /// The log-likelihood of the data (weighted).
+    pub fn log_likelihood(&self, data: &RfmData) -> f64 {
+        let p = self.params();
+        weighted_sum(data, |i| ll_row(&p, data.frequency[i], data.recency[i], data.t[i]))
+    }
+
+    /// Fits the model by maximum likelihood on the collapsed data.
+    ///
+    /// # Errors
+    /// As [`super::BetaGeo::fit`].
+    pub fn fit(data: &RfmData, options: &FitOptions) -> Result<(Self, FitSummary)> {
+        let d = data.collapse();
+        let ll = |p: &[f64]| weighted_sum(&d, |i| ll_row(p, d.frequency[i], d.recency[i], d.t[i]));
+        let s = fit_positive("Pareto/NBD", &Self::NAMES, &ll, d.customers(), d.len(), options)?;
+        Ok((Self::from_params(&s.params), s))
+    }
+
+    /// P(alive | x, t_x, T) = (alive part) / (likelihood without its constant).
+    pub fn probability_alive(&self, x: f64, tx: f64, t: f64) -> f64 {
+        let p = self.params();
+        let alive = ln_alive_part(&p, x, t);
+        let dead = (self.s / (self.r + self.s + x)).ln() + ln_a0(&p, x, tx, t);
+        (alive - log_add_exp(alive, dead)).exp()
+    }
+
+    /// Expected purchases in `(T, T + horizon]` of a customer with history `(x, t_x, T)`.
+    pub fn conditional_expected_purchases(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+        let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
+        let alive = self.probability_alive(x, tx, t);
+        let factor = if (s - 1.0).abs() < 1e-12 {
+            // Limit s -> 1: (β+T) ln((β+T+t)/(β+T)).
+            (beta + t) * ((beta + t + horizon) / (beta + t)).ln()
+        } else {
+            (beta + t) / (s - 1.0) * -(((s - 1.0) * ((beta + t).ln() - (beta + t + horizon).ln())).exp_m1())
+        };
+        alive * (r + x) / (alpha + t) * factor
+    }
+
+    /// Expected purchases of a new customer in `(0, t]`.
+    pub fn expected_purchases(&self, t: f64) -> f64 {
+        let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
+        if (s - 1.0).abs() < 1e-12 {
+            return r * beta / alpha * ((beta + t) / beta).ln();
+        }
+        r * beta / (alpha * (s - 1.0)) * -(((s - 1.0) * (beta.ln() - (beta + t).ln())).exp_m1())
+    }
+}

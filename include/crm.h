@@ -1,3 +1,19 @@
+/*
+ * crm.h: the C API of crm, an embedded customer-analytics engine.
+ *
+ * Conventions: every fallible function returns a crm_result (0 = CRM_RESULT_OK) and writes
+ * its out-parameters only on success; crm_result_message() names a code and
+ * crm_last_error_detail() says what failed (row, column, customer, field) on this thread.
+ * Handles are opaque, made by crm_<type>_new, freed by crm_<type>_free (NULL is a no-op).
+ * Strings in are pointer + length, UTF-8. Dates are int32_t days since 1970-01-01,
+ * timestamps int64_t Unix seconds. Missing values out: NaN (doubles), -1 (day counts),
+ * CRM_NO_DATE (dates). Pointer contract: a non-NULL pointer argument points to what its
+ * type says, valid for the call; arrays hold the stated number of elements.
+ *
+ * Link (static): cc app.c -I include target/release/libcrm_ffi.a -lpthread -ldl -lm
+ * Link (shared): cc app.c -I include -L target/release -lcrm_ffi -Wl,-rpath,<dir of the .so>
+ */
+
 #ifndef CRM_H
 #define CRM_H
 
@@ -13,12 +29,1180 @@
 #define CRM_VERSION_STRING "0.1.0"
 
 
+// A missing date (INT32_MIN), e.g. the first purchase of a customer who never bought.
+#define CRM_NO_DATE (-2147483647 - 1)
+
+// Number of lifecycle stages (the length of `crm_lifecycle_copy_counts`' array).
+#define CRM_LIFECYCLE_STAGES 8
+
+// The result of every fallible function. Codes are explicit and never renumbered: new
+// codes get new numbers. 1-9 are misuse of the C API, 10-29 errors of the engine, 99 a
+// bug in crm (a caught panic).
+//
+// On any code but `CRM_RESULT_OK`, `crm_last_error_detail()` says what failed and where.
+enum crm_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Success.
+  CRM_RESULT_OK = 0,
+  // A pointer argument that must not be NULL was NULL (the detail names it).
+  CRM_RESULT_NULL_PARAMETER = 1,
+  // A string argument is not valid UTF-8 (the detail names the argument or row).
+  CRM_RESULT_INVALID_UTF8 = 2,
+  // An input array has no rows.
+  CRM_RESULT_EMPTY_INPUT = 3,
+  // Arrays that must have the same length do not, or an output array's length is not
+  // the result's count (the detail names both lengths).
+  CRM_RESULT_LENGTH_MISMATCH = 4,
+  // An argument is out of its domain: an unknown enumeration code, a date out of range,
+  // a misaligned array.
+  CRM_RESULT_INVALID_ARGUMENT = 5,
+  // An index is not below the count.
+  CRM_RESULT_OUT_OF_RANGE = 6,
+  // A value that cannot be used, e.g. a NaN amount (the detail names row and column).
+  CRM_RESULT_INVALID_VALUE = 10,
+  // A transaction or interaction names a customer the customer table does not have, or
+  // a lookup found no such customer.
+  CRM_RESULT_UNKNOWN_CUSTOMER = 11,
+  // The same customer id appears twice in the customer table.
+  CRM_RESULT_DUPLICATE_CUSTOMER = 12,
+  // Integer and string customer ids were mixed, or an id accessor of the other kind was
+  // used.
+  CRM_RESULT_ID_KIND_MISMATCH = 13,
+  // A configuration field is out of range (the detail names the field).
+  CRM_RESULT_INVALID_CONFIG = 14,
+  // The analysis needs data the base does not have (margins, a customer table).
+  CRM_RESULT_MISSING_DATA = 15,
+  // A CSV file has bad values (the detail lists line, column and problem).
+  CRM_RESULT_CSV = 16,
+  // A file could not be read.
+  CRM_RESULT_IO = 17,
+  // A file does not exist.
+  CRM_RESULT_FILE_NOT_FOUND = 18,
+  // An engine error this version of the C face does not know.
+  CRM_RESULT_OTHER_ERROR = 98,
+  // A bug: crm panicked. The handles involved should be freed and not used again.
+  CRM_RESULT_PANIC = 99,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_result crm_result;
+#else
+typedef uint32_t crm_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The kind of customer ids: of a base, or how a CSV file's ids are read.
+enum crm_id_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // CSV only: integers when every id is a plain integer, else strings.
+  CRM_ID_KIND_AUTO = 0,
+  // Integer ids (`int64_t`).
+  CRM_ID_KIND_INT = 1,
+  // String ids (UTF-8).
+  CRM_ID_KIND_STR = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_id_kind crm_id_kind;
+#else
+typedef uint8_t crm_id_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The type of a free customer attribute.
+enum crm_attribute_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The customer has no such attribute.
+  CRM_ATTRIBUTE_KIND_NONE = 0,
+  // A flag (`flag`).
+  CRM_ATTRIBUTE_KIND_BOOL = 1,
+  // A number (`number`).
+  CRM_ATTRIBUTE_KIND_NUMBER = 2,
+  // A date (`date`, days since 1970-01-01).
+  CRM_ATTRIBUTE_KIND_DATE = 3,
+  // Text (`text`, `text_len`).
+  CRM_ATTRIBUTE_KIND_TEXT = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_attribute_kind crm_attribute_kind;
+#else
+typedef uint8_t crm_attribute_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A lifecycle stage (see crm-core `lifecycle` for the rules and their precedence).
+enum crm_lifecycle_stage
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Known, has not bought yet.
+  CRM_LIFECYCLE_STAGE_PROSPECT = 0,
+  // First purchase recently.
+  CRM_LIFECYCLE_STAGE_NEW = 1,
+  // One purchase, no repeat.
+  CRM_LIFECYCLE_STAGE_STARTER = 2,
+  // Repeat buyer.
+  CRM_LIFECYCLE_STAGE_ACTIVE = 3,
+  // Repeat buyer who buys less than before.
+  CRM_LIFECYCLE_STAGE_DECLINING = 4,
+  // No purchase within the inactivity window.
+  CRM_LIFECYCLE_STAGE_LOST = 5,
+  // Came back after a dormant spell shorter than the inactivity window.
+  CRM_LIFECYCLE_STAGE_REACTIVATED = 6,
+  // Came back after having been lost.
+  CRM_LIFECYCLE_STAGE_WON_BACK = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_lifecycle_stage crm_lifecycle_stage;
+#else
+typedef uint8_t crm_lifecycle_stage;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Top / middle / bottom value segment.
+enum crm_value_segment
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The top share (default 20 %).
+  CRM_VALUE_SEGMENT_TOP = 0,
+  // The middle share (default 50 %).
+  CRM_VALUE_SEGMENT_MIDDLE = 1,
+  // The bottom share (default 30 %).
+  CRM_VALUE_SEGMENT_BOTTOM = 2,
+  // Not ranked: no transaction in the value window.
+  CRM_VALUE_SEGMENT_UNRANKED = 255,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_value_segment crm_value_segment;
+#else
+typedef uint8_t crm_value_segment;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// ABC class by cumulative value share.
+enum crm_abc_class
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The first 80 % of value.
+  CRM_ABC_CLASS_A = 0,
+  // The next 15 %.
+  CRM_ABC_CLASS_B = 1,
+  // The rest, and every customer with value <= 0.
+  CRM_ABC_CLASS_C = 2,
+  // Not ranked: no transaction in the value window.
+  CRM_ABC_CLASS_UNRANKED = 255,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_abc_class crm_abc_class;
+#else
+typedef uint8_t crm_abc_class;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A layer of the customer pyramid.
+enum crm_pyramid_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Top customers.
+  CRM_PYRAMID_LEVEL_TOP = 0,
+  // Large customers.
+  CRM_PYRAMID_LEVEL_LARGE = 1,
+  // Medium customers.
+  CRM_PYRAMID_LEVEL_MEDIUM = 2,
+  // Small customers.
+  CRM_PYRAMID_LEVEL_SMALL = 3,
+  // Bought before, not in the value window.
+  CRM_PYRAMID_LEVEL_INACTIVE = 4,
+  // Never bought.
+  CRM_PYRAMID_LEVEL_PROSPECT = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_pyramid_level crm_pyramid_level;
+#else
+typedef uint8_t crm_pyramid_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A contact channel (of interactions and marketing permissions).
+enum crm_channel
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // E-mail.
+  CRM_CHANNEL_EMAIL = 0,
+  // Letter, direct mail.
+  CRM_CHANNEL_LETTER = 1,
+  // Telephone.
+  CRM_CHANNEL_PHONE = 2,
+  // Web site.
+  CRM_CHANNEL_WEB = 3,
+  // Fax.
+  CRM_CHANNEL_FAX = 4,
+  // Personal meeting.
+  CRM_CHANNEL_MEETING = 5,
+  // Call centre.
+  CRM_CHANNEL_CALL_CENTRE = 6,
+  // Retail store.
+  CRM_CHANNEL_RETAIL = 7,
+  // Field sales and service staff.
+  CRM_CHANNEL_FIELD = 8,
+  // Agents and distributors.
+  CRM_CHANNEL_AGENT = 9,
+  // Events and trade fairs.
+  CRM_CHANNEL_EVENT = 10,
+  // Anything else.
+  CRM_CHANNEL_OTHER = 11,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_channel crm_channel;
+#else
+typedef uint8_t crm_channel;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Who started an interaction.
+enum crm_direction
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The customer contacted the company.
+  CRM_DIRECTION_INBOUND = 0,
+  // The company contacted the customer.
+  CRM_DIRECTION_OUTBOUND = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_direction crm_direction;
+#else
+typedef uint8_t crm_direction;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How the times of a transaction batch are given.
+enum crm_time_unit
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Unix seconds (UTC).
+  CRM_TIME_UNIT_SECONDS = 0,
+  // Days since 1970-01-01 (a transaction at midnight UTC).
+  CRM_TIME_UNIT_DAYS = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_time_unit crm_time_unit;
+#else
+typedef uint8_t crm_time_unit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What a CSV reader does with a row that has a bad value.
+enum crm_on_error
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Refuse the file (`CRM_RESULT_CSV`); the detail lists every problem.
+  CRM_ON_ERROR_FAIL = 0,
+  // Load the good rows; the report counts the rejected ones.
+  CRM_ON_ERROR_SKIP = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_on_error crm_on_error;
+#else
+typedef uint8_t crm_on_error;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A text field of a customer.
+enum crm_customer_field
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Name (person or company).
+  CRM_CUSTOMER_FIELD_NAME = 0,
+  // E-mail address.
+  CRM_CUSTOMER_FIELD_EMAIL = 1,
+  // Telephone number.
+  CRM_CUSTOMER_FIELD_PHONE = 2,
+  // Postal address.
+  CRM_CUSTOMER_FIELD_ADDRESS = 3,
+  // Industry.
+  CRM_CUSTOMER_FIELD_INDUSTRY = 4,
+  // Customer category.
+  CRM_CUSTOMER_FIELD_CATEGORY = 5,
+  // Channel the customer was acquired through (free text).
+  CRM_CUSTOMER_FIELD_ACQUISITION_CHANNEL = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_customer_field crm_customer_field;
+#else
+typedef uint8_t crm_customer_field;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What value segments rank customers by.
+enum crm_value_measure
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Net revenue.
+  CRM_VALUE_MEASURE_REVENUE = 0,
+  // Net margin (needs margins).
+  CRM_VALUE_MEASURE_MARGIN = 1,
+  // Margin minus cost to serve (needs margins).
+  CRM_VALUE_MEASURE_PROFIT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_value_measure crm_value_measure;
+#else
+typedef uint8_t crm_value_measure;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Which table of a `crm_segments` result.
+enum crm_segment_table
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Top, middle, bottom (3 rows; shares of ranked customers).
+  CRM_SEGMENT_TABLE_VALUE = 0,
+  // A, B, C (3 rows; shares of ranked customers).
+  CRM_SEGMENT_TABLE_ABC = 1,
+  // Top, large, medium, small, inactive, prospect (6 rows; shares of all customers).
+  CRM_SEGMENT_TABLE_PYRAMID = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_segment_table crm_segment_table;
+#else
+typedef uint8_t crm_segment_table;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A customer base: customers (with their profiles when a customer table was given),
+// transactions and interactions, grouped by customer.
+//
+// Ownership: made by `crm_base_builder_build`, freed by `crm_base_free`. Result handles
+// made from a base keep what they need, so the base may be freed before them. Thread
+// safety: immutable; any number of threads may use one base at once.
+typedef struct crm_base crm_base;
+
+// Collects a customer table, transactions and interactions, then builds a base.
+//
+// Batches added in several calls are appended. With a customer table (any
+// `crm_base_builder_add_customer*` call), every transaction and interaction must name one
+// of its customers; without one, the customers are the ids the transactions and
+// interactions use. Every add copies its input: the caller's arrays can be freed after the
+// call. A failed add adds nothing.
+//
+// Ownership: made by `crm_base_builder_new`, freed by `crm_base_builder_free` (also after
+// `crm_base_builder_build`). Thread safety: use from one thread at a time.
+typedef struct crm_base_builder crm_base_builder;
+
+// One customer: id, contact details, acquisition, marketing permissions and free
+// attributes. Only the id is required (a customer without one is refused when the base is
+// built).
+//
+// Ownership: made by `crm_customer_new`, freed by `crm_customer_free`; adding it to a
+// builder copies it, so it can be changed and added again. Thread safety: use from one
+// thread at a time.
+typedef struct crm_customer crm_customer;
+
+// The lifecycle stage of every customer of a base as of a date, in customer index order.
+//
+// Ownership: made by `crm_lifecycle_new`, freed by `crm_lifecycle_free`; it keeps what it
+// needs of the base. Thread safety: immutable; any number of threads may read it at once.
+typedef struct crm_lifecycle crm_lifecycle;
+
+// Value segments, ABC classes and pyramid of a base as of a date: per customer (index
+// order) and as three segment tables (`crm_segment_table`).
+//
+// Ownership: made by `crm_segments_new`, freed by `crm_segments_free`; it keeps what it
+// needs of the base. Thread safety: immutable; any number of threads may read it at once.
+typedef struct crm_segments crm_segments;
+
+// The customer summary of a base as of a date, in customer index order.
+//
+// Ownership: made by `crm_summary_new`, freed by `crm_summary_free`; it keeps what it needs
+// of the base. Thread safety: immutable; any number of threads may read it at once.
+typedef struct crm_summary crm_summary;
+
+// A free attribute of a customer, as read by `crm_base_customer_attribute`. Only the field
+// named by `kind` is meaningful. `text` points into the base (valid while the base lives),
+// is not NUL-terminated, and must not be freed.
+typedef struct crm_attribute {
+  // `CRM_ATTRIBUTE_KIND_NONE` when the customer has no such attribute.
+  crm_attribute_kind kind;
+  // The flag of a `BOOL` attribute.
+  bool flag;
+  // The value of a `NUMBER` attribute.
+  double number;
+  // The day of a `DATE` attribute (days since 1970-01-01).
+  int32_t date;
+  // The bytes of a `TEXT` attribute.
+  const char *text;
+  // Length of `text` in bytes.
+  size_t text_len;
+} crm_attribute;
+
+// A borrowed string: `len` bytes of UTF-8 at `data`, not NUL-terminated. `data` may be NULL
+// when `len` is 0. The library copies what it keeps; the caller owns the bytes.
+typedef struct crm_str {
+  // The bytes.
+  const char *data;
+  // Number of bytes.
+  size_t len;
+} crm_str;
+
+// Interaction columns for `crm_base_builder_add_interactions`. Every array has its own
+// length; all must equal `customer_ids_len`. Start from `crm_interaction_columns_default()`
+// (all NULL / 0) and set the columns you have. The struct and arrays are borrowed for the
+// call only.
+typedef struct crm_interaction_columns {
+  // Integer customer ids; set this or `customer_ids_str`, not both.
+  const int64_t *customer_ids_int;
+  // String customer ids (UTF-8, not empty).
+  const struct crm_str *customer_ids_str;
+  // Number of customer ids (rows).
+  size_t customer_ids_len;
+  // Unix seconds per row.
+  const int64_t *timestamps;
+  // Length of `timestamps`.
+  size_t timestamps_len;
+  // `crm_channel` code per row.
+  const uint8_t *channels;
+  // Length of `channels`.
+  size_t channels_len;
+  // `crm_direction` code per row.
+  const uint8_t *directions;
+  // Length of `directions`.
+  size_t directions_len;
+  // Kind per row (e.g. "complaint", "campaign").
+  const struct crm_str *kinds;
+  // Length of `kinds`.
+  size_t kinds_len;
+  // Optional outcome per row (e.g. "yes"; empty for none); NULL for no outcome column.
+  const struct crm_str *outcomes;
+  // Length of `outcomes` (0 when NULL).
+  size_t outcomes_len;
+  // Optional cost to serve per row (finite); NULL for no cost column (costs 0).
+  const double *costs;
+  // Length of `costs` (0 when NULL).
+  size_t costs_len;
+} crm_interaction_columns;
+
+// Options shared by the CSV readers. Start from `crm_csv_options_default()`.
+typedef struct crm_csv_options {
+  // Field delimiter (ASCII). Default ','.
+  char delimiter;
+  // A `strftime` format for dates and timestamps (e.g. "%d.%m.%Y"); empty for ISO 8601
+  // (`2024-03-01`, `2024-03-01T10:00:00`, RFC 3339). Default empty.
+  struct crm_str date_format;
+  // How ids are read, a `crm_id_kind`. Default `CRM_ID_KIND_AUTO`.
+  uint8_t id_kind;
+  // What to do with a row with a bad value, a `crm_on_error`. Default
+  // `CRM_ON_ERROR_FAIL`.
+  uint8_t on_error;
+} crm_csv_options;
+
+// Column names of a transactions file (UTF-8 `crm_str`s, compared with the trimmed
+// header). Start from `crm_transaction_csv_default()`, which names the required columns
+// `customer_id`, `date`, `amount` and no optional ones. An empty name means the default
+// for a required column and "no such column" for an optional one.
+typedef struct crm_transaction_csv {
+  // Customer id column.
+  struct crm_str customer_column;
+  // Date or date-time column.
+  struct crm_str date_column;
+  // Amount column.
+  struct crm_str amount_column;
+  // Optional margin column.
+  struct crm_str margin_column;
+  // Optional cost-of-goods column (margin = amount - cost of goods).
+  struct crm_str cost_of_goods_column;
+  // Optional product column.
+  struct crm_str product_column;
+  // Optional order id column (rows of one order count as one purchase).
+  struct crm_str order_column;
+  // Shared options.
+  struct crm_csv_options options;
+} crm_transaction_csv;
+
+// What a CSV read did. With `CRM_ON_ERROR_SKIP`, `rows_rejected` rows were left out.
+typedef struct crm_csv_report {
+  // Data rows in the file.
+  size_t rows_read;
+  // Rows loaded.
+  size_t rows_loaded;
+  // Rows rejected.
+  size_t rows_rejected;
+  // Bad values found (a rejected row may have several).
+  size_t problems_total;
+} crm_csv_report;
+
+// The stage rules (see crm-core `lifecycle`). Start from `crm_lifecycle_config_default()`
+// and change what differs. Every window must be at least 1 day, `dormant_days` below
+// `inactivity_days`, `decline_ratio` in (0, 1]; otherwise `CRM_RESULT_INVALID_CONFIG`
+// names the field.
+typedef struct crm_lifecycle_config {
+  // Lost after this many days without a purchase. Default 365.
+  uint32_t inactivity_days;
+  // New for this many days after the first purchase. Default 90.
+  uint32_t new_days;
+  // A gap of at least this many days before a purchase makes a return "reactivated".
+  // Default 180.
+  uint32_t dormant_days;
+  // Reactivated / won back for this many days after the return. Default 90.
+  uint32_t return_days;
+  // Length of the two windows compared for "declining". Default 365.
+  uint32_t trend_days;
+  // Declining when recent revenue < `decline_ratio` x the previous window's. Default 0.5.
+  double decline_ratio;
+} crm_lifecycle_config;
+
+// The segmentation rules. Start from `crm_segments_config_default()` and change what
+// differs. Each share array must hold finite shares >= 0 summing to 1; otherwise
+// `CRM_RESULT_INVALID_CONFIG` names the field.
+typedef struct crm_segments_config {
+  // Shares of top, middle and bottom. Default 0.2 / 0.5 / 0.3.
+  double shares[3];
+  // What ranks customers, a `crm_value_measure`. Default `CRM_VALUE_MEASURE_REVENUE`;
+  // margin and profit need a base with margins (`CRM_RESULT_MISSING_DATA`).
+  uint8_t measure;
+  // Value over the last N days up to the as-of date; 0 for all history. Default 365.
+  uint32_t window_days;
+  // ABC class limits as shares of total value. Default 0.8 / 0.15 / 0.05.
+  double abc_shares[3];
+  // Pyramid shares of top, large, medium, small among ranked customers. Default
+  // 0.01 / 0.04 / 0.15 / 0.8.
+  double pyramid_shares[4];
+} crm_segments_config;
+
+// One row of a segment table. `segment` is the segment's name ("top", "A", "large", ...),
+// NUL-terminated, owned by the `crm_segments` handle (valid while it lives; do not free).
+// Amounts are over the value window; margin, profit and profit share are NaN without
+// margins (profit share also when total profit is 0).
+typedef struct crm_segment_row {
+  // Segment name.
+  const char *segment;
+  // Customers in the segment.
+  size_t customers;
+  // Share of the table's customers.
+  double customer_share;
+  // Revenue.
+  double revenue;
+  // Share of the table's revenue.
+  double revenue_share;
+  // Margin.
+  double margin;
+  // Cost to serve (cost of the customers' interactions).
+  double cost_to_serve;
+  // Margin - cost to serve.
+  double profit;
+  // Share of the table's profit.
+  double profit_share;
+  // Customers whose profit is negative.
+  size_t negative_profit_customers;
+} crm_segment_row;
+
+// One customer's segment data.
+typedef struct crm_segment_customer {
+  // The value that ranks the customer (the measure over the window).
+  double value;
+  // Revenue in the window.
+  double revenue;
+  // Profit in the window; NaN without margins.
+  double profit;
+  // Rank, 0 = most valuable; -1 when not ranked (no transaction in the window).
+  int64_t rank;
+  // Top / middle / bottom, or `CRM_VALUE_SEGMENT_UNRANKED`.
+  crm_value_segment segment;
+  // ABC class, or `CRM_ABC_CLASS_UNRANKED`.
+  crm_abc_class abc;
+  // Pyramid level (inactive or prospect when not ranked).
+  crm_pyramid_level pyramid;
+} crm_segment_customer;
+
+// How the summary annualises purchase frequency. Start from
+// `crm_summary_config_default()`.
+typedef struct crm_summary_config {
+  // Purchases per year = purchases / max(tenure, `min_span_days`) x 365.25. At least 1.
+  // Default 365.
+  uint32_t min_span_days;
+} crm_summary_config;
+
+// One customer's summary row. Missing values: `CRM_NO_DATE` for dates, NaN for amounts,
+// -1 for day counts, 0 for RFM scores.
+typedef struct crm_summary_row {
+  // Customer index in the base.
+  size_t customer;
+  // Day of the first purchase.
+  int32_t first_purchase;
+  // Day of the last purchase.
+  int32_t last_purchase;
+  // Purchases (positive transactions; refunds are not purchases).
+  uint32_t purchases;
+  // Days from the last purchase to the as-of date.
+  int32_t recency_days;
+  // Days from the first purchase to the as-of date.
+  int32_t tenure_days;
+  // Recency score 1 (worst) to 5 (best).
+  uint8_t rfm_r;
+  // Frequency score 1 to 5.
+  uint8_t rfm_f;
+  // Monetary score 1 to 5.
+  uint8_t rfm_m;
+  // The three scores as one number, e.g. 545.
+  uint16_t rfm_code;
+  // Purchases per year over the customer's tenure.
+  double purchases_per_year;
+  // Revenue / purchases.
+  double average_purchase;
+  // Net revenue (refunds deducted).
+  double revenue;
+  // Net margin; NaN when the base has no margins.
+  double margin;
+} crm_summary_row;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 // The library version as a NUL-terminated string, e.g. "0.1.0". Static; do not free.
+// Equals the `CRM_VERSION_STRING` macro of the header it was built with.
 const char *crm_version(void);
+
+// Frees a base. NULL is a no-op.
+void crm_base_free(struct crm_base *base);
+
+// Number of customers; 0 for NULL.
+size_t crm_base_customer_count(const struct crm_base *base);
+
+// Number of transactions; 0 for NULL.
+size_t crm_base_transaction_count(const struct crm_base *base);
+
+// Number of interactions; 0 for NULL.
+size_t crm_base_interaction_count(const struct crm_base *base);
+
+// True when the base has a customer table (customers were added explicitly); false for
+// NULL.
+bool crm_base_has_customer_table(const struct crm_base *base);
+
+// True when the base has margins (so segments can rank by margin or profit); false for
+// NULL.
+bool crm_base_has_margin(const struct crm_base *base);
+
+// The kind of the base's customer ids: `CRM_ID_KIND_INT` or `CRM_ID_KIND_STR` (a
+// `crm_id_kind`). An empty base reports `CRM_ID_KIND_INT`.
+crm_result crm_base_id_kind(const struct crm_base *base, crm_id_kind *out_kind);
+
+// The integer id of customer `index`. `CRM_RESULT_ID_KIND_MISMATCH` for a base with string
+// ids, `CRM_RESULT_OUT_OF_RANGE` for an index not below the customer count.
+crm_result crm_base_customer_id_int(const struct crm_base *base, size_t index, int64_t *out_id);
+
+// The string id of customer `index` as `*out_data` (UTF-8, not NUL-terminated) and
+// `*out_len` bytes. The bytes belong to the base: valid while the base lives; do not free.
+// `CRM_RESULT_ID_KIND_MISMATCH` for a base with integer ids.
+crm_result crm_base_customer_id_str(const struct crm_base *base,
+                                    size_t index,
+                                    const char **out_data,
+                                    size_t *out_len);
+
+// Copies every integer customer id, in index order, into `out_ids`; `len` must equal the
+// customer count (`CRM_RESULT_LENGTH_MISMATCH`).
+crm_result crm_base_copy_customer_ids(const struct crm_base *base, int64_t *out_ids, size_t len);
+
+// The index of the customer with integer id `id`. `CRM_RESULT_UNKNOWN_CUSTOMER` when the
+// base has no such customer.
+crm_result crm_base_index_of_int(const struct crm_base *base, int64_t id, size_t *out_index);
+
+// The index of the customer with string id `id` (`id_len` bytes of UTF-8).
+// `CRM_RESULT_UNKNOWN_CUSTOMER` when the base has no such customer.
+crm_result crm_base_index_of_str(const struct crm_base *base,
+                                 const char *id,
+                                 size_t id_len,
+                                 size_t *out_index);
+
+// The number of transactions and interactions of customer `index` (each out-parameter may
+// be NULL when not wanted).
+crm_result crm_base_customer_activity(const struct crm_base *base,
+                                      size_t index,
+                                      size_t *out_transactions,
+                                      size_t *out_interactions);
+
+// A text field (a `crm_customer_field`) of customer `index` from the customer table, as
+// `*out_data` (UTF-8, not NUL-terminated, owned by the base) and `*out_len`; NULL and 0
+// when the customer has no value. `CRM_RESULT_MISSING_DATA` when the base has no customer
+// table.
+crm_result crm_base_customer_text(const struct crm_base *base,
+                                  size_t index,
+                                  uint8_t field,
+                                  const char **out_data,
+                                  size_t *out_len);
+
+// The acquisition date (`CRM_NO_DATE` when unknown) and cost (NaN when unknown) of
+// customer `index`; each out-parameter may be NULL when not wanted.
+// `CRM_RESULT_MISSING_DATA` without a customer table.
+crm_result crm_base_customer_acquisition(const struct crm_base *base,
+                                         size_t index,
+                                         int32_t *out_day,
+                                         double *out_cost);
+
+// Whether customer `index` may be contacted on a channel (a `crm_channel`): the latest
+// permission entry for the channel decides; none means no. `CRM_RESULT_MISSING_DATA`
+// without a customer table.
+crm_result crm_base_customer_permits(const struct crm_base *base,
+                                     size_t index,
+                                     uint8_t channel_code,
+                                     bool *out_permits);
+
+// The free attribute `key` (`key_len` bytes of UTF-8) of customer `index`; `kind` is
+// `CRM_ATTRIBUTE_KIND_NONE` when the customer has none. `CRM_RESULT_MISSING_DATA` without
+// a customer table.
+crm_result crm_base_customer_attribute(const struct crm_base *base,
+                                       size_t index,
+                                       const char *key,
+                                       size_t key_len,
+                                       struct crm_attribute *out_attribute);
+
+// A new, empty builder in `*out_builder`. Free it with `crm_base_builder_free`.
+crm_result crm_base_builder_new(struct crm_base_builder **out_builder);
+
+// Frees a builder and what it collected. NULL is a no-op.
+void crm_base_builder_free(struct crm_base_builder *builder);
+
+// Adds transactions with integer customer ids: row `i` is customer `customer_ids[i]` at
+// `times[i]` (Unix seconds or days since 1970-01-01, per `time_unit`, a `crm_time_unit`)
+// for `amounts[i]` (negative for a refund), with margin `margins[i]` when `margins` is not
+// NULL (give margins in every batch or in none).
+//
+// Every array has its own length; they must be equal (`CRM_RESULT_LENGTH_MISMATCH`) and
+// not 0 (`CRM_RESULT_EMPTY_INPUT`). A NaN or infinite amount or margin is
+// `CRM_RESULT_INVALID_VALUE`, the detail naming its row (0-based) and column.
+crm_result crm_base_builder_add_transactions_int(struct crm_base_builder *builder,
+                                                 const int64_t *customer_ids,
+                                                 size_t customer_ids_len,
+                                                 const int64_t *times,
+                                                 size_t times_len,
+                                                 uint8_t time_unit,
+                                                 const double *amounts,
+                                                 size_t amounts_len,
+                                                 const double *margins,
+                                                 size_t margins_len);
+
+// Adds transactions with string customer ids (`crm_str`s: UTF-8, not empty); otherwise as
+// `crm_base_builder_add_transactions_int`. Invalid UTF-8 is `CRM_RESULT_INVALID_UTF8`
+// naming the row.
+crm_result crm_base_builder_add_transactions_str(struct crm_base_builder *builder,
+                                                 const struct crm_str *customer_ids,
+                                                 size_t customer_ids_len,
+                                                 const int64_t *times,
+                                                 size_t times_len,
+                                                 uint8_t time_unit,
+                                                 const double *amounts,
+                                                 size_t amounts_len,
+                                                 const double *margins,
+                                                 size_t margins_len);
+
+// Adds customers with just an integer id to the customer table (e.g. prospects).
+crm_result crm_base_builder_add_customers_int(struct crm_base_builder *builder,
+                                              const int64_t *ids,
+                                              size_t ids_len);
+
+// Adds customers with just a string id (`crm_str`s: UTF-8, not empty) to the customer table.
+crm_result crm_base_builder_add_customers_str(struct crm_base_builder *builder,
+                                              const struct crm_str *ids,
+                                              size_t ids_len);
+
+// Adds a copy of a customer (with its fields, permissions and attributes) to the customer
+// table. The caller still owns and frees `customer`.
+crm_result crm_base_builder_add_customer(struct crm_base_builder *builder,
+                                         const struct crm_customer *customer);
+
+// Interaction columns with every array NULL and every length 0.
+struct crm_interaction_columns crm_interaction_columns_default(void);
+
+// Adds interactions (contacts over any channel). See `crm_interaction_columns`. Unknown
+// channel or direction codes and non-finite costs are `CRM_RESULT_INVALID_VALUE` naming
+// the row.
+crm_result crm_base_builder_add_interactions(struct crm_base_builder *builder,
+                                             const struct crm_interaction_columns *columns);
+
+// Builds a base from everything added: ids interned in ascending order (customer index 0
+// is the smallest id), transactions and interactions grouped by customer. On success
+// `*out_base` receives the base (free it with `crm_base_free`).
+//
+// The builder is left empty whatever the result (on error its content is gone; add again
+// to retry) and must still be freed. Errors: `CRM_RESULT_DUPLICATE_CUSTOMER`,
+// `CRM_RESULT_UNKNOWN_CUSTOMER` (a transaction or interaction names a customer not in the
+// customer table; the detail names row and id), `CRM_RESULT_ID_KIND_MISMATCH`,
+// `CRM_RESULT_INVALID_VALUE` (a customer without id).
+crm_result crm_base_builder_build(struct crm_base_builder *builder, struct crm_base **out_base);
+
+// The default CSV options: ',' delimiter, ISO 8601 dates, automatic id kind, fail on the
+// first bad file.
+struct crm_csv_options crm_csv_options_default(void);
+
+// The default transactions file: columns `customer_id`, `date`, `amount`; default options.
+struct crm_transaction_csv crm_transaction_csv_default(void);
+
+// Reads a transactions file (`path`: `path_len` bytes of UTF-8) and adds its rows to the
+// builder. `spec` may be NULL for the defaults; `out_report` may be NULL.
+//
+// Errors: `CRM_RESULT_FILE_NOT_FOUND`, `CRM_RESULT_IO`, `CRM_RESULT_CSV` (a missing column,
+// or with `CRM_ON_ERROR_FAIL` any bad value: the detail lists each problem as "line L,
+// column `C`: why", lines 1-based with the header on line 1), `CRM_RESULT_INVALID_CONFIG`.
+crm_result crm_base_builder_add_transactions_csv(struct crm_base_builder *builder,
+                                                 const char *path,
+                                                 size_t path_len,
+                                                 const struct crm_transaction_csv *spec,
+                                                 struct crm_csv_report *out_report);
+
+// Reads a customers file and adds its customers to the customer table. Columns: `id`
+// (required), `name`, `email`, `phone`, `address`, `industry`, `category`,
+// `acquisition_date`, `acquisition_channel`, `acquisition_cost`, `permission_<channel>`
+// (yes/no or the date granted); any other column is a text attribute. An empty cell is an
+// absent value. `options` may be NULL for the defaults. Errors as
+// `crm_base_builder_add_transactions_csv`.
+crm_result crm_base_builder_add_customers_csv(struct crm_base_builder *builder,
+                                              const char *path,
+                                              size_t path_len,
+                                              const struct crm_csv_options *options,
+                                              struct crm_csv_report *out_report);
+
+// Reads an interactions file and adds its rows. Columns: `customer_id`, `date`, `channel`
+// (a channel name such as `email`, `call centre`), `direction` (`inbound` / `outbound`),
+// `kind`, and optional `outcome` and `cost`. `options` may be NULL for the defaults.
+// Errors as `crm_base_builder_add_transactions_csv`.
+crm_result crm_base_builder_add_interactions_csv(struct crm_base_builder *builder,
+                                                 const char *path,
+                                                 size_t path_len,
+                                                 const struct crm_csv_options *options,
+                                                 struct crm_csv_report *out_report);
+
+// A new, empty customer in `*out_customer`. Free it with `crm_customer_free`.
+crm_result crm_customer_new(struct crm_customer **out_customer);
+
+// Frees a customer. NULL is a no-op.
+void crm_customer_free(struct crm_customer *customer);
+
+// Sets an integer id (replacing any id).
+crm_result crm_customer_set_id_int(struct crm_customer *customer, int64_t id);
+
+// Sets a string id of `id_len` UTF-8 bytes (replacing any id); an empty id is
+// `CRM_RESULT_EMPTY_INPUT`.
+crm_result crm_customer_set_id_str(struct crm_customer *customer, const char *id, size_t id_len);
+
+// Sets a text field (a `crm_customer_field`); an empty value (`value_len` 0) clears it.
+crm_result crm_customer_set_text(struct crm_customer *customer,
+                                 uint8_t field,
+                                 const char *value,
+                                 size_t value_len);
+
+// Sets the acquisition date (days since 1970-01-01); `CRM_NO_DATE` clears it.
+crm_result crm_customer_set_acquisition_date(struct crm_customer *customer, int32_t day);
+
+// Sets what acquiring the customer cost; NaN clears it, an infinity is
+// `CRM_RESULT_INVALID_VALUE`.
+crm_result crm_customer_set_acquisition_cost(struct crm_customer *customer, double cost);
+
+// Appends a marketing permission for a channel (a `crm_channel`): granted or withdrawn, on
+// a day (`CRM_NO_DATE` when unknown). The latest entry per channel decides.
+crm_result crm_customer_add_permission(struct crm_customer *customer,
+                                       uint8_t channel_code,
+                                       bool granted,
+                                       int32_t day);
+
+// Sets a text attribute (replacing any value of that key).
+crm_result crm_customer_set_attribute_text(struct crm_customer *customer,
+                                           const char *key,
+                                           size_t key_len,
+                                           const char *value,
+                                           size_t value_len);
+
+// Sets a number attribute; NaN or an infinity is `CRM_RESULT_INVALID_VALUE`.
+crm_result crm_customer_set_attribute_number(struct crm_customer *customer,
+                                             const char *key,
+                                             size_t key_len,
+                                             double value);
+
+// Sets a flag attribute.
+crm_result crm_customer_set_attribute_bool(struct crm_customer *customer,
+                                           const char *key,
+                                           size_t key_len,
+                                           bool value);
+
+// Sets a date attribute (days since 1970-01-01).
+crm_result crm_customer_set_attribute_date(struct crm_customer *customer,
+                                           const char *key,
+                                           size_t key_len,
+                                           int32_t day);
+
+// The day number (days since 1970-01-01) of a calendar date, e.g. 2024-12-31 -> 20088.
+// `CRM_RESULT_INVALID_ARGUMENT` for a date that does not exist (2023-02-29).
+crm_result crm_date_from_ymd(int32_t year, uint32_t month, uint32_t day, int32_t *out_day);
+
+// The calendar date of a day number. Each out-parameter may be NULL when not wanted.
+crm_result crm_date_to_ymd(int32_t day, int32_t *out_year, uint32_t *out_month, uint32_t *out_mday);
+
+// Parses an ISO 8601 date (`2024-03-01`; a date-time gives its day) into a day number.
+// `CRM_RESULT_INVALID_ARGUMENT` when the text is not a date.
+crm_result crm_date_parse(const char *text, size_t text_len, int32_t *out_day);
+
+// The snake_case name of a lifecycle stage ("prospect", ..., "won_back") as a static,
+// NUL-terminated string; NULL for an unknown code.
+const char *crm_lifecycle_stage_name(uint8_t stage);
+
+// The snake_case name of a channel ("email", ..., "call_centre", ...) as a static,
+// NUL-terminated string; NULL for an unknown code.
+const char *crm_channel_name(uint8_t channel);
+
+// A static, NUL-terminated description of a result code (any number; unknown numbers give
+// "unknown result code"). Do not free.
+const char *crm_result_message(uint32_t code);
+
+// What the last failed call on this thread failed on: the row, column, customer or field,
+// e.g. "row 2, column `amount`: NaN is not a finite number". The empty string when no call
+// has failed on this thread (or after `crm_last_error_clear`). A successful call leaves
+// it unchanged.
+//
+// The text belongs to the library: it stays valid until the next failing call or
+// `crm_last_error_clear` on the same thread. Copy it to keep it. Do not free.
+const char *crm_last_error_detail(void);
+
+// Clears this thread's last-error detail (frees its text).
+void crm_last_error_clear(void);
+
+// Frees a string made by crm (the `*_to_json` functions). NULL is a no-op.
+void crm_string_free(char *string);
+
+// The default rules (365 / 90 / 180 / 90 / 365 days, decline ratio 0.5).
+struct crm_lifecycle_config crm_lifecycle_config_default(void);
+
+// Computes the lifecycle stage of every customer of `base` as of day `as_of`. `config` may
+// be NULL for the default rules. Free the result with `crm_lifecycle_free`.
+crm_result crm_lifecycle_new(const struct crm_base *base,
+                             int32_t as_of,
+                             const struct crm_lifecycle_config *config,
+                             struct crm_lifecycle **out_lifecycle);
+
+// Frees a lifecycle result. NULL is a no-op.
+void crm_lifecycle_free(struct crm_lifecycle *lifecycle);
+
+// Number of customers; 0 for NULL.
+size_t crm_lifecycle_count(const struct crm_lifecycle *lifecycle);
+
+// The as-of day; `CRM_NO_DATE` for NULL.
+int32_t crm_lifecycle_as_of(const struct crm_lifecycle *lifecycle);
+
+// The stage of customer `index`.
+crm_result crm_lifecycle_stage_at(const struct crm_lifecycle *lifecycle,
+                                  size_t index,
+                                  crm_lifecycle_stage *out_stage);
+
+// The number of customers in a stage (a `crm_lifecycle_stage`).
+crm_result crm_lifecycle_stage_count(const struct crm_lifecycle *lifecycle,
+                                     uint8_t stage,
+                                     size_t *out_count);
+
+// Copies the stage of every customer into `out` (`len` must equal the count).
+crm_result crm_lifecycle_copy_stages(const struct crm_lifecycle *lifecycle,
+                                     crm_lifecycle_stage *out,
+                                     size_t len);
+
+// Copies the customers per stage, indexed by stage code, into `out`; `len` must be
+// `CRM_LIFECYCLE_STAGES` (8).
+crm_result crm_lifecycle_copy_counts(const struct crm_lifecycle *lifecycle,
+                                     size_t *out,
+                                     size_t len);
+
+// The lifecycle as JSON (`as_of`, `stages` names, `counts` by stage code, and
+// `customer_ids`) in a new NUL-terminated string; free it with `crm_string_free`.
+crm_result crm_lifecycle_to_json(const struct crm_lifecycle *lifecycle,
+                                 char **out_json,
+                                 size_t *out_len);
+
+// The default rules: 20 / 50 / 30 % by revenue over 365 days, ABC 80 / 15 / 5 %, pyramid
+// 1 / 4 / 15 / 80 %.
+struct crm_segments_config crm_segments_config_default(void);
+
+// Computes the segments of `base` as of day `as_of`. `config` may be NULL for the default
+// rules. Free the result with `crm_segments_free`.
+crm_result crm_segments_new(const struct crm_base *base,
+                            int32_t as_of,
+                            const struct crm_segments_config *config,
+                            struct crm_segments **out_segments);
+
+// Frees a segments result. NULL is a no-op.
+void crm_segments_free(struct crm_segments *segments);
+
+// Number of customers; 0 for NULL.
+size_t crm_segments_count(const struct crm_segments *segments);
+
+// The as-of day; `CRM_NO_DATE` for NULL.
+int32_t crm_segments_as_of(const struct crm_segments *segments);
+
+// Number of rows of a table (a `crm_segment_table`): 3, 3 or 6; 0 for NULL or an unknown
+// table.
+size_t crm_segments_table_len(const struct crm_segments *segments, uint8_t table);
+
+// Row `row` of a segment table (a `crm_segment_table`).
+crm_result crm_segments_table_row(const struct crm_segments *segments,
+                                  uint8_t table,
+                                  size_t row,
+                                  struct crm_segment_row *out_row);
+
+// The segment data of customer `index`.
+crm_result crm_segments_customer_at(const struct crm_segments *segments,
+                                    size_t index,
+                                    struct crm_segment_customer *out_customer);
+
+// Copies the value (the ranking measure) of every customer; `len` must equal the count.
+crm_result crm_segments_copy_value(const struct crm_segments *segments, double *out, size_t len);
+
+// Copies the revenue in the window of every customer; `len` must equal the count.
+crm_result crm_segments_copy_revenue(const struct crm_segments *segments, double *out, size_t len);
+
+// Copies the profit in the window of every customer (NaN without margins).
+crm_result crm_segments_copy_profit(const struct crm_segments *segments, double *out, size_t len);
+
+// Copies the rank of every customer (0 = most valuable, -1 when not ranked).
+crm_result crm_segments_copy_rank(const struct crm_segments *segments, int64_t *out, size_t len);
+
+// Copies the value segment of every customer (`CRM_VALUE_SEGMENT_UNRANKED` when not ranked).
+crm_result crm_segments_copy_segment(const struct crm_segments *segments,
+                                     crm_value_segment *out,
+                                     size_t len);
+
+// Copies the ABC class of every customer (`CRM_ABC_CLASS_UNRANKED` when not ranked).
+crm_result crm_segments_copy_abc(const struct crm_segments *segments,
+                                 crm_abc_class *out,
+                                 size_t len);
+
+// Copies the pyramid level of every customer.
+crm_result crm_segments_copy_pyramid(const struct crm_segments *segments,
+                                     crm_pyramid_level *out,
+                                     size_t len);
+
+// The segments as JSON (per-customer columns, the three tables, the config, and
+// `customer_ids`) in a new NUL-terminated string; free it with `crm_string_free`.
+crm_result crm_segments_to_json(const struct crm_segments *segments,
+                                char **out_json,
+                                size_t *out_len);
+
+// The default summary config (`min_span_days` 365).
+struct crm_summary_config crm_summary_config_default(void);
+
+// Computes the summary of `base` as of day `as_of` (days since 1970-01-01; transactions
+// after that day are left out and counted). `config` may be NULL for the defaults.
+// `CRM_RESULT_INVALID_CONFIG` names a bad field. Free the result with `crm_summary_free`.
+crm_result crm_summary_new(const struct crm_base *base,
+                           int32_t as_of,
+                           const struct crm_summary_config *config,
+                           struct crm_summary **out_summary);
+
+// Frees a summary. NULL is a no-op.
+void crm_summary_free(struct crm_summary *summary);
+
+// Number of rows (= customers of the base); 0 for NULL.
+size_t crm_summary_count(const struct crm_summary *summary);
+
+// The as-of day; `CRM_NO_DATE` for NULL.
+int32_t crm_summary_as_of(const struct crm_summary *summary);
+
+// Transactions dated after the as-of day (left out of the summary); 0 for NULL.
+size_t crm_summary_excluded_after_as_of(const struct crm_summary *summary);
+
+// Row `index` (= customer index) of the summary.
+crm_result crm_summary_row_at(const struct crm_summary *summary,
+                              size_t index,
+                              struct crm_summary_row *out_row);
+
+// Copies the revenue of every customer into `out` (`len` must equal the count).
+crm_result crm_summary_copy_revenue(const struct crm_summary *summary, double *out, size_t len);
+
+// Copies the margin of every customer (NaN without margins); `len` must equal the count.
+crm_result crm_summary_copy_margin(const struct crm_summary *summary, double *out, size_t len);
+
+// Copies the purchase count of every customer; `len` must equal the count.
+crm_result crm_summary_copy_purchases(const struct crm_summary *summary, uint32_t *out, size_t len);
+
+// Copies the purchases per year of every customer; `len` must equal the count.
+crm_result crm_summary_copy_purchases_per_year(const struct crm_summary *summary,
+                                               double *out,
+                                               size_t len);
+
+// Copies the average purchase of every customer (NaN without purchases); `len` must equal
+// the count.
+crm_result crm_summary_copy_average_purchase(const struct crm_summary *summary,
+                                             double *out,
+                                             size_t len);
+
+// Copies the first purchase day of every customer (`CRM_NO_DATE` without purchases).
+crm_result crm_summary_copy_first_purchase(const struct crm_summary *summary,
+                                           int32_t *out,
+                                           size_t len);
+
+// Copies the last purchase day of every customer (`CRM_NO_DATE` without purchases).
+crm_result crm_summary_copy_last_purchase(const struct crm_summary *summary,
+                                          int32_t *out,
+                                          size_t len);
+
+// Copies the recency in days of every customer (-1 without purchases).
+crm_result crm_summary_copy_recency_days(const struct crm_summary *summary,
+                                         int32_t *out,
+                                         size_t len);
+
+// Copies the tenure in days of every customer (-1 without purchases).
+crm_result crm_summary_copy_tenure_days(const struct crm_summary *summary,
+                                        int32_t *out,
+                                        size_t len);
+
+// Copies the RFM code (e.g. 545) of every customer (0 without purchases).
+crm_result crm_summary_copy_rfm_code(const struct crm_summary *summary, uint16_t *out, size_t len);
+
+// The summary as JSON (`as_of`, `customers` rows, `excluded_after_as_of`, and
+// `customer_ids` in index order; missing values are null) in a new NUL-terminated string
+// `*out_json` of `*out_len` bytes (`out_len` may be NULL). Free it with `crm_string_free`.
+crm_result crm_summary_to_json(const struct crm_summary *summary, char **out_json, size_t *out_len);
+
+#if defined(CRM_TEST_PANIC)
+// Test builds only (feature `test-panic`): panics inside the library and returns
+// `CRM_RESULT_PANIC`, with the panic's message as the last-error detail.
+crm_result crm_test_panic(void);
+#endif
 
 #ifdef __cplusplus
 }  // extern "C"

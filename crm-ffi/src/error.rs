@@ -221,7 +221,8 @@ mod tests {
 
     #[test]
     fn detail_is_per_call_and_clearable() {
-        let code = Failure::from(Error::InvalidValue { row: 2, column: "amount".into(), message: "NaN".into() }).report();
+        let code =
+            Failure::from(Error::InvalidValue { row: 2, column: "amount".into(), message: "NaN".into() }).report();
         assert_eq!(code, crm_result::InvalidValue);
         let d = unsafe { CStr::from_ptr(crm_last_error_detail()) };
         assert_eq!(d.to_str().unwrap(), "row 2, column `amount`: NaN");

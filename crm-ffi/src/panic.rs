@@ -24,6 +24,12 @@ impl PanicDefault for usize {
         0
     }
 }
+/// The `int32_t` results of the C face are days: a panic gives `CRM_NO_DATE`.
+impl PanicDefault for i32 {
+    fn panicked() -> Self {
+        crate::date::CRM_NO_DATE
+    }
+}
 impl PanicDefault for bool {
     fn panicked() -> Self {
         false

@@ -6,6 +6,7 @@
 
 use crate::error::{Failure, crm_result};
 use std::ffi::c_char;
+use std::mem::MaybeUninit;
 use std::ptr::NonNull;
 
 /// A borrowed string: `len` bytes of UTF-8 at `data`, not NUL-terminated. `data` may be NULL
@@ -70,6 +71,13 @@ impl<T> Out<T> {
     }
 }
 
+/// Writes a value to an optional out-parameter (nothing when the caller passed NULL).
+pub(crate) fn put<T>(slot: Option<Out<T>>, value: T) {
+    if let Some(o) = slot {
+        o.write(value);
+    }
+}
+
 /// Checks an out-parameter.
 ///
 /// # Safety
@@ -80,6 +88,18 @@ pub(crate) unsafe fn out<T>(ptr: *mut T, name: &str) -> Result<Out<T>, Failure> 
         return Err(Failure::new(crm_result::InvalidArgument, format!("argument `{name}` is misaligned")));
     }
     Ok(Out(p))
+}
+
+/// Checks an optional out-parameter: `None` for NULL (the caller does not want the value).
+///
+/// # Safety
+/// `ptr` is NULL or valid for writing one `T`.
+pub(crate) unsafe fn optional_out<T>(ptr: *mut T, name: &str) -> Result<Option<Out<T>>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: per the contract.
+    unsafe { out(ptr, name) }.map(Some)
 }
 
 /// Checks that `len` elements at `ptr` can be a slice: non-NULL unless empty, aligned, and
@@ -95,7 +115,10 @@ fn check_array<T>(ptr: *const T, len: usize, name: &str) -> Result<bool, Failure
         return Err(Failure::new(crm_result::InvalidArgument, format!("array `{name}` is misaligned")));
     }
     if len.checked_mul(size_of::<T>().max(1)).is_none_or(|b| b > isize::MAX as usize) {
-        return Err(Failure::new(crm_result::InvalidArgument, format!("array `{name}` of {len} elements is too large")));
+        return Err(Failure::new(
+            crm_result::InvalidArgument,
+            format!("array `{name}` of {len} elements is too large"),
+        ));
     }
     Ok(true)
 }
@@ -125,11 +148,17 @@ pub(crate) unsafe fn optional_slice<'a, T>(ptr: *const T, len: usize, name: &str
     unsafe { slice(ptr, len, name) }.map(Some)
 }
 
-/// An output array of exactly `expected` elements.
+/// An output array of exactly `expected` elements, as uninitialised slots (the caller's
+/// memory need not be initialised).
 ///
 /// # Safety
 /// When `len > 0` and `ptr` is non-NULL, `ptr` is valid for writing `len` `T`s.
-pub(crate) unsafe fn out_slice<'a, T>(ptr: *mut T, len: usize, expected: usize, name: &str) -> Result<&'a mut [T], Failure> {
+pub(crate) unsafe fn out_slice<'a, T>(
+    ptr: *mut T,
+    len: usize,
+    expected: usize,
+    name: &str,
+) -> Result<&'a mut [MaybeUninit<T>], Failure> {
     if len != expected {
         return Err(Failure::new(
             crm_result::LengthMismatch,
@@ -139,9 +168,15 @@ pub(crate) unsafe fn out_slice<'a, T>(ptr: *mut T, len: usize, expected: usize, 
     if !check_array(ptr, len, name)? {
         return Ok(&mut []);
     }
-    // SAFETY: checked non-NULL, aligned and not too large; validity per the contract. The
-    // elements are plain numbers, so treating the caller's memory as initialised is sound.
-    Ok(unsafe { std::slice::from_raw_parts_mut(ptr, len) })
+    // SAFETY: checked non-NULL, aligned and not too large; writable per the contract.
+    Ok(unsafe { std::slice::from_raw_parts_mut(ptr.cast::<MaybeUninit<T>>(), len) })
+}
+
+/// Writes `values` into output slots of the same length.
+pub(crate) fn fill<T>(target: &mut [MaybeUninit<T>], values: impl IntoIterator<Item = T>) {
+    for (slot, v) in target.iter_mut().zip(values) {
+        slot.write(v);
+    }
 }
 
 /// A UTF-8 string given as pointer + length.
@@ -151,9 +186,8 @@ pub(crate) unsafe fn out_slice<'a, T>(ptr: *mut T, len: usize, expected: usize, 
 pub(crate) unsafe fn utf8<'a>(ptr: *const c_char, len: usize, name: &str) -> Result<&'a str, Failure> {
     // SAFETY: per the contract.
     let bytes = unsafe { slice(ptr.cast::<u8>(), len, name) }?;
-    std::str::from_utf8(bytes).map_err(|e| {
-        Failure::new(crm_result::InvalidUtf8, format!("argument `{name}` is not valid UTF-8: {e}"))
-    })
+    std::str::from_utf8(bytes)
+        .map_err(|e| Failure::new(crm_result::InvalidUtf8, format!("argument `{name}` is not valid UTF-8: {e}")))
 }
 
 /// The text of a `crm_str` that is one row of a column (the error names row and column).

@@ -25,6 +25,11 @@ int main(void) { return crm_version() == nullptr; }' > "$out/cxx_check.cpp"
     g++ -std=c++11 -Wall -Wextra -Werror -I"$root/include" -c "$out/cxx_check.cpp" -o "$out/cxx_check.o"
 fi
 
+# The shared library links and runs too (the documented link line).
+gcc "${cflags[@]}" tests/c/test_version.c -o "$out/test_version.shared" -L"$root/target/debug" -lcrm_ffi \
+    -Wl,-rpath,"$root/target/debug"
+"$out/test_version.shared"
+
 passed=0
 failed=0
 for src in tests/c/test_*.c; do

@@ -1,0 +1,71 @@
+/* Bulk-load benchmark of the C API (not part of the test suite): builds a base of
+ * 10,000,000 transactions (1,000,000 customers, integer ids, Unix seconds, amounts and
+ * margins) through crm_base_builder_add_transactions_int, with the same generated data as
+ * crm-ffi/examples/bench_load.rs, and prints the best of 3 load times.
+ * Build and compare both with: bash tests/c/bench.sh */
+#define _POSIX_C_SOURCE 199309L
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "crm.h"
+
+/* SplitMix64, as in bench_load.rs. */
+static uint64_t mix(uint64_t z) {
+    z += 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv) {
+    size_t rows = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 10000000u;
+    const int64_t start_2020 = 1577836800;
+    const uint64_t span = 5ull * 365 * 86400;
+    int64_t *ids = malloc(rows * sizeof *ids);
+    int64_t *times = malloc(rows * sizeof *times);
+    double *amounts = malloc(rows * sizeof *amounts);
+    double *margins = malloc(rows * sizeof *margins);
+    double best = 1e300;
+    size_t i;
+    int run;
+    if (!ids || !times || !amounts || !margins) return 1;
+    for (i = 0; i < rows; i++) {
+        ids[i] = (int64_t)(mix(3 * (uint64_t)i) % 1000000) + 1;
+        times[i] = start_2020 + (int64_t)(mix(3 * (uint64_t)i + 1) % span);
+        amounts[i] = (double)(mix(3 * (uint64_t)i + 2) % 100000) / 100.0;
+        margins[i] = amounts[i] * 0.3;
+    }
+    for (run = 0; run < 3; run++) {
+        crm_base_builder *b = NULL;
+        crm_base *base = NULL;
+        double t = now(), secs;
+        crm_result rc = crm_base_builder_new(&b);
+        if (rc == CRM_RESULT_OK)
+            rc = crm_base_builder_add_transactions_int(b, ids, rows, times, rows, CRM_TIME_UNIT_SECONDS, amounts, rows,
+                                                       margins, rows);
+        if (rc == CRM_RESULT_OK) rc = crm_base_builder_build(b, &base);
+        secs = now() - t;
+        crm_base_builder_free(b);
+        if (rc != CRM_RESULT_OK) {
+            fprintf(stderr, "load failed: %s: %s\n", crm_result_message(rc), crm_last_error_detail());
+            return 1;
+        }
+        printf("c load: %zu customers, %zu transactions in %.3f s\n", crm_base_customer_count(base),
+               crm_base_transaction_count(base), secs);
+        if (secs < best) best = secs;
+        crm_base_free(base);
+    }
+    printf("c best: %.3f s\n", best);
+    free(ids);
+    free(times);
+    free(amounts);
+    free(margins);
+    return 0;
+}

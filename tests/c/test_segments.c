@@ -1,0 +1,210 @@
+/* Value segments, ABC classes, pyramid and segment tables: the fixtures of
+ * crm-core/tests/segments.rs, as of 2024-12-31 with the default rules unless stated. */
+#include "check.h"
+
+static crm_base *build(const crm_str *customers, size_t n_customers, const crm_str *ids, const int64_t *times,
+                       const double *amounts, size_t n) {
+    crm_base_builder *b = NULL;
+    crm_base *base = NULL;
+    CHECK_OK(crm_base_builder_new(&b));
+    if (customers != NULL) CHECK_OK(crm_base_builder_add_customers_str(b, customers, n_customers));
+    CHECK_OK(crm_base_builder_add_transactions_str(b, ids, n, times, n, CRM_TIME_UNIT_SECONDS, amounts, n, NULL, 0));
+    CHECK_OK(crm_base_builder_build(b, &base));
+    crm_base_builder_free(b);
+    return base;
+}
+
+static void ten_customers_split_2_5_3(void) {
+    /* Customer k has revenue 100 k; total 5500. Top = {10, 9}: 1900 / 5500. */
+    char names[10][4];
+    crm_str ids[10];
+    int64_t times[10];
+    double amounts[10];
+    int k;
+    for (k = 0; k < 10; k++) {
+        snprintf(names[k], sizeof names[k], "c%02d", k + 1);
+        ids[k] = str(names[k]);
+        times[k] = secs(2024, 6, 1);
+        amounts[k] = (k + 1) * 100.0;
+    }
+    crm_base *base = build(NULL, 0, ids, times, amounts, 10);
+    crm_segments *s = NULL;
+    CHECK_OK(crm_segments_new(base, day(2024, 12, 31), NULL, &s));
+    CHECK(crm_segments_count(s) == 10);
+    CHECK(crm_segments_table_len(s, CRM_SEGMENT_TABLE_VALUE) == 3);
+    CHECK(crm_segments_table_len(s, CRM_SEGMENT_TABLE_ABC) == 3);
+    CHECK(crm_segments_table_len(s, CRM_SEGMENT_TABLE_PYRAMID) == 6);
+
+    crm_segment_row t[3];
+    const char *const names_expected[3] = {"top", "middle", "bottom"};
+    const size_t counts[3] = {2, 5, 3};
+    const double revenue[3] = {1900.0, 3000.0, 600.0};
+    double customer_share = 0.0;
+    for (k = 0; k < 3; k++) {
+        CHECK_OK(crm_segments_table_row(s, CRM_SEGMENT_TABLE_VALUE, (size_t)k, &t[k]));
+        CHECK(strcmp(t[k].segment, names_expected[k]) == 0);
+        CHECK(t[k].customers == counts[k]);
+        CHECK(t[k].revenue == revenue[k]);
+        CHECK_NEAR(t[k].revenue_share, revenue[k] / 5500.0);
+        CHECK(isnan(t[k].profit) && isnan(t[k].margin) && isnan(t[k].profit_share));
+        customer_share += t[k].customer_share;
+    }
+    CHECK_NEAR(customer_share, 1.0);
+
+    crm_value_segment seg[10];
+    int64_t rank[10];
+    double value[10], rev[10], profit[10];
+    CHECK_OK(crm_segments_copy_segment(s, seg, 10));
+    CHECK_OK(crm_segments_copy_rank(s, rank, 10));
+    CHECK_OK(crm_segments_copy_value(s, value, 10));
+    CHECK_OK(crm_segments_copy_revenue(s, rev, 10));
+    CHECK_OK(crm_segments_copy_profit(s, profit, 10));
+    CHECK(seg[9] == CRM_VALUE_SEGMENT_TOP && seg[7] == CRM_VALUE_SEGMENT_MIDDLE && seg[2] == CRM_VALUE_SEGMENT_BOTTOM);
+    CHECK(rank[9] == 0 && rank[0] == 9);
+    CHECK(value[4] == 500.0 && rev[4] == 500.0 && isnan(profit[4]));
+
+    crm_segment_customer c;
+    CHECK_OK(crm_segments_customer_at(s, 9, &c));
+    CHECK(c.rank == 0 && c.segment == CRM_VALUE_SEGMENT_TOP && c.value == 1000.0 && isnan(c.profit));
+
+    /* ABC of 100..1000 (total 5500): A while less than 80 % came before, then B below 95 %:
+     * cumulative before c04 is 4500 (81.8 %) and before c01 5400 (98.2 %): 6 A, 3 B, 1 C. */
+    crm_abc_class abc[10];
+    CHECK_OK(crm_segments_copy_abc(s, abc, 10));
+    CHECK(abc[9] == CRM_ABC_CLASS_A && abc[4] == CRM_ABC_CLASS_A && abc[3] == CRM_ABC_CLASS_B);
+    CHECK(abc[1] == CRM_ABC_CLASS_B && abc[0] == CRM_ABC_CLASS_C);
+
+    char *json = NULL;
+    size_t len = 0;
+    CHECK_OK(crm_segments_to_json(s, &json, &len));
+    CHECK(strstr(json, "\"segment\":\"top\"") != NULL);
+    CHECK(strstr(json, "\"customer_ids\":[\"c01\",") != NULL);
+    crm_string_free(json);
+    crm_segments_free(s);
+    crm_base_free(base);
+}
+
+static void abc_classes_by_cumulative_share(void) {
+    /* Values 50, 30, 10, 5, 5: cumulative before each 0, 50, 80, 90, 95 -> A, A, B, B, C. */
+    const crm_str ids[] = {str("a"), str("b"), str("c"), str("d"), str("e")};
+    const int64_t t = secs(2024, 6, 1);
+    const int64_t times[] = {t, t, t, t, t};
+    const double amounts[] = {50.0, 30.0, 10.0, 5.0, 5.0};
+    crm_base *base = build(NULL, 0, ids, times, amounts, 5);
+    crm_segments *s = NULL;
+    CHECK_OK(crm_segments_new(base, day(2024, 12, 31), NULL, &s));
+    crm_abc_class abc[5];
+    CHECK_OK(crm_segments_copy_abc(s, abc, 5));
+    CHECK(abc[0] == CRM_ABC_CLASS_A && abc[1] == CRM_ABC_CLASS_A && abc[2] == CRM_ABC_CLASS_B);
+    CHECK(abc[3] == CRM_ABC_CLASS_B && abc[4] == CRM_ABC_CLASS_C);
+    crm_segment_row r;
+    CHECK_OK(crm_segments_table_row(s, CRM_SEGMENT_TABLE_ABC, 0, &r));
+    CHECK(strcmp(r.segment, "A") == 0 && r.customers == 2 && r.revenue_share == 0.8);
+    CHECK_OK(crm_segments_table_row(s, CRM_SEGMENT_TABLE_ABC, 1, &r));
+    CHECK(r.customers == 2);
+    CHECK_OK(crm_segments_table_row(s, CRM_SEGMENT_TABLE_ABC, 2, &r));
+    CHECK(r.customers == 1);
+    crm_segments_free(s);
+    crm_base_free(base);
+}
+
+static void ties_are_broken_by_ascending_id(void) {
+    /* n = 5 splits 1 / 3 / 1; ids 3, 4, 5 tie at 100: id 3 (smallest) is top. */
+    const crm_str ids[] = {str("1"), str("2"), str("3"), str("4"), str("5")};
+    const int64_t t = secs(2024, 6, 1);
+    const int64_t times[] = {t, t, t, t, t};
+    const double amounts[] = {50.0, 50.0, 100.0, 100.0, 100.0};
+    crm_base *base = build(NULL, 0, ids, times, amounts, 5);
+    crm_segments *s = NULL;
+    CHECK_OK(crm_segments_new(base, day(2024, 12, 31), NULL, &s));
+    crm_value_segment seg[5];
+    int64_t rank[5];
+    CHECK_OK(crm_segments_copy_segment(s, seg, 5));
+    CHECK_OK(crm_segments_copy_rank(s, rank, 5));
+    CHECK(seg[0] == CRM_VALUE_SEGMENT_MIDDLE && seg[1] == CRM_VALUE_SEGMENT_BOTTOM && seg[2] == CRM_VALUE_SEGMENT_TOP);
+    CHECK(seg[3] == CRM_VALUE_SEGMENT_MIDDLE && seg[4] == CRM_VALUE_SEGMENT_MIDDLE);
+    CHECK(rank[0] == 3 && rank[1] == 4 && rank[2] == 0 && rank[3] == 1 && rank[4] == 2);
+    crm_segments_free(s);
+    crm_base_free(base);
+}
+
+static void pyramid_with_inactive_and_prospect(void) {
+    /* 100 buyers with values 1..100, "old" bought before the 365-day window, "lead" never. */
+    char names[101][8];
+    crm_str ids[101], table[102];
+    int64_t times[101];
+    double amounts[101];
+    int k;
+    for (k = 0; k < 100; k++) {
+        snprintf(names[k], sizeof names[k], "c%03d", k + 1);
+        ids[k] = str(names[k]);
+        times[k] = secs(2024, 6, 1);
+        amounts[k] = k + 1;
+    }
+    ids[100] = str("old");
+    times[100] = secs(2023, 1, 1);
+    amounts[100] = 1000.0;
+    for (k = 0; k < 101; k++) table[k] = ids[k];
+    table[101] = str("lead");
+    crm_base *base = build(table, 102, ids, times, amounts, 101);
+    crm_segments *s = NULL;
+    CHECK_OK(crm_segments_new(base, day(2024, 12, 31), NULL, &s));
+    const size_t counts[6] = {1, 4, 15, 80, 1, 1};
+    crm_segment_row r;
+    for (k = 0; k < 6; k++) {
+        CHECK_OK(crm_segments_table_row(s, CRM_SEGMENT_TABLE_PYRAMID, (size_t)k, &r));
+        CHECK(r.customers == counts[k]);
+        if (k == 0) CHECK_NEAR(r.customer_share, 1.0 / 102.0);
+        if (k == 4) CHECK(strcmp(r.segment, "inactive") == 0 && r.revenue == 0.0);
+    }
+    size_t i_top = 0, i_old = 0, i_lead = 0;
+    CHECK_OK(crm_base_index_of_str(base, "c100", 4, &i_top));
+    CHECK_OK(crm_base_index_of_str(base, "old", 3, &i_old));
+    CHECK_OK(crm_base_index_of_str(base, "lead", 4, &i_lead));
+    crm_segment_customer c;
+    CHECK_OK(crm_segments_customer_at(s, i_top, &c));
+    CHECK(c.pyramid == CRM_PYRAMID_LEVEL_TOP);
+    CHECK_OK(crm_segments_customer_at(s, i_old, &c));
+    CHECK(c.pyramid == CRM_PYRAMID_LEVEL_INACTIVE && c.segment == CRM_VALUE_SEGMENT_UNRANKED);
+    CHECK(c.abc == CRM_ABC_CLASS_UNRANKED && c.rank == -1);
+    CHECK_OK(crm_segments_customer_at(s, i_lead, &c));
+    CHECK(c.pyramid == CRM_PYRAMID_LEVEL_PROSPECT);
+    crm_pyramid_level levels[102];
+    CHECK_OK(crm_segments_copy_pyramid(s, levels, 102));
+    CHECK(levels[i_lead] == CRM_PYRAMID_LEVEL_PROSPECT);
+    crm_segments_free(s);
+    crm_base_free(base);
+}
+
+static void window_limits_the_value(void) {
+    const crm_str ids[] = {str("a"), str("a"), str("b")};
+    const int64_t times[] = {secs(2023, 12, 31), secs(2024, 6, 1), secs(2024, 6, 1)};
+    const double amounts[] = {1000.0, 10.0, 20.0};
+    crm_base *base = build(NULL, 0, ids, times, amounts, 3);
+    crm_segments *s = NULL;
+    double value[2];
+    CHECK_OK(crm_segments_new(base, day(2024, 12, 31), NULL, &s));
+    CHECK_OK(crm_segments_copy_value(s, value, 2));
+    CHECK(value[0] == 10.0 && value[1] == 20.0);
+    crm_segments_free(s);
+    crm_segments_config cfg = crm_segments_config_default();
+    CHECK(cfg.window_days == 365 && cfg.measure == CRM_VALUE_MEASURE_REVENUE);
+    CHECK(cfg.shares[0] == 0.2 && cfg.shares[1] == 0.5 && cfg.shares[2] == 0.3);
+    CHECK(cfg.abc_shares[0] == 0.8 && cfg.pyramid_shares[3] == 0.8);
+    cfg.window_days = 0; /* all history */
+    CHECK_OK(crm_segments_new(base, day(2024, 12, 31), &cfg, &s));
+    CHECK(crm_segments_as_of(s) == day(2024, 12, 31));
+    CHECK_OK(crm_segments_copy_value(s, value, 2));
+    CHECK(value[0] == 1010.0 && value[1] == 20.0);
+    crm_segments_free(s);
+    crm_base_free(base);
+}
+
+int main(void) {
+    ten_customers_split_2_5_3();
+    abc_classes_by_cumulative_share();
+    ties_are_broken_by_ascending_id();
+    pyramid_with_inactive_and_prospect();
+    window_limits_the_value();
+    CHECK_DONE();
+}

@@ -178,3 +178,25 @@ fn weights_and_collapsing_give_the_same_fit() {
     let bad = RfmData::new(vec![1.0], vec![5.0], vec![3.0]).unwrap_err();
     assert!(bad.to_string().contains("row 0, column `recency`"), "{bad}");
 }
+
+#[test]
+fn clv_by_month_matches_the_month_by_month_sum() {
+    // The shared-series CLV equals the plain sum over months of expected purchases in the
+    // month x expected spend, discounted monthly (lifetimes' definition).
+    use crm_core::models::{PurchaseModel, customer_lifetime_value};
+    let c = cdnow();
+    let d = rfm();
+    let (bg, _) = BetaGeo::fit(&d, &FitOptions::default()).unwrap();
+    let spend = GammaGamma { p: 6.25, q: 3.74, v: 15.44 };
+    let money: Vec<f64> = c.iter().map(|r| r[3]).collect();
+    let clv = customer_lifetime_value(&bg, &spend, &d, &money, 12, 0.01, 4.345);
+    for i in [0usize, 1, 17, 500, 2356] {
+        let profit = spend.conditional_expected_average_profit(d.frequency[i], money[i]);
+        let mut want = 0.0;
+        for m in 1..=12 {
+            let e = |k: f64| bg.predict(k * 4.345, d.frequency[i], d.recency[i], d.t[i]);
+            want += profit * (e(m as f64) - e(m as f64 - 1.0)) / 1.01f64.powi(m);
+        }
+        assert!((clv[i] - want).abs() < 1e-9 * want.abs().max(1.0), "{i}: {} vs {want}", clv[i]);
+    }
+}

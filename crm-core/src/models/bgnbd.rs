@@ -5,7 +5,7 @@
 //! p ~ Beta(a, b).
 
 use super::special::{ln_beta, ln_gamma, ln_hyp2f1, log_add_exp};
-use super::{FitOptions, FitSummary, RfmData, fit_positive};
+use super::{FitOptions, FitSummary, RfmData};
 use crate::error::Result;
 use crate::parallel::fold_chunks;
 use serde::{Deserialize, Serialize};
@@ -91,8 +91,25 @@ macro_rules! common_api {
             /// [`crate::Error::InvalidConfig`] for bad options.
             pub fn fit(data: &RfmData, options: &FitOptions) -> Result<(Self, FitSummary)> {
                 let d = data.collapse();
-                let ll = |p: &[f64]| bg_ll(p, &d, $modified);
-                let s = fit_positive($name, &Self::NAMES, &ll, d.customers(), d.len(), options)?;
+                let compiled = super::compiled::Compiled::new(&d);
+                let grad = |p: &[f64]| super::compiled::bg_value_gradient(p, &compiled, $modified);
+                let ll = |p: &[f64]| grad(p).0;
+                // Large data: warm-start on every 16th distinct row.
+                let sample = (d.len() > 50_000).then(|| d.every_nth(16));
+                let sample_c = sample.as_ref().map(super::compiled::Compiled::new);
+                let sample_grad =
+                    |p: &[f64]| super::compiled::bg_value_gradient(p, sample_c.as_ref().expect("sample"), $modified);
+                let warm = sample.as_ref().map(|s| (&sample_grad as super::LogLikGrad<'_>, s.customers()));
+                let s = super::fit_positive_with(
+                    $name,
+                    &Self::NAMES,
+                    &ll,
+                    Some(&grad),
+                    warm,
+                    d.customers(),
+                    d.len(),
+                    options,
+                )?;
                 Ok((Self::from_params(&s.params), s))
             }
         }
@@ -127,6 +144,23 @@ impl BetaGeo {
             1.0
         };
         numer / denom
+    }
+
+    /// [`Self::conditional_expected_purchases`] for several horizons at once: the
+    /// hypergeometric series is shared, so twelve monthly horizons cost about one.
+    pub fn conditional_expected_purchases_many(&self, horizons: &[f64], x: f64, tx: f64, t: f64, out: &mut [f64]) {
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+        let zs: Vec<f64> = horizons.iter().map(|h| h / (alpha + t + h)).collect();
+        super::special::ln_hyp2f1_many(r + x, b + x, a + b + x - 1.0, &zs, out);
+        let denom = if x > 0.0 {
+            1.0 + (a / (b + x - 1.0)) * ((r + x) * ((alpha + t).ln() - (alpha + tx).ln())).exp()
+        } else {
+            1.0
+        };
+        for (o, h) in out.iter_mut().zip(horizons) {
+            let ln_pow = (r + x) * ((alpha + t).ln() - (alpha + t + h).ln());
+            *o = (a + b + x - 1.0) / (a - 1.0) * -(ln_pow + *o).exp_m1() / denom;
+        }
     }
 
     /// Expected purchases of a new customer in `(0, t]`.

@@ -106,18 +106,29 @@ impl RfmData {
         self.weights.iter().sum()
     }
 
+    /// Every n-th row (a deterministic sample, for warm starts).
+    pub(crate) fn every_nth(&self, n: usize) -> RfmData {
+        let pick = |v: &[f64]| v.iter().step_by(n).copied().collect();
+        RfmData {
+            frequency: pick(&self.frequency),
+            recency: pick(&self.recency),
+            t: pick(&self.t),
+            weights: pick(&self.weights),
+        }
+    }
+
     /// Identical rows merged, their weights added; rows sorted by (x, t_x, T), so the
     /// result does not depend on input order.
     pub fn collapse(&self) -> RfmData {
-        let mut idx: Vec<usize> = (0..self.len()).collect();
-        let key = |i: usize| (self.frequency[i], self.recency[i], self.t[i]);
-        idx.sort_unstable_by(|&a, &b| {
-            let (x, y) = (key(a), key(b));
-            x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.total_cmp(&y.2)).then(a.cmp(&b))
-        });
+        // The values are >= 0, so their bit patterns sort like the numbers.
+        let mut keyed: Vec<(u64, u64, u64, u32)> = (0..self.len())
+            .map(|i| (self.frequency[i].to_bits(), self.recency[i].to_bits(), self.t[i].to_bits(), i as u32))
+            .collect();
+        keyed.sort_unstable();
         let mut out = RfmData::default();
-        for i in idx {
-            let k = key(i);
+        for (_, _, _, i) in keyed {
+            let i = i as usize;
+            let k = (self.frequency[i], self.recency[i], self.t[i]);
             if !out.is_empty() {
                 let j = out.len() - 1;
                 if (out.frequency[j], out.recency[j], out.t[j]) == k {

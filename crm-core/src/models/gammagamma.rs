@@ -3,9 +3,8 @@
 //! purchase model and expected spend, discounted month by month as lifetimes does.
 
 use super::special::ln_gamma;
-use super::{FitOptions, FitSummary, fit_positive};
+use super::{FitOptions, FitSummary};
 use crate::error::{Error, Result};
-use crate::parallel::fold_chunks;
 use serde::{Deserialize, Serialize};
 
 /// The Gamma-Gamma spend model: spend per transaction ~ Gamma(p, ν), ν ~ Gamma(q, v).
@@ -63,14 +62,11 @@ impl GammaGamma {
         let w: Vec<f64> = weights.map_or_else(|| vec![1.0; frequency.len()], <[f64]>::to_vec);
         crate::transaction::check_len("weights", w.len(), "frequency", frequency.len())?;
         let n: f64 = w.iter().sum();
-        let ll = |p: &[f64]| {
-            fold_chunks(frequency.len(), |r| {
-                r.map(|i| w[i as usize] * ll_row(p, frequency[i as usize], monetary_value[i as usize])).sum::<f64>()
-            })
-            .into_iter()
-            .sum()
-        };
-        let s = fit_positive("Gamma-Gamma", &Self::NAMES, &ll, n, frequency.len(), options)?;
+        let rows = super::compiled::SpendRows::new(frequency, monetary_value, &w);
+        let grad = |p: &[f64]| super::compiled::gg_value_gradient(p, &rows);
+        let ll = |p: &[f64]| grad(p).0;
+        let s =
+            super::fit_positive_with("Gamma-Gamma", &Self::NAMES, &ll, Some(&grad), None, n, frequency.len(), options)?;
         Ok((GammaGamma { p: s.params[0], q: s.params[1], v: s.params[2] }, s))
     }
 
@@ -91,11 +87,21 @@ impl GammaGamma {
 pub trait PurchaseModel {
     /// Expected purchases in `(T, T + horizon]` for history `(x, t_x, T)`.
     fn predict(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64;
+
+    /// [`Self::predict`] for several horizons at once (into `out`).
+    fn predict_many(&self, horizons: &[f64], x: f64, tx: f64, t: f64, out: &mut [f64]) {
+        for (o, &h) in out.iter_mut().zip(horizons) {
+            *o = self.predict(h, x, tx, t);
+        }
+    }
 }
 
 impl PurchaseModel for super::BetaGeo {
     fn predict(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
         self.conditional_expected_purchases(horizon, x, tx, t)
+    }
+    fn predict_many(&self, horizons: &[f64], x: f64, tx: f64, t: f64, out: &mut [f64]) {
+        self.conditional_expected_purchases_many(horizons, x, tx, t, out);
     }
 }
 impl PurchaseModel for super::ModifiedBetaGeo {
@@ -112,7 +118,8 @@ impl PurchaseModel for super::ParetoNbd {
 /// CLV over `months` months: for each month i, expected purchases in month i times the
 /// expected spend, discounted by `(1 + monthly_discount)^i` (lifetimes'
 /// `customer_lifetime_value`). `units_per_month` converts months to the model's time unit
-/// (30 for days, 4.345 for weeks, as lifetimes).
+/// (30 for days, 4.345 for weeks, as lifetimes). The purchase curve is computed once per
+/// distinct `(x, t_x, T)` and scaled by each customer's expected spend.
 pub fn customer_lifetime_value(
     model: &(dyn PurchaseModel + Sync),
     spend: &GammaGamma,
@@ -122,21 +129,51 @@ pub fn customer_lifetime_value(
     monthly_discount: f64,
     units_per_month: f64,
 ) -> Vec<f64> {
+    let distinct = data.collapse();
+    let horizons: Vec<f64> = (1..=months).map(|m| m as f64 * units_per_month).collect();
+    // Discounted expected purchases over the months, per distinct history.
+    let factor: Vec<f64> = crate::parallel::map_ranges(distinct.len(), |range| {
+        let mut upto = vec![0.0; horizons.len()];
+        range
+            .map(|i| {
+                let i = i as usize;
+                model.predict_many(&horizons, distinct.frequency[i], distinct.recency[i], distinct.t[i], &mut upto);
+                let mut before = 0.0;
+                let mut sum = 0.0;
+                for (m, &u) in upto.iter().enumerate() {
+                    sum += (u - before) / (1.0 + monthly_discount).powi(m as i32 + 1);
+                    before = u;
+                }
+                sum
+            })
+            .collect()
+    });
+    let key = |d: &super::RfmData, i: usize| (d.frequency[i], d.recency[i], d.t[i]);
+    let cmp = |a: (f64, f64, f64), b: (f64, f64, f64)| {
+        a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.total_cmp(&b.2))
+    };
     crate::parallel::map_ranges(data.len(), |range| {
         range
             .map(|i| {
                 let i = i as usize;
-                let (x, tx, t) = (data.frequency[i], data.recency[i], data.t[i]);
-                let profit = spend.conditional_expected_average_profit(x, monetary_value[i]);
-                let mut value = 0.0;
-                let mut before = 0.0;
-                for m in 1..=months {
-                    let upto = model.predict(m as f64 * units_per_month, x, tx, t);
-                    value += profit * (upto - before) / (1.0 + monthly_discount).powi(m as i32);
-                    before = upto;
-                }
-                value
+                let k = key(data, i);
+                let at = bsearch(distinct.len(), |j| cmp(key(&distinct, j), k));
+                spend.conditional_expected_average_profit(data.frequency[i], monetary_value[i]) * factor[at]
             })
             .collect()
     })
+}
+
+/// The index in `0..n` where `probe` answers `Equal` (it must exist).
+fn bsearch(n: usize, probe: impl Fn(usize) -> std::cmp::Ordering) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        match probe(mid) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return mid,
+        }
+    }
+    unreachable!("every row has its distinct history")
 }

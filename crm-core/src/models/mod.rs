@@ -11,6 +11,7 @@
 
 mod bgbb;
 mod bgnbd;
+mod compiled;
 mod data;
 mod gammagamma;
 pub(crate) mod optim;
@@ -70,11 +71,42 @@ pub struct FitSummary {
     pub converged: bool,
 }
 
+/// The total weighted log-likelihood and its gradient in the natural parameters.
+pub(crate) type LogLikGrad<'a> = &'a (dyn Fn(&[f64]) -> (f64, Vec<f64>) + Sync);
+
+/// The penalised mean negative log-likelihood and its gradient on the log scale (chain
+/// rule: d/du = theta x d/dtheta).
+fn in_log_space<'a>(g: LogLikGrad<'a>, n: f64, penalizer: f64) -> impl Fn(&[f64]) -> (f64, Vec<f64>) + 'a {
+    move |u: &[f64]| {
+        let p: Vec<f64> = u.iter().map(|v| v.exp()).collect();
+        let (l, dl) = g(&p);
+        let v = -l / n + penalizer * p.iter().map(|x| x * x).sum::<f64>();
+        let d: Vec<f64> = p.iter().zip(&dl).map(|(t, d)| t * (-d / n + 2.0 * penalizer * t)).collect();
+        (if v.is_nan() { f64::INFINITY } else { v }, d)
+    }
+}
+
 /// Fits positive parameters maximising `ll` (the total weighted log-likelihood).
 pub(crate) fn fit_positive(
     model: &str,
     names: &[&str],
     ll: &(dyn Fn(&[f64]) -> f64 + Sync),
+    customers: f64,
+    rows: usize,
+    opts: &FitOptions,
+) -> Result<FitSummary> {
+    fit_positive_with(model, names, ll, None, None, customers, rows, opts)
+}
+
+/// As [`fit_positive`], with an analytic gradient when one is known, and optionally the
+/// gradient on a sample of the rows (with its customer count) for a warm start.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fit_positive_with(
+    model: &str,
+    names: &[&str],
+    ll: &(dyn Fn(&[f64]) -> f64 + Sync),
+    grad: Option<LogLikGrad<'_>>,
+    warm: Option<(LogLikGrad<'_>, f64)>,
     customers: f64,
     rows: usize,
     opts: &FitOptions,
@@ -102,14 +134,34 @@ pub(crate) fn fit_positive(
             message: "the likelihood is not finite at the starting values".into(),
         });
     }
-    let m = optim::minimize(&objective, &u0, opts.max_iterations, 1e-10);
+    let m = match grad {
+        None => optim::minimize(&objective, &u0, opts.max_iterations, 1e-10),
+        Some(g) => {
+            let in_log_space = |g, n| in_log_space(g, n, opts.penalizer);
+            // Warm start: converge on a sample of the rows first (same per-customer scale),
+            // then finish on all rows from there with the curvature learnt.
+            let (u_start, h0) = match warm {
+                Some(w) => {
+                    let (wg, wn) = w;
+                    let (m0, h) =
+                        optim::minimize_with_gradient(&in_log_space(wg, wn), &u0, None, opts.max_iterations, 1e-8);
+                    (m0.x, Some(h))
+                }
+                None => (u0.clone(), None),
+            };
+            optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, h0, opts.max_iterations, 1e-10).0
+        }
+    };
     let params: Vec<f64> = m.x.iter().map(|v| v.exp()).collect();
     let log_likelihood = ll(&params);
     if !log_likelihood.is_finite() {
         return Err(Error::Fit { model: model.into(), message: "the likelihood is not finite at the optimum".into() });
     }
-    let neg = |p: &[f64]| -ll(p);
-    let h = optim::hessian(&neg, &params);
+    let h = match grad {
+        // The Hessian as central differences of the analytic gradient.
+        Some(g) => optim::jacobian(&|p: &[f64]| g(p).1.iter().map(|v| -v).collect(), &params),
+        None => optim::hessian(&|p: &[f64]| -ll(p), &params),
+    };
     let std_errors = optim::invert(&h)
         .map(|inv| (0..k).map(|i| if inv[i][i] >= 0.0 { inv[i][i].sqrt() } else { f64::NAN }).collect())
         .unwrap_or_else(|| vec![f64::NAN; k]);

@@ -33,17 +33,36 @@ fn gradient(f: &dyn Fn(&[f64]) -> f64, x: &[f64], fx: f64) -> Vec<f64> {
     g
 }
 
-/// Minimises `f` from `x0` by BFGS.
+/// A function's value and gradient together.
+pub(crate) type ValueGradient<'a> = &'a dyn Fn(&[f64]) -> (f64, Vec<f64>);
+
+/// Minimises `f` from `x0` by BFGS with central-difference gradients.
 pub(crate) fn minimize(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], max_iter: usize, tol: f64) -> Minimum {
+    let fg = |x: &[f64]| {
+        let v = f(x);
+        (v, gradient(f, x, v))
+    };
+    minimize_with_gradient(&fg, x0, None, max_iter, tol).0
+}
+
+/// Minimises from `x0` by BFGS; `fg` returns the value and the gradient together. Starts
+/// from the inverse Hessian `h0` when given (a warm start); returns the final one too.
+pub(crate) fn minimize_with_gradient(
+    fg: ValueGradient<'_>,
+    x0: &[f64],
+    h0: Option<Vec<Vec<f64>>>,
+    max_iter: usize,
+    tol: f64,
+) -> (Minimum, Vec<Vec<f64>>) {
     let n = x0.len();
     let mut x = x0.to_vec();
-    let mut fx = f(&x);
-    let mut g = gradient(f, &x, fx);
-    let mut h: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| (i == j) as u8 as f64).collect()).collect();
+    let (mut fx, mut g) = fg(&x);
+    let mut h: Vec<Vec<f64>> =
+        h0.unwrap_or_else(|| (0..n).map(|i| (0..n).map(|j| (i == j) as u8 as f64).collect()).collect());
     for it in 0..max_iter {
         let gnorm = g.iter().map(|v| v * v).sum::<f64>().sqrt();
         if gnorm < tol {
-            return Minimum { x, value: fx, iterations: it, converged: true };
+            return (Minimum { x, value: fx, iterations: it, converged: true }, h);
         }
         let mut p: Vec<f64> = (0..n).map(|i| -(0..n).map(|j| h[i][j] * g[j]).sum::<f64>()).collect();
         let mut slope: f64 = p.iter().zip(&g).map(|(a, b)| a * b).sum();
@@ -59,17 +78,16 @@ pub(crate) fn minimize(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], max_iter: usize, t
         let mut accepted = None;
         for _ in 0..60 {
             let xn: Vec<f64> = x.iter().zip(&p).map(|(a, b)| a + step * b).collect();
-            let fn_ = f(&xn);
+            let (fn_, gn) = fg(&xn);
             if fn_.is_finite() && fn_ <= fx + 1e-4 * step * slope {
-                accepted = Some((xn, fn_));
+                accepted = Some((xn, fn_, gn));
                 break;
             }
             step *= 0.5;
         }
-        let Some((xn, fn_)) = accepted else {
-            return Minimum { x, value: fx, iterations: it, converged: gnorm < tol.sqrt() };
+        let Some((xn, fn_, gn)) = accepted else {
+            return (Minimum { x, value: fx, iterations: it, converged: gnorm < tol.sqrt() }, h);
         };
-        let gn = gradient(f, &xn, fn_);
         let s: Vec<f64> = xn.iter().zip(&x).map(|(a, b)| a - b).collect();
         let y: Vec<f64> = gn.iter().zip(&g).map(|(a, b)| a - b).collect();
         let sy: f64 = s.iter().zip(&y).map(|(a, b)| a * b).sum();
@@ -87,11 +105,11 @@ pub(crate) fn minimize(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], max_iter: usize, t
         fx = fn_;
         g = gn;
         if change < 1e-15 * fx.abs().max(1.0) && s.iter().all(|v| v.abs() < 1e-12) {
-            return Minimum { x, value: fx, iterations: it + 1, converged: true };
+            return (Minimum { x, value: fx, iterations: it + 1, converged: true }, h);
         }
     }
     let gnorm = g.iter().map(|v| v * v).sum::<f64>().sqrt();
-    Minimum { x, value: fx, iterations: max_iter, converged: gnorm < tol.sqrt() }
+    (Minimum { x, value: fx, iterations: max_iter, converged: gnorm < tol.sqrt() }, h)
 }
 
 /// Central-difference Hessian of `f` at `x`.
@@ -126,6 +144,27 @@ pub(crate) fn hessian(f: &dyn Fn(&[f64]) -> f64, x: &[f64]) -> Vec<Vec<f64>> {
         }
     }
     out
+}
+
+/// Central-difference Jacobian of a vector function (a Hessian from a gradient),
+/// symmetrised.
+pub(crate) fn jacobian(g: &dyn Fn(&[f64]) -> Vec<f64>, x: &[f64]) -> Vec<Vec<f64>> {
+    let n = x.len();
+    let mut out = vec![vec![0.0; n]; n];
+    let mut y = x.to_vec();
+    for j in 0..n {
+        let h = 1e-5 * x[j].abs().max(1e-3);
+        y[j] = x[j] + h;
+        let up = g(&y);
+        y[j] = x[j] - h;
+        let down = g(&y);
+        y[j] = x[j];
+        for (i, row) in out.iter_mut().enumerate() {
+            row[j] = (up[i] - down[i]) / (2.0 * h);
+        }
+    }
+    let transposed: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| out[j][i]).collect()).collect();
+    out.iter().zip(&transposed).map(|(a, b)| a.iter().zip(b).map(|(x, y)| (x + y) / 2.0).collect()).collect()
 }
 
 /// Inverse of a small symmetric matrix by Gauss-Jordan; `None` when singular.

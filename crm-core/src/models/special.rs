@@ -76,55 +76,6 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
     sum.ln() + scale
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gamma_values() {
-        assert!((ln_gamma(1.0)).abs() < 1e-15);
-        assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-14);
-        // ln(10!) = ln 3628800
-        assert!((ln_gamma(11.0) - 3_628_800f64.ln()).abs() < 1e-12);
-        assert!((ln_gamma(0.1) - 2.252_712_651_734_206).abs() < 1e-13);
-        // Reference: Python's math.lgamma(200.5).
-        assert!((ln_gamma(200.5) - 860.582_203_509_782_5).abs() < 1e-10);
-    }
-
-    #[test]
-    fn digamma_values() {
-        // psi(1) = -Euler's gamma; psi(0.5) = -gamma - 2 ln 2; psi(x+1) = psi(x) + 1/x.
-        let euler = 0.577_215_664_901_532_9;
-        assert!((digamma(1.0) + euler).abs() < 1e-13);
-        assert!((digamma(0.5) + euler + 2.0 * 2f64.ln()).abs() < 1e-13);
-        assert!((digamma(7.3) - digamma(6.3) - 1.0 / 6.3).abs() < 1e-14);
-        // Derivative of ln_gamma.
-        let h = 1e-5;
-        assert!((digamma(3.7) - (ln_gamma(3.7 + h) - ln_gamma(3.7 - h)) / (2.0 * h)).abs() < 1e-8);
-    }
-
-    #[test]
-    fn many_horizons_match_one_at_a_time() {
-        let zs = [0.1, 0.47, 0.9, 0.0];
-        let mut out = [0.0; 4];
-        ln_hyp2f1_many(2.3, 3.1, 4.2, &zs, &mut out);
-        for (z, v) in zs.iter().zip(out) {
-            assert!((v - ln_hyp2f1(2.3, 3.1, 4.2, *z)).abs() < 1e-12, "{z}");
-        }
-    }
-
-    #[test]
-    fn hypergeometric_closed_forms() {
-        // 2F1(1, 1; 2; z) = -ln(1 - z) / z
-        for z in [0.1, 0.5, 0.9, 0.99] {
-            let exact: f64 = -(1.0f64 - z).ln() / z;
-            assert!((ln_hyp2f1(1.0, 1.0, 2.0, z) - exact.ln()).abs() < 1e-13, "{z}");
-        }
-        // 2F1(a, b; b; z) = (1 - z)^-a
-        assert!((ln_hyp2f1(2.5, 3.0, 3.0, 0.4) - (-2.5 * 0.6f64.ln())).abs() < 1e-13);
-    }
-}
-
 /// The digamma function ψ(x) = d/dx ln Γ(x), for x > 0 (recurrence up to x >= 10, then the
 /// asymptotic series; about 15 digits).
 pub fn digamma(mut x: f64) -> f64 {
@@ -181,5 +132,54 @@ pub fn ln_hyp2f1_many(a: f64, b: f64, c: f64, zs: &[f64], out: &mut [f64]) {
     }
     for j in 0..k {
         out[j] = if zs[j] == 0.0 { 0.0 } else { sums[j].ln() + scale };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gamma_values() {
+        assert!((ln_gamma(1.0)).abs() < 1e-15);
+        assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-14);
+        // ln(10!) = ln 3628800
+        assert!((ln_gamma(11.0) - 3_628_800f64.ln()).abs() < 1e-12);
+        assert!((ln_gamma(0.1) - 2.252_712_651_734_206).abs() < 1e-13);
+        // Reference: Python's math.lgamma(200.5).
+        assert!((ln_gamma(200.5) - 860.582_203_509_782_5).abs() < 1e-10);
+    }
+
+    #[test]
+    fn digamma_values() {
+        // psi(1) = -Euler's gamma; psi(0.5) = -gamma - 2 ln 2; psi(x+1) = psi(x) + 1/x.
+        let euler = 0.577_215_664_901_532_9;
+        assert!((digamma(1.0) + euler).abs() < 1e-13);
+        assert!((digamma(0.5) + euler + 2.0 * 2f64.ln()).abs() < 1e-13);
+        assert!((digamma(7.3) - digamma(6.3) - 1.0 / 6.3).abs() < 1e-14);
+        // Derivative of ln_gamma.
+        let h = 1e-5;
+        assert!((digamma(3.7) - (ln_gamma(3.7 + h) - ln_gamma(3.7 - h)) / (2.0 * h)).abs() < 1e-8);
+    }
+
+    #[test]
+    fn many_horizons_match_one_at_a_time() {
+        let zs = [0.1, 0.47, 0.9, 0.0];
+        let mut out = [0.0; 4];
+        ln_hyp2f1_many(2.3, 3.1, 4.2, &zs, &mut out);
+        for (z, v) in zs.iter().zip(out) {
+            assert!((v - ln_hyp2f1(2.3, 3.1, 4.2, *z)).abs() < 1e-12, "{z}");
+        }
+    }
+
+    #[test]
+    fn hypergeometric_closed_forms() {
+        // 2F1(1, 1; 2; z) = -ln(1 - z) / z
+        for z in [0.1, 0.5, 0.9, 0.99] {
+            let exact: f64 = -(1.0f64 - z).ln() / z;
+            assert!((ln_hyp2f1(1.0, 1.0, 2.0, z) - exact.ln()).abs() < 1e-13, "{z}");
+        }
+        // 2F1(a, b; b; z) = (1 - z)^-a
+        assert!((ln_hyp2f1(2.5, 3.0, 3.0, 0.4) - (-2.5 * 0.6f64.ln())).abs() < 1e-13);
     }
 }

@@ -38,7 +38,8 @@ fn main() -> Result<(), crm_core::Error> {
         .collect();
     let x: Vec<f64> = repeat.iter().map(|&i| summary.data.frequency[i]).collect();
     let m: Vec<f64> = repeat.iter().map(|&i| summary.monetary_value[i]).collect();
-    let (gg, _) = GammaGamma::fit(&x, &m, None, &FitOptions::default())?;
+    let (gg, gg_fit) = GammaGamma::fit(&x, &m, None, &FitOptions::default())?;
+    println!("Gamma-Gamma {:?} ({} iterations, {} repeat buyers)", gg.params(), gg_fit.iterations, x.len());
     let t_gg = t.elapsed().as_secs_f64();
 
     let t = Instant::now();

@@ -151,15 +151,31 @@ impl BetaGeo {
     pub fn conditional_expected_purchases_many(&self, horizons: &[f64], x: f64, tx: f64, t: f64, out: &mut [f64]) {
         let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
         let zs: Vec<f64> = horizons.iter().map(|h| h / (alpha + t + h)).collect();
-        super::special::ln_hyp2f1_many(r + x, b + x, a + b + x - 1.0, &zs, out);
+        let mut ln_f = vec![0.0; horizons.len()];
+        super::special::ln_hyp2f1_many(r + x, b + x, a + b + x - 1.0, &zs, &mut ln_f);
+        self.expected_from_series(horizons, x, tx, t, &ln_f, out);
+    }
+
+    /// The conditional expectation from the logs of its hypergeometric terms (which depend
+    /// on x and T only).
+    pub(crate) fn expected_from_series(
+        &self,
+        horizons: &[f64],
+        x: f64,
+        tx: f64,
+        t: f64,
+        ln_f: &[f64],
+        out: &mut [f64],
+    ) {
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
         let denom = if x > 0.0 {
             1.0 + (a / (b + x - 1.0)) * ((r + x) * ((alpha + t).ln() - (alpha + tx).ln())).exp()
         } else {
             1.0
         };
-        for (o, h) in out.iter_mut().zip(horizons) {
+        for ((o, h), f) in out.iter_mut().zip(horizons).zip(ln_f) {
             let ln_pow = (r + x) * ((alpha + t).ln() - (alpha + t + h).ln());
-            *o = (a + b + x - 1.0) / (a - 1.0) * -(ln_pow + *o).exp_m1() / denom;
+            *o = (a + b + x - 1.0) / (a - 1.0) * -(ln_pow + f).exp_m1() / denom;
         }
     }
 

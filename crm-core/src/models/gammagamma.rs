@@ -83,13 +83,23 @@ impl GammaGamma {
     }
 }
 
+/// What a [`PurchaseModel`] may keep between calls with the same `(x, T)` (for BG/NBD the
+/// hypergeometric series, which does not depend on t_x).
+#[derive(Debug, Default, Clone)]
+pub struct SeriesCache {
+    key: Option<(u64, u64)>,
+    values: Vec<f64>,
+}
+
 /// Anything that predicts a customer's purchases in a future window.
 pub trait PurchaseModel {
     /// Expected purchases in `(T, T + horizon]` for history `(x, t_x, T)`.
     fn predict(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64;
 
-    /// [`Self::predict`] for several horizons at once (into `out`).
-    fn predict_many(&self, horizons: &[f64], x: f64, tx: f64, t: f64, out: &mut [f64]) {
+    /// [`Self::predict`] for several horizons at once (into `out`); `cache` may carry work
+    /// between consecutive calls with the same `(x, T)`.
+    fn predict_many(&self, horizons: &[f64], x: f64, tx: f64, t: f64, out: &mut [f64], cache: &mut SeriesCache) {
+        let _ = cache;
         for (o, &h) in out.iter_mut().zip(horizons) {
             *o = self.predict(h, x, tx, t);
         }
@@ -100,8 +110,16 @@ impl PurchaseModel for super::BetaGeo {
     fn predict(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
         self.conditional_expected_purchases(horizon, x, tx, t)
     }
-    fn predict_many(&self, horizons: &[f64], x: f64, tx: f64, t: f64, out: &mut [f64]) {
-        self.conditional_expected_purchases_many(horizons, x, tx, t, out);
+    fn predict_many(&self, horizons: &[f64], x: f64, tx: f64, t: f64, out: &mut [f64], cache: &mut SeriesCache) {
+        let key = Some((x.to_bits(), t.to_bits()));
+        if cache.key != key {
+            let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+            let zs: Vec<f64> = horizons.iter().map(|h| h / (alpha + t + h)).collect();
+            cache.values.resize(horizons.len(), 0.0);
+            super::special::ln_hyp2f1_many(r + x, b + x, a + b + x - 1.0, &zs, &mut cache.values);
+            cache.key = key;
+        }
+        self.expected_from_series(horizons, x, tx, t, &cache.values, out);
     }
 }
 impl PurchaseModel for super::ModifiedBetaGeo {
@@ -131,13 +149,29 @@ pub fn customer_lifetime_value(
 ) -> Vec<f64> {
     let distinct = data.collapse();
     let horizons: Vec<f64> = (1..=months).map(|m| m as f64 * units_per_month).collect();
+    // Visit distinct histories in (x, T, t_x) order so that models can reuse work that
+    // depends on (x, T) only.
+    let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
+    let key3 = |i: u32| {
+        let i = i as usize;
+        (distinct.frequency[i].to_bits(), distinct.t[i].to_bits(), distinct.recency[i].to_bits())
+    };
+    order.sort_unstable_by_key(|&i| key3(i));
     // Discounted expected purchases over the months, per distinct history.
-    let factor: Vec<f64> = crate::parallel::map_ranges(distinct.len(), |range| {
+    let by_order: Vec<f64> = crate::parallel::map_ranges(order.len(), |range| {
         let mut upto = vec![0.0; horizons.len()];
+        let mut cache = SeriesCache::default();
         range
-            .map(|i| {
-                let i = i as usize;
-                model.predict_many(&horizons, distinct.frequency[i], distinct.recency[i], distinct.t[i], &mut upto);
+            .map(|k| {
+                let i = order[k as usize] as usize;
+                model.predict_many(
+                    &horizons,
+                    distinct.frequency[i],
+                    distinct.recency[i],
+                    distinct.t[i],
+                    &mut upto,
+                    &mut cache,
+                );
                 let mut before = 0.0;
                 let mut sum = 0.0;
                 for (m, &u) in upto.iter().enumerate() {
@@ -148,6 +182,10 @@ pub fn customer_lifetime_value(
             })
             .collect()
     });
+    let mut factor = vec![0.0; distinct.len()];
+    for (k, &i) in order.iter().enumerate() {
+        factor[i as usize] = by_order[k];
+    }
     let key = |d: &super::RfmData, i: usize| (d.frequency[i], d.recency[i], d.t[i]);
     let cmp = |a: (f64, f64, f64), b: (f64, f64, f64)| {
         a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.total_cmp(&b.2))

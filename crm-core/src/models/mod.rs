@@ -22,7 +22,7 @@ pub mod special;
 pub use bgbb::BetaGeoBetaBinom;
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
 pub use data::{CalibrationHoldout, RfmData, RfmSummary, TimeUnit, calibration_and_holdout, summary_from_transactions};
-pub use gammagamma::{GammaGamma, PurchaseModel, customer_lifetime_value};
+pub use gammagamma::{GammaGamma, PurchaseModel, SeriesCache, customer_lifetime_value};
 pub use paretonbd::ParetoNbd;
 pub use sbg::ShiftedBetaGeo;
 

@@ -17,6 +17,7 @@ mod gammagamma;
 pub(crate) mod optim;
 mod paretonbd;
 mod sbg;
+mod simulate;
 pub mod special;
 
 pub use bgbb::BetaGeoBetaBinom;
@@ -25,6 +26,7 @@ pub use data::{CalibrationHoldout, RfmData, RfmSummary, TimeUnit, calibration_an
 pub use gammagamma::{GammaGamma, PurchaseModel, SeriesCache, customer_lifetime_value};
 pub use paretonbd::ParetoNbd;
 pub use sbg::ShiftedBetaGeo;
+pub use simulate::{HoldoutRow, holdout_table};
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

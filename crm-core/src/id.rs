@@ -274,53 +274,36 @@ pub(crate) struct Interned {
 pub(crate) fn intern(column: &KeyColumn) -> Interned {
     match column {
         KeyColumn::Int(v) => {
-            let mut map: FastMap<i64, u32> = FastMap::default();
-            let mut codes = Vec::with_capacity(v.len());
-            let mut firsts: Vec<usize> = Vec::new();
-            let mut seen: Vec<i64> = Vec::new();
-            for (row, &id) in v.iter().enumerate() {
-                let next = seen.len() as u32;
-                let code = *map.entry(id).or_insert_with(|| {
-                    seen.push(id);
-                    firsts.push(row);
-                    next
-                });
-                codes.push(code);
-            }
-            let order = sorted_order(seen.len(), |a, b| seen[a].cmp(&seen[b]));
-            let uniques = order.iter().map(|&i| seen[i as usize]).collect();
-            finish(KeyColumn::Int(uniques), codes, &order, firsts)
+            let (uniques, codes, first_row) = intern_values(v.iter().copied());
+            Interned { uniques: KeyColumn::Int(uniques), codes, first_row }
         }
         KeyColumn::Str(v) => {
-            let mut map: FastMap<&str, u32> = FastMap::default();
-            let mut codes = Vec::with_capacity(v.len());
-            let mut firsts: Vec<usize> = Vec::new();
-            let mut seen: Vec<&str> = Vec::new();
-            for row in 0..v.len() {
-                let id = v.get(row);
-                let next = seen.len() as u32;
-                let code = *map.entry(id).or_insert_with(|| {
-                    seen.push(id);
-                    firsts.push(row);
-                    next
-                });
-                codes.push(code);
-            }
-            let order = sorted_order(seen.len(), |a, b| seen[a].cmp(seen[b]));
-            let uniques: StrColumn = order.iter().map(|&i| seen[i as usize]).collect();
-            finish(KeyColumn::Str(uniques), codes, &order, firsts)
+            let (uniques, codes, first_row) = intern_values(v.iter());
+            Interned { uniques: KeyColumn::Str(uniques.into_iter().collect()), codes, first_row }
         }
     }
 }
 
-fn sorted_order(n: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_unstable_by(|&a, &b| cmp(a as usize, b as usize));
-    order
-}
-
-/// Renumbers first-seen codes into sorted-id codes.
-fn finish(uniques: KeyColumn, mut codes: Vec<u32>, order: &[u32], firsts: Vec<usize>) -> Interned {
+/// Distinct values in ascending order, each row's index into them, and each distinct
+/// value's first row. Hashing numbers values by first appearance; renumbering them in
+/// sorted order makes the result independent of the row order.
+fn intern_values<T: Copy + Eq + std::hash::Hash + Ord>(
+    values: impl ExactSizeIterator<Item = T>,
+) -> (Vec<T>, Vec<u32>, Vec<usize>) {
+    let mut map: FastMap<T, u32> = FastMap::default();
+    let mut codes = Vec::with_capacity(values.len());
+    let (mut seen, mut firsts): (Vec<T>, Vec<usize>) = (Vec::new(), Vec::new());
+    for (row, id) in values.enumerate() {
+        let next = seen.len() as u32;
+        let code = *map.entry(id).or_insert_with(|| {
+            seen.push(id);
+            firsts.push(row);
+            next
+        });
+        codes.push(code);
+    }
+    let mut order: Vec<u32> = (0..seen.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| seen[a as usize].cmp(&seen[b as usize]));
     let mut rank = vec![0u32; order.len()];
     for (r, &o) in order.iter().enumerate() {
         rank[o as usize] = r as u32;
@@ -328,8 +311,9 @@ fn finish(uniques: KeyColumn, mut codes: Vec<u32>, order: &[u32], firsts: Vec<us
     for c in &mut codes {
         *c = rank[*c as usize];
     }
+    let uniques = order.iter().map(|&o| seen[o as usize]).collect();
     let first_row = order.iter().map(|&o| firsts[o as usize]).collect();
-    Interned { uniques, codes, first_row }
+    (uniques, codes, first_row)
 }
 
 /// Looks up ids in a sorted, distinct key column (binary search).

@@ -35,6 +35,13 @@
 // Number of lifecycle stages (the length of `crm_lifecycle_copy_counts`' array).
 #define CRM_LIFECYCLE_STAGES 8
 
+// Number of time-to-convert histogram buckets: 0, 1, 2-3, 4-7, 8-14, 15-30, 31-60, 61-90,
+// >90 days (the length of `crm_funnel_result_copy_histogram`'s array).
+#define CRM_FUNNEL_TIME_BUCKETS 9
+
+// Number of shipped example processes (the length of `crm_process_examples`' array).
+#define CRM_PROCESS_EXAMPLES 2
+
 // The result of every fallible function. Codes are explicit and never renumbered: new
 // codes get new numbers. 1-9 are misuse of the C API, 10-29 errors of the engine, 99 a
 // bug in crm (a caught panic).
@@ -81,6 +88,9 @@ enum crm_result
   CRM_RESULT_IO = 17,
   // A file does not exist.
   CRM_RESULT_FILE_NOT_FOUND = 18,
+  // A model fit failed: the likelihood could not be evaluated or there was nothing to
+  // fit (the detail names the model).
+  CRM_RESULT_FIT = 19,
   // An engine error this version of the C face does not know.
   CRM_RESULT_OTHER_ERROR = 98,
   // A bug: crm panicked. The handles involved should be freed and not used again.
@@ -137,6 +147,66 @@ enum crm_attribute_kind
 typedef enum crm_attribute_kind crm_attribute_kind;
 #else
 typedef uint8_t crm_attribute_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A contact channel (of interactions and marketing permissions).
+enum crm_channel
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // E-mail.
+  CRM_CHANNEL_EMAIL = 0,
+  // Letter, direct mail.
+  CRM_CHANNEL_LETTER = 1,
+  // Telephone.
+  CRM_CHANNEL_PHONE = 2,
+  // Web site.
+  CRM_CHANNEL_WEB = 3,
+  // Fax.
+  CRM_CHANNEL_FAX = 4,
+  // Personal meeting.
+  CRM_CHANNEL_MEETING = 5,
+  // Call centre.
+  CRM_CHANNEL_CALL_CENTRE = 6,
+  // Retail store.
+  CRM_CHANNEL_RETAIL = 7,
+  // Field sales and service staff.
+  CRM_CHANNEL_FIELD = 8,
+  // Agents and distributors.
+  CRM_CHANNEL_AGENT = 9,
+  // Events and trade fairs.
+  CRM_CHANNEL_EVENT = 10,
+  // Anything else.
+  CRM_CHANNEL_OTHER = 11,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_channel crm_channel;
+#else
+typedef uint8_t crm_channel;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The kind of a process KPI.
+enum crm_kpi_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Share of a dialog's triggers carried out within N days (target: at least).
+  CRM_KPI_KIND_DONE_WITHIN = 0,
+  // Share of dialogs carried out that got a response (target: at least).
+  CRM_KPI_KIND_RESPONSE_RATE = 1,
+  // Share of "will come" answers without attendance (target: at most).
+  CRM_KPI_KIND_NO_SHOW_RATE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_kpi_kind crm_kpi_kind;
+#else
+typedef uint8_t crm_kpi_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -241,45 +311,6 @@ enum crm_pyramid_level
 typedef enum crm_pyramid_level crm_pyramid_level;
 #else
 typedef uint8_t crm_pyramid_level;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-// A contact channel (of interactions and marketing permissions).
-enum crm_channel
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint8_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  // E-mail.
-  CRM_CHANNEL_EMAIL = 0,
-  // Letter, direct mail.
-  CRM_CHANNEL_LETTER = 1,
-  // Telephone.
-  CRM_CHANNEL_PHONE = 2,
-  // Web site.
-  CRM_CHANNEL_WEB = 3,
-  // Fax.
-  CRM_CHANNEL_FAX = 4,
-  // Personal meeting.
-  CRM_CHANNEL_MEETING = 5,
-  // Call centre.
-  CRM_CHANNEL_CALL_CENTRE = 6,
-  // Retail store.
-  CRM_CHANNEL_RETAIL = 7,
-  // Field sales and service staff.
-  CRM_CHANNEL_FIELD = 8,
-  // Agents and distributors.
-  CRM_CHANNEL_AGENT = 9,
-  // Events and trade fairs.
-  CRM_CHANNEL_EVENT = 10,
-  // Anything else.
-  CRM_CHANNEL_OTHER = 11,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum crm_channel crm_channel;
-#else
-typedef uint8_t crm_channel;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -411,6 +442,95 @@ typedef uint8_t crm_segment_table;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Which base the average duration of a flow report divides by.
+enum crm_duration_base
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The base at the start of the period.
+  CRM_DURATION_BASE_START = 0,
+  // The base at the end of the period.
+  CRM_DURATION_BASE_END = 1,
+  // The mean of the two.
+  CRM_DURATION_BASE_AVERAGE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_duration_base crm_duration_base;
+#else
+typedef uint8_t crm_duration_base;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The calendar length of the periods of a flow series.
+enum crm_period
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Calendar months (month ends clamp: Jan 31 + 1 month = Feb 28/29).
+  CRM_PERIOD_MONTH = 0,
+  // Three months.
+  CRM_PERIOD_QUARTER = 1,
+  // Twelve months.
+  CRM_PERIOD_YEAR = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_period crm_period;
+#else
+typedef uint8_t crm_period;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Which group table of a `crm_clv` result.
+enum crm_clv_table
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Top, middle, bottom value segment (3 rows; customers in the base).
+  CRM_CLV_TABLE_SEGMENT = 0,
+  // One row per acquisition channel, in name order (customers in the base with a known
+  // channel).
+  CRM_CLV_TABLE_CHANNEL = 1,
+  // One row: the whole portfolio (customers in the base).
+  CRM_CLV_TABLE_PORTFOLIO = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_clv_table crm_clv_table;
+#else
+typedef uint8_t crm_clv_table;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Which list of a `crm_due_actions` result.
+enum crm_action_list
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Actions to carry out.
+  CRM_ACTION_LIST_DUE = 0,
+  // Actions not allowed: the customer has no marketing permission for the channel.
+  CRM_ACTION_LIST_BLOCKED = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_action_list crm_action_list;
+#else
+typedef uint8_t crm_action_list;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Each rule's back-test, in rule order.
+//
+// Ownership: made by `crm_backtest_new`, freed by `crm_backtest_free`. Thread safety:
+// immutable; any number of threads may read it at once.
+typedef struct crm_backtest crm_backtest;
+
 // A customer base: customers (with their profiles when a customer table was given),
 // transactions and interactions, grouped by customer.
 //
@@ -431,6 +551,13 @@ typedef struct crm_base crm_base;
 // `crm_base_builder_build`). Thread safety: use from one thread at a time.
 typedef struct crm_base_builder crm_base_builder;
 
+// CLV as of a date: one row per customer with a purchase (rows in customer index order;
+// `crm_customer_clv.customer` is the index), and group tables (`crm_clv_table`).
+//
+// Ownership: made by `crm_clv_new`, freed by `crm_clv_free`; it keeps what it needs of the
+// base. Thread safety: immutable; any number of threads may read it at once.
+typedef struct crm_clv crm_clv;
+
 // One customer: id, contact details, acquisition, marketing permissions and free
 // attributes. Only the id is required (a customer without one is refused when the base is
 // built).
@@ -440,11 +567,123 @@ typedef struct crm_base_builder crm_base_builder;
 // thread at a time.
 typedef struct crm_customer crm_customer;
 
+// The dialogs due as of a date, and those blocked for want of a marketing permission,
+// each list ordered by due date, process, dialog and customer.
+//
+// Ownership: made by `crm_due_actions_new`, freed by `crm_due_actions_free`; it does not
+// refer to the base or the processes. Thread safety: immutable; any number of threads may
+// read it at once.
+typedef struct crm_due_actions crm_due_actions;
+
+// Flows of one or more consecutive periods, each with its per-segment rows (4 rows when
+// the config asked for them, else none).
+//
+// Ownership: made by `crm_flows_new` or `crm_flows_new_series`, freed by `crm_flows_free`;
+// it does not refer to the base. Thread safety: immutable; any number of threads may read
+// it at once.
+typedef struct crm_flows crm_flows;
+
+// A funnel: an ordered list of 1 to 16 steps, each an event that must follow the previous
+// step within the step's window. Read from JSON, e.g.
+//
+// `{"name": "new card", "steps": [{"name": "granted", "event": {"type": "interaction",
+// "kind": "credit_granted"}}, {"name": "used", "event": {"type": "purchase"},
+// "window_days": 30}]}`
+//
+// An interaction event may also list accepted `outcomes` and a `channel` ("email", ...);
+// a purchase event a `min_amount`.
+//
+// Ownership: made by `crm_funnel_new_json`, freed by `crm_funnel_free`. Thread safety:
+// immutable; any number of threads may use it at once.
+typedef struct crm_funnel crm_funnel;
+
+// A funnel's result: one group ("all") or one per attribute value, each with one row per
+// step.
+//
+// Ownership: made by `crm_funnel_result_new` or `crm_funnel_result_new_by_attribute`,
+// freed by `crm_funnel_result_free`; it does not refer to the base or the funnel. Thread
+// safety: immutable; any number of threads may read it at once.
+typedef struct crm_funnel_result crm_funnel_result;
+
+// KPI actuals of one process, one row per KPI in definition order.
+//
+// Ownership: made by `crm_kpi_results_new`, freed by `crm_kpi_results_free`. Thread
+// safety: immutable; any number of threads may read it at once.
+typedef struct crm_kpi_results crm_kpi_results;
+
 // The lifecycle stage of every customer of a base as of a date, in customer index order.
 //
 // Ownership: made by `crm_lifecycle_new`, freed by `crm_lifecycle_free`; it keeps what it
 // needs of the base. Thread safety: immutable; any number of threads may read it at once.
 typedef struct crm_lifecycle crm_lifecycle;
+
+// A migration matrix over `k` states: `counts[i][j]` customers in state i at the first
+// date and state j at the second, `rates[i][j]` = counts / row total (a row without
+// customers stays in its state, so every row sums to 1), and the mean value per customer
+// of each state at the second date. Arrays out are row-major, `k x k`.
+//
+// Segment states are "not_yet_customer", "top", "middle", "bottom", "lost"; lifecycle
+// states the eight stage names in `crm_lifecycle_stage` order.
+//
+// Ownership: made by `crm_migration_new_segments`, `crm_migration_new_lifecycle` or
+// `crm_migration_from_rates`, freed by `crm_migration_free`; it does not refer to the base.
+// Thread safety: immutable; any number of threads may read it at once.
+typedef struct crm_migration crm_migration;
+
+// The NPS per group from a base's survey answers, groups in ascending name order.
+//
+// Ownership: made by `crm_nps_groups_new`, freed by `crm_nps_groups_free`; it does not
+// refer to the base. Thread safety: immutable; any number of threads may read it at once.
+typedef struct crm_nps_groups crm_nps_groups;
+
+// A process definition: id, name, kind, objective, KPIs with targets, a target group and
+// dialogs (trigger, timing, channel, who is responsible and who does it, branch
+// conditions, reminder). See crm-core `process` and `crm-core/processes/*.toml`.
+//
+// Ownership: made by `crm_process_new_json`, `crm_process_new_toml` or
+// `crm_process_examples`, freed by `crm_process_free`. Thread safety: immutable; any
+// number of threads may use it at once.
+typedef struct crm_process crm_process;
+
+// The customer-development report of a base as of a date.
+//
+// Ownership: made by `crm_report_new`, freed by `crm_report_free`; it does not refer to
+// the base. Thread safety: immutable; any number of threads may read it at once.
+typedef struct crm_report crm_report;
+
+// The model summary of every customer with a transaction up to the observation end, in
+// customer index order (others are left out: `crm_rfm_summary_copy_customers` gives each
+// row's customer index). A customer's transactions are grouped by day; the first day is
+// the acquisition; `frequency` = later days with a transaction, `recency` = last day -
+// first day, `T` = observation end - first day (both in the chosen unit), and
+// `monetary_value` = the mean of the later days' sums (0 without repeat days).
+//
+// Ownership: made by `crm_rfm_summary_new`, freed by `crm_rfm_summary_free`; it does not
+// refer to the base. Thread safety: immutable; any number of threads may read it at once.
+typedef struct crm_rfm_summary crm_rfm_summary;
+
+// The score of every customer as of a date, and the work list: customers with a positive
+// score, highest first, ties by ascending id.
+//
+// Ownership: made by `crm_scores_new`, freed by `crm_scores_free`; it does not refer to
+// the base or the model. Thread safety: immutable; any number of threads may read it at
+// once.
+typedef struct crm_scores crm_scores;
+
+// A scoring model: weighted rules over attributes and history, e.g.
+//
+// `{"rules": [{"name": "lease ends soon", "weight": 3, "condition": {"type":
+// "date_within_next", "attribute": "lease_end", "days": 30}}, {"name": "visited a fair",
+// "weight": 1, "condition": {"type": "event_within", "kind": "trade_fair", "days": 60},
+// "half_life_days": 31}]}`
+//
+// Conditions: `equals`, `in`, `range`, `date_within_next`, `event_within`, `event_count`,
+// `purchase_within`, `stage`, `segment` (see crm-core `scoring`); optional `lifecycle` and
+// `segments` rules for the last two.
+//
+// Ownership: made by `crm_scoring_model_new_json`, freed by `crm_scoring_model_free`.
+// Thread safety: immutable; any number of threads may use it at once.
+typedef struct crm_scoring_model crm_scoring_model;
 
 // Value segments, ABC classes and pyramid of a base as of a date: per customer (index
 // order) and as three segment tables (`crm_segment_table`).
@@ -523,6 +762,156 @@ typedef struct crm_interaction_columns {
   size_t costs_len;
 } crm_interaction_columns;
 
+// How the retention-based CLV changes when retention rises by a delta.
+typedef struct crm_retention_sensitivity {
+  // Retention before.
+  double retention;
+  // Retention after (capped just below 1).
+  double retention_after;
+  // CLV before.
+  double clv;
+  // CLV after.
+  double clv_after;
+  // clv_after / clv - 1.
+  double change;
+} crm_retention_sensitivity;
+
+// A portfolio described by its customer count and the three levers. Its CLV is
+// purchases per year x average purchase x duration; its value CLV x customers.
+typedef struct crm_scenario {
+  // Customers in the base.
+  double customers;
+  // Purchases per customer and year.
+  double purchases_per_year;
+  // Average purchase.
+  double average_purchase;
+  // Expected duration in years.
+  double duration_years;
+} crm_scenario;
+
+// Two scenarios side by side. A factor or change is NaN when its "before" value is 0.
+typedef struct crm_scenario_comparison {
+  // The first scenario.
+  struct crm_scenario before;
+  // The second.
+  struct crm_scenario after;
+  // after / before per lever: customers, purchases per year, average purchase, duration.
+  double factors[4];
+  // Portfolio value change, after / before - 1.
+  double change;
+  // CLV change per customer, after / before - 1.
+  double clv_change;
+} crm_scenario_comparison;
+
+// The segmentation rules. Start from `crm_segments_config_default()` and change what
+// differs. Each share array must hold finite shares >= 0 summing to 1; otherwise
+// `CRM_RESULT_INVALID_CONFIG` names the field.
+typedef struct crm_segments_config {
+  // Shares of top, middle and bottom. Default 0.2 / 0.5 / 0.3.
+  double shares[3];
+  // What ranks customers, a `crm_value_measure`. Default `CRM_VALUE_MEASURE_REVENUE`;
+  // margin and profit need a base with margins (`CRM_RESULT_MISSING_DATA`).
+  uint8_t measure;
+  // Value over the last N days up to the as-of date; 0 for all history. Default 365.
+  uint32_t window_days;
+  // ABC class limits as shares of total value. Default 0.8 / 0.15 / 0.05.
+  double abc_shares[3];
+  // Pyramid shares of top, large, medium, small among ranked customers. Default
+  // 0.01 / 0.04 / 0.15 / 0.8.
+  double pyramid_shares[4];
+} crm_segments_config;
+
+// How flows are counted. Start from `crm_flow_config_default()` and change what differs.
+// `inactivity_days` must be at least 1 and the segment rules valid; otherwise
+// `CRM_RESULT_INVALID_CONFIG` names the field.
+typedef struct crm_flow_config {
+  // A customer is lost after this many days without a purchase. Default 365.
+  uint32_t inactivity_days;
+  // The base the average duration divides by, a `crm_duration_base`. Default
+  // `CRM_DURATION_BASE_AVERAGE`.
+  uint8_t duration_base;
+  // Also count flows per value segment (segments at the start and at the end of the
+  // period). Default true.
+  bool by_segment;
+  // The segment rules for `by_segment`.
+  struct crm_segments_config segments;
+} crm_flow_config;
+
+// How CLV is computed from a base. Start from `crm_clv_config_default()`.
+typedef struct crm_clv_config {
+  // Expected duration in years (finite, >= 0); NaN (the default) estimates it from the
+  // flows of the year up to the as-of date (base / customers lost per year).
+  double duration_years;
+  // Yearly discount rate (finite, >= 0). Default 0.10.
+  double discount_rate;
+  // Flow rules (inactivity window) for the duration and retention. Default: the flow
+  // defaults without flows by segment.
+  struct crm_flow_config flows;
+  // Segment rules for the per-segment table.
+  struct crm_segments_config segments;
+} crm_clv_config;
+
+// The headline figures of a CLV result.
+typedef struct crm_clv_overview {
+  // The as-of day.
+  int32_t as_of;
+  // Duration used, in years.
+  double duration_years;
+  // Yearly retention rate of the base over the last year; NaN when unknown.
+  double retention_rate;
+  // The discount rate used.
+  double discount_rate;
+  // The portfolio's levers (customers in the base).
+  struct crm_scenario scenario;
+} crm_clv_overview;
+
+// One customer's CLV. Missing values are NaN (margins without margin data; acquisition
+// cost and NPV when the cost is unknown).
+typedef struct crm_customer_clv {
+  // Customer index in the base.
+  size_t customer;
+  // In the base (bought within the inactivity window) at the as-of date.
+  bool in_base;
+  // Purchases per year.
+  double purchases_per_year;
+  // Average purchase.
+  double average_purchase;
+  // purchases per year x average purchase.
+  double yearly_revenue;
+  // purchases per year x average margin per purchase.
+  double yearly_margin;
+  // Lifetime revenue: yearly revenue x duration.
+  double clv;
+  // Discounted lifetime margin.
+  double discounted_margin;
+  // Acquisition cost from the customer table.
+  double acquisition_cost;
+  // Discounted lifetime margin - acquisition cost.
+  double npv;
+} crm_customer_clv;
+
+// CLV totals of a group of customers in the base (a segment, a channel, the portfolio).
+// `group` is NUL-terminated and owned by the result handle (valid while it lives; do not
+// free).
+typedef struct crm_clv_group {
+  // Group name ("top", an acquisition channel, "portfolio").
+  const char *group;
+  // Customers in the group.
+  uint64_t customers;
+  // Sum of lifetime revenue.
+  double clv;
+  // Mean lifetime revenue per customer (0 for an empty group).
+  double mean_clv;
+  // Sum of discounted lifetime margin (0 without margins).
+  double discounted_margin;
+  // Customers with a known NPV.
+  uint64_t with_npv;
+  // Sum of NPV over those.
+  double npv;
+  // Mean NPV over those; NaN when none is known.
+  double mean_npv;
+} crm_clv_group;
+
 // Options shared by the CSV readers. Start from `crm_csv_options_default()`.
 typedef struct crm_csv_options {
   // Field delimiter (ASCII). Default ','.
@@ -572,6 +961,134 @@ typedef struct crm_csv_report {
   size_t problems_total;
 } crm_csv_report;
 
+// Revenue and margin brought or lost by a flow (margin 0 when the base has no margins).
+typedef struct crm_flow_value {
+  // Net revenue.
+  double revenue;
+  // Net margin.
+  double margin;
+} crm_flow_value;
+
+// The flows of one period `[start, end)`: `base_at_start + new_customers + won_back - lost
+// = base_at_end` always holds (`crm_flow_report_balances`). Customers who lapsed and came
+// back inside the period, or came and lapsed again, are shown apart and never counted
+// twice. Rates are NaN for an empty base at the start, `duration_years` NaN without losses.
+typedef struct crm_flow_report {
+  // First day of the period (days since 1970-01-01).
+  int32_t start;
+  // First day after the period.
+  int32_t end;
+  // In the base at the start.
+  uint64_t base_at_start;
+  // First purchase in the period and in the base at the end (`new` in crm-core).
+  uint64_t new_customers;
+  // Of the new customers: bought again by the end of the period.
+  uint64_t new_active;
+  // Of the new customers: one purchase only (starters).
+  uint64_t new_starters;
+  // Lost at the start (had bought before), in the base at the end.
+  uint64_t won_back;
+  // In the base at the start, lost at the end.
+  uint64_t lost;
+  // In the base at the end.
+  uint64_t base_at_end;
+  // In the base at both ends, but lapsed and came back inside the period.
+  uint64_t lost_and_won_back;
+  // First purchase in the period, lost again by its end.
+  uint64_t new_and_lost;
+  // Came back in the period and lapsed again by its end.
+  uint64_t won_back_and_lost;
+  // lost / base at start.
+  double churn_rate;
+  // 1 - churn rate.
+  double retention_rate;
+  // Average duration in years: base / customers lost per year.
+  double duration_years;
+  // Revenue and margin of the new customers in the period.
+  struct crm_flow_value new_value;
+  // Revenue and margin of the won-back customers in the period.
+  struct crm_flow_value won_back_value;
+  // Revenue and margin of the lost customers in their last year.
+  struct crm_flow_value lost_value;
+  // Revenue and margin of the customers who stayed, in the period.
+  struct crm_flow_value stayed_value;
+} crm_flow_report;
+
+// The flows of one value segment in one period: the base at the start and the lost by the
+// segment at the start; the base, new and won back by the segment at the end. `segment`
+// ("top", "middle", "bottom" or "unranked") is NUL-terminated and owned by the `crm_flows`
+// handle (valid while it lives; do not free).
+typedef struct crm_segment_flows {
+  // Segment name.
+  const char *segment;
+  // Customers in the base at the start, in this segment then.
+  uint64_t base_at_start;
+  // Of those, lost by the end.
+  uint64_t lost;
+  // Customers in the base at the end, in this segment then.
+  uint64_t base_at_end;
+  // New customers in this segment at the end.
+  uint64_t new_customers;
+  // Won-back customers in this segment at the end.
+  uint64_t won_back;
+} crm_segment_flows;
+
+// When customers enter a funnel and the as-of date. Start from
+// `crm_funnel_period_default()` and set the three days (they are `CRM_NO_DATE` there).
+typedef struct crm_funnel_period {
+  // First day a customer can enter.
+  int32_t entry_from;
+  // First day after the entry period (after `entry_from`).
+  int32_t entry_to;
+  // The as-of day.
+  int32_t as_of;
+  // Confidence of the intervals, in (0, 1). Default 0.95.
+  double confidence;
+} crm_funnel_period;
+
+// A proportion with its confidence interval. For a rate that is not defined (e.g. the
+// first step of a funnel) the counts are 0 and the doubles NaN.
+typedef struct crm_proportion {
+  // Successes.
+  uint64_t successes;
+  // Trials.
+  uint64_t trials;
+  // successes / trials (0 without trials).
+  double rate;
+  // Lower bound of the Wilson interval.
+  double low;
+  // Upper bound of the Wilson interval.
+  double high;
+} crm_proportion;
+
+// One step of a funnel result. `name` is NUL-terminated and owned by the result. Times to
+// convert are NaN for the first step and without converters; `rate_from_previous` is
+// undefined (NaN, counts 0) for the first step.
+typedef struct crm_funnel_step_result {
+  // Step name.
+  const char *name;
+  // Customers who reached the step.
+  uint64_t entered;
+  // Of those, reached the next step (0 for the last step).
+  uint64_t converted;
+  // Did not reach the next step and its window has closed.
+  uint64_t dropped;
+  // Did not reach the next step yet, window still open.
+  uint64_t in_progress;
+  // entered / decided customers of the previous step, with its Wilson interval.
+  struct crm_proportion rate_from_previous;
+  // entered / entered at the first step.
+  double rate_from_first;
+  // Median days from the previous step, for the customers who converted.
+  double time_median;
+  // First quartile of those days.
+  double time_q1;
+  // Third quartile of those days.
+  double time_q3;
+  // Number of outcome branches (`crm_funnel_result_outcome`); 0 for purchase steps.
+  size_t outcome_count;
+} crm_funnel_step_result;
+
 // The stage rules (see crm-core `lifecycle`). Start from `crm_lifecycle_config_default()`
 // and change what differs. Every window must be at least 1 day, `dormant_days` below
 // `inactivity_days`, `decline_ratio` in (0, 1]; otherwise `CRM_RESULT_INVALID_CONFIG`
@@ -592,23 +1109,263 @@ typedef struct crm_lifecycle_config {
   double decline_ratio;
 } crm_lifecycle_config;
 
-// The segmentation rules. Start from `crm_segments_config_default()` and change what
-// differs. Each share array must hold finite shares >= 0 summing to 1; otherwise
-// `CRM_RESULT_INVALID_CONFIG` names the field.
-typedef struct crm_segments_config {
-  // Shares of top, middle and bottom. Default 0.2 / 0.5 / 0.3.
-  double shares[3];
-  // What ranks customers, a `crm_value_measure`. Default `CRM_VALUE_MEASURE_REVENUE`;
-  // margin and profit need a base with margins (`CRM_RESULT_MISSING_DATA`).
-  uint8_t measure;
-  // Value over the last N days up to the as-of date; 0 for all history. Default 365.
-  uint32_t window_days;
-  // ABC class limits as shares of total value. Default 0.8 / 0.15 / 0.05.
-  double abc_shares[3];
-  // Pyramid shares of top, large, medium, small among ranked customers. Default
-  // 0.01 / 0.04 / 0.15 / 0.8.
-  double pyramid_shares[4];
-} crm_segments_config;
+// Per-customer model data as columns, borrowed for the call. Start from
+// `crm_rfm_columns_default()` (all NULL / 0) and set what the function reads; each array
+// has its own length and all given ones must be equal (`CRM_RESULT_LENGTH_MISMATCH`).
+//
+// - BG/NBD, MBG/NBD, Pareto/NBD: `frequency` (repeat purchases x, whole >= 0), `recency`
+//   (t_x, in [0, T]; 0 when x is 0) and `t` (age T), in one time unit (e.g. weeks);
+//   optional `weights` (customers per row, > 0; NULL for 1 each) when fitting;
+//   `monetary_value` (mean repeat spend) for CLV.
+// - BG/BB: `frequency` (x transactions), `recency` (t_x, the last opportunity with one)
+//   and `t` (n opportunities), all whole with 0 <= x <= t_x <= n; optional `weights`.
+// - Gamma-Gamma: `frequency` (x >= 1) and `monetary_value` (> 0); optional `weights`
+//   when fitting. Other columns are not read.
+typedef struct crm_rfm_columns {
+  // Repeat purchases (x).
+  const double *frequency;
+  // Length of `frequency` (the number of rows).
+  size_t frequency_len;
+  // Time of the last purchase after the first (t_x).
+  const double *recency;
+  // Length of `recency`.
+  size_t recency_len;
+  // Age: observation end - first purchase (T); BG/BB: opportunities (n).
+  const double *t;
+  // Length of `t`.
+  size_t t_len;
+  // Customers each row stands for; NULL for 1 each.
+  const double *weights;
+  // Length of `weights` (0 when NULL).
+  size_t weights_len;
+  // Mean spend of the repeat purchases.
+  const double *monetary_value;
+  // Length of `monetary_value`.
+  size_t monetary_value_len;
+} crm_rfm_columns;
+
+// How to fit. Start from `crm_fit_options_default()`.
+typedef struct crm_fit_options {
+  // L2 penalty on the parameters (added to the mean negative log-likelihood as
+  // `penalizer x sum(params^2)`), >= 0. Default 0.
+  double penalizer;
+  // Starting parameters (natural scale, in the order of the model's parameter struct,
+  // each > 0); NULL for 1 each. Borrowed for the call.
+  const double *initial;
+  // Length of `initial`: the model's parameter count (0 when NULL).
+  size_t initial_len;
+  // Iteration limit. Default 500.
+  size_t max_iterations;
+} crm_fit_options;
+
+// BG/NBD parameters: purchase rate ~ Gamma(r, alpha), dropout after each purchase with
+// probability ~ Beta(a, b). `alpha` is in the data's time unit.
+typedef struct crm_bgnbd_params {
+  // Shape of the purchase-rate gamma.
+  double r;
+  // Scale of the purchase-rate gamma.
+  double alpha;
+  // Dropout beta a.
+  double a;
+  // Dropout beta b.
+  double b;
+} crm_bgnbd_params;
+
+// What a fit found. `params` and `std_errors` hold `param_count` values in the order of
+// the model's parameter struct; unused slots are NaN, and so is a standard error when the
+// Hessian is singular.
+typedef struct crm_fit_summary {
+  // Number of parameters (2 to 4).
+  size_t param_count;
+  // Parameter values.
+  double params[4];
+  // Standard errors (from the inverse Hessian of the log-likelihood).
+  double std_errors[4];
+  // Log-likelihood at the optimum (without the penalty).
+  double log_likelihood;
+  // Customers (sum of weights).
+  double customers;
+  // Distinct rows the likelihood was evaluated on.
+  size_t distinct_rows;
+  // Optimiser iterations.
+  size_t iterations;
+  // Whether the optimiser converged.
+  bool converged;
+} crm_fit_summary;
+
+// MBG/NBD parameters (as BG/NBD, but customers may also drop out at time 0).
+typedef struct crm_mbgnbd_params {
+  // Shape of the purchase-rate gamma.
+  double r;
+  // Scale of the purchase-rate gamma.
+  double alpha;
+  // Dropout beta a.
+  double a;
+  // Dropout beta b.
+  double b;
+} crm_mbgnbd_params;
+
+// Pareto/NBD parameters: purchase rate ~ Gamma(r, alpha), dropout rate ~ Gamma(s, beta).
+typedef struct crm_pareto_nbd_params {
+  // Shape of the purchase-rate gamma.
+  double r;
+  // Scale of the purchase-rate gamma.
+  double alpha;
+  // Shape of the dropout-rate gamma.
+  double s;
+  // Scale of the dropout-rate gamma.
+  double beta;
+} crm_pareto_nbd_params;
+
+// BG/BB parameters: transaction probability ~ Beta(alpha, beta), dropout probability ~
+// Beta(gamma, delta) per opportunity.
+typedef struct crm_bgbb_params {
+  // Transaction beta alpha.
+  double alpha;
+  // Transaction beta beta.
+  double beta;
+  // Dropout beta gamma.
+  double gamma;
+  // Dropout beta delta.
+  double delta;
+} crm_bgbb_params;
+
+// Gamma-Gamma parameters: spend per transaction ~ Gamma(p, nu), nu ~ Gamma(q, v).
+typedef struct crm_gamma_gamma_params {
+  // Shape of spend per transaction.
+  double p;
+  // Shape of the scale's gamma.
+  double q;
+  // Scale of the scale's gamma.
+  double v;
+} crm_gamma_gamma_params;
+
+// Shifted-beta-geometric parameters: each period a customer cancels with probability ~
+// Beta(alpha, beta).
+typedef struct crm_sbg_params {
+  // Beta alpha.
+  double alpha;
+  // Beta beta.
+  double beta;
+} crm_sbg_params;
+
+// An NPS with its interval: promoters score 9-10, passives 7-8, detractors 0-6; score =
+// 100 x (promoters - detractors) / responses (0 without responses).
+typedef struct crm_nps_summary {
+  // Answers.
+  uint64_t responses;
+  // Scores 9-10.
+  uint64_t promoters;
+  // Scores 7-8.
+  uint64_t passives;
+  // Scores 0-6.
+  uint64_t detractors;
+  // The NPS, -100 to 100.
+  double score;
+  // Lower bound of its interval (normal approximation).
+  double low;
+  // Upper bound.
+  double high;
+} crm_nps_summary;
+
+// The change from one NPS to another with its interval (independent samples).
+typedef struct crm_nps_change {
+  // second - first.
+  double change;
+  // Lower bound.
+  double low;
+  // Upper bound.
+  double high;
+} crm_nps_change;
+
+// How far back triggers are looked for, and the rules for stage and segment filters.
+// Start from `crm_evaluation_config_default()`.
+typedef struct crm_evaluation_config {
+  // Triggers older than this many days are not looked at. Default 90.
+  uint32_t lookback_days;
+  // Lifecycle rules (stage filters and stage-change triggers).
+  struct crm_lifecycle_config lifecycle;
+  // Segment rules (segment filters).
+  struct crm_segments_config segments;
+} crm_evaluation_config;
+
+// A dialog that is due (or blocked) for a customer. The strings are NUL-terminated and
+// owned by the `crm_due_actions` handle (valid while it lives; do not free).
+typedef struct crm_due_action {
+  // Customer index in the base.
+  size_t customer;
+  // The customer's id as text.
+  const char *customer_id;
+  // Process id.
+  const char *process;
+  // Dialog id.
+  const char *dialog;
+  // Dialog name.
+  const char *name;
+  // Who is responsible.
+  const char *responsible;
+  // Who does it.
+  const char *done_by;
+  // Day of the trigger (or the trigger date).
+  int32_t trigger_date;
+  // Day the dialog is due.
+  int32_t due_date;
+  // Channel.
+  crm_channel channel;
+  // A reminder of a dialog that got no response.
+  bool reminder;
+} crm_due_action;
+
+// A KPI's actual share (with its Wilson interval) against its target. `dialog` is the
+// KPI's dialog id, NUL-terminated, owned by the result. `met` is never true without
+// observations.
+typedef struct crm_kpi_result {
+  // The kind of KPI.
+  crm_kpi_kind kind;
+  // The dialog it measures.
+  const char *dialog;
+  // The actual share.
+  struct crm_proportion actual;
+  // The target share (at least for done-within and response rate, at most for no-show).
+  double target;
+  // Whether the target is met.
+  bool met;
+} crm_kpi_result;
+
+// What the report uses. Start from `crm_report_config_default()`.
+typedef struct crm_report_config {
+  // Lifecycle rules (the inactivity window also drives the flows).
+  struct crm_lifecycle_config lifecycle;
+  // Segment rules.
+  struct crm_segments_config segments;
+  // How many top customers to list; 0 (the default) lists 10.
+  size_t top_customers;
+  // CLV rules. When no duration is given and none can be estimated from the flows, the
+  // report uses 1 / (1 - retention) or leaves CLV out (`crm_report_has_clv`).
+  struct crm_clv_config clv;
+} crm_report_config;
+
+// The base at a glance. `margin` is NaN when the base has no margins.
+typedef struct crm_report_overview {
+  // The as-of day.
+  int32_t as_of;
+  // Customers in the base (prospects included).
+  size_t customers;
+  // Customers with at least one purchase up to the as-of date.
+  size_t buyers;
+  // Transactions up to the as-of date.
+  size_t transactions;
+  // Transactions after the as-of date (left out).
+  size_t excluded_after_as_of;
+  // Net revenue up to the as-of date.
+  double revenue;
+  // Net margin.
+  double margin;
+  // Mean purchases per year of buyers.
+  double purchases_per_year;
+  // Mean purchase (revenue / purchases).
+  double average_purchase;
+} crm_report_overview;
 
 // One row of a segment table. `segment` is the segment's name ("top", "A", "large", ...),
 // NUL-terminated, owned by the `crm_segments` handle (valid while it lives; do not free).
@@ -636,6 +1393,31 @@ typedef struct crm_segment_row {
   // Customers whose profit is negative.
   size_t negative_profit_customers;
 } crm_segment_row;
+
+// One of the most valuable customers. `customer` is the customer's id as text,
+// NUL-terminated, owned by the report (valid while it lives; do not free).
+typedef struct crm_top_customer {
+  // External id.
+  const char *customer;
+  // Value (the segment measure over the window).
+  double value;
+  // Lifecycle stage.
+  crm_lifecycle_stage stage;
+  // RFM code (e.g. 545); 0 without purchases.
+  uint16_t rfm;
+} crm_top_customer;
+
+// An undesired flow: how many customers, and the revenue at stake. `flow` describes it
+// ("lost (no purchase in the inactivity window)", "still a starter ...", "migrated down:
+// top -> middle", ...), NUL-terminated, owned by the report.
+typedef struct crm_undesired_flow {
+  // What happened.
+  const char *flow;
+  // Customers in the flow.
+  uint64_t customers;
+  // Revenue at stake.
+  double revenue;
+} crm_undesired_flow;
 
 // One customer's segment data.
 typedef struct crm_segment_customer {
@@ -695,6 +1477,116 @@ typedef struct crm_summary_row {
   // Net margin; NaN when the base has no margins.
   double margin;
 } crm_summary_row;
+
+// A customer on the work list. `id` is the customer's id as text, NUL-terminated, owned
+// by the `crm_scores` handle.
+typedef struct crm_scored_customer {
+  // Customer index in the base.
+  size_t customer;
+  // External id.
+  const char *id;
+  // Total score.
+  double score;
+  // Number of rules that contributed (`crm_scores_contribution_at`).
+  size_t contribution_count;
+} crm_scored_customer;
+
+// One rule's contribution to a score. `rule` is NUL-terminated, owned by the handle.
+typedef struct crm_contribution {
+  // Rule name.
+  const char *rule;
+  // Points (the weight, decayed by the age of the latest matching event).
+  double points;
+} crm_contribution;
+
+// A system work list compared with a manual plan by the scores of all customers.
+typedef struct crm_plan_comparison {
+  // Customers on the system list.
+  size_t system;
+  // Customers on the manual plan.
+  size_t manual;
+  // On both.
+  size_t overlap;
+  // Median score of the system list (0 when empty).
+  double system_median;
+  // Median score of the manual plan (0 when empty).
+  double manual_median;
+  // System customers scoring above the manual plan's median.
+  size_t system_above_manual_median;
+  // Manual customers scoring above the system list's median.
+  size_t manual_above_system_median;
+} crm_plan_comparison;
+
+// A rule's back-test. `rule` is NUL-terminated, owned by the `crm_backtest` handle.
+typedef struct crm_rule_backtest {
+  // Rule name.
+  const char *rule;
+  // Customers the rule hit as of the date.
+  uint64_t hits;
+  // Of those, with the outcome within the horizon.
+  uint64_t wins;
+  // wins / hits with its Wilson interval.
+  struct crm_proportion win_rate;
+  // The outcome rate among all customers.
+  struct crm_proportion base_rate;
+} crm_rule_backtest;
+
+// Two proportions compared: difference `b - a` with Newcombe's interval (method 10), the
+// pooled two-proportion z test and the relative lift.
+typedef struct crm_difference {
+  // The first (control) proportion.
+  struct crm_proportion a;
+  // The second (treatment) proportion.
+  struct crm_proportion b;
+  // b.rate - a.rate.
+  double difference;
+  // Lower bound of the difference's interval.
+  double low;
+  // Upper bound.
+  double high;
+  // z statistic of the pooled two-proportion test.
+  double z;
+  // Two-sided p-value.
+  double p_value;
+  // b.rate / a.rate - 1; NaN when a.rate is 0.
+  double lift;
+} crm_difference;
+
+// What a conversion is worth and what a variant costs. Start from
+// `crm_economics_default()` (all 0).
+typedef struct crm_economics {
+  // Value of one conversion (e.g. margin of the first-month use).
+  double value_per_conversion;
+  // Cost per customer given the treatment (e.g. printing and sending a cheque).
+  double cost_per_customer;
+  // Cost per conversion of the treatment (e.g. a 100 kr cheque redeemed).
+  double cost_per_conversion;
+} crm_economics;
+
+// A variant against the control. For the control itself `versus_control` is all NaN,
+// the incremental figures and cost 0. Missing values: NaN, and -1 for
+// `sample_size_needed`.
+typedef struct crm_variant_result {
+  // Conversion with its Wilson interval.
+  struct crm_proportion conversion;
+  // Against the control.
+  struct crm_difference versus_control;
+  // (rate - control rate) x customers.
+  double incremental_conversions;
+  // Incremental conversions x value per conversion.
+  double incremental_value;
+  // Customers x cost per customer + conversions x cost per conversion.
+  double cost;
+  // Incremental value - cost.
+  double net_effect;
+  // Net effect / cost; NaN without cost.
+  double roi;
+  // The uplift (in rate points) at which the net effect is 0; NaN when none exists.
+  double break_even_uplift;
+  // Customers per group needed to detect the observed uplift (alpha 0.05, power 0.8);
+  // -1 when not defined (the control, no uplift).
+  int64_t sample_size_needed;
+} crm_variant_result;
 
 #ifdef __cplusplus
 extern "C" {
@@ -871,6 +1763,109 @@ crm_result crm_base_builder_add_interactions(struct crm_base_builder *builder,
 // `CRM_RESULT_INVALID_VALUE` (a customer without id).
 crm_result crm_base_builder_build(struct crm_base_builder *builder, struct crm_base **out_base);
 
+// Lifetime revenue: purchases per year x average purchase x duration in years (5 a year
+// x 1000 x 2.5 years = 12 500). `CRM_RESULT_INVALID_ARGUMENT` for a non-finite or negative
+// argument.
+crm_result crm_simple_clv(double purchases_per_year,
+                          double average_purchase,
+                          double duration_years,
+                          double *out_value);
+
+// Discounted value of a yearly margin earned at the end of each year for
+// `duration_years` (a fractional last year pro rata): `m (1 - (1+d)^-T) / d`, `m T` when
+// `d` = 0. `CRM_RESULT_INVALID_ARGUMENT` for a non-finite argument or a negative duration
+// or discount.
+crm_result crm_discounted_clv(double yearly_margin,
+                              double duration_years,
+                              double discount,
+                              double *out_value);
+
+// Retention-based CLV `m r / (1 + d - r)`: a margin `m` a year kept with probability `r`
+// each year, discounted at `d`. `retention` must be in [0, 1] and `discount` >= 0
+// (`CRM_RESULT_INVALID_ARGUMENT`).
+crm_result crm_retention_clv(double margin, double retention, double discount, double *out_value);
+
+// The effect of a retention change on the retention-based CLV (the decks' "+5 %
+// retention"). `relative` true reads `delta` as a share of the current retention (0.8 x
+// 1.05), false as points (0.8 + 0.05). Arguments as `crm_retention_clv`; `delta` finite.
+crm_result crm_retention_clv_sensitivity(double margin,
+                                         double retention,
+                                         double discount,
+                                         double delta,
+                                         bool relative,
+                                         struct crm_retention_sensitivity *out_sensitivity);
+
+// Compares two scenarios (deck: 830 -> 810 customers, 5 -> 5.9 purchases a year, 1000 ->
+// 1168 average purchase, 2.5 -> 2.9 years: +56 % portfolio value). Every field must be
+// finite and >= 0 (`CRM_RESULT_INVALID_ARGUMENT` names it).
+crm_result crm_scenario_compare(const struct crm_scenario *before,
+                                const struct crm_scenario *after,
+                                struct crm_scenario_comparison *out_comparison);
+
+// The default CLV rules: duration estimated from the flows, discount rate 10 %, default
+// flow (without flows by segment) and segment rules.
+struct crm_clv_config crm_clv_config_default(void);
+
+// Computes CLV as of day `as_of`: per customer, lifetime revenue = purchases per year x
+// average purchase x duration; discounted lifetime margin; NPV = that - acquisition cost.
+// `config` may be NULL for the defaults. `CRM_RESULT_INVALID_CONFIG` for a negative or
+// non-finite discount rate or duration; `CRM_RESULT_MISSING_DATA` when no duration is
+// given and none can be estimated (no customer lost in the last year). Free the result
+// with `crm_clv_free`.
+crm_result crm_clv_new(const struct crm_base *base,
+                       int32_t as_of,
+                       const struct crm_clv_config *config,
+                       struct crm_clv **out_clv);
+
+// Frees a CLV result. NULL is a no-op.
+void crm_clv_free(struct crm_clv *clv);
+
+// Number of customer rows (customers with a purchase up to the as-of date); 0 for NULL.
+size_t crm_clv_count(const struct crm_clv *clv);
+
+// The as-of day; `CRM_NO_DATE` for NULL.
+int32_t crm_clv_as_of(const struct crm_clv *clv);
+
+// The headline figures: duration, retention, discount rate and the portfolio's levers.
+crm_result crm_clv_get_overview(const struct crm_clv *clv, struct crm_clv_overview *out_overview);
+
+// Customer row `row` (not the customer index: see `crm_customer_clv.customer`).
+crm_result crm_clv_customer_at(const struct crm_clv *clv,
+                               size_t row,
+                               struct crm_customer_clv *out_customer);
+
+// Copies every customer row into `out` (`len` must equal the count).
+crm_result crm_clv_copy_customers(const struct crm_clv *clv,
+                                  struct crm_customer_clv *out,
+                                  size_t len);
+
+// Copies the customer index of every row; `len` must equal the count.
+crm_result crm_clv_copy_customer_index(const struct crm_clv *clv, size_t *out, size_t len);
+
+// Copies the lifetime revenue of every row; `len` must equal the count.
+crm_result crm_clv_copy_clv(const struct crm_clv *clv, double *out, size_t len);
+
+// Copies the discounted lifetime margin of every row (NaN without margins).
+crm_result crm_clv_copy_discounted_margin(const struct crm_clv *clv, double *out, size_t len);
+
+// Copies the NPV of every row (NaN when unknown).
+crm_result crm_clv_copy_npv(const struct crm_clv *clv, double *out, size_t len);
+
+// Number of rows of a group table (a `crm_clv_table`): 3, one per channel, or 1; 0 for
+// NULL or an unknown table.
+size_t crm_clv_group_count(const struct crm_clv *clv, uint8_t table);
+
+// Row `row` of a group table (a `crm_clv_table`).
+crm_result crm_clv_group_row(const struct crm_clv *clv,
+                             uint8_t table,
+                             size_t row,
+                             struct crm_clv_group *out_group);
+
+// The CLV result as JSON (`customers` rows with customer indices, `by_segment`,
+// `by_channel`, `portfolio`, `scenario`, and `customer_ids` in index order; missing values
+// null) in a new NUL-terminated string; free it with `crm_string_free`.
+crm_result crm_clv_to_json(const struct crm_clv *clv, char **out_json, size_t *out_len);
+
 // The default CSV options: ',' delimiter, ISO 8601 dates, automatic id kind, fail on the
 // first bad file.
 struct crm_csv_options crm_csv_options_default(void);
@@ -1004,6 +1999,761 @@ const char *crm_last_error_detail(void);
 
 // Clears this thread's last-error detail (frees its text).
 void crm_last_error_clear(void);
+
+// The default flow rules: lost after 365 days without a purchase, duration over the
+// average of the bases at start and end, flows per segment with the default segment rules.
+struct crm_flow_config crm_flow_config_default(void);
+
+// The flows of `base` for the period `[start, end)` (days since 1970-01-01): one report.
+// `config` may be NULL for the defaults. `CRM_RESULT_INVALID_CONFIG` when `end` is not
+// after `start` or a config field is invalid. Free the result with `crm_flows_free`.
+crm_result crm_flows_new(const struct crm_base *base,
+                         int32_t start,
+                         int32_t end,
+                         const struct crm_flow_config *config,
+                         struct crm_flows **out_flows);
+
+// The flows of `count` consecutive periods of length `period` (a `crm_period`) from day
+// `start`: one report per period, each period's base at the end being the next one's base
+// at the start. `count` must be at least 1 (`CRM_RESULT_INVALID_CONFIG`).
+crm_result crm_flows_new_series(const struct crm_base *base,
+                                int32_t start,
+                                uint8_t period,
+                                size_t count,
+                                const struct crm_flow_config *config,
+                                struct crm_flows **out_flows);
+
+// Frees a flows result. NULL is a no-op.
+void crm_flows_free(struct crm_flows *flows);
+
+// Number of periods (reports); 0 for NULL.
+size_t crm_flows_count(const struct crm_flows *flows);
+
+// The report of period `index` (0 = the first).
+crm_result crm_flows_report_at(const struct crm_flows *flows,
+                               size_t index,
+                               struct crm_flow_report *out_report);
+
+// Copies the report of every period into `out` (`len` must equal the count).
+crm_result crm_flows_copy_reports(const struct crm_flows *flows,
+                                  struct crm_flow_report *out,
+                                  size_t len);
+
+// Number of segment rows per period: 4 (top, middle, bottom, unranked) when the config
+// asked for flows by segment, else 0; 0 for NULL.
+size_t crm_flows_segment_len(const struct crm_flows *flows);
+
+// Segment row `row` of period `period`.
+crm_result crm_flows_segment_row(const struct crm_flows *flows,
+                                 size_t period,
+                                 size_t row,
+                                 struct crm_segment_flows *out_row);
+
+// The flows as JSON, `{"periods": [...]}` with one object per period (crm-core's field
+// names, e.g. `new`; missing values null), in a new NUL-terminated string; free it with
+// `crm_string_free`.
+crm_result crm_flows_to_json(const struct crm_flows *flows, char **out_json, size_t *out_len);
+
+// True when the report's books balance: `base_at_start + new_customers + won_back ==
+// base_at_end + lost`; false for NULL.
+bool crm_flow_report_balances(const struct crm_flow_report *report);
+
+// The average duration in years of a base of `base` customers that loses `lost` customers
+// in `period_days` days: `base / (lost x 365.25 / period_days)`. `*out_years` is NaN when
+// nothing is lost. `CRM_RESULT_INVALID_ARGUMENT` for a non-finite or negative count or a
+// period that is not > 0.
+crm_result crm_average_duration(double base, double lost, double period_days, double *out_years);
+
+// Reads a funnel from `json_len` bytes of UTF-8 JSON (see `crm_funnel`). A syntax or shape
+// error is `CRM_RESULT_INVALID_CONFIG` whose detail gives serde's message with the line
+// and column. The steps are checked when the funnel is run. Free it with `crm_funnel_free`.
+crm_result crm_funnel_new_json(const char *json, size_t json_len, struct crm_funnel **out_funnel);
+
+// Frees a funnel. NULL is a no-op.
+void crm_funnel_free(struct crm_funnel *funnel);
+
+// Number of steps; 0 for NULL.
+size_t crm_funnel_step_count(const struct crm_funnel *funnel);
+
+// The funnel definition as JSON (with every default written out) in a new NUL-terminated
+// string; free it with `crm_string_free`.
+crm_result crm_funnel_to_json(const struct crm_funnel *funnel, char **out_json, size_t *out_len);
+
+// A period with the three days `CRM_NO_DATE` (to be set) and 95 % intervals.
+struct crm_funnel_period crm_funnel_period_default(void);
+
+// Runs the funnel over all customers of `base` (one group, "all"). Errors:
+// `CRM_RESULT_INVALID_CONFIG` for a funnel without steps or with more than 16, an entry
+// period that is empty or a confidence outside (0, 1); `CRM_RESULT_INVALID_ARGUMENT` for a
+// day that is `CRM_NO_DATE`. Free the result with `crm_funnel_result_free`.
+crm_result crm_funnel_result_new(const struct crm_base *base,
+                                 const struct crm_funnel *funnel,
+                                 const struct crm_funnel_period *period,
+                                 struct crm_funnel_result **out_result);
+
+// Runs the funnel per value of a customer attribute (`attribute_len` bytes of UTF-8: a
+// free attribute, or `industry`, `category`, `acquisition_channel`); customers without it
+// are left out; groups in ascending name order. `CRM_RESULT_MISSING_DATA` without a
+// customer table; otherwise as `crm_funnel_result_new`.
+crm_result crm_funnel_result_new_by_attribute(const struct crm_base *base,
+                                              const struct crm_funnel *funnel,
+                                              const struct crm_funnel_period *period,
+                                              const char *attribute,
+                                              size_t attribute_len,
+                                              struct crm_funnel_result **out_result);
+
+// Frees a funnel result. NULL is a no-op.
+void crm_funnel_result_free(struct crm_funnel_result *result);
+
+// Number of groups; 0 for NULL.
+size_t crm_funnel_result_group_count(const struct crm_funnel_result *result);
+
+// Number of steps (the funnel's); 0 for NULL.
+size_t crm_funnel_result_step_count(const struct crm_funnel_result *result);
+
+// The name of group `group` ("all", or an attribute value) as `*out_name`: NUL-terminated,
+// owned by the result.
+crm_result crm_funnel_result_group_name(const struct crm_funnel_result *result,
+                                        size_t group,
+                                        const char **out_name);
+
+// Step `step` of group `group`.
+crm_result crm_funnel_result_step(const struct crm_funnel_result *result,
+                                  size_t group,
+                                  size_t step,
+                                  struct crm_funnel_step_result *out_step);
+
+// Copies the time-to-convert histogram of a step (customers per bucket, see
+// `CRM_FUNNEL_TIME_BUCKETS`; all 0 without converters) into `out`; `len` must be
+// `CRM_FUNNEL_TIME_BUCKETS`.
+crm_result crm_funnel_result_copy_histogram(const struct crm_funnel_result *result,
+                                            size_t group,
+                                            size_t step,
+                                            uint64_t *out,
+                                            size_t len);
+
+// Outcome branch `index` of a step (branches in name order): for every customer of the
+// previous step, the outcome of its first interaction of this step's kind in the window
+// ("none" when it had none); the counts sum to the previous step's `entered`. The name
+// (`*out_name`, may be NULL when not wanted) is NUL-terminated and owned by the result.
+crm_result crm_funnel_result_outcome(const struct crm_funnel_result *result,
+                                     size_t group,
+                                     size_t step,
+                                     size_t index,
+                                     const char **out_name,
+                                     uint64_t *out_count);
+
+// The result as JSON, `{"groups": [...]}` (crm-core's field names; missing values null),
+// in a new NUL-terminated string; free it with `crm_string_free`.
+crm_result crm_funnel_result_to_json(const struct crm_funnel_result *result,
+                                     char **out_json,
+                                     size_t *out_len);
+
+// Migration between value segments from the end of day `from` to the end of day `to`.
+// `config` (the segment rules) may be NULL for the defaults. `CRM_RESULT_INVALID_CONFIG`
+// when `to` is not after `from` or a rule is invalid; `CRM_RESULT_MISSING_DATA` for a
+// margin measure without margins. Free the result with `crm_migration_free`.
+crm_result crm_migration_new_segments(const struct crm_base *base,
+                                      int32_t from,
+                                      int32_t to,
+                                      const struct crm_segments_config *config,
+                                      struct crm_migration **out_migration);
+
+// Migration between lifecycle stages from the end of day `from` to the end of day `to`.
+// `config` (the stage rules) may be NULL for the defaults.
+crm_result crm_migration_new_lifecycle(const struct crm_base *base,
+                                       int32_t from,
+                                       int32_t to,
+                                       const struct crm_lifecycle_config *config,
+                                       struct crm_migration **out_migration);
+
+// A matrix from given rates, e.g. to evaluate a scenario: `states` names the `k` states
+// (UTF-8), `rates` holds `k x k` rates row-major (`rates_len` must be `k * k`,
+// `CRM_RESULT_LENGTH_MISMATCH`). Every row must be rates >= 0 summing to 1
+// (`CRM_RESULT_INVALID_CONFIG` names the row). Counts and state values are 0, both dates
+// day 0.
+crm_result crm_migration_from_rates(const struct crm_str *states,
+                                    size_t states_len,
+                                    const double *rates,
+                                    size_t rates_len,
+                                    struct crm_migration **out_migration);
+
+// Frees a migration matrix. NULL is a no-op.
+void crm_migration_free(struct crm_migration *migration);
+
+// Number of states `k`; 0 for NULL.
+size_t crm_migration_state_count(const struct crm_migration *migration);
+
+// The name of state `index` as `*out_name`: NUL-terminated, owned by the handle (valid
+// while it lives; do not free).
+crm_result crm_migration_state_name(const struct crm_migration *migration,
+                                    size_t index,
+                                    const char **out_name);
+
+// The first date (day); `CRM_NO_DATE` for NULL.
+int32_t crm_migration_from_date(const struct crm_migration *migration);
+
+// The second date (day); `CRM_NO_DATE` for NULL.
+int32_t crm_migration_to_date(const struct crm_migration *migration);
+
+// Copies the counts, row-major, into `out` (`len` must be `k * k`).
+crm_result crm_migration_copy_counts(const struct crm_migration *migration,
+                                     uint64_t *out,
+                                     size_t len);
+
+// Copies the rates, row-major, into `out` (`len` must be `k * k`).
+crm_result crm_migration_copy_rates(const struct crm_migration *migration, double *out, size_t len);
+
+// Copies the mean value per customer of each state at the second date (the segment
+// measure over its window; 0 for states without value) into `out` (`len` must be `k`).
+crm_result crm_migration_copy_state_value(const struct crm_migration *migration,
+                                          double *out,
+                                          size_t len);
+
+// Copies the customers per state at the first date (row totals); `len` must be `k`.
+crm_result crm_migration_copy_at_from(const struct crm_migration *migration,
+                                      uint64_t *out,
+                                      size_t len);
+
+// Copies the customers per state at the second date (column totals); `len` must be `k`.
+crm_result crm_migration_copy_at_to(const struct crm_migration *migration,
+                                    uint64_t *out,
+                                    size_t len);
+
+// Projects the distribution `start` (`start_len` must be `k`) `periods` steps ahead with
+// the rates (a Markov chain). `out` receives `periods + 1` distributions row-major, row t
+// after t steps (row 0 is `start`): `out_len` must be `(periods + 1) * k`. The total is
+// preserved. A non-finite start value is `CRM_RESULT_INVALID_VALUE` naming its row.
+crm_result crm_migration_project(const struct crm_migration *migration,
+                                 const double *start,
+                                 size_t start_len,
+                                 size_t periods,
+                                 double *out,
+                                 size_t out_len);
+
+// The Pfeifer-Carraway customer value per starting state, `V = (I - P/(1+d))^-1 R`: the
+// discounted value of all future margins `margin` (per state and period; `margin_len` must
+// be `k`) of a customer moving by the rates, at discount rate `discount` per period
+// (`CRM_RESULT_INVALID_CONFIG` unless > 0). `out` receives `k` values (`out_len` = `k`).
+crm_result crm_migration_customer_value(const struct crm_migration *migration,
+                                        const double *margin,
+                                        size_t margin_len,
+                                        double discount,
+                                        double *out,
+                                        size_t out_len);
+
+// The matrix as JSON (`from`, `to`, `states`, `counts`, `rates`, `state_value`) in a new
+// NUL-terminated string; free it with `crm_string_free`.
+crm_result crm_migration_to_json(const struct crm_migration *migration,
+                                 char **out_json,
+                                 size_t *out_len);
+
+// Model columns with every array NULL and every length 0.
+struct crm_rfm_columns crm_rfm_columns_default(void);
+
+// The default fit options: no penalty, start at 1 for each parameter, 500 iterations.
+struct crm_fit_options crm_fit_options_default(void);
+
+// Fits BG/NBD (Fader, Hardie & Lee 2005) by maximum likelihood on `frequency`, `recency`,
+// `t` and optional `weights` of `data`. `options` may be NULL for the defaults;
+// `out_summary` may be NULL. Errors: `CRM_RESULT_LENGTH_MISMATCH`, `CRM_RESULT_EMPTY_INPUT`,
+// `CRM_RESULT_INVALID_VALUE` naming the row and column of a value out of its domain,
+// `CRM_RESULT_INVALID_CONFIG` for bad options, `CRM_RESULT_FIT` when the likelihood cannot
+// be evaluated.
+crm_result crm_bgnbd_fit(const struct crm_rfm_columns *data,
+                         const struct crm_fit_options *options,
+                         struct crm_bgnbd_params *out_model,
+                         struct crm_fit_summary *out_summary);
+
+// Fits MBG/NBD (Batislam, Denizel & Filiztekin 2007); as `crm_bgnbd_fit`.
+crm_result crm_mbgnbd_fit(const struct crm_rfm_columns *data,
+                          const struct crm_fit_options *options,
+                          struct crm_mbgnbd_params *out_model,
+                          struct crm_fit_summary *out_summary);
+
+// Fits Pareto/NBD (Schmittlein, Morrison & Colombo 1987); as `crm_bgnbd_fit`.
+crm_result crm_pareto_nbd_fit(const struct crm_rfm_columns *data,
+                              const struct crm_fit_options *options,
+                              struct crm_pareto_nbd_params *out_model,
+                              struct crm_fit_summary *out_summary);
+
+// Fits BG/BB (Fader, Hardie & Shang 2010) on `frequency` (x), `recency` (t_x), `t` (n
+// opportunities) and optional `weights` of `data`: whole numbers with 0 <= x <= t_x <= n
+// (`CRM_RESULT_INVALID_VALUE` names the row). Otherwise as `crm_bgnbd_fit`.
+crm_result crm_bgbb_fit(const struct crm_rfm_columns *data,
+                        const struct crm_fit_options *options,
+                        struct crm_bgbb_params *out_model,
+                        struct crm_fit_summary *out_summary);
+
+// Fits the Gamma-Gamma spend model on repeat buyers: `frequency` (whole x >= 1),
+// `monetary_value` (mean repeat spend > 0) and optional `weights` of `data`. Otherwise as
+// `crm_bgnbd_fit`.
+crm_result crm_gamma_gamma_fit(const struct crm_rfm_columns *data,
+                               const struct crm_fit_options *options,
+                               struct crm_gamma_gamma_params *out_model,
+                               struct crm_fit_summary *out_summary);
+
+// Fits the shifted-beta-geometric model (Fader & Hardie 2007) on a cohort: `alive[t]`
+// customers still active at the start of period t (`alive[0]` is the cohort size; the
+// counts never rise), at least two values (`CRM_RESULT_INVALID_CONFIG`). A count that is
+// negative, not finite or above the one before is `CRM_RESULT_INVALID_VALUE` naming its
+// row; an empty cohort (`alive[0]` = 0) is `CRM_RESULT_FIT`.
+crm_result crm_sbg_fit(const double *alive,
+                       size_t alive_len,
+                       const struct crm_fit_options *options,
+                       struct crm_sbg_params *out_model,
+                       struct crm_fit_summary *out_summary);
+
+// Expected purchases of each customer of `data` (history x, t_x, T) in `(T, T + horizon]`
+// under the BG/NBD `model`, into `out` (`out_len` = rows). `horizon` is in the data's time
+// unit, finite and >= 0. The rows are checked as for fitting (`CRM_RESULT_INVALID_VALUE`
+// names row and column); a parameter that is not finite and > 0 is
+// `CRM_RESULT_INVALID_ARGUMENT`.
+crm_result crm_bgnbd_conditional_expected_purchases(const struct crm_bgnbd_params *model,
+                                                    double horizon,
+                                                    const struct crm_rfm_columns *data,
+                                                    double *out,
+                                                    size_t out_len);
+
+// The probability that each customer of `data` is alive at T under the BG/NBD `model`
+// (1 for customers without repeat purchases), into `out` (`out_len` = rows). Errors as
+// `crm_bgnbd_conditional_expected_purchases`.
+crm_result crm_bgnbd_probability_alive(const struct crm_bgnbd_params *model,
+                                       const struct crm_rfm_columns *data,
+                                       double *out,
+                                       size_t out_len);
+
+// Expected purchases of a new customer in `(0, t[i]]` under the BG/NBD `model`, for each
+// of the `t_len` times (finite, >= 0), into `out` (`out_len` = `t_len`).
+crm_result crm_bgnbd_expected_purchases(const struct crm_bgnbd_params *model,
+                                        const double *t,
+                                        size_t t_len,
+                                        double *out,
+                                        size_t out_len);
+
+// As `crm_bgnbd_conditional_expected_purchases`, under the MBG/NBD `model`.
+crm_result crm_mbgnbd_conditional_expected_purchases(const struct crm_mbgnbd_params *model,
+                                                     double horizon,
+                                                     const struct crm_rfm_columns *data,
+                                                     double *out,
+                                                     size_t out_len);
+
+// As `crm_bgnbd_probability_alive`, under the MBG/NBD `model` (where a customer without
+// repeat purchases may be dead).
+crm_result crm_mbgnbd_probability_alive(const struct crm_mbgnbd_params *model,
+                                        const struct crm_rfm_columns *data,
+                                        double *out,
+                                        size_t out_len);
+
+// As `crm_bgnbd_expected_purchases`, under the MBG/NBD `model`.
+crm_result crm_mbgnbd_expected_purchases(const struct crm_mbgnbd_params *model,
+                                         const double *t,
+                                         size_t t_len,
+                                         double *out,
+                                         size_t out_len);
+
+// As `crm_bgnbd_conditional_expected_purchases`, under the Pareto/NBD `model`.
+crm_result crm_pareto_nbd_conditional_expected_purchases(const struct crm_pareto_nbd_params *model,
+                                                         double horizon,
+                                                         const struct crm_rfm_columns *data,
+                                                         double *out,
+                                                         size_t out_len);
+
+// As `crm_bgnbd_probability_alive`, under the Pareto/NBD `model`.
+crm_result crm_pareto_nbd_probability_alive(const struct crm_pareto_nbd_params *model,
+                                            const struct crm_rfm_columns *data,
+                                            double *out,
+                                            size_t out_len);
+
+// As `crm_bgnbd_expected_purchases`, under the Pareto/NBD `model`.
+crm_result crm_pareto_nbd_expected_purchases(const struct crm_pareto_nbd_params *model,
+                                             const double *t,
+                                             size_t t_len,
+                                             double *out,
+                                             size_t out_len);
+
+// P(X(t) = n): the probability that a new customer makes exactly `n` purchases in
+// `(0, t]` under the BG/NBD `model` (`t` finite, >= 0).
+crm_result crm_bgnbd_probability_of_purchases(const struct crm_bgnbd_params *model,
+                                              double t,
+                                              uint32_t n,
+                                              double *out_probability);
+
+// Expected transactions of each customer of `data` (x, t_x, n opportunities) in the next
+// `future` opportunities (finite, >= 0) under the BG/BB `model`, into `out` (`out_len` =
+// rows). A row that is not whole 0 <= x <= t_x <= n is `CRM_RESULT_INVALID_VALUE`.
+crm_result crm_bgbb_conditional_expected_purchases(const struct crm_bgbb_params *model,
+                                                   double future,
+                                                   const struct crm_rfm_columns *data,
+                                                   double *out,
+                                                   size_t out_len);
+
+// The probability that each customer of `data` is alive at opportunity n + 1 under the
+// BG/BB `model`, into `out`. Errors as `crm_bgbb_conditional_expected_purchases`.
+crm_result crm_bgbb_probability_alive(const struct crm_bgbb_params *model,
+                                      const struct crm_rfm_columns *data,
+                                      double *out,
+                                      size_t out_len);
+
+// Expected transactions of a new customer in `n[i]` opportunities (finite, >= 0) under the
+// BG/BB `model`, into `out` (`out_len` = `n_len`).
+crm_result crm_bgbb_expected_purchases(const struct crm_bgbb_params *model,
+                                       const double *n,
+                                       size_t n_len,
+                                       double *out,
+                                       size_t out_len);
+
+// Expected spend per transaction of each customer of `data` (`frequency` x whole >= 0,
+// `monetary_value` the mean of its x repeat purchases, finite) under the Gamma-Gamma
+// `model`: `p (v + x m) / (p x + q - 1)`, the population mean `p v / (q - 1)` for x = 0.
+crm_result crm_gamma_gamma_expected_average_profit(const struct crm_gamma_gamma_params *model,
+                                                   const struct crm_rfm_columns *data,
+                                                   double *out,
+                                                   size_t out_len);
+
+// The share of a cohort still active after `t[i]` periods (finite, >= 0) under the sBG
+// `model`, into `out` (`out_len` = `t_len`).
+crm_result crm_sbg_survival(const struct crm_sbg_params *model,
+                            const double *t,
+                            size_t t_len,
+                            double *out,
+                            size_t out_len);
+
+// The retention rate in period `t[i]` (finite, >= 1), `(beta + t - 1) / (alpha + beta +
+// t - 1)`, under the sBG `model`, into `out` (`out_len` = `t_len`).
+crm_result crm_sbg_retention_rate(const struct crm_sbg_params *model,
+                                  const double *t,
+                                  size_t t_len,
+                                  double *out,
+                                  size_t out_len);
+
+// The discounted expected residual lifetime (in periods) of a customer who has made
+// `renewals[i]` renewals (finite, >= 0), at `discount` per period (finite, > 0), under the
+// sBG `model` (Fader & Hardie 2010), into `out` (`out_len` = `renewals_len`).
+crm_result crm_sbg_discounted_expected_residual_lifetime(const struct crm_sbg_params *model,
+                                                         double discount,
+                                                         const double *renewals,
+                                                         size_t renewals_len,
+                                                         double *out,
+                                                         size_t out_len);
+
+// CLV of each customer of `data` (`frequency`, `recency`, `t`, `monetary_value`) over
+// `months` months with the BG/NBD `model` and the Gamma-Gamma `spend`: for each month i,
+// the expected purchases in month i x the expected spend, discounted by `(1 +
+// monthly_discount)^i` (lifetimes' `customer_lifetime_value`). `units_per_month` (> 0)
+// converts months to the data's time unit (30 for days, 4.345 for weeks);
+// `monthly_discount` is finite and >= 0. Into `out` (`out_len` = rows).
+crm_result crm_bgnbd_customer_lifetime_value(const struct crm_bgnbd_params *model,
+                                             const struct crm_gamma_gamma_params *spend,
+                                             const struct crm_rfm_columns *data,
+                                             uint32_t months,
+                                             double monthly_discount,
+                                             double units_per_month,
+                                             double *out,
+                                             size_t out_len);
+
+// As `crm_bgnbd_customer_lifetime_value`, with the MBG/NBD `model`.
+crm_result crm_mbgnbd_customer_lifetime_value(const struct crm_mbgnbd_params *model,
+                                              const struct crm_gamma_gamma_params *spend,
+                                              const struct crm_rfm_columns *data,
+                                              uint32_t months,
+                                              double monthly_discount,
+                                              double units_per_month,
+                                              double *out,
+                                              size_t out_len);
+
+// As `crm_bgnbd_customer_lifetime_value`, with the Pareto/NBD `model`.
+crm_result crm_pareto_nbd_customer_lifetime_value(const struct crm_pareto_nbd_params *model,
+                                                  const struct crm_gamma_gamma_params *spend,
+                                                  const struct crm_rfm_columns *data,
+                                                  uint32_t months,
+                                                  double monthly_discount,
+                                                  double units_per_month,
+                                                  double *out,
+                                                  size_t out_len);
+
+// Summarises `base` up to and including day `observation_end`, recency and T in units of
+// `days_per_unit` days (1 for days, 7 for weeks; finite and > 0, else
+// `CRM_RESULT_INVALID_ARGUMENT`). Free the result with `crm_rfm_summary_free`.
+crm_result crm_rfm_summary_new(const struct crm_base *base,
+                               int32_t observation_end,
+                               double days_per_unit,
+                               struct crm_rfm_summary **out_summary);
+
+// Frees a model summary. NULL is a no-op.
+void crm_rfm_summary_free(struct crm_rfm_summary *summary);
+
+// Number of rows (customers with a transaction up to the observation end); 0 for NULL.
+size_t crm_rfm_summary_count(const struct crm_rfm_summary *summary);
+
+// Copies the customer index of every row; `len` must equal the count.
+crm_result crm_rfm_summary_copy_customers(const struct crm_rfm_summary *summary,
+                                          size_t *out,
+                                          size_t len);
+
+// Copies the frequency (repeat days) of every row; `len` must equal the count.
+crm_result crm_rfm_summary_copy_frequency(const struct crm_rfm_summary *summary,
+                                          double *out,
+                                          size_t len);
+
+// Copies the recency of every row; `len` must equal the count.
+crm_result crm_rfm_summary_copy_recency(const struct crm_rfm_summary *summary,
+                                        double *out,
+                                        size_t len);
+
+// Copies the age T of every row; `len` must equal the count.
+crm_result crm_rfm_summary_copy_t(const struct crm_rfm_summary *summary, double *out, size_t len);
+
+// Copies the monetary value (mean repeat-day spend) of every row; `len` must equal the
+// count.
+crm_result crm_rfm_summary_copy_monetary_value(const struct crm_rfm_summary *summary,
+                                               double *out,
+                                               size_t len);
+
+// The summary as model columns (`frequency`, `recency`, `t`, `monetary_value`; no
+// weights) pointing into the summary: valid while it lives, ready for `crm_bgnbd_fit` and
+// the predictions. Do not free the arrays.
+crm_result crm_rfm_summary_columns(const struct crm_rfm_summary *summary,
+                                   struct crm_rfm_columns *out_columns);
+
+// The NPS of `len` scores (0-10 each) at `confidence` (in (0, 1)). A score above 10 is
+// `CRM_RESULT_INVALID_VALUE` naming its row.
+crm_result crm_nps(const uint8_t *scores,
+                   size_t len,
+                   double confidence,
+                   struct crm_nps_summary *out_nps);
+
+// The change from `first` to `second` (counts as made by crm) at `confidence`.
+// `CRM_RESULT_INVALID_VALUE` when a summary's counts do not add up to its responses.
+crm_result crm_nps_compare(const struct crm_nps_summary *first,
+                           const struct crm_nps_summary *second,
+                           double confidence,
+                           struct crm_nps_change *out_change);
+
+// The NPS from interactions of kind `kind` whose outcome is the 0-10 score, dated in days
+// `[from, to)`; a customer's latest answer in the period counts. Customers are grouped by
+// the value of the customer attribute `attribute` (a free attribute, or `industry`,
+// `category`, `acquisition_channel`; customers without it are left out); with an empty
+// `attribute` (NULL, 0) every customer is in one group, "all". A base without interactions
+// of the kind gives no groups.
+//
+// Errors: `CRM_RESULT_INVALID_VALUE` naming the customer whose outcome is not a 0-10
+// score; `CRM_RESULT_MISSING_DATA` for an attribute without a customer table;
+// `CRM_RESULT_INVALID_ARGUMENT` for a confidence outside (0, 1). Free the result with
+// `crm_nps_groups_free`.
+crm_result crm_nps_groups_new(const struct crm_base *base,
+                              const char *kind,
+                              size_t kind_len,
+                              int32_t from,
+                              int32_t to,
+                              double confidence,
+                              const char *attribute,
+                              size_t attribute_len,
+                              struct crm_nps_groups **out_groups);
+
+// Frees an NPS result. NULL is a no-op.
+void crm_nps_groups_free(struct crm_nps_groups *groups);
+
+// Number of groups; 0 for NULL.
+size_t crm_nps_groups_count(const struct crm_nps_groups *groups);
+
+// Group `index`: its name as `*out_name` (NUL-terminated, owned by the handle; may be
+// NULL when not wanted) and its NPS.
+crm_result crm_nps_groups_at(const struct crm_nps_groups *groups,
+                             size_t index,
+                             const char **out_name,
+                             struct crm_nps_summary *out_nps);
+
+// The NPS of the group named `name` (`name_len` bytes of UTF-8).
+// `CRM_RESULT_OUT_OF_RANGE` when there is no such group.
+crm_result crm_nps_groups_find(const struct crm_nps_groups *groups,
+                               const char *name,
+                               size_t name_len,
+                               struct crm_nps_summary *out_nps);
+
+// The groups as JSON (an object from group name to NPS) in a new NUL-terminated string;
+// free it with `crm_string_free`.
+crm_result crm_nps_groups_to_json(const struct crm_nps_groups *groups,
+                                  char **out_json,
+                                  size_t *out_len);
+
+// Reads a process from JSON. `CRM_RESULT_INVALID_CONFIG` for a syntax or shape error (the
+// detail gives serde's message with line and column) or an invalid definition (an empty
+// or repeated dialog id, a reference to a dialog the process does not have, ...). Free it
+// with `crm_process_free`.
+crm_result crm_process_new_json(const char *text,
+                                size_t text_len,
+                                struct crm_process **out_process);
+
+// Reads a process from TOML (the format of the shipped examples); errors as
+// `crm_process_new_json`.
+crm_result crm_process_new_toml(const char *text,
+                                size_t text_len,
+                                struct crm_process **out_process);
+
+// The two example processes of the source documents: `out[0]` is "P:1" (Get prospects via
+// www), `out[1]` "P:2" (Invitation to events, five dialogs). `len` must be
+// `CRM_PROCESS_EXAMPLES`. Free each with `crm_process_free`.
+crm_result crm_process_examples(struct crm_process **out, size_t len);
+
+// Frees a process. NULL is a no-op.
+void crm_process_free(struct crm_process *process);
+
+// The process id (e.g. "P:1"), NUL-terminated, owned by the process; NULL for NULL.
+const char *crm_process_id(const struct crm_process *process);
+
+// The process name, NUL-terminated, owned by the process; NULL for NULL.
+const char *crm_process_name(const struct crm_process *process);
+
+// Number of dialogs; 0 for NULL.
+size_t crm_process_dialog_count(const struct crm_process *process);
+
+// Number of KPIs (the rows of `crm_kpi_results_new`); 0 for NULL.
+size_t crm_process_kpi_count(const struct crm_process *process);
+
+// The definition as JSON (readable by `crm_process_new_json`) in a new NUL-terminated
+// string; free it with `crm_string_free`.
+crm_result crm_process_to_json(const struct crm_process *process, char **out_json, size_t *out_len);
+
+// The default evaluation rules: 90 days back, default lifecycle and segment rules.
+struct crm_evaluation_config crm_evaluation_config_default(void);
+
+// The dialogs of the `processes_len` processes in `processes` due as of day `as_of`.
+// `config` may be NULL for the defaults. Errors: `CRM_RESULT_EMPTY_INPUT` without
+// processes, `CRM_RESULT_NULL_PARAMETER` naming a NULL entry, `CRM_RESULT_INVALID_CONFIG`
+// for invalid rules. Free the result with `crm_due_actions_free`.
+crm_result crm_due_actions_new(const struct crm_base *base,
+                               struct crm_process *const *processes,
+                               size_t processes_len,
+                               int32_t as_of,
+                               const struct crm_evaluation_config *config,
+                               struct crm_due_actions **out_actions);
+
+// Frees a due-actions result. NULL is a no-op.
+void crm_due_actions_free(struct crm_due_actions *actions);
+
+// Number of actions in a list (a `crm_action_list`); 0 for NULL or an unknown list.
+size_t crm_due_actions_count(const struct crm_due_actions *actions, uint8_t list);
+
+// Action `index` of a list (a `crm_action_list`).
+crm_result crm_due_actions_at(const struct crm_due_actions *actions,
+                              uint8_t list,
+                              size_t index,
+                              struct crm_due_action *out_action);
+
+// The actions as JSON (`as_of`, `due`, `blocked`) in a new NUL-terminated string; free
+// it with `crm_string_free`.
+crm_result crm_due_actions_to_json(const struct crm_due_actions *actions,
+                                   char **out_json,
+                                   size_t *out_len);
+
+// The KPIs of `process` over triggers and dialogs dated in days `[from, to)`, as of day
+// `as_of`. Free the result with `crm_kpi_results_free`.
+crm_result crm_kpi_results_new(const struct crm_base *base,
+                               const struct crm_process *process,
+                               int32_t from,
+                               int32_t to,
+                               int32_t as_of,
+                               struct crm_kpi_results **out_kpis);
+
+// Frees a KPI result. NULL is a no-op.
+void crm_kpi_results_free(struct crm_kpi_results *kpis);
+
+// Number of KPIs; 0 for NULL.
+size_t crm_kpi_results_count(const struct crm_kpi_results *kpis);
+
+// KPI `index`.
+crm_result crm_kpi_results_at(const struct crm_kpi_results *kpis,
+                              size_t index,
+                              struct crm_kpi_result *out_kpi);
+
+// The KPI results as JSON (an array of `{kpi, actual, target, met}`) in a new
+// NUL-terminated string; free it with `crm_string_free`.
+crm_result crm_kpi_results_to_json(const struct crm_kpi_results *kpis,
+                                   char **out_json,
+                                   size_t *out_len);
+
+// The default report rules: default lifecycle, segment and CLV rules, 10 top customers.
+struct crm_report_config crm_report_config_default(void);
+
+// Computes the report of `base` as of day `as_of`. `config` may be NULL for the defaults.
+// `CRM_RESULT_INVALID_CONFIG` names a bad rule; `CRM_RESULT_MISSING_DATA` for margin-based
+// segments without margins. Free the result with `crm_report_free`.
+crm_result crm_report_new(const struct crm_base *base,
+                          int32_t as_of,
+                          const struct crm_report_config *config,
+                          struct crm_report **out_report);
+
+// Frees a report. NULL is a no-op.
+void crm_report_free(struct crm_report *report);
+
+// The as-of day; `CRM_NO_DATE` for NULL.
+int32_t crm_report_as_of(const struct crm_report *report);
+
+// The report as Markdown (sections: the base, lifecycle stages, value segments, ABC,
+// pyramid, RFM, flows, migration, CLV, undesired flows, most valuable customers) in a new
+// NUL-terminated string `*out_text` of `*out_len` bytes (`out_len` may be NULL). Free it
+// with `crm_string_free`.
+crm_result crm_report_to_markdown(const struct crm_report *report,
+                                  char **out_text,
+                                  size_t *out_len);
+
+// The report as pretty-printed JSON (crm-core's field names; missing values null) in a new
+// NUL-terminated string; free it with `crm_string_free`.
+crm_result crm_report_to_json(const struct crm_report *report, char **out_json, size_t *out_len);
+
+// The base at a glance.
+crm_result crm_report_get_overview(const struct crm_report *report,
+                                   struct crm_report_overview *out_overview);
+
+// Copies the customers per lifecycle stage, indexed by stage code, into `out`; `len`
+// must be `CRM_LIFECYCLE_STAGES` (8).
+crm_result crm_report_copy_stage_counts(const struct crm_report *report, size_t *out, size_t len);
+
+// The flows of the twelve months up to the as-of date.
+crm_result crm_report_get_flows(const struct crm_report *report,
+                                struct crm_flow_report *out_report);
+
+// Number of rows of a segment table (a `crm_segment_table`); 0 for NULL or an unknown
+// table.
+size_t crm_report_segment_len(const struct crm_report *report, uint8_t table);
+
+// Row `row` of a segment table (a `crm_segment_table`); the name belongs to the report.
+crm_result crm_report_segment_row(const struct crm_report *report,
+                                  uint8_t table,
+                                  size_t row,
+                                  struct crm_segment_row *out_row);
+
+// Number of top customers listed; 0 for NULL.
+size_t crm_report_top_customer_count(const struct crm_report *report);
+
+// Top customer `index` (0 = most valuable).
+crm_result crm_report_top_customer_at(const struct crm_report *report,
+                                      size_t index,
+                                      struct crm_top_customer *out_customer);
+
+// True when the report has a CLV section (a duration was given or could be estimated);
+// false for NULL.
+bool crm_report_has_clv(const struct crm_report *report);
+
+// Number of rows of a CLV group table (a `crm_clv_table`); 0 for NULL, an unknown table
+// or a report without CLV.
+size_t crm_report_clv_group_count(const struct crm_report *report, uint8_t table);
+
+// Row `row` of a CLV group table (a `crm_clv_table`). `CRM_RESULT_MISSING_DATA` when the
+// report has no CLV section.
+crm_result crm_report_clv_group_row(const struct crm_report *report,
+                                    uint8_t table,
+                                    size_t row,
+                                    struct crm_clv_group *out_group);
+
+// Number of undesired flows listed (largest revenue at stake first); 0 for NULL.
+size_t crm_report_undesired_flow_count(const struct crm_report *report);
+
+// Undesired flow `index`.
+crm_result crm_report_undesired_flow_at(const struct crm_report *report,
+                                        size_t index,
+                                        struct crm_undesired_flow *out_flow);
 
 // Frees a string made by crm (the `*_to_json` functions). NULL is a no-op.
 void crm_string_free(char *string);
@@ -1197,6 +2947,153 @@ crm_result crm_summary_copy_rfm_code(const struct crm_summary *summary, uint16_t
 // `customer_ids` in index order; missing values are null) in a new NUL-terminated string
 // `*out_json` of `*out_len` bytes (`out_len` may be NULL). Free it with `crm_string_free`.
 crm_result crm_summary_to_json(const struct crm_summary *summary, char **out_json, size_t *out_len);
+
+// Reads a scoring model from `json_len` bytes of UTF-8 JSON. A syntax or shape error is
+// `CRM_RESULT_INVALID_CONFIG` with serde's message (line and column); weights and
+// half-lives are checked when the model is used. Free it with `crm_scoring_model_free`.
+crm_result crm_scoring_model_new_json(const char *json,
+                                      size_t json_len,
+                                      struct crm_scoring_model **out_model);
+
+// Frees a scoring model. NULL is a no-op.
+void crm_scoring_model_free(struct crm_scoring_model *model);
+
+// Number of rules; 0 for NULL.
+size_t crm_scoring_model_rule_count(const struct crm_scoring_model *model);
+
+// The model as JSON (with every default written out) in a new NUL-terminated string;
+// free it with `crm_string_free`.
+crm_result crm_scoring_model_to_json(const struct crm_scoring_model *model,
+                                     char **out_json,
+                                     size_t *out_len);
+
+// Scores every customer of `base` as of day `as_of`. `CRM_RESULT_INVALID_CONFIG` for a
+// non-finite weight or a half-life that is not > 0 (naming the rule), or invalid lifecycle
+// or segment rules. Free the result with `crm_scores_free`.
+crm_result crm_scores_new(const struct crm_base *base,
+                          const struct crm_scoring_model *model,
+                          int32_t as_of,
+                          struct crm_scores **out_scores);
+
+// Frees a scores result. NULL is a no-op.
+void crm_scores_free(struct crm_scores *scores);
+
+// Number of customers scored (= customers of the base); 0 for NULL.
+size_t crm_scores_count(const struct crm_scores *scores);
+
+// The as-of day; `CRM_NO_DATE` for NULL.
+int32_t crm_scores_as_of(const struct crm_scores *scores);
+
+// Copies the score of every customer, in index order; `len` must equal the count.
+crm_result crm_scores_copy_scores(const struct crm_scores *scores, double *out, size_t len);
+
+// Number of customers on the work list; 0 for NULL.
+size_t crm_scores_work_list_len(const struct crm_scores *scores);
+
+// Entry `index` of the work list (0 = highest score).
+crm_result crm_scores_work_list_at(const struct crm_scores *scores,
+                                   size_t index,
+                                   struct crm_scored_customer *out_customer);
+
+// Contribution `contribution` (in rule order) of work-list entry `entry`.
+crm_result crm_scores_contribution_at(const struct crm_scores *scores,
+                                      size_t entry,
+                                      size_t contribution,
+                                      struct crm_contribution *out_contribution);
+
+// Compares a system list (`system`: customer indices) with a manual plan (`manual`) by
+// the scores. `CRM_RESULT_INVALID_CONFIG` when a list names an index not below the
+// customer count.
+crm_result crm_scores_compare_plans(const struct crm_scores *scores,
+                                    const size_t *system,
+                                    size_t system_len,
+                                    const size_t *manual,
+                                    size_t manual_len,
+                                    struct crm_plan_comparison *out_comparison);
+
+// The scores as JSON (`as_of`, `scores` in index order, `work_list` with ids and
+// contributions) in a new NUL-terminated string; free it with `crm_string_free`.
+crm_result crm_scores_to_json(const struct crm_scores *scores, char **out_json, size_t *out_len);
+
+// Back-tests each rule of `model`: of the customers it hit as of day `as_of`, how many had
+// the outcome event within the next `horizon_days` days. The outcome is an event as JSON
+// (`outcome_json_len` bytes), e.g. `{"type": "interaction", "kind": "service"}` or
+// `{"type": "purchase", "min_amount": 100}`; a bad one is `CRM_RESULT_INVALID_CONFIG` with
+// serde's line and column. Free the result with `crm_backtest_free`.
+crm_result crm_backtest_new(const struct crm_base *base,
+                            const struct crm_scoring_model *model,
+                            int32_t as_of,
+                            const char *outcome_json,
+                            size_t outcome_json_len,
+                            uint32_t horizon_days,
+                            struct crm_backtest **out_backtest);
+
+// Frees a back-test. NULL is a no-op.
+void crm_backtest_free(struct crm_backtest *backtest);
+
+// Number of rules back-tested; 0 for NULL.
+size_t crm_backtest_count(const struct crm_backtest *backtest);
+
+// The back-test of rule `index`.
+crm_result crm_backtest_at(const struct crm_backtest *backtest,
+                           size_t index,
+                           struct crm_rule_backtest *out_rule);
+
+// The back-test as JSON (an array of `{rule, hits, wins, win_rate, base_rate}`) in a new
+// NUL-terminated string; free it with `crm_string_free`.
+crm_result crm_backtest_to_json(const struct crm_backtest *backtest,
+                                char **out_json,
+                                size_t *out_len);
+
+// The Wilson score interval of `successes` in `trials` at `confidence` (e.g. 0.95; in
+// (0, 1)). `CRM_RESULT_INVALID_ARGUMENT` for more successes than trials. No trials give
+// rate 0 and the interval [0, 1].
+crm_result crm_wilson(uint64_t successes,
+                      uint64_t trials,
+                      double confidence,
+                      struct crm_proportion *out_proportion);
+
+// Compares `b` (treatment) with `a` (control): difference, Newcombe interval, z test and
+// lift. `CRM_RESULT_INVALID_ARGUMENT` for more successes than trials or a confidence
+// outside (0, 1).
+crm_result crm_compare_proportions(uint64_t a_successes,
+                                   uint64_t a_trials,
+                                   uint64_t b_successes,
+                                   uint64_t b_trials,
+                                   double confidence,
+                                   struct crm_difference *out_difference);
+
+// Customers needed per group to detect a change from rate `p1` to `p2` with a two-sided
+// test at significance `alpha` and the given `power` (55 % -> 70 % at 0.05 and 0.8: 163).
+// `CRM_RESULT_INVALID_ARGUMENT` for rates outside [0, 1], equal rates, or `alpha` or
+// `power` outside [0, 1).
+crm_result crm_sample_size(double p1,
+                           double p2,
+                           double alpha,
+                           double power,
+                           uint64_t *out_customers);
+
+// The economics default: every value 0.
+struct crm_economics crm_economics_default(void);
+
+// Compares variants of a process with the control: variant `i` was given to
+// `customers[i]` customers, of whom `conversions[i]` converted; `control` is the index of
+// the control. `economics` may be NULL (all 0). `out` receives one row per variant, in
+// input order (`out_len` = the number of variants).
+//
+// Errors: `CRM_RESULT_LENGTH_MISMATCH` for arrays of different lengths,
+// `CRM_RESULT_EMPTY_INPUT` without variants, `CRM_RESULT_INVALID_ARGUMENT` for a
+// confidence outside (0, 1), `CRM_RESULT_INVALID_CONFIG` for a control index out of range,
+// more conversions than customers (naming the variant) or non-finite economics.
+crm_result crm_compare_variants(const uint64_t *customers,
+                                size_t customers_len,
+                                const uint64_t *conversions,
+                                size_t conversions_len,
+                                size_t control,
+                                double confidence,
+                                const struct crm_economics *economics,
+                                struct crm_variant_result *out,
+                                size_t out_len);
 
 #if defined(CRM_TEST_PANIC)
 // Test builds only (feature `test-panic`): panics inside the library and returns

@@ -6,7 +6,9 @@
 //! `CRM_RESULT_INVALID_CONFIG` / `CRM_RESULT_INVALID_VALUE`), never undefined behaviour.
 
 use crate::error::{Failure, crm_result};
-use crm_core::{AbcClass, Channel, Direction, LifecycleStage, PyramidLevel, ValueMeasure, ValueSegment};
+use crm_core::{
+    AbcClass, Channel, Direction, DurationBase, LifecycleStage, Period, PyramidLevel, ValueMeasure, ValueSegment,
+};
 
 /// A contact channel (of interactions and marketing permissions).
 #[repr(u8)]
@@ -211,6 +213,65 @@ pub enum crm_segment_table {
     Pyramid = 2,
 }
 
+/// Which base the average duration of a flow report divides by.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum crm_duration_base {
+    /// The base at the start of the period.
+    Start = 0,
+    /// The base at the end of the period.
+    End = 1,
+    /// The mean of the two.
+    Average = 2,
+}
+
+/// The calendar length of the periods of a flow series.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum crm_period {
+    /// Calendar months (month ends clamp: Jan 31 + 1 month = Feb 28/29).
+    Month = 0,
+    /// Three months.
+    Quarter = 1,
+    /// Twelve months.
+    Year = 2,
+}
+
+/// Which group table of a `crm_clv` result.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum crm_clv_table {
+    /// Top, middle, bottom value segment (3 rows; customers in the base).
+    Segment = 0,
+    /// One row per acquisition channel, in name order (customers in the base with a known
+    /// channel).
+    Channel = 1,
+    /// One row: the whole portfolio (customers in the base).
+    Portfolio = 2,
+}
+
+/// Which list of a `crm_due_actions` result.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum crm_action_list {
+    /// Actions to carry out.
+    Due = 0,
+    /// Actions not allowed: the customer has no marketing permission for the channel.
+    Blocked = 1,
+}
+
+/// The kind of a process KPI.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum crm_kpi_kind {
+    /// Share of a dialog's triggers carried out within N days (target: at least).
+    DoneWithin = 0,
+    /// Share of dialogs carried out that got a response (target: at least).
+    ResponseRate = 1,
+    /// Share of "will come" answers without attendance (target: at most).
+    NoShowRate = 2,
+}
+
 fn unknown(what: &str, code: u8) -> Failure {
     Failure::new(crm_result::InvalidArgument, format!("{code} is not a {what} code"))
 }
@@ -272,6 +333,65 @@ pub(crate) fn measure(code: u8) -> Result<ValueMeasure, Failure> {
             field: "measure".into(),
             message: format!("{code} is not a crm_value_measure code"),
         })),
+    }
+}
+
+/// A duration base code from a config.
+pub(crate) fn duration_base(code: u8) -> Result<DurationBase, Failure> {
+    match code {
+        0 => Ok(DurationBase::Start),
+        1 => Ok(DurationBase::End),
+        2 => Ok(DurationBase::Average),
+        _ => Err(Failure::from(crm_core::Error::InvalidConfig {
+            field: "duration_base".into(),
+            message: format!("{code} is not a crm_duration_base code"),
+        })),
+    }
+}
+
+impl From<DurationBase> for crm_duration_base {
+    fn from(d: DurationBase) -> Self {
+        match d {
+            DurationBase::Start => crm_duration_base::Start,
+            DurationBase::End => crm_duration_base::End,
+            DurationBase::Average => crm_duration_base::Average,
+        }
+    }
+}
+
+/// A period code from C.
+pub(crate) fn period(code: u8) -> Result<Period, Failure> {
+    match code {
+        0 => Ok(Period::Month),
+        1 => Ok(Period::Quarter),
+        2 => Ok(Period::Year),
+        _ => Err(unknown("crm_period", code)),
+    }
+}
+
+/// A CLV table code from C.
+pub(crate) fn clv_table(code: u8) -> Result<crm_clv_table, Failure> {
+    match code {
+        0 => Ok(crm_clv_table::Segment),
+        1 => Ok(crm_clv_table::Channel),
+        2 => Ok(crm_clv_table::Portfolio),
+        _ => Err(unknown("crm_clv_table", code)),
+    }
+}
+
+/// An action list code from C.
+pub(crate) fn action_list(code: u8) -> Result<crm_action_list, Failure> {
+    match code {
+        0 => Ok(crm_action_list::Due),
+        1 => Ok(crm_action_list::Blocked),
+        _ => Err(unknown("crm_action_list", code)),
+    }
+}
+
+impl From<Channel> for crm_channel {
+    fn from(c: Channel) -> Self {
+        use crm_channel::*;
+        [Email, Letter, Phone, Web, Fax, Meeting, CallCentre, Retail, Field, Agent, Event, Other][c as usize]
     }
 }
 
@@ -351,6 +471,7 @@ mod tests {
         for c in Channel::ALL {
             let name = unsafe { CStr::from_ptr(crm_channel_name(c as u8)) };
             assert_eq!(name.to_str().unwrap(), c.name());
+            assert_eq!(crm_channel::from(c) as u8, c as u8);
         }
         assert!(crm_lifecycle_stage_name(8).is_null());
         assert_eq!(channel(12).unwrap_err().code, crm_result::InvalidArgument);

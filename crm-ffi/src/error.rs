@@ -50,6 +50,9 @@ pub enum crm_result {
     Io = 17,
     /// A file does not exist.
     FileNotFound = 18,
+    /// A model fit failed: the likelihood could not be evaluated or there was nothing to
+    /// fit (the detail names the model).
+    Fit = 19,
     /// An engine error this version of the C face does not know.
     OtherError = 98,
     /// A bug: crm panicked. The handles involved should be freed and not used again.
@@ -76,6 +79,7 @@ impl crm_result {
             16 => "bad values in a CSV file\0",
             17 => "file could not be read\0",
             18 => "file not found\0",
+            19 => "model fit failed\0",
             98 => "engine error\0",
             99 => "internal error (panic) in crm\0",
             _ => "unknown result code\0",
@@ -120,6 +124,7 @@ impl From<Error> for Failure {
             Error::InvalidConfig { .. } => crm_result::InvalidConfig,
             Error::MissingData(_) => crm_result::MissingData,
             Error::Csv { .. } => crm_result::Csv,
+            Error::Fit { .. } => crm_result::Fit,
             Error::Io { not_found: true, .. } => crm_result::FileNotFound,
             Error::Io { .. } => crm_result::Io,
             _ => crm_result::OtherError,
@@ -198,6 +203,7 @@ mod tests {
             Error::Csv { path: s(), problems: vec![], total: 0 },
             Error::Io { path: s(), message: s(), not_found: false },
             Error::Io { path: s(), message: s(), not_found: true },
+            Error::Fit { model: s(), message: s() },
         ]
     }
 
@@ -211,7 +217,7 @@ mod tests {
 
     #[test]
     fn every_code_has_a_message() {
-        for code in [0, 1, 2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 15, 16, 17, 18, 98, 99] {
+        for code in [0, 1, 2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 98, 99] {
             let m = unsafe { CStr::from_ptr(crm_result_message(code)) }.to_str().unwrap();
             assert_ne!(m, "unknown result code", "code {code}");
         }

@@ -22,6 +22,26 @@
 //! - Enumerations passed in (channels, stages, table selectors, config fields) are plain
 //!   integers checked by the library; an unknown code is an error, never undefined behaviour.
 //!
+//! ## What it computes
+//!
+//! - The foundation: `crm_summary`, `crm_lifecycle`, `crm_segments` of a `crm_base`.
+//! - Flows and migration: `crm_flows` (one period or a series, per segment),
+//!   `crm_migration` (segment or lifecycle moves, projection, Pfeifer-Carraway value).
+//! - Value: the CLV formulas and scenarios (`crm_simple_clv`, `crm_scenario_compare`, ...),
+//!   `crm_clv` per customer / segment / channel / portfolio, and `crm_report`, the whole
+//!   customer-development report as Markdown or JSON.
+//! - Processes: `crm_funnel` and `crm_scoring_model` read from JSON, `crm_process` from JSON
+//!   or TOML (or the shipped examples), and their results (`crm_funnel_result`,
+//!   `crm_due_actions`, `crm_kpi_results`, `crm_scores`, `crm_backtest`, `crm_nps_groups`);
+//!   statistics on plain arrays (`crm_wilson`, `crm_compare_variants`, `crm_nps`, ...).
+//! - Predictive CLV models fitted on columns (`crm_rfm_columns`): BG/NBD, MBG/NBD,
+//!   Pareto/NBD, BG/BB, Gamma-Gamma, sBG, with predictions into caller arrays, and
+//!   `crm_rfm_summary` to build their data from a base.
+//!
+//! Definitions given as JSON or TOML text that do not parse are `CRM_RESULT_INVALID_CONFIG`
+//! with the parser's line and column in the detail; a model fit that cannot be evaluated is
+//! `CRM_RESULT_FIT`.
+//!
 //! ## Threads
 //!
 //! A `crm_base` and the result handles are immutable: any number of threads may read them
@@ -44,14 +64,25 @@
 mod panic;
 mod base;
 mod builder;
+mod clv;
 mod columns;
 mod csv;
 mod customer;
 mod date;
 mod enums;
 mod error;
+mod flows;
+mod funnel;
+mod json;
+mod migration;
+mod models;
+mod nps;
+mod process;
 mod ptr;
+mod report;
 mod results;
+mod scoring;
+mod stats;
 #[cfg(feature = "test-panic")]
 mod test_panic;
 
@@ -66,6 +97,29 @@ pub use ptr::crm_str;
 pub use results::lifecycle::{crm_lifecycle, crm_lifecycle_config};
 pub use results::segments::{crm_segment_customer, crm_segment_row, crm_segments, crm_segments_config};
 pub use results::summary::{crm_summary, crm_summary_config, crm_summary_row};
+
+pub use clv::{
+    crm_clv, crm_clv_config, crm_clv_group, crm_clv_overview, crm_customer_clv, crm_retention_sensitivity,
+    crm_scenario, crm_scenario_comparison,
+};
+pub use flows::{crm_flow_config, crm_flow_report, crm_flow_value, crm_flows, crm_segment_flows};
+pub use funnel::{CRM_FUNNEL_TIME_BUCKETS, crm_funnel, crm_funnel_period, crm_funnel_result, crm_funnel_step_result};
+pub use migration::crm_migration;
+pub use models::{
+    crm_bgbb_params, crm_bgnbd_params, crm_fit_options, crm_fit_summary, crm_gamma_gamma_params, crm_mbgnbd_params,
+    crm_pareto_nbd_params, crm_rfm_columns, crm_rfm_summary, crm_sbg_params,
+};
+pub use nps::{crm_nps_change, crm_nps_groups, crm_nps_summary};
+pub use process::{
+    CRM_PROCESS_EXAMPLES, crm_due_action, crm_due_actions, crm_evaluation_config, crm_kpi_result, crm_kpi_results,
+    crm_process,
+};
+pub use report::{crm_report, crm_report_config, crm_report_overview, crm_top_customer, crm_undesired_flow};
+pub use scoring::{
+    crm_backtest, crm_contribution, crm_plan_comparison, crm_rule_backtest, crm_scored_customer, crm_scores,
+    crm_scoring_model,
+};
+pub use stats::{crm_difference, crm_economics, crm_proportion, crm_variant_result};
 
 use std::ffi::c_char;
 

@@ -301,7 +301,8 @@ static void messages_details_and_the_panic_boundary(void) {
                                 CRM_RESULT_OUT_OF_RANGE,  CRM_RESULT_INVALID_VALUE,    CRM_RESULT_UNKNOWN_CUSTOMER,
                                 CRM_RESULT_DUPLICATE_CUSTOMER, CRM_RESULT_ID_KIND_MISMATCH, CRM_RESULT_INVALID_CONFIG,
                                 CRM_RESULT_MISSING_DATA,  CRM_RESULT_CSV,              CRM_RESULT_IO,
-                                CRM_RESULT_FILE_NOT_FOUND, CRM_RESULT_OTHER_ERROR,     CRM_RESULT_PANIC};
+                                CRM_RESULT_FILE_NOT_FOUND, CRM_RESULT_FIT,             CRM_RESULT_OTHER_ERROR,
+                                CRM_RESULT_PANIC};
     size_t i;
     for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         const char *m = crm_result_message(codes[i]);
@@ -309,7 +310,7 @@ static void messages_details_and_the_panic_boundary(void) {
     }
     CHECK(strcmp(crm_result_message(12345), "unknown result code") == 0);
     CHECK(CRM_RESULT_OK == 0 && CRM_RESULT_NULL_PARAMETER == 1 && CRM_RESULT_INVALID_VALUE == 10);
-    CHECK(CRM_RESULT_PANIC == 99);
+    CHECK(CRM_RESULT_FILE_NOT_FOUND == 18 && CRM_RESULT_FIT == 19 && CRM_RESULT_PANIC == 99);
 
     /* The detail stays until the next failure on this thread; success leaves it alone. */
     int32_t d = 0;

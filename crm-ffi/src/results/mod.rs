@@ -6,7 +6,7 @@ pub(crate) mod segments;
 pub(crate) mod summary;
 
 use crate::error::{Failure, crm_result};
-use crate::ptr::{fill, optional_out, out, out_slice, put};
+use crate::ptr::{Out, fill, optional_out, out, out_slice, put};
 use crm_core::{CustomerBase, KeyColumn};
 use serde::Serialize;
 use std::ffi::{CString, c_char};
@@ -23,25 +23,81 @@ pub(crate) unsafe fn write_json(
     out_len: *mut usize,
 ) -> Result<(), Failure> {
     // SAFETY: per the contract.
-    let (json_slot, len_slot) = unsafe { (out(out_json, "out_json")?, optional_out(out_len, "out_len")?) };
-    let internal = |e: serde_json::Error| Failure::new(crm_result::OtherError, format!("JSON export failed: {e}"));
-    let mut value = serde_json::to_value(result).map_err(internal)?;
+    let slots = unsafe { text_slots(out_json, out_len, "out_json") }?;
+    let mut value = serde_json::to_value(result).map_err(json_failure)?;
     let ids = match base.ids() {
         KeyColumn::Int(v) => serde_json::to_value(v),
         KeyColumn::Str(v) => serde_json::to_value(v.iter().collect::<Vec<_>>()),
     }
-    .map_err(internal)?;
+    .map_err(json_failure)?;
     if let Some(object) = value.as_object_mut() {
         object.insert("customer_ids".to_owned(), ids);
     }
-    let text = serde_json::to_string(&value).map_err(internal)?;
+    put_text(slots, serde_json::to_string(&value).map_err(json_failure)?)
+}
+
+/// Writes `result` as JSON (as serde gives it, nothing added) into a new NUL-terminated
+/// string.
+///
+/// # Safety
+/// `out_json` and `out_len` are NULL or writable.
+pub(crate) unsafe fn write_plain_json(
+    result: &impl Serialize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> Result<(), Failure> {
+    // SAFETY: per the contract.
+    let slots = unsafe { text_slots(out_json, out_len, "out_json") }?;
+    put_text(slots, serde_json::to_string(result).map_err(json_failure)?)
+}
+
+/// Writes text made by crm (JSON, Markdown) into a new NUL-terminated string; `name` is
+/// the text out-parameter, for the detail.
+///
+/// # Safety
+/// `out_text` and `out_len` are NULL or writable.
+pub(crate) unsafe fn write_text(
+    text: String,
+    out_text: *mut *mut c_char,
+    out_len: *mut usize,
+    name: &str,
+) -> Result<(), Failure> {
+    // SAFETY: per the contract.
+    let slots = unsafe { text_slots(out_text, out_len, name) }?;
+    put_text(slots, text)
+}
+
+type TextSlots = (Out<*mut c_char>, Option<Out<usize>>);
+
+/// Checks the out-parameters of a text result before any work is done.
+///
+/// # Safety
+/// Both are NULL or writable.
+unsafe fn text_slots(out_text: *mut *mut c_char, out_len: *mut usize, name: &str) -> Result<TextSlots, Failure> {
+    // SAFETY: per the contract.
+    unsafe { Ok((out(out_text, name)?, optional_out(out_len, "out_len")?)) }
+}
+
+fn json_failure(e: serde_json::Error) -> Failure {
+    Failure::new(crm_result::OtherError, format!("JSON export failed: {e}"))
+}
+
+fn put_text((text_slot, len_slot): TextSlots, mut text: String) -> Result<(), Failure> {
+    // JSON escapes control characters; a NUL byte can only come from a name given by the
+    // caller (an id, a group), and is dropped rather than cut the text short.
+    if text.contains('\0') {
+        text.retain(|c| c != '\0');
+    }
     let len = text.len();
-    // JSON escapes control characters, so the text has no NUL byte.
-    let text =
-        CString::new(text).map_err(|e| Failure::new(crm_result::OtherError, format!("JSON export failed: {e}")))?;
+    let text = CString::new(text).expect("NUL bytes removed");
     put(len_slot, len);
-    json_slot.write(text.into_raw());
+    text_slot.write(text.into_raw());
     Ok(())
+}
+
+/// A C copy of a name (NUL bytes removed).
+pub(crate) fn c_name(s: &str) -> CString {
+    CString::new(s.replace('\0', "")).expect("NUL bytes removed")
 }
 
 /// Copies one value per row into the caller's array of exactly `rows.len()` elements.
@@ -71,4 +127,9 @@ pub extern "C" fn crm_string_free(string: *mut c_char) {
             drop(unsafe { CString::from_raw(string) });
         }
     }
+}
+
+/// A missing double as NaN (the C face's convention).
+pub(crate) fn or_nan(value: Option<f64>) -> f64 {
+    value.unwrap_or(f64::NAN)
 }

@@ -6,7 +6,7 @@ use crate::date::{CRM_NO_DATE, date_of, day_of};
 use crate::enums::{crm_abc_class, crm_pyramid_level, crm_segment_table, crm_value_segment, measure, segment_table};
 use crate::error::{Failure, crm_result};
 use crate::ptr::{arg_opt, arg_ref, index, out};
-use crate::results::{copy_rows, write_json};
+use crate::results::{c_name, copy_rows, write_json};
 use crm_core::{CustomerBase, SegmentConfig, SegmentRow, Segments, ValueMeasure};
 use std::ffi::{CString, c_char};
 use std::sync::Arc;
@@ -48,7 +48,7 @@ impl From<&SegmentConfig> for crm_segments_config {
 }
 
 /// The engine config of a C config (the measure code is checked).
-fn engine_config(c: &crm_segments_config) -> Result<SegmentConfig, Failure> {
+pub(crate) fn engine_config(c: &crm_segments_config) -> Result<SegmentConfig, Failure> {
     Ok(SegmentConfig {
         shares: c.shares,
         measure: measure(c.measure)?,
@@ -141,8 +141,26 @@ fn segments_ref<'a>(segments: *const crm_segments) -> Result<&'a crm_segments, F
     unsafe { arg_ref(segments, "segments") }
 }
 
-fn names(rows: &[SegmentRow]) -> Vec<CString> {
-    rows.iter().map(|r| CString::new(r.segment.replace('\0', "")).expect("NUL bytes removed")).collect()
+/// The segment names of a table, as C strings.
+pub(crate) fn names(rows: &[SegmentRow]) -> Vec<CString> {
+    rows.iter().map(|r| c_name(&r.segment)).collect()
+}
+
+/// A C row of a segment table; `name` is the row's segment name, owned by the handle.
+pub(crate) fn segment_row(r: &SegmentRow, name: &CString) -> crm_segment_row {
+    let nan = f64::NAN;
+    crm_segment_row {
+        segment: name.as_ptr(),
+        customers: r.customers,
+        customer_share: r.customer_share,
+        revenue: r.revenue,
+        revenue_share: r.revenue_share,
+        margin: r.margin.unwrap_or(nan),
+        cost_to_serve: r.cost_to_serve,
+        profit: r.profit.unwrap_or(nan),
+        profit_share: r.profit_share.unwrap_or(nan),
+        negative_profit_customers: r.negative_profit_customers,
+    }
 }
 
 /// The default rules: 20 / 50 / 30 % by revenue over 365 days, ABC 80 / 15 / 5 %, pyramid
@@ -226,20 +244,7 @@ pub extern "C" fn crm_segments_table_row(
         let t = segment_table(table)?;
         let rows = s.table(t);
         let i = index(row, rows.len(), "table's row count")?;
-        let r = &rows[i];
-        let nan = f64::NAN;
-        slot.write(crm_segment_row {
-            segment: s.names[t as usize][i].as_ptr(),
-            customers: r.customers,
-            customer_share: r.customer_share,
-            revenue: r.revenue,
-            revenue_share: r.revenue_share,
-            margin: r.margin.unwrap_or(nan),
-            cost_to_serve: r.cost_to_serve,
-            profit: r.profit.unwrap_or(nan),
-            profit_share: r.profit_share.unwrap_or(nan),
-            negative_profit_customers: r.negative_profit_customers,
-        });
+        slot.write(segment_row(&rows[i], &s.names[t as usize][i]));
         Ok(())
     }
 }

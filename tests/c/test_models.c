@@ -1,0 +1,362 @@
+/* The predictive CLV models against the published values, as crm-core/tests/models.rs:
+ * BG/NBD, Pareto/NBD, MBG/NBD and Gamma-Gamma on the CDNOW summary, BG/BB on the donations,
+ * sBG on Fader & Hardie's cohorts; predictions, CLV month by month, and the model summary of
+ * a base. Run from tests/c (the data are tests/data/cdnow_summary.csv and donations.csv). */
+#include "fixture.h"
+
+#define CDNOW 2357
+
+/* Columns of the CDNOW summary (weeks): x, t_x, T, zbar. */
+static double x[CDNOW], tx[CDNOW], T[CDNOW], zbar[CDNOW];
+
+static size_t read_cdnow(void) {
+    FILE *f = fopen("../data/cdnow_summary.csv", "r");
+    char line[256];
+    size_t n = 0;
+    if (f == NULL) {
+        fprintf(stderr, "cannot open ../data/cdnow_summary.csv (run from tests/c)\n");
+        exit(1);
+    }
+    if (fgets(line, sizeof line, f) == NULL) exit(1); /* header */
+    while (n < CDNOW && fgets(line, sizeof line, f) != NULL) {
+        long id;
+        if (sscanf(line, "%ld,%lf,%lf,%lf,%lf", &id, &x[n], &tx[n], &T[n], &zbar[n]) == 5) n++;
+    }
+    fclose(f);
+    return n;
+}
+
+static crm_rfm_columns cdnow_columns(void) {
+    crm_rfm_columns c = crm_rfm_columns_default();
+    c.frequency = x;
+    c.frequency_len = CDNOW;
+    c.recency = tx;
+    c.recency_len = CDNOW;
+    c.t = T;
+    c.t_len = CDNOW;
+    c.monetary_value = zbar;
+    c.monetary_value_len = CDNOW;
+    return c;
+}
+
+static int formats(const char *format, double a, double b, double c, double d, const char *expected) {
+    char text[64];
+    snprintf(text, sizeof text, format, a, b, c, d);
+    if (strcmp(text, expected) != 0) fprintf(stderr, "got \"%s\", expected \"%s\"\n", text, expected);
+    return strcmp(text, expected) == 0;
+}
+
+static void bg_nbd_on_cdnow_matches_fader_hardie_lee_2005(crm_bgnbd_params *out) {
+    const crm_rfm_columns data = cdnow_columns();
+    crm_bgnbd_params m;
+    crm_fit_summary s;
+    size_t i;
+    CHECK_OK(crm_bgnbd_fit(&data, NULL, &m, &s));
+    /* Published: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4. */
+    CHECK(formats("%.3f %.3f %.3f %.3f", m.r, m.alpha, m.a, m.b, "0.243 4.414 0.793 2.426"));
+    CHECK(formats("%.1f", s.log_likelihood, 0, 0, 0, "-9582.4"));
+    CHECK(s.converged && s.param_count == 4 && s.customers == 2357.0 && s.distinct_rows < 2357);
+    CHECK(s.params[0] == m.r && s.params[3] == m.b);
+    for (i = 0; i < 4; i++) CHECK(isfinite(s.std_errors[i]) && s.std_errors[i] > 0.0);
+    /* A customer with x = 2, t_x = 30.43, T = 38.86 buys 1.226 times in the next 39 weeks. */
+    const double one_x = 2.0, one_tx = 30.43, one_T = 38.86;
+    crm_rfm_columns one = crm_rfm_columns_default();
+    double e = 0, alive = 0;
+    one.frequency = &one_x;
+    one.frequency_len = 1;
+    one.recency = &one_tx;
+    one.recency_len = 1;
+    one.t = &one_T;
+    one.t_len = 1;
+    CHECK_OK(crm_bgnbd_conditional_expected_purchases(&m, 39.0, &one, &e, 1));
+    CHECK(formats("%.3f", e, 0, 0, 0, "1.226"));
+    /* Expected purchases of a new customer grow with time; P(X(t) = n) sums to 1. */
+    const double times[2] = {10.0, 39.0};
+    double grow[2], total = 0;
+    CHECK_OK(crm_bgnbd_expected_purchases(&m, times, 2, grow, 2));
+    CHECK(grow[1] > grow[0]);
+    uint32_t n;
+    for (n = 0; n < 200; n++) {
+        double p = 0;
+        CHECK_OK(crm_bgnbd_probability_of_purchases(&m, 39.0, n, &p));
+        total += p;
+    }
+    CHECK(fabs(total - 1.0) < 1e-9);
+    const double zero = 0.0;
+    one.frequency = &zero;
+    one.recency = &zero;
+    CHECK_OK(crm_bgnbd_probability_alive(&m, &one, &alive, 1));
+    CHECK(alive == 1.0);
+    /* Predictions for every customer at once. */
+    static double all[CDNOW];
+    CHECK_OK(crm_bgnbd_probability_alive(&m, &data, all, CDNOW));
+    for (i = 0; i < CDNOW; i++) CHECK(all[i] >= 0.0 && all[i] <= 1.0);
+    *out = m;
+}
+
+static void pareto_nbd_on_cdnow_matches_fader_hardie_2005(void) {
+    const crm_rfm_columns data = cdnow_columns();
+    crm_pareto_nbd_params m;
+    crm_fit_summary s;
+    CHECK_OK(crm_pareto_nbd_fit(&data, NULL, &m, &s));
+    /* Published: r = 0.553, alpha = 10.578, s = 0.606, beta = 11.669 (the shipped summary
+     * rounds t_x and T, which moves beta in the third decimal), LL = -9595.0. */
+    CHECK(fabs(m.r - 0.553) <= 1.5e-3 && fabs(m.alpha - 10.578) <= 1.5e-3);
+    CHECK(fabs(m.s - 0.606) <= 1.5e-3 && fabs(m.beta - 11.669) <= 1.5e-3);
+    CHECK(formats("%.1f", s.log_likelihood, 0, 0, 0, "-9595.0"));
+    /* Heavy buyers stay finite. */
+    const double hx[] = {132.0, 221.0, 1000.0, 0.0}, htx[] = {200.0, 103.43, 50.0, 0.0}, hT[] = {200.0, 103.57, 52.0, 0.0};
+    crm_rfm_columns heavy = crm_rfm_columns_default();
+    double alive[4], e[4];
+    size_t i;
+    heavy.frequency = hx;
+    heavy.frequency_len = 4;
+    heavy.recency = htx;
+    heavy.recency_len = 4;
+    heavy.t = hT;
+    heavy.t_len = 4;
+    CHECK_OK(crm_pareto_nbd_probability_alive(&m, &heavy, alive, 4));
+    CHECK_OK(crm_pareto_nbd_conditional_expected_purchases(&m, 52.0, &heavy, e, 4));
+    for (i = 0; i < 4; i++) CHECK(isfinite(e[i]) && alive[i] >= 0.0 && alive[i] <= 1.0);
+}
+
+static void gamma_gamma_on_cdnow_repeat_buyers(void) {
+    static double rx[CDNOW], rm[CDNOW];
+    size_t i, n = 0;
+    for (i = 0; i < CDNOW; i++) {
+        if (x[i] > 0.0) {
+            rx[n] = x[i];
+            rm[n++] = zbar[i];
+        }
+    }
+    CHECK(n == 946);
+    crm_rfm_columns data = crm_rfm_columns_default();
+    data.frequency = rx;
+    data.frequency_len = n;
+    data.monetary_value = rm;
+    data.monetary_value_len = n;
+    crm_gamma_gamma_params g;
+    crm_fit_summary s;
+    CHECK_OK(crm_gamma_gamma_fit(&data, NULL, &g, &s));
+    /* Published: p = 6.25, q = 3.74, v = 15.44 (15.448 from the rounded zbar). */
+    CHECK(formats("%.2f %.2f", g.p, g.q, 0, 0, "6.25 3.74"));
+    CHECK(fabs((g.v - 15.44) / 15.44) <= 1e-3);
+    CHECK(s.param_count == 3 && isnan(s.params[3]) && isnan(s.std_errors[3]));
+    /* The population mean spend p v / (q - 1). */
+    const double zero = 0.0;
+    double mean = 0;
+    crm_rfm_columns none = crm_rfm_columns_default();
+    none.frequency = &zero;
+    none.frequency_len = 1;
+    none.monetary_value = &zero;
+    none.monetary_value_len = 1;
+    CHECK_OK(crm_gamma_gamma_expected_average_profit(&g, &none, &mean, 1));
+    CHECK(fabs(mean - g.p * g.v / (g.q - 1.0)) < 1e-9 * mean);
+}
+
+static void clv_by_month_matches_the_month_by_month_sum(const crm_bgnbd_params *bg) {
+    /* CLV equals the sum over months of expected purchases in the month x expected spend,
+     * discounted monthly (lifetimes' definition). */
+    const crm_gamma_gamma_params spend = {6.25, 3.74, 15.44};
+    const crm_rfm_columns data = cdnow_columns();
+    static double clv[CDNOW], profit[CDNOW];
+    const size_t rows[] = {0, 1, 17, 500, 2356};
+    size_t k;
+    int m;
+    CHECK_OK(crm_bgnbd_customer_lifetime_value(bg, &spend, &data, 12, 0.01, 4.345, clv, CDNOW));
+    CHECK_OK(crm_gamma_gamma_expected_average_profit(&spend, &data, profit, CDNOW));
+    for (k = 0; k < 5; k++) {
+        const size_t i = rows[k];
+        crm_rfm_columns one = crm_rfm_columns_default();
+        double want = 0, before = 0;
+        one.frequency = &x[i];
+        one.frequency_len = 1;
+        one.recency = &tx[i];
+        one.recency_len = 1;
+        one.t = &T[i];
+        one.t_len = 1;
+        for (m = 1; m <= 12; m++) {
+            double upto = 0;
+            CHECK_OK(crm_bgnbd_conditional_expected_purchases(bg, m * 4.345, &one, &upto, 1));
+            want += profit[i] * (upto - before) / pow(1.01, m);
+            before = upto;
+        }
+        CHECK(fabs(clv[i] - want) < 1e-9 * (fabs(want) > 1.0 ? fabs(want) : 1.0));
+    }
+}
+
+static void bg_bb_on_the_donations_matches_fader_hardie_shang_2010(void) {
+    double f[32], r[32], n[32], w[32];
+    size_t rows = 0;
+    char line[128];
+    FILE *file = fopen("../data/donations.csv", "r");
+    if (file == NULL || fgets(line, sizeof line, file) == NULL) exit(1);
+    while (rows < 32 && fgets(line, sizeof line, file) != NULL)
+        if (sscanf(line, "%lf,%lf,%lf,%lf", &f[rows], &r[rows], &n[rows], &w[rows]) == 4) rows++;
+    fclose(file);
+    crm_rfm_columns data = crm_rfm_columns_default();
+    data.frequency = f;
+    data.frequency_len = rows;
+    data.recency = r;
+    data.recency_len = rows;
+    data.t = n;
+    data.t_len = rows;
+    data.weights = w;
+    data.weights_len = rows;
+    crm_bgbb_params m;
+    crm_fit_summary s;
+    CHECK_OK(crm_bgbb_fit(&data, NULL, &m, &s));
+    /* Published: alpha = 1.204, beta = 0.750, gamma = 0.657, delta = 2.783 (11,104 donors). */
+    CHECK(formats("%.3f %.3f %.3f %.3f", m.alpha, m.beta, m.gamma, m.delta, "1.204 0.750 0.657 2.783"));
+    CHECK(s.customers == 11104.0);
+    /* Expected transactions grow with opportunities; a 6-of-6 donor is likely alive. */
+    const double opportunities[2] = {6.0, 11.0};
+    double e[2];
+    CHECK_OK(crm_bgbb_expected_purchases(&m, opportunities, 2, e, 2));
+    CHECK(e[0] < e[1]);
+    const double qx[2] = {6.0, 0.0}, qtx[2] = {6.0, 0.0}, qn[2] = {6.0, 6.0};
+    crm_rfm_columns q = crm_rfm_columns_default();
+    double alive[2];
+    q.frequency = qx;
+    q.frequency_len = 2;
+    q.recency = qtx;
+    q.recency_len = 2;
+    q.t = qn;
+    q.t_len = 2;
+    CHECK_OK(crm_bgbb_probability_alive(&m, &q, alive, 2));
+    CHECK(alive[0] > 0.9 && alive[1] < 0.2);
+    const double cx[2] = {6.0, 1.0}, ctx[2] = {6.0, 1.0};
+    double c[2];
+    q.frequency = cx;
+    q.recency = ctx;
+    CHECK_OK(crm_bgbb_conditional_expected_purchases(&m, 5.0, &q, c, 2));
+    CHECK(c[0] > c[1]);
+}
+
+static void shifted_beta_geometric_matches_fader_hardie_2007(void) {
+    const double regular[] = {1000.0, 631.0, 468.0, 382.0, 326.0, 289.0, 262.0, 241.0};
+    const double high_end[] = {1000.0, 869.0, 743.0, 653.0, 593.0, 551.0, 517.0, 491.0};
+    crm_sbg_params r, h;
+    CHECK_OK(crm_sbg_fit(regular, 8, NULL, &r, NULL));
+    CHECK_OK(crm_sbg_fit(high_end, 8, NULL, &h, NULL));
+    CHECK(formats("%.3f %.3f", r.alpha, r.beta, 0, 0, "0.704 1.182"));
+    CHECK(formats("%.3f %.3f", h.alpha, h.beta, 0, 0, "0.668 3.806"));
+    /* Retention rises with tenure: r(t) = (beta + t - 1) / (alpha + beta + t - 1). */
+    const double t[2] = {1.0, 5.0};
+    double rate[2], survival[2];
+    CHECK_OK(crm_sbg_retention_rate(&r, t, 2, rate, 2));
+    CHECK(rate[0] < rate[1]);
+    CHECK_OK(crm_sbg_survival(&r, t, 2, survival, 2));
+    CHECK(fabs(survival[0] - r.beta / (r.alpha + r.beta)) < 1e-12);
+    const double renewals[1] = {0.0};
+    double derl = 0;
+    CHECK_OK(crm_sbg_discounted_expected_residual_lifetime(&r, 0.1, renewals, 1, &derl, 1));
+    CHECK(derl > 0.0 && isfinite(derl));
+    const double rising[] = {100.0, 120.0};
+    CHECK_FAILS(crm_sbg_fit(rising, 2, NULL, &r, NULL), CRM_RESULT_INVALID_VALUE, "row 1, column `alive`");
+}
+
+static void mbg_nbd_fits_cdnow_and_zero_repeat_customers_may_be_dead(void) {
+    const crm_rfm_columns data = cdnow_columns();
+    crm_mbgnbd_params m;
+    crm_fit_summary s;
+    CHECK_OK(crm_mbgnbd_fit(&data, NULL, &m, &s));
+    CHECK(s.converged && isfinite(s.log_likelihood));
+    const double zero = 0.0, age = 38.86;
+    crm_rfm_columns one = crm_rfm_columns_default();
+    double alive = 0;
+    one.frequency = &zero;
+    one.frequency_len = 1;
+    one.recency = &zero;
+    one.recency_len = 1;
+    one.t = &age;
+    one.t_len = 1;
+    CHECK_OK(crm_mbgnbd_probability_alive(&m, &one, &alive, 1));
+    CHECK(alive < 1.0);
+}
+
+static void weights_give_the_same_fit(void) {
+    /* Four rows standing for 1 + 2 + 3 + 4 customers fit as ten rows of one customer. */
+    const double wx[] = {0, 1, 2, 5}, wtx[] = {0, 4, 10, 30}, wT[] = {20, 25, 30, 40}, w[] = {1, 2, 3, 4};
+    double ex[10], etx[10], eT[10];
+    size_t i, j, n = 0;
+    for (i = 0; i < 4; i++)
+        for (j = 0; j < (size_t)w[i]; j++, n++) {
+            ex[n] = wx[i];
+            etx[n] = wtx[i];
+            eT[n] = wT[i];
+        }
+    crm_rfm_columns a = crm_rfm_columns_default(), b;
+    a.frequency = wx;
+    a.frequency_len = 4;
+    a.recency = wtx;
+    a.recency_len = 4;
+    a.t = wT;
+    a.t_len = 4;
+    a.weights = w;
+    a.weights_len = 4;
+    b = a;
+    b.frequency = ex;
+    b.frequency_len = 10;
+    b.recency = etx;
+    b.recency_len = 10;
+    b.t = eT;
+    b.t_len = 10;
+    b.weights = NULL;
+    b.weights_len = 0;
+    crm_bgnbd_params pa, pb;
+    crm_fit_summary sa, sb;
+    CHECK_OK(crm_bgnbd_fit(&a, NULL, &pa, &sa));
+    CHECK_OK(crm_bgnbd_fit(&b, NULL, &pb, &sb));
+    CHECK(pa.r == pb.r && pa.alpha == pb.alpha && pa.a == pb.a && pa.b == pb.b);
+    CHECK(sa.customers == 10.0 && sb.customers == 10.0 && sa.distinct_rows == 4 && sb.distinct_rows == 4);
+}
+
+static void summary_from_transactions_of_a_base(void) {
+    /* p: first day 2024-01-01 (two rows that day), again 01-08 (50) and 01-22 (30 + 10);
+     * q: once. Observation end 2024-01-29, in weeks. */
+    static const char *const ids[] = {"p", "p", "p", "p", "p", "q"};
+    static const char *const dates[] = {"2024-01-01", "2024-01-01", "2024-01-08",
+                                        "2024-01-22", "2024-01-22", "2024-01-15"};
+    static const double amounts[] = {20, 5, 50, 30, 10, 99};
+    crm_base_builder *b = builder();
+    add_tx(b, ids, dates, amounts, NULL, 6);
+    crm_base *base = build_base(b);
+    crm_rfm_summary *s = NULL;
+    CHECK_OK(crm_rfm_summary_new(base, iso("2024-01-29"), 7.0, &s));
+    CHECK(crm_rfm_summary_count(s) == 2);
+    size_t who[2];
+    double f[2], r[2], t[2], m[2];
+    CHECK_OK(crm_rfm_summary_copy_customers(s, who, 2));
+    CHECK_OK(crm_rfm_summary_copy_frequency(s, f, 2));
+    CHECK_OK(crm_rfm_summary_copy_recency(s, r, 2));
+    CHECK_OK(crm_rfm_summary_copy_t(s, t, 2));
+    CHECK_OK(crm_rfm_summary_copy_monetary_value(s, m, 2));
+    CHECK(who[0] == 0 && who[1] == 1);
+    CHECK(f[0] == 2.0 && r[0] == 3.0 && t[0] == 4.0 && m[0] == 45.0);
+    CHECK(f[1] == 0.0 && r[1] == 0.0 && t[1] == 2.0 && m[1] == 0.0);
+    crm_rfm_columns c;
+    CHECK_OK(crm_rfm_summary_columns(s, &c));
+    CHECK(c.frequency_len == 2 && c.frequency[0] == 2.0 && c.t[1] == 2.0 && c.weights == NULL);
+    crm_base_free(base);
+    double alive[2];
+    const crm_bgnbd_params model = {0.243, 4.414, 0.793, 2.426};
+    CHECK_OK(crm_bgnbd_probability_alive(&model, &c, alive, 2)); /* the columns outlive the base */
+    CHECK(alive[1] == 1.0 && alive[0] > 0.0 && alive[0] < 1.0);
+    crm_rfm_summary_free(s);
+}
+
+int main(void) {
+    crm_bgnbd_params bg;
+    CHECK(read_cdnow() == CDNOW);
+    bg_nbd_on_cdnow_matches_fader_hardie_lee_2005(&bg);
+    pareto_nbd_on_cdnow_matches_fader_hardie_2005();
+    gamma_gamma_on_cdnow_repeat_buyers();
+    clv_by_month_matches_the_month_by_month_sum(&bg);
+    bg_bb_on_the_donations_matches_fader_hardie_shang_2010();
+    shifted_beta_geometric_matches_fader_hardie_2007();
+    mbg_nbd_fits_cdnow_and_zero_repeat_customers_may_be_dead();
+    weights_give_the_same_fit();
+    summary_from_transactions_of_a_base();
+    CHECK_DONE();
+}

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
 /// What the report uses.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReportConfig {
     /// Lifecycle rules.
@@ -27,6 +27,17 @@ pub struct ReportConfig {
     /// CLV rules (duration, discount rate). When no duration is given and none can be
     /// estimated from the flows, the report uses 1 / (1 - retention) or leaves CLV out.
     pub clv: ClvConfig,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            lifecycle: LifecycleConfig::default(),
+            segments: SegmentConfig::default(),
+            top_customers: 10,
+            clv: ClvConfig::default(),
+        }
+    }
 }
 
 /// An undesired flow (DOMAIN.md section 2): how many customers, and the revenue at stake.

@@ -1338,7 +1338,7 @@ typedef struct crm_report_config {
   struct crm_lifecycle_config lifecycle;
   // Segment rules.
   struct crm_segments_config segments;
-  // How many top customers to list; 0 (the default) lists 10.
+  // How many top customers to list (default 10; 0 also lists 10).
   size_t top_customers;
   // CLV rules. When no duration is given and none can be estimated from the flows, the
   // report uses 1 / (1 - retention) or leaves CLV out (`crm_report_has_clv`).

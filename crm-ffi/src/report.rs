@@ -26,7 +26,7 @@ pub struct crm_report_config {
     pub lifecycle: crm_lifecycle_config,
     /// Segment rules.
     pub segments: crm_segments_config,
-    /// How many top customers to list; 0 (the default) lists 10.
+    /// How many top customers to list (default 10; 0 also lists 10).
     pub top_customers: usize,
     /// CLV rules. When no duration is given and none can be estimated from the flows, the
     /// report uses 1 / (1 - retention) or leaves CLV out (`crm_report_has_clv`).

@@ -93,7 +93,7 @@ static void a_report_with_clv(void) {
     CHECK_OK(crm_base_builder_add_transactions_csv(b, "../data/c_erp_transactions.csv", 30, &spec, NULL));
     crm_base *base = build_base(b);
     crm_report_config cfg = crm_report_config_default();
-    CHECK(cfg.top_customers == 0 && isnan(cfg.clv.duration_years) && cfg.lifecycle.inactivity_days == 365);
+    CHECK(cfg.top_customers == 10 && isnan(cfg.clv.duration_years) && cfg.lifecycle.inactivity_days == 365);
     cfg.top_customers = 3;
     crm_report *r = NULL;
     CHECK_OK(crm_report_new(base, iso("2024-12-31"), &cfg, &r));

@@ -39,23 +39,29 @@ pub fn split_counts(n: usize, shares: &[f64]) -> Vec<usize> {
 /// ```
 pub fn quantile_scores(values: &[f64], q: u8) -> Vec<u8> {
     let n = values.len();
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_unstable_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]));
+    // Sort (order-preserving bits, index) pairs: no indirection in the comparisons.
+    let mut keyed: Vec<(u64, u32)> = values.iter().enumerate().map(|(i, v)| (ordered_bits(*v), i as u32)).collect();
+    keyed.sort_unstable();
     let mut scores = vec![0u8; n];
     let mut start = 0;
     while start < n {
-        let v = values[order[start] as usize];
         let mut end = start + 1;
-        while end < n && values[order[end] as usize] == v {
+        while end < n && keyed[end].0 == keyed[start].0 {
             end += 1;
         }
         let score = (start * q as usize / n) as u8 + 1;
-        for &i in &order[start..end] {
+        for &(_, i) in &keyed[start..end] {
             scores[i as usize] = score;
         }
         start = end;
     }
     scores
+}
+
+/// A u64 that sorts like the f64 (total order; -0.0 and 0.0 are made equal).
+fn ordered_bits(v: f64) -> u64 {
+    let b = (if v == 0.0 { 0.0f64 } else { v }).to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
 }
 
 /// Checks that shares are finite, non-negative and sum to 1 (within 1e-9).

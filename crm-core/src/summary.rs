@@ -139,11 +139,13 @@ impl CustomerBase {
             let mut scratch = Vec::new();
             range
                 .map(|c| {
-                    let t = tx.of(c).until(today);
+                    let all = tx.of(c);
+                    let t = all.until(today);
+                    let later = all.len() - t.len();
                     let h = scan(&t, &mut scratch);
                     let tenure = h.first_day.map(|d| (today - d) as u32);
                     let span = tenure.map_or(min_span, |t| (t as f64).max(min_span));
-                    CustomerSummary {
+                    let row = CustomerSummary {
                         customer: c,
                         first_purchase: h.first_day.map(day_to_date),
                         last_purchase: h.last_day.map(day_to_date),
@@ -155,13 +157,14 @@ impl CustomerBase {
                         recency_days: h.last_day.map(|d| (today - d) as u32),
                         tenure_days: tenure,
                         rfm: None,
-                    }
+                    };
+                    (row, later)
                 })
                 .collect()
         });
-        let mut customers = rows;
+        let excluded_after_as_of = rows.iter().map(|r| r.1).sum();
+        let mut customers: Vec<CustomerSummary> = rows.into_iter().map(|r| r.0).collect();
         score_rfm(&mut customers);
-        let excluded_after_as_of = (0..self.len() as u32).map(|c| tx.of(c).len() - tx.of(c).until(today).len()).sum();
         Ok(Summary { as_of, customers, excluded_after_as_of })
     }
 }
@@ -169,9 +172,15 @@ impl CustomerBase {
 fn score_rfm(rows: &mut [CustomerSummary]) {
     let buyers: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].purchases > 0).collect();
     let pick = |f: &dyn Fn(&CustomerSummary) -> f64| buyers.iter().map(|&i| f(&rows[i])).collect::<Vec<f64>>();
-    let r = quantile_scores(&pick(&|s| -(s.recency_days.unwrap_or(0) as f64)), 5);
-    let f = quantile_scores(&pick(&|s| s.purchases as f64), 5);
-    let m = quantile_scores(&pick(&|s| s.revenue), 5);
+    let (rv, fv, mv) =
+        (pick(&|s| -(s.recency_days.unwrap_or(0) as f64)), pick(&|s| s.purchases as f64), pick(&|s| s.revenue));
+    // Three independent rankings: run them side by side.
+    let (r, f, m) = std::thread::scope(|s| {
+        let r = s.spawn(|| quantile_scores(&rv, 5));
+        let f = s.spawn(|| quantile_scores(&fv, 5));
+        let m = quantile_scores(&mv, 5);
+        (r.join().expect("no panic"), f.join().expect("no panic"), m)
+    });
     for (k, &i) in buyers.iter().enumerate() {
         rows[i].rfm = Some(Rfm { r: r[k], f: f[k], m: m[k] });
     }

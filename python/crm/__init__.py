@@ -1,5 +1,80 @@
-"""crm: a customer-analytics engine (customer summary, RFM, lifecycle, value segments)."""
+"""crm: a customer-analytics engine (customer summary with RFM, lifecycle stages, value
+segments, ABC classes, the customer pyramid), written in Rust.
 
-from crm._crm import __version__
+Quick tour::
 
-__all__ = ["__version__"]
+    import crm, polars as pl
+
+    base = crm.CustomerBase.from_transactions(
+        df, customer_id_col="customer_id", date_col="date", amount_col="amount"
+    )
+    summary = base.summary("2024-12-31")        # one row per customer, with R, F, M
+    stages = base.lifecycle("2024-12-31")       # stage per customer; stages.counts
+    segments = base.segments("2024-12-31")      # top 20 % / middle 50 % / bottom 30 %
+    pl.DataFrame(segments.segment_table)        # any Arrow consumer reads results
+
+Inputs are any Arrow-compatible table (pyarrow, polars, pandas >= 2.2, duckdb, ...) or a
+dict of numpy arrays; results are tables that export ``__arrow_c_stream__``.
+"""
+
+from crm._crm import (
+    CsvProblem,
+    CsvReport,
+    CustomerBase,
+    Customers,
+    Interactions,
+    Lifecycle,
+    Sample,
+    Segments,
+    Summary,
+    Table,
+    __version__,
+    sample,
+    threads,
+)
+from crm.exceptions import (
+    ColumnNotFoundError,
+    ConfigError,
+    CrmError,
+    CsvColumnNotFoundError,
+    CsvError,
+    DuplicateCustomerError,
+    InputError,
+    InternalError,
+    MissingDataError,
+    UnknownCustomerError,
+)
+
+__all__ = [
+    "__version__",
+    "CustomerBase",
+    "Customers",
+    "Interactions",
+    "Table",
+    "Summary",
+    "Lifecycle",
+    "Segments",
+    "CsvReport",
+    "CsvProblem",
+    "Sample",
+    "sample",
+    "threads",
+    "CrmError",
+    "InputError",
+    "ColumnNotFoundError",
+    "UnknownCustomerError",
+    "DuplicateCustomerError",
+    "CsvError",
+    "CsvColumnNotFoundError",
+    "ConfigError",
+    "MissingDataError",
+    "InternalError",
+]
+
+
+def __getattr__(name: str):  # PEP 562: `crm.plotting` without importing matplotlib up front
+    if name == "plotting":
+        import importlib
+
+        return importlib.import_module("crm.plotting")
+    raise AttributeError(f"module 'crm' has no attribute {name!r}")

@@ -1,1 +1,283 @@
+"""Type stubs of the native module ``crm._crm`` (re-exported by ``crm``)."""
+
+import datetime
+import os
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
 __version__: str
+
+# Anything with ``__arrow_c_stream__`` or ``__arrow_c_array__`` (pyarrow.Table,
+# polars.DataFrame, pandas.DataFrame >= 2.2, duckdb results, crm.Table), or a dict of
+# array-likes (numpy arrays, lists, pandas Series) keyed by column name.
+TableLike = Any
+# A datetime.date / datetime.datetime, an ISO 8601 string, or a numpy.datetime64.
+DateLike = Union[datetime.date, str, Any]
+PathLike = Union[str, "os.PathLike[str]"]
+
+class Table:
+    """A result table: Arrow columns behind the Arrow PyCapsule interface.
+
+    ``pyarrow.table(t)``, ``polars.DataFrame(t)`` and ``pandas.DataFrame.from_arrow(t)``
+    read it without copying its buffers.
+    """
+
+    def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
+    def __arrow_c_schema__(self) -> object: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, name: str) -> bool: ...
+    def __getitem__(self, name: str) -> np.ndarray: ...
+    @property
+    def num_rows(self) -> int: ...
+    @property
+    def shape(self) -> Tuple[int, int]: ...
+    @property
+    def columns(self) -> List[str]: ...
+    @property
+    def schema(self) -> Dict[str, str]:
+        """Column name -> Arrow type name."""
+    def column(self, name: str) -> np.ndarray:
+        """One column as a numpy array (nulls as NaN / NaT / None; integers with nulls
+        as float64; strings as an object array)."""
+    def to_pydict(self) -> Dict[str, List[Any]]: ...
+    def to_pylist(self) -> List[Dict[str, Any]]: ...
+    def to_arrow(self) -> Any:
+        """As a ``pyarrow.Table`` (needs pyarrow)."""
+    def to_polars(self) -> Any:
+        """As a ``polars.DataFrame`` (needs polars)."""
+    def to_pandas(self) -> Any:
+        """As a ``pandas.DataFrame`` (needs pandas and pyarrow)."""
+
+class Summary(Table):
+    """One row per customer: customer_id, first_purchase, last_purchase (date32),
+    purchases, purchases_per_year, average_purchase, revenue, margin, recency_days,
+    tenure_days, r, f, m (quintile scores 1-5, ties share the lower score; null without a
+    purchase)."""
+
+    @property
+    def as_of(self) -> datetime.date: ...
+    @property
+    def excluded_after_as_of(self) -> int:
+        """Transactions dated after the as-of date (left out)."""
+
+class Lifecycle(Table):
+    """customer_id, stage (prospect, new, starter, active, declining, lost, reactivated,
+    won_back)."""
+
+    stages: List[str]
+    @property
+    def as_of(self) -> datetime.date: ...
+    @property
+    def counts(self) -> Dict[str, int]:
+        """Customers per stage, every stage in lifecycle order."""
+
+class Segments(Table):
+    """customer_id, value, revenue, profit (null without margins), rank (1 = most
+    valuable; null when not ranked), segment (top / middle / bottom), abc (A / B / C),
+    pyramid (top / large / medium / small / inactive / prospect)."""
+
+    @property
+    def as_of(self) -> datetime.date: ...
+    @property
+    def by(self) -> str: ...
+    @property
+    def shares(self) -> Tuple[float, float, float]: ...
+    @property
+    def window_days(self) -> Optional[int]: ...
+    @property
+    def segment_table(self) -> Table:
+        """segment, customers, customer_share, revenue, revenue_share, margin,
+        cost_to_serve, profit, profit_share, negative_profit_customers."""
+    @property
+    def abc_table(self) -> Table: ...
+    @property
+    def pyramid_table(self) -> Table: ...
+
+class CsvProblem:
+    """One bad value in a CSV file."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> Optional[str]: ...
+    @property
+    def message(self) -> str: ...
+
+class CsvReport:
+    """What reading a CSV file did."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def rows_read(self) -> int: ...
+    @property
+    def rows_loaded(self) -> int: ...
+    @property
+    def rows_rejected(self) -> int: ...
+    @property
+    def problems(self) -> List[CsvProblem]: ...
+    @property
+    def problems_total(self) -> int: ...
+
+class Customers:
+    """A customer table (``from_transactions``) or customers CSV path (``from_csv``) with
+    its id column (default: the transactions' ``customer_id_col``)."""
+
+    def __init__(
+        self,
+        data: Union[TableLike, PathLike],
+        *,
+        id_col: Optional[str] = None,
+        attribute_types: Optional[Mapping[str, str]] = None,
+    ) -> None: ...
+    @property
+    def data(self) -> Any: ...
+    @property
+    def id_col(self) -> Optional[str]: ...
+    @property
+    def attribute_types(self) -> Optional[Dict[str, str]]: ...
+
+class Interactions:
+    """An interactions table (``from_transactions``) or CSV path (``from_csv``) with its
+    column names."""
+
+    def __init__(
+        self,
+        data: Union[TableLike, PathLike],
+        *,
+        customer_id_col: Optional[str] = None,
+        date_col: str = "date",
+        channel_col: str = "channel",
+        direction_col: str = "direction",
+        kind_col: str = "kind",
+        outcome_col: Optional[str] = "outcome",
+        cost_col: Optional[str] = "cost",
+    ) -> None: ...
+    @property
+    def data(self) -> Any: ...
+    @property
+    def customer_id_col(self) -> Optional[str]: ...
+    @property
+    def date_col(self) -> str: ...
+    @property
+    def channel_col(self) -> str: ...
+    @property
+    def direction_col(self) -> str: ...
+    @property
+    def kind_col(self) -> str: ...
+    @property
+    def outcome_col(self) -> Optional[str]: ...
+    @property
+    def cost_col(self) -> Optional[str]: ...
+
+class CustomerBase:
+    """Customers, their transactions and interactions, grouped by customer once."""
+
+    @classmethod
+    def from_transactions(
+        cls,
+        transactions: Optional[TableLike] = None,
+        *,
+        customer_id_col: str = "customer_id",
+        date_col: str = "date",
+        amount_col: str = "amount",
+        margin_col: Optional[str] = None,
+        cost_of_goods_col: Optional[str] = None,
+        product_col: Optional[str] = None,
+        order_col: Optional[str] = None,
+        date_format: Union[str, Sequence[str], None] = None,
+        customers: Union[TableLike, Customers, None] = None,
+        interactions: Union[TableLike, Interactions, None] = None,
+    ) -> "CustomerBase": ...
+    @classmethod
+    def from_csv(
+        cls,
+        path: PathLike,
+        *,
+        customer_id_col: str = "customer_id",
+        date_col: str = "date",
+        amount_col: str = "amount",
+        margin_col: Optional[str] = None,
+        cost_of_goods_col: Optional[str] = None,
+        product_col: Optional[str] = None,
+        order_col: Optional[str] = None,
+        date_format: Union[str, Sequence[str], None] = None,
+        delimiter: str = ",",
+        id_kind: str = "auto",
+        on_error: str = "raise",
+        customers: Union[PathLike, Customers, None] = None,
+        interactions: Union[PathLike, Interactions, None] = None,
+    ) -> "CustomerBase": ...
+    def summary(self, as_of: Optional[DateLike] = None, *, min_span_days: int = 365) -> Summary: ...
+    def lifecycle(
+        self,
+        as_of: Optional[DateLike] = None,
+        *,
+        inactivity_days: int = 365,
+        new_days: int = 90,
+        dormant_days: int = 180,
+        return_days: int = 90,
+        trend_days: int = 365,
+        decline_ratio: float = 0.5,
+    ) -> Lifecycle: ...
+    def segments(
+        self,
+        as_of: Optional[DateLike] = None,
+        *,
+        shares: Sequence[float] = (0.2, 0.5, 0.3),
+        by: str = "revenue",
+        window_days: Optional[int] = 365,
+        abc_shares: Sequence[float] = (0.8, 0.15, 0.05),
+        pyramid_shares: Sequence[float] = (0.01, 0.04, 0.15, 0.8),
+    ) -> Segments: ...
+    def __len__(self) -> int: ...
+    @property
+    def n_customers(self) -> int: ...
+    @property
+    def n_transactions(self) -> int: ...
+    @property
+    def n_interactions(self) -> int: ...
+    @property
+    def has_margin(self) -> bool: ...
+    @property
+    def has_customer_table(self) -> bool: ...
+    @property
+    def first_date(self) -> Optional[datetime.date]: ...
+    @property
+    def last_date(self) -> Optional[datetime.date]: ...
+    @property
+    def customer_ids(self) -> np.ndarray: ...
+    @property
+    def csv_reports(self) -> Dict[str, CsvReport]: ...
+
+class Sample:
+    """Generated data: ``transactions``, ``customers``, ``interactions`` and ``end``."""
+
+    @property
+    def transactions(self) -> Table: ...
+    @property
+    def customers(self) -> Table: ...
+    @property
+    def interactions(self) -> Table: ...
+    @property
+    def end(self) -> datetime.date: ...
+    def base(self) -> CustomerBase: ...
+
+def sample(
+    customers: int = 5000,
+    seed: int = 42,
+    *,
+    start: Optional[DateLike] = None,
+    days: int = 1096,
+    purchases_per_year: float = 5.0,
+    lifetime_years: float = 2.5,
+    prospect_share: float = 0.08,
+    starter_share: float = 0.3,
+    profiles: bool = True,
+    interactions: bool = True,
+) -> Sample: ...
+def time_native(
+    sample: Sample, as_of: Optional[DateLike] = None, *, margin: bool = False, repeat: int = 1
+) -> Dict[str, float]: ...
+def threads() -> int: ...

@@ -1,0 +1,536 @@
+//! Tables in: any Arrow-compatible table (the Arrow PyCapsule interface) or a dict of numpy
+//! arrays, read into the core's columns.
+//!
+//! Importing holds the GIL (the producer may call into Python); decoding the columns is
+//! plain Rust on Arrow arrays and runs without it. Every bad value is reported with the
+//! table, the 0-based row and the caller's column name.
+
+use crate::errors::{Failure, Fallible};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Date64Type, Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray, TimestampSecondArray};
+use arrow_cast::{CastOptions, cast_with_options};
+use arrow_schema::{DataType, TimeUnit};
+use chrono::{NaiveDate, Offset, TimeZone};
+use crm_core::time::{SECONDS_PER_DAY, day_of, day_to_date, parse_timestamp};
+use crm_core::{KeyColumn, StrColumn};
+use numpy::PyReadonlyArray1;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+use pyo3_arrow::input::AnyRecordBatch;
+use std::sync::Arc;
+
+/// One column of an imported table, as the chunks it came in.
+#[derive(Debug)]
+pub(crate) struct InColumn {
+    pub name: String,
+    pub data_type: DataType,
+    pub chunks: Vec<ArrayRef>,
+}
+
+/// An imported table.
+#[derive(Debug)]
+pub(crate) struct InTable {
+    /// What the table is (`transactions`, `customers`, `interactions`), for messages.
+    pub what: &'static str,
+    pub columns: Vec<InColumn>,
+    pub rows: usize,
+}
+
+impl InTable {
+    /// The column with this name.
+    pub(crate) fn column(&self, name: &str) -> Fallible<&InColumn> {
+        self.columns.iter().find(|c| c.name == name).ok_or_else(|| Failure::ColumnNotFound {
+            table: self.what,
+            column: name.to_owned(),
+            available: self.columns.iter().map(|c| c.name.clone()).collect(),
+        })
+    }
+
+    /// The column with this name, when the table has it.
+    pub(crate) fn find(&self, name: &str) -> Option<&InColumn> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// Imports a table-like object: anything with `__arrow_c_stream__` or `__arrow_c_array__`
+/// (pyarrow, polars, pandas >= 2.2, duckdb, ...), or a dict of array-likes (numpy arrays,
+/// lists, pandas Series).
+pub(crate) fn import_table(obj: &Bound<'_, PyAny>, what: &'static str) -> Fallible<InTable> {
+    let py = obj.py();
+    if obj.hasattr("__arrow_c_stream__")? || obj.hasattr("__arrow_c_array__")? {
+        let input: AnyRecordBatch = obj.extract()?;
+        let reader = input.into_reader()?;
+        let schema = reader.schema();
+        let mut columns: Vec<InColumn> = schema
+            .fields()
+            .iter()
+            .map(|f| InColumn { name: f.name().clone(), data_type: f.data_type().clone(), chunks: Vec::new() })
+            .collect();
+        let mut rows = 0;
+        for batch in reader {
+            let batch = batch.map_err(|e| Failure::Type(format!("{what}: could not read the Arrow stream: {e}")))?;
+            rows += batch.num_rows();
+            for (c, array) in columns.iter_mut().zip(batch.columns()) {
+                c.chunks.push(array.clone());
+            }
+        }
+        return Ok(InTable { what, columns, rows });
+    }
+    if let Ok(dict) = obj.cast::<PyDict>() {
+        let mut columns = Vec::with_capacity(dict.len());
+        let mut rows = None;
+        for (k, v) in dict.iter() {
+            let name: String = k.extract().map_err(|_| Failure::Type(format!("{what}: dict keys must be strings")))?;
+            let array = numpy_to_arrow(py, &v, what, &name)?;
+            match rows {
+                None => rows = Some(array.len()),
+                Some(n) if n != array.len() => {
+                    return Err(Failure::input(
+                        what,
+                        None,
+                        &name,
+                        format!("has {} values but the first column has {n}", array.len()),
+                    ));
+                }
+                _ => {}
+            }
+            columns.push(InColumn { name, data_type: array.data_type().clone(), chunks: vec![array] });
+        }
+        return Ok(InTable { what, columns, rows: rows.unwrap_or(0) });
+    }
+    let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+    let hint = if obj.is_instance_of::<PyString>() || obj.hasattr("__fspath__")? {
+        " (to read a file, use CustomerBase.from_csv)"
+    } else {
+        ""
+    };
+    Err(Failure::Type(format!(
+        "{what}: expected an Arrow-compatible table (an object with __arrow_c_stream__, such as a \
+         pyarrow.Table, polars.DataFrame or pandas.DataFrame) or a dict of numpy arrays, got {type_name}{hint}"
+    )))
+}
+
+/// A numpy array (or anything `numpy.asarray` takes) as an Arrow array.
+fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str, name: &str) -> Fallible<ArrayRef> {
+    let np = crate::table::numpy(py, "a dict of columns")?;
+    let mut arr = np.call_method1("asarray", (value,))?;
+    if arr.getattr("ndim")?.extract::<usize>()? != 1 {
+        return Err(Failure::Type(format!("{what}: column `{name}` must be one-dimensional")));
+    }
+    let mut kind: String = arr.getattr("dtype")?.getattr("kind")?.extract()?;
+    let object = kind == "O";
+    if object {
+        // Object arrays: decide by the first non-None element.
+        let items = arr.call_method0("tolist")?;
+        let first = items.try_iter()?.find(|x| x.as_ref().map_or(true, |x| !x.is_none()));
+        kind = match first {
+            Some(x) => {
+                let x = x?;
+                let datetime = py.import("datetime")?;
+                if x.is_instance_of::<PyString>() {
+                    "U".into()
+                } else if x.is_instance(&datetime.getattr("date")?)? {
+                    arr = arr.call_method1("astype", ("datetime64[s]",))?;
+                    "M".into()
+                } else if x.is_instance_of::<PyBool>() {
+                    "b".into()
+                } else if x.is_instance_of::<PyInt>() {
+                    "i".into()
+                } else if x.is_instance_of::<PyFloat>() {
+                    "f".into()
+                } else {
+                    let t = x.get_type().name()?.to_string();
+                    return Err(Failure::Type(format!(
+                        "{what}: column `{name}` holds {t} objects, which crm cannot read"
+                    )));
+                }
+            }
+            None => "U".into(),
+        };
+    }
+    if object {
+        // Element-wise, so that None becomes a null.
+        let items = arr.call_method0("tolist")?;
+        let array: Option<ArrayRef> = match kind.as_str() {
+            "b" => Some(Arc::new(BooleanArray::from(items.extract::<Vec<Option<bool>>>()?))),
+            "i" => Some(Arc::new(Int64Array::from(items.extract::<Vec<Option<i64>>>()?))),
+            "f" => Some(Arc::new(Float64Array::from(items.extract::<Vec<Option<f64>>>()?))),
+            _ => None,
+        };
+        if let Some(a) = array {
+            return Ok(a);
+        }
+    }
+    let array: ArrayRef = match kind.as_str() {
+        "i" | "u" => {
+            let a = arr.call_method1("astype", ("int64",))?;
+            let a: PyReadonlyArray1<'_, i64> = a.extract()?;
+            Arc::new(Int64Array::from(a.as_slice().map_err(PyErr::from)?.to_vec()))
+        }
+        "f" => {
+            let a = arr.call_method1("astype", ("float64",))?;
+            let a: PyReadonlyArray1<'_, f64> = a.extract()?;
+            Arc::new(Float64Array::from(a.as_slice().map_err(PyErr::from)?.to_vec()))
+        }
+        "b" => {
+            let a: Vec<bool> = arr.call_method0("tolist")?.extract()?;
+            Arc::new(BooleanArray::from(a))
+        }
+        "M" => {
+            let a = arr.call_method1("astype", ("datetime64[s]",))?.call_method1("view", ("int64",))?;
+            let a: PyReadonlyArray1<'_, i64> = a.extract()?;
+            // NaT is i64::MIN: a null.
+            let values = a.as_slice().map_err(PyErr::from)?.iter().map(|&v| (v != i64::MIN).then_some(v));
+            Arc::new(TimestampSecondArray::from(values.collect::<Vec<_>>()))
+        }
+        "U" | "S" | "O" => {
+            let items = arr.call_method0("tolist")?;
+            let mut values: Vec<Option<String>> = Vec::with_capacity(arr.len()?);
+            for x in items.try_iter()? {
+                let x = x?;
+                values.push(if x.is_none() {
+                    None
+                } else if let Some(b) = x.extract::<Vec<u8>>().ok().filter(|_| kind == "S") {
+                    Some(String::from_utf8_lossy(&b).into_owned())
+                } else {
+                    Some(x.str()?.to_string())
+                });
+            }
+            Arc::new(StringArray::from(values))
+        }
+        other => {
+            let dtype = arr.getattr("dtype")?.str()?.to_string();
+            return Err(Failure::Type(format!(
+                "{what}: column `{name}` has numpy dtype {dtype} (kind `{other}`), which crm cannot read"
+            )));
+        }
+    };
+    Ok(array)
+}
+
+fn is_integer(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64
+    )
+}
+
+fn is_numeric(t: &DataType) -> bool {
+    is_integer(t)
+        || matches!(
+            t,
+            DataType::Float16
+                | DataType::Float32
+                | DataType::Float64
+                | DataType::Decimal32(..)
+                | DataType::Decimal64(..)
+                | DataType::Decimal128(..)
+                | DataType::Decimal256(..)
+        )
+}
+
+fn is_string(t: &DataType) -> bool {
+    match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, v) => is_string(v),
+        _ => false,
+    }
+}
+
+fn is_temporal(t: &DataType) -> bool {
+    matches!(t, DataType::Date32 | DataType::Date64 | DataType::Timestamp(..))
+}
+
+const STRICT: CastOptions<'static> =
+    CastOptions { safe: false, format_options: arrow_cast::display::FormatOptions::new() };
+
+fn cast_failure(col: &InColumn, what: &'static str, e: impl std::fmt::Display) -> Failure {
+    Failure::input(what, None, &col.name, format!("cannot read {} values: {e}", col.data_type))
+}
+
+/// The first null row of a chunk, if any.
+fn first_null(a: &dyn Array) -> Option<usize> {
+    if a.null_count() == 0 { None } else { (0..a.len()).find(|&i| a.is_null(i)) }
+}
+
+fn null_failure(what: &'static str, row: usize, col: &InColumn, thing: &str) -> Failure {
+    Failure::input(what, Some(row), &col.name, format!("missing {thing} (null)"))
+}
+
+/// Calls `f(row, value)` for every string of a string column (nulls as `None`).
+fn for_each_str(
+    col: &InColumn,
+    what: &'static str,
+    mut f: impl FnMut(usize, Option<&str>) -> Fallible<()>,
+) -> Fallible<()> {
+    let mut offset = 0;
+    for chunk in &col.chunks {
+        let owned;
+        let chunk: &dyn Array = if matches!(chunk.data_type(), DataType::Dictionary(..)) {
+            owned = arrow_cast::cast(chunk, &DataType::LargeUtf8).map_err(|e| cast_failure(col, what, e))?;
+            owned.as_ref()
+        } else {
+            chunk.as_ref()
+        };
+        macro_rules! each {
+            ($arr:expr) => {{
+                let a = $arr;
+                for i in 0..a.len() {
+                    f(offset + i, if a.is_null(i) { None } else { Some(a.value(i)) })?;
+                }
+            }};
+        }
+        match chunk.data_type() {
+            DataType::Utf8 => each!(chunk.as_string::<i32>()),
+            DataType::LargeUtf8 => each!(chunk.as_string::<i64>()),
+            DataType::Utf8View => each!(chunk.as_string_view()),
+            other => return Err(Failure::input(what, None, &col.name, format!("{other} is not a string column"))),
+        }
+        offset += chunk.len();
+    }
+    Ok(())
+}
+
+/// A column of ids (customer, product, order): integers or strings, no nulls.
+pub(crate) fn keys(col: &InColumn, what: &'static str, thing: &str) -> Fallible<KeyColumn> {
+    if is_integer(&col.data_type) {
+        let mut out = Vec::with_capacity(col.chunks.iter().map(|c| c.len()).sum());
+        let mut offset = 0;
+        for chunk in &col.chunks {
+            if let Some(r) = first_null(chunk.as_ref()) {
+                return Err(null_failure(what, offset + r, col, thing));
+            }
+            if chunk.data_type() == &DataType::Int64 {
+                out.extend_from_slice(chunk.as_primitive::<Int64Type>().values());
+            } else {
+                let a = cast_with_options(chunk, &DataType::Int64, &STRICT).map_err(|e| cast_failure(col, what, e))?;
+                out.extend_from_slice(a.as_primitive::<Int64Type>().values());
+            }
+            offset += chunk.len();
+        }
+        Ok(KeyColumn::Int(out))
+    } else if is_string(&col.data_type) {
+        let bytes: usize = col.chunks.iter().map(|c| c.get_buffer_memory_size()).sum();
+        let mut out = StrColumn::with_capacity(col.chunks.iter().map(|c| c.len()).sum(), bytes);
+        for_each_str(col, what, |row, v| match v {
+            Some(s) => {
+                out.push(s);
+                Ok(())
+            }
+            None => Err(null_failure(what, row, col, thing)),
+        })?;
+        Ok(KeyColumn::Str(out))
+    } else {
+        Err(Failure::input(
+            what,
+            None,
+            &col.name,
+            format!("{thing}s must be integers or strings, not {}", col.data_type),
+        ))
+    }
+}
+
+/// A column of finite numbers, no nulls.
+pub(crate) fn numbers(col: &InColumn, what: &'static str) -> Fallible<Vec<f64>> {
+    if col.data_type == DataType::Float64 && col.chunks.iter().all(|c| c.null_count() == 0) {
+        // The common case, in one copy.
+        let mut out = Vec::with_capacity(col.chunks.iter().map(|c| c.len()).sum());
+        for chunk in &col.chunks {
+            out.extend_from_slice(chunk.as_primitive::<Float64Type>().values());
+        }
+        if !out.iter().all(|v| v.is_finite()) {
+            let row = out.iter().position(|v| !v.is_finite()).expect("a non-finite value");
+            return Err(Failure::input(what, Some(row), &col.name, format!("{} is not a finite number", out[row])));
+        }
+        return Ok(out);
+    }
+    let values = optional_numbers(col, what)?;
+    let mut out = Vec::with_capacity(values.len());
+    for (row, v) in values.into_iter().enumerate() {
+        match v {
+            Some(x) => out.push(x),
+            None => return Err(null_failure(what, row, col, "value")),
+        }
+    }
+    Ok(out)
+}
+
+/// A column of finite numbers; nulls as `None`.
+pub(crate) fn optional_numbers(col: &InColumn, what: &'static str) -> Fallible<Vec<Option<f64>>> {
+    if !is_numeric(&col.data_type) {
+        return Err(Failure::input(what, None, &col.name, format!("must be numeric, not {}", col.data_type)));
+    }
+    let mut out = Vec::with_capacity(col.chunks.iter().map(|c| c.len()).sum());
+    for chunk in &col.chunks {
+        let a = cast_with_options(chunk, &DataType::Float64, &STRICT).map_err(|e| cast_failure(col, what, e))?;
+        let a = a.as_primitive::<Float64Type>();
+        for (i, &v) in a.values().iter().enumerate() {
+            if a.is_null(i) {
+                out.push(None);
+                continue;
+            }
+            if !v.is_finite() {
+                return Err(Failure::input(what, Some(out.len()), &col.name, format!("{v} is not a finite number")));
+            }
+            out.push(Some(v));
+        }
+    }
+    Ok(out)
+}
+
+/// A column of timestamps as Unix seconds of the local wall-clock time, no nulls.
+///
+/// Arrow dates and timestamps of any unit; a timestamp with a time zone counts on the
+/// calendar of that zone (a purchase at 00:30 in Stockholm is on that Stockholm day);
+/// strings are parsed as ISO 8601 or with `formats`.
+pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) -> Fallible<Vec<i64>> {
+    let mut out: Vec<i64> = Vec::with_capacity(col.chunks.iter().map(|c| c.len()).sum());
+    let mut offset = 0;
+    let missing = |row| null_failure(what, row, col, "date");
+    for chunk in &col.chunks {
+        if !is_string(&col.data_type)
+            && let Some(r) = first_null(chunk.as_ref())
+        {
+            return Err(missing(offset + r));
+        }
+        match chunk.data_type() {
+            DataType::Date32 => {
+                out.extend(chunk.as_primitive::<Date32Type>().values().iter().map(|&d| d as i64 * SECONDS_PER_DAY))
+            }
+            DataType::Date64 => {
+                out.extend(chunk.as_primitive::<Date64Type>().values().iter().map(|&ms| ms.div_euclid(1000)))
+            }
+            DataType::Timestamp(unit, tz) => {
+                let per_second: i64 = match unit {
+                    TimeUnit::Second => 1,
+                    TimeUnit::Millisecond => 1_000,
+                    TimeUnit::Microsecond => 1_000_000,
+                    TimeUnit::Nanosecond => 1_000_000_000,
+                };
+                let raw =
+                    cast_with_options(chunk, &DataType::Int64, &STRICT).map_err(|e| cast_failure(col, what, e))?;
+                let raw = raw.as_primitive::<Int64Type>().values();
+                match tz {
+                    None => out.extend(raw.iter().map(|&v| v.div_euclid(per_second))),
+                    Some(tz) => {
+                        let zone: arrow_array::timezone::Tz = tz.parse().map_err(|e| cast_failure(col, what, e))?;
+                        for &v in raw.iter() {
+                            let s = v.div_euclid(per_second);
+                            out.push(s + local_offset(&zone, s));
+                        }
+                    }
+                }
+            }
+            t if is_string(t) => {}
+            other => {
+                return Err(Failure::input(
+                    what,
+                    None,
+                    &col.name,
+                    format!("must hold dates, timestamps or ISO 8601 strings, not {other}"),
+                ));
+            }
+        }
+        offset += chunk.len();
+    }
+    if is_string(&col.data_type) {
+        for_each_str(col, what, |row, v| {
+            let v = v.ok_or_else(|| missing(row))?;
+            match parse_timestamp(v, formats) {
+                Some(s) => {
+                    out.push(s);
+                    Ok(())
+                }
+                None => {
+                    Err(Failure::input(what, Some(row), &col.name, format!("`{v}` is not a date{}", expected(formats))))
+                }
+            }
+        })?;
+    }
+    Ok(out)
+}
+
+fn expected(formats: &[String]) -> String {
+    if formats.is_empty() { " (ISO 8601, e.g. 2024-03-01)".into() } else { format!(" ({})", formats.join(" or ")) }
+}
+
+/// Seconds to add to a UTC instant to get the wall-clock time of `zone`.
+fn local_offset(zone: &arrow_array::timezone::Tz, utc_seconds: i64) -> i64 {
+    match chrono::DateTime::from_timestamp(utc_seconds, 0) {
+        Some(t) => zone.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc() as i64,
+        None => 0,
+    }
+}
+
+/// Values of a customer-table column, typed by its Arrow type.
+#[derive(Debug)]
+pub(crate) enum Values {
+    Text(Vec<Option<String>>),
+    Bool(Vec<Option<bool>>),
+    Number(Vec<Option<f64>>),
+    Date(Vec<Option<NaiveDate>>),
+}
+
+/// Reads a column of any supported type, nulls as `None`.
+pub(crate) fn values(col: &InColumn, what: &'static str, formats: &[String]) -> Fallible<Values> {
+    let t = &col.data_type;
+    if is_string(t) {
+        let mut out = Vec::new();
+        for_each_str(col, what, |_, v| {
+            out.push(v.map(str::to_owned));
+            Ok(())
+        })?;
+        Ok(Values::Text(out))
+    } else if matches!(t, DataType::Boolean) {
+        let mut out = Vec::new();
+        for chunk in &col.chunks {
+            out.extend(chunk.as_boolean().iter());
+        }
+        Ok(Values::Bool(out))
+    } else if is_numeric(t) {
+        let mut out = Vec::new();
+        for chunk in &col.chunks {
+            let a = cast_with_options(chunk, &DataType::Float64, &STRICT).map_err(|e| cast_failure(col, what, e))?;
+            out.extend(a.as_primitive::<Float64Type>().iter());
+        }
+        Ok(Values::Number(out))
+    } else if is_temporal(t) {
+        let mut out = Vec::new();
+        for chunk in &col.chunks {
+            let single = InColumn { name: col.name.clone(), data_type: t.clone(), chunks: vec![fill_nulls(chunk)] };
+            let secs = seconds(&single, what, formats)?;
+            out.extend(secs.into_iter().enumerate().map(|(i, s)| (!chunk.is_null(i)).then(|| day_to_date(day_of(s)))));
+        }
+        Ok(Values::Date(out))
+    } else if arrow_cast::can_cast_types(t, &DataType::Utf8) {
+        let mut out = Vec::new();
+        for chunk in &col.chunks {
+            let a = arrow_cast::cast(chunk, &DataType::Utf8).map_err(|e| cast_failure(col, what, e))?;
+            out.extend(a.as_string::<i32>().iter().map(|v| v.map(str::to_owned)));
+        }
+        Ok(Values::Text(out))
+    } else {
+        Err(Failure::input(what, None, &col.name, format!("cannot read {t} values")))
+    }
+}
+
+/// A temporal chunk with its nulls dropped from the validity (values kept), so that it can
+/// be converted value by value.
+fn fill_nulls(chunk: &ArrayRef) -> ArrayRef {
+    if chunk.null_count() == 0 {
+        return chunk.clone();
+    }
+    let data = chunk.to_data().into_builder().nulls(None).build();
+    match data {
+        Ok(d) => arrow_array::make_array(d),
+        Err(_) => chunk.clone(),
+    }
+}

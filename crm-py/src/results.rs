@@ -1,0 +1,351 @@
+//! Result types: the per-customer tables (subclasses of [`Table`]) and small plain results.
+
+use crate::table::{Table, TableBuilder};
+use arrow_array::builder::{Date32Builder, Float64Builder, Int64Builder, UInt8Builder};
+use arrow_array::{Float64Array, Int64Array, RecordBatch};
+use chrono::NaiveDate;
+use crm_core::time::date_to_day;
+use crm_core::{KeyColumn, LifecycleStage, SegmentRow};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use std::sync::Arc;
+
+/// The customer summary as of a date: one row per customer.
+///
+/// Columns: `customer_id`, `first_purchase`, `last_purchase` (date), `purchases`,
+/// `purchases_per_year`, `average_purchase`, `revenue`, `margin`, `recency_days`,
+/// `tenure_days`, `r`, `f`, `m` (RFM quintile scores 1-5; null without a purchase).
+#[pyclass(module = "crm", extends = Table, frozen)]
+#[derive(Debug)]
+pub struct Summary {
+    /// The as-of date.
+    #[pyo3(get)]
+    as_of: NaiveDate,
+    /// Transactions dated after the as-of date (left out of the analysis).
+    #[pyo3(get)]
+    excluded_after_as_of: usize,
+}
+
+impl Summary {
+    pub(crate) fn batch(ids: &KeyColumn, s: crm_core::Summary) -> RecordBatch {
+        // One pass over the rows, filling every column's buffer directly.
+        let n = s.customers.len();
+        let mut first = Date32Builder::with_capacity(n);
+        let mut last = Date32Builder::with_capacity(n);
+        let mut purchases = Vec::with_capacity(n);
+        let mut per_year = Vec::with_capacity(n);
+        let mut average = Float64Builder::with_capacity(n);
+        let mut revenue = Vec::with_capacity(n);
+        let mut margin = Float64Builder::with_capacity(n);
+        let mut recency = Int64Builder::with_capacity(n);
+        let mut tenure = Int64Builder::with_capacity(n);
+        let (mut r, mut f, mut m) =
+            (UInt8Builder::with_capacity(n), UInt8Builder::with_capacity(n), UInt8Builder::with_capacity(n));
+        for row in &s.customers {
+            first.append_option(row.first_purchase.map(date_to_day));
+            last.append_option(row.last_purchase.map(date_to_day));
+            purchases.push(row.purchases as i64);
+            per_year.push(row.purchases_per_year);
+            average.append_option(row.average_purchase);
+            revenue.push(row.revenue);
+            margin.append_option(row.margin);
+            recency.append_option(row.recency_days.map(i64::from));
+            tenure.append_option(row.tenure_days.map(i64::from));
+            r.append_option(row.rfm.map(|x| x.r));
+            f.append_option(row.rfm.map(|x| x.f));
+            m.append_option(row.rfm.map(|x| x.m));
+        }
+        drop(s);
+        let mut b = TableBuilder::new();
+        b.keys("customer_id", ids);
+        b.array("first_purchase", Arc::new(first.finish()));
+        b.array("last_purchase", Arc::new(last.finish()));
+        b.i64("purchases", purchases);
+        b.f64("purchases_per_year", per_year);
+        b.array("average_purchase", Arc::new(average.finish()));
+        b.f64("revenue", revenue);
+        b.array("margin", Arc::new(margin.finish()));
+        b.array("recency_days", Arc::new(recency.finish()));
+        b.array("tenure_days", Arc::new(tenure.finish()));
+        b.array("r", Arc::new(r.finish()));
+        b.array("f", Arc::new(f.finish()));
+        b.array("m", Arc::new(m.finish()));
+        b.finish()
+    }
+
+    pub(crate) fn create(py: Python<'_>, batch: RecordBatch, as_of: NaiveDate, excluded: usize) -> PyResult<Py<Self>> {
+        let init =
+            PyClassInitializer::from(Table::new(batch)).add_subclass(Summary { as_of, excluded_after_as_of: excluded });
+        Py::new(py, init)
+    }
+}
+
+#[pymethods]
+impl Summary {
+    fn __repr__(slf: &Bound<'_, Self>) -> String {
+        let s = slf.get();
+        slf.as_super()
+            .get()
+            .describe(&format!("crm.Summary(as_of={}, excluded_after_as_of={})", s.as_of, s.excluded_after_as_of))
+    }
+}
+
+/// Lifecycle stages as of a date: `customer_id`, `stage` (prospect, new, starter, active,
+/// declining, lost, reactivated, won_back), and `counts` per stage.
+#[pyclass(module = "crm", extends = Table, frozen)]
+#[derive(Debug)]
+pub struct Lifecycle {
+    /// The as-of date.
+    #[pyo3(get)]
+    as_of: NaiveDate,
+    counts: [usize; 8],
+}
+
+impl Lifecycle {
+    pub(crate) fn batch(ids: &KeyColumn, l: &crm_core::Lifecycle) -> RecordBatch {
+        let mut b = TableBuilder::new();
+        b.keys("customer_id", ids);
+        let names: Vec<&str> = LifecycleStage::ALL.iter().map(|s| s.name()).collect();
+        b.labels("stage", &names, l.stages.iter().map(|s| Some(*s as usize)));
+        b.finish()
+    }
+
+    pub(crate) fn create(py: Python<'_>, batch: RecordBatch, l: &crm_core::Lifecycle) -> PyResult<Py<Self>> {
+        let init =
+            PyClassInitializer::from(Table::new(batch)).add_subclass(Lifecycle { as_of: l.as_of, counts: l.counts });
+        Py::new(py, init)
+    }
+}
+
+#[pymethods]
+impl Lifecycle {
+    /// Customers per stage, every stage in lifecycle order (prospect ... won_back).
+    #[getter]
+    fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for s in LifecycleStage::ALL {
+            d.set_item(s.name(), self.counts[s as usize])?;
+        }
+        Ok(d)
+    }
+
+    /// The stage names in lifecycle order.
+    #[classattr]
+    fn stages() -> Vec<&'static str> {
+        LifecycleStage::ALL.iter().map(|s| s.name()).collect()
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> String {
+        let l = slf.get();
+        let counts: Vec<String> =
+            LifecycleStage::ALL.iter().map(|s| format!("{}={}", s.name(), l.counts[*s as usize])).collect();
+        slf.as_super().get().describe(&format!("crm.Lifecycle(as_of={}, {})", l.as_of, counts.join(", ")))
+    }
+}
+
+/// Value segments as of a date: one row per customer (`customer_id`, `value`, `revenue`,
+/// `profit`, `rank` (1 = most valuable; null when not ranked), `segment` (top, middle,
+/// bottom), `abc` (A, B, C), `pyramid` (top, large, medium, small, inactive, prospect)),
+/// and the tables `segment_table`, `abc_table`, `pyramid_table`.
+#[pyclass(module = "crm", extends = Table, frozen)]
+#[derive(Debug)]
+pub struct Segments {
+    /// The as-of date.
+    #[pyo3(get)]
+    as_of: NaiveDate,
+    /// What ranked the customers (revenue, margin or profit).
+    #[pyo3(get)]
+    by: String,
+    /// Shares of top, middle and bottom.
+    #[pyo3(get)]
+    shares: (f64, f64, f64),
+    /// The value window in days (None: all history).
+    #[pyo3(get)]
+    window_days: Option<u32>,
+    /// Top, middle, bottom: customers, revenue, margin, cost to serve, profit and shares.
+    #[pyo3(get)]
+    segment_table: Py<Table>,
+    /// A, B, C classes.
+    #[pyo3(get)]
+    abc_table: Py<Table>,
+    /// Top, large, medium, small, inactive, prospect.
+    #[pyo3(get)]
+    pyramid_table: Py<Table>,
+}
+
+/// The record batches of a segmentation: per customer, and the three segment tables.
+#[derive(Debug)]
+pub(crate) struct SegmentBatches {
+    customers: RecordBatch,
+    segment_table: RecordBatch,
+    abc_table: RecordBatch,
+    pyramid_table: RecordBatch,
+    as_of: NaiveDate,
+    config: crm_core::SegmentConfig,
+}
+
+impl Segments {
+    pub(crate) fn batches(ids: &KeyColumn, s: crm_core::Segments) -> SegmentBatches {
+        let mut b = TableBuilder::new();
+        b.keys("customer_id", ids);
+        let n = s.rank.len();
+        b.f64("value", s.value);
+        b.f64("revenue", s.revenue);
+        match s.profit {
+            Some(p) => b.f64("profit", p),
+            None => b.array("profit", Arc::new(Float64Array::new_null(n))),
+        }
+        b.array("rank", Arc::new(s.rank.iter().map(|r| r.map(|r| r as i64 + 1)).collect::<Int64Array>()));
+        b.labels("segment", &["top", "middle", "bottom"], s.segment.iter().map(|x| x.map(|v| v as usize)));
+        b.labels("abc", &["A", "B", "C"], s.abc.iter().map(|x| x.map(|v| v as usize)));
+        b.labels(
+            "pyramid",
+            &["top", "large", "medium", "small", "inactive", "prospect"],
+            s.pyramid.iter().map(|p| Some(*p as usize)),
+        );
+        SegmentBatches {
+            customers: b.finish(),
+            segment_table: segment_table(&s.segment_table),
+            abc_table: segment_table(&s.abc_table),
+            pyramid_table: segment_table(&s.pyramid_table),
+            as_of: s.as_of,
+            config: s.config,
+        }
+    }
+
+    pub(crate) fn create(py: Python<'_>, b: SegmentBatches) -> PyResult<Py<Self>> {
+        let by = match b.config.measure {
+            crm_core::ValueMeasure::Revenue => "revenue",
+            crm_core::ValueMeasure::Margin => "margin",
+            crm_core::ValueMeasure::Profit => "profit",
+        };
+        let [top, middle, bottom] = b.config.shares;
+        let init = PyClassInitializer::from(Table::new(b.customers)).add_subclass(Segments {
+            as_of: b.as_of,
+            by: by.to_owned(),
+            shares: (top, middle, bottom),
+            window_days: b.config.window_days,
+            segment_table: Py::new(py, Table::new(b.segment_table))?,
+            abc_table: Py::new(py, Table::new(b.abc_table))?,
+            pyramid_table: Py::new(py, Table::new(b.pyramid_table))?,
+        });
+        Py::new(py, init)
+    }
+}
+
+fn segment_table(rows: &[SegmentRow]) -> RecordBatch {
+    let mut b = TableBuilder::new();
+    b.strs("segment", rows.iter().map(|r| r.segment.as_str()));
+    b.i64("customers", rows.iter().map(|r| r.customers as i64).collect());
+    b.f64("customer_share", rows.iter().map(|r| r.customer_share).collect());
+    b.f64("revenue", rows.iter().map(|r| r.revenue).collect());
+    b.f64("revenue_share", rows.iter().map(|r| r.revenue_share).collect());
+    b.opt_f64("margin", rows.iter().map(|r| r.margin).collect());
+    b.f64("cost_to_serve", rows.iter().map(|r| r.cost_to_serve).collect());
+    b.opt_f64("profit", rows.iter().map(|r| r.profit).collect());
+    b.opt_f64("profit_share", rows.iter().map(|r| r.profit_share).collect());
+    b.i64("negative_profit_customers", rows.iter().map(|r| r.negative_profit_customers as i64).collect());
+    b.finish()
+}
+
+#[pymethods]
+impl Segments {
+    fn __repr__(slf: &Bound<'_, Self>) -> String {
+        let s = slf.get();
+        let window = s.window_days.map_or("None".to_owned(), |w| w.to_string());
+        let mut text = slf.as_super().get().describe(&format!(
+            "crm.Segments(as_of={}, by={:?}, shares={:?}, window_days={window})",
+            s.as_of, s.by, s.shares
+        ));
+        text.push_str("\nsegment_table:\n");
+        text.push_str(&s.segment_table.get().describe("crm.Table"));
+        text
+    }
+}
+
+/// One bad value in a CSV file.
+#[pyclass(module = "crm", frozen, eq)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvProblem {
+    /// Line in the file, 1-based; the header is line 1.
+    #[pyo3(get)]
+    line: u64,
+    /// Column name as written in the header (None when the line itself is malformed).
+    #[pyo3(get)]
+    column: Option<String>,
+    /// What was wrong.
+    #[pyo3(get)]
+    message: String,
+}
+
+impl From<crm_core::CsvProblem> for CsvProblem {
+    fn from(p: crm_core::CsvProblem) -> Self {
+        CsvProblem { line: p.line, column: Some(p.column).filter(|c| !c.is_empty()), message: p.message }
+    }
+}
+
+#[pymethods]
+impl CsvProblem {
+    fn __repr__(&self) -> String {
+        format!("CsvProblem(line={}, column={:?}, message={:?})", self.line, self.column, self.message)
+    }
+
+    fn __str__(&self) -> String {
+        match &self.column {
+            Some(c) => format!("line {}, column `{c}`: {}", self.line, self.message),
+            None => format!("line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+/// What reading a CSV file did: rows read, loaded, rejected (with `on_error="skip"`), and
+/// the problems found.
+#[pyclass(module = "crm", frozen)]
+#[derive(Debug, Clone)]
+pub struct CsvReport {
+    /// The file.
+    #[pyo3(get)]
+    path: String,
+    /// Data rows in the file.
+    #[pyo3(get)]
+    rows_read: usize,
+    /// Rows loaded.
+    #[pyo3(get)]
+    rows_loaded: usize,
+    /// Rows rejected.
+    #[pyo3(get)]
+    rows_rejected: usize,
+    problems: Vec<CsvProblem>,
+    /// Every problem counted (`problems` keeps the first 100).
+    #[pyo3(get)]
+    problems_total: usize,
+}
+
+impl CsvReport {
+    pub(crate) fn new(path: String, r: crm_core::ingest::CsvReport) -> Self {
+        CsvReport {
+            path,
+            rows_read: r.rows_read,
+            rows_loaded: r.rows_loaded,
+            rows_rejected: r.rows_rejected,
+            problems: r.problems.into_iter().map(CsvProblem::from).collect(),
+            problems_total: r.problems_total,
+        }
+    }
+}
+
+#[pymethods]
+impl CsvReport {
+    /// The problems found (at most 100; `problems_total` counts all).
+    #[getter]
+    fn problems(&self) -> Vec<CsvProblem> {
+        self.problems.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CsvReport(path={:?}, rows_read={}, rows_loaded={}, rows_rejected={}, problems_total={})",
+            self.path, self.rows_read, self.rows_loaded, self.rows_rejected, self.problems_total
+        )
+    }
+}

@@ -1,0 +1,96 @@
+"""Plotting helpers (matplotlib is an optional extra: ``pip install 'crm-engine[plot]'``).
+
+Each function draws on ``ax`` (a new figure when None) and returns the Axes, so it can be
+styled further or saved: ``pareto_curve(base.segments()).figure.savefig("pareto.png")``.
+matplotlib is imported only when a function is called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from crm._crm import Lifecycle, Segments
+
+__all__ = ["pareto_curve", "lifecycle_bar"]
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("crm.plotting needs matplotlib: pip install 'crm-engine[plot]'") from e
+    return plt
+
+
+def _axes(ax: Optional["Axes"], figsize: tuple) -> "Axes":
+    if ax is not None:
+        return ax
+    _, ax = _pyplot().subplots(figsize=figsize)
+    return ax
+
+
+def pareto_curve(segments: "Segments", ax: Optional["Axes"] = None, *, annotate: bool = True) -> "Axes":
+    """The Pareto curve of a segmentation: cumulative share of value against the cumulative
+    share of ranked customers (most valuable first), with the top / middle / bottom
+    boundaries marked and, when ``annotate``, the share of value each boundary holds.
+
+    Only ranked customers (with a transaction in the value window) are on the curve; value
+    shares are of their positive value, so the curve ends at 1 when no value is negative.
+    """
+    import numpy as np
+
+    rank = np.asarray(segments["rank"], dtype=float)
+    value = np.asarray(segments["value"], dtype=float)
+    ranked = ~np.isnan(rank)
+    order = np.argsort(rank[ranked], kind="stable")
+    v = value[ranked][order]
+    n = len(v)
+    ax = _axes(ax, (6.0, 4.5))
+    total = v[v > 0].sum() if n else 0.0
+    x = np.concatenate([[0.0], np.arange(1, n + 1) / max(n, 1)])
+    y = np.concatenate([[0.0], np.cumsum(v) / total]) if total > 0 else np.zeros(n + 1)
+    ax.plot(x, y, color="C0", linewidth=2, label=f"cumulative {segments.by}")
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1, label="equal value")
+    counts = segments.segment_table["customers"]
+    names = list(segments.segment_table.to_pydict()["segment"])
+    boundary = 0
+    for name, count in zip(names[:-1], counts[:-1]):
+        boundary += int(count)
+        if n == 0:
+            break
+        bx, by = boundary / n, y[boundary]
+        ax.axvline(bx, color="C1", linestyle="--", linewidth=1)
+        if annotate:
+            ax.annotate(
+                f"{name}: {bx:.0%} of customers,\n{by:.0%} of {segments.by}",
+                xy=(bx, by),
+                xytext=(6, -28),
+                textcoords="offset points",
+                fontsize=8,
+            )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(min(0.0, float(y.min())) if n else 0.0, max(1.0, float(y.max())) * 1.02 if n else 1.0)
+    ax.set_xlabel("share of customers (ranked by value)")
+    ax.set_ylabel(f"cumulative share of {segments.by}")
+    ax.set_title(f"Pareto curve as of {segments.as_of}")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def lifecycle_bar(lifecycle: "Lifecycle", ax: Optional["Axes"] = None, *, skip_empty: bool = False) -> "Axes":
+    """Customers per lifecycle stage as a bar chart, stages in lifecycle order (prospect,
+    new, starter, active, declining, lost, reactivated, won back), each bar labelled with
+    its count. ``skip_empty`` leaves out stages nobody is in."""
+    counts = lifecycle.counts
+    stages = [s for s in counts if counts[s] or not skip_empty]
+    values = [counts[s] for s in stages]
+    ax = _axes(ax, (7.0, 4.0))
+    bars = ax.bar([s.replace("_", " ") for s in stages], values, color=[f"C{i}" for i in range(len(stages))])
+    ax.bar_label(bars, labels=[str(v) for v in values], fontsize=8)
+    ax.set_ylabel("customers")
+    ax.set_title(f"Lifecycle stages as of {lifecycle.as_of}")
+    ax.tick_params(axis="x", labelrotation=30)
+    return ax

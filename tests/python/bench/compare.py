@@ -1,0 +1,433 @@
+"""Peer comparison: crm against the same work written idiomatically in polars and pandas,
+and against lifetimes' ``summary_data_from_transaction_data``. Not run by CI.
+
+On one generated data set (default 1,000,000 customers and about 10,000,000 transactions
+from crm's seeded generator), it times in one run:
+
+* crm from a polars DataFrame: ``CustomerBase.from_transactions`` + ``summary`` +
+  ``segments``, results read back into polars (``pl.DataFrame(result)``);
+* the same customer summary (purchases, revenue, recency, tenure, purchases per year,
+  R/F/M quintiles with crm's tie rule) and value segments (top / middle / bottom, ABC,
+  pyramid, segment table) in idiomatic polars, then in idiomatic pandas;
+* lifetimes' ``summary_data_from_transaction_data`` (only the summary);
+* the same crm work timed inside Rust (``crm._crm.time_native``), to show what the Python
+  face adds.
+
+Before timing, the polars and pandas versions are checked against crm on a small sample,
+so the three do the same work.
+
+Run (from the repository root)::
+
+    bash tests/python/venv.sh
+    export PYO3_PYTHON=$PWD/.venv/bin/python
+    .venv/bin/maturin develop --release
+    .venv/bin/python tests/python/bench/compare.py
+
+lifetimes needs old numpy / pandas / scipy, so it lives in a throwaway venv; the script
+runs it there in a subprocess (and skips it when neither that venv nor an importable
+lifetimes is found)::
+
+    python3 -m venv /tmp/lifetimes-venv
+    /tmp/lifetimes-venv/bin/pip install 'numpy<2' 'pandas<2' 'scipy<1.12' lifetimes
+    .venv/bin/python tests/python/bench/compare.py --lifetimes-python /tmp/lifetimes-venv/bin/python
+
+Options: ``--customers N`` (default 1,000,000), ``--purchases-per-year X`` (default 13,
+about 10 transactions per customer), ``--repeat N`` (best of N, default 3),
+``--skip-pandas``, ``--skip-lifetimes``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+import crm
+from crm import _crm
+
+SHARES = (0.2, 0.5, 0.3)
+ABC = (0.8, 0.15, 0.05)
+PYRAMID = (0.01, 0.04, 0.15, 0.8)
+WINDOW_DAYS = 365
+
+
+def split_ends(n: int, shares: Tuple[float, ...]) -> List[int]:
+    """Cumulative segment ends: cumulative share x n, rounded half up (crm's rule)."""
+    ends, cum = [], 0.0
+    for k, s in enumerate(shares):
+        cum += s
+        ends.append(n if k + 1 == len(shares) else min(n, math.floor(n * cum + 0.5 + 1e-9)))
+    return ends
+
+
+# ----------------------------------------------------------------------------- polars
+
+
+def polars_summary(df: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    in_time = pl.col("date") <= as_of
+    buy = in_time & (pl.col("amount") > 0)
+    g = (
+        df.lazy()
+        .select(
+            "customer_id",
+            buy_date=pl.when(buy).then(pl.col("date")),
+            buy=buy,
+            amount=pl.when(in_time).then(pl.col("amount")).otherwise(0.0),
+        )
+        .group_by("customer_id")
+        .agg(
+            first_purchase=pl.col("buy_date").min(),
+            last_purchase=pl.col("buy_date").max(),
+            purchases=pl.col("buy").sum().cast(pl.Int64),
+            revenue=pl.col("amount").sum(),
+        )
+    )
+    g = g.with_columns(
+        recency_days=(pl.lit(as_of) - pl.col("last_purchase")).dt.total_days(),
+        tenure_days=(pl.lit(as_of) - pl.col("first_purchase")).dt.total_days(),
+    )
+    buyer = pl.col("purchases") > 0
+    n = buyer.sum()
+
+    def score(value: pl.Expr) -> pl.Expr:
+        rank = pl.when(buyer).then(value).rank("min")
+        return (((rank - 1) * 5) // n + 1).cast(pl.UInt8)
+
+    g = g.with_columns(
+        purchases_per_year=pl.col("purchases") * 365.25 / pl.max_horizontal(pl.col("tenure_days"), 365).fill_null(365),
+        average_purchase=pl.when(buyer).then(pl.col("revenue") / pl.col("purchases")),
+        r=score(-pl.col("recency_days")),
+        f=score(pl.col("purchases")),
+        m=score(pl.col("revenue")),
+    )
+    return g.sort("customer_id").collect()
+
+
+def polars_segments(df: pl.DataFrame, as_of: dt.date) -> Tuple[pl.DataFrame, pl.DataFrame]:
+    start = as_of - dt.timedelta(days=WINDOW_DAYS - 1)
+    in_time = pl.col("date") <= as_of
+    in_window = in_time & (pl.col("date") >= start)
+    v = (
+        df.lazy()
+        .select(
+            "customer_id",
+            value=pl.when(in_window).then(pl.col("amount")).otherwise(0.0),
+            in_window=in_window,
+            bought=in_time & (pl.col("amount") > 0),
+        )
+        .group_by("customer_id")
+        .agg(value=pl.col("value").sum(), ranked=pl.col("in_window").any(), ever_bought=pl.col("bought").any())
+        .collect()
+    )
+    ranked = v.filter("ranked").sort(["value", "customer_id"], descending=[True, False]).with_row_index("pos")
+    n = ranked.height
+    seg_ends, pyr_ends = split_ends(n, SHARES), split_ends(n, PYRAMID)
+    positive = pl.col("value").clip(lower_bound=0)
+    total = ranked.select(positive.sum()).item()
+    before = (positive.cum_sum() - positive) / total if total > 0 else pl.lit(1.0)
+    ranked = ranked.with_columns(
+        rank=pl.col("pos").cast(pl.Int64) + 1,
+        segment=pl.when(pl.col("pos") < seg_ends[0])
+        .then(pl.lit("top"))
+        .when(pl.col("pos") < seg_ends[1])
+        .then(pl.lit("middle"))
+        .otherwise(pl.lit("bottom")),
+        abc=pl.when(pl.col("value") <= 0)
+        .then(pl.lit("C"))
+        .when(before < ABC[0] - 1e-12)
+        .then(pl.lit("A"))
+        .when(before < ABC[0] + ABC[1] - 1e-12)
+        .then(pl.lit("B"))
+        .otherwise(pl.lit("C")),
+        pyramid=pl.when(pl.col("pos") < pyr_ends[0])
+        .then(pl.lit("top"))
+        .when(pl.col("pos") < pyr_ends[1])
+        .then(pl.lit("large"))
+        .when(pl.col("pos") < pyr_ends[2])
+        .then(pl.lit("medium"))
+        .otherwise(pl.lit("small")),
+    )
+    per_customer = (
+        v.join(ranked.select("customer_id", "rank", "segment", "abc", "pyramid"), on="customer_id", how="left")
+        .with_columns(
+            pyramid=pl.col("pyramid").fill_null(
+                pl.when(pl.col("ever_bought")).then(pl.lit("inactive")).otherwise(pl.lit("prospect"))
+            )
+        )
+        .sort("customer_id")
+    )
+    table = (
+        ranked.group_by("segment")
+        .agg(customers=pl.len(), revenue=pl.col("value").sum())
+        .with_columns(
+            customer_share=pl.col("customers") / pl.col("customers").sum(),
+            revenue_share=pl.col("revenue") / pl.col("revenue").sum(),
+        )
+    )
+    return per_customer, table
+
+
+# ----------------------------------------------------------------------------- pandas
+
+
+def pandas_summary(df: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    as_of_ts = pd.Timestamp(as_of)
+    d = df[df["date"] <= as_of_ts]
+    buys = d[d["amount"] > 0]
+    g = buys.groupby("customer_id")["date"].agg(first_purchase="min", last_purchase="max")
+    g["purchases"] = buys.groupby("customer_id").size()
+    out = pd.DataFrame(index=pd.Index(np.sort(df["customer_id"].unique()), name="customer_id"))
+    out["revenue"] = d.groupby("customer_id")["amount"].sum()
+    out = out.join(g)
+    out["revenue"] = out["revenue"].fillna(0.0)
+    out["purchases"] = out["purchases"].fillna(0).astype("int64")
+    out["recency_days"] = (as_of_ts - out["last_purchase"]).dt.days
+    out["tenure_days"] = (as_of_ts - out["first_purchase"]).dt.days
+    out["purchases_per_year"] = out["purchases"] * 365.25 / out["tenure_days"].clip(lower=365).fillna(365)
+    buyer = out["purchases"] > 0
+    out["average_purchase"] = (out["revenue"] / out["purchases"]).where(buyer)
+    n = int(buyer.sum())
+    for name, value in (("r", -out["recency_days"]), ("f", out["purchases"]), ("m", out["revenue"])):
+        rank = value.where(buyer).rank(method="min")
+        out[name] = ((rank - 1) * 5 // n + 1).astype("UInt8")
+    return out.reset_index()
+
+
+def pandas_segments(df: pd.DataFrame, as_of: dt.date) -> Tuple[pd.DataFrame, pd.DataFrame]:
+    as_of_ts = pd.Timestamp(as_of)
+    start = pd.Timestamp(as_of - dt.timedelta(days=WINDOW_DAYS - 1))
+    in_time = df["date"] <= as_of_ts
+    win = df[in_time & (df["date"] >= start)]
+    ever = df.loc[in_time & (df["amount"] > 0), "customer_id"].unique()
+    v = win.groupby("customer_id")["amount"].sum().rename("value").reset_index()
+    ranked = v.sort_values(["value", "customer_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    n = len(ranked)
+    pos = np.arange(n)
+    seg_ends, pyr_ends = split_ends(n, SHARES), split_ends(n, PYRAMID)
+    ranked["rank"] = pos + 1
+    ranked["segment"] = np.select([pos < seg_ends[0], pos < seg_ends[1]], ["top", "middle"], "bottom")
+    positive = ranked["value"].clip(lower=0)
+    total = positive.sum()
+    before = (positive.cumsum() - positive) / total if total > 0 else pd.Series(1.0, index=ranked.index)
+    ranked["abc"] = np.select(
+        [ranked["value"] <= 0, before < ABC[0] - 1e-12, before < ABC[0] + ABC[1] - 1e-12], ["C", "A", "B"], "C"
+    )
+    ranked["pyramid"] = np.select(
+        [pos < pyr_ends[0], pos < pyr_ends[1], pos < pyr_ends[2]], ["top", "large", "medium"], "small"
+    )
+    everyone = pd.DataFrame({"customer_id": np.sort(df["customer_id"].unique())})
+    per_customer = everyone.merge(ranked, on="customer_id", how="left")
+    unranked = per_customer["pyramid"].isna()
+    per_customer.loc[unranked, "pyramid"] = np.where(
+        per_customer.loc[unranked, "customer_id"].isin(ever), "inactive", "prospect"
+    )
+    table = ranked.groupby("segment").agg(customers=("value", "size"), revenue=("value", "sum"))
+    table["customer_share"] = table["customers"] / table["customers"].sum()
+    table["revenue_share"] = table["revenue"] / table["revenue"].sum()
+    return per_customer, table.reset_index()
+
+
+# ----------------------------------------------------------------------------- crm
+
+
+def crm_run(df: pl.DataFrame, as_of: dt.date) -> Dict[str, float]:
+    t0 = time.perf_counter()
+    base = crm.CustomerBase.from_transactions(df, customer_id_col="customer_id", date_col="date", amount_col="amount")
+    t1 = time.perf_counter()
+    summary = base.summary(as_of)
+    summary_df = pl.DataFrame(summary)
+    t2 = time.perf_counter()
+    segments = base.segments(as_of)
+    segments_df = pl.DataFrame(segments)
+    table_df = pl.DataFrame(segments.segment_table)
+    t3 = time.perf_counter()
+    del summary_df, segments_df, table_df
+    return {"build": t1 - t0, "summary": t2 - t1, "segments": t3 - t2, "total": t3 - t0}
+
+
+def check_same_work(customers: int = 20_000) -> None:
+    """polars and pandas compute what crm computes (on a small sample)."""
+    sample = crm.sample(customers, seed=7, profiles=False, interactions=False)
+    df = pl.DataFrame(sample.transactions).with_columns(pl.col("date").dt.date())
+    pdf = df.to_pandas()
+    as_of = sample.end
+    base = crm.CustomerBase.from_transactions(df)
+    expected = pl.DataFrame(base.summary(as_of))
+    cols = ["customer_id", "purchases", "revenue", "recency_days", "tenure_days", "r", "f", "m"]
+    got = polars_summary(df, as_of)
+    assert got.select(cols).equals(expected.select(cols)), "polars summary differs from crm"
+    got_pd = pl.from_pandas(pandas_summary(pdf, as_of)[cols]).with_columns(
+        pl.col("recency_days", "tenure_days").cast(pl.Int64), pl.col("r", "f", "m").cast(pl.UInt8)
+    )
+    assert got_pd.equals(expected.select(cols)), "pandas summary differs from crm"
+    seg = base.segments(as_of)
+    expected_seg = pl.DataFrame(seg).select("customer_id", "rank", "segment", "abc", "pyramid")
+    got_seg, got_table = polars_segments(df, as_of)
+    assert got_seg.select(expected_seg.columns).equals(expected_seg), "polars segments differ from crm"
+    got_pd_seg, _ = pandas_segments(pdf, as_of)
+    got_pd_seg = pl.from_pandas(got_pd_seg[expected_seg.columns]).with_columns(pl.col("rank").cast(pl.Int64))
+    assert got_pd_seg.equals(expected_seg), "pandas segments differ from crm"
+    counts = dict(zip(got_table["segment"], got_table["customers"]))
+    assert [counts[s] for s in ("top", "middle", "bottom")] == seg.segment_table["customers"].tolist()
+
+
+# ----------------------------------------------------------------------------- lifetimes
+
+LIFETIMES_CHILD = r"""
+import json, sys, time
+import numpy as np, pandas as pd
+from lifetimes.utils import summary_data_from_transaction_data
+folder, as_of, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
+df = pd.DataFrame({
+    "customer_id": np.load(folder + "/customer_id.npy"),
+    "date": np.load(folder + "/date.npy").astype("datetime64[ns]"),
+    "amount": np.load(folder + "/amount.npy"),
+})
+best = float("inf")
+for _ in range(repeat):
+    t0 = time.perf_counter()
+    s = summary_data_from_transaction_data(df, "customer_id", "date", monetary_value_col="amount",
+                                           observation_period_end=as_of, freq="D")
+    best = min(best, time.perf_counter() - t0)
+print(json.dumps({"seconds": best, "rows": len(s)}))
+"""
+
+
+def lifetimes_time(df: pl.DataFrame, as_of: dt.date, python: Optional[str], repeat: int) -> Optional[float]:
+    """Seconds of summary_data_from_transaction_data, or None when lifetimes is not available."""
+    interpreter = python
+    if interpreter is None:
+        try:
+            import lifetimes  # noqa: F401
+
+            interpreter = sys.executable
+        except Exception:
+            default = Path("/tmp/lifetimes-venv/bin/python")
+            interpreter = str(default) if default.exists() else None
+    if interpreter is None:
+        print("lifetimes: not importable and no --lifetimes-python given: skipped (see the docstring)")
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        np.save(f"{folder}/customer_id.npy", df["customer_id"].to_numpy())
+        np.save(f"{folder}/date.npy", df["date"].to_numpy().astype("datetime64[D]"))
+        np.save(f"{folder}/amount.npy", df["amount"].to_numpy())
+        out = subprocess.run(
+            [interpreter, "-c", LIFETIMES_CHILD, folder, as_of.isoformat(), str(repeat)],
+            capture_output=True,
+            text=True,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        )
+    if out.returncode != 0:
+        print(f"lifetimes: failed in {interpreter}: skipped\n{out.stderr.strip()[-800:]}")
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def best_of(repeat: int, run: Callable[[], Any]) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--customers", type=int, default=1_000_000)
+    p.add_argument("--purchases-per-year", type=float, default=13.0)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--lifetimes-python", default=None)
+    p.add_argument("--skip-pandas", action="store_true")
+    p.add_argument("--skip-lifetimes", action="store_true")
+    args = p.parse_args()
+
+    print(f"crm {crm.__version__}, polars {pl.__version__}, pandas {pd.__version__}, numpy {np.__version__}")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, crm threads {crm.threads()}")
+    print("checking that polars and pandas compute what crm computes ...", end=" ", flush=True)
+    check_same_work()
+    print("ok")
+
+    t0 = time.perf_counter()
+    sample = crm.sample(
+        args.customers,
+        seed=1,
+        purchases_per_year=args.purchases_per_year,
+        lifetime_years=3.0,
+        prospect_share=0.0,
+        profiles=False,
+        interactions=False,
+    )
+    df = pl.DataFrame(sample.transactions).with_columns(pl.col("date").dt.date())
+    as_of = sample.end
+    print(
+        f"data: {df['customer_id'].n_unique():,} customers, {df.height:,} transactions, as of {as_of} "
+        f"(generated in {time.perf_counter() - t0:.1f} s)\n"
+    )
+
+    crm_runs = [crm_run(df, as_of) for _ in range(args.repeat)]
+    crm_best = {k: min(r[k] for r in crm_runs) for k in crm_runs[0]}
+    native = _crm.time_native(sample, as_of, repeat=args.repeat)
+    polars_summary_s = best_of(args.repeat, lambda: polars_summary(df, as_of))
+    polars_segments_s = best_of(args.repeat, lambda: polars_segments(df, as_of))
+    polars_total = polars_summary_s + polars_segments_s
+
+    rows = [
+        ("crm (polars in/out): build", crm_best["build"]),
+        ("crm: summary", crm_best["summary"]),
+        ("crm: segments", crm_best["segments"]),
+        ("crm: total", crm_best["total"]),
+        ("crm inside Rust: build", native["build"]),
+        ("crm inside Rust: summary", native["summary"]),
+        ("crm inside Rust: segments", native["segments"]),
+        ("crm inside Rust: total", native["total"]),
+        ("polars: summary", polars_summary_s),
+        ("polars: segments", polars_segments_s),
+        ("polars: total", polars_total),
+    ]
+    pandas_total = None
+    if not args.skip_pandas:
+        pdf = df.to_pandas()
+        pandas_summary_s = best_of(args.repeat, lambda: pandas_summary(pdf, as_of))
+        pandas_segments_s = best_of(args.repeat, lambda: pandas_segments(pdf, as_of))
+        pandas_total = pandas_summary_s + pandas_segments_s
+        rows += [("pandas: summary", pandas_summary_s), ("pandas: segments", pandas_segments_s), ("pandas: total", pandas_total)]
+        del pdf
+    lifetimes_s = None
+    if not args.skip_lifetimes:
+        lifetimes_s = lifetimes_time(df, as_of, args.lifetimes_python, 1)
+        if lifetimes_s is not None:
+            rows.append(("lifetimes: summary_data_from_transaction_data", lifetimes_s))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'step':<{width}}  seconds (best of {args.repeat})")
+    for name, seconds in rows:
+        print(f"{name:<{width}}  {seconds:8.3f}")
+    print()
+    crm_summary_path = crm_best["build"] + crm_best["summary"]
+    print(f"polars / crm (build + summary + segments):   {polars_total / crm_best['total']:6.1f}x   (goal >= 3x)")
+    if pandas_total is not None:
+        print(f"pandas / crm (build + summary + segments):   {pandas_total / crm_best['total']:6.1f}x")
+    if lifetimes_s is not None:
+        print(f"lifetimes / crm (build + summary):           {lifetimes_s / crm_summary_path:6.1f}x   (goal >= 50x)")
+    overhead = crm_best["total"] / native["total"] - 1
+    print(f"Python-side overhead (crm via Python vs inside Rust): {overhead:+.1%}   (goal < 10 %)")
+
+
+if __name__ == "__main__":
+    main()

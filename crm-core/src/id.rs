@@ -274,7 +274,7 @@ pub(crate) struct Interned {
 pub(crate) fn intern(column: &KeyColumn) -> Interned {
     match column {
         KeyColumn::Int(v) => {
-            let (uniques, codes, first_row) = intern_values(v.iter().copied());
+            let (uniques, codes, first_row) = intern_dense(v).unwrap_or_else(|| intern_values(v.iter().copied()));
             Interned { uniques: KeyColumn::Int(uniques), codes, first_row }
         }
         KeyColumn::Str(v) => {
@@ -282,6 +282,35 @@ pub(crate) fn intern(column: &KeyColumn) -> Interned {
             Interned { uniques: KeyColumn::Str(uniques.into_iter().collect()), codes, first_row }
         }
     }
+}
+
+/// [`intern_values`] for integer ids in a range at most four times the row count (the
+/// usual case: ERP customer numbers): a lookup table replaces the hash map. Same result.
+fn intern_dense(v: &[i64]) -> Option<(Vec<i64>, Vec<u32>, Vec<usize>)> {
+    let (&min, &max) = (v.iter().min()?, v.iter().max()?);
+    let span = max.checked_sub(min)? as u128 + 1;
+    if span > 4 * v.len() as u128 + 1024 {
+        return None;
+    }
+    // First row of each value present, in value order.
+    let mut first = vec![usize::MAX; span as usize];
+    for (row, &id) in v.iter().enumerate() {
+        let f = &mut first[(id - min) as usize];
+        if *f == usize::MAX {
+            *f = row;
+        }
+    }
+    let mut code_of = vec![u32::MAX; span as usize];
+    let (mut uniques, mut first_row) = (Vec::new(), Vec::new());
+    for (k, &f) in first.iter().enumerate() {
+        if f != usize::MAX {
+            code_of[k] = uniques.len() as u32;
+            uniques.push(min + k as i64);
+            first_row.push(f);
+        }
+    }
+    let codes = v.iter().map(|&id| code_of[(id - min) as usize]).collect();
+    Some((uniques, codes, first_row))
 }
 
 /// Distinct values in ascending order, each row's index into them, and each distinct
@@ -347,6 +376,18 @@ mod tests {
         assert_eq!(i.uniques, KeyColumn::Int(vec![10, 20, 30]));
         assert_eq!(i.codes, vec![2, 0, 2, 1, 0]);
         assert_eq!(i.first_row, vec![1, 3, 0]);
+    }
+
+    #[test]
+    fn dense_and_hashed_interning_agree() {
+        let dense = vec![7_i64, 3, 7, 5, 3, 9];
+        let sparse: Vec<i64> = dense.iter().map(|v| v * 1_000_000_007).collect();
+        let (a, b) = (intern(&KeyColumn::Int(dense)), intern(&KeyColumn::Int(sparse)));
+        assert_eq!(a.codes, b.codes);
+        assert_eq!(a.first_row, b.first_row);
+        assert_eq!(a.uniques, KeyColumn::Int(vec![3, 5, 7, 9]));
+        let extremes = intern(&KeyColumn::Int(vec![i64::MAX, i64::MIN]));
+        assert_eq!(extremes.codes, vec![1, 0]);
     }
 
     #[test]

@@ -224,7 +224,8 @@ pub(crate) fn group_rows(
     }
     for c in 0..customers {
         let group = &mut perm[offsets[c]..offsets[c + 1]];
-        if group.len() > 1 {
+        // Exports are often already in time order: check before sorting.
+        if group.len() > 1 && !group.is_sorted_by(|&a, &b| cmp(a, b).is_le()) {
             group.sort_unstable_by(|&a, &b| cmp(a, b));
         }
     }

@@ -174,13 +174,17 @@ fn score_rfm(rows: &mut [CustomerSummary]) {
     let pick = |f: &dyn Fn(&CustomerSummary) -> f64| buyers.iter().map(|&i| f(&rows[i])).collect::<Vec<f64>>();
     let (rv, fv, mv) =
         (pick(&|s| -(s.recency_days.unwrap_or(0) as f64)), pick(&|s| s.purchases as f64), pick(&|s| s.revenue));
-    // Three independent rankings: run them side by side.
-    let (r, f, m) = std::thread::scope(|s| {
-        let r = s.spawn(|| quantile_scores(&rv, 5));
-        let f = s.spawn(|| quantile_scores(&fv, 5));
-        let m = quantile_scores(&mv, 5);
-        (r.join().expect("no panic"), f.join().expect("no panic"), m)
-    });
+    // Three independent rankings: side by side when large enough to pay for threads.
+    let (r, f, m) = if buyers.len() < 50_000 || crate::parallel::threads() == 1 {
+        (quantile_scores(&rv, 5), quantile_scores(&fv, 5), quantile_scores(&mv, 5))
+    } else {
+        std::thread::scope(|s| {
+            let r = s.spawn(|| quantile_scores(&rv, 5));
+            let f = s.spawn(|| quantile_scores(&fv, 5));
+            let m = quantile_scores(&mv, 5);
+            (r.join().expect("no panic"), f.join().expect("no panic"), m)
+        })
+    };
     for (k, &i) in buyers.iter().enumerate() {
         rows[i].rfm = Some(Rfm { r: r[k], f: f[k], m: m[k] });
     }

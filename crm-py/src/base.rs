@@ -1,17 +1,19 @@
 //! `crm.CustomerBase`: built once from tables or CSV files, then analysed.
 
+use crate::analytics::{self, Clv, FlowSeries, Flows, Migration, Report};
 use crate::errors::{Failure, Fallible, Names, detached, guarded};
 use crate::input::{InTable, Values, import_table, keys, numbers, seconds};
 use crate::results::{CsvReport, Lifecycle, Segments, Summary};
 use chrono::NaiveDate;
+use crm_core::flows::{DurationBase, FlowConfig, Period};
 use crm_core::ingest::{
     AttributeType, CsvOptions, CustomerCsv, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
     read_interactions, read_transactions,
 };
 use crm_core::time::{day_of, day_to_date, parse_date};
 use crm_core::{
-    AttributeValue, Channel, Customer, CustomerBaseBuilder, Direction, InteractionColumns, LifecycleConfig, Permission,
-    SegmentConfig, StrColumn, SummaryConfig, TransactionColumns, ValueMeasure,
+    AttributeValue, Channel, ClvConfig, Customer, CustomerBaseBuilder, Direction, InteractionColumns, LifecycleConfig,
+    Permission, ReportConfig, SegmentConfig, StrColumn, SummaryConfig, TransactionColumns, ValueMeasure,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyType};
@@ -254,6 +256,68 @@ pub(crate) fn to_date(obj: &Bound<'_, PyAny>, field: &str) -> Fallible<NaiveDate
         return Err(Failure::Type(format!("{field} must be a date, a datetime or an ISO 8601 string, not {t}")));
     };
     parse_date(&text, &[]).ok_or_else(|| Failure::config(field, format!("`{text}` is not an ISO 8601 date")))
+}
+
+fn segment_config(shares: Vec<f64>, by: &str, window_days: Option<i64>) -> Fallible<SegmentConfig> {
+    Ok(SegmentConfig {
+        shares: self::shares("shares", shares)?,
+        measure: measure(by)?,
+        window_days: window_days.map(|w| u32_arg("window_days", w)).transpose()?,
+        ..SegmentConfig::default()
+    })
+}
+
+fn measure(by: &str) -> Fallible<ValueMeasure> {
+    match by {
+        "revenue" => Ok(ValueMeasure::Revenue),
+        "margin" => Ok(ValueMeasure::Margin),
+        "profit" => Ok(ValueMeasure::Profit),
+        other => Err(Failure::config("by", format!("{other:?} is not \"revenue\", \"margin\" or \"profit\""))),
+    }
+}
+
+fn flow_config(
+    inactivity_days: i64,
+    duration_base: &str,
+    by_segment: bool,
+    shares: Vec<f64>,
+    by: &str,
+    window_days: Option<i64>,
+) -> Fallible<FlowConfig> {
+    Ok(FlowConfig {
+        inactivity_days: u32_arg("inactivity_days", inactivity_days)?,
+        duration_base: match duration_base {
+            "start" => DurationBase::Start,
+            "end" => DurationBase::End,
+            "average" => DurationBase::Average,
+            other => {
+                return Err(Failure::config(
+                    "duration_base",
+                    format!("{other:?} is not \"start\", \"end\" or \"average\""),
+                ));
+            }
+        },
+        by_segment,
+        segments: segment_config(shares, by, window_days)?,
+    })
+}
+
+fn clv_config(
+    duration_years: Option<f64>,
+    discount_rate: f64,
+    inactivity_days: i64,
+    duration_base: &str,
+    shares: Vec<f64>,
+    by: &str,
+    window_days: Option<i64>,
+) -> Fallible<ClvConfig> {
+    let segments = segment_config(shares.clone(), by, window_days)?;
+    Ok(ClvConfig {
+        duration_years,
+        discount_rate,
+        flows: flow_config(inactivity_days, duration_base, false, shares, by, window_days)?,
+        segments,
+    })
 }
 
 fn u32_arg(field: &str, v: i64) -> Fallible<u32> {
@@ -920,6 +984,191 @@ impl CustomerBase {
             Ok(Segments::batches(base.ids(), s))
         })?;
         Ok(Segments::create(py, batches)?)
+    }
+
+    /// Customer flows of the period `[start, end)`: base at start, new (active and
+    /// starters), won back, lost, base at end, churn and retention rates, average duration
+    /// in years (base by `duration_base`: "start", "end" or "average", over the losses per
+    /// year) and the revenue / margin of each flow; per value segment when `by_segment`
+    /// (segments as in `segments()`: `shares`, `by`, `window_days`).
+    #[pyo3(signature = (
+        start, end, *, inactivity_days=365, duration_base="average".to_owned(), by_segment=true,
+        shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(), window_days=Some(365)
+    ), text_signature = "($self, start, end, *, inactivity_days=365, duration_base='average', by_segment=True, \
+        shares=(0.2, 0.5, 0.3), by='revenue', window_days=365)")]
+    #[allow(clippy::too_many_arguments)]
+    fn flows(
+        &self,
+        py: Python<'_>,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        inactivity_days: i64,
+        duration_base: String,
+        by_segment: bool,
+        shares: Vec<f64>,
+        by: String,
+        window_days: Option<i64>,
+    ) -> Fallible<Py<Flows>> {
+        let (start, end) = (to_date(start, "start")?, to_date(end, "end")?);
+        let config = flow_config(inactivity_days, &duration_base, by_segment, shares, &by, window_days)?;
+        let base = &self.inner;
+        let report = detached(py, || base.flows(start, end, &config).map_err(analytics::core))?;
+        Ok(Flows::create(py, report)?)
+    }
+
+    /// Flows of `count` consecutive calendar periods ("month", "quarter" or "year")
+    /// starting on `start`: one row per period, with the `Flows` objects in `.flows`.
+    /// Keywords as in `flows()`.
+    #[pyo3(signature = (
+        start, period="month".to_owned(), count=12, *, inactivity_days=365, duration_base="average".to_owned(),
+        by_segment=false, shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(), window_days=Some(365)
+    ), text_signature = "($self, start, period='month', count=12, *, inactivity_days=365, \
+        duration_base='average', by_segment=False, shares=(0.2, 0.5, 0.3), by='revenue', window_days=365)")]
+    #[allow(clippy::too_many_arguments)]
+    fn flow_series(
+        &self,
+        py: Python<'_>,
+        start: &Bound<'_, PyAny>,
+        period: String,
+        count: i64,
+        inactivity_days: i64,
+        duration_base: String,
+        by_segment: bool,
+        shares: Vec<f64>,
+        by: String,
+        window_days: Option<i64>,
+    ) -> Fallible<Py<FlowSeries>> {
+        let start = to_date(start, "start")?;
+        let period = match period.as_str() {
+            "month" => Period::Month,
+            "quarter" => Period::Quarter,
+            "year" => Period::Year,
+            other => {
+                return Err(Failure::config("period", format!("{other:?} is not \"month\", \"quarter\" or \"year\"")));
+            }
+        };
+        let count = usize::try_from(count).map_err(|_| Failure::config("count", format!("{count} is negative")))?;
+        let config = flow_config(inactivity_days, &duration_base, by_segment, shares, &by, window_days)?;
+        let base = &self.inner;
+        let (batch, reports) = detached(py, || {
+            let reports = base.flow_series(start, period, count, &config).map_err(analytics::core)?;
+            Ok((FlowSeries::batch(&reports), reports))
+        })?;
+        Ok(FlowSeries::create(py, batch, reports)?)
+    }
+
+    /// Migration between states from the end of `from_date` to the end of `to_date`:
+    /// `states="segments"` (not_yet_customer, top, middle, bottom, lost; segment keywords as
+    /// in `segments()`) or `"lifecycle"` (the lifecycle stages with `inactivity_days`).
+    #[pyo3(signature = (
+        from_date, to_date, *, states="segments".to_owned(), shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(),
+        window_days=Some(365), inactivity_days=365
+    ), text_signature = "($self, from_date, to_date, *, states='segments', shares=(0.2, 0.5, 0.3), by='revenue', \
+        window_days=365, inactivity_days=365)")]
+    #[allow(clippy::too_many_arguments)]
+    fn migration(
+        &self,
+        py: Python<'_>,
+        from_date: &Bound<'_, PyAny>,
+        to_date: &Bound<'_, PyAny>,
+        states: String,
+        shares: Vec<f64>,
+        by: String,
+        window_days: Option<i64>,
+        inactivity_days: i64,
+    ) -> Fallible<Migration> {
+        let (from, to) = (self::to_date(from_date, "from_date")?, self::to_date(to_date, "to_date")?);
+        let base = &self.inner;
+        let m = match states.as_str() {
+            "segments" => {
+                let config = segment_config(shares, &by, window_days)?;
+                detached(py, || base.segment_migration(from, to, &config).map_err(analytics::core))?
+            }
+            "lifecycle" => {
+                let config = LifecycleConfig {
+                    inactivity_days: u32_arg("inactivity_days", inactivity_days)?,
+                    ..LifecycleConfig::default()
+                };
+                detached(py, || base.lifecycle_migration(from, to, &config).map_err(analytics::core))?
+            }
+            other => {
+                return Err(Failure::config("states", format!("{other:?} is not \"segments\" or \"lifecycle\"")));
+            }
+        };
+        Ok(Migration::new(m))
+    }
+
+    /// Customer lifetime value as of a date (default: the last day with a transaction),
+    /// per customer with a purchase, by segment, by acquisition channel and for the
+    /// portfolio. Lifetime revenue = purchases per year x average purchase x duration;
+    /// the duration is `duration_years` or, when None, estimated from the flows of the
+    /// last twelve months (`MissingDataError` when nobody was lost). Margins are discounted
+    /// at `discount_rate`; NPV subtracts the acquisition cost.
+    #[pyo3(signature = (
+        as_of=None, *, duration_years=None, discount_rate=0.10, inactivity_days=365,
+        duration_base="average".to_owned(), shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(),
+        window_days=Some(365)
+    ), text_signature = "($self, as_of=None, *, duration_years=None, discount_rate=0.1, inactivity_days=365, \
+        duration_base='average', shares=(0.2, 0.5, 0.3), by='revenue', window_days=365)")]
+    #[allow(clippy::too_many_arguments)]
+    fn clv(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        duration_years: Option<f64>,
+        discount_rate: f64,
+        inactivity_days: i64,
+        duration_base: String,
+        shares: Vec<f64>,
+        by: String,
+        window_days: Option<i64>,
+    ) -> Fallible<Py<Clv>> {
+        let as_of = self.as_of(as_of)?;
+        let config =
+            clv_config(duration_years, discount_rate, inactivity_days, &duration_base, shares, &by, window_days)?;
+        let base = &self.inner;
+        let batches = detached(py, || {
+            let r = base.clv(as_of, &config).map_err(analytics::core)?;
+            Ok(Clv::batches(base.ids(), r))
+        })?;
+        Ok(Clv::create(py, batches)?)
+    }
+
+    /// The customer-base report as of a date (default: the last day with a transaction):
+    /// overview, lifecycle, segments, ABC, pyramid, RFM grid, top customers, flows of the
+    /// last twelve months and by quarter, segment migration, CLV and undesired flows.
+    #[pyo3(signature = (
+        as_of=None, *, top_customers=10, duration_years=None, discount_rate=0.10, inactivity_days=365,
+        shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(), window_days=Some(365)
+    ), text_signature = "($self, as_of=None, *, top_customers=10, duration_years=None, discount_rate=0.1, \
+        inactivity_days=365, shares=(0.2, 0.5, 0.3), by='revenue', window_days=365)")]
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        top_customers: usize,
+        duration_years: Option<f64>,
+        discount_rate: f64,
+        inactivity_days: i64,
+        shares: Vec<f64>,
+        by: String,
+        window_days: Option<i64>,
+    ) -> Fallible<Report> {
+        let as_of = self.as_of(as_of)?;
+        let segments = segment_config(shares.clone(), &by, window_days)?;
+        let config = ReportConfig {
+            lifecycle: LifecycleConfig {
+                inactivity_days: u32_arg("inactivity_days", inactivity_days)?,
+                ..LifecycleConfig::default()
+            },
+            segments,
+            top_customers,
+            clv: clv_config(duration_years, discount_rate, inactivity_days, "average", shares, &by, window_days)?,
+        };
+        let base = &self.inner;
+        let r = detached(py, || base.report(as_of, &config).map_err(analytics::core))?;
+        Ok(Report::new(r))
     }
 
     /// Number of customers.

@@ -5,9 +5,11 @@
 //! ([`table`]); failures become Python exceptions in one place ([`errors`]); heavy work runs
 //! without the GIL and behind a panic guard.
 
+mod analytics;
 mod base;
 mod errors;
 mod input;
+mod models;
 mod results;
 mod sample;
 mod table;
@@ -28,8 +30,26 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::CsvReport>()?;
     m.add_class::<results::CsvProblem>()?;
     m.add_class::<sample::Sample>()?;
+    m.add_class::<analytics::Flows>()?;
+    m.add_class::<analytics::FlowValue>()?;
+    m.add_class::<analytics::FlowSeries>()?;
+    m.add_class::<analytics::Migration>()?;
+    m.add_class::<analytics::Clv>()?;
+    m.add_class::<analytics::ClvGroup>()?;
+    m.add_class::<analytics::Scenario>()?;
+    m.add_class::<analytics::ScenarioComparison>()?;
+    m.add_class::<analytics::RetentionSensitivity>()?;
+    m.add_class::<analytics::Report>()?;
+    m.add_function(wrap_pyfunction!(analytics::simple_clv, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::discounted_clv, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::retention_clv, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::retention_sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::compare_scenarios, m)?)?;
     m.add_function(wrap_pyfunction!(sample::sample, m)?)?;
     m.add_function(wrap_pyfunction!(sample::time_native, m)?)?;
+    m.add_function(wrap_pyfunction!(models::_fit_model, m)?)?;
+    m.add_function(wrap_pyfunction!(models::_predict, m)?)?;
+    m.add_function(wrap_pyfunction!(models::_customer_lifetime_value, m)?)?;
     m.add_function(wrap_pyfunction!(threads, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())

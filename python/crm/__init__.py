@@ -11,6 +11,9 @@ Quick tour::
     summary = base.summary("2024-12-31")        # one row per customer, with R, F, M
     stages = base.lifecycle("2024-12-31")       # stage per customer; stages.counts
     segments = base.segments("2024-12-31")      # top 20 % / middle 50 % / bottom 30 %
+    flows = base.flows("2024-01-01", "2025-01-01")  # new, won back, lost; churn, duration
+    clv = base.clv("2024-12-31")                # lifetime value per customer and segment
+    print(base.report("2024-12-31").to_markdown())
     pl.DataFrame(segments.segment_table)        # any Arrow consumer reads results
 
 Inputs are any Arrow-compatible table (pyarrow, polars, pandas >= 2.2, duckdb, ...) or a
@@ -18,6 +21,21 @@ dict of numpy arrays; results are tables that export ``__arrow_c_stream__``.
 """
 
 from crm._crm import (
+    Clv,
+    ClvGroup,
+    FlowSeries,
+    Flows,
+    FlowValue,
+    Migration,
+    Report,
+    RetentionSensitivity,
+    Scenario,
+    ScenarioComparison,
+    compare_scenarios,
+    discounted_clv,
+    retention_clv,
+    retention_sensitivity,
+    simple_clv,
     CsvProblem,
     CsvReport,
     CustomerBase,
@@ -56,6 +74,21 @@ __all__ = [
     "Segments",
     "CsvReport",
     "CsvProblem",
+    "Flows",
+    "FlowValue",
+    "FlowSeries",
+    "Migration",
+    "Clv",
+    "ClvGroup",
+    "Scenario",
+    "ScenarioComparison",
+    "RetentionSensitivity",
+    "Report",
+    "simple_clv",
+    "discounted_clv",
+    "retention_clv",
+    "retention_sensitivity",
+    "compare_scenarios",
     "Sample",
     "sample",
     "threads",

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, Optional
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from crm._crm import Lifecycle, Segments
+    from crm._crm import Flows, Lifecycle, Migration, Segments
 
-__all__ = ["pareto_curve", "lifecycle_bar"]
+__all__ = ["pareto_curve", "lifecycle_bar", "flow_waterfall", "migration_heatmap"]
 
 
 def _pyplot() -> Any:
@@ -93,4 +93,62 @@ def lifecycle_bar(lifecycle: "Lifecycle", ax: Optional["Axes"] = None, *, skip_e
     ax.set_ylabel("customers")
     ax.set_title(f"Lifecycle stages as of {lifecycle.as_of}")
     ax.tick_params(axis="x", labelrotation=30)
+    return ax
+
+
+def flow_waterfall(flows: "Flows", ax: Optional["Axes"] = None) -> "Axes":
+    """The flows of a period as a waterfall: the base at the start, + new, + won back,
+    - lost, and the base at the end, each bar labelled with its count."""
+    steps = [("base at start", flows.base_at_start), ("new", flows.new), ("won back", flows.won_back)]
+    steps.append(("lost", -flows.lost))
+    ax = _axes(ax, (7.0, 4.0))
+    level = 0
+    labels, bottoms, heights, colors = [], [], [], []
+    for i, (name, value) in enumerate(steps):
+        if i == 0:
+            bottoms.append(0)
+            heights.append(value)
+            colors.append("C0")
+            level = value
+        else:
+            bottoms.append(level + min(value, 0))
+            heights.append(abs(value))
+            colors.append("C2" if value >= 0 else "C3")
+            level += value
+        labels.append(name)
+    labels.append("base at end")
+    bottoms.append(0)
+    heights.append(flows.base_at_end)
+    colors.append("C0")
+    bars = ax.bar(labels, heights, bottom=bottoms, color=colors)
+    signs = ["", "+", "+", "-", ""]
+    ax.bar_label(bars, labels=[f"{s}{h}" for s, h in zip(signs, heights)], fontsize=8)
+    ax.set_ylabel("customers")
+    ax.set_title(f"Customer flows {flows.start} .. {flows.end}")
+    return ax
+
+
+def migration_heatmap(migration: "Migration", ax: Optional["Axes"] = None, *, rates: bool = True) -> "Axes":
+    """A migration matrix as a heat map (rows: state at ``from_date``, columns: state at
+    ``to_date``), each cell labelled with its rate (``rates=True``) or count."""
+    import numpy as np
+
+    values = np.asarray(migration.rates if rates else migration.counts, dtype=float)
+    states = [s.replace("_", " ") for s in migration.states]
+    ax = _axes(ax, (6.5, 5.5))
+    image = ax.imshow(values, cmap="Blues", vmin=0.0, vmax=1.0 if rates else max(float(values.max()), 1.0))
+    ax.set_xticks(range(len(states)))
+    ax.set_xticklabels(states, rotation=30, ha="right")
+    ax.set_yticks(range(len(states)))
+    ax.set_yticklabels(states)
+    threshold = 0.5 * (1.0 if rates else max(float(values.max()), 1.0))
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            text = f"{values[i, j]:.0%}" if rates else f"{int(values[i, j])}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                    color="white" if values[i, j] > threshold else "black")
+    ax.set_xlabel(f"state at {migration.to_date}")
+    ax.set_ylabel(f"state at {migration.from_date}")
+    ax.set_title("Migration " + ("rates" if rates else "counts"))
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     return ax

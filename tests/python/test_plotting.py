@@ -61,3 +61,32 @@ def test_pareto_of_a_real_base(tmp_path):
     path = tmp_path / "pareto_profit.png"
     ax.figure.savefig(path)
     assert is_png(path)
+
+
+def test_flow_waterfall(tmp_path):
+    base = crm.sample(800, seed=5).base()
+    end = base.last_date
+    f = base.flows(end.replace(year=end.year - 1), end)
+    ax = plotting.flow_waterfall(f)
+    patches = ax.patches
+    assert len(patches) == 5
+    heights = [p.get_height() for p in patches]
+    assert heights == [f.base_at_start, f.new, f.won_back, f.lost, f.base_at_end]
+    # The lost bar hangs from the level reached after new and won back.
+    assert patches[3].get_y() == f.base_at_start + f.new + f.won_back - f.lost
+    path = tmp_path / "flows.png"
+    ax.figure.savefig(path)
+    assert is_png(path)
+
+
+def test_migration_heatmap(tmp_path):
+    base = crm.sample(800, seed=5).base()
+    end = base.last_date
+    m = base.migration(end.replace(year=end.year - 1), end)
+    ax = plotting.migration_heatmap(m)
+    assert len(ax.texts) == len(m.states) ** 2
+    path = tmp_path / "migration.png"
+    ax.figure.savefig(path)
+    assert is_png(path)
+    ax = plotting.migration_heatmap(m, rates=False)
+    assert ax.texts[0].get_text() == str(int(m.counts[0, 0]))

@@ -1,0 +1,204 @@
+//! The probabilistic models for `crm.lifetimes`: fit from numpy arrays, predict into numpy
+//! arrays. Models are named "bgnbd", "mbgnbd", "paretonbd", "bgbb" and "gammagamma";
+//! parameters travel as plain lists in the core's order.
+
+use crate::analytics::core;
+use crate::errors::{Failure, Fallible, detached};
+use crm_core::models::{
+    BetaGeo, BetaGeoBetaBinom, FitOptions, GammaGamma, ModifiedBetaGeo, ParetoNbd, PurchaseModel, RfmData,
+    customer_lifetime_value,
+};
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+
+fn vec(a: Option<PyReadonlyArray1<'_, f64>>, name: &str) -> Fallible<Vec<f64>> {
+    let a = a.ok_or_else(|| Failure::config(name, "is required for this model"))?;
+    Ok(a.as_array().to_vec())
+}
+
+fn params_of(params: &[f64], n: usize) -> Fallible<()> {
+    if params.len() == n {
+        Ok(())
+    } else {
+        Err(Failure::config("params", format!("{} values, expected {n}", params.len())))
+    }
+}
+
+/// What a fit found: (names, params, standard errors, log-likelihood, customers,
+/// iterations, converged).
+type FitOut = (Vec<String>, Vec<f64>, Vec<f64>, f64, f64, usize, bool);
+
+/// Fits a model. `a, b, c` are frequency, recency, T (n_periods for "bgbb"); for
+/// "gammagamma" frequency and monetary value.
+#[pyfunction]
+#[pyo3(signature = (model, a, b, c=None, weights=None, initial=None, penalizer=0.0, max_iterations=500))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _fit_model(
+    py: Python<'_>,
+    model: &str,
+    a: PyReadonlyArray1<'_, f64>,
+    b: PyReadonlyArray1<'_, f64>,
+    c: Option<PyReadonlyArray1<'_, f64>>,
+    weights: Option<PyReadonlyArray1<'_, f64>>,
+    initial: Option<Vec<f64>>,
+    penalizer: f64,
+    max_iterations: usize,
+) -> Fallible<FitOut> {
+    let (x, y) = (a.as_array().to_vec(), b.as_array().to_vec());
+    let model = model.to_owned();
+    let c = c.map(|c| c.as_array().to_vec());
+    let w = weights.map(|w| w.as_array().to_vec());
+    let options = FitOptions { penalizer, initial, max_iterations };
+    let s = detached(py, move || {
+        let rfm = |c: Option<Vec<f64>>| -> Fallible<RfmData> {
+            let t = c.ok_or_else(|| Failure::config("T", "is required for this model"))?;
+            match &w {
+                Some(w) => RfmData::with_weights(x.clone(), y.clone(), t, w.clone()),
+                None => RfmData::new(x.clone(), y.clone(), t),
+            }
+            .map_err(core)
+        };
+        let s = match model.as_str() {
+            "bgnbd" => BetaGeo::fit(&rfm(c)?, &options).map_err(core)?.1,
+            "mbgnbd" => ModifiedBetaGeo::fit(&rfm(c)?, &options).map_err(core)?.1,
+            "paretonbd" => ParetoNbd::fit(&rfm(c)?, &options).map_err(core)?.1,
+            "bgbb" => {
+                let n = c.ok_or_else(|| Failure::config("n_periods", "is required"))?;
+                BetaGeoBetaBinom::fit(&x, &y, &n, w.as_deref(), &options).map_err(core)?.1
+            }
+            "gammagamma" => GammaGamma::fit(&x, &y, w.as_deref(), &options).map_err(core)?.1,
+            other => return Err(Failure::config("model", format!("unknown model {other:?}"))),
+        };
+        Ok(s)
+    })?;
+    Ok((s.names, s.params, s.std_errors, s.log_likelihood, s.customers, s.iterations, s.converged))
+}
+
+/// Predicts per row. `what`: "alive" (P(alive) at T), "conditional" (expected purchases in
+/// `t` more periods), "expected" (expected purchases of a new customer by `t`),
+/// "probability" (P(n purchases by t) for BG/NBD, `n` in `x`), "log_likelihood" (per row),
+/// "average_profit" (Gamma-Gamma: `x` frequency, `tx` monetary value).
+#[pyfunction]
+#[pyo3(signature = (model, params, what, t, x=None, tx=None, big_t=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _predict<'py>(
+    py: Python<'py>,
+    model: &str,
+    params: Vec<f64>,
+    what: &str,
+    t: PyReadonlyArray1<'_, f64>,
+    x: Option<PyReadonlyArray1<'_, f64>>,
+    tx: Option<PyReadonlyArray1<'_, f64>>,
+    big_t: Option<PyReadonlyArray1<'_, f64>>,
+) -> Fallible<Bound<'py, PyArray1<f64>>> {
+    let t = t.as_array().to_vec();
+    let n = t.len();
+    let zeros = || vec![0.0; n];
+    let x = x.map_or_else(|| Ok(zeros()), |a| vec(Some(a), "x"))?;
+    let tx = tx.map_or_else(|| Ok(zeros()), |a| vec(Some(a), "tx"))?;
+    let bt = big_t.map_or_else(|| Ok(zeros()), |a| vec(Some(a), "T"))?;
+    for (name, v) in [("x", &x), ("tx", &tx), ("T", &bt)] {
+        if v.len() != n {
+            return Err(Failure::config(name, format!("{} values for {n} rows", v.len())));
+        }
+    }
+    let (model, what) = (model.to_owned(), what.to_owned());
+    let out = detached(py, move || {
+        let bad = || Failure::config("what", format!("{what:?} is not available for {model:?}"));
+        let f: Box<dyn Fn(usize) -> f64 + Sync> = match model.as_str() {
+            "bgnbd" => {
+                params_of(&params, 4)?;
+                let m = BetaGeo::from_params(&params);
+                match what.as_str() {
+                    "alive" => Box::new(move |i| m.probability_alive(x[i], tx[i], bt[i])),
+                    "conditional" => Box::new(move |i| m.conditional_expected_purchases(t[i], x[i], tx[i], bt[i])),
+                    "expected" => Box::new(move |i| m.expected_purchases(t[i])),
+                    "probability" => Box::new(move |i| m.probability_of_purchases(t[i], x[i] as u32)),
+                    _ => return Err(bad()),
+                }
+            }
+            "mbgnbd" => {
+                params_of(&params, 4)?;
+                let m = ModifiedBetaGeo::from_params(&params);
+                match what.as_str() {
+                    "alive" => Box::new(move |i| m.probability_alive(x[i], tx[i], bt[i])),
+                    "conditional" => Box::new(move |i| m.conditional_expected_purchases(t[i], x[i], tx[i], bt[i])),
+                    "expected" => Box::new(move |i| m.expected_purchases(t[i])),
+                    _ => return Err(bad()),
+                }
+            }
+            "paretonbd" => {
+                params_of(&params, 4)?;
+                let m = ParetoNbd::from_params(&params);
+                match what.as_str() {
+                    "alive" => Box::new(move |i| m.probability_alive(x[i], tx[i], bt[i])),
+                    "conditional" => Box::new(move |i| m.conditional_expected_purchases(t[i], x[i], tx[i], bt[i])),
+                    "expected" => Box::new(move |i| m.expected_purchases(t[i])),
+                    "log_likelihood" => Box::new(move |i| m.log_likelihood_row(x[i], tx[i], bt[i])),
+                    _ => return Err(bad()),
+                }
+            }
+            "bgbb" => {
+                params_of(&params, 4)?;
+                let m = BetaGeoBetaBinom { alpha: params[0], beta: params[1], gamma: params[2], delta: params[3] };
+                match what.as_str() {
+                    "alive" => Box::new(move |i| m.probability_alive(x[i], tx[i], bt[i])),
+                    "conditional" => Box::new(move |i| m.conditional_expected_purchases(t[i], x[i], tx[i], bt[i])),
+                    "expected" => Box::new(move |i| m.expected_purchases(t[i])),
+                    "log_likelihood" => Box::new(move |i| m.log_likelihood_row(x[i], tx[i], bt[i])),
+                    _ => return Err(bad()),
+                }
+            }
+            "gammagamma" => {
+                params_of(&params, 3)?;
+                let m = GammaGamma { p: params[0], q: params[1], v: params[2] };
+                match what.as_str() {
+                    "average_profit" => Box::new(move |i| m.conditional_expected_average_profit(x[i], tx[i])),
+                    "log_likelihood" => Box::new(move |i| m.log_likelihood_row(x[i], tx[i])),
+                    _ => return Err(bad()),
+                }
+            }
+            other => return Err(Failure::config("model", format!("unknown model {other:?}"))),
+        };
+        Ok((0..n).map(f).collect::<Vec<f64>>())
+    })?;
+    Ok(PyArray1::from_vec(py, out))
+}
+
+/// Discounted customer lifetime value over `months` months (lifetimes' method): expected
+/// purchases per month from the purchase model x expected spend from Gamma-Gamma,
+/// discounted at `discount` a month; `units_per_month` time units make a month.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _customer_lifetime_value<'py>(
+    py: Python<'py>,
+    model: &str,
+    params: Vec<f64>,
+    gg_params: Vec<f64>,
+    x: PyReadonlyArray1<'_, f64>,
+    tx: PyReadonlyArray1<'_, f64>,
+    big_t: PyReadonlyArray1<'_, f64>,
+    monetary_value: PyReadonlyArray1<'_, f64>,
+    months: u32,
+    discount: f64,
+    units_per_month: f64,
+) -> Fallible<Bound<'py, PyArray1<f64>>> {
+    params_of(&params, 4)?;
+    params_of(&gg_params, 3)?;
+    let data = RfmData::new(x.as_array().to_vec(), tx.as_array().to_vec(), big_t.as_array().to_vec()).map_err(core)?;
+    let m = monetary_value.as_array().to_vec();
+    let gg = GammaGamma { p: gg_params[0], q: gg_params[1], v: gg_params[2] };
+    let model = model.to_owned();
+    let out = detached(py, move || {
+        let pm: Box<dyn PurchaseModel + Sync> = match model.as_str() {
+            "bgnbd" => Box::new(BetaGeo::from_params(&params)),
+            "mbgnbd" => Box::new(ModifiedBetaGeo::from_params(&params)),
+            "paretonbd" => Box::new(ParetoNbd::from_params(&params)),
+            other => {
+                return Err(Failure::config("transaction_prediction_model", format!("{other:?} is not supported")));
+            }
+        };
+        Ok(customer_lifetime_value(pm.as_ref(), &gg, &data, &m, months, discount, units_per_month))
+    })?;
+    Ok(PyArray1::from_vec(py, out))
+}

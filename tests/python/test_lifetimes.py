@@ -1,0 +1,153 @@
+"""crm.lifetimes: the lifetimes API on the published figures (CDNOW, donations)."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crm
+from crm.lifetimes import (
+    BetaGeoBetaBinomFitter,
+    BetaGeoFitter,
+    GammaGammaFitter,
+    ModifiedBetaGeoFitter,
+    ParetoNBDFitter,
+)
+from crm.lifetimes.utils import calibration_and_holdout_data, summary_data_from_transaction_data
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    return pd.read_csv(DATA / "cdnow_summary.csv", index_col="ID")
+
+
+@pytest.fixture(scope="module")
+def bgf(cdnow):
+    return BetaGeoFitter().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
+
+
+def test_bg_nbd_on_cdnow(bgf, cdnow):
+    p = bgf.params_
+    assert list(p.index) == ["r", "alpha", "a", "b"]
+    assert f"{p['r']:.3f} {p['alpha']:.3f} {p['a']:.3f} {p['b']:.3f}" == "0.243 4.414 0.793 2.426"
+    assert f"{bgf.log_likelihood_:.1f}" == "-9582.4"
+    assert bgf._negative_log_likelihood_ == pytest.approx(9582.4 / 2357, abs=1e-4)
+    s = bgf.summary
+    assert list(s.columns) == ["coef", "se(coef)", "lower 95% bound", "upper 95% bound"]
+    assert (s["se(coef)"] > 0).all()
+    assert (s["lower 95% bound"] < s["coef"]).all()
+    # Customer 1 (x=2, t_x=30.43, T=38.86): 1.226 purchases in the next 39 weeks.
+    assert f"{bgf.conditional_expected_number_of_purchases_up_to_time(39, 2, 30.43, 38.86):.3f}" == "1.226"
+    assert bgf.predict(39, 2, 30.43, 38.86) == bgf.conditional_expected_number_of_purchases_up_to_time(
+        39, 2, 30.43, 38.86
+    )
+    pred = bgf.predict(39, cdnow["x"], cdnow["t_x"], cdnow["T"])
+    assert isinstance(pred, pd.Series) and pred.index.equals(cdnow.index)
+    alive = bgf.conditional_probability_alive(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    assert ((alive >= 0) & (alive <= 1)).all()
+    assert bgf.conditional_probability_alive(0, 0, 38.86) == 1.0
+    e = bgf.expected_number_of_purchases_up_to_time(np.array([10.0, 39.0]))
+    assert isinstance(e, np.ndarray) and e[1] > e[0]
+    total = sum(bgf.probability_of_n_purchases_up_to_time(39, n) for n in range(200))
+    assert total == pytest.approx(1.0, abs=1e-9)
+    assert "BetaGeoFitter" in repr(bgf)
+
+
+def test_other_purchase_models_on_cdnow(cdnow):
+    pnbd = ParetoNBDFitter().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    assert list(pnbd.params_.index) == ["r", "alpha", "s", "beta"]
+    assert f"{pnbd.log_likelihood_:.1f}" == "-9595.0"
+    alive = pnbd.conditional_probability_alive(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    assert ((alive >= 0) & (alive <= 1)).all()
+    mbg = ModifiedBetaGeoFitter().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    assert mbg.predict(39, 2, 30.43, 38.86) > 0
+    penalized = BetaGeoFitter(penalizer_coef=0.1).fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    assert penalized.params_["r"] != pytest.approx(0.243, abs=1e-3)
+
+
+def test_gamma_gamma_and_clv(bgf, cdnow):
+    repeat = cdnow[cdnow["x"] > 0]
+    assert len(repeat) == 946
+    ggf = GammaGammaFitter().fit(repeat["x"], repeat["zbar"])
+    p = ggf.params_
+    assert list(p.index) == ["p", "q", "v"]
+    assert f"{p['p']:.2f} {p['q']:.2f}" == "6.25 3.74"
+    assert p["v"] == pytest.approx(15.44, rel=1e-3)
+    spend = ggf.conditional_expected_average_profit(repeat["x"], repeat["zbar"])
+    assert spend.index.equals(repeat.index)
+    assert ggf.conditional_expected_average_profit(0, 0) == pytest.approx(p["p"] * p["v"] / (p["q"] - 1))
+    clv = ggf.customer_lifetime_value(
+        bgf, repeat["x"], repeat["t_x"], repeat["T"], repeat["zbar"], time=12, discount_rate=0.01, freq="W"
+    )
+    assert clv.name == "clv" and clv.index.equals(repeat.index) and (clv > 0).all()
+    # By hand for the first customer: monthly increments of expected purchases x spend.
+    x, tx, t, m = repeat.iloc[0][["x", "t_x", "T", "zbar"]]
+    upto = [bgf.predict(k * 4.345, x, tx, t) for k in range(0, 13)]
+    want = sum((upto[k] - upto[k - 1]) / 1.01**k for k in range(1, 13)) * ggf.conditional_expected_average_profit(x, m)
+    assert clv.iloc[0] == pytest.approx(want, rel=1e-9)
+    with pytest.raises(crm.InputError):
+        GammaGammaFitter().fit(cdnow["x"], cdnow["zbar"])
+
+
+def test_bg_bb_on_the_donations():
+    d = pd.read_csv(DATA / "donations.csv")
+    bb = BetaGeoBetaBinomFitter().fit(d["frequency"], d["recency"], d["periods"], weights=d["weights"])
+    p = bb.params_
+    assert list(p.index) == ["alpha", "beta", "gamma", "delta"]
+    assert f"{p['alpha']:.3f} {p['beta']:.3f} {p['gamma']:.3f} {p['delta']:.3f}" == "1.204 0.750 0.657 2.783"
+    assert bb.data_size_ == 11_104
+    assert bb.conditional_probability_alive(0, 6, 6, 6) > 0.9
+    assert bb.conditional_expected_number_of_purchases_up_to_time(5, 6, 6, 6) > bb.predict(5, 1, 1, 6)
+    e = bb.expected_number_of_transactions_in_first_n_periods(np.array([6.0, 11.0]))
+    assert e[0] < e[1]
+
+
+def read_cdnow_sample():
+    return pd.read_csv(
+        DATA / "cdnow_sample.txt",
+        sep=r"\s+",
+        header=None,
+        names=["customer_id", "sample_id", "date", "quantity", "amount"],
+        dtype={"date": str},
+    )
+
+
+def test_summary_data_from_transaction_data():
+    tx = read_cdnow_sample()
+    tx["date"] = pd.to_datetime(tx["date"], format="%Y%m%d")
+    s = summary_data_from_transaction_data(
+        tx, "customer_id", "date", observation_period_end="1997-09-30", freq="D", freq_multiplier=7
+    )
+    assert list(s.columns) == ["frequency", "recency", "T"]
+    assert s.index.name == "customer_id"
+    assert len(s) == 2357
+    assert int((s["frequency"] > 0).sum()) == 946
+    row = s.loc[4]
+    assert (row["frequency"], round(row["recency"], 2), round(row["T"], 2)) == (2, 30.43, 38.86)
+    # Same model fit as the published summary.
+    bgf = BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
+    assert f"{bgf.params_['r']:.3f} {bgf.params_['alpha']:.2f}" == "0.243 4.41"
+    m = summary_data_from_transaction_data(
+        read_cdnow_sample(), "customer_id", "date", monetary_value_col="amount", datetime_format="%Y%m%d",
+        observation_period_end="19970930",
+    )
+    assert list(m.columns) == ["frequency", "recency", "T", "monetary_value"]
+    assert (m.loc[m["frequency"] == 0, "monetary_value"] == 0).all()
+
+
+def test_calibration_and_holdout_data():
+    tx = read_cdnow_sample()
+    tx["date"] = pd.to_datetime(tx["date"], format="%Y%m%d")
+    c = calibration_and_holdout_data(
+        tx, "customer_id", "date", calibration_period_end="1997-06-30", observation_period_end="1997-09-30",
+        monetary_value_col="amount",
+    )
+    assert list(c.columns) == [
+        "frequency_cal", "recency_cal", "T_cal", "monetary_value_cal", "frequency_holdout",
+        "monetary_value_holdout", "duration_holdout",
+    ]
+    assert (c["duration_holdout"] == 92).all()
+    assert c["frequency_holdout"].sum() > 0

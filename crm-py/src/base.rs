@@ -3,7 +3,9 @@
 use crate::analytics::{self, Clv, FlowSeries, Flows, Migration, Report};
 use crate::errors::{Failure, Fallible, Names, detached, guarded};
 use crate::input::{InTable, Values, import_table, keys, numbers, seconds};
+use crate::processes;
 use crate::results::{CsvReport, Lifecycle, Segments, Summary};
+use crate::table::Table;
 use chrono::NaiveDate;
 use crm_core::flows::{DurationBase, FlowConfig, Period};
 use crm_core::ingest::{
@@ -1169,6 +1171,115 @@ impl CustomerBase {
         let base = &self.inner;
         let r = detached(py, || base.report(as_of, &config).map_err(analytics::core))?;
         Ok(Report::new(r))
+    }
+
+    /// A funnel over the customers entering it in `[entry_from, entry_to)`, counted as of
+    /// `as_of`: one row per step (see `FunnelTable`); `by` = an attribute (a free
+    /// attribute, `industry`, `category` or `acquisition_channel`) for one block of steps
+    /// per value, with a `group` column. `funnel` is a dict or JSON text:
+    /// `{"name": ..., "steps": [{"name": ..., "event": {"type": "interaction", "kind": ...,
+    /// "outcomes": [...]}, "window_days": 7}, {"name": ..., "event": {"type": "purchase"}}]}`.
+    #[pyo3(signature = (funnel, entry_from, entry_to, as_of=None, *, confidence=0.95, by=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn funnel(
+        &self,
+        py: Python<'_>,
+        funnel: &Bound<'_, PyAny>,
+        entry_from: &Bound<'_, PyAny>,
+        entry_to: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        confidence: f64,
+        by: Option<String>,
+    ) -> Fallible<Py<processes::FunnelTable>> {
+        let as_of = self.as_of(as_of)?;
+        let period = processes::funnel_period(entry_from, entry_to, as_of, confidence)?;
+        processes::funnel(py, &self.inner, funnel, period, by)
+    }
+
+    /// The dialogs of `processes` (a `crm.Process`, a dict / JSON definition, or a list of
+    /// them) due as of a date: `DueActions` with the `due` and `blocked` tables. Triggers
+    /// older than `lookback_days` are not looked at.
+    #[pyo3(signature = (processes, as_of=None, *, lookback_days=90))]
+    fn due_actions(
+        &self,
+        py: Python<'_>,
+        processes: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        lookback_days: i64,
+    ) -> Fallible<processes::DueActions> {
+        let as_of = self.as_of(as_of)?;
+        let lookback = u32_arg("lookback_days", lookback_days)?;
+        processes::due_actions(py, &self.inner, processes, as_of, lookback)
+    }
+
+    /// The KPIs of a process over triggers and dialogs dated in `[start, end)`, as of
+    /// `as_of`: kpi, dialog, successes, trials, actual, low, high, target, at_least, met.
+    #[pyo3(signature = (process, start, end, as_of=None))]
+    fn evaluate_kpis(
+        &self,
+        py: Python<'_>,
+        process: &Bound<'_, PyAny>,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+    ) -> Fallible<Table> {
+        let p = processes::process_arg(process)?;
+        let (start, end, as_of) = (to_date(start, "start")?, to_date(end, "end")?, self.as_of(as_of)?);
+        let base = &self.inner;
+        let batch = detached(py, || {
+            let r = base.evaluate_kpis(&p, start, end, as_of).map_err(analytics::core)?;
+            Ok(processes::kpi_table(&r))
+        })?;
+        Ok(Table::new(batch))
+    }
+
+    /// Scores every customer with a scoring model (a dict or JSON text: `{"rules": [{"name":
+    /// ..., "weight": 3, "condition": {"type": "date_within_next", "attribute":
+    /// "lease_end", "days": 30}, "half_life_days": null}]}`) as of a date: `Scores` with the
+    /// per-customer `scores` and the ranked `work_list`.
+    #[pyo3(signature = (model, as_of=None))]
+    fn score(
+        &self,
+        py: Python<'_>,
+        model: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+    ) -> Fallible<processes::Scores> {
+        let as_of = self.as_of(as_of)?;
+        processes::score(py, &self.inner, model, as_of)
+    }
+
+    /// Back-tests each rule of a scoring model: of the customers a rule hit as of `as_of`,
+    /// how many had the `outcome` event (an interaction kind, "purchase", or an event dict)
+    /// within the next `horizon_days`: rule, hits, wins, win_rate, low, high, base_rate.
+    #[pyo3(signature = (model, as_of, outcome, horizon_days))]
+    fn backtest(
+        &self,
+        py: Python<'_>,
+        model: &Bound<'_, PyAny>,
+        as_of: &Bound<'_, PyAny>,
+        outcome: &Bound<'_, PyAny>,
+        horizon_days: i64,
+    ) -> Fallible<Table> {
+        let as_of = to_date(as_of, "as_of")?;
+        let horizon = u32_arg("horizon_days", horizon_days)?;
+        processes::backtest(py, &self.inner, model, as_of, outcome, horizon)
+    }
+
+    /// The NPS of the interactions of `kind` (outcome = the 0-10 score) dated in
+    /// `[start, end)`, each customer's latest answer counting: an `Nps`, or with `by` (an
+    /// attribute) a dict of group -> `Nps`.
+    #[pyo3(signature = (kind, start, end, *, by=None, confidence=0.95))]
+    fn nps(
+        &self,
+        py: Python<'_>,
+        kind: &str,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        by: Option<String>,
+        confidence: f64,
+    ) -> Fallible<Py<PyAny>> {
+        let (start, end) = (to_date(start, "start")?, to_date(end, "end")?);
+        processes::nps_by(py, &self.inner, kind, start, end, by, confidence)
     }
 
     /// Number of customers.

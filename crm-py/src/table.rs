@@ -50,6 +50,10 @@ impl TableBuilder {
         self.push(name, Arc::new(Int64Array::from(values)));
     }
 
+    pub(crate) fn opt_i64(&mut self, name: &str, values: Vec<Option<i64>>) {
+        self.push(name, Arc::new(Int64Array::from(values)));
+    }
+
     pub(crate) fn f64(&mut self, name: &str, values: Vec<f64>) {
         self.push(name, Arc::new(Float64Array::from(values)));
     }
@@ -143,6 +147,21 @@ fn is_optional(name: &str) -> bool {
             | "abc"
             | "outcome"
             | "acquisition_date"
+            | "rate_from_previous"
+            | "low"
+            | "high"
+            | "median_days"
+            | "q1_days"
+            | "q3_days"
+            | "difference"
+            | "difference_low"
+            | "difference_high"
+            | "z"
+            | "p_value"
+            | "lift"
+            | "roi"
+            | "break_even_uplift"
+            | "sample_size_needed"
     )
 }
 

@@ -13,6 +13,8 @@ Quick tour::
     segments = base.segments("2024-12-31")      # top 20 % / middle 50 % / bottom 30 %
     flows = base.flows("2024-01-01", "2025-01-01")  # new, won back, lost; churn, duration
     clv = base.clv("2024-12-31")                # lifetime value per customer and segment
+    steps = base.funnel(funnel, "2025-01-01", "2025-02-01", "2025-03-31")  # funnel steps
+    todo = base.due_actions(crm.process_examples(), "2025-03-03").due     # process dialogs
     print(base.report("2024-12-31").to_markdown())
     pl.DataFrame(segments.segment_table)        # any Arrow consumer reads results
 
@@ -21,6 +23,23 @@ dict of numpy arrays; results are tables that export ``__arrow_c_stream__``.
 """
 
 from crm._crm import (
+    Difference,
+    DueActions,
+    FunnelTable,
+    Nps,
+    NpsChange,
+    PlanComparison,
+    Process,
+    Proportion,
+    Scores,
+    compare_plans,
+    compare_proportions,
+    compare_variants,
+    nps,
+    nps_change,
+    process_examples,
+    sample_size,
+    wilson,
     Clv,
     ClvGroup,
     FlowSeries,
@@ -89,6 +108,23 @@ __all__ = [
     "retention_clv",
     "retention_sensitivity",
     "compare_scenarios",
+    "FunnelTable",
+    "Proportion",
+    "Difference",
+    "wilson",
+    "compare_proportions",
+    "sample_size",
+    "compare_variants",
+    "Process",
+    "process_examples",
+    "DueActions",
+    "Scores",
+    "PlanComparison",
+    "compare_plans",
+    "Nps",
+    "NpsChange",
+    "nps",
+    "nps_change",
     "Sample",
     "sample",
     "threads",

@@ -2,7 +2,7 @@
 
 import datetime
 import os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, overload
 
 import numpy as np
 
@@ -15,6 +15,8 @@ TableLike = Any
 # A datetime.date / datetime.datetime, an ISO 8601 string, or a numpy.datetime64.
 DateLike = Union[datetime.date, str, Any]
 PathLike = Union[str, "os.PathLike[str]"]
+# A definition (funnel, scoring model, process, event): JSON text or plain Python data.
+Definition = Union[str, Mapping[str, Any]]
 
 class Table:
     """A result table: Arrow columns behind the Arrow PyCapsule interface.
@@ -291,6 +293,55 @@ class CustomerBase:
         by: str = "revenue",
         window_days: Optional[int] = 365,
     ) -> "Report": ...
+    def funnel(
+        self,
+        funnel: Definition,
+        entry_from: DateLike,
+        entry_to: DateLike,
+        as_of: Optional[DateLike] = None,
+        *,
+        confidence: float = 0.95,
+        by: Optional[str] = None,
+    ) -> "FunnelTable":
+        """A funnel (dict or JSON text) over the customers entering it in
+        ``[entry_from, entry_to)``, as of ``as_of``; ``by`` = an attribute for one block of
+        steps per value (with a ``group`` column)."""
+    def due_actions(
+        self,
+        processes: Union["Process", Definition, Sequence[Union["Process", Definition]]],
+        as_of: Optional[DateLike] = None,
+        *,
+        lookback_days: int = 90,
+    ) -> "DueActions":
+        """The dialogs of the processes due as of a date (``due`` and ``blocked``)."""
+    def evaluate_kpis(
+        self,
+        process: Union["Process", Definition],
+        start: DateLike,
+        end: DateLike,
+        as_of: Optional[DateLike] = None,
+    ) -> Table:
+        """KPIs of a process over ``[start, end)``: kpi, dialog, successes, trials, actual,
+        low, high, target, at_least, met."""
+    def score(self, model: Definition, as_of: Optional[DateLike] = None) -> "Scores":
+        """Scores every customer with a scoring model (dict or JSON text)."""
+    def backtest(
+        self,
+        model: Definition,
+        as_of: DateLike,
+        outcome: Union[str, Definition],
+        horizon_days: int,
+    ) -> Table:
+        """Per rule: rule, hits, wins, win_rate, low, high, base_rate. ``outcome`` is an
+        interaction kind, "purchase", or an event dict / JSON text."""
+    @overload
+    def nps(
+        self, kind: str, start: DateLike, end: DateLike, *, by: None = None, confidence: float = 0.95
+    ) -> "Nps": ...
+    @overload
+    def nps(
+        self, kind: str, start: DateLike, end: DateLike, *, by: str, confidence: float = 0.95
+    ) -> Dict[str, "Nps"]: ...
     def __len__(self) -> int: ...
     @property
     def n_customers(self) -> int: ...
@@ -589,3 +640,167 @@ def _customer_lifetime_value(
     discount: float,
     units_per_month: float,
 ) -> np.ndarray: ...
+
+# Funnels, variant tests, scoring, NPS and processes.
+
+class Proportion:
+    """A proportion with its Wilson interval."""
+
+    @property
+    def successes(self) -> int: ...
+    @property
+    def trials(self) -> int: ...
+    @property
+    def rate(self) -> float: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+
+class Difference:
+    """b - a with its Newcombe interval, z test and lift."""
+
+    @property
+    def a(self) -> Proportion: ...
+    @property
+    def b(self) -> Proportion: ...
+    @property
+    def difference(self) -> float: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+    @property
+    def z(self) -> float: ...
+    @property
+    def p_value(self) -> float: ...
+    @property
+    def lift(self) -> Optional[float]: ...
+
+def wilson(successes: int, trials: int, confidence: float = 0.95) -> Proportion: ...
+def compare_proportions(
+    a_successes: int, a_trials: int, b_successes: int, b_trials: int, confidence: float = 0.95
+) -> Difference: ...
+def sample_size(p1: float, p2: float, alpha: float = 0.05, power: float = 0.8) -> Optional[int]: ...
+def compare_variants(
+    variants: Sequence[Union[Tuple[str, int, int], Mapping[str, Any]]],
+    control: int = 0,
+    *,
+    value_per_conversion: float = 0.0,
+    cost_per_customer: float = 0.0,
+    cost_per_conversion: float = 0.0,
+    confidence: float = 0.95,
+) -> Table:
+    """One row per variant: name, customers, conversions, rate, low, high, difference,
+    difference_low, difference_high, z, p_value, lift, incremental_conversions,
+    incremental_value, cost, net_effect, roi, break_even_uplift, sample_size_needed."""
+
+class FunnelTable(Table):
+    """Steps of a funnel: [group,] step, name, entered, converted, dropped, in_progress,
+    rate_from_previous, low, high, rate_from_first, median_days, q1_days, q3_days."""
+
+    @property
+    def funnel(self) -> str: ...
+    @property
+    def by(self) -> Optional[str]: ...
+    @property
+    def outcomes(self) -> List[Dict[str, int]]:
+        """Per row: outcome -> customers (the branches taken)."""
+    @property
+    def time_histograms(self) -> List[List[int]]: ...
+    @property
+    def time_buckets(self) -> List[str]: ...
+
+class Process:
+    """A process definition (dialogs, KPIs, target group)."""
+
+    @staticmethod
+    def from_toml(text: str) -> "Process": ...
+    @staticmethod
+    def from_json(data: Definition) -> "Process": ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def objective(self) -> str: ...
+    @property
+    def dialogs(self) -> List[str]: ...
+    def log_kind(self, dialog: str) -> str: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+def process_examples() -> List[Process]:
+    """P:1 Get prospects via www, P:2 Invitation to events."""
+
+class DueActions:
+    """``due`` and ``blocked`` tables: customer_id, process, dialog, name, trigger_date,
+    due_date, channel, responsible, done_by, reminder."""
+
+    @property
+    def as_of(self) -> datetime.date: ...
+    @property
+    def due(self) -> Table: ...
+    @property
+    def blocked(self) -> Table: ...
+
+class Scores:
+    """Scores per customer and the ranked work list (customer_id, rank, score, one column
+    per rule)."""
+
+    @property
+    def as_of(self) -> datetime.date: ...
+    @property
+    def scores(self) -> np.ndarray: ...
+    @property
+    def work_list(self) -> Table: ...
+    @property
+    def contributions(self) -> List[List[Tuple[str, float]]]: ...
+    def score_of(self, customer_id: Any) -> float: ...
+
+class PlanComparison:
+    @property
+    def system(self) -> int: ...
+    @property
+    def manual(self) -> int: ...
+    @property
+    def overlap(self) -> int: ...
+    @property
+    def system_median(self) -> float: ...
+    @property
+    def manual_median(self) -> float: ...
+    @property
+    def system_above_manual_median(self) -> int: ...
+    @property
+    def manual_above_system_median(self) -> int: ...
+
+def compare_plans(scores: Scores, system_ids: Sequence[Any], manual_ids: Sequence[Any]) -> PlanComparison: ...
+
+class Nps:
+    """Promoters (9-10) minus detractors (0-6), in points, with its interval."""
+
+    @property
+    def responses(self) -> int: ...
+    @property
+    def promoters(self) -> int: ...
+    @property
+    def passives(self) -> int: ...
+    @property
+    def detractors(self) -> int: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+
+class NpsChange:
+    @property
+    def change(self) -> float: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+
+def nps(scores: Union[Sequence[int], np.ndarray], confidence: float = 0.95) -> Nps: ...
+def nps_change(a: Nps, b: Nps, confidence: float = 0.95) -> NpsChange: ...

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, Optional
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from crm._crm import Flows, Lifecycle, Migration, Segments
+    from crm._crm import Flows, FunnelTable, Lifecycle, Migration, Segments
 
-__all__ = ["pareto_curve", "lifecycle_bar", "flow_waterfall", "migration_heatmap"]
+__all__ = ["pareto_curve", "lifecycle_bar", "flow_waterfall", "migration_heatmap", "funnel_chart"]
 
 
 def _pyplot() -> Any:
@@ -151,4 +151,44 @@ def migration_heatmap(migration: "Migration", ax: Optional["Axes"] = None, *, ra
     ax.set_ylabel(f"state at {migration.from_date}")
     ax.set_title("Migration " + ("rates" if rates else "counts"))
     ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    return ax
+
+
+def funnel_chart(funnel: "FunnelTable", ax: Optional["Axes"] = None, *, group: Optional[str] = None) -> "Axes":
+    """A funnel as horizontal bars, first step on top: customers entering each step, each
+    bar labelled with the count, the conversion from the previous step (with its interval)
+    and, in a lighter bar, the customers still in progress. For a breakdown (``by=``),
+    ``group`` picks one group (default: the first)."""
+    data = funnel.to_pydict()
+    rows = list(range(len(data["name"])))
+    if "group" in data:
+        groups = data["group"]
+        wanted = group if group is not None else (groups[0] if groups else None)
+        rows = [i for i in rows if groups[i] == wanted]
+    elif group is not None:
+        raise ValueError("group= needs a funnel broken down with by=")
+    names = [data["name"][i] for i in rows]
+    entered = [data["entered"][i] for i in rows]
+    progress = [data["in_progress"][i] for i in rows]
+    ax = _axes(ax, (7.0, 0.8 + 0.7 * max(len(rows), 1)))
+    y = list(range(len(rows)))[::-1]
+    widest = max(entered + [1])
+    lefts = [(widest - e) / 2 for e in entered]
+    bars = ax.barh(y, entered, left=lefts, color="C0", height=0.6)
+    ax.barh(y, progress, left=[l + e for l, e in zip(lefts, entered)], color="C0", alpha=0.3, height=0.6)
+    labels = []
+    for k, i in enumerate(rows):
+        rate = data["rate_from_previous"][i]
+        text = f"{entered[k]}"
+        if rate is not None:
+            text += f"  ({rate:.0%}, {data['low'][i]:.0%}-{data['high'][i]:.0%})"
+        labels.append(text)
+    ax.bar_label(bars, labels=labels, label_type="center", color="white", fontsize=8)
+    ax.set_yticks(y)
+    ax.set_yticklabels(names)
+    ax.set_xticks([])
+    title = f"Funnel {funnel.funnel}"
+    if "group" in data and rows:
+        title += f" ({funnel.by} = {data['group'][rows[0]]})"
+    ax.set_title(title)
     return ax

@@ -106,6 +106,7 @@ macro_rules! common_api {
                     &ll,
                     Some(&grad),
                     warm,
+                    false,
                     d.customers(),
                     d.len(),
                     options,

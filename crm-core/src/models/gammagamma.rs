@@ -65,8 +65,18 @@ impl GammaGamma {
         let rows = super::compiled::SpendRows::new(frequency, monetary_value, &w);
         let grad = |p: &[f64]| super::compiled::gg_value_gradient(p, &rows);
         let ll = |p: &[f64]| grad(p).0;
-        let s =
-            super::fit_positive_with("Gamma-Gamma", &Self::NAMES, &ll, Some(&grad), None, n, frequency.len(), options)?;
+        // Newton steps: q and v are strongly correlated, a valley BFGS crawls along.
+        let s = super::fit_positive_with(
+            "Gamma-Gamma",
+            &Self::NAMES,
+            &ll,
+            Some(&grad),
+            None,
+            true,
+            n,
+            frequency.len(),
+            options,
+        )?;
         Ok((GammaGamma { p: s.params[0], q: s.params[1], v: s.params[2] }, s))
     }
 

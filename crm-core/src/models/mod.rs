@@ -97,11 +97,13 @@ pub(crate) fn fit_positive(
     rows: usize,
     opts: &FitOptions,
 ) -> Result<FitSummary> {
-    fit_positive_with(model, names, ll, None, None, customers, rows, opts)
+    fit_positive_with(model, names, ll, None, None, false, customers, rows, opts)
 }
 
-/// As [`fit_positive`], with an analytic gradient when one is known, and optionally the
-/// gradient on a sample of the rows (with its customer count) for a warm start.
+/// As [`fit_positive`], with an analytic gradient when one is known, optionally the
+/// gradient on a sample of the rows (with its customer count) for a warm start, and
+/// damped Newton steps instead of BFGS for the final stage (`newton`: better for strongly
+/// correlated parameters, such as Gamma-Gamma's q and v).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn fit_positive_with(
     model: &str,
@@ -109,6 +111,7 @@ pub(crate) fn fit_positive_with(
     ll: &(dyn Fn(&[f64]) -> f64 + Sync),
     grad: Option<LogLikGrad<'_>>,
     warm: Option<(LogLikGrad<'_>, f64)>,
+    newton: bool,
     customers: f64,
     rows: usize,
     opts: &FitOptions,
@@ -151,7 +154,11 @@ pub(crate) fn fit_positive_with(
                 }
                 None => (u0.clone(), None),
             };
-            optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, h0, opts.max_iterations, 1e-10).0
+            if newton {
+                optim::minimize_newton(&in_log_space(g, customers), &u_start, opts.max_iterations, 1e-10)
+            } else {
+                optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, h0, opts.max_iterations, 1e-10).0
+            }
         }
     };
     let params: Vec<f64> = m.x.iter().map(|v| v.exp()).collect();

@@ -92,6 +92,20 @@ impl StrColumn {
         &self.data[self.offsets[i]..self.offsets[i + 1]]
     }
 
+    /// The position of `s` in a column sorted ascending (binary search), if present.
+    pub fn position_sorted(&self, s: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0usize, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.get(mid).cmp(s) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
     /// Iterates over the strings.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.get(i))
@@ -349,18 +363,7 @@ fn intern_values<T: Copy + Eq + std::hash::Hash + Ord>(
 pub(crate) fn lookup(uniques: &KeyColumn, key: &Key) -> Option<u32> {
     match (uniques, key) {
         (KeyColumn::Int(v), Key::Int(k)) => v.binary_search(k).ok().map(|i| i as u32),
-        (KeyColumn::Str(v), Key::Str(k)) => {
-            let (mut lo, mut hi) = (0usize, v.len());
-            while lo < hi {
-                let mid = (lo + hi) / 2;
-                match v.get(mid).cmp(k.as_str()) {
-                    std::cmp::Ordering::Less => lo = mid + 1,
-                    std::cmp::Ordering::Greater => hi = mid,
-                    std::cmp::Ordering::Equal => return Some(mid as u32),
-                }
-            }
-            None
-        }
+        (KeyColumn::Str(v), Key::Str(k)) => v.position_sorted(k).map(|i| i as u32),
         _ => None,
     }
 }

@@ -125,6 +125,11 @@ impl Interactions {
         &self.kinds
     }
 
+    /// The code of an outcome, if any interaction has it.
+    pub fn outcome_code(&self, outcome: &str) -> Option<u32> {
+        self.outcomes.position_sorted(outcome).map(|i| i as u32)
+    }
+
     /// The distinct outcomes, sorted; outcome codes index into it.
     pub fn outcomes(&self) -> &StrColumn {
         &self.outcomes
@@ -132,7 +137,7 @@ impl Interactions {
 
     /// The code of a kind, if any interaction has it.
     pub fn kind_code(&self, kind: &str) -> Option<u32> {
-        crate::id::lookup(&KeyColumn::Str(self.kinds.clone()), &kind.into())
+        self.kinds.position_sorted(kind).map(|i| i as u32)
     }
 
     /// One customer's interactions.

@@ -446,8 +446,7 @@ struct Codes {
 
 impl CustomerBase {
     fn outcome_codes(&self, outcomes: &[String]) -> Vec<u32> {
-        let dict = crate::KeyColumn::Str(self.interactions().outcomes().clone());
-        outcomes.iter().filter_map(|o| crate::id::lookup(&dict, &o.as_str().into())).collect()
+        outcomes.iter().filter_map(|o| self.interactions().outcome_code(o)).collect()
     }
 
     /// Times (seconds) of interactions of `kind` for customer `c`, with an outcome in
@@ -547,20 +546,30 @@ impl CustomerBase {
                 let model = crate::scoring::ScoringModel { rules: conditions.clone(), ..scoring.clone() };
                 Some(self.score(&model, as_of)?.scores)
             };
-            for c in 0..self.len() as u32 {
-                let cu = c as usize;
-                if stages.as_ref().is_some_and(|s| !p.target_group.stages.contains(&s[cu]))
-                    || segments.as_ref().is_some_and(|s| {
-                        !p.target_group.segments.is_empty()
-                            && s[cu].is_none_or(|x| !p.target_group.segments.contains(&x))
+            // Customers are independent: evaluate them on all threads, joined in order.
+            let per_customer = crate::parallel::map_ranges(self.len(), |range| {
+                range
+                    .map(|c| {
+                        let cu = c as usize;
+                        let (mut d_due, mut d_blocked) = (Vec::new(), Vec::new());
+                        let out = stages.as_ref().is_some_and(|s| !p.target_group.stages.contains(&s[cu]))
+                            || segments.as_ref().is_some_and(|s| {
+                                !p.target_group.segments.is_empty()
+                                    && s[cu].is_none_or(|x| !p.target_group.segments.contains(&x))
+                            })
+                            || filter_scores.as_ref().is_some_and(|s| s[cu] < conditions.len() as f64);
+                        if !out {
+                            for (k, d) in p.dialogs.iter().enumerate() {
+                                self.dialog_actions(p, d, &codes.log, k, c, today, config, &mut d_due, &mut d_blocked);
+                            }
+                        }
+                        (d_due, d_blocked)
                     })
-                    || filter_scores.as_ref().is_some_and(|s| s[cu] < conditions.len() as f64)
-                {
-                    continue;
-                }
-                for (k, d) in p.dialogs.iter().enumerate() {
-                    self.dialog_actions(p, d, &codes.log, k, c, today, config, &mut due, &mut blocked);
-                }
+                    .collect()
+            });
+            for (d, b) in per_customer {
+                due.extend(d);
+                blocked.extend(b);
             }
         }
         let key = |a: &DueAction| (a.due_date, a.process.clone(), a.dialog.clone(), a.customer, a.reminder);

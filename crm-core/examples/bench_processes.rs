@@ -1,0 +1,72 @@
+//! Benchmark of processes on generated data: a 5-step funnel and the due dialogs of three
+//! processes (the two examples of the sources and a welcome follow-up).
+//!
+//! ```sh
+//! cargo run --release -p crm-core --example bench_processes -- [customers]
+//! ```
+
+use crm_core::funnel::{EventMatch, Funnel, FunnelPeriod, FunnelStep};
+use crm_core::process::{EvaluationConfig, Process, examples};
+use crm_core::sample::{SampleConfig, generate};
+use std::time::Instant;
+
+const FOLLOW_UP: &str = r#"
+id = "P:9"
+name = "Welcome follow-up"
+kind = "retain"
+[[dialogs]]
+id = "D:1"
+name = "Call two weeks after the welcome letter unless the customer complained"
+trigger = { type = "event", kind = "welcome_letter" }
+timing = { type = "days_after", days = 14 }
+channel = "phone"
+conditions = [{ type = "no_event", kind = "complaint" }]
+"#;
+
+fn main() -> Result<(), crm_core::Error> {
+    let customers: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let data = generate(&SampleConfig { customers, purchases_per_year: 14.0, ..Default::default() });
+    let end = data.end;
+    let (n_tx, n_ix) = (data.transactions.len(), data.interactions.len());
+    let t = Instant::now();
+    let base = data.into_base()?;
+    println!(
+        "{customers} customers, {n_tx} transactions, {n_ix} interactions; base built in {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+
+    let interaction = |kind: &str, outcomes: &[&str]| EventMatch::Interaction {
+        kind: kind.into(),
+        outcomes: outcomes.iter().map(|o| (*o).to_owned()).collect(),
+        channel: None,
+    };
+    let step = |name: &str, event: EventMatch, w: Option<u32>| FunnelStep { name: name.into(), event, window_days: w };
+    let funnel = Funnel {
+        name: "lead to loyal".into(),
+        steps: vec![
+            step("lead", interaction("lead", &[]), None),
+            step("first purchase", EventMatch::Purchase { min_amount: None }, Some(180)),
+            step("welcome letter", interaction("welcome_letter", &[]), Some(7)),
+            step("answered a campaign", interaction("campaign", &["yes"]), Some(365)),
+            step("bought again", EventMatch::Purchase { min_amount: None }, Some(90)),
+        ],
+    };
+    let start = end - chrono::Months::new(36);
+    let t = Instant::now();
+    let f = base.funnel(&funnel, &FunnelPeriod::new(start, end, end))?;
+    let t_funnel = t.elapsed().as_secs_f64();
+
+    let mut processes = examples();
+    processes.push(Process::from_toml(FOLLOW_UP)?);
+    let t = Instant::now();
+    let due = base.due_actions(&processes, end, &EvaluationConfig::default())?;
+    let t_due = t.elapsed().as_secs_f64();
+
+    println!("funnel entered per step: {:?}", f.steps.iter().map(|s| s.entered).collect::<Vec<_>>());
+    println!("due actions: {}, blocked: {}", due.due.len(), due.blocked.len());
+    println!("| step | seconds |\n|---|---|");
+    println!("| funnel, 5 steps | {t_funnel:.3} |");
+    println!("| due actions, 3 processes | {t_due:.3} |");
+    println!("| total | {:.3} |", t_funnel + t_due);
+    Ok(())
+}

@@ -5,7 +5,9 @@
 //! cargo run --release --example report -- --transactions tx.csv [--customers c.csv]
 //!     [--interactions i.csv] [--as-of 2024-12-31] [--out out] [--sample-customers 5000]
 //! ```
-//! Writes `<out>/report.md` and `<out>/report.json` (default folder `out`).
+//! Writes `<out>/report.md` and `<out>/report.json` (default folder `out`). Transactions
+//! need `customer_id`, `date` and `amount` columns; `margin` or `cost_of_goods` are used
+//! when present.
 
 use chrono::NaiveDate;
 use crm_core::ingest::{
@@ -74,7 +76,13 @@ fn run(a: Args) -> Result<(), String> {
             if let Some(c) = &a.customers {
                 b.add_customers(read_customers(c, &CustomerCsv::default()).map_err(e)?.0);
             }
-            let (cols, _) = read_transactions(tx, &TransactionCsv::default()).map_err(e)?;
+            // Margins (or cost of goods) are read when the header has such a column.
+            let header = std::fs::read_to_string(tx).map_err(|err| format!("{}: {err}", tx.display()))?;
+            let names: Vec<&str> = header.lines().next().unwrap_or("").split(',').map(str::trim).collect();
+            let has = |c: &str| names.contains(&c).then(|| c.to_owned());
+            let spec =
+                TransactionCsv { margin: has("margin"), cost_of_goods: has("cost_of_goods"), ..Default::default() };
+            let (cols, _) = read_transactions(tx, &spec).map_err(e)?;
             let last = cols.timestamp.iter().max().map(|&s| crm_core::time::day_to_date(crm_core::time::day_of(s)));
             b.add_transactions(cols).map_err(e)?;
             if let Some(i) = &a.interactions {

@@ -347,10 +347,12 @@ fn count_customer(
     let (a, b) = (pdays.partition_point(|&d| d < s), pdays.partition_point(|&d| d < e));
     let bought_before = a > 0;
     let bought_in = b > a;
-    let value_in = || {
-        let (i, j) = (all.first_on_or_after(s), all.first_on_or_after(e));
+    // Revenue and margin on days in [from, to).
+    let value_between = |from: Day, to: Day| {
+        let (i, j) = (all.first_on_or_after(from), all.first_on_or_after(to));
         FlowValue { revenue: all.amount[i..j].iter().sum(), margin: all.margin.map_or(0.0, |m| m[i..j].iter().sum()) }
     };
+    let value_in = || value_between(s, e);
     if s0 {
         r.base_at_start += 1;
         if let Some(x) = r.by_segment.get_mut(seg_start) {
@@ -378,11 +380,7 @@ fn count_customer(
             }
             // The last purchase before the lapse, and the year up to it.
             let last = pdays[b - 1];
-            let (i, j) = (all.first_on_or_after(last - window + 1), all.first_on_or_after(last + 1));
-            r.lost_value.add(FlowValue {
-                revenue: all.amount[i..j].iter().sum(),
-                margin: all.margin.map_or(0.0, |m| m[i..j].iter().sum()),
-            });
+            r.lost_value.add(value_between(last - window + 1, last + 1));
         }
         (false, true) if !bought_before => {
             r.new += 1;

@@ -234,7 +234,7 @@ impl CustomerBase {
         )?;
         let migration = self.segment_migration(year_ago, as_of, &config.segments)?;
         let clv = self.clv_section(as_of, config, &flows)?;
-        let undesired_flows = self.undesired(as_of, year_ago, config, &flows, &lifecycle.stages, &segments.revenue)?;
+        let undesired_flows = self.undesired(year_ago, config, &flows, &lifecycle.stages, &segments)?;
         Ok(Report {
             as_of,
             config: config.clone(),
@@ -286,12 +286,11 @@ impl CustomerBase {
 
     fn undesired(
         &self,
-        as_of: NaiveDate,
         year_ago: NaiveDate,
         config: &ReportConfig,
         flows: &FlowReport,
         stages: &[LifecycleStage],
-        revenue_now: &[f64],
+        now: &crate::Segments,
     ) -> Result<Vec<UndesiredFlow>> {
         let before = self.segments(year_ago, &config.segments)?;
         let mut out = vec![UndesiredFlow {
@@ -304,16 +303,15 @@ impl CustomerBase {
         };
         let (mut starters, mut starter_rev, mut declining, mut decline) = (0u64, 0.0, 0u64, 0.0);
         let mut down = [(0u64, 0.0f64); 3];
-        let now = self.segments(as_of, &config.segments)?;
-        for c in 0..self.len() {
-            match stages[c] {
+        for (c, stage) in stages.iter().enumerate() {
+            match stage {
                 LifecycleStage::Starter => {
                     starters += 1;
                     starter_rev += self.transactions().of(c as u32).amount.iter().sum::<f64>();
                 }
                 LifecycleStage::Declining => {
                     declining += 1;
-                    decline += (before.revenue[c] - revenue_now[c]).max(0.0);
+                    decline += (before.revenue[c] - now.revenue[c]).max(0.0);
                 }
                 _ => {}
             }

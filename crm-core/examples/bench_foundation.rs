@@ -2,9 +2,11 @@
 //! segments, then flows for 12 monthly periods and a year's segment migration. Prints each time and the peak memory of the process.
 //!
 //! ```sh
-//! cargo run --release -p crm-core --example bench_foundation -- [customers] [purchases_per_year]
+//! cargo run --release -p crm-core --example bench_foundation -- [customers] [purchases_per_year] [order]
 //! ```
-//! Defaults: 1,000,000 customers, 14 purchases a year (about 10.4 million transactions).
+//! Defaults: 1,000,000 customers, 14 purchases a year (about 10.4 million transactions),
+//! rows in time order as in a sales export (`order` = `customer` keeps the generator's
+//! customer-by-customer order).
 
 use crm_core::sample::{SampleConfig, generate};
 use crm_core::{LifecycleConfig, SegmentConfig};
@@ -18,18 +20,39 @@ fn peak_rss_mib() -> f64 {
         .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
+/// The rows sorted by timestamp (stable): the order of a sales export.
+fn in_time_order(t: crm_core::TransactionColumns) -> crm_core::TransactionColumns {
+    let mut perm: Vec<usize> = (0..t.len()).collect();
+    perm.sort_by_key(|&r| t.timestamp[r]);
+    let crm_core::KeyColumn::Int(ids) = &t.customer else { unreachable!("generated ids are integers") };
+    let pick_f = |v: &Vec<f64>| perm.iter().map(|&r| v[r]).collect::<Vec<f64>>();
+    crm_core::TransactionColumns {
+        customer: crm_core::KeyColumn::Int(perm.iter().map(|&r| ids[r]).collect()),
+        timestamp: perm.iter().map(|&r| t.timestamp[r]).collect(),
+        amount: pick_f(&t.amount),
+        margin: t.margin.as_ref().map(pick_f),
+        cost_of_goods: t.cost_of_goods.as_ref().map(pick_f),
+        product: None,
+        order: None,
+    }
+}
+
 fn main() -> Result<(), crm_core::Error> {
     let mut args = std::env::args().skip(1);
     let customers: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     let ppy: f64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(14.0);
+    let by_customer = args.next().is_some_and(|a| a == "customer");
     let t = Instant::now();
-    let data = generate(&SampleConfig {
+    let mut data = generate(&SampleConfig {
         customers,
         purchases_per_year: ppy,
         profiles: false,
         interactions: false,
         ..Default::default()
     });
+    if !by_customer {
+        data.transactions = in_time_order(data.transactions);
+    }
     let as_of = data.end;
     let n_tx = data.transactions.len();
     println!("generated {customers} customers, {n_tx} transactions in {:.2} s", t.elapsed().as_secs_f64());

@@ -212,15 +212,22 @@ impl CustomerBaseBuilder {
             }
         };
         let n = ids.len();
-        let tx_codes: Vec<u32> = tx.codes.iter().map(|&c| tx_map[c as usize]).collect();
-        let ix_codes: Vec<u32> = ix.codes.iter().map(|&c| ix_map[c as usize]).collect();
-        drop((tx, ix));
+        let (tx_codes, ix_codes) = (recode(tx.codes, &tx_map), recode(ix.codes, &ix_map));
         Ok(CustomerBase {
             ids,
             profiles,
             transactions: Transactions::build(transactions, &tx_codes, n),
             interactions: Interactions::build(interactions, &ix_codes, n),
         })
+    }
+}
+
+/// Codes mapped through `map` (kept as they are when `map` is the identity).
+fn recode(codes: Vec<u32>, map: &[u32]) -> Vec<u32> {
+    if map.iter().enumerate().all(|(i, &m)| m as usize == i) {
+        codes
+    } else {
+        crate::parallel::map_rows(&codes, |&c| map[c as usize])
     }
 }
 
@@ -282,11 +289,10 @@ fn customer_table(customers: Vec<Customer>) -> Result<(KeyColumn, Vec<Customer>)
     let keys = KeyColumn::from_keys(customers.iter().map(|c| c.id.as_ref().expect("checked")), "id")?;
     let interned = intern(&keys);
     if interned.uniques.len() < customers.len() {
-        let row = (0..customers.len())
-            .find(|&r| interned.first_row[interned.codes[r] as usize] != r)
-            .expect("a duplicate exists");
+        let first = interned.first_rows();
+        let row = (0..customers.len()).find(|&r| first[interned.codes[r] as usize] != r).expect("a duplicate exists");
         let code = interned.codes[row] as usize;
-        return Err(Error::DuplicateCustomer { row, first_row: interned.first_row[code], customer: keys.display(row) });
+        return Err(Error::DuplicateCustomer { row, first_row: first[code], customer: keys.display(row) });
     }
     let mut slots: Vec<Option<Customer>> = (0..customers.len()).map(|_| None).collect();
     for (row, c) in customers.into_iter().enumerate() {
@@ -309,9 +315,9 @@ fn map_into(sub: &crate::id::Interned, universe: &KeyColumn, column: &str, raw: 
         });
     }
     let mapped = merge_map(&sub.uniques, universe);
-    let unknown = (0..mapped.len()).filter(|&u| mapped[u].is_none()).min_by_key(|&u| sub.first_row[u]);
-    if let Some(u) = unknown {
-        let row = sub.first_row[u];
+    if let Some(first) = mapped.iter().any(Option::is_none).then(|| sub.first_rows()) {
+        let u = (0..mapped.len()).filter(|&u| mapped[u].is_none()).min_by_key(|&u| first[u]).expect("one is unknown");
+        let row = first[u];
         return Err(Error::UnknownCustomer { row, column: column.to_owned(), customer: raw.display(row) });
     }
     Ok(mapped.into_iter().map(|m| m.expect("checked")).collect())

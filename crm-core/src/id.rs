@@ -5,9 +5,11 @@
 //! (integers numerically, strings by bytes), so indices, and every result ordered by them,
 //! do not depend on the order of the input rows.
 
+use crate::parallel::{map_pieces, map_rows};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 /// One external id, as the host gives it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -280,67 +282,76 @@ pub(crate) struct Interned {
     pub uniques: KeyColumn,
     /// For each input row, the index of its id in `uniques`.
     pub codes: Vec<u32>,
-    /// For each unique id, the first input row holding it.
-    pub first_row: Vec<usize>,
+}
+
+impl Interned {
+    /// For each unique id, the first input row holding it (for error messages: a pass
+    /// over the rows, so only on the error path).
+    pub fn first_rows(&self) -> Vec<usize> {
+        let mut first = vec![usize::MAX; self.uniques.len()];
+        for (row, &c) in self.codes.iter().enumerate().rev() {
+            first[c as usize] = row;
+        }
+        first
+    }
 }
 
 /// Interns a column: distinct ids sorted ascending, codes per row.
 pub(crate) fn intern(column: &KeyColumn) -> Interned {
     match column {
         KeyColumn::Int(v) => {
-            let (uniques, codes, first_row) = intern_dense(v).unwrap_or_else(|| intern_values(v.iter().copied()));
-            Interned { uniques: KeyColumn::Int(uniques), codes, first_row }
+            let (uniques, codes) = intern_dense(v).unwrap_or_else(|| intern_values(v.iter().copied()));
+            Interned { uniques: KeyColumn::Int(uniques), codes }
         }
         KeyColumn::Str(v) => {
-            let (uniques, codes, first_row) = intern_values(v.iter());
-            Interned { uniques: KeyColumn::Str(uniques.into_iter().collect()), codes, first_row }
+            let (uniques, codes) = intern_values(v.iter());
+            Interned { uniques: KeyColumn::Str(uniques.into_iter().collect()), codes }
         }
     }
 }
 
 /// [`intern_values`] for integer ids in a range at most four times the row count (the
-/// usual case: ERP customer numbers): a lookup table replaces the hash map. Same result.
-fn intern_dense(v: &[i64]) -> Option<(Vec<i64>, Vec<u32>, Vec<usize>)> {
-    let (&min, &max) = (v.iter().min()?, v.iter().max()?);
+/// usual case: ERP customer numbers): a lookup table replaces the hash map, and the rows
+/// are read on all threads. Same result.
+fn intern_dense(v: &[i64]) -> Option<(Vec<i64>, Vec<u32>)> {
+    let bounds = map_pieces(v.len(), |rows| {
+        let piece = &v[rows];
+        piece.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+    });
+    let (min, max) = bounds.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &(a, b)| (lo.min(a), hi.max(b)));
+    if v.is_empty() {
+        return None;
+    }
     let span = max.checked_sub(min)? as u128 + 1;
     if span > 4 * v.len() as u128 + 1024 {
         return None;
     }
-    // First row of each value present, in value order.
-    let mut first = vec![usize::MAX; span as usize];
-    for (row, &id) in v.iter().enumerate() {
-        let f = &mut first[(id - min) as usize];
-        if *f == usize::MAX {
-            *f = row;
-        }
-    }
+    // Which values occur: any thread may mark a value, and a mark is the same whoever sets it.
+    let present: Vec<AtomicBool> = (0..span).map(|_| AtomicBool::new(false)).collect();
+    map_pieces(v.len(), |rows| v[rows].iter().for_each(|&id| present[(id - min) as usize].store(true, Relaxed)));
     let mut code_of = vec![u32::MAX; span as usize];
-    let (mut uniques, mut first_row) = (Vec::new(), Vec::new());
-    for (k, &f) in first.iter().enumerate() {
-        if f != usize::MAX {
+    let mut uniques = Vec::new();
+    for (k, p) in present.into_iter().enumerate() {
+        if p.into_inner() {
             code_of[k] = uniques.len() as u32;
             uniques.push(min + k as i64);
-            first_row.push(f);
         }
     }
-    let codes = v.iter().map(|&id| code_of[(id - min) as usize]).collect();
-    Some((uniques, codes, first_row))
+    let codes = map_rows(v, |&id| code_of[(id - min) as usize]);
+    Some((uniques, codes))
 }
 
-/// Distinct values in ascending order, each row's index into them, and each distinct
-/// value's first row. Hashing numbers values by first appearance; renumbering them in
-/// sorted order makes the result independent of the row order.
-fn intern_values<T: Copy + Eq + std::hash::Hash + Ord>(
-    values: impl ExactSizeIterator<Item = T>,
-) -> (Vec<T>, Vec<u32>, Vec<usize>) {
+/// Distinct values in ascending order and each row's index into them. Hashing numbers
+/// values by first appearance; renumbering them in sorted order makes the result
+/// independent of the row order.
+fn intern_values<T: Copy + Eq + std::hash::Hash + Ord>(values: impl ExactSizeIterator<Item = T>) -> (Vec<T>, Vec<u32>) {
     let mut map: FastMap<T, u32> = FastMap::default();
     let mut codes = Vec::with_capacity(values.len());
-    let (mut seen, mut firsts): (Vec<T>, Vec<usize>) = (Vec::new(), Vec::new());
-    for (row, id) in values.enumerate() {
+    let mut seen: Vec<T> = Vec::new();
+    for id in values {
         let next = seen.len() as u32;
         let code = *map.entry(id).or_insert_with(|| {
             seen.push(id);
-            firsts.push(row);
             next
         });
         codes.push(code);
@@ -355,8 +366,7 @@ fn intern_values<T: Copy + Eq + std::hash::Hash + Ord>(
         *c = rank[*c as usize];
     }
     let uniques = order.iter().map(|&o| seen[o as usize]).collect();
-    let first_row = order.iter().map(|&o| firsts[o as usize]).collect();
-    (uniques, codes, first_row)
+    (uniques, codes)
 }
 
 /// Looks up ids in a sorted, distinct key column (binary search).
@@ -378,7 +388,7 @@ mod tests {
         let i = intern(&col);
         assert_eq!(i.uniques, KeyColumn::Int(vec![10, 20, 30]));
         assert_eq!(i.codes, vec![2, 0, 2, 1, 0]);
-        assert_eq!(i.first_row, vec![1, 3, 0]);
+        assert_eq!(i.first_rows(), vec![1, 3, 0]);
     }
 
     #[test]
@@ -387,7 +397,7 @@ mod tests {
         let sparse: Vec<i64> = dense.iter().map(|v| v * 1_000_000_007).collect();
         let (a, b) = (intern(&KeyColumn::Int(dense)), intern(&KeyColumn::Int(sparse)));
         assert_eq!(a.codes, b.codes);
-        assert_eq!(a.first_row, b.first_row);
+        assert_eq!(a.first_rows(), b.first_rows());
         assert_eq!(a.uniques, KeyColumn::Int(vec![3, 5, 7, 9]));
         let extremes = intern(&KeyColumn::Int(vec![i64::MAX, i64::MIN]));
         assert_eq!(extremes.codes, vec![1, 0]);

@@ -39,6 +39,7 @@ pub mod customer;
 pub mod error;
 pub mod flows;
 pub mod funnel;
+mod grouping;
 mod history;
 pub mod id;
 pub mod ingest;

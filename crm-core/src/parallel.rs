@@ -71,3 +71,64 @@ pub(crate) fn fold_chunks<A: Send>(n: usize, work: impl Fn(Range<u32>) -> A + Sy
     parts.sort_unstable_by_key(|p| p.0);
     parts.into_iter().map(|p| p.1).collect()
 }
+
+/// Below this many rows one thread is faster than starting more.
+const MIN_ROWS_PER_THREAD: usize = 1 << 16;
+
+/// Contiguous pieces of `0..n`, one per thread (one piece for small `n`).
+pub(crate) fn pieces(n: usize) -> Vec<Range<usize>> {
+    let k = threads().min(n / MIN_ROWS_PER_THREAD).max(1);
+    let step = n.div_ceil(k).max(1);
+    (0..k).map(|i| (i * step).min(n)..((i + 1) * step).min(n)).collect()
+}
+
+/// Runs `work(range)` over [`pieces`] of `0..n` on all threads; results in piece order.
+/// For work whose result does not depend on where the pieces are cut (a row-wise map, a
+/// minimum), so the thread count cannot change it.
+pub(crate) fn map_pieces<A: Send>(n: usize, work: impl Fn(Range<usize>) -> A + Sync) -> Vec<A> {
+    let parts = pieces(n);
+    if parts.len() == 1 {
+        return vec![work(0..n)];
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|r| {
+                let work = &work;
+                s.spawn(move || work(r))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
+/// Fills `out` on all threads: `work(first, piece)` writes `piece`, which starts at index
+/// `first` of `out`.
+pub(crate) fn fill<T: Send>(out: &mut [T], work: impl Fn(usize, &mut [T]) + Sync) {
+    let parts = pieces(out.len());
+    if parts.len() == 1 {
+        return work(0, out);
+    }
+    std::thread::scope(|s| {
+        let mut rest = out;
+        let mut handles = Vec::with_capacity(parts.len());
+        for r in parts {
+            let (piece, tail) = rest.split_at_mut(r.len());
+            rest = tail;
+            let work = &work;
+            handles.push(s.spawn(move || work(r.start, piece)));
+        }
+        handles.into_iter().for_each(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+    });
+}
+
+/// A row-wise map computed on all threads.
+pub(crate) fn map_rows<S: Sync, T: Send + Copy + Default>(input: &[S], f: impl Fn(&S) -> T + Sync) -> Vec<T> {
+    let mut out = vec![T::default(); input.len()];
+    fill(&mut out, |first, piece| {
+        for (o, x) in piece.iter_mut().zip(&input[first..]) {
+            *o = f(x);
+        }
+    });
+    out
+}

@@ -39,28 +39,42 @@ pub fn split_counts(n: usize, shares: &[f64]) -> Vec<usize> {
 /// ```
 pub fn quantile_scores(values: &[f64], q: u8) -> Vec<u8> {
     let n = values.len();
-    // Sort (order-preserving bits, index) pairs: no indirection in the comparisons.
-    let mut keyed: Vec<(u64, u32)> = values.iter().enumerate().map(|(i, v)| (ordered_bits(*v), i as u32)).collect();
-    keyed.sort_unstable();
-    let mut scores = vec![0u8; n];
-    let mut start = 0;
-    while start < n {
-        let mut end = start + 1;
-        while end < n && keyed[end].0 == keyed[start].0 {
-            end += 1;
+    let keys: Vec<u64> = values.iter().map(|v| ordered_bits(*v)).collect();
+    // A value scores above s exactly when at least m = ceil(s x n / q) values are below it,
+    // i.e. when it exceeds the m-th smallest: q - 1 order statistics (selection, O(n))
+    // replace a full sort.
+    let mut work = keys.clone();
+    let mut thresholds = Vec::with_capacity(q.saturating_sub(1) as usize);
+    let mut lo = 0;
+    for s in 1..q as usize {
+        let k = (s * n).div_ceil(q as usize).saturating_sub(1);
+        if k >= n {
+            break;
         }
-        let score = (start * q as usize / n) as u8 + 1;
-        for &(_, i) in &keyed[start..end] {
-            scores[i as usize] = score;
-        }
-        start = end;
+        // After the previous selection everything from `lo` on is >= the earlier thresholds.
+        let (_, nth, _) = work[lo..].select_nth_unstable(k - lo);
+        thresholds.push(*nth);
+        lo = k;
     }
-    scores
+    keys.iter().map(|&key| 1 + thresholds.iter().filter(|&&t| key > t).count() as u8).collect()
+}
+
+/// Sort keys for ranking values from highest to lowest, ties by index (ascending): the
+/// order of a stable sort by descending value, without indirection in the comparisons.
+pub(crate) fn descending_order(values: impl Iterator<Item = (u32, f64)>) -> Vec<u32> {
+    let mut keyed: Vec<(u64, u32)> = values.map(|(i, v)| (!total_bits(v), i)).collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|k| k.1).collect()
 }
 
 /// A u64 that sorts like the f64 (total order; -0.0 and 0.0 are made equal).
 fn ordered_bits(v: f64) -> u64 {
-    let b = (if v == 0.0 { 0.0f64 } else { v }).to_bits();
+    total_bits(if v == 0.0 { 0.0f64 } else { v })
+}
+
+/// A u64 that sorts as [`f64::total_cmp`] does.
+fn total_bits(v: f64) -> u64 {
+    let b = v.to_bits();
     if b >> 63 == 1 { !b } else { b | (1 << 63) }
 }
 
@@ -74,4 +88,52 @@ pub(crate) fn check_shares(field: &str, shares: &[f64]) -> crate::Result<()> {
         return Err(crate::Error::config(field, format!("shares {shares:?} sum to {sum}, not 1")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition: sort, and score each group of ties by its first position.
+    fn by_sorting(values: &[f64], q: u8) -> Vec<u8> {
+        let n = values.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| ordered_bits(values[a]).cmp(&ordered_bits(values[b])));
+        let mut scores = vec![0u8; n];
+        let mut start = 0;
+        while start < n {
+            let key = ordered_bits(values[order[start]]);
+            let end = (start..n).find(|&e| ordered_bits(values[order[e]]) != key).unwrap_or(n);
+            order[start..end].iter().for_each(|&i| scores[i] = (start * q as usize / n) as u8 + 1);
+            start = end;
+        }
+        scores
+    }
+
+    #[test]
+    fn selection_scores_match_the_sorting_definition() {
+        let mut state = 7u64;
+        for n in [0usize, 1, 2, 3, 4, 5, 6, 7, 11, 50, 1_001] {
+            for levels in [1u64, 2, 3, 10, 1_000_000] {
+                let values: Vec<f64> = (0..n)
+                    .map(|_| {
+                        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                        ((state >> 33) % levels) as f64 - (levels / 2) as f64
+                    })
+                    .collect();
+                for q in [1u8, 2, 3, 4, 5, 10] {
+                    assert_eq!(quantile_scores(&values, q), by_sorting(&values, q), "n {n} levels {levels} q {q}");
+                }
+            }
+        }
+        assert_eq!(quantile_scores(&[0.0, -0.0, 1.0], 3), vec![1, 1, 3]);
+    }
+
+    #[test]
+    fn descending_order_breaks_ties_by_index() {
+        let v = [1.0, 3.0, 2.0, 3.0, -1.0];
+        assert_eq!(descending_order(v.iter().enumerate().map(|(i, &x)| (i as u32, x))), vec![1, 3, 2, 0, 4]);
+        let zeros = [-0.0, 0.0, f64::NEG_INFINITY, f64::INFINITY];
+        assert_eq!(descending_order(zeros.iter().enumerate().map(|(i, &x)| (i as u32, x))), vec![3, 1, 0, 2]);
+    }
 }

@@ -336,9 +336,10 @@ pub(crate) const UNRANKED: u8 = 3;
 
 fn assemble(as_of: NaiveDate, config: &SegmentConfig, rows: &[Row], has_margin: bool) -> Segments {
     let n = rows.len();
-    let mut ranked: Vec<CustomerIndex> = (0..n as u32).filter(|&c| rows[c as usize].in_window).collect();
     // Highest value first; ties by customer index, i.e. ascending external id.
-    ranked.sort_unstable_by(|&a, &b| rows[b as usize].value.total_cmp(&rows[a as usize].value).then(a.cmp(&b)));
+    let ranked: Vec<CustomerIndex> = crate::rank::descending_order(
+        rows.iter().enumerate().filter(|(_, r)| r.in_window).map(|(c, r)| (c as u32, r.value)),
+    );
 
     let mut rank = vec![None; n];
     let mut segment = vec![None; n];

@@ -1,9 +1,12 @@
 //! Transactions (purchases and refunds): the columns a host gives, and the store a base keeps.
 
 use crate::customer::CustomerIndex;
+use crate::grouping::{SplitAt, atomics32, atomics64, customer_pieces, stage_in_buckets};
+pub(crate) use crate::grouping::{gather, group_rows};
 use crate::id::KeyColumn;
 use crate::time::{Day, day_of};
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::Ordering::Relaxed;
 
 /// Transactions as whole columns, the bulk way in (one call for millions of rows).
 ///
@@ -201,44 +204,10 @@ impl Transactions {
     }
 }
 
-/// Groups rows by customer code (counting sort) and orders each group with `cmp`.
-/// Returns per-customer offsets and the row permutation.
-pub(crate) fn group_rows(
-    codes: &[u32],
-    customers: usize,
-    cmp: impl Fn(u32, u32) -> std::cmp::Ordering,
-) -> (Vec<usize>, Vec<u32>) {
-    let mut offsets = vec![0usize; customers + 1];
-    for &c in codes {
-        offsets[c as usize + 1] += 1;
-    }
-    for i in 0..customers {
-        offsets[i + 1] += offsets[i];
-    }
-    let mut next = offsets.clone();
-    let mut perm = vec![0u32; codes.len()];
-    for (row, &c) in codes.iter().enumerate() {
-        let slot = &mut next[c as usize];
-        perm[*slot] = row as u32;
-        *slot += 1;
-    }
-    for c in 0..customers {
-        let group = &mut perm[offsets[c]..offsets[c + 1]];
-        // Exports are often already in time order: check before sorting.
-        if group.len() > 1 && !group.is_sorted_by(|&a, &b| cmp(a, b).is_le()) {
-            group.sort_unstable_by(|&a, &b| cmp(a, b));
-        }
-    }
-    (offsets, perm)
-}
-
-/// `values` reordered by `perm`.
-pub(crate) fn gather<T: Copy>(values: &[T], perm: &[u32]) -> Vec<T> {
-    perm.iter().map(|&r| values[r as usize]).collect()
-}
-
 impl Transactions {
-    /// Builds the store from validated columns whose customer ids are already coded.
+    /// Builds the store from validated columns whose customer ids are already coded:
+    /// every column is moved into customer order (see [`group_in_buckets`]; no row
+    /// permutation is kept), then each customer's transactions are put in canonical order.
     pub(crate) fn build(cols: TransactionColumns, codes: &[u32], customers: usize) -> Transactions {
         let product = cols.product.as_ref().map(crate::id::intern);
         let order = cols.order.as_ref().map(crate::id::intern);
@@ -247,24 +216,178 @@ impl Transactions {
             (None, Some(c)) => Some(cols.amount.iter().zip(&c).map(|(a, c)| a - c).collect()),
             (None, None) => None,
         };
-        let (time, amount) = (&cols.timestamp, &cols.amount);
-        // Full ordering on every field, so the grouped store is the same for any row order.
-        let (offsets, perm) = group_rows(codes, customers, |a, b| {
-            let (a, b) = (a as usize, b as usize);
-            time[a]
-                .cmp(&time[b])
-                .then_with(|| amount[a].total_cmp(&amount[b]))
-                .then_with(|| margin.as_ref().map_or(std::cmp::Ordering::Equal, |m| m[a].total_cmp(&m[b])))
-                .then_with(|| order.as_ref().map_or(std::cmp::Ordering::Equal, |o| o.codes[a].cmp(&o.codes[b])))
-                .then_with(|| product.as_ref().map_or(std::cmp::Ordering::Equal, |p| p.codes[a].cmp(&p.codes[b])))
+        let n = codes.len();
+        let (staged_time, staged_amount) = (atomics64(n), atomics64(n));
+        let staged_margin = margin.as_ref().map(|_| atomics64(n));
+        let (staged_order, staged_product) =
+            (order.as_ref().map(|_| atomics32(n)), product.as_ref().map(|_| atomics32(n)));
+        let stage = |row: usize, s: usize| {
+            staged_time[s].store(cols.timestamp[row] as u64, Relaxed);
+            staged_amount[s].store(cols.amount[row].to_bits(), Relaxed);
+            if let (Some(to), Some(from)) = (&staged_margin, &margin) {
+                to[s].store(from[row].to_bits(), Relaxed);
+            }
+            if let (Some(to), Some(from)) = (&staged_order, &order) {
+                to[s].store(from.codes[row], Relaxed);
+            }
+            if let (Some(to), Some(from)) = (&staged_product, &product) {
+                to[s].store(from.codes[row], Relaxed);
+            }
+        };
+        let buckets = stage_in_buckets(codes, customers, stage);
+        // The input columns were read by pass 1 only: pass 2 writes the grouped store into
+        // them, so it needs no fresh memory.
+        let mut store = Transactions {
+            time: cols.timestamp,
+            amount: cols.amount,
+            margin,
+            order: order.map(|o| (o.codes, o.uniques)),
+            product: product.map(|p| (p.codes, p.uniques)),
+            offsets: Vec::new(),
+        };
+        buckets.place(store.columns(), |out, from, to| {
+            out.time[to] = staged_time[from].load(Relaxed) as i64;
+            out.amount[to] = f64::from_bits(staged_amount[from].load(Relaxed));
+            if let (Some(a), Some(b)) = (out.margin.as_deref_mut(), &staged_margin) {
+                a[to] = f64::from_bits(b[from].load(Relaxed));
+            }
+            if let (Some(a), Some(b)) = (out.order.as_deref_mut(), &staged_order) {
+                a[to] = b[from].load(Relaxed);
+            }
+            if let (Some(a), Some(b)) = (out.product.as_deref_mut(), &staged_product) {
+                a[to] = b[from].load(Relaxed);
+            }
         });
-        Transactions {
-            time: gather(time, &perm),
-            amount: gather(amount, &perm),
-            margin: margin.as_ref().map(|m| gather(m, &perm)),
-            product: product.map(|p| (gather(&p.codes, &perm), p.uniques)),
-            order: order.map(|o| (gather(&o.codes, &perm), o.uniques)),
-            offsets,
+        store.offsets = buckets.offsets;
+        store.canonical_order();
+        store
+    }
+
+    /// Sorts each customer's transactions by time, then amount, margin, order and product,
+    /// so the store is the same for any row order. Customers already in time order (the
+    /// usual export) are only checked.
+    fn canonical_order(&mut self) {
+        let mut parts = Vec::new();
+        let offsets = std::mem::take(&mut self.offsets);
+        let mut rest = self.columns();
+        for customers in customer_pieces(&offsets) {
+            let (piece, tail) = rest.split_at(offsets[customers.end] - offsets[customers.start]);
+            rest = tail;
+            parts.push((customers, piece));
+        }
+        std::thread::scope(|s| {
+            for (customers, mut piece) in parts {
+                let offsets = &offsets;
+                s.spawn(move || {
+                    let first = offsets[customers.start];
+                    let mut scratch = Scratch::default();
+                    for c in customers {
+                        piece.sort_group(offsets[c] - first..offsets[c + 1] - first, &mut scratch);
+                    }
+                });
+            }
+        });
+        self.offsets = offsets;
+    }
+
+    /// The grouped columns as mutable slices.
+    fn columns(&mut self) -> Columns<'_> {
+        Columns {
+            time: &mut self.time,
+            amount: &mut self.amount,
+            margin: self.margin.as_deref_mut(),
+            order: self.order.as_mut().map(|o| o.0.as_mut_slice()),
+            product: self.product.as_mut().map(|p| p.0.as_mut_slice()),
         }
     }
+}
+
+/// Mutable slices of the grouped columns, for sorting customers' groups on several threads.
+struct Columns<'a> {
+    time: &'a mut [i64],
+    amount: &'a mut [f64],
+    margin: Option<&'a mut [f64]>,
+    order: Option<&'a mut [u32]>,
+    product: Option<&'a mut [u32]>,
+}
+
+/// Reused buffers for reordering a group.
+#[derive(Default)]
+struct Scratch {
+    order: Vec<u32>,
+    floats: Vec<f64>,
+    ints: Vec<u32>,
+    times: Vec<i64>,
+}
+
+impl SplitAt for Columns<'_> {
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let (t0, t1) = self.time.split_at_mut(mid);
+        let (a0, a1) = self.amount.split_at_mut(mid);
+        let (m0, m1) = split_option(self.margin, mid);
+        let (o0, o1) = split_option(self.order, mid);
+        let (p0, p1) = split_option(self.product, mid);
+        (
+            Columns { time: t0, amount: a0, margin: m0, order: o0, product: p0 },
+            Columns { time: t1, amount: a1, margin: m1, order: o1, product: p1 },
+        )
+    }
+}
+
+impl Columns<'_> {
+    fn sort_group(&mut self, g: std::ops::Range<usize>, scratch: &mut Scratch) {
+        if self.time[g.clone()].windows(2).all(|w| w[0] < w[1]) {
+            return;
+        }
+        let key = |i: usize| {
+            (
+                self.time[i],
+                self.amount[i].to_bits() ^ (((self.amount[i].to_bits() as i64 >> 63) as u64) >> 1),
+                self.margin.as_ref().map_or(0, |m| m[i].to_bits() ^ (((m[i].to_bits() as i64 >> 63) as u64) >> 1)),
+                self.order.as_ref().map_or(0, |o| o[i]),
+                self.product.as_ref().map_or(0, |p| p[i]),
+            )
+        };
+        let order = &mut scratch.order;
+        order.clear();
+        order.extend(g.clone().map(|i| i as u32));
+        if order.is_sorted_by_key(|&i| ordered(key(i as usize))) {
+            return;
+        }
+        order.sort_unstable_by_key(|&i| ordered(key(i as usize)));
+        permute(&mut self.time[g.clone()], order, g.start, &mut scratch.times);
+        permute(&mut self.amount[g.clone()], order, g.start, &mut scratch.floats);
+        if let Some(m) = self.margin.as_deref_mut() {
+            permute(&mut m[g.clone()], order, g.start, &mut scratch.floats);
+        }
+        if let Some(o) = self.order.as_deref_mut() {
+            permute(&mut o[g.clone()], order, g.start, &mut scratch.ints);
+        }
+        if let Some(p) = self.product.as_deref_mut() {
+            permute(&mut p[g.clone()], order, g.start, &mut scratch.ints);
+        }
+    }
+}
+
+/// A sort key from a group row's fields: floats compare as `total_cmp` does.
+fn ordered((t, a, m, o, p): (i64, u64, u64, u32, u32)) -> (i64, i64, i64, u32, u32) {
+    (t, a as i64, m as i64, o, p)
+}
+
+fn split_option<T>(s: Option<&mut [T]>, mid: usize) -> (Option<&mut [T]>, Option<&mut [T]>) {
+    match s {
+        Some(s) => {
+            let (a, b) = s.split_at_mut(mid);
+            (Some(a), Some(b))
+        }
+        None => (None, None),
+    }
+}
+
+/// Reorders `values` (slots `start..` of a column) so that position k holds the value at
+/// slot `order[k]`.
+fn permute<T: Copy>(values: &mut [T], order: &[u32], start: usize, scratch: &mut Vec<T>) {
+    scratch.clear();
+    scratch.extend(order.iter().map(|&i| values[i as usize - start]));
+    values.copy_from_slice(scratch);
 }

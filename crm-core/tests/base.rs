@@ -100,3 +100,41 @@ fn customer_table_profiles_are_kept_in_id_order() {
     let e = CustomerBase::builder().customers([bad]).build().unwrap_err();
     assert!(matches!(e, Error::InvalidValue { row: 0, ref column, .. } if column == "acquisition_cost"), "{e}");
 }
+
+#[test]
+fn large_bases_are_the_same_for_any_row_order() {
+    // Enough rows for the grouping to run on several threads and buckets; reversing the
+    // rows puts every customer's transactions in descending time order, and shuffling
+    // them spreads each customer over the pieces of rows.
+    let data = crm_core::sample::generate(&crm_core::sample::SampleConfig {
+        customers: 80_000,
+        profiles: false,
+        interactions: false,
+        ..Default::default()
+    });
+    let t = data.transactions;
+    let KeyColumn::Int(ids) = &t.customer else { panic!("generated ids are integers") };
+    let n = t.len();
+    let reorder = |rows: &[usize]| {
+        let mut c = TransactionColumns::new(
+            KeyColumn::Int(rows.iter().map(|&r| ids[r]).collect()),
+            rows.iter().map(|&r| t.timestamp[r]).collect(),
+            rows.iter().map(|&r| t.amount[r]).collect(),
+        );
+        c.margin = t.margin.as_ref().map(|m| rows.iter().map(|&r| m[r]).collect());
+        CustomerBase::from_transactions(c).unwrap()
+    };
+    let as_is = reorder(&(0..n).collect::<Vec<_>>());
+    let reversed = reorder(&(0..n).rev().collect::<Vec<_>>());
+    assert!(n % 7_919 != 0); // so that r -> r x 7919 mod n is a permutation (7919 is prime)
+    let shuffled = reorder(&(0..n).map(|r| (r * 7_919 + n / 3) % n).collect::<Vec<_>>());
+    assert!(n > 300_000, "{n} rows");
+    for other in [&reversed, &shuffled] {
+        assert_eq!(other.ids(), as_is.ids());
+        for c in 0..as_is.len() as u32 {
+            let (a, b) = (as_is.transactions().of(c), other.transactions().of(c));
+            assert_eq!((a.time, a.amount, a.margin), (b.time, b.amount, b.margin), "customer {c}");
+            assert!(a.time.is_sorted());
+        }
+    }
+}

@@ -29,7 +29,11 @@ pub(crate) fn map_ranges<T: Send>(n: usize, work: impl Fn(Range<u32>) -> Vec<T> 
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
-    let mut out = Vec::with_capacity(n);
+    // Grow the first part in place (a large realloc moves pages, not bytes) rather than
+    // copying every part into a new vector.
+    let mut parts = parts.into_iter();
+    let mut out = parts.next().unwrap_or_default();
+    out.reserve_exact(n.saturating_sub(out.len()));
     for p in parts {
         out.extend(p);
     }

@@ -135,17 +135,15 @@ impl CustomerBase {
         let tx = self.transactions();
         let has_margin = tx.has_margin();
         let min_span = config.min_span_days as f64;
-        let rows = map_ranges(self.len(), |range| {
+        let mut customers = map_ranges(self.len(), |range| {
             let mut scratch = Vec::new();
             range
                 .map(|c| {
-                    let all = tx.of(c);
-                    let t = all.until(today);
-                    let later = all.len() - t.len();
+                    let t = tx.of(c).until(today);
                     let h = scan(&t, &mut scratch);
                     let tenure = h.first_day.map(|d| (today - d) as u32);
                     let span = tenure.map_or(min_span, |t| (t as f64).max(min_span));
-                    let row = CustomerSummary {
+                    CustomerSummary {
                         customer: c,
                         first_purchase: h.first_day.map(day_to_date),
                         last_purchase: h.last_day.map(day_to_date),
@@ -157,13 +155,15 @@ impl CustomerBase {
                         recency_days: h.last_day.map(|d| (today - d) as u32),
                         tenure_days: tenure,
                         rfm: None,
-                    };
-                    (row, later)
+                    }
                 })
                 .collect()
         });
-        let excluded_after_as_of = rows.iter().map(|r| r.1).sum();
-        let mut customers: Vec<CustomerSummary> = rows.into_iter().map(|r| r.0).collect();
+        let excluded_after_as_of = crate::parallel::fold_chunks(self.len(), |range| {
+            range.map(|c| tx.of(c).len() - tx.of(c).until(today).len()).sum::<usize>()
+        })
+        .into_iter()
+        .sum();
         score_rfm(&mut customers);
         Ok(Summary { as_of, customers, excluded_after_as_of })
     }

@@ -389,7 +389,12 @@ def sample(
     interactions: bool = True,
 ) -> Sample: ...
 def time_native(
-    sample: Sample, as_of: Optional[DateLike] = None, *, margin: bool = False, repeat: int = 1
+    sample: Sample,
+    as_of: Optional[DateLike] = None,
+    *,
+    margin: bool = False,
+    repeat: int = 1,
+    in_time_order: bool = False,
 ) -> Dict[str, float]: ...
 def threads() -> int: ...
 

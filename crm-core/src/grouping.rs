@@ -5,7 +5,7 @@
 //! each customer's rows in a canonical order (a full ordering on every field), which makes
 //! the grouped store independent of the row order too.
 
-use crate::parallel::{fill, map_pieces, pieces};
+use crate::parallel::{fill, map_pieces, pieces, run_tasks};
 use std::cmp::Ordering;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
@@ -38,18 +38,18 @@ pub(crate) fn slots(codes: &[u32], customers: usize) -> (Vec<usize>, Vec<Vec<u32
 /// Each slot is put exactly once, so `put` may store into shared atomics with relaxed
 /// ordering (plain stores on common hardware); the threads are joined before returning.
 pub(crate) fn scatter(codes: &[u32], mut cursors: Vec<Vec<u32>>, put: impl Fn(usize, usize) + Sync) {
-    std::thread::scope(|s| {
-        for (rows, cursor) in pieces(codes.len()).into_iter().zip(cursors.iter_mut()) {
-            let put = &put;
-            s.spawn(move || {
-                for row in rows {
-                    let next = &mut cursor[codes[row] as usize];
-                    put(row, *next as usize);
-                    *next += 1;
-                }
-            });
-        }
-    });
+    let mut tasks = Vec::new();
+    for (rows, cursor) in pieces(codes.len()).into_iter().zip(cursors.iter_mut()) {
+        let put = &put;
+        tasks.push(move || {
+            for row in rows {
+                let next = &mut cursor[codes[row] as usize];
+                put(row, *next as usize);
+                *next += 1;
+            }
+        });
+    }
+    run_tasks(tasks);
 }
 
 /// Mutable output columns that can be cut in two at a slot, so that threads can fill
@@ -104,20 +104,20 @@ pub(crate) fn stage_in_buckets(codes: &[u32], customers: usize, stage: impl Fn(u
     }
     drop(histograms);
     let staged_code = atomics32(n);
-    std::thread::scope(|s| {
-        for (rows, cursor) in pieces(n).into_iter().zip(cursors.iter_mut()) {
-            let (stage, staged_code) = (&stage, &staged_code);
-            s.spawn(move || {
-                for row in rows {
-                    let c = codes[row];
-                    let next = &mut cursor[c as usize >> shift];
-                    staged_code[*next].store(c, Relaxed);
-                    stage(row, *next);
-                    *next += 1;
-                }
-            });
-        }
-    });
+    let mut tasks = Vec::new();
+    for (rows, cursor) in pieces(n).into_iter().zip(cursors.iter_mut()) {
+        let (stage, staged_code) = (&stage, &staged_code);
+        tasks.push(move || {
+            for row in rows {
+                let c = codes[row];
+                let next = &mut cursor[c as usize >> shift];
+                staged_code[*next].store(c, Relaxed);
+                stage(row, *next);
+                *next += 1;
+            }
+        });
+    }
+    run_tasks(tasks);
     Buckets { offsets, shift, staged_code: staged_code.into_iter().map(AtomicU32::into_inner).collect() }
 }
 
@@ -131,28 +131,27 @@ impl Buckets {
         let buckets = (customers >> shift) + 1;
         let bucket_customers = |b: usize| (b << shift).min(customers)..((b + 1) << shift).min(customers);
         let bucket_offsets: Vec<usize> = (0..=buckets).map(|b| offsets[(b << shift).min(customers)]).collect();
-        std::thread::scope(|s| {
-            let mut rest = out;
-            for part in customer_pieces(&bucket_offsets) {
-                let first = bucket_offsets[part.start];
-                let (mut piece, tail) = rest.split_at(bucket_offsets[part.end] - first);
-                rest = tail;
-                let (place, staged_code) = (&place, &self.staged_code);
-                s.spawn(move || {
-                    let mut cursor = Vec::new();
-                    for b in part {
-                        let cs = bucket_customers(b);
-                        cursor.clear();
-                        cursor.extend(offsets[cs.clone()].iter().map(|&o| o - first));
-                        for from in offsets[cs.start]..offsets[cs.end] {
-                            let next = &mut cursor[staged_code[from] as usize - cs.start];
-                            place(&mut piece, from, *next);
-                            *next += 1;
-                        }
+        let (mut tasks, mut rest) = (Vec::new(), out);
+        for part in customer_pieces(&bucket_offsets) {
+            let first = bucket_offsets[part.start];
+            let (mut piece, tail) = rest.split_at(bucket_offsets[part.end] - first);
+            rest = tail;
+            let (place, staged_code, bucket_customers) = (&place, &self.staged_code, &bucket_customers);
+            tasks.push(move || {
+                let mut cursor = Vec::new();
+                for b in part {
+                    let cs = bucket_customers(b);
+                    cursor.clear();
+                    cursor.extend(offsets[cs.clone()].iter().map(|&o| o - first));
+                    for from in offsets[cs.start]..offsets[cs.end] {
+                        let next = &mut cursor[staged_code[from] as usize - cs.start];
+                        place(&mut piece, from, *next);
+                        *next += 1;
                     }
-                });
-            }
-        });
+                }
+            });
+        }
+        run_tasks(tasks);
     }
 }
 

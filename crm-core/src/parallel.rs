@@ -136,3 +136,17 @@ pub(crate) fn map_rows<S: Sync, T: Send + Copy + Default>(input: &[S], f: impl F
     });
     out
 }
+
+/// Runs the tasks, each on its own thread but the last on the calling thread; a single
+/// task runs inline (no thread is started, nothing is set up for small inputs).
+pub(crate) fn run_tasks<F: FnOnce() + Send>(mut tasks: Vec<F>) {
+    let Some(last) = tasks.pop() else { return };
+    if tasks.is_empty() {
+        return last();
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = tasks.into_iter().map(|t| s.spawn(t)).collect();
+        last();
+        handles.into_iter().for_each(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+    });
+}

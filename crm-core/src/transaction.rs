@@ -275,18 +275,21 @@ impl Transactions {
             rest = tail;
             parts.push((customers, piece));
         }
-        std::thread::scope(|s| {
-            for (customers, mut piece) in parts {
-                let offsets = &offsets;
-                s.spawn(move || {
-                    let first = offsets[customers.start];
-                    let mut scratch = Scratch::default();
-                    for c in customers {
-                        piece.sort_group(offsets[c] - first..offsets[c + 1] - first, &mut scratch);
+        let offsets_ref = &offsets;
+        crate::parallel::run_tasks(
+            parts
+                .into_iter()
+                .map(|(customers, mut piece)| {
+                    move || {
+                        let first = offsets_ref[customers.start];
+                        let mut scratch = Scratch::default();
+                        for c in customers {
+                            piece.sort_group(offsets_ref[c] - first..offsets_ref[c + 1] - first, &mut scratch);
+                        }
                     }
-                });
-            }
-        });
+                })
+                .collect(),
+        );
         self.offsets = offsets;
     }
 

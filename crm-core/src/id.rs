@@ -9,7 +9,6 @@ use crate::parallel::{map_pieces, map_rows};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 /// One external id, as the host gives it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -326,13 +325,17 @@ fn intern_dense(v: &[i64]) -> Option<(Vec<i64>, Vec<u32>)> {
     if span > 4 * v.len() as u128 + 1024 {
         return None;
     }
-    // Which values occur: any thread may mark a value, and a mark is the same whoever sets it.
-    let present: Vec<AtomicBool> = (0..span).map(|_| AtomicBool::new(false)).collect();
-    map_pieces(v.len(), |rows| v[rows].iter().for_each(|&id| present[(id - min) as usize].store(true, Relaxed)));
+    // Which values occur: each thread marks its own table (threads writing one shared
+    // table would fight over its cache lines), then the tables are merged.
+    let marks = map_pieces(v.len(), |rows| {
+        let mut present = vec![false; span as usize];
+        v[rows].iter().for_each(|&id| present[(id - min) as usize] = true);
+        present
+    });
     let mut code_of = vec![u32::MAX; span as usize];
     let mut uniques = Vec::new();
-    for (k, p) in present.into_iter().enumerate() {
-        if p.into_inner() {
+    for k in 0..span as usize {
+        if marks.iter().any(|m| m[k]) {
             code_of[k] = uniques.len() as u32;
             uniques.push(min + k as i64);
         }

@@ -32,12 +32,17 @@ pub fn day_of(seconds: i64) -> Day {
 /// assert_eq!(crm_core::time::date_to_day(d), 1);
 /// ```
 pub fn date_to_day(date: NaiveDate) -> Day {
-    (date - NaiveDate::default()).num_days() as Day
+    chrono::Datelike::num_days_from_ce(&date) - UNIX_EPOCH_FROM_CE
 }
+
+/// 1970-01-01 counted in days from 0001-01-01 (day 1).
+const UNIX_EPOCH_FROM_CE: i32 = 719_163;
 
 /// The date of a day number.
 pub fn day_to_date(day: Day) -> NaiveDate {
-    NaiveDate::default() + chrono::TimeDelta::days(day as i64)
+    day.checked_add(UNIX_EPOCH_FROM_CE)
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .expect("day number within chrono's date range")
 }
 
 /// Unix seconds at the start (00:00 UTC) of a date.
@@ -83,4 +88,22 @@ pub fn parse_timestamp(text: &str, formats: &[String]) -> Option<i64> {
 /// Parses a date (`%Y-%m-%d` unless formats are given).
 pub fn parse_date(text: &str, formats: &[String]) -> Option<NaiveDate> {
     parse_timestamp(text, formats).map(|s| day_to_date(day_of(s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_count_from_1970() {
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(day_to_date(0), ymd(1970, 1, 1));
+        assert_eq!(day_to_date(-1), ymd(1969, 12, 31));
+        assert_eq!(date_to_day(ymd(2024, 2, 29)), 19_782);
+        assert_eq!(date_to_day(ymd(1, 1, 1)), -719_162);
+        for day in (-800_000..800_000).step_by(997) {
+            assert_eq!(date_to_day(day_to_date(day)), day);
+            assert_eq!(day_to_date(day), NaiveDate::default() + chrono::TimeDelta::days(day as i64));
+        }
+    }
 }

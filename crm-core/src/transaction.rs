@@ -6,7 +6,7 @@ pub(crate) use crate::grouping::{gather, group_rows};
 use crate::id::KeyColumn;
 use crate::time::{Day, day_of};
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// Transactions as whole columns, the bulk way in (one call for millions of rows).
 ///
@@ -217,7 +217,12 @@ impl Transactions {
             (None, None) => None,
         };
         let n = codes.len();
-        let (staged_time, staged_amount) = (atomics64(n), atomics64(n));
+        // The customer ids are no longer needed (they are coded): their memory stages the times.
+        let staged_time: Vec<AtomicU64> = match cols.customer {
+            KeyColumn::Int(ids) if ids.len() == n => ids.into_iter().map(|_| AtomicU64::new(0)).collect(),
+            _ => atomics64(n),
+        };
+        let staged_amount = atomics64(n);
         let staged_margin = margin.as_ref().map(|_| atomics64(n));
         let (staged_order, staged_product) =
             (order.as_ref().map(|_| atomics32(n)), product.as_ref().map(|_| atomics32(n)));

@@ -1,4 +1,6 @@
 //! Grouping rows by customer: a counting sort on the customer codes, on all threads.
+//! Transactions take the two-pass, cache-friendly route of [`stage_in_buckets`];
+//! interactions a row permutation ([`group_rows`]).
 //!
 //! The slot a row gets depends only on its customer and its position among that
 //! customer's rows, so the grouping is the same for any thread count; callers then put

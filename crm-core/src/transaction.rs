@@ -206,7 +206,7 @@ impl Transactions {
 
 impl Transactions {
     /// Builds the store from validated columns whose customer ids are already coded:
-    /// every column is moved into customer order (see [`group_in_buckets`]; no row
+    /// every column is moved into customer order (see [`stage_in_buckets`]; no row
     /// permutation is kept), then each customer's transactions are put in canonical order.
     pub(crate) fn build(cols: TransactionColumns, codes: &[u32], customers: usize) -> Transactions {
         let product = cols.product.as_ref().map(crate::id::intern);

@@ -815,6 +815,7 @@ impl CustomerBase {
             match kpi {
                 Kpi::DoneWithin { dialog, days, .. } => {
                     let d = process.dialogs.iter().find(|x| &x.id == dialog).expect("validated");
+                    let done_log = log(dialog);
                     let trig = match &d.trigger {
                         Trigger::Event { kind, outcomes } => Some((ix.kind_code(kind), outcomes.clone())),
                         Trigger::Response { dialog, outcomes } => Some((log(dialog), outcomes.clone())),
@@ -827,28 +828,28 @@ impl CustomerBase {
                             for t in self.times_of(c, kind, filter, today).filter(|&t| in_period(t)) {
                                 total += 1;
                                 let limit = t + *days as i64 * SECONDS_PER_DAY;
-                                hits += self.times_of(c, log(dialog), None, today).any(|x| x >= t && x <= limit) as u64;
+                                hits += self.times_of(c, done_log, None, today).any(|x| x >= t && x <= limit) as u64;
                             }
                         }
                     }
                 }
                 Kpi::ResponseRate { dialog, outcomes, .. } => {
                     let o = self.outcome_codes(outcomes);
+                    let sent_log = log(dialog);
                     for c in 0..self.len() as u32 {
-                        let sent: Vec<i64> =
-                            self.times_of(c, log(dialog), None, today).filter(|&t| in_period(t)).collect();
-                        if let Some(&first) = sent.first() {
+                        if let Some(first) = self.times_of(c, sent_log, None, today).find(|&t| in_period(t)) {
                             total += 1;
                             let filter: &[u32] = if outcomes.is_empty() { &[] } else { &o };
-                            hits += self.times_of(c, log(dialog), Some(filter), today).any(|x| x >= first) as u64;
+                            hits += self.times_of(c, sent_log, Some(filter), today).any(|x| x >= first) as u64;
                         }
                     }
                 }
                 Kpi::NoShowRate { dialog, outcomes, attended, .. } => {
                     let o = self.outcome_codes(outcomes);
                     let att = ix.kind_code(attended);
+                    let invited = log(dialog);
                     for c in 0..self.len() as u32 {
-                        if self.times_of(c, log(dialog), Some(&o), today).any(in_period) {
+                        if self.times_of(c, invited, Some(&o), today).any(in_period) {
                             total += 1;
                             hits += self.times_of(c, att, None, today).next().is_none() as u64;
                         }

@@ -1061,6 +1061,27 @@ typedef struct crm_proportion {
   double high;
 } crm_proportion;
 
+// Two proportions compared: difference `b - a` with Newcombe's interval (method 10), the
+// pooled two-proportion z test and the relative lift.
+typedef struct crm_difference {
+  // The first (control) proportion.
+  struct crm_proportion a;
+  // The second (treatment) proportion.
+  struct crm_proportion b;
+  // b.rate - a.rate.
+  double difference;
+  // Lower bound of the difference's interval.
+  double low;
+  // Upper bound.
+  double high;
+  // z statistic of the pooled two-proportion test.
+  double z;
+  // Two-sided p-value.
+  double p_value;
+  // b.rate / a.rate - 1; NaN when a.rate is 0.
+  double lift;
+} crm_difference;
+
 // One step of a funnel result. `name` is NUL-terminated and owned by the result. Times to
 // convert are NaN for the first step and without converters; `rate_from_previous` is
 // undefined (NaN, counts 0) for the first step.
@@ -1530,27 +1551,6 @@ typedef struct crm_rule_backtest {
   // The outcome rate among all customers.
   struct crm_proportion base_rate;
 } crm_rule_backtest;
-
-// Two proportions compared: difference `b - a` with Newcombe's interval (method 10), the
-// pooled two-proportion z test and the relative lift.
-typedef struct crm_difference {
-  // The first (control) proportion.
-  struct crm_proportion a;
-  // The second (treatment) proportion.
-  struct crm_proportion b;
-  // b.rate - a.rate.
-  double difference;
-  // Lower bound of the difference's interval.
-  double low;
-  // Upper bound.
-  double high;
-  // z statistic of the pooled two-proportion test.
-  double z;
-  // Two-sided p-value.
-  double p_value;
-  // b.rate / a.rate - 1; NaN when a.rate is 0.
-  double lift;
-} crm_difference;
 
 // What a conversion is worth and what a variant costs. Start from
 // `crm_economics_default()` (all 0).
@@ -2101,6 +2101,22 @@ crm_result crm_funnel_result_new_by_attribute(const struct crm_base *base,
                                               const char *attribute,
                                               size_t attribute_len,
                                               struct crm_funnel_result **out_result);
+
+// Compares the same funnel over two entry periods, step by step: for each step, its
+// `rate_from_previous` in `first` (`a`) and in `second` (`b`), the difference `b - a` with
+// Newcombe's interval, the pooled z test and the lift, at `first`'s confidence. Writes
+// one `crm_difference` per step into `out`, whose `len` must be the funnel's step count;
+// the first step has no rate, so its row has every double NaN and counts 0.
+//
+// Errors: `CRM_RESULT_LENGTH_MISMATCH` when `len` is not the step count; otherwise as
+// `crm_funnel_result_new` for each period (a day that is `CRM_NO_DATE` is named
+// `first.entry_from`, `second.as_of`, ...). Nothing is written on error.
+crm_result crm_funnel_compare_periods(const struct crm_base *base,
+                                      const struct crm_funnel *funnel,
+                                      const struct crm_funnel_period *first,
+                                      const struct crm_funnel_period *second,
+                                      struct crm_difference *out,
+                                      size_t len);
 
 // Frees a funnel result. NULL is a no-op.
 void crm_funnel_result_free(struct crm_funnel_result *result);

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::interaction::NO_OUTCOME;
 use crate::parallel::map_ranges;
 use crate::stats::{Difference, Proportion, compare_proportions, wilson};
-use crate::time::{Day, date_to_day, day_of};
+use crate::time::{Day, SECONDS_PER_DAY, date_to_day, day_of};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -349,23 +349,23 @@ fn next_event(
     to: Day,
     first_outcome: &mut u32,
 ) -> Option<i64> {
-    let in_days = |s: i64| s >= after && (from..=to).contains(&day_of(s));
+    // Days as seconds: day_of(s) in [from, to] <=> s in [from x 86400, (to + 1) x 86400).
+    // Times are sorted, so the search starts at the first time at or after both bounds.
+    let lo = after.max(from as i64 * SECONDS_PER_DAY);
+    let end = (to as i64 + 1) * SECONDS_PER_DAY;
     if let Some(min) = step.purchase {
-        let start = t.time.partition_point(|&s| s < after);
-        return (start..t.len())
-            .take_while(|&k| day_of(t.time[k]) <= to)
-            .find(|&k| in_days(t.time[k]) && t.amount[k] >= min)
-            .map(|k| t.time[k]);
+        let start = t.time.partition_point(|&s| s < lo);
+        return (start..t.len()).take_while(|&k| t.time[k] < end).find(|&k| t.amount[k] >= min).map(|k| t.time[k]);
     }
     let kind = step.kind.expect("interaction step");
-    let start = i.time.partition_point(|&s| s < after);
+    let start = i.time.partition_point(|&s| s < lo);
     let mut seen = false;
     for k in start..i.time.len() {
         let s = i.time[k];
-        if day_of(s) > to {
+        if s >= end {
             break;
         }
-        if !in_days(s) || i.kind[k] != kind || step.channel.is_some_and(|ch| ch != i.channel[k]) {
+        if i.kind[k] != kind || step.channel.is_some_and(|ch| ch != i.channel[k]) {
             continue;
         }
         if !seen {

@@ -438,10 +438,97 @@ impl Default for EvaluationConfig {
     }
 }
 
-/// Interaction codes a process needs, resolved once.
-struct Codes {
-    /// Per dialog: the log kind code, the reminder log kind code.
-    log: Vec<(Option<u32>, Option<u32>)>,
+/// An interaction filter with its kind and outcome codes resolved once per process:
+/// interactions of `kind` with an outcome in `outcomes` (any outcome when `None`;
+/// `Some(empty)` = any non-empty outcome). A kind no interaction has matches nothing.
+#[derive(Debug, Clone)]
+struct Matcher {
+    kind: Option<u32>,
+    outcomes: Option<Vec<u32>>,
+}
+
+impl Matcher {
+    fn hit(&self, kind: u32, outcome: u32) -> bool {
+        Some(kind) == self.kind
+            && match &self.outcomes {
+                None => true,
+                Some(o) if o.is_empty() => outcome != NO_OUTCOME,
+                Some(o) => o.contains(&outcome),
+            }
+    }
+}
+
+/// One customer's interactions up to the as-of day (the slice is cut once, so no day
+/// number is computed per comparison).
+#[derive(Clone, Copy)]
+struct Upto<'a> {
+    time: &'a [i64],
+    kind: &'a [u32],
+    outcome: &'a [u32],
+}
+
+impl<'a> Upto<'a> {
+    fn new(i: &crate::interaction::CustomerInteractions<'a>, today: Day) -> Self {
+        // day_of(t) <= today  <=>  t < (today + 1) * SECONDS_PER_DAY
+        let n = i.time.partition_point(|&t| t < (today as i64 + 1) * SECONDS_PER_DAY);
+        Upto { time: &i.time[..n], kind: &i.kind[..n], outcome: &i.outcome[..n] }
+    }
+
+    /// Times of the matching interactions, in time order.
+    fn times<'m>(&self, m: &'m Matcher) -> impl Iterator<Item = i64> + use<'a, 'm> {
+        let s = *self;
+        let n = if m.kind.is_some() { s.time.len() } else { 0 };
+        (0..n).filter(move |&k| m.hit(s.kind[k], s.outcome[k])).map(move |k| s.time[k])
+    }
+
+    fn any(&self, m: &Matcher) -> bool {
+        self.times(m).next().is_some()
+    }
+}
+
+/// A branch condition with its codes resolved.
+#[derive(Debug, Clone)]
+enum Cond {
+    /// Some matching interaction (responded, had event).
+    Any(Matcher),
+    /// No matching interaction (not responded, no event).
+    None(Matcher),
+    /// At least one alternative holds.
+    AnyOf(Vec<Cond>),
+}
+
+impl Cond {
+    fn holds(&self, h: &Upto<'_>) -> bool {
+        match self {
+            Cond::Any(m) => h.any(m),
+            Cond::None(m) => !h.any(m),
+            Cond::AnyOf(cs) => cs.iter().any(|c| c.holds(h)),
+        }
+    }
+}
+
+/// A trigger with its codes resolved.
+#[derive(Debug, Clone)]
+enum Trig<'p> {
+    /// Every matching interaction (events and responses).
+    Times(Matcher),
+    /// A lifecycle stage entered within the lookback.
+    Stage(LifecycleStage, u32),
+    /// A date attribute.
+    Date(&'p str),
+    /// A calendar day.
+    Fixed(Day),
+}
+
+/// A dialog with everything that does not depend on the customer resolved.
+struct Compiled<'p> {
+    dialog: &'p Dialog,
+    conditions: Vec<Cond>,
+    trigger: Trig<'p>,
+    /// Its log entries (any outcome), its responses (a non-empty outcome), its reminders.
+    log: Matcher,
+    responses: Matcher,
+    reminders: Matcher,
 }
 
 impl CustomerBase {
@@ -451,48 +538,73 @@ impl CustomerBase {
 
     /// Times (seconds) of interactions of `kind` for customer `c`, with an outcome in
     /// `outcomes` (any outcome when `None`; `Some(&[])` = any non-empty outcome).
-    fn times_of(
-        &self,
+    fn times_of<'a>(
+        &'a self,
         c: CustomerIndex,
         kind: Option<u32>,
-        outcomes: Option<&[u32]>,
+        outcomes: Option<&'a [u32]>,
         until: Day,
-    ) -> impl Iterator<Item = i64> + '_ {
+    ) -> impl Iterator<Item = i64> + 'a {
         let i = self.interactions().of(c);
-        let outcomes = outcomes.map(<[u32]>::to_vec);
         (0..i.time.len()).filter_map(move |k| {
             let ok = Some(i.kind[k]) == kind
                 && day_of(i.time[k]) <= until
-                && match &outcomes {
+                && match outcomes {
                     None => true,
-                    Some(o) if o.is_empty() => i.outcome[k] != NO_OUTCOME,
+                    Some([]) => i.outcome[k] != NO_OUTCOME,
                     Some(o) => o.contains(&i.outcome[k]),
                 };
             ok.then_some(i.time[k])
         })
     }
 
-    /// Whether a branch condition holds for customer `c` up to `today`.
-    fn holds(
-        &self,
-        cond: &DialogCondition,
-        c: CustomerIndex,
-        today: Day,
-        dialog_log: &dyn Fn(&str) -> Option<u32>,
-    ) -> bool {
-        let kind = |k: &str| self.interactions().kind_code(k);
-        match cond {
-            DialogCondition::Responded { dialog, outcomes } => {
-                let o = self.outcome_codes(outcomes);
-                self.times_of(c, dialog_log(dialog), Some(&o), today).next().is_some()
+    /// Resolves the codes of a process's dialogs.
+    fn compile<'p>(&self, p: &'p Process) -> Vec<Compiled<'p>> {
+        let ix = self.interactions();
+        let log_code = |id: &str| ix.kind_code(&p.log_kind(id));
+        let matcher = |kind: Option<u32>, outcomes: Option<Vec<u32>>| Matcher { kind, outcomes };
+        fn cond(base: &CustomerBase, c: &DialogCondition, log_code: &dyn Fn(&str) -> Option<u32>) -> Cond {
+            let ix = base.interactions();
+            match c {
+                DialogCondition::Responded { dialog, outcomes } => {
+                    Cond::Any(Matcher { kind: log_code(dialog), outcomes: Some(base.outcome_codes(outcomes)) })
+                }
+                DialogCondition::NotResponded { dialog } => {
+                    Cond::None(Matcher { kind: log_code(dialog), outcomes: Some(Vec::new()) })
+                }
+                DialogCondition::HadEvent { kind } => Cond::Any(Matcher { kind: ix.kind_code(kind), outcomes: None }),
+                DialogCondition::NoEvent { kind } => Cond::None(Matcher { kind: ix.kind_code(kind), outcomes: None }),
+                DialogCondition::AnyOf { conditions } => {
+                    Cond::AnyOf(conditions.iter().map(|x| cond(base, x, log_code)).collect())
+                }
             }
-            DialogCondition::NotResponded { dialog } => {
-                self.times_of(c, dialog_log(dialog), Some(&[]), today).next().is_none()
-            }
-            DialogCondition::HadEvent { kind: k } => self.times_of(c, kind(k), None, today).next().is_some(),
-            DialogCondition::NoEvent { kind: k } => self.times_of(c, kind(k), None, today).next().is_none(),
-            DialogCondition::AnyOf { conditions } => conditions.iter().any(|x| self.holds(x, c, today, dialog_log)),
         }
+        p.dialogs
+            .iter()
+            .map(|d| {
+                let log = log_code(&d.id);
+                let trigger = match &d.trigger {
+                    Trigger::Event { kind, outcomes } => Trig::Times(matcher(
+                        ix.kind_code(kind),
+                        (!outcomes.is_empty()).then(|| self.outcome_codes(outcomes)),
+                    )),
+                    Trigger::Response { dialog, outcomes } => {
+                        Trig::Times(matcher(log_code(dialog), Some(self.outcome_codes(outcomes))))
+                    }
+                    Trigger::StageChange { to, lookback_days } => Trig::Stage(*to, *lookback_days),
+                    Trigger::DateAttribute { attribute } => Trig::Date(attribute),
+                    Trigger::Calendar { date } => Trig::Fixed(date_to_day(*date)),
+                };
+                Compiled {
+                    dialog: d,
+                    conditions: d.conditions.iter().map(|c| cond(self, c, &log_code)).collect(),
+                    trigger,
+                    log: matcher(log, None),
+                    responses: matcher(log, Some(Vec::new())),
+                    reminders: matcher(ix.kind_code(&format!("{}/reminder", p.log_kind(&d.id))), None),
+                }
+            })
+            .collect()
     }
 
     /// The dialogs of `processes` due as of a date.
@@ -512,69 +624,59 @@ impl CustomerBase {
         let needs_segment = processes.iter().any(|p| !p.target_group.segments.is_empty());
         let stages = if needs_stage { Some(self.lifecycle(as_of, &config.lifecycle)?.stages) } else { None };
         let segments = if needs_segment { Some(self.segments(as_of, &config.segments)?.segment) } else { None };
-        let scoring = crate::scoring::ScoringModel {
-            rules: Vec::new(),
-            lifecycle: config.lifecycle.clone(),
-            segments: config.segments.clone(),
-        };
         for p in processes {
             p.validate()?;
-            let ix = self.interactions();
-            let codes = Codes {
-                log: p
-                    .dialogs
+            let dialogs = self.compile(p);
+            // The target group's conditions must all hold (a score of one point per rule).
+            let model = crate::scoring::ScoringModel {
+                rules: p
+                    .target_group
+                    .conditions
                     .iter()
-                    .map(|d| {
-                        (ix.kind_code(&p.log_kind(&d.id)), ix.kind_code(&format!("{}/reminder", p.log_kind(&d.id))))
+                    .map(|c| crate::scoring::ScoringRule {
+                        name: String::new(),
+                        weight: 1.0,
+                        condition: c.clone(),
+                        half_life_days: None,
                     })
                     .collect(),
+                lifecycle: config.lifecycle.clone(),
+                segments: config.segments.clone(),
             };
-            let conditions: Vec<crate::scoring::ScoringRule> = p
-                .target_group
-                .conditions
-                .iter()
-                .map(|c| crate::scoring::ScoringRule {
-                    name: String::new(),
-                    weight: 1.0,
-                    condition: c.clone(),
-                    half_life_days: None,
-                })
-                .collect();
-            let filter_scores = if conditions.is_empty() {
-                None
-            } else {
-                let model = crate::scoring::ScoringModel { rules: conditions.clone(), ..scoring.clone() };
-                Some(self.score(&model, as_of)?.scores)
-            };
+            let filter = (!model.rules.is_empty()).then(|| self.condition_filter(&model, as_of)).transpose()?;
             // Customers are independent: evaluate them on all threads, joined in order.
-            let per_customer = crate::parallel::map_ranges(self.len(), |range| {
-                range
-                    .map(|c| {
-                        let cu = c as usize;
-                        let (mut d_due, mut d_blocked) = (Vec::new(), Vec::new());
-                        let out = stages.as_ref().is_some_and(|s| !p.target_group.stages.contains(&s[cu]))
-                            || segments.as_ref().is_some_and(|s| {
-                                !p.target_group.segments.is_empty()
-                                    && s[cu].is_none_or(|x| !p.target_group.segments.contains(&x))
-                            })
-                            || filter_scores.as_ref().is_some_and(|s| s[cu] < conditions.len() as f64);
-                        if !out {
-                            for (k, d) in p.dialogs.iter().enumerate() {
-                                self.dialog_actions(p, d, &codes.log, k, c, today, config, &mut d_due, &mut d_blocked);
-                            }
-                        }
-                        (d_due, d_blocked)
-                    })
-                    .collect()
+            let parts = crate::parallel::map_ranges(self.len(), |range| {
+                let (mut d_due, mut d_blocked) = (Vec::new(), Vec::new());
+                let mut scratch = Vec::new();
+                for c in range {
+                    let cu = c as usize;
+                    let out = stages.as_ref().is_some_and(|s| !p.target_group.stages.contains(&s[cu]))
+                        || segments.as_ref().is_some_and(|s| {
+                            !p.target_group.segments.is_empty()
+                                && s[cu].is_none_or(|x| !p.target_group.segments.contains(&x))
+                        })
+                        || filter.as_ref().is_some_and(|f| !f.all_hold(c, &model.rules));
+                    if out {
+                        continue;
+                    }
+                    let h = Upto::new(&self.interactions().of(c), today);
+                    for d in &dialogs {
+                        self.dialog_actions(p, d, &h, c, today, config, &mut scratch, &mut d_due, &mut d_blocked);
+                    }
+                }
+                vec![(d_due, d_blocked)]
             });
-            for (d, b) in per_customer {
+            for (d, b) in parts {
                 due.extend(d);
                 blocked.extend(b);
             }
         }
-        let key = |a: &DueAction| (a.due_date, a.process.clone(), a.dialog.clone(), a.customer, a.reminder);
-        due.sort_by_key(key);
-        blocked.sort_by_key(key);
+        let order = |a: &DueAction, b: &DueAction| {
+            (a.due_date, &a.process, &a.dialog, a.customer, a.reminder)
+                .cmp(&(b.due_date, &b.process, &b.dialog, b.customer, b.reminder))
+        };
+        due.sort_by(order);
+        blocked.sort_by(order);
         Ok(DueActions { as_of, due, blocked })
     }
 
@@ -582,42 +684,34 @@ impl CustomerBase {
     fn dialog_actions(
         &self,
         p: &Process,
-        d: &Dialog,
-        logs: &[(Option<u32>, Option<u32>)],
-        k: usize,
+        cd: &Compiled<'_>,
+        h: &Upto<'_>,
         c: CustomerIndex,
         today: Day,
         cfg: &EvaluationConfig,
+        occurrences: &mut Vec<(Day, Day, i64)>,
         due: &mut Vec<DueAction>,
         blocked: &mut Vec<DueAction>,
     ) {
-        let dialog_log = |id: &str| p.dialogs.iter().position(|x| x.id == id).and_then(|j| logs[j].0);
-        if !d.conditions.iter().all(|cond| self.holds(cond, c, today, &dialog_log)) {
+        let d = cd.dialog;
+        if !cd.conditions.iter().all(|cond| cond.holds(h)) {
             return;
         }
         let from = today - cfg.lookback_days as Day;
         // Trigger occurrences as (trigger day, due day, trigger time in seconds).
-        let mut occurrences: Vec<(Day, Day, i64)> = Vec::new();
+        occurrences.clear();
         let after = |day: Day| match d.timing {
             Timing::Immediately => day,
             Timing::DaysAfter { days } => day + days as Day,
             Timing::DaysBefore { days } => day - days as Day,
         };
-        match &d.trigger {
-            Trigger::Event { kind, outcomes } => {
-                let o = self.outcome_codes(outcomes);
-                let filter = (!outcomes.is_empty()).then_some(o.as_slice());
-                for t in self.times_of(c, self.interactions().kind_code(kind), filter, today) {
+        match &cd.trigger {
+            Trig::Times(m) => {
+                for t in h.times(m) {
                     occurrences.push((day_of(t), after(day_of(t)), t));
                 }
             }
-            Trigger::Response { dialog, outcomes } => {
-                let o = self.outcome_codes(outcomes);
-                for t in self.times_of(c, dialog_log(dialog), Some(&o), today) {
-                    occurrences.push((day_of(t), after(day_of(t)), t));
-                }
-            }
-            Trigger::StageChange { to, lookback_days } => {
+            Trig::Stage(to, lookback_days) => {
                 let tx = self.transactions();
                 let mut scratch = Vec::new();
                 let at =
@@ -633,8 +727,8 @@ impl CustomerBase {
                     }
                 }
             }
-            Trigger::DateAttribute { attribute } => {
-                let date = self.profile(c).and_then(|pr| match pr.attributes.get(attribute) {
+            Trig::Date(attribute) => {
+                let date = self.profile(c).and_then(|pr| match pr.attributes.get(*attribute) {
                     Some(crate::AttributeValue::Date(x)) => Some(*x),
                     _ => None,
                 });
@@ -643,20 +737,18 @@ impl CustomerBase {
                     occurrences.push((day, after(day), after(day) as i64 * SECONDS_PER_DAY));
                 }
             }
-            Trigger::Calendar { date } => {
-                let day = date_to_day(*date);
-                occurrences.push((day, after(day), after(day) as i64 * SECONDS_PER_DAY));
+            Trig::Fixed(day) => {
+                occurrences.push((*day, after(*day), after(*day) as i64 * SECONDS_PER_DAY));
             }
         }
-        let (log, reminder_log) = logs[k];
-        let permitted = !d.requires_permission || self.profile(c).is_some_and(|pr| pr.permits(d.channel));
-        for (trigger_day, due_day, since) in occurrences {
+        let permitted = || !d.requires_permission || self.profile(c).is_some_and(|pr| pr.permits(d.channel));
+        for &(trigger_day, due_day, since) in occurrences.iter() {
             // Before-date dialogs are due from their day until the date itself.
             let live = match d.timing {
                 Timing::DaysBefore { .. } => due_day <= today && today <= trigger_day,
                 _ => due_day <= today && due_day >= from,
             };
-            let done = self.times_of(c, log, None, today).find(|&t| t >= since);
+            let done = h.times(&cd.log).find(|&t| t >= since);
             let action = |reminder: bool, due_day: Day| DueAction {
                 customer: c,
                 customer_id: self.ids().display(c as usize),
@@ -672,7 +764,7 @@ impl CustomerBase {
             };
             match done {
                 None if live => {
-                    if permitted {
+                    if permitted() {
                         due.push(action(false, due_day))
                     } else {
                         blocked.push(action(false, due_day))
@@ -682,10 +774,12 @@ impl CustomerBase {
                     // Reminder when no response came within `after_days` of the dialog.
                     if let Some(r) = d.reminder {
                         let remind_day = day_of(t) + r.after_days as Day;
-                        let responded = self.times_of(c, log, Some(&[]), today).any(|x| x >= t);
-                        let reminded = self.times_of(c, reminder_log, None, today).any(|x| x >= t);
-                        if !responded && !reminded && remind_day <= today && remind_day >= from {
-                            if permitted {
+                        if remind_day <= today
+                            && remind_day >= from
+                            && !h.times(&cd.responses).any(|x| x >= t)
+                            && !h.times(&cd.reminders).any(|x| x >= t)
+                        {
+                            if permitted() {
                                 due.push(action(true, remind_day))
                             } else {
                                 blocked.push(action(true, remind_day))
@@ -721,6 +815,7 @@ impl CustomerBase {
             match kpi {
                 Kpi::DoneWithin { dialog, days, .. } => {
                     let d = process.dialogs.iter().find(|x| &x.id == dialog).expect("validated");
+                    let done_log = log(dialog);
                     let trig = match &d.trigger {
                         Trigger::Event { kind, outcomes } => Some((ix.kind_code(kind), outcomes.clone())),
                         Trigger::Response { dialog, outcomes } => Some((log(dialog), outcomes.clone())),
@@ -733,28 +828,28 @@ impl CustomerBase {
                             for t in self.times_of(c, kind, filter, today).filter(|&t| in_period(t)) {
                                 total += 1;
                                 let limit = t + *days as i64 * SECONDS_PER_DAY;
-                                hits += self.times_of(c, log(dialog), None, today).any(|x| x >= t && x <= limit) as u64;
+                                hits += self.times_of(c, done_log, None, today).any(|x| x >= t && x <= limit) as u64;
                             }
                         }
                     }
                 }
                 Kpi::ResponseRate { dialog, outcomes, .. } => {
                     let o = self.outcome_codes(outcomes);
+                    let sent_log = log(dialog);
                     for c in 0..self.len() as u32 {
-                        let sent: Vec<i64> =
-                            self.times_of(c, log(dialog), None, today).filter(|&t| in_period(t)).collect();
-                        if let Some(&first) = sent.first() {
+                        if let Some(first) = self.times_of(c, sent_log, None, today).find(|&t| in_period(t)) {
                             total += 1;
                             let filter: &[u32] = if outcomes.is_empty() { &[] } else { &o };
-                            hits += self.times_of(c, log(dialog), Some(filter), today).any(|x| x >= first) as u64;
+                            hits += self.times_of(c, sent_log, Some(filter), today).any(|x| x >= first) as u64;
                         }
                     }
                 }
                 Kpi::NoShowRate { dialog, outcomes, attended, .. } => {
                     let o = self.outcome_codes(outcomes);
                     let att = ix.kind_code(attended);
+                    let invited = log(dialog);
                     for c in 0..self.len() as u32 {
-                        if self.times_of(c, log(dialog), Some(&o), today).any(in_period) {
+                        if self.times_of(c, invited, Some(&o), today).any(in_period) {
                             total += 1;
                             hits += self.times_of(c, att, None, today).next().is_none() as u64;
                         }

@@ -40,6 +40,10 @@ pub struct SampleConfig {
     pub profiles: bool,
     /// Generate interactions.
     pub interactions: bool,
+    /// Shortest gap in days between two campaign contacts of a customer; gaps are
+    /// uniform in `[g, 2g)`. Default 60. Smaller gaps give more interactions per customer
+    /// (about 20 per customer at 17 days with the benchmark's 14 purchases a year).
+    pub campaign_gap_days: u32,
 }
 
 impl Default for SampleConfig {
@@ -55,6 +59,7 @@ impl Default for SampleConfig {
             starter_share: 0.3,
             profiles: true,
             interactions: true,
+            campaign_gap_days: 60,
         }
     }
 }
@@ -172,6 +177,7 @@ const INDUSTRIES: [&str; 6] = ["manufacturing", "retail", "logistics", "construc
 /// ```
 pub fn generate(cfg: &SampleConfig) -> SampleData {
     let mut rng = Rng::new(cfg.seed);
+    let gap = cfg.campaign_gap_days.max(1) as i32;
     let start = date_to_day(cfg.start);
     let days = cfg.days.max(2) as i32;
     let end = start + days - 1;
@@ -261,7 +267,7 @@ pub fn generate(cfg: &SampleConfig) -> SampleData {
             while d <= end {
                 let responded = if rng.uniform() < 0.15 { "yes" } else { "no" };
                 touch(d, Channel::Email, Direction::Outbound, "campaign", responded, 1.5, &mut rng);
-                d += 60 + rng.below(60) as i32;
+                d += gap + rng.below(gap as u64) as i32;
             }
             for &p in &purchase_days {
                 if rng.uniform() < 0.08 {

@@ -231,6 +231,17 @@ impl Context<'_> {
     }
 }
 
+/// Tests conditions on one customer at a time, sharing the stages and segments.
+pub(crate) struct ConditionFilter<'a>(Context<'a>);
+
+impl ConditionFilter<'_> {
+    /// Whether every rule's condition holds for customer `c` (the customer would score
+    /// one point per rule with unit weights and no decay).
+    pub(crate) fn all_hold(&self, c: CustomerIndex, rules: &[ScoringRule]) -> bool {
+        rules.iter().all(|r| self.0.eval(c, &r.condition).is_some())
+    }
+}
+
 impl ScoringModel {
     fn validate(&self) -> Result<()> {
         for r in &self.rules {
@@ -255,6 +266,12 @@ impl CustomerBase {
             stages: if needs_stage { Some(self.lifecycle(as_of, &model.lifecycle)?.stages) } else { None },
             segments: if needs_segment { Some(self.segments(as_of, &model.segments)?.segment) } else { None },
         })
+    }
+
+    /// A test of a model's conditions on single customers (process target groups).
+    pub(crate) fn condition_filter(&self, model: &ScoringModel, as_of: NaiveDate) -> Result<ConditionFilter<'_>> {
+        model.validate()?;
+        Ok(ConditionFilter(self.context(model, as_of)?))
     }
 
     /// Scores every customer as of a date and ranks the work list.

@@ -143,6 +143,75 @@ fn deck_cheque_test_55_to_70_percent_with_economics() {
     assert_eq!(cmp[2].unwrap().difference, 0.0);
 }
 
+/// Two entry periods of a lead -> purchase funnel: January 1 of 4 leads buy, February 3 of
+/// 4 (a fifth February lead is still inside its window on the as-of date).
+fn two_period_base() -> CustomerBase {
+    let mut rows = Vec::new();
+    for c in ["a1", "a2", "a3", "a4"] {
+        rows.push((c, "2025-01-05", "lead", ""));
+    }
+    for c in ["b1", "b2", "b3", "b4"] {
+        rows.push((c, "2025-02-05", "lead", ""));
+    }
+    rows.push(("b5", "2025-02-25", "lead", ""));
+    let buyers = [("a1", "2025-01-10"), ("b1", "2025-02-10"), ("b2", "2025-02-10"), ("b3", "2025-02-10")];
+    let t = TransactionColumns::new(
+        KeyColumn::from(buyers.iter().map(|b| b.0).collect::<Vec<_>>()),
+        buyers.iter().map(|b| secs(b.1)).collect(),
+        vec![100.0; buyers.len()],
+    );
+    CustomerBase::builder().transactions(t).unwrap().interactions(ix(&rows)).unwrap().build().unwrap()
+}
+
+fn lead_funnel() -> Funnel {
+    Funnel {
+        name: "lead to purchase".into(),
+        steps: vec![
+            FunnelStep {
+                name: "lead".into(),
+                event: EventMatch::Interaction { kind: "lead".into(), outcomes: vec![], channel: None },
+                window_days: None,
+            },
+            FunnelStep {
+                name: "purchase".into(),
+                event: EventMatch::Purchase { min_amount: None },
+                window_days: Some(30),
+            },
+        ],
+    }
+}
+
+#[test]
+fn funnel_periods_compared_by_hand() {
+    let b = two_period_base();
+    let as_of = date("2025-03-10");
+    let jan = FunnelPeriod::new(date("2025-01-01"), date("2025-02-01"), as_of);
+    let feb = FunnelPeriod::new(date("2025-02-01"), date("2025-03-01"), as_of);
+    let f = b.funnel(&lead_funnel(), &feb).unwrap();
+    // b5's window (to 2025-03-27) is open: in progress, out of the denominator.
+    assert_eq!((f.steps[0].entered, f.steps[0].in_progress, f.steps[1].entered), (5, 1, 3));
+    let cmp = b.compare_funnel_periods(&lead_funnel(), &jan, &feb).unwrap();
+    assert_eq!(cmp.len(), 2);
+    assert!(cmp[0].is_none());
+    let d = cmp[1].unwrap();
+    assert_eq!((d.a.successes, d.a.trials, d.b.successes, d.b.trials), (1, 4, 3, 4));
+    assert_eq!(d.difference, 0.5);
+    // Pooled 4/8: se = sqrt(0.5 x 0.5 x (1/4 + 1/4)) = sqrt(1/8), z = 0.5 / se = sqrt(2),
+    // two-sided p = erfc(sqrt(2) / sqrt(2)) = erfc(1).
+    assert!((d.z - std::f64::consts::SQRT_2).abs() < 1e-12);
+    assert!((d.p_value - 0.157_299_207_050_285_13).abs() < 1e-12);
+    assert!((d.lift.unwrap() - 2.0).abs() < 1e-12);
+    // Newcombe: Wilson 95 % of 1/4 is [l, u]; that of 3/4 is [1 - u, 1 - l], so the
+    // interval is 0.5 -+ sqrt(2) x (u - 0.25) and 0.5 + sqrt(2) x (0.25 - l).
+    let (n, p, z) = (4.0f64, 0.25f64, 1.959963984540054f64);
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    let (l, u) = (centre - half, centre + half);
+    assert!((d.low - (0.5 - std::f64::consts::SQRT_2 * (u - 0.25))).abs() < 1e-12);
+    assert!((d.high - (0.5 + std::f64::consts::SQRT_2 * (0.25 - l))).abs() < 1e-12);
+    assert!((d.low - -0.135_488_400_582_951_5).abs() < 1e-12 && (d.high - 0.789_083_268_084_755_7).abs() < 1e-12);
+}
+
 #[test]
 fn outcome_branches_and_invalid_funnels() {
     let b = CustomerBase::builder()

@@ -7,7 +7,7 @@ use crate::date::{CRM_NO_DATE, date_of};
 use crate::error::{Failure, crm_result};
 use crate::ptr::{arg_ref, fill, index, optional_out, out, out_slice, put, utf8};
 use crate::results::{c_name, or_nan, write_plain_json};
-use crate::stats::{crm_proportion, proportion};
+use crate::stats::{crm_difference, crm_proportion, difference, proportion};
 use crm_core::funnel::{Funnel, FunnelPeriod, FunnelResult, StepResult, TIME_BUCKETS};
 use serde::Serialize;
 use std::ffi::{CString, c_char};
@@ -59,10 +59,15 @@ impl crate::panic::PanicDefault for crm_funnel_period {
 
 /// The engine period of a C period (dates checked).
 pub(crate) fn funnel_period(p: &crm_funnel_period) -> Result<FunnelPeriod, Failure> {
+    named_period(p, "")
+}
+
+/// As [`funnel_period`], the field names in errors prefixed (`first.entry_from`).
+fn named_period(p: &crm_funnel_period, prefix: &str) -> Result<FunnelPeriod, Failure> {
     Ok(FunnelPeriod {
-        entry_from: date_of(p.entry_from, "entry_from")?,
-        entry_to: date_of(p.entry_to, "entry_to")?,
-        as_of: date_of(p.as_of, "as_of")?,
+        entry_from: date_of(p.entry_from, &format!("{prefix}entry_from"))?,
+        entry_to: date_of(p.entry_to, &format!("{prefix}entry_to"))?,
+        as_of: date_of(p.as_of, &format!("{prefix}as_of"))?,
         confidence: p.confidence,
     })
 }
@@ -249,6 +254,36 @@ pub extern "C" fn crm_funnel_result_new_by_attribute(
         // SAFETY: `attribute` holds `attribute_len` bytes (header contract).
         let attribute = unsafe { utf8(attribute, attribute_len, "attribute") }?;
         run_funnel(base, funnel, period, out_result, |b, f, p| Ok(b.inner.funnel_by_attribute(f, p, attribute)?))
+    }
+}
+
+/// Compares the same funnel over two entry periods, step by step: for each step, its
+/// `rate_from_previous` in `first` (`a`) and in `second` (`b`), the difference `b - a` with
+/// Newcombe's interval, the pooled z test and the lift, at `first`'s confidence. Writes
+/// one `crm_difference` per step into `out`, whose `len` must be the funnel's step count;
+/// the first step has no rate, so its row has every double NaN and counts 0.
+///
+/// Errors: `CRM_RESULT_LENGTH_MISMATCH` when `len` is not the step count; otherwise as
+/// `crm_funnel_result_new` for each period (a day that is `CRM_NO_DATE` is named
+/// `first.entry_from`, `second.as_of`, ...). Nothing is written on error.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_funnel_compare_periods(
+    base: *const crm_base,
+    funnel: *const crm_funnel,
+    first: *const crm_funnel_period,
+    second: *const crm_funnel_period,
+    out: *mut crm_difference,
+    len: usize,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        let (base, funnel) = (base_ref(base)?, &funnel_ref(funnel)?.inner);
+        // SAFETY: the periods are NULL or valid, `out` has room for `len` values (header contract).
+        let (first, second) = unsafe { (arg_ref(first, "first")?, arg_ref(second, "second")?) };
+        let (first, second) = (named_period(first, "first.")?, named_period(second, "second.")?);
+        let target = unsafe { out_slice(out, len, funnel.steps.len(), "out") }?;
+        let steps = base.inner.compare_funnel_periods(funnel, &first, &second)?;
+        fill(target, steps.into_iter().map(difference));
+        Ok(())
     }
 }
 

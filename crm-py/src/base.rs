@@ -269,6 +269,33 @@ fn segment_config(shares: Vec<f64>, by: &str, window_days: Option<i64>) -> Falli
     })
 }
 
+/// The lifecycle and segment rules of scoring conditions and process target groups, from
+/// the keywords of `lifecycle()` and `segments()`.
+#[allow(clippy::too_many_arguments)]
+fn rules(
+    inactivity_days: i64,
+    new_days: i64,
+    dormant_days: i64,
+    return_days: i64,
+    trend_days: i64,
+    decline_ratio: f64,
+    shares: Vec<f64>,
+    by: &str,
+    window_days: Option<i64>,
+) -> Fallible<processes::Rules> {
+    Ok(processes::Rules {
+        lifecycle: LifecycleConfig {
+            inactivity_days: u32_arg("inactivity_days", inactivity_days)?,
+            new_days: u32_arg("new_days", new_days)?,
+            dormant_days: u32_arg("dormant_days", dormant_days)?,
+            return_days: u32_arg("return_days", return_days)?,
+            trend_days: u32_arg("trend_days", trend_days)?,
+            decline_ratio,
+        },
+        segments: segment_config(shares, by, window_days)?,
+    })
+}
+
 fn measure(by: &str) -> Fallible<ValueMeasure> {
     match by {
         "revenue" => Ok(ValueMeasure::Revenue),
@@ -1196,20 +1223,65 @@ impl CustomerBase {
         processes::funnel(py, &self.inner, funnel, period, by)
     }
 
+    /// The same funnel over two entry periods, step by step: a `Difference` per step
+    /// (None for the first step) of `rate_from_previous` in `second` minus that in `first`,
+    /// with Newcombe's interval, the pooled z test and the lift. Each period is
+    /// `(entry_from, entry_to)` counted as of `as_of`, or `(entry_from, entry_to, as_of)`.
+    #[pyo3(signature = (funnel, first, second, as_of=None, *, confidence=0.95))]
+    fn compare_funnel_periods(
+        &self,
+        py: Python<'_>,
+        funnel: &Bound<'_, PyAny>,
+        first: &Bound<'_, PyAny>,
+        second: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        confidence: f64,
+    ) -> Fallible<Vec<Option<processes::Difference>>> {
+        let as_of = self.as_of(as_of)?;
+        processes::compare_funnel_periods(py, &self.inner, funnel, first, second, as_of, confidence)
+    }
+
     /// The dialogs of `processes` (a `crm.Process`, a dict / JSON definition, or a list of
     /// them) due as of a date: `DueActions` with the `due` and `blocked` tables. Triggers
-    /// older than `lookback_days` are not looked at.
-    #[pyo3(signature = (processes, as_of=None, *, lookback_days=90))]
+    /// older than `lookback_days` are not looked at. Target groups by lifecycle stage or
+    /// value segment use the lifecycle keywords of `lifecycle()` and the segment keywords
+    /// `shares`, `by`, `window_days` of `segments()`.
+    #[pyo3(signature = (
+        processes, as_of=None, *, lookback_days=90, inactivity_days=365, new_days=90, dormant_days=180, return_days=90, trend_days=365,
+        decline_ratio=0.5, shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(), window_days=Some(365)
+    ), text_signature = "($self, processes, as_of=None, *, lookback_days=90, inactivity_days=365, new_days=90, dormant_days=180, return_days=90, \
+        trend_days=365, decline_ratio=0.5, shares=(0.2, 0.5, 0.3), by='revenue', window_days=365)")]
+    #[allow(clippy::too_many_arguments)]
     fn due_actions(
         &self,
         py: Python<'_>,
         processes: &Bound<'_, PyAny>,
         as_of: Option<&Bound<'_, PyAny>>,
         lookback_days: i64,
+        inactivity_days: i64,
+        new_days: i64,
+        dormant_days: i64,
+        return_days: i64,
+        trend_days: i64,
+        decline_ratio: f64,
+        shares: Vec<f64>,
+        by: String,
+        window_days: Option<i64>,
     ) -> Fallible<processes::DueActions> {
         let as_of = self.as_of(as_of)?;
         let lookback = u32_arg("lookback_days", lookback_days)?;
-        processes::due_actions(py, &self.inner, processes, as_of, lookback)
+        let rules = rules(
+            inactivity_days,
+            new_days,
+            dormant_days,
+            return_days,
+            trend_days,
+            decline_ratio,
+            shares,
+            &by,
+            window_days,
+        )?;
+        processes::due_actions(py, &self.inner, processes, as_of, lookback, rules)
     }
 
     /// The KPIs of a process over triggers and dialogs dated in `[start, end)`, as of
@@ -1236,22 +1308,56 @@ impl CustomerBase {
     /// Scores every customer with a scoring model (a dict or JSON text: `{"rules": [{"name":
     /// ..., "weight": 3, "condition": {"type": "date_within_next", "attribute":
     /// "lease_end", "days": 30}, "half_life_days": null}]}`) as of a date: `Scores` with the
-    /// per-customer `scores` and the ranked `work_list`.
-    #[pyo3(signature = (model, as_of=None))]
+    /// per-customer `scores` and the ranked `work_list`. `stage` and `segment` conditions
+    /// use the lifecycle keywords of `lifecycle()` and the segment keywords `shares`, `by`,
+    /// `window_days` of `segments()` (keywords left at their defaults keep the model's own
+    /// `lifecycle` / `segments` entries, if it has any).
+    #[pyo3(signature = (
+        model, as_of=None, *, inactivity_days=365, new_days=90, dormant_days=180, return_days=90, trend_days=365,
+        decline_ratio=0.5, shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(), window_days=Some(365)
+    ), text_signature = "($self, model, as_of=None, *, inactivity_days=365, new_days=90, dormant_days=180, return_days=90, \
+        trend_days=365, decline_ratio=0.5, shares=(0.2, 0.5, 0.3), by='revenue', window_days=365)")]
+    #[allow(clippy::too_many_arguments)]
     fn score(
         &self,
         py: Python<'_>,
         model: &Bound<'_, PyAny>,
         as_of: Option<&Bound<'_, PyAny>>,
+        inactivity_days: i64,
+        new_days: i64,
+        dormant_days: i64,
+        return_days: i64,
+        trend_days: i64,
+        decline_ratio: f64,
+        shares: Vec<f64>,
+        by: String,
+        window_days: Option<i64>,
     ) -> Fallible<processes::Scores> {
         let as_of = self.as_of(as_of)?;
-        processes::score(py, &self.inner, model, as_of)
+        let rules = rules(
+            inactivity_days,
+            new_days,
+            dormant_days,
+            return_days,
+            trend_days,
+            decline_ratio,
+            shares,
+            &by,
+            window_days,
+        )?;
+        processes::score(py, &self.inner, model, as_of, rules)
     }
 
     /// Back-tests each rule of a scoring model: of the customers a rule hit as of `as_of`,
     /// how many had the `outcome` event (an interaction kind, "purchase", or an event dict)
     /// within the next `horizon_days`: rule, hits, wins, win_rate, low, high, base_rate.
-    #[pyo3(signature = (model, as_of, outcome, horizon_days))]
+    /// Lifecycle and segment keywords as in `score()`.
+    #[pyo3(signature = (
+        model, as_of, outcome, horizon_days, *, inactivity_days=365, new_days=90, dormant_days=180, return_days=90, trend_days=365,
+        decline_ratio=0.5, shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(), window_days=Some(365)
+    ), text_signature = "($self, model, as_of, outcome, horizon_days, *, inactivity_days=365, new_days=90, dormant_days=180, return_days=90, \
+        trend_days=365, decline_ratio=0.5, shares=(0.2, 0.5, 0.3), by='revenue', window_days=365)")]
+    #[allow(clippy::too_many_arguments)]
     fn backtest(
         &self,
         py: Python<'_>,
@@ -1259,10 +1365,30 @@ impl CustomerBase {
         as_of: &Bound<'_, PyAny>,
         outcome: &Bound<'_, PyAny>,
         horizon_days: i64,
+        inactivity_days: i64,
+        new_days: i64,
+        dormant_days: i64,
+        return_days: i64,
+        trend_days: i64,
+        decline_ratio: f64,
+        shares: Vec<f64>,
+        by: String,
+        window_days: Option<i64>,
     ) -> Fallible<Table> {
         let as_of = to_date(as_of, "as_of")?;
         let horizon = u32_arg("horizon_days", horizon_days)?;
-        processes::backtest(py, &self.inner, model, as_of, outcome, horizon)
+        let rules = rules(
+            inactivity_days,
+            new_days,
+            dormant_days,
+            return_days,
+            trend_days,
+            decline_ratio,
+            shares,
+            &by,
+            window_days,
+        )?;
+        processes::backtest(py, &self.inner, model, as_of, outcome, horizon, rules)
     }
 
     /// The NPS of the interactions of `kind` (outcome = the 0-10 score) dated in

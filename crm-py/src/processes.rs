@@ -12,9 +12,11 @@ use crate::table::{Table, TableBuilder};
 use arrow_array::RecordBatch;
 use chrono::NaiveDate;
 use crm_core::funnel::{EventMatch, Funnel, FunnelPeriod, FunnelResult as CoreFunnel, TIME_BUCKETS};
+use crm_core::lifecycle::LifecycleConfig;
 use crm_core::nps::{Nps as CoreNps, NpsChange as CoreNpsChange};
 use crm_core::process::{DueAction, EvaluationConfig, Kpi, KpiResult, Process as CoreProcess};
 use crm_core::scoring::{Scores as CoreScores, ScoringModel};
+use crm_core::segments::SegmentConfig;
 use crm_core::stats::{Difference as CoreDifference, Proportion as CoreProportion};
 use crm_core::variants::{Economics, VariantCounts, VariantResult};
 use numpy::PyArray1;
@@ -378,6 +380,44 @@ pub(crate) fn funnel_period(
     Ok(FunnelPeriod { entry_from: from, entry_to: to, as_of, confidence })
 }
 
+/// An entry period `(entry_from, entry_to)` or `(entry_from, entry_to, as_of)`; `as_of`
+/// when the tuple has no third date.
+fn period_arg(obj: &Bound<'_, PyAny>, field: &str, as_of: NaiveDate, confidence: f64) -> Fallible<FunnelPeriod> {
+    let items: Vec<Bound<'_, PyAny>> = obj
+        .try_iter()
+        .and_then(|it| it.collect())
+        .map_err(|_| Failure::config(field, "needs (entry_from, entry_to) or (entry_from, entry_to, as_of)"))?;
+    let date = |k: usize, name: &str| to_date(&items[k], &format!("{field}.{name}"));
+    match items.len() {
+        2 | 3 => Ok(FunnelPeriod {
+            entry_from: date(0, "entry_from")?,
+            entry_to: date(1, "entry_to")?,
+            as_of: if items.len() == 3 && !items[2].is_none() { date(2, "as_of")? } else { as_of },
+            confidence,
+        }),
+        n => Err(Failure::config(
+            field,
+            format!("has {n} items; needs (entry_from, entry_to) or (entry_from, entry_to, as_of)"),
+        )),
+    }
+}
+
+pub(crate) fn compare_funnel_periods(
+    py: Python<'_>,
+    base: &Arc<crm_core::CustomerBase>,
+    funnel: &Bound<'_, PyAny>,
+    first: &Bound<'_, PyAny>,
+    second: &Bound<'_, PyAny>,
+    as_of: NaiveDate,
+    confidence: f64,
+) -> Fallible<Vec<Option<Difference>>> {
+    check_confidence(confidence)?;
+    let f: Funnel = definition(funnel, "funnel")?;
+    let (a, b) = (period_arg(first, "first", as_of, confidence)?, period_arg(second, "second", as_of, confidence)?);
+    let steps = detached(py, || base.compare_funnel_periods(&f, &a, &b).map_err(core))?;
+    Ok(steps.into_iter().map(|d| d.map(Difference::from)).collect())
+}
+
 // ---------------------------------------------------------------------------------------
 // Processes
 
@@ -521,9 +561,10 @@ pub(crate) fn due_actions(
     processes: &Bound<'_, PyAny>,
     as_of: NaiveDate,
     lookback_days: u32,
+    rules: Rules,
 ) -> Fallible<DueActions> {
     let ps = processes_arg(processes)?;
-    let config = EvaluationConfig { lookback_days, ..EvaluationConfig::default() };
+    let config = EvaluationConfig { lookback_days, lifecycle: rules.lifecycle, segments: rules.segments };
     let (due, blocked) = detached(py, || {
         let r = base.due_actions(&ps, as_of, &config).map_err(core)?;
         Ok((action_table(&r.due), action_table(&r.blocked)))
@@ -628,13 +669,37 @@ impl Scores {
     }
 }
 
+/// The lifecycle and segment rules of stage and segment conditions (keywords of `score`,
+/// `backtest` and `due_actions`, as in `lifecycle()` and `segments()`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rules {
+    /// Lifecycle rules.
+    pub lifecycle: LifecycleConfig,
+    /// Segment rules.
+    pub segments: SegmentConfig,
+}
+
+/// A scoring model with the keyword rules: rules left at their defaults keep what the
+/// model definition gives (its `lifecycle` / `segments` entries, if any).
+fn model_arg(model: &Bound<'_, PyAny>, rules: Rules) -> Fallible<ScoringModel> {
+    let mut m: ScoringModel = definition(model, "model")?;
+    if rules.lifecycle != LifecycleConfig::default() {
+        m.lifecycle = rules.lifecycle;
+    }
+    if rules.segments != SegmentConfig::default() {
+        m.segments = rules.segments;
+    }
+    Ok(m)
+}
+
 pub(crate) fn score(
     py: Python<'_>,
     base: &Arc<crm_core::CustomerBase>,
     model: &Bound<'_, PyAny>,
     as_of: NaiveDate,
+    rules: Rules,
 ) -> Fallible<Scores> {
-    let m: ScoringModel = definition(model, "model")?;
+    let m = model_arg(model, rules)?;
     let rules: Vec<String> = m.rules.iter().map(|r| r.name.clone()).collect();
     let (inner, batch, index) = detached(py, || {
         let s = base.score(&m, as_of).map_err(core)?;
@@ -742,8 +807,9 @@ pub(crate) fn backtest(
     as_of: NaiveDate,
     outcome: &Bound<'_, PyAny>,
     horizon_days: u32,
+    rules: Rules,
 ) -> Fallible<Table> {
-    let m: ScoringModel = definition(model, "model")?;
+    let m = model_arg(model, rules)?;
     let event = event_arg(outcome)?;
     let batch = detached(py, || {
         let r = base.backtest(&m, as_of, &event, horizon_days).map_err(core)?;

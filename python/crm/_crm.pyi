@@ -306,14 +306,36 @@ class CustomerBase:
         """A funnel (dict or JSON text) over the customers entering it in
         ``[entry_from, entry_to)``, as of ``as_of``; ``by`` = an attribute for one block of
         steps per value (with a ``group`` column)."""
+    def compare_funnel_periods(
+        self,
+        funnel: Definition,
+        first: Sequence[Optional[DateLike]],
+        second: Sequence[Optional[DateLike]],
+        as_of: Optional[DateLike] = None,
+        *,
+        confidence: float = 0.95,
+    ) -> List[Optional["Difference"]]:
+        """The funnel over two entry periods, each ``(entry_from, entry_to)`` counted as of
+        ``as_of`` or ``(entry_from, entry_to, as_of)``: per step the ``Difference`` of
+        ``rate_from_previous`` (second - first), None for the first step."""
     def due_actions(
         self,
         processes: Union["Process", Definition, Sequence[Union["Process", Definition]]],
         as_of: Optional[DateLike] = None,
         *,
         lookback_days: int = 90,
+        inactivity_days: int = 365,
+        new_days: int = 90,
+        dormant_days: int = 180,
+        return_days: int = 90,
+        trend_days: int = 365,
+        decline_ratio: float = 0.5,
+        shares: Sequence[float] = (0.2, 0.5, 0.3),
+        by: str = "revenue",
+        window_days: Optional[int] = 365,
     ) -> "DueActions":
-        """The dialogs of the processes due as of a date (``due`` and ``blocked``)."""
+        """The dialogs of the processes due as of a date (``due`` and ``blocked``); stage
+        and segment target groups use the lifecycle / segment keywords."""
     def evaluate_kpis(
         self,
         process: Union["Process", Definition],
@@ -323,14 +345,40 @@ class CustomerBase:
     ) -> Table:
         """KPIs of a process over ``[start, end)``: kpi, dialog, successes, trials, actual,
         low, high, target, at_least, met."""
-    def score(self, model: Definition, as_of: Optional[DateLike] = None) -> "Scores":
-        """Scores every customer with a scoring model (dict or JSON text)."""
+    def score(
+        self,
+        model: Definition,
+        as_of: Optional[DateLike] = None,
+        *,
+        inactivity_days: int = 365,
+        new_days: int = 90,
+        dormant_days: int = 180,
+        return_days: int = 90,
+        trend_days: int = 365,
+        decline_ratio: float = 0.5,
+        shares: Sequence[float] = (0.2, 0.5, 0.3),
+        by: str = "revenue",
+        window_days: Optional[int] = 365,
+    ) -> "Scores":
+        """Scores every customer with a scoring model (dict or JSON text); ``stage`` and
+        ``segment`` conditions use the lifecycle / segment keywords (left at their defaults,
+        the model's own ``lifecycle`` / ``segments`` entries apply)."""
     def backtest(
         self,
         model: Definition,
         as_of: DateLike,
         outcome: Union[str, Definition],
         horizon_days: int,
+        *,
+        inactivity_days: int = 365,
+        new_days: int = 90,
+        dormant_days: int = 180,
+        return_days: int = 90,
+        trend_days: int = 365,
+        decline_ratio: float = 0.5,
+        shares: Sequence[float] = (0.2, 0.5, 0.3),
+        by: str = "revenue",
+        window_days: Optional[int] = 365,
     ) -> Table:
         """Per rule: rule, hits, wins, win_rate, low, high, base_rate. ``outcome`` is an
         interaction kind, "purchase", or an event dict / JSON text."""

@@ -1,7 +1,8 @@
 /* Funnels, variant tests and the statistics under them, with the figures of
  * crm-core/tests/processes.rs and of the crm-core doc examples: the deck's card funnel
  * (55 % use the card in the first month), the cheque test (55 % -> 70 %, with its
- * economics), outcome branches, Wilson and Newcombe intervals, sample size. */
+ * economics), outcome branches, two entry periods compared, Wilson and Newcombe intervals,
+ * sample size. */
 #include "fixture.h"
 
 static const char FUNNEL[] =
@@ -226,6 +227,64 @@ static void outcome_branches_and_invalid_funnels(void) {
     crm_base_free(b);
 }
 
+/* Two entry periods of a lead -> purchase funnel (the fixture of crm-core's
+ * funnel_periods_compared_by_hand): January 1 of 4 leads buy, February 3 of 4; a fifth
+ * February lead is still inside its 30-day window on the as-of date, out of the
+ * denominator. */
+static void funnel_periods_compared_by_hand(void) {
+    static const char *const ids[] = {"a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4", "b5"};
+    static const char *const dates[] = {"2025-01-05", "2025-01-05", "2025-01-05", "2025-01-05", "2025-02-05",
+                                        "2025-02-05", "2025-02-05", "2025-02-05", "2025-02-25"};
+    static const char *const kinds[] = {"lead", "lead", "lead", "lead", "lead", "lead", "lead", "lead", "lead"};
+    static const char *const outcomes[] = {"", "", "", "", "", "", "", "", ""};
+    static const char *const buyers[] = {"a1", "b1", "b2", "b3"};
+    static const char *const buy_dates[] = {"2025-01-10", "2025-02-10", "2025-02-10", "2025-02-10"};
+    static const double amounts[] = {100.0, 100.0, 100.0, 100.0};
+    crm_base_builder *bb = builder();
+    add_events(bb, ids, dates, kinds, outcomes, 9);
+    add_tx(bb, buyers, buy_dates, amounts, NULL, 4);
+    crm_base *b = build_base(bb);
+    const char *json =
+        "{\"name\": \"lead to purchase\", \"steps\": [{\"name\": \"lead\", \"event\": {\"type\": \"interaction\", "
+        "\"kind\": \"lead\"}}, {\"name\": \"purchase\", \"event\": {\"type\": \"purchase\"}, \"window_days\": 30}]}";
+    crm_funnel *f = NULL;
+    CHECK_OK(crm_funnel_new_json(json, strlen(json), &f));
+    crm_funnel_period jan = crm_funnel_period_default(), feb = crm_funnel_period_default();
+    jan.entry_from = iso("2025-01-01");
+    jan.entry_to = feb.entry_from = iso("2025-02-01");
+    feb.entry_to = iso("2025-03-01");
+    jan.as_of = feb.as_of = iso("2025-03-10");
+    crm_difference d[2];
+    CHECK_OK(crm_funnel_compare_periods(b, f, &jan, &feb, d, 2));
+    CHECK(isnan(d[0].difference) && isnan(d[0].p_value) && d[0].a.trials == 0 && d[0].b.trials == 0);
+    CHECK(d[1].a.successes == 1 && d[1].a.trials == 4 && d[1].b.successes == 3 && d[1].b.trials == 4);
+    CHECK(d[1].difference == 0.5);
+    /* Pooled 4/8: se = sqrt(1/8), z = 0.5 / se = sqrt(2), p = erfc(1). */
+    CHECK(fabs(d[1].z - sqrt(2.0)) < 1e-12);
+    CHECK(fabs(d[1].p_value - erfc(1.0)) < 1e-12);
+    CHECK(fabs(d[1].lift - 2.0) < 1e-12);
+    /* Newcombe: Wilson 95 % of 1/4 is [l, u], that of 3/4 is [1 - u, 1 - l]. */
+    const double n = 4.0, ph = 0.25, z = 1.959963984540054;
+    const double centre = (ph + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    const double half = z / (1.0 + z * z / n) * sqrt(ph * (1.0 - ph) / n + z * z / (4.0 * n * n));
+    CHECK(fabs(d[1].low - (0.5 - sqrt(2.0) * (centre + half - 0.25))) < 1e-12);
+    CHECK(fabs(d[1].high - (0.5 + sqrt(2.0) * (0.25 - (centre - half)))) < 1e-12);
+    CHECK(fabs(d[1].low - -0.1354884005829515) < 1e-12 && fabs(d[1].high - 0.7890832680847557) < 1e-12);
+    /* The same period twice: no difference. */
+    CHECK_OK(crm_funnel_compare_periods(b, f, &feb, &feb, d, 2));
+    CHECK(d[1].difference == 0.0 && d[1].z == 0.0);
+    /* Wrong array length, a missing day, NULL arguments: refused, named. */
+    CHECK_FAILS(crm_funnel_compare_periods(b, f, &jan, &feb, d, 3), CRM_RESULT_LENGTH_MISMATCH, "`out`");
+    feb.as_of = CRM_NO_DATE;
+    CHECK_FAILS(crm_funnel_compare_periods(b, f, &jan, &feb, d, 2), CRM_RESULT_INVALID_ARGUMENT, "second.as_of");
+    CHECK_FAILS(crm_funnel_compare_periods(b, f, NULL, &jan, d, 2), CRM_RESULT_NULL_PARAMETER, "`first`");
+    CHECK_FAILS(crm_funnel_compare_periods(b, NULL, &jan, &jan, d, 2), CRM_RESULT_NULL_PARAMETER, "`funnel`");
+    jan.entry_to = jan.entry_from;
+    CHECK_FAILS(crm_funnel_compare_periods(b, f, &jan, &jan, d, 2), CRM_RESULT_INVALID_CONFIG, "`entry_to`");
+    crm_funnel_free(f);
+    crm_base_free(b);
+}
+
 static void statistics_of_the_doc_examples(void) {
     crm_proportion p;
     crm_difference d;
@@ -254,6 +313,7 @@ int main(void) {
     deck_funnel_55_percent_use_the_card_in_the_first_month();
     deck_cheque_test_55_to_70_percent_with_economics();
     outcome_branches_and_invalid_funnels();
+    funnel_periods_compared_by_hand();
     statistics_of_the_doc_examples();
     CHECK_DONE();
 }

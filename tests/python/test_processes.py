@@ -159,6 +159,53 @@ def test_statistics_functions():
         crm.compare_variants([("a", 10, 50)])
 
 
+LEAD_FUNNEL = {
+    "name": "lead to purchase",
+    "steps": [
+        {"name": "lead", "event": {"type": "interaction", "kind": "lead"}},
+        {"name": "purchase", "event": {"type": "purchase"}, "window_days": 30},
+    ],
+}
+
+
+def test_funnel_periods_compared_by_hand():
+    """crm-core's funnel_periods_compared_by_hand: January 1 of 4 leads buy, February 3 of
+    4; a fifth February lead is still inside its window, out of the denominator."""
+    rows = [(c, "2025-01-05", "lead", "") for c in ("a1", "a2", "a3", "a4")]
+    rows += [(c, "2025-02-05", "lead", "") for c in ("b1", "b2", "b3", "b4")]
+    rows.append(("b5", "2025-02-25", "lead", ""))
+    b = build(None, rows, [("a1", "2025-01-10"), ("b1", "2025-02-10"), ("b2", "2025-02-10"), ("b3", "2025-02-10")])
+    jan, feb = ("2025-01-01", "2025-02-01"), (d("2025-02-01"), "2025-03-01")
+    cmp = b.compare_funnel_periods(LEAD_FUNNEL, jan, feb, "2025-03-10")
+    assert len(cmp) == 2 and cmp[0] is None
+    x = cmp[1]
+    assert (x.a.successes, x.a.trials, x.b.successes, x.b.trials) == (1, 4, 3, 4)
+    assert x.difference == 0.5
+    # Pooled 4/8: se = sqrt(1/8), z = sqrt(2), p = erfc(1); lift 0.75 / 0.25 - 1 = 2.
+    assert x.z == pytest.approx(math.sqrt(2), abs=1e-12)
+    assert x.p_value == pytest.approx(math.erfc(1), abs=1e-12)
+    assert x.lift == pytest.approx(2.0, abs=1e-12)
+    # Newcombe: Wilson of 1/4 is [l, u], that of 3/4 is [1 - u, 1 - l].
+    lo, hi = wilson_by_hand(1, 4)
+    assert x.low == pytest.approx(0.5 - math.sqrt(2) * (hi - 0.25), abs=1e-12)
+    assert x.high == pytest.approx(0.5 + math.sqrt(2) * (0.25 - lo), abs=1e-12)
+    assert x.low == pytest.approx(-0.1354884005829515, abs=1e-12)
+    assert x.high == pytest.approx(0.7890832680847557, abs=1e-12)
+    # Periods with their own as-of dates; the default as-of date is the last purchase day.
+    same = b.compare_funnel_periods(json.dumps(LEAD_FUNNEL), jan + ("2025-03-10",), feb + (None,), "2025-03-10")
+    assert (same[1].difference, same[1].low, same[1].high) == (x.difference, x.low, x.high)
+    assert b.compare_funnel_periods(LEAD_FUNNEL, feb, feb, confidence=0.9)[1].difference == 0.0
+    with pytest.raises(crm.ConfigError) as e:
+        b.compare_funnel_periods(LEAD_FUNNEL, ("2025-01-01",), feb)
+    assert e.value.field == "first"
+    with pytest.raises(crm.ConfigError) as e:
+        b.compare_funnel_periods(LEAD_FUNNEL, jan, ("2025-02-01", "not a date"))
+    assert e.value.field == "second.entry_to"
+    with pytest.raises(crm.ConfigError) as e:
+        b.compare_funnel_periods(LEAD_FUNNEL, ("2025-02-01", "2025-01-01"), feb)
+    assert e.value.field == "entry_to"
+
+
 def test_outcome_branches_and_invalid_funnels():
     b = build(
         ix_rows=[
@@ -281,6 +328,61 @@ def test_scoring_work_list_with_contributions_decay_and_plan_comparison(lease_ba
     assert e.value.field == "model" and "nope" in str(e.value)
     with pytest.raises(crm.ConfigError) as e:
         lease_base.score({"rules": [dict(LEASE_MODEL["rules"][0], weight=float("inf"))]}, "2025-03-02")
+
+
+def test_scoring_and_target_groups_take_lifecycle_and_segment_rules():
+    """a bought on 2024-01-10 and 2024-02-10 (386 days before the as-of date): lost after
+    365 days without a purchase, not after 400. b bought once, 10 days before: new for
+    90 days, a starter when new lasts 5 days."""
+    b = build(None, (), [("a", "2024-01-10"), ("a", "2024-02-10"), ("b", "2025-02-20")])
+    model = {
+        "rules": [
+            {"name": "lost", "weight": 1, "condition": {"type": "stage", "stages": ["lost"]}},
+            {"name": "starter", "weight": 2, "condition": {"type": "stage", "stages": ["starter"]}},
+            {"name": "top", "weight": 4, "condition": {"type": "segment", "segments": ["top"]}},
+        ]
+    }
+    as_of = "2025-03-02"
+    assert list(b.customer_ids) == ["a", "b"]
+    assert list(b.score(model, as_of).scores) == [1.0, 0.0]
+    assert list(b.score(model, as_of, inactivity_days=400, new_days=5).scores) == [0.0, 2.0]
+    # The model's own rules apply when the keywords are left at their defaults.
+    assert list(b.score(dict(model, lifecycle={"inactivity_days": 400}), as_of).scores) == [0.0, 0.0]
+    # Segments over all history with a top half: a (500) is top, b (250) is not. Within the
+    # last 365 days only b is ranked, and a top 20 % of one customer is nobody.
+    top = b.score(model, as_of, shares=[0.5, 0.25, 0.25], window_days=None).scores
+    assert list(top) == [5.0, 0.0]
+    bt = b.backtest(model, as_of, "purchase", 30, inactivity_days=400, new_days=5).to_pydict()
+    assert bt["hits"] == [0, 1, 0]
+    with pytest.raises(crm.ConfigError) as e:
+        b.score(model, as_of, inactivity_days=-1)
+    assert e.value.field == "inactivity_days"
+    with pytest.raises(crm.ConfigError) as e:
+        b.score(model, as_of, by="volume")
+    assert e.value.field == "by"
+    # A process for lost customers: a call today, without a permission needed.
+    win_back = {
+        "id": "W:1",
+        "name": "Win back",
+        "kind": "win_back",
+        "target_group": {"stages": ["lost"]},
+        "dialogs": [
+            {
+                "id": "D:1",
+                "name": "Call",
+                "trigger": {"type": "calendar", "date": as_of},
+                "timing": {"type": "immediately"},
+                "channel": "phone",
+                "requires_permission": False,
+            }
+        ],
+    }
+    assert b.due_actions(win_back, as_of).due.to_pydict()["customer_id"] == ["a"]
+    assert b.due_actions(win_back, as_of, inactivity_days=400).due.to_pydict()["customer_id"] == []
+    top_group = dict(win_back, target_group={"segments": ["top"]})
+    assert b.due_actions(top_group, as_of).due.to_pydict()["customer_id"] == []
+    due = b.due_actions(top_group, as_of, shares=(0.5, 0.25, 0.25), window_days=None).due
+    assert due.to_pydict()["customer_id"] == ["a"]
 
 
 def test_nps_by_group_and_change():

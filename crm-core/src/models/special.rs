@@ -90,6 +90,21 @@ pub fn digamma(mut x: f64) -> f64 {
         - f * (1.0 / 12.0 - f * (1.0 / 120.0 - f * (1.0 / 252.0 - f * (1.0 / 240.0 - f * (1.0 / 132.0)))))
 }
 
+/// The trigamma function ψ'(x) = d²/dx² ln Γ(x), for x > 0 (recurrence up to x >= 10,
+/// then the asymptotic series; about 15 digits).
+pub fn trigamma(mut x: f64) -> f64 {
+    let mut acc = 0.0;
+    while x < 10.0 {
+        acc += 1.0 / (x * x);
+        x += 1.0;
+    }
+    let f = 1.0 / (x * x);
+    // 1/x + 1/(2x²) + Σ B_2k / x^(2k+1)
+    acc + 1.0 / x
+        + 0.5 * f
+        + f / x * (1.0 / 6.0 - f * (1.0 / 30.0 - f * (1.0 / 42.0 - f * (1.0 / 30.0 - f * (5.0 / 66.0)))))
+}
+
 /// ln 2F1(a, b; c; z_k) for several z at once: the series coefficients are shared, so
 /// evaluating twelve horizons costs little more than one. Every z in [0, 1).
 pub fn ln_hyp2f1_many(a: f64, b: f64, c: f64, zs: &[f64], out: &mut [f64]) {
@@ -160,6 +175,18 @@ mod tests {
         // Derivative of ln_gamma.
         let h = 1e-5;
         assert!((digamma(3.7) - (ln_gamma(3.7 + h) - ln_gamma(3.7 - h)) / (2.0 * h)).abs() < 1e-8);
+    }
+
+    #[test]
+    fn trigamma_values() {
+        // psi'(1) = pi^2 / 6; psi'(1/2) = pi^2 / 2; psi'(x+1) = psi'(x) - 1/x^2.
+        let pi2 = std::f64::consts::PI * std::f64::consts::PI;
+        assert!((trigamma(1.0) - pi2 / 6.0).abs() < 1e-13);
+        assert!((trigamma(0.5) - pi2 / 2.0).abs() < 1e-13);
+        assert!((trigamma(7.3) - trigamma(6.3) + 1.0 / (6.3 * 6.3)).abs() < 1e-14);
+        assert!((trigamma(25.0) - trigamma(26.0) - 1.0 / 625.0).abs() < 1e-15);
+        let h = 1e-5;
+        assert!((trigamma(3.7) - (digamma(3.7 + h) - digamma(3.7 - h)) / (2.0 * h)).abs() < 1e-8);
     }
 
     #[test]

@@ -337,7 +337,10 @@ fn bg_clv(
                 for (z, h) in zs.iter_mut().zip(horizons) {
                     *z = h / (alpha + t + h);
                 }
-                super::special::ln_hyp2f1_many(r + x, b + x, a + b + x - 1.0, &zs, &mut ln_f);
+                let (sa, sb, sc) = (r + x, b + x, a + b + x - 1.0);
+                if !super::special::ln_hyp2f1_many_euler(sa, sb, sc, &zs, &mut ln_f) {
+                    super::special::ln_hyp2f1_many(sa, sb, sc, &zs, &mut ln_f);
+                }
                 let ln_at = (alpha + t).ln();
                 let (mut before, mut sum) = (0.0, 0.0);
                 for ((h, f), d) in horizons.iter().zip(&ln_f).zip(&discounts) {

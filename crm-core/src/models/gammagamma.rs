@@ -227,66 +227,6 @@ pub fn customer_lifetime_value(
     })
 }
 
-/// Distinct values of some columns and each value's rank among them, by open addressing
-/// on the bit patterns (far cheaper than sorting a million values).
-struct Interner {
-    /// Bit pattern + 1 per slot (0: empty).
-    slots: Vec<u64>,
-    /// Rank of the slot's value among the distinct values (after `finish`).
-    rank: Vec<u32>,
-    /// The distinct values, sorted (after `finish`).
-    values: Vec<f64>,
-}
-
-impl Interner {
-    fn slot(slots: &[u64], bits: u64) -> usize {
-        let mask = slots.len() - 1;
-        // Fibonacci hashing on the top bits (whole numbers as f64 differ only in their
-        // high bits).
-        let shift = 64 - slots.len().trailing_zeros();
-        let mut i = ((bits ^ (bits >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
-        while slots[i] != 0 && slots[i] != bits + 1 {
-            i = (i + 1) & mask;
-        }
-        i
-    }
-
-    fn new<'a>(columns: impl IntoIterator<Item = &'a [f64]>) -> Interner {
-        let mut slots = vec![0u64; 1024];
-        let mut values = Vec::new();
-        for col in columns {
-            for &v in col {
-                // Values are >= 0: their bits are never u64::MAX.
-                let bits = v.to_bits();
-                let i = Self::slot(&slots, bits);
-                if slots[i] == 0 {
-                    slots[i] = bits + 1;
-                    values.push(v);
-                    if values.len() * 2 > slots.len() {
-                        let mut grown = vec![0u64; slots.len() * 4];
-                        for w in &values {
-                            let j = Self::slot(&grown, w.to_bits());
-                            grown[j] = w.to_bits() + 1;
-                        }
-                        slots = grown;
-                    }
-                }
-            }
-        }
-        values.sort_by(f64::total_cmp);
-        let mut rank = vec![0u32; slots.len()];
-        for (k, v) in values.iter().enumerate() {
-            rank[Self::slot(&slots, v.to_bits())] = k as u32;
-        }
-        Interner { slots, rank, values }
-    }
-
-    /// The rank of a value that was interned.
-    fn get(&self, v: f64) -> usize {
-        self.rank[Self::slot(&self.slots, v.to_bits())] as usize
-    }
-}
-
 /// BG/NBD CLV without collapsing the rows. A customer's discounted purchases are
 /// `K(x) S(x, T) / D(x, t_x, T)`: the hypergeometric series and the sum over the months
 /// `S` depend on (x, T) only and are computed once per distinct pair, so each customer
@@ -302,8 +242,8 @@ fn bg_clv(
 ) -> Option<Vec<f64>> {
     let (r, alpha, a, b) = (bg.r, bg.alpha, bg.a, bg.b);
     let n = data.len();
-    let xs = Interner::new([data.frequency.as_slice()]);
-    let times = Interner::new([data.recency.as_slice(), data.t.as_slice()]);
+    let xs = super::data::Interner::new([data.frequency.as_slice()]);
+    let times = super::data::Interner::new([data.recency.as_slice(), data.t.as_slice()]);
     let (nx, nt) = (xs.values.len(), times.values.len());
     if nx.checked_mul(nt)? > 1 << 24 {
         return None;

@@ -191,12 +191,14 @@ pub(crate) fn fit_positive_with(
         }
     };
     let params: Vec<f64> = m.x.iter().map(|v| v.exp()).collect();
-    let log_likelihood = ll(&params);
+    // With an analytic Hessian, one evaluation gives the likelihood and the curvature.
+    let at_optimum = hess.map(|hf| hf(&params));
+    let log_likelihood = at_optimum.as_ref().map_or_else(|| ll(&params), |v| v.0);
     if !log_likelihood.is_finite() {
         return Err(Error::Fit { model: model.into(), message: "the likelihood is not finite at the optimum".into() });
     }
-    let h = match (hess, grad) {
-        (Some(hf), _) => hf(&params).2.iter().map(|row| row.iter().map(|v| -v).collect()).collect(),
+    let h = match (at_optimum, grad) {
+        (Some(v), _) => v.2.iter().map(|row| row.iter().map(|v| -v).collect()).collect(),
         // The Hessian as central differences of the analytic gradient.
         (None, Some(g)) => optim::jacobian(&|p: &[f64]| g(p).1.iter().map(|v| -v).collect(), &params),
         (None, None) => optim::hessian(&|p: &[f64]| -ll(p), &params),

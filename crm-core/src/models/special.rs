@@ -198,7 +198,8 @@ pub fn ln_hyp2f1_many_euler(a: f64, b: f64, c: f64, zs: &[f64], out: &mut [f64])
     }
     for j in 0..k {
         // Cancellation would cost more than six digits: not reliable.
-        if !(sums[j] > 1e-6 * largest[j]) {
+        let reliable = sums[j].is_finite() && sums[j] > 1e-6 * largest[j];
+        if !reliable {
             return false;
         }
         out[j] = if zs[j] == 0.0 { 0.0 } else { (c - a - b) * (-zs[j]).ln_1p() + sums[j].ln() };

@@ -68,6 +68,7 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(models::_fit_model, m)?)?;
     m.add_function(wrap_pyfunction!(models::_predict, m)?)?;
     m.add_function(wrap_pyfunction!(models::_customer_lifetime_value, m)?)?;
+    m.add_function(wrap_pyfunction!(models::_rfm_summary, m)?)?;
     m.add_function(wrap_pyfunction!(threads, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())

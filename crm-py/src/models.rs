@@ -5,8 +5,8 @@
 use crate::analytics::core;
 use crate::errors::{Failure, Fallible, detached};
 use crm_core::models::{
-    BetaGeo, BetaGeoBetaBinom, FitOptions, GammaGamma, ModifiedBetaGeo, ParetoNbd, PurchaseModel, RfmData,
-    customer_lifetime_value,
+    BetaGeo, BetaGeoBetaBinom, FitOptions, GammaGamma, ModifiedBetaGeo, ParetoNbd, PurchaseModel, RfmData, TimeUnit,
+    customer_lifetime_value, summary_from_transactions,
 };
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -201,4 +201,41 @@ pub(crate) fn _customer_lifetime_value<'py>(
         Ok(customer_lifetime_value(pm.as_ref(), &gg, &data, &m, months, discount, units_per_month))
     })?;
     Ok(PyArray1::from_vec(py, out))
+}
+
+/// Arrays of the models' summary: (customer positions in the base, frequency, recency, T,
+/// monetary value).
+type RfmArrays<'py> = (
+    Bound<'py, PyArray1<u32>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+);
+
+/// lifetimes' `summary_data_from_transaction_data` (daily periods) straight from a base:
+/// per customer with a transaction up to `observation_end`, frequency (repeat days),
+/// recency and T in units of `days_per_unit` days, and the mean spend of the repeat days.
+/// The first array gives each row's customer position in the base.
+#[pyfunction]
+#[pyo3(signature = (base, observation_end, days_per_unit=1.0))]
+pub(crate) fn _rfm_summary<'py>(
+    py: Python<'py>,
+    base: &crate::base::CustomerBase,
+    observation_end: &Bound<'py, PyAny>,
+    days_per_unit: f64,
+) -> Fallible<RfmArrays<'py>> {
+    let end = crate::base::to_date(observation_end, "observation_end")?;
+    if !(days_per_unit.is_finite() && days_per_unit > 0.0) {
+        return Err(Failure::config("days_per_unit", format!("{days_per_unit} is not a positive number")));
+    }
+    let inner = base.inner.clone();
+    let s = detached(py, move || Ok(summary_from_transactions(&inner, end, TimeUnit::DaysPer(days_per_unit))))?;
+    Ok((
+        PyArray1::from_vec(py, s.customers),
+        PyArray1::from_vec(py, s.data.frequency),
+        PyArray1::from_vec(py, s.data.recency),
+        PyArray1::from_vec(py, s.data.t),
+        PyArray1::from_vec(py, s.monetary_value),
+    ))
 }

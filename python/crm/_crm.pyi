@@ -693,6 +693,9 @@ def _customer_lifetime_value(
     discount: float,
     units_per_month: float,
 ) -> np.ndarray: ...
+def _rfm_summary(
+    base: CustomerBase, observation_end: Any, days_per_unit: float = 1.0
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
 
 # Funnels, variant tests, scoring, NPS and processes.
 

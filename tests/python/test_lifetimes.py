@@ -151,3 +151,26 @@ def test_calibration_and_holdout_data():
     ]
     assert (c["duration_holdout"] == 92).all()
     assert c["frequency_holdout"].sum() > 0
+
+
+def test_native_rfm_summary_from_a_base():
+    # a: days Jan 1 (two rows, 15), Jan 5 (20), Jan 11 (30): x = 2, t_x = 10, T = 20,
+    # mean repeat spend 25. b: one day before the end (7) and one after it (ignored).
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "a", "b", "b"],
+            "date": pd.to_datetime(
+                ["2024-01-01", "2024-01-01", "2024-01-05", "2024-01-11", "2024-01-03", "2024-01-25"]
+            ),
+            "amount": [10.0, 5.0, 20.0, 30.0, 7.0, 9.0],
+        }
+    )
+    base = crm.CustomerBase.from_transactions(tx)
+    rows, x, tx_, t, m = crm._crm._rfm_summary(base, "2024-01-21")
+    ids = list(np.asarray(base.customer_ids)[rows])
+    got = {i: (x[k], tx_[k], t[k], m[k]) for k, i in enumerate(ids)}
+    assert got == {"a": (2.0, 10.0, 20.0, 25.0), "b": (0.0, 0.0, 18.0, 0.0)}
+    _, x, tx_, t, _ = crm._crm._rfm_summary(base, "2024-01-21", days_per_unit=7.0)
+    assert sorted(t) == pytest.approx([18 / 7, 20 / 7]) and max(tx_) == pytest.approx(10 / 7)
+    with pytest.raises(crm.ConfigError):
+        crm._crm._rfm_summary(base, "2024-01-21", days_per_unit=0.0)

@@ -93,6 +93,7 @@ macro_rules! common_api {
                 let d = data.collapse();
                 let compiled = super::compiled::Compiled::new(&d);
                 let grad = |p: &[f64]| super::compiled::bg_value_gradient(p, &compiled, $modified);
+                let hess = |p: &[f64]| super::compiled::bg_value_gradient_hessian(p, &compiled, $modified);
                 let ll = |p: &[f64]| grad(p).0;
                 // Large data: warm-start on every 16th distinct row.
                 let sample = (d.len() > 50_000).then(|| d.every_nth(16));
@@ -106,7 +107,7 @@ macro_rules! common_api {
                     &ll,
                     Some(&grad),
                     warm,
-                    false,
+                    Some(&hess),
                     d.customers(),
                     d.len(),
                     options,

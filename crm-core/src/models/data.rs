@@ -120,6 +120,9 @@ impl RfmData {
     /// Identical rows merged, their weights added; rows sorted by (x, t_x, T), so the
     /// result does not depend on input order.
     pub fn collapse(&self) -> RfmData {
+        if let Some(out) = self.collapse_unit_weights() {
+            return out;
+        }
         // The values are >= 0, so their bit patterns sort like the numbers.
         let mut keyed: Vec<(u64, u64, u64, u32)> = (0..self.len())
             .map(|i| (self.frequency[i].to_bits(), self.recency[i].to_bits(), self.t[i].to_bits(), i as u32))
@@ -142,6 +145,105 @@ impl RfmData {
             out.weights.push(self.weights[i]);
         }
         out
+    }
+}
+
+impl RfmData {
+    /// [`Self::collapse`] when every weight is 1 (rows straight from customers): the rows as
+    /// packed ranks of their values, sorted as plain integers, and runs counted. `None`
+    /// when a weight is not 1 or the ranks do not fit in 64 bits.
+    fn collapse_unit_weights(&self) -> Option<RfmData> {
+        if self.weights.iter().any(|w| *w != 1.0) {
+            return None;
+        }
+        let xs = Interner::new([self.frequency.as_slice()]);
+        let times = Interner::new([self.recency.as_slice(), self.t.as_slice()]);
+        let (nx, nt) = (xs.values.len() as u64, times.values.len() as u64);
+        nx.checked_mul(nt)?.checked_mul(nt)?;
+        let mut keys: Vec<u64> = crate::parallel::map_ranges(self.len(), |range| {
+            range
+                .map(|i| {
+                    let i = i as usize;
+                    let (x, tx, t) = (xs.get(self.frequency[i]), times.get(self.recency[i]), times.get(self.t[i]));
+                    (x as u64 * nt + tx as u64) * nt + t as u64
+                })
+                .collect()
+        });
+        keys.sort_unstable();
+        let mut out = RfmData::default();
+        let mut k = 0;
+        while k < keys.len() {
+            let key = keys[k];
+            let run = keys[k..].iter().take_while(|v| **v == key).count();
+            let (t, rest) = ((key % nt) as usize, key / nt);
+            let (tx, x) = ((rest % nt) as usize, (rest / nt) as usize);
+            out.frequency.push(xs.values[x]);
+            out.recency.push(times.values[tx]);
+            out.t.push(times.values[t]);
+            out.weights.push(run as f64);
+            k += run;
+        }
+        Some(out)
+    }
+}
+
+/// Distinct values of some columns and each value's rank among them, by open addressing
+/// on the bit patterns (far cheaper than sorting a million values).
+pub(crate) struct Interner {
+    /// Bit pattern + 1 per slot (0: empty).
+    slots: Vec<u64>,
+    /// Rank of the slot's value among the distinct values (after `finish`).
+    rank: Vec<u32>,
+    /// The distinct values, sorted (after `finish`).
+    pub(crate) values: Vec<f64>,
+}
+
+impl Interner {
+    fn slot(slots: &[u64], bits: u64) -> usize {
+        let mask = slots.len() - 1;
+        // Fibonacci hashing on the top bits (whole numbers as f64 differ only in their
+        // high bits).
+        let shift = 64 - slots.len().trailing_zeros();
+        let mut i = ((bits ^ (bits >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+        while slots[i] != 0 && slots[i] != bits + 1 {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    pub(crate) fn new<'a>(columns: impl IntoIterator<Item = &'a [f64]>) -> Interner {
+        let mut slots = vec![0u64; 1024];
+        let mut values = Vec::new();
+        for col in columns {
+            for &v in col {
+                // Values are >= 0: their bits are never u64::MAX.
+                let bits = v.to_bits();
+                let i = Self::slot(&slots, bits);
+                if slots[i] == 0 {
+                    slots[i] = bits + 1;
+                    values.push(v);
+                    if values.len() * 2 > slots.len() {
+                        let mut grown = vec![0u64; slots.len() * 4];
+                        for w in &values {
+                            let j = Self::slot(&grown, w.to_bits());
+                            grown[j] = w.to_bits() + 1;
+                        }
+                        slots = grown;
+                    }
+                }
+            }
+        }
+        values.sort_by(f64::total_cmp);
+        let mut rank = vec![0u32; slots.len()];
+        for (k, v) in values.iter().enumerate() {
+            rank[Self::slot(&slots, v.to_bits())] = k as u32;
+        }
+        Interner { slots, rank, values }
+    }
+
+    /// The rank of a value that was interned.
+    pub(crate) fn get(&self, v: f64) -> usize {
+        self.rank[Self::slot(&self.slots, v.to_bits())] as usize
     }
 }
 
@@ -241,4 +343,27 @@ pub fn calibration_and_holdout(
         monetary_value_holdout: money,
         duration_holdout: (end - cal) as f64 / unit.days(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapse_with_unit_weights_matches_the_general_path() {
+        let (x, tx, t) = (
+            vec![2.0, 0.0, 2.0, 1.0, 2.0, 0.0, 1.0],
+            vec![5.5, 0.0, 5.5, 3.0, 4.0, 0.0, 3.0],
+            vec![9.0, 7.0, 9.0, 8.0, 9.0, 9.0, 8.0],
+        );
+        let unit = RfmData::new(x.clone(), tx.clone(), t.clone()).unwrap().collapse();
+        // Rows (0, 0, 7), (0, 0, 9), (1, 3, 8) x 2, (2, 4, 9), (2, 5.5, 9) x 2.
+        assert_eq!(unit.frequency, [0.0, 0.0, 1.0, 2.0, 2.0]);
+        assert_eq!(unit.recency, [0.0, 0.0, 3.0, 4.0, 5.5]);
+        assert_eq!(unit.t, [7.0, 9.0, 8.0, 9.0, 9.0]);
+        assert_eq!(unit.weights, [1.0, 1.0, 2.0, 1.0, 2.0]);
+        let halves = RfmData::with_weights(x, tx, t, vec![0.5; 7]).unwrap().collapse();
+        assert_eq!((&halves.frequency, &halves.recency, &halves.t), (&unit.frequency, &unit.recency, &unit.t));
+        assert_eq!(halves.weights, [0.5, 0.5, 1.0, 0.5, 1.0]);
+    }
 }

@@ -64,15 +64,17 @@ impl GammaGamma {
         let n: f64 = w.iter().sum();
         let rows = super::compiled::SpendRows::new(frequency, monetary_value, &w);
         let grad = |p: &[f64]| super::compiled::gg_value_gradient(p, &rows);
+        let hess = |p: &[f64]| super::compiled::gg_value_gradient_hessian(p, &rows);
         let ll = |p: &[f64]| grad(p).0;
-        // Newton steps: q and v are strongly correlated, a valley BFGS crawls along.
+        // Newton steps with the analytic Hessian: q and v are strongly correlated, a
+        // valley BFGS crawls along.
         let s = super::fit_positive_with(
             "Gamma-Gamma",
             &Self::NAMES,
             &ll,
             Some(&grad),
             None,
-            true,
+            Some(&hess),
             n,
             frequency.len(),
             options,
@@ -114,6 +116,11 @@ pub trait PurchaseModel {
             *o = self.predict(h, x, tx, t);
         }
     }
+
+    /// The model as a BG/NBD when it is one (CLV then takes a faster path).
+    fn as_beta_geo(&self) -> Option<&super::BetaGeo> {
+        None
+    }
 }
 
 impl PurchaseModel for super::BetaGeo {
@@ -130,6 +137,9 @@ impl PurchaseModel for super::BetaGeo {
             cache.key = key;
         }
         self.expected_from_series(horizons, x, tx, t, &cache.values, out);
+    }
+    fn as_beta_geo(&self) -> Option<&super::BetaGeo> {
+        Some(self)
     }
 }
 impl PurchaseModel for super::ModifiedBetaGeo {
@@ -157,8 +167,13 @@ pub fn customer_lifetime_value(
     monthly_discount: f64,
     units_per_month: f64,
 ) -> Vec<f64> {
-    let distinct = data.collapse();
     let horizons: Vec<f64> = (1..=months).map(|m| m as f64 * units_per_month).collect();
+    if let Some(bg) = model.as_beta_geo() {
+        if let Some(out) = bg_clv(bg, spend, data, monetary_value, &horizons, monthly_discount) {
+            return out;
+        }
+    }
+    let distinct = data.collapse();
     // Visit distinct histories in (x, T, t_x) order so that models can reuse work that
     // depends on (x, T) only.
     let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
@@ -210,6 +225,91 @@ pub fn customer_lifetime_value(
             })
             .collect()
     })
+}
+
+/// BG/NBD CLV without collapsing the rows. A customer's discounted purchases are
+/// `K(x) S(x, T) / D(x, t_x, T)`: the hypergeometric series and the sum over the months
+/// `S` depend on (x, T) only and are computed once per distinct pair, so each customer
+/// costs table lookups and one `exp`. `None` when the (x, T) table would be too large
+/// (the caller then takes the general path).
+fn bg_clv(
+    bg: &super::BetaGeo,
+    spend: &GammaGamma,
+    data: &super::RfmData,
+    monetary_value: &[f64],
+    horizons: &[f64],
+    monthly_discount: f64,
+) -> Option<Vec<f64>> {
+    let (r, alpha, a, b) = (bg.r, bg.alpha, bg.a, bg.b);
+    let n = data.len();
+    let xs = super::data::Interner::new([data.frequency.as_slice()]);
+    let times = super::data::Interner::new([data.recency.as_slice(), data.t.as_slice()]);
+    let (nx, nt) = (xs.values.len(), times.values.len());
+    if nx.checked_mul(nt)? > 1 << 24 {
+        return None;
+    }
+    // Table indices per customer, then a group per distinct (x, T) in first-seen order
+    // (a group's value depends on (x, T) alone, so the order does not matter).
+    let keys: Vec<(u32, u32, u32)> = crate::parallel::map_ranges(n, |range| {
+        range
+            .map(|i| {
+                let i = i as usize;
+                (xs.get(data.frequency[i]) as u32, times.get(data.recency[i]) as u32, times.get(data.t[i]) as u32)
+            })
+            .collect()
+    });
+    let mut group = vec![u32::MAX; nx * nt];
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for &(xi, _, ti) in &keys {
+        let g = &mut group[xi as usize * nt + ti as usize];
+        if *g == u32::MAX {
+            *g = pairs.len() as u32;
+            pairs.push((xi, ti));
+        }
+    }
+    let discounts: Vec<f64> = (1..=horizons.len()).map(|m| (1.0 + monthly_discount).powi(m as i32)).collect();
+    let sums: Vec<f64> = crate::parallel::map_ranges(pairs.len(), |range| {
+        let (mut zs, mut ln_f) = (vec![0.0; horizons.len()], vec![0.0; horizons.len()]);
+        range
+            .map(|k| {
+                let (xi, ti) = pairs[k as usize];
+                let (x, t) = (xs.values[xi as usize], times.values[ti as usize]);
+                for (z, h) in zs.iter_mut().zip(horizons) {
+                    *z = h / (alpha + t + h);
+                }
+                let (sa, sb, sc) = (r + x, b + x, a + b + x - 1.0);
+                if !super::special::ln_hyp2f1_many_euler(sa, sb, sc, &zs, &mut ln_f) {
+                    super::special::ln_hyp2f1_many(sa, sb, sc, &zs, &mut ln_f);
+                }
+                let ln_at = (alpha + t).ln();
+                let (mut before, mut sum) = (0.0, 0.0);
+                for ((h, f), d) in horizons.iter().zip(&ln_f).zip(&discounts) {
+                    let ln_pow = (r + x) * (ln_at - (alpha + t + h).ln());
+                    let u = -(ln_pow + f).exp_m1();
+                    sum += (u - before) / d;
+                    before = u;
+                }
+                (a + b + x - 1.0) / (a - 1.0) * sum
+            })
+            .collect()
+    });
+    let ln_times: Vec<f64> = times.values.iter().map(|t| (alpha + t).ln()).collect();
+    Some(crate::parallel::map_ranges(n, |range| {
+        range
+            .map(|i| {
+                let i = i as usize;
+                let (xi, txi, ti) = keys[i];
+                let x = data.frequency[i];
+                let denom = if x > 0.0 {
+                    1.0 + (a / (b + x - 1.0)) * ((r + x) * (ln_times[ti as usize] - ln_times[txi as usize])).exp()
+                } else {
+                    1.0
+                };
+                let s = sums[group[xi as usize * nt + ti as usize] as usize];
+                spend.conditional_expected_average_profit(x, monetary_value[i]) * (s / denom)
+            })
+            .collect()
+    }))
 }
 
 /// The index in `0..n` where `probe` answers `Equal` (it must exist).

@@ -88,6 +88,32 @@ fn in_log_space<'a>(g: LogLikGrad<'a>, n: f64, penalizer: f64) -> impl Fn(&[f64]
     }
 }
 
+/// The total weighted log-likelihood, its gradient and its Hessian in the natural
+/// parameters.
+pub(crate) type LogLikHess<'a> = &'a (dyn Fn(&[f64]) -> compiled::Vgh + Sync);
+
+/// [`in_log_space`] with the Hessian: d²f/du_i du_j = θ_i θ_j f_ij + δ_ij θ_i f_i.
+fn in_log_space_hess<'a>(h: LogLikHess<'a>, n: f64, penalizer: f64) -> impl Fn(&[f64]) -> compiled::Vgh + 'a {
+    move |u: &[f64]| {
+        let p: Vec<f64> = u.iter().map(|v| v.exp()).collect();
+        let (l, dl, hl) = h(&p);
+        let v = -l / n + penalizer * p.iter().map(|x| x * x).sum::<f64>();
+        let k = p.len();
+        let d: Vec<f64> = (0..k).map(|i| p[i] * (-dl[i] / n + 2.0 * penalizer * p[i])).collect();
+        let hh: Vec<Vec<f64>> = (0..k)
+            .map(|i| {
+                (0..k)
+                    .map(|j| {
+                        let f_ij = -hl[i][j] / n + if i == j { 2.0 * penalizer } else { 0.0 };
+                        p[i] * p[j] * f_ij + if i == j { d[i] } else { 0.0 }
+                    })
+                    .collect()
+            })
+            .collect();
+        (if v.is_nan() { f64::INFINITY } else { v }, d, hh)
+    }
+}
+
 /// Fits positive parameters maximising `ll` (the total weighted log-likelihood).
 pub(crate) fn fit_positive(
     model: &str,
@@ -97,13 +123,15 @@ pub(crate) fn fit_positive(
     rows: usize,
     opts: &FitOptions,
 ) -> Result<FitSummary> {
-    fit_positive_with(model, names, ll, None, None, false, customers, rows, opts)
+    fit_positive_with(model, names, ll, None, None, None, customers, rows, opts)
 }
 
 /// As [`fit_positive`], with an analytic gradient when one is known, optionally the
 /// gradient on a sample of the rows (with its customer count) for a warm start, and
-/// damped Newton steps instead of BFGS for the final stage (`newton`: better for strongly
-/// correlated parameters, such as Gamma-Gamma's q and v).
+/// damped Newton steps with the analytic Hessian `hess` instead of BFGS for the final
+/// stage when it is given (few full-data evaluations from a warm start, and no crawling
+/// along narrow valleys such as Gamma-Gamma's q and v); the standard errors then come
+/// from that Hessian too.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn fit_positive_with(
     model: &str,
@@ -111,7 +139,7 @@ pub(crate) fn fit_positive_with(
     ll: &(dyn Fn(&[f64]) -> f64 + Sync),
     grad: Option<LogLikGrad<'_>>,
     warm: Option<(LogLikGrad<'_>, f64)>,
-    newton: bool,
+    hess: Option<LogLikHess<'_>>,
     customers: f64,
     rows: usize,
     opts: &FitOptions,
@@ -154,22 +182,26 @@ pub(crate) fn fit_positive_with(
                 }
                 None => (u0.clone(), None),
             };
-            if newton {
-                optim::minimize_newton(&in_log_space(g, customers), &u_start, opts.max_iterations, 1e-10)
+            if let Some(hf) = hess {
+                let f = in_log_space_hess(hf, customers, opts.penalizer);
+                optim::minimize_newton_exact(&f, &u_start, opts.max_iterations, 1e-10)
             } else {
                 optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, h0, opts.max_iterations, 1e-10).0
             }
         }
     };
     let params: Vec<f64> = m.x.iter().map(|v| v.exp()).collect();
-    let log_likelihood = ll(&params);
+    // With an analytic Hessian, one evaluation gives the likelihood and the curvature.
+    let at_optimum = hess.map(|hf| hf(&params));
+    let log_likelihood = at_optimum.as_ref().map_or_else(|| ll(&params), |v| v.0);
     if !log_likelihood.is_finite() {
         return Err(Error::Fit { model: model.into(), message: "the likelihood is not finite at the optimum".into() });
     }
-    let h = match grad {
+    let h = match (at_optimum, grad) {
+        (Some(v), _) => v.2.iter().map(|row| row.iter().map(|v| -v).collect()).collect(),
         // The Hessian as central differences of the analytic gradient.
-        Some(g) => optim::jacobian(&|p: &[f64]| g(p).1.iter().map(|v| -v).collect(), &params),
-        None => optim::hessian(&|p: &[f64]| -ll(p), &params),
+        (None, Some(g)) => optim::jacobian(&|p: &[f64]| g(p).1.iter().map(|v| -v).collect(), &params),
+        (None, None) => optim::hessian(&|p: &[f64]| -ll(p), &params),
     };
     let std_errors = optim::invert(&h)
         .map(|inv| (0..k).map(|i| if inv[i][i] >= 0.0 { inv[i][i].sqrt() } else { f64::NAN }).collect())

@@ -141,19 +141,21 @@ fn cholesky_solve(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
     Some(x)
 }
 
-/// Minimises from `x0` by damped Newton steps: the Hessian from central differences of the
-/// analytic gradient (2n gradient calls), Levenberg damping until it is positive definite,
-/// and a backtracking line search. Few iterations where BFGS crawls along a narrow valley.
-pub(crate) fn minimize_newton(fg: ValueGradient<'_>, x0: &[f64], max_iter: usize, tol: f64) -> Minimum {
+/// A function's value, gradient and Hessian together.
+pub(crate) type ValueGradientHessian<'a> = &'a dyn Fn(&[f64]) -> (f64, Vec<f64>, Vec<Vec<f64>>);
+
+/// Minimises from `x0` by damped Newton steps with an analytic Hessian (one evaluation per
+/// iteration when the full step is accepted): Levenberg damping until the Hessian is
+/// positive definite, and a backtracking line search.
+pub(crate) fn minimize_newton_exact(fgh: ValueGradientHessian<'_>, x0: &[f64], max_iter: usize, tol: f64) -> Minimum {
     let n = x0.len();
     let mut x = x0.to_vec();
-    let (mut fx, mut g) = fg(&x);
+    let (mut fx, mut g, mut h) = fgh(&x);
     for it in 0..max_iter {
         let gnorm = g.iter().map(|v| v * v).sum::<f64>().sqrt();
         if gnorm < tol {
             return Minimum { x, value: fx, iterations: it, converged: true };
         }
-        let h = jacobian(&|u: &[f64]| fg(u).1, &x);
         let neg: Vec<f64> = g.iter().map(|v| -v).collect();
         let scale = (0..n).map(|i| h[i][i].abs()).fold(1e-12, f64::max);
         let mut lambda = 0.0;
@@ -174,20 +176,26 @@ pub(crate) fn minimize_newton(fg: ValueGradient<'_>, x0: &[f64], max_iter: usize
         let mut accepted = None;
         for _ in 0..60 {
             let xn: Vec<f64> = x.iter().zip(&p).map(|(a, b)| a + step * b).collect();
-            let (fn_, gn) = fg(&xn);
-            if fn_.is_finite() && fn_ <= fx + 1e-4 * step * slope {
-                accepted = Some((xn, fn_, gn));
+            let (fn_, gn, hn) = fgh(&xn);
+            // Near the optimum the value only changes by rounding noise: the full step
+            // is then taken when it shrinks the gradient.
+            let noise = 1e-13 * fx.abs().max(1.0);
+            let gn_norm = gn.iter().map(|v| v * v).sum::<f64>().sqrt();
+            let flat = step == 1.0 && (fn_ - fx).abs() <= noise && gn_norm < 0.5 * gnorm;
+            if fn_.is_finite() && (fn_ <= fx + 1e-4 * step * slope || flat) {
+                accepted = Some((xn, fn_, gn, hn));
                 break;
             }
             step *= 0.5;
         }
-        let Some((xn, fn_, gn)) = accepted else {
+        let Some((xn, fn_, gn, hn)) = accepted else {
             return Minimum { x, value: fx, iterations: it, converged: gnorm < tol.sqrt() };
         };
         let moved = xn.iter().zip(&x).all(|(a, b)| (a - b).abs() < 1e-13);
         x = xn;
         fx = fn_;
         g = gn;
+        h = hn;
         if moved {
             let gnorm = g.iter().map(|v| v * v).sum::<f64>().sqrt();
             return Minimum { x, value: fx, iterations: it + 1, converged: gnorm < tol.sqrt() };

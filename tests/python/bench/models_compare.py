@@ -1,0 +1,221 @@
+"""CLV models side by side: crm against lifetimes, end to end from a transaction frame.
+Not run by CI.
+
+On one generated data set (default 1,000,000 customers and about 10,000,000 transactions
+from crm's seeded generator, as ``compare.py``), it times in one run:
+
+* crm from a polars DataFrame, then from a pandas DataFrame: ``CustomerBase.from_transactions``
+  -> the (frequency, recency, T, monetary_value) summary (``_crm._rfm_summary``, daily
+  periods as lifetimes' ``freq="D"``) -> BG/NBD fit -> Gamma-Gamma fit on the repeat
+  buyers -> 12-month CLV (lifetimes' defaults: 1 % a month, 30 days a month);
+* lifetimes doing the same (``summary_data_from_transaction_data``, ``BetaGeoFitter.fit``,
+  ``GammaGammaFitter.fit``, ``customer_lifetime_value(time=12)``) in a subprocess.
+
+It prints each step's time, the totals and the ratio, the largest relative difference
+between crm's and lifetimes' fitted parameters (goal 1e-4) and between the CLVs.
+
+Run (from the repository root)::
+
+    bash tests/python/venv.sh
+    export PYO3_PYTHON=$PWD/.venv/bin/python
+    .venv/bin/maturin develop --release
+    .venv/bin/python tests/python/bench/models_compare.py
+
+lifetimes needs old numpy / pandas / scipy, so it lives in a throwaway venv (default
+/tmp/lifetimes-venv/bin/python, or ``--lifetimes-python``)::
+
+    python3 -m venv /tmp/lifetimes-venv
+    /tmp/lifetimes-venv/bin/pip install 'numpy<2' 'pandas<2' 'scipy<1.12' lifetimes
+
+Options: ``--customers N`` (default 1,000,000; e.g. 50,000 for a quick check),
+``--purchases-per-year X`` (default 13), ``--repeat N`` (crm: best of N, default 3),
+``--skip-lifetimes``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+import crm
+from crm import _crm
+
+MONTHS, DISCOUNT, DAYS_PER_MONTH = 12, 0.01, 30.0
+
+
+def crm_run(frame: Any, as_of: Any) -> Dict[str, Any]:
+    """crm end to end from a frame; seconds per step, parameters and CLV."""
+    t0 = time.perf_counter()
+    base = crm.CustomerBase.from_transactions(frame, customer_id_col="customer_id", date_col="date", amount_col="amount")
+    t1 = time.perf_counter()
+    rows, x, tx, big_t, m = _crm._rfm_summary(base, as_of)
+    t2 = time.perf_counter()
+    _, bg, *_ = _crm._fit_model("bgnbd", x, tx, big_t)
+    t3 = time.perf_counter()
+    repeat = (x > 0) & (m > 0)
+    _, gg, *_ = _crm._fit_model("gammagamma", x[repeat], m[repeat])
+    t4 = time.perf_counter()
+    clv = _crm._customer_lifetime_value("bgnbd", bg, gg, x, tx, big_t, m, MONTHS, DISCOUNT, DAYS_PER_MONTH)
+    t5 = time.perf_counter()
+    ids = np.asarray(base.customer_ids)[rows] if hasattr(base, "customer_ids") else None
+    return {
+        "build base": t1 - t0,
+        "summary": t2 - t1,
+        "BG/NBD fit": t3 - t2,
+        "Gamma-Gamma fit": t4 - t3,
+        "12-month CLV": t5 - t4,
+        "total": t5 - t0,
+        "bg": bg,
+        "gg": gg,
+        "clv": clv,
+        "ids": ids,
+    }
+
+
+def best(runs: list) -> Dict[str, Any]:
+    out = dict(runs[-1])
+    for k, v in runs[0].items():
+        if isinstance(v, float):
+            out[k] = min(r[k] for r in runs)
+    return out
+
+
+LIFETIMES_CHILD = r"""
+import json, sys, time
+import numpy as np, pandas as pd
+from lifetimes import BetaGeoFitter, GammaGammaFitter
+from lifetimes.utils import summary_data_from_transaction_data
+folder, as_of, months, discount = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+df = pd.DataFrame({
+    "customer_id": np.load(folder + "/customer_id.npy"),
+    "date": np.load(folder + "/date.npy").astype("datetime64[ns]"),
+    "amount": np.load(folder + "/amount.npy"),
+})
+t = {}
+t0 = time.perf_counter()
+s = summary_data_from_transaction_data(df, "customer_id", "date", monetary_value_col="amount",
+                                       observation_period_end=as_of, freq="D")
+t1 = time.perf_counter()
+bgf = BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
+t2 = time.perf_counter()
+rep = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]
+ggf = GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"])
+t3 = time.perf_counter()
+clv = ggf.customer_lifetime_value(bgf, s["frequency"], s["recency"], s["T"], s["monetary_value"],
+                                  time=months, discount_rate=discount, freq="D")
+t4 = time.perf_counter()
+np.save(folder + "/clv.npy", clv.to_numpy())
+np.save(folder + "/ids.npy", s.index.to_numpy())
+print(json.dumps({
+    "summary": t1 - t0, "BG/NBD fit": t2 - t1, "Gamma-Gamma fit": t3 - t2, "12-month CLV": t4 - t3,
+    "total": t4 - t0,
+    "bg": [float(bgf.params_[k]) for k in ("r", "alpha", "a", "b")],
+    "gg": [float(ggf.params_[k]) for k in ("p", "q", "v")],
+}))
+"""
+
+
+def lifetimes_run(df: pl.DataFrame, as_of: Any, python: Optional[str]) -> Optional[Dict[str, Any]]:
+    interpreter = python
+    if interpreter is None:
+        default = Path("/tmp/lifetimes-venv/bin/python")
+        interpreter = str(default) if default.exists() else None
+    if interpreter is None:
+        print("lifetimes: no --lifetimes-python and no /tmp/lifetimes-venv: skipped (see the docstring)")
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        np.save(f"{folder}/customer_id.npy", df["customer_id"].to_numpy())
+        np.save(f"{folder}/date.npy", df["date"].to_numpy().astype("datetime64[D]"))
+        np.save(f"{folder}/amount.npy", df["amount"].to_numpy())
+        out = subprocess.run(
+            [interpreter, "-c", LIFETIMES_CHILD, folder, str(as_of), str(MONTHS), str(DISCOUNT)],
+            capture_output=True,
+            text=True,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        )
+        if out.returncode != 0:
+            print(f"lifetimes: failed in {interpreter}: skipped\n{out.stderr.strip()[-800:]}")
+            return None
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        result["clv"] = np.load(f"{folder}/clv.npy")
+        result["ids"] = np.load(f"{folder}/ids.npy", allow_pickle=True)
+    return result
+
+
+def rel(a: Any, b: Any) -> float:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-300)))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--customers", type=int, default=1_000_000)
+    p.add_argument("--purchases-per-year", type=float, default=13.0)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--lifetimes-python", default=None)
+    p.add_argument("--skip-lifetimes", action="store_true")
+    args = p.parse_args()
+
+    print(f"crm {crm.__version__}, polars {pl.__version__}, pandas {pd.__version__}, numpy {np.__version__}")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, crm threads {crm.threads()}")
+    t0 = time.perf_counter()
+    sample = crm.sample(
+        args.customers,
+        seed=1,
+        purchases_per_year=args.purchases_per_year,
+        lifetime_years=3.0,
+        prospect_share=0.0,
+        profiles=False,
+        interactions=False,
+    )
+    df = pl.DataFrame(sample.transactions).with_columns(pl.col("date").dt.date())
+    pdf = df.to_pandas()
+    as_of = sample.end
+    print(
+        f"data: {df['customer_id'].n_unique():,} customers, {df.height:,} transactions, as of {as_of} "
+        f"(generated in {time.perf_counter() - t0:.1f} s)\n"
+    )
+
+    crm_pl = best([crm_run(df, as_of) for _ in range(args.repeat)])
+    crm_pd = best([crm_run(pdf, as_of) for _ in range(args.repeat)])
+    del pdf
+    life = None if args.skip_lifetimes else lifetimes_run(df, as_of, args.lifetimes_python)
+
+    steps = ["build base", "summary", "BG/NBD fit", "Gamma-Gamma fit", "12-month CLV", "total"]
+    print(f"{'step':<18}{'crm (polars)':>14}{'crm (pandas)':>14}{'lifetimes':>12}   seconds (crm: best of {args.repeat})")
+    for s in steps:
+        lt = "" if life is None or s not in life else f"{life[s]:12.3f}"
+        print(f"{s:<18}{crm_pl[s]:14.3f}{crm_pd[s]:14.3f}{lt:>12}")
+    print()
+    print(f"BG/NBD      crm {np.round(crm_pl['bg'], 6).tolist()}")
+    print(f"Gamma-Gamma crm {np.round(crm_pl['gg'], 6).tolist()}")
+    same = rel(crm_pl["bg"], crm_pd["bg"]) == 0 and rel(crm_pl["gg"], crm_pd["gg"]) == 0
+    print(f"crm from polars and from pandas: identical parameters: {same}")
+    if life is not None:
+        print(f"BG/NBD      lifetimes {np.round(life['bg'], 6).tolist()}")
+        print(f"Gamma-Gamma lifetimes {np.round(life['gg'], 6).tolist()}")
+        params = rel(crm_pl["bg"] + crm_pl["gg"], life["bg"] + life["gg"])
+        print(f"max relative difference of the parameters: {params:.2e}   (goal <= 1e-4)")
+        if crm_pl["ids"] is not None:
+            ours = pd.Series(crm_pl["clv"], index=crm_pl["ids"]).reindex(life["ids"]).to_numpy()
+        else:
+            ours = crm_pl["clv"]
+        print(f"max relative difference of the CLVs: {rel(ours, life['clv']):.2e}")
+        for name, ours_total in (("polars", crm_pl["total"]), ("pandas", crm_pd["total"])):
+            print(f"lifetimes / crm from {name} (end to end): {life['total'] / ours_total:7.1f}x   (goal >= 50x)")
+    print(f"crm end to end: {crm_pl['total']:.2f} s from polars, {crm_pd['total']:.2f} s from pandas   (goal < 2 s)")
+
+
+if __name__ == "__main__":
+    main()

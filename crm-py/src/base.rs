@@ -214,30 +214,36 @@ impl IxCols {
 #[derive(Debug)]
 pub struct CustomerBase {
     pub(crate) inner: Arc<crm_core::CustomerBase>,
-    /// First and last day with a transaction.
-    span: Option<(NaiveDate, NaiveDate)>,
+    /// First and last day with a transaction, found when first asked for.
+    span: std::sync::OnceLock<Option<(NaiveDate, NaiveDate)>>,
     reports: Vec<(&'static str, CsvReport)>,
 }
 
 impl CustomerBase {
     pub(crate) fn new(inner: crm_core::CustomerBase, reports: Vec<(&'static str, CsvReport)>) -> Self {
-        let tx = inner.transactions();
-        let (mut first, mut last) = (i64::MAX, i64::MIN);
-        for c in 0..inner.len() as u32 {
-            let t = tx.of(c).time;
-            if let (Some(a), Some(b)) = (t.first(), t.last()) {
-                first = first.min(*a);
-                last = last.max(*b);
+        CustomerBase { inner: Arc::new(inner), span: std::sync::OnceLock::new(), reports }
+    }
+
+    /// First and last day with a transaction.
+    fn span(&self) -> Option<(NaiveDate, NaiveDate)> {
+        *self.span.get_or_init(|| {
+            let tx = self.inner.transactions();
+            let (mut first, mut last) = (i64::MAX, i64::MIN);
+            for c in 0..self.inner.len() as u32 {
+                let t = tx.of(c).time;
+                if let (Some(a), Some(b)) = (t.first(), t.last()) {
+                    first = first.min(*a);
+                    last = last.max(*b);
+                }
             }
-        }
-        let span = (first <= last).then(|| (day_to_date(day_of(first)), day_to_date(day_of(last))));
-        CustomerBase { inner: Arc::new(inner), span, reports }
+            (first <= last).then(|| (day_to_date(day_of(first)), day_to_date(day_of(last))))
+        })
     }
 
     fn as_of(&self, as_of: Option<&Bound<'_, PyAny>>) -> Fallible<NaiveDate> {
         match as_of {
             Some(obj) if !obj.is_none() => to_date(obj, "as_of"),
-            _ => self.span.map(|(_, last)| last).ok_or_else(|| {
+            _ => self.span().map(|(_, last)| last).ok_or_else(|| {
                 Failure::config("as_of", "the base has no transactions, so there is no default as-of date; give one")
             }),
         }
@@ -390,11 +396,13 @@ fn transaction_columns(t: &InTable, c: &TxCols, formats: &[String]) -> Fallible<
     {
         t.column(name)?;
     }
-    // Two threads: ids and margins on one, dates and amounts on the other.
-    let ((customer, margin, cost_of_goods), (timestamp, amount, product, order)) = join(
+    // Two threads: ids, amounts and margins on one, dates (a conversion) and the
+    // optional key columns on the other.
+    let ((customer, amount, margin, cost_of_goods), (timestamp, product, order)) = join(
         || -> Fallible<_> {
             Ok((
                 keys(t.column(&c.customer)?, what, "customer id")?,
+                numbers(t.column(&c.amount)?, what)?,
                 optional_numbers(&c.margin)?,
                 optional_numbers(&c.cost_of_goods)?,
             ))
@@ -402,7 +410,6 @@ fn transaction_columns(t: &InTable, c: &TxCols, formats: &[String]) -> Fallible<
         || -> Fallible<_> {
             Ok((
                 seconds(t.column(&c.date)?, what, formats)?,
-                numbers(t.column(&c.amount)?, what)?,
                 optional_keys(&c.product, "product")?,
                 optional_keys(&c.order, "order id")?,
             ))
@@ -1445,13 +1452,13 @@ impl CustomerBase {
     /// The day of the first transaction (None without transactions).
     #[getter]
     fn first_date(&self) -> Option<NaiveDate> {
-        self.span.map(|s| s.0)
+        self.span().map(|s| s.0)
     }
 
     /// The day of the last transaction: the default as-of date (None without transactions).
     #[getter]
     fn last_date(&self) -> Option<NaiveDate> {
-        self.span.map(|s| s.1)
+        self.span().map(|s| s.1)
     }
 
     /// The customer ids, in the base's order (ascending), as a numpy array (int64 or object).
@@ -1479,7 +1486,7 @@ impl CustomerBase {
     }
 
     fn __repr__(&self) -> String {
-        let span = self.span.map_or("no transactions".to_owned(), |(a, b)| format!("{a} .. {b}"));
+        let span = self.span().map_or("no transactions".to_owned(), |(a, b)| format!("{a} .. {b}"));
         format!(
             "CustomerBase(customers={}, transactions={}, interactions={}, has_margin={}, dates={span})",
             self.inner.len(),

@@ -1,6 +1,6 @@
 //! Result types: the per-customer tables (subclasses of [`Table`]) and small plain results.
 
-use crate::table::{Table, TableBuilder};
+use crate::table::{Table, TableBuilder, label_array};
 use arrow_array::builder::{Date32Builder, Float64Builder, Int64Builder, UInt8Builder};
 use arrow_array::{Float64Array, Int64Array, RecordBatch};
 use chrono::NaiveDate;
@@ -28,48 +28,59 @@ pub struct Summary {
 
 impl Summary {
     pub(crate) fn batch(ids: &KeyColumn, s: crm_core::Summary) -> RecordBatch {
-        // One pass over the rows, filling every column's buffer directly.
-        let n = s.customers.len();
-        let mut first = Date32Builder::with_capacity(n);
-        let mut last = Date32Builder::with_capacity(n);
-        let mut purchases = Vec::with_capacity(n);
-        let mut per_year = Vec::with_capacity(n);
-        let mut average = Float64Builder::with_capacity(n);
-        let mut revenue = Vec::with_capacity(n);
-        let mut margin = Float64Builder::with_capacity(n);
-        let mut recency = Int64Builder::with_capacity(n);
-        let mut tenure = Int64Builder::with_capacity(n);
-        let (mut r, mut f, mut m) =
-            (UInt8Builder::with_capacity(n), UInt8Builder::with_capacity(n), UInt8Builder::with_capacity(n));
-        for row in &s.customers {
-            first.append_option(row.first_purchase.map(date_to_day));
-            last.append_option(row.last_purchase.map(date_to_day));
-            purchases.push(row.purchases as i64);
-            per_year.push(row.purchases_per_year);
-            average.append_option(row.average_purchase);
-            revenue.push(row.revenue);
-            margin.append_option(row.margin);
-            recency.append_option(row.recency_days.map(i64::from));
-            tenure.append_option(row.tenure_days.map(i64::from));
-            r.append_option(row.rfm.map(|x| x.r));
-            f.append_option(row.rfm.map(|x| x.f));
-            m.append_option(row.rfm.map(|x| x.m));
-        }
+        // Two passes over the rows side by side, each filling half of the columns.
+        let rows = &s.customers;
+        let n = rows.len();
+        let dates_and_values = || {
+            let mut first = Date32Builder::with_capacity(n);
+            let mut last = Date32Builder::with_capacity(n);
+            let mut purchases = Vec::with_capacity(n);
+            let mut per_year = Vec::with_capacity(n);
+            let mut average = Float64Builder::with_capacity(n);
+            let mut revenue = Vec::with_capacity(n);
+            for row in rows {
+                first.append_option(row.first_purchase.map(date_to_day));
+                last.append_option(row.last_purchase.map(date_to_day));
+                purchases.push(row.purchases as i64);
+                per_year.push(row.purchases_per_year);
+                average.append_option(row.average_purchase);
+                revenue.push(row.revenue);
+            }
+            (first.finish(), last.finish(), purchases, per_year, average.finish(), revenue)
+        };
+        let margins_and_scores = || {
+            let mut margin = Float64Builder::with_capacity(n);
+            let mut recency = Int64Builder::with_capacity(n);
+            let mut tenure = Int64Builder::with_capacity(n);
+            let (mut r, mut f, mut m) =
+                (UInt8Builder::with_capacity(n), UInt8Builder::with_capacity(n), UInt8Builder::with_capacity(n));
+            for row in rows {
+                margin.append_option(row.margin);
+                recency.append_option(row.recency_days.map(i64::from));
+                tenure.append_option(row.tenure_days.map(i64::from));
+                r.append_option(row.rfm.map(|x| x.r));
+                f.append_option(row.rfm.map(|x| x.f));
+                m.append_option(row.rfm.map(|x| x.m));
+            }
+            (margin.finish(), recency.finish(), tenure.finish(), r.finish(), f.finish(), m.finish())
+        };
+        let ((first, last, purchases, per_year, average, revenue), (margin, recency, tenure, r, f, m)) =
+            side_by_side(dates_and_values, margins_and_scores);
         drop(s);
         let mut b = TableBuilder::new();
         b.keys("customer_id", ids);
-        b.array("first_purchase", Arc::new(first.finish()));
-        b.array("last_purchase", Arc::new(last.finish()));
+        b.array("first_purchase", Arc::new(first));
+        b.array("last_purchase", Arc::new(last));
         b.i64("purchases", purchases);
         b.f64("purchases_per_year", per_year);
-        b.array("average_purchase", Arc::new(average.finish()));
+        b.array("average_purchase", Arc::new(average));
         b.f64("revenue", revenue);
-        b.array("margin", Arc::new(margin.finish()));
-        b.array("recency_days", Arc::new(recency.finish()));
-        b.array("tenure_days", Arc::new(tenure.finish()));
-        b.array("r", Arc::new(r.finish()));
-        b.array("f", Arc::new(f.finish()));
-        b.array("m", Arc::new(m.finish()));
+        b.array("margin", Arc::new(margin));
+        b.array("recency_days", Arc::new(recency));
+        b.array("tenure_days", Arc::new(tenure));
+        b.array("r", Arc::new(r));
+        b.array("f", Arc::new(f));
+        b.array("m", Arc::new(m));
         b.finish()
     }
 
@@ -195,14 +206,26 @@ impl Segments {
             Some(p) => b.f64("profit", p),
             None => b.array("profit", Arc::new(Float64Array::new_null(n))),
         }
-        b.array("rank", Arc::new(s.rank.iter().map(|r| r.map(|r| r as i64 + 1)).collect::<Int64Array>()));
-        b.labels("segment", &["top", "middle", "bottom"], s.segment.iter().map(|x| x.map(|v| v as usize)));
-        b.labels("abc", &["A", "B", "C"], s.abc.iter().map(|x| x.map(|v| v as usize)));
-        b.labels(
-            "pyramid",
-            &["top", "large", "medium", "small", "inactive", "prospect"],
-            s.pyramid.iter().map(|p| Some(*p as usize)),
+        // The four derived columns, two on another thread.
+        let ((rank, segment), (abc, pyramid)) = side_by_side(
+            || {
+                let rank: Int64Array = s.rank.iter().map(|r| r.map(|r| r as i64 + 1)).collect();
+                (rank, label_array(&["top", "middle", "bottom"], s.segment.iter().map(|x| x.map(|v| v as usize))))
+            },
+            || {
+                (
+                    label_array(&["A", "B", "C"], s.abc.iter().map(|x| x.map(|v| v as usize))),
+                    label_array(
+                        &["top", "large", "medium", "small", "inactive", "prospect"],
+                        s.pyramid.iter().map(|p| Some(*p as usize)),
+                    ),
+                )
+            },
         );
+        b.array("rank", Arc::new(rank));
+        b.array("segment", segment);
+        b.array("abc", abc);
+        b.array("pyramid", pyramid);
         SegmentBatches {
             customers: b.finish(),
             segment_table: segment_table(&s.segment_table),
@@ -348,4 +371,14 @@ impl CsvReport {
             self.path, self.rows_read, self.rows_loaded, self.rows_rejected, self.problems_total
         )
     }
+}
+
+/// Runs `a` on another thread and `b` on this one (for large results: converting columns
+/// side by side); both results.
+fn side_by_side<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(a);
+        let rb = b();
+        (handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), rb)
+    })
 }

@@ -85,24 +85,7 @@ impl TableBuilder {
     /// A column of a few short labels (at most 12 bytes each), given as indices into
     /// `labels`: the string views are written directly, without copying any string.
     pub(crate) fn labels(&mut self, name: &str, labels: &[&str], codes: impl ExactSizeIterator<Item = Option<usize>>) {
-        let views: Vec<u128> = labels.iter().map(|l| inline_view(l)).collect();
-        let mut nulls = NullBufferBuilder::new(codes.len());
-        let mut out = Vec::with_capacity(codes.len());
-        for code in codes {
-            match code {
-                Some(c) => {
-                    out.push(views[c]);
-                    nulls.append_non_null();
-                }
-                None => {
-                    out.push(0);
-                    nulls.append_null();
-                }
-            }
-        }
-        let array = StringViewArray::try_new(ScalarBuffer::from(out), Vec::new(), nulls.finish())
-            .expect("inline views of valid UTF-8");
-        self.push(name, Arc::new(array));
+        self.push(name, label_array(labels, codes));
     }
 
     /// A column built elsewhere.
@@ -402,4 +385,27 @@ fn to_pylist<'py>(py: Python<'py>, a: &ArrayRef) -> PyResult<Bound<'py, PyList>>
         other => return Err(Failure::Type(format!("cannot convert {other} values to Python")).into()),
     }
     Ok(out)
+}
+
+/// The column of [`TableBuilder::labels`] (`None` is null).
+pub(crate) fn label_array(labels: &[&str], codes: impl ExactSizeIterator<Item = Option<usize>>) -> ArrayRef {
+    let views: Vec<u128> = labels.iter().map(|l| inline_view(l)).collect();
+    let mut nulls = NullBufferBuilder::new(codes.len());
+    let mut out = Vec::with_capacity(codes.len());
+    for code in codes {
+        match code {
+            Some(c) => {
+                out.push(views[c]);
+                nulls.append_non_null();
+            }
+            None => {
+                out.push(0);
+                nulls.append_null();
+            }
+        }
+    }
+    Arc::new(
+        StringViewArray::try_new(ScalarBuffer::from(out), Vec::new(), nulls.finish())
+            .expect("inline views of valid UTF-8"),
+    )
 }

@@ -179,7 +179,9 @@ def main() -> None:
         profiles=False,
         interactions=False,
     )
-    df = pl.DataFrame(sample.transactions).with_columns(pl.col("date").dt.date())
+    # Rows in date order, as a sales export comes (the generator's customer-by-customer
+    # order would flatter crm's grouping).
+    df = pl.DataFrame(sample.transactions).with_columns(pl.col("date").dt.date()).sort("date", maintain_order=True)
     pdf = df.to_pandas()
     as_of = sample.end
     print(

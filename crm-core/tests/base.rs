@@ -115,17 +115,25 @@ fn large_bases_are_the_same_for_any_row_order() {
     let t = data.transactions;
     let KeyColumn::Int(ids) = &t.customer else { panic!("generated ids are integers") };
     let n = t.len();
-    let reorder = |rows: &[usize]| {
+    let with_margin = |rows: &[usize], margin: bool| {
         let mut c = TransactionColumns::new(
             KeyColumn::Int(rows.iter().map(|&r| ids[r]).collect()),
             rows.iter().map(|&r| t.timestamp[r]).collect(),
             rows.iter().map(|&r| t.amount[r]).collect(),
         );
-        c.margin = t.margin.as_ref().map(|m| rows.iter().map(|&r| m[r]).collect());
+        c.margin = t.margin.as_ref().filter(|_| margin).map(|m| rows.iter().map(|&r| m[r]).collect());
         CustomerBase::from_transactions(c).unwrap()
     };
+    let reorder = |rows: &[usize]| with_margin(rows, true);
     let as_is = reorder(&(0..n).collect::<Vec<_>>());
     let reversed = reorder(&(0..n).rev().collect::<Vec<_>>());
+    // Without margins (fewer columns to move): the same times and amounts.
+    let plain = with_margin(&(0..n).rev().collect::<Vec<_>>(), false);
+    for c in 0..as_is.len() as u32 {
+        let (a, b) = (as_is.transactions().of(c), plain.transactions().of(c));
+        assert_eq!((a.time, a.amount), (b.time, b.amount), "customer {c}");
+        assert!(b.margin.is_none());
+    }
     assert!(n % 7_919 != 0); // so that r -> r x 7919 mod n is a permutation (7919 is prime)
     let shuffled = reorder(&(0..n).map(|r| (r * 7_919 + n / 3) % n).collect::<Vec<_>>());
     assert!(n > 300_000, "{n} rows");

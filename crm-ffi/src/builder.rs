@@ -75,7 +75,7 @@ pub extern "C" fn crm_base_builder_free(builder: *mut crm_base_builder) {
 /// Transaction columns from C arrays, ids already converted.
 #[allow(clippy::too_many_arguments)]
 fn transactions(
-    customer: KeyColumn,
+    customer: impl FnOnce() -> KeyColumn + Send,
     times: *const i64,
     times_len: usize,
     time_unit: u8,
@@ -92,9 +92,29 @@ fn transactions(
             optional_slice(margins, margins_len, "margins")?,
         )
     };
-    let mut columns = TransactionColumns::new(customer, seconds(times, time_unit, "timestamp")?, amounts.to_vec());
-    columns.margin = margins.map(<[f64]>::to_vec);
+    // Large batches: ids and times on another thread while this one copies amounts and
+    // margins.
+    let ((customer, times), (amounts, margins)) = side_by_side(
+        times.len(),
+        || (customer(), seconds(times, time_unit, "timestamp")),
+        || (amounts.to_vec(), margins.map(<[f64]>::to_vec)),
+    );
+    let mut columns = TransactionColumns::new(customer, times?, amounts);
+    columns.margin = margins;
     Ok(columns)
+}
+
+/// Runs `a` on another thread and `b` on this one when `rows` is large enough to pay for
+/// a thread (small batches start none); both results.
+fn side_by_side<A: Send, B: Send>(rows: usize, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    if rows < 1 << 16 {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let handle = s.spawn(a);
+        let rb = b();
+        (handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), rb)
+    })
 }
 
 /// Adds transactions with integer customer ids: row `i` is customer `customer_ids[i]` at
@@ -127,7 +147,7 @@ pub extern "C" fn crm_base_builder_add_transactions_int(
         // SAFETY: `customer_ids` holds `customer_ids_len` values (header contract).
         let ids = unsafe { slice(customer_ids, customer_ids_len, "customer_ids") }?;
         let columns =
-            transactions(KeyColumn::Int(ids.to_vec()), times, times_len, time_unit, amounts, amounts_len, margins, margins_len)?;
+            transactions(|| KeyColumn::Int(ids.to_vec()), times, times_len, time_unit, amounts, amounts_len, margins, margins_len)?;
         with_builder(builder, |b| b.add_transactions(columns))
     }
 }
@@ -156,7 +176,7 @@ pub extern "C" fn crm_base_builder_add_transactions_str(
         check_lengths(&lengths)?;
         // SAFETY: `customer_ids` holds `customer_ids_len` strings, each valid (header contract).
         let ids = unsafe { str_ids(slice(customer_ids, customer_ids_len, "customer_ids")?, "customer")? };
-        let columns = transactions(ids, times, times_len, time_unit, amounts, amounts_len, margins, margins_len)?;
+        let columns = transactions(|| ids, times, times_len, time_unit, amounts, amounts_len, margins, margins_len)?;
         with_builder(builder, |b| b.add_transactions(columns))
     }
 }

@@ -46,7 +46,12 @@ fn main() -> Result<(), crm_core::Error> {
     let clv = customer_lifetime_value(&bg, &gg, &summary.data, &summary.monetary_value, 12, 0.01, 30.0);
     let t_clv = t.elapsed().as_secs_f64();
 
-    println!("distinct (x, t_x, T) rows: {distinct}; BG/NBD {:?} ({} iterations)", bg.params(), fit.iterations);
+    let bg_params: Vec<String> = bg.params().iter().map(|v| format!("{v:.9e}")).collect();
+    println!(
+        "distinct (x, t_x, T) rows: {distinct}; BG/NBD [{}] ({} iterations)",
+        bg_params.join(", "),
+        fit.iterations
+    );
     println!("| step | seconds |\n|---|---|");
     println!("| summary from transactions | {t_summary:.3} |");
     println!("| BG/NBD fit | {t_bg:.3} |");

@@ -95,12 +95,21 @@ macro_rules! common_api {
                 let grad = |p: &[f64]| super::compiled::bg_value_gradient(p, &compiled, $modified);
                 let hess = |p: &[f64]| super::compiled::bg_value_gradient_hessian(p, &compiled, $modified);
                 let ll = |p: &[f64]| grad(p).0;
-                // Large data: warm-start on every 16th distinct row.
+                // Large data: warm-start by Newton on every 16th distinct row, itself
+                // started from a fit on every 256th (a few milliseconds), so that each
+                // stage needs only a few iterations on its rows.
                 let sample = (d.len() > 50_000).then(|| d.every_nth(16));
                 let sample_c = sample.as_ref().map(super::compiled::Compiled::new);
-                let sample_grad =
-                    |p: &[f64]| super::compiled::bg_value_gradient(p, sample_c.as_ref().expect("sample"), $modified);
-                let warm = sample.as_ref().map(|s| (&sample_grad as super::LogLikGrad<'_>, s.customers()));
+                let sample_hess = |p: &[f64]| {
+                    super::compiled::bg_value_gradient_hessian(p, sample_c.as_ref().expect("sample"), $modified)
+                };
+                let warm = sample.as_ref().map(|s| (&sample_hess as super::LogLikHess<'_>, s.customers()));
+                let coarse = sample.as_ref().and_then(|_| Self::fit(&d.every_nth(256), options).ok());
+                // A failed coarse fit leaves the caller's start.
+                let options = &match coarse {
+                    Some((m, _)) => FitOptions { initial: Some(m.params().to_vec()), ..options.clone() },
+                    None => options.clone(),
+                };
                 let s = super::fit_positive_with(
                     $name,
                     &Self::NAMES,

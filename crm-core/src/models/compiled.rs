@@ -7,6 +7,7 @@
 //! `exp` and one `ln_1p` for the value and the analytic gradient together.
 
 use super::RfmData;
+use super::data::Interner;
 use super::special::{digamma, ln_gamma, trigamma};
 use crate::parallel::fold_chunks;
 
@@ -30,18 +31,20 @@ fn index(table: &[f64], v: f64) -> u32 {
 }
 
 impl Compiled {
+    /// The tables by hashing (the distinct values come out sorted, as ranks), which is far
+    /// cheaper than sorting and binary-searching every value of a large collapse.
     pub fn new(d: &RfmData) -> Compiled {
-        let xs = distinct(d.frequency.iter().copied());
-        let times = distinct(d.recency.iter().chain(&d.t).copied());
-        let mut x_weight = vec![0.0; xs.len()];
+        let xs = Interner::new([d.frequency.as_slice()]);
+        let times = Interner::new([d.recency.as_slice(), d.t.as_slice()]);
+        let mut x_weight = vec![0.0; xs.values.len()];
         let rows = (0..d.len())
             .map(|i| {
-                let xi = index(&xs, d.frequency[i]);
-                x_weight[xi as usize] += d.weights[i];
-                (xi, index(&times, d.recency[i]), index(&times, d.t[i]), d.weights[i])
+                let xi = xs.get(d.frequency[i]);
+                x_weight[xi] += d.weights[i];
+                (xi as u32, times.get(d.recency[i]) as u32, times.get(d.t[i]) as u32, d.weights[i])
             })
             .collect();
-        Compiled { xs, x_weight, times, rows }
+        Compiled { xs: xs.values, x_weight, times: times.values, rows }
     }
 }
 

@@ -92,11 +92,38 @@ fn in_log_space<'a>(g: LogLikGrad<'a>, n: f64, penalizer: f64) -> impl Fn(&[f64]
 /// parameters.
 pub(crate) type LogLikHess<'a> = &'a (dyn Fn(&[f64]) -> compiled::Vgh + Sync);
 
+/// A likelihood that remembers its last evaluation: a Newton stage ends where it last
+/// evaluated (the summary needs the value and Hessian there again) and starts where the
+/// starting values were checked, so each of those full passes over the rows is saved.
+struct Memo<'a> {
+    f: LogLikHess<'a>,
+    last: std::sync::Mutex<Option<(Vec<f64>, compiled::Vgh)>>,
+}
+
+impl<'a> Memo<'a> {
+    fn new(f: LogLikHess<'a>) -> Self {
+        Memo { f, last: std::sync::Mutex::new(None) }
+    }
+
+    /// `f(p)`, from memory when `p` is (bit for bit) the last point asked for.
+    fn call(&self, p: &[f64]) -> compiled::Vgh {
+        let mut last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match last.as_ref() {
+            Some((at, v)) if at.as_slice() == p => v.clone(),
+            _ => {
+                let v = (self.f)(p);
+                *last = Some((p.to_vec(), v.clone()));
+                v
+            }
+        }
+    }
+}
+
 /// [`in_log_space`] with the Hessian: d²f/du_i du_j = θ_i θ_j f_ij + δ_ij θ_i f_i.
-fn in_log_space_hess<'a>(h: LogLikHess<'a>, n: f64, penalizer: f64) -> impl Fn(&[f64]) -> compiled::Vgh + 'a {
+fn in_log_space_hess<'a>(h: &'a Memo<'_>, n: f64, penalizer: f64) -> impl Fn(&[f64]) -> compiled::Vgh + 'a {
     move |u: &[f64]| {
         let p: Vec<f64> = u.iter().map(|v| v.exp()).collect();
-        let (l, dl, hl) = h(&p);
+        let (l, dl, hl) = h.call(&p);
         let v = -l / n + penalizer * p.iter().map(|x| x * x).sum::<f64>();
         let k = p.len();
         let d: Vec<f64> = (0..k).map(|i| p[i] * (-dl[i] / n + 2.0 * penalizer * p[i])).collect();
@@ -138,7 +165,7 @@ pub(crate) fn fit_positive_with(
     names: &[&str],
     ll: &(dyn Fn(&[f64]) -> f64 + Sync),
     grad: Option<LogLikGrad<'_>>,
-    warm: Option<(LogLikGrad<'_>, f64)>,
+    warm: Option<(LogLikHess<'_>, f64)>,
     hess: Option<LogLikHess<'_>>,
     customers: f64,
     rows: usize,
@@ -161,7 +188,14 @@ pub(crate) fn fit_positive_with(
         if v.is_nan() { f64::INFINITY } else { v }
     };
     let u0: Vec<f64> = init.iter().map(|v| v.ln()).collect();
-    if !objective(&u0).is_finite() {
+    let (hess, warm) = (hess.map(Memo::new), warm.map(|(wh, wn)| (Memo::new(wh), wn)));
+    // The first stage's first evaluation is at the start: check there (remembered).
+    let start_value = match (&warm, &hess) {
+        (Some((wh, wn)), _) => in_log_space_hess(wh, *wn, opts.penalizer)(&u0).0,
+        (None, Some(hf)) => in_log_space_hess(hf, customers, opts.penalizer)(&u0).0,
+        (None, None) => objective(&u0),
+    };
+    if !start_value.is_finite() {
         return Err(Error::Fit {
             model: model.into(),
             message: "the likelihood is not finite at the starting values".into(),
@@ -171,28 +205,27 @@ pub(crate) fn fit_positive_with(
         None => optim::minimize(&objective, &u0, opts.max_iterations, 1e-10),
         Some(g) => {
             let in_log_space = |g, n| in_log_space(g, n, opts.penalizer);
-            // Warm start: converge on a sample of the rows first (same per-customer scale),
-            // then finish on all rows from there with the curvature learnt.
-            let (u_start, h0) = match warm {
-                Some(w) => {
-                    let (wg, wn) = w;
-                    let (m0, h) =
-                        optim::minimize_with_gradient(&in_log_space(wg, wn), &u0, None, opts.max_iterations, 1e-8);
-                    (m0.x, Some(h))
+            // Warm start: converge by Newton steps on a sample of the rows first (same
+            // per-customer scale, a few cheap iterations), then finish on all rows.
+            let u_start = match &warm {
+                Some((wh, wn)) => {
+                    let f = in_log_space_hess(wh, *wn, opts.penalizer);
+                    optim::minimize_newton_exact(&f, &u0, opts.max_iterations, 1e-8).x
                 }
-                None => (u0.clone(), None),
+                None => u0.clone(),
             };
-            if let Some(hf) = hess {
+            if let Some(hf) = &hess {
                 let f = in_log_space_hess(hf, customers, opts.penalizer);
                 optim::minimize_newton_exact(&f, &u_start, opts.max_iterations, 1e-10)
             } else {
-                optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, h0, opts.max_iterations, 1e-10).0
+                optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, None, opts.max_iterations, 1e-10).0
             }
         }
     };
     let params: Vec<f64> = m.x.iter().map(|v| v.exp()).collect();
-    // With an analytic Hessian, one evaluation gives the likelihood and the curvature.
-    let at_optimum = hess.map(|hf| hf(&params));
+    // With an analytic Hessian, one evaluation gives the likelihood and the curvature (and
+    // the optimiser's last one was there).
+    let at_optimum = hess.as_ref().map(|hf| hf.call(&params));
     let log_likelihood = at_optimum.as_ref().map_or_else(|| ll(&params), |v| v.0);
     if !log_likelihood.is_finite() {
         return Err(Error::Fit { model: model.into(), message: "the likelihood is not finite at the optimum".into() });

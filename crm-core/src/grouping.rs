@@ -16,14 +16,8 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 /// rows the slot where its next row of each customer goes. Piece k's rows of a customer
 /// go after those of the pieces before it, so row order is kept within a customer.
 pub(crate) fn slots(codes: &[u32], customers: usize) -> (Vec<usize>, Vec<Vec<u32>>) {
-    let mut cursors: Vec<Vec<u32>> = map_pieces(codes.len(), |rows| {
-        let mut h = vec![0u32; customers];
-        for &c in &codes[rows] {
-            h[c as usize] += 1;
-        }
-        h
-    });
-    let mut offsets = vec![0usize; customers + 1];
+    let mut cursors = piece_histograms(codes, customers);
+    let offsets = offsets_of(&cursors, customers);
     for c in 0..customers {
         let mut at = offsets[c];
         for h in cursors.iter_mut() {
@@ -31,9 +25,28 @@ pub(crate) fn slots(codes: &[u32], customers: usize) -> (Vec<usize>, Vec<Vec<u32
             h[c] = at as u32;
             at += count;
         }
-        offsets[c + 1] = at;
     }
     (offsets, cursors)
+}
+
+/// Rows per customer in each of the [`pieces`] of the rows.
+fn piece_histograms(codes: &[u32], customers: usize) -> Vec<Vec<u32>> {
+    map_pieces(codes.len(), |rows| {
+        let mut h = vec![0u32; customers];
+        for &c in &codes[rows] {
+            h[c as usize] += 1;
+        }
+        h
+    })
+}
+
+/// Per-customer offsets (`customers + 1`) of the grouped order, from the histograms.
+fn offsets_of(histograms: &[Vec<u32>], customers: usize) -> Vec<usize> {
+    let mut offsets = vec![0usize; customers + 1];
+    for c in 0..customers {
+        offsets[c + 1] = offsets[c] + histograms.iter().map(|h| h[c] as usize).sum::<usize>();
+    }
+    offsets
 }
 
 /// Calls `put(row, slot)` for every row, on all threads, with the slots of [`slots`].
@@ -83,17 +96,8 @@ pub(crate) fn stage_in_buckets(codes: &[u32], customers: usize, stage: impl Fn(u
     let n = codes.len();
     let shift = (usize::BITS - (customers >> 8).leading_zeros()) as usize;
     let buckets = (customers >> shift) + 1;
-    let histograms: Vec<Vec<u32>> = map_pieces(n, |rows| {
-        let mut h = vec![0u32; customers];
-        for &c in &codes[rows] {
-            h[c as usize] += 1;
-        }
-        h
-    });
-    let mut offsets = vec![0usize; customers + 1];
-    for c in 0..customers {
-        offsets[c + 1] = offsets[c] + histograms.iter().map(|h| h[c] as usize).sum::<usize>();
-    }
+    let histograms = piece_histograms(codes, customers);
+    let offsets = offsets_of(&histograms, customers);
     let bucket_customers = |b: usize| (b << shift).min(customers)..((b + 1) << shift).min(customers);
     // Where piece k's next row of bucket b goes in the staging area.
     let mut cursors: Vec<Vec<usize>> = vec![vec![0; buckets]; histograms.len()];

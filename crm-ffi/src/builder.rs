@@ -104,6 +104,21 @@ fn transactions(
     Ok(columns)
 }
 
+/// The lengths of a batch of transaction arrays must agree (margins only when given).
+fn check_transaction_lengths(
+    customers: usize,
+    times: usize,
+    amounts: usize,
+    margins: *const f64,
+    margins_len: usize,
+) -> Result<usize, Failure> {
+    let mut lengths = vec![("customer", customers), ("timestamp", times), ("amount", amounts)];
+    if !margins.is_null() || margins_len > 0 {
+        lengths.push(("margin", margins_len));
+    }
+    check_lengths(&lengths)
+}
+
 /// Runs `a` on another thread and `b` on this one when `rows` is large enough to pay for
 /// a thread (small batches start none); both results.
 fn side_by_side<A: Send, B: Send>(rows: usize, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
@@ -139,11 +154,7 @@ pub extern "C" fn crm_base_builder_add_transactions_int(
     margins_len: usize,
 ) -> crm_result {
     ffi_boundary! { fallible:
-        let mut lengths = vec![("customer", customer_ids_len), ("timestamp", times_len), ("amount", amounts_len)];
-        if !margins.is_null() || margins_len > 0 {
-            lengths.push(("margin", margins_len));
-        }
-        check_lengths(&lengths)?;
+        check_transaction_lengths(customer_ids_len, times_len, amounts_len, margins, margins_len)?;
         // SAFETY: `customer_ids` holds `customer_ids_len` values (header contract).
         let ids = unsafe { slice(customer_ids, customer_ids_len, "customer_ids") }?;
         let columns =
@@ -169,11 +180,7 @@ pub extern "C" fn crm_base_builder_add_transactions_str(
     margins_len: usize,
 ) -> crm_result {
     ffi_boundary! { fallible:
-        let mut lengths = vec![("customer", customer_ids_len), ("timestamp", times_len), ("amount", amounts_len)];
-        if !margins.is_null() || margins_len > 0 {
-            lengths.push(("margin", margins_len));
-        }
-        check_lengths(&lengths)?;
+        check_transaction_lengths(customer_ids_len, times_len, amounts_len, margins, margins_len)?;
         // SAFETY: `customer_ids` holds `customer_ids_len` strings, each valid (header contract).
         let ids = unsafe { str_ids(slice(customer_ids, customer_ids_len, "customer_ids")?, "customer")? };
         let columns = transactions(|| ids, times, times_len, time_unit, amounts, amounts_len, margins, margins_len)?;

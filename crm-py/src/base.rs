@@ -4,7 +4,7 @@ use crate::analytics::{self, Clv, FlowSeries, Flows, Migration, Report};
 use crate::errors::{Failure, Fallible, Names, detached, guarded};
 use crate::input::{InTable, Values, import_table, keys, numbers, seconds};
 use crate::processes;
-use crate::results::{CsvReport, Lifecycle, Segments, Summary};
+use crate::results::{CsvReport, Lifecycle, Segments, Summary, side_by_side};
 use crate::table::Table;
 use chrono::NaiveDate;
 use crm_core::flows::{DurationBase, FlowConfig, Period};
@@ -418,17 +418,13 @@ fn transaction_columns(t: &InTable, c: &TxCols, formats: &[String]) -> Fallible<
     Ok(TransactionColumns { customer, timestamp, amount, margin, cost_of_goods, product, order })
 }
 
-/// Runs `a` on a new thread and `b` on this one; the first failure (of `a`, then `b`) wins.
+/// [`side_by_side`] for fallible work; the first failure (of `a`, then `b`) wins.
 fn join<A: Send, B: Send>(
     a: impl FnOnce() -> Fallible<A> + Send,
     b: impl FnOnce() -> Fallible<B> + Send,
 ) -> Fallible<(A, B)> {
-    std::thread::scope(|scope| {
-        let handle = scope.spawn(a);
-        let rb = b();
-        let ra = handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        Ok((ra?, rb?))
-    })
+    let (ra, rb) = side_by_side(a, b);
+    Ok((ra?, rb?))
 }
 
 /// Reads interaction columns from a table.

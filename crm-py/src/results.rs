@@ -375,7 +375,7 @@ impl CsvReport {
 
 /// Runs `a` on another thread and `b` on this one (for large results: converting columns
 /// side by side); both results.
-fn side_by_side<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+pub(crate) fn side_by_side<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
     std::thread::scope(|scope| {
         let handle = scope.spawn(a);
         let rb = b();

@@ -5,6 +5,7 @@
 //! ([`table`]); failures become Python exceptions in one place ([`errors`]); heavy work runs
 //! without the GIL and behind a panic guard.
 
+mod allocator;
 mod analytics;
 mod base;
 mod errors;
@@ -20,6 +21,7 @@ use pyo3::prelude::*;
 /// The native module.
 #[pymodule]
 fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    allocator::configure();
     m.add("__version__", crm_core::VERSION)?;
     m.add_class::<base::CustomerBase>()?;
     m.add_class::<base::Customers>()?;

@@ -1,0 +1,26 @@
+//! The module's allocator: mimalloc instead of the C library's malloc.
+//!
+//! An analysis allocates and frees columns of tens to hundreds of megabytes. glibc hands
+//! blocks that large straight back to the kernel on free, so every call pays again for
+//! page faults and zeroed pages (about a third of a base build on the reference machine).
+//! mimalloc keeps freed memory for a while and reuses it, as polars' wheel does with
+//! jemalloc. Only Rust's allocations go through it: the host's malloc is untouched.
+
+use std::os::raw::{c_int, c_long};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+unsafe extern "C" {
+    fn mi_option_set(option: c_int, value: c_long);
+}
+
+/// `mi_option_arena_eager_commit` in mimalloc's option enumeration.
+const ARENA_EAGER_COMMIT: c_int = 4;
+
+/// Commits arena memory when it is first used rather than all at once: committing a whole
+/// 1 GiB arena up front made the first build in a process slower (0.5 s instead of 0.3 s).
+pub(crate) fn configure() {
+    // SAFETY: sets a plain integer option; mimalloc reads options with atomic loads.
+    unsafe { mi_option_set(ARENA_EAGER_COMMIT, 0) };
+}

@@ -252,3 +252,49 @@ fn cdnow_calibration_holdout_table() {
     assert!((table[0].predicted - table[0].actual).abs() < 0.1);
     assert!(table[7].predicted > 2.0 && table[7].actual > 2.0);
 }
+
+#[test]
+fn large_summary_and_holdout_match_a_per_row_computation() {
+    // 100,000 customers: the summary runs in many chunks on all threads; every row must
+    // equal the definition computed here from the raw rows (days summed per customer).
+    use crm_core::models::{TimeUnit, calibration_and_holdout};
+    use std::collections::BTreeMap;
+    let cfg = crm_core::sample::SampleConfig {
+        customers: 100_000,
+        profiles: false,
+        interactions: false,
+        ..Default::default()
+    };
+    let data = crm_core::sample::generate(&cfg);
+    let tx = &data.transactions;
+    let crm_core::KeyColumn::Int(ids) = &tx.customer else { panic!("integer ids") };
+    let mut by_customer: BTreeMap<i64, BTreeMap<i64, f64>> = BTreeMap::new();
+    for ((id, secs), amount) in ids.iter().zip(&tx.timestamp).zip(&tx.amount) {
+        *by_customer.entry(*id).or_default().entry(secs.div_euclid(86_400)).or_default() += amount;
+    }
+    let (cal_end, end) = (data.end - chrono::Days::new(200), data.end);
+    let (cal_day, end_day) = (crm_core::time::date_to_day(cal_end) as i64, crm_core::time::date_to_day(end) as i64);
+    let base = crm_core::CustomerBase::from_transactions(tx.clone()).unwrap();
+    let split = calibration_and_holdout(&base, cal_end, end, TimeUnit::Weeks).unwrap();
+    let (cal, s) = (&split.calibration, &split.calibration.data);
+    let mut row = 0;
+    for (index, (_, days)) in by_customer.iter().enumerate() {
+        let before: Vec<(i64, f64)> = days.range(..=cal_day).map(|(d, a)| (*d, *a)).collect();
+        let Some(&(first, _)) = before.first() else { continue };
+        let last = before.last().unwrap().0;
+        let repeat = &before[1..];
+        let mean =
+            |v: &[(i64, f64)]| if v.is_empty() { 0.0 } else { v.iter().map(|d| d.1).sum::<f64>() / v.len() as f64 };
+        let after: Vec<(i64, f64)> = days.range(cal_day + 1..=end_day).map(|(d, a)| (*d, *a)).collect();
+        assert_eq!(cal.customers[row] as usize, index, "row {row}");
+        assert_eq!(s.frequency[row], repeat.len() as f64, "row {row}");
+        assert_eq!(s.recency[row], (last - first) as f64 / 7.0, "row {row}");
+        assert_eq!(s.t[row], (cal_day - first) as f64 / 7.0, "row {row}");
+        assert_eq!(cal.monetary_value[row], mean(repeat), "row {row}");
+        assert_eq!(split.frequency_holdout[row], after.len() as f64, "row {row}");
+        assert_eq!(split.monetary_value_holdout[row], mean(&after), "row {row}");
+        row += 1;
+    }
+    assert_eq!(row, s.len());
+    assert!(row > 50_000, "most customers bought before the calibration end: {row}");
+}

@@ -274,28 +274,50 @@ fn daily(t: &crate::transaction::CustomerTransactions<'_>, from: Day, end: Day, 
     }
 }
 
-/// The summary of every customer with a transaction up to `observation_end`.
+/// The summary of every customer with a transaction up to `observation_end`, in customer
+/// index order (customers are summarised in fixed chunks on all threads, then joined in
+/// chunk order).
 pub fn summary_from_transactions(base: &CustomerBase, observation_end: NaiveDate, unit: TimeUnit) -> RfmSummary {
     let end = date_to_day(observation_end);
     let scale = unit.days();
     let tx = base.transactions();
-    let mut out = RfmSummary::default();
-    let mut days = Vec::new();
-    for c in 0..base.len() as u32 {
-        daily(&tx.of(c), Day::MIN, end, &mut days);
-        let Some(&(first, _)) = days.first() else { continue };
-        let last = days.last().expect("non-empty").0;
-        let repeat = &days[1..];
-        out.customers.push(c);
-        out.data.frequency.push(repeat.len() as f64);
-        out.data.recency.push((last - first) as f64 / scale);
-        out.data.t.push((end - first) as f64 / scale);
-        out.data.weights.push(1.0);
-        out.monetary_value.push(if repeat.is_empty() {
-            0.0
-        } else {
-            repeat.iter().map(|d| d.1).sum::<f64>() / repeat.len() as f64
-        });
+    let parts = crate::parallel::fold_chunks(base.len(), |range| {
+        let mut out = RfmSummary::default();
+        let mut days = Vec::new();
+        for c in range {
+            daily(&tx.of(c), Day::MIN, end, &mut days);
+            let Some(&(first, _)) = days.first() else { continue };
+            let last = days.last().expect("non-empty").0;
+            let repeat = &days[1..];
+            out.customers.push(c);
+            out.data.frequency.push(repeat.len() as f64);
+            out.data.recency.push((last - first) as f64 / scale);
+            out.data.t.push((end - first) as f64 / scale);
+            out.monetary_value.push(if repeat.is_empty() {
+                0.0
+            } else {
+                repeat.iter().map(|d| d.1).sum::<f64>() / repeat.len() as f64
+            });
+        }
+        out
+    });
+    let rows = parts.iter().map(|p| p.customers.len()).sum();
+    let mut out = RfmSummary {
+        customers: Vec::with_capacity(rows),
+        data: RfmData {
+            frequency: Vec::with_capacity(rows),
+            recency: Vec::with_capacity(rows),
+            t: Vec::with_capacity(rows),
+            weights: vec![1.0; rows],
+        },
+        monetary_value: Vec::with_capacity(rows),
+    };
+    for p in parts {
+        out.customers.extend(p.customers);
+        out.data.frequency.extend(p.data.frequency);
+        out.data.recency.extend(p.data.recency);
+        out.data.t.extend(p.data.t);
+        out.monetary_value.extend(p.monetary_value);
     }
     out
 }
@@ -330,13 +352,16 @@ pub fn calibration_and_holdout(
     let calibration = summary_from_transactions(base, calibration_end, unit);
     let (cal, end) = (date_to_day(calibration_end), date_to_day(observation_end));
     let tx = base.transactions();
-    let mut days = Vec::new();
-    let (mut freq, mut money) = (Vec::new(), Vec::new());
-    for &c in &calibration.customers {
-        daily(&tx.of(c), cal + 1, end, &mut days);
-        freq.push(days.len() as f64);
-        money.push(if days.is_empty() { 0.0 } else { days.iter().map(|d| d.1).sum::<f64>() / days.len() as f64 });
-    }
+    let holdout: Vec<(f64, f64)> = crate::parallel::map_ranges(calibration.customers.len(), |rows| {
+        let mut days = Vec::new();
+        rows.map(|row| {
+            daily(&tx.of(calibration.customers[row as usize]), cal + 1, end, &mut days);
+            let mean = if days.is_empty() { 0.0 } else { days.iter().map(|d| d.1).sum::<f64>() / days.len() as f64 };
+            (days.len() as f64, mean)
+        })
+        .collect()
+    });
+    let (freq, money) = holdout.into_iter().unzip();
     Ok(CalibrationHoldout {
         calibration,
         frequency_holdout: freq,

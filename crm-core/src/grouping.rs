@@ -167,6 +167,40 @@ impl<T: Send> SplitAt for &mut [T] {
     }
 }
 
+/// Several columns cut at the same slot.
+impl<A: SplitAt, B: SplitAt> SplitAt for (A, B) {
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let ((a0, a1), (b0, b1)) = (self.0.split_at(mid), self.1.split_at(mid));
+        ((a0, b0), (a1, b1))
+    }
+}
+
+/// An optional column: absent in both halves when absent.
+impl<A: SplitAt> SplitAt for Option<A> {
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        match self {
+            Some(a) => {
+                let (a0, a1) = a.split_at(mid);
+                (Some(a0), Some(a1))
+            }
+            None => (None, None),
+        }
+    }
+}
+
+/// Fills `n` slots of several columns on all threads: `work(first, piece)` writes the
+/// slots `first..first + len` of every column, which `piece` holds.
+pub(crate) fn fill_columns<D: SplitAt>(n: usize, out: D, work: impl Fn(usize, D) + Sync) {
+    let (mut tasks, mut rest) = (Vec::new(), out);
+    for r in pieces(n) {
+        let (piece, tail) = rest.split_at(r.len());
+        rest = tail;
+        let work = &work;
+        tasks.push(move || work(r.start, piece));
+    }
+    run_tasks(tasks);
+}
+
 /// `n` zeroed atomics, to scatter 64-bit values into.
 pub(crate) fn atomics64(n: usize) -> Vec<AtomicU64> {
     (0..n).map(|_| AtomicU64::new(0)).collect()

@@ -19,9 +19,10 @@
 use crate::base::CustomerBase;
 use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
+use crate::grouping::fill_columns;
 use crate::parallel::map_ranges;
 use crate::rank::{check_shares, split_counts};
-use crate::time::{Day, date_to_day, day_of};
+use crate::time::{Day, SECONDS_PER_DAY, date_to_day, day_start};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -247,8 +248,8 @@ impl CustomerBase {
                 config.measure
             )));
         }
-        let rows = customer_values(self, date_to_day(as_of), config);
-        Ok(assemble(as_of, config, &rows, tx.has_margin()))
+        let window = customer_values(self, date_to_day(as_of), config);
+        Ok(assemble(as_of, config, window))
     }
 }
 
@@ -269,7 +270,10 @@ fn window_row(
     let cost: f64 = if i.time.is_empty() {
         0.0
     } else {
-        let (a, b) = (i.time.partition_point(|&s| day_of(s) < from), i.time.partition_point(|&s| day_of(s) <= today));
+        let (a, b) = (
+            i.time.partition_point(|&s| s < day_start(from)),
+            i.time.partition_point(|&s| s < day_start(today) + SECONDS_PER_DAY),
+        );
         i.cost[a..b].iter().sum()
     };
     let value = match config.measure {
@@ -283,10 +287,64 @@ fn window_row(
     Row { value, revenue, margin, cost, in_window, ever_bought }
 }
 
-/// Each customer's row for the window ending on `today`.
-fn customer_values(base: &CustomerBase, today: Day, config: &SegmentConfig) -> Vec<Row> {
+/// Each customer's window figures, as columns.
+struct Window {
+    value: Vec<f64>,
+    revenue: Vec<f64>,
+    /// Margin per customer; `None` without margins.
+    margin: Option<Vec<f64>>,
+    /// Cost to serve per customer; `None` without interactions (all 0).
+    cost: Option<Vec<f64>>,
+    /// [`State`] code per customer.
+    state: Vec<u8>,
+}
+
+/// Where a customer stands in the window (a code of [`Window::state`]).
+#[repr(u8)]
+enum State {
+    Prospect = 0,
+    Inactive = 1,
+    Ranked = 2,
+}
+
+/// Each customer's figures for the window ending on `today`, computed on all threads
+/// straight into the columns.
+fn customer_values(base: &CustomerBase, today: Day, config: &SegmentConfig) -> Window {
     let (tx, ix) = (base.transactions(), base.interactions());
-    map_ranges(base.len(), |range| range.map(|c| window_row(&tx.of(c), &ix.of(c), today, config)).collect())
+    let n = base.len();
+    let mut w = Window {
+        value: vec![0.0; n],
+        revenue: vec![0.0; n],
+        margin: tx.has_margin().then(|| vec![0.0; n]),
+        cost: (!ix.is_empty()).then(|| vec![0.0; n]),
+        state: vec![0; n],
+    };
+    let columns = (
+        (w.value.as_mut_slice(), w.revenue.as_mut_slice()),
+        ((w.margin.as_deref_mut(), w.cost.as_deref_mut()), w.state.as_mut_slice()),
+    );
+    fill_columns(n, columns, |first, ((value, revenue), ((mut margin, mut cost), state))| {
+        for k in 0..state.len() {
+            let c = (first + k) as CustomerIndex;
+            let r = window_row(&tx.of(c), &ix.of(c), today, config);
+            value[k] = r.value;
+            revenue[k] = r.revenue;
+            if let Some(m) = margin.as_deref_mut() {
+                m[k] = r.margin;
+            }
+            if let Some(x) = cost.as_deref_mut() {
+                x[k] = r.cost;
+            }
+            state[k] = if r.in_window {
+                State::Ranked
+            } else if r.ever_bought {
+                State::Inactive
+            } else {
+                State::Prospect
+            } as u8;
+        }
+    });
+    w
 }
 
 /// Segment membership at the end of each of `days` without a full ranking: per day, each
@@ -334,32 +392,42 @@ pub(crate) fn membership(base: &CustomerBase, days: &[Day], config: &SegmentConf
 /// Membership code of a customer that is not ranked (no transaction in the window).
 pub(crate) const UNRANKED: u8 = 3;
 
-fn assemble(as_of: NaiveDate, config: &SegmentConfig, rows: &[Row], has_margin: bool) -> Segments {
-    let n = rows.len();
+fn assemble(as_of: NaiveDate, config: &SegmentConfig, w: Window) -> Segments {
+    let n = w.value.len();
+    let ranked_state = State::Ranked as u8;
     // Highest value first; ties by customer index, i.e. ascending external id.
-    let ranked: Vec<CustomerIndex> = crate::rank::descending_order(
-        rows.iter().enumerate().filter(|(_, r)| r.in_window).map(|(c, r)| (c as u32, r.value)),
-    );
+    let ranked: Vec<CustomerIndex> =
+        crate::rank::descending_order((0..n).filter(|&c| w.state[c] == ranked_state).map(|c| (c as u32, w.value[c])));
 
     let mut rank = vec![None; n];
     let mut segment = vec![None; n];
     let mut abc = vec![None; n];
-    let mut pyramid: Vec<PyramidLevel> =
-        rows.iter().map(|r| if r.ever_bought { PyramidLevel::Inactive } else { PyramidLevel::Prospect }).collect();
+    let mut pyramid: Vec<PyramidLevel> = w
+        .state
+        .iter()
+        .map(|&s| if s == State::Prospect as u8 { PyramidLevel::Prospect } else { PyramidLevel::Inactive })
+        .collect();
 
     let seg_levels = [ValueSegment::Top, ValueSegment::Middle, ValueSegment::Bottom];
     let pyr_levels = [PyramidLevel::Top, PyramidLevel::Large, PyramidLevel::Medium, PyramidLevel::Small];
     let seg_ends = ends(&split_counts(ranked.len(), &config.shares));
     let pyr_ends = ends(&split_counts(ranked.len(), &config.pyramid_shares));
-    let positive_total: f64 = ranked.iter().map(|&c| rows[c as usize].value).filter(|v| *v > 0.0).sum();
+    let positive_total: f64 = ranked.iter().map(|&c| w.value[c as usize]).filter(|v| *v > 0.0).sum();
     let (a_limit, b_limit) = (config.abc_shares[0], config.abc_shares[0] + config.abc_shares[1]);
-    let mut cum = 0.0;
+    let (mut cum, mut seg_at, mut pyr_at) = (0.0, 0, 0);
     for (pos, &c) in ranked.iter().enumerate() {
         let c = c as usize;
+        // The ends are ascending and cover every position: move to the next level when passed.
+        while pos >= seg_ends[seg_at] {
+            seg_at += 1;
+        }
+        while pos >= pyr_ends[pyr_at] {
+            pyr_at += 1;
+        }
         rank[c] = Some(pos as u32);
-        segment[c] = Some(seg_levels[seg_ends.iter().position(|&e| pos < e).expect("ends cover all")]);
-        pyramid[c] = pyr_levels[pyr_ends.iter().position(|&e| pos < e).expect("ends cover all")];
-        let v = rows[c].value;
+        segment[c] = Some(seg_levels[seg_at]);
+        pyramid[c] = pyr_levels[pyr_at];
+        let v = w.value[c];
         // The customer crossing a limit belongs to the class below it; 1e-12 absorbs
         // rounding in the running sum.
         let before = if positive_total > 0.0 { cum / positive_total } else { 1.0 };
@@ -377,20 +445,19 @@ fn assemble(as_of: NaiveDate, config: &SegmentConfig, rows: &[Row], has_margin: 
         }
     }
 
-    let table = |names: &[&str], of: &dyn Fn(usize) -> Option<usize>, among: &dyn Fn(usize) -> bool| {
-        segment_table(names, rows, has_margin, of, among)
-    };
-    let segment_table =
-        table(&["top", "middle", "bottom"], &|c| segment[c].map(|s| s as usize), &|c| segment[c].is_some());
-    let abc_table = table(&["A", "B", "C"], &|c| abc[c].map(|s| s as usize), &|c| abc[c].is_some());
-    let pyramid_table =
-        table(&["top", "large", "medium", "small", "inactive", "prospect"], &|c| Some(pyramid[c] as usize), &|_| true);
+    let [segment_table, abc_table, pyramid_table] = tables(&w, &segment, &abc, &pyramid);
+    let profit = w.margin.map(|mut m| {
+        if let Some(cost) = &w.cost {
+            m.iter_mut().zip(cost).for_each(|(m, c)| *m -= c);
+        }
+        m
+    });
     Segments {
         as_of,
         config: config.clone(),
-        value: rows.iter().map(|r| r.value).collect(),
-        revenue: rows.iter().map(|r| r.revenue).collect(),
-        profit: has_margin.then(|| rows.iter().map(|r| r.margin - r.cost).collect()),
+        value: w.value,
+        revenue: w.revenue,
+        profit,
         rank,
         segment,
         abc,
@@ -411,54 +478,104 @@ fn ends(counts: &[usize]) -> Vec<usize> {
         .collect()
 }
 
-fn segment_table(
-    names: &[&str],
-    rows: &[Row],
-    has_margin: bool,
-    of: &dyn Fn(usize) -> Option<usize>,
-    among: &dyn Fn(usize) -> bool,
-) -> Vec<SegmentRow> {
-    let mut out: Vec<SegmentRow> = names
+/// One segment's (or one table's) sums.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    customers: usize,
+    revenue: f64,
+    margin: f64,
+    cost: f64,
+    profit: f64,
+    negative_profit: usize,
+}
+
+impl Sums {
+    fn add(&mut self, revenue: f64, margin: f64, cost: f64) {
+        let profit = margin - cost;
+        self.customers += 1;
+        self.revenue += revenue;
+        self.margin += margin;
+        self.cost += cost;
+        self.profit += profit;
+        self.negative_profit += (profit < 0.0) as usize;
+    }
+
+    fn merge(&mut self, o: &Sums) {
+        self.customers += o.customers;
+        self.revenue += o.revenue;
+        self.margin += o.margin;
+        self.cost += o.cost;
+        self.profit += o.profit;
+        self.negative_profit += o.negative_profit;
+    }
+}
+
+/// Sums slots: the 3 value segments, the 3 ABC classes, the 6 pyramid levels, then each
+/// table's total (segments, ABC, pyramid).
+const SLOTS: usize = 15;
+
+/// The three segment tables (top / middle / bottom, ABC, pyramid) in one pass over the
+/// customers, on all threads in fixed chunks whose sums are added in chunk order, so the
+/// figures are the same for any thread count.
+fn tables(
+    w: &Window,
+    segment: &[Option<ValueSegment>],
+    abc: &[Option<AbcClass>],
+    pyramid: &[PyramidLevel],
+) -> [Vec<SegmentRow>; 3] {
+    let parts = crate::parallel::fold_chunks(w.value.len(), |range| {
+        let mut acc = [Sums::default(); SLOTS];
+        for c in range {
+            let c = c as usize;
+            let (revenue, margin) = (w.revenue[c], w.margin.as_ref().map_or(0.0, |m| m[c]));
+            let cost = w.cost.as_ref().map_or(0.0, |x| x[c]);
+            if let Some(s) = segment[c] {
+                acc[s as usize].add(revenue, margin, cost);
+                acc[12].add(revenue, margin, cost);
+            }
+            if let Some(a) = abc[c] {
+                acc[3 + a as usize].add(revenue, margin, cost);
+                acc[13].add(revenue, margin, cost);
+            }
+            acc[6 + pyramid[c] as usize].add(revenue, margin, cost);
+            acc[14].add(revenue, margin, cost);
+        }
+        acc
+    });
+    let mut sums = [Sums::default(); SLOTS];
+    for part in &parts {
+        sums.iter_mut().zip(part).for_each(|(s, p)| s.merge(p));
+    }
+    let has_margin = w.margin.is_some();
+    [
+        segment_table(&["top", "middle", "bottom"], &sums[0..3], &sums[12], has_margin),
+        segment_table(&["A", "B", "C"], &sums[3..6], &sums[13], has_margin),
+        segment_table(
+            &["top", "large", "medium", "small", "inactive", "prospect"],
+            &sums[6..12],
+            &sums[14],
+            has_margin,
+        ),
+    ]
+}
+
+fn segment_table(names: &[&str], sums: &[Sums], total: &Sums, has_margin: bool) -> Vec<SegmentRow> {
+    names
         .iter()
-        .map(|n| SegmentRow {
-            segment: (*n).to_owned(),
-            customers: 0,
-            customer_share: 0.0,
-            revenue: 0.0,
-            revenue_share: 0.0,
-            margin: has_margin.then_some(0.0),
-            cost_to_serve: 0.0,
-            profit: has_margin.then_some(0.0),
-            profit_share: None,
-            negative_profit_customers: 0,
+        .zip(sums)
+        .map(|(name, s)| SegmentRow {
+            segment: (*name).to_owned(),
+            customers: s.customers,
+            customer_share: ratio(s.customers as f64, total.customers as f64),
+            revenue: s.revenue,
+            revenue_share: ratio(s.revenue, total.revenue),
+            margin: has_margin.then_some(s.margin),
+            cost_to_serve: s.cost,
+            profit: has_margin.then_some(s.profit),
+            profit_share: (has_margin && total.profit != 0.0).then(|| s.profit / total.profit),
+            negative_profit_customers: if has_margin { s.negative_profit } else { 0 },
         })
-        .collect();
-    let (mut customers, mut revenue, mut profit) = (0usize, 0.0, 0.0);
-    for (c, r) in rows.iter().enumerate() {
-        if !among(c) {
-            continue;
-        }
-        let Some(k) = of(c) else { continue };
-        let row = &mut out[k];
-        row.customers += 1;
-        row.revenue += r.revenue;
-        row.cost_to_serve += r.cost;
-        customers += 1;
-        revenue += r.revenue;
-        if has_margin {
-            let p = r.margin - r.cost;
-            *row.margin.as_mut().expect("has margin") += r.margin;
-            *row.profit.as_mut().expect("has margin") += p;
-            profit += p;
-            row.negative_profit_customers += (p < 0.0) as usize;
-        }
-    }
-    for row in &mut out {
-        row.customer_share = ratio(row.customers as f64, customers as f64);
-        row.revenue_share = ratio(row.revenue, revenue);
-        row.profit_share = row.profit.filter(|_| profit != 0.0).map(|p| p / profit);
-    }
-    out
+        .collect()
 }
 
 fn ratio(a: f64, b: f64) -> f64 {

@@ -24,6 +24,20 @@ pub fn day_of(seconds: i64) -> Day {
     seconds.div_euclid(SECONDS_PER_DAY) as Day
 }
 
+/// The first second of a day: `day_of(t) < day` exactly when `t < day_start(day)`, so
+/// searches over timestamps compare without dividing.
+///
+/// ```
+/// use crm_core::time::{day_of, day_start};
+/// assert_eq!(day_start(1), 86_400);
+/// assert_eq!(day_of(day_start(-3)), -3);
+/// assert_eq!(day_of(day_start(-3) - 1), -4);
+/// ```
+#[inline]
+pub fn day_start(day: Day) -> i64 {
+    day as i64 * SECONDS_PER_DAY
+}
+
 /// The day number of a date.
 ///
 /// ```

@@ -4,7 +4,7 @@ use crate::customer::CustomerIndex;
 use crate::grouping::{SplitAt, atomics32, atomics64, customer_pieces, stage_in_buckets};
 pub(crate) use crate::grouping::{gather, group_rows};
 use crate::id::KeyColumn;
-use crate::time::{Day, day_of};
+use crate::time::{Day, SECONDS_PER_DAY, day_start};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -136,7 +136,7 @@ impl<'a> CustomerTransactions<'a> {
 
     /// The transactions up to and including `last_day` (the rest are later).
     pub fn until(self, last_day: Day) -> Self {
-        let end = self.time.partition_point(|&t| day_of(t) <= last_day);
+        let end = self.time.partition_point(|&t| t < day_start(last_day) + SECONDS_PER_DAY);
         self.head(end)
     }
 
@@ -153,7 +153,7 @@ impl<'a> CustomerTransactions<'a> {
 
     /// Index of the first transaction on or after `day`.
     pub fn first_on_or_after(&self, day: Day) -> usize {
-        self.time.partition_point(|&t| day_of(t) < day)
+        self.time.partition_point(|&t| t < day_start(day))
     }
 }
 

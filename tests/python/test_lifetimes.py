@@ -138,6 +138,47 @@ def test_summary_data_from_transaction_data():
     assert (m.loc[m["frequency"] == 0, "monetary_value"] == 0).all()
 
 
+@pytest.mark.parametrize("ids", ["int", "str"])
+def test_summary_engine_path_equals_lifetimes_pandas_path(monkeypatch, ids):
+    # The engine computes the summary for naive datetime64 dates; the pandas path (which
+    # reproduces lifetimes: rows in customer id order, the whole end day counted) must give
+    # the same frame. Shuffled rows, times of day, rows on the end day, several units.
+    import crm.lifetimes.utils as utils
+
+    s = crm.sample(3_000, seed=5, profiles=False, interactions=False)
+    tx = s.transactions.to_pandas()
+    rng = np.random.default_rng(3)
+    tx["date"] = pd.to_datetime(tx["date"]) + pd.to_timedelta(rng.integers(0, 86_400, len(tx)), unit="s")
+    tx = tx.sample(frac=1.0, random_state=2).reset_index(drop=True)
+    if ids == "str":
+        tx["customer_id"] = "c" + tx["customer_id"].astype(str)
+    end = pd.Timestamp(s.end) - pd.Timedelta(days=40)
+    assert ((tx["date"] > end) & (tx["date"] < end + pd.Timedelta(days=1))).any()
+    assert not tx["customer_id"].is_monotonic_increasing
+    cases = [dict(monetary_value_col="amount"), dict(freq_multiplier=7), dict(monetary_value_col="amount", freq_multiplier=3)]
+    engine = [summary_data_from_transaction_data(tx, "customer_id", "date", observation_period_end=end, **c) for c in cases]
+    monkeypatch.setattr(utils, "_native_summary", lambda *a, **k: None)
+    for c, got in zip(cases, engine):
+        want = summary_data_from_transaction_data(tx, "customer_id", "date", observation_period_end=end, **c)
+        pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12)
+        assert got.index.equals(want.index) and got.index.is_monotonic_increasing
+
+
+def test_summary_falls_back_to_pandas_where_the_engine_refuses():
+    # A NaN amount: the engine rejects it, lifetimes' pandas semantics decide (the NaN day
+    # sums skip it).
+    tx = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-02"]),
+            "amount": [10.0, np.nan, 4.0],
+        }
+    )
+    s = summary_data_from_transaction_data(tx, "customer_id", "date", "amount", observation_period_end="2024-01-10")
+    assert s.loc[1, "frequency"] == 1.0 and s.loc[1, "T"] == 9.0
+    assert list(s.index) == [1, 2]
+
+
 def test_calibration_and_holdout_data():
     tx = read_cdnow_sample()
     tx["date"] = pd.to_datetime(tx["date"], format="%Y%m%d")

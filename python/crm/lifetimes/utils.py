@@ -9,6 +9,9 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
+from crm import _crm
+from crm.exceptions import CrmError
+
 __all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data"]
 
 
@@ -23,18 +26,54 @@ def _find_first_transactions(
 ) -> pd.DataFrame:
     cols = [customer_id_col, datetime_col] + ([monetary_value_col] if monetary_value_col else [])
     tx = transactions[cols].copy()
-    tx[datetime_col] = pd.to_datetime(tx[datetime_col], format=datetime_format)
+    # Dates become their period's start before the cut, so the whole end period counts.
+    dates = pd.to_datetime(tx[datetime_col], format=datetime_format)
+    tx[datetime_col] = dates.dt.to_period(freq).dt.to_timestamp()
     tx = tx.loc[tx[datetime_col] <= observation_period_end]
-    tx[datetime_col] = tx[datetime_col].dt.to_period(freq).dt.to_timestamp()
-    grouped = tx.groupby([customer_id_col, datetime_col], sort=False, as_index=False)
+    # One row per (customer, period), customers ascending and periods in time order: the
+    # summary's rows come out in customer order, as lifetimes gives them.
+    grouped = tx.groupby([customer_id_col, datetime_col], sort=True, as_index=False)
     periods = grouped.sum() if monetary_value_col else grouped.first()
-    periods = periods.sort_values(datetime_col, kind="stable").reset_index(drop=True)
     periods["first"] = periods.groupby(customer_id_col, sort=False).cumcount() == 0
     return periods
 
 
 def _period_end(value: Any, datetime_format: Optional[str], freq: str) -> pd.Timestamp:
     return pd.to_datetime(value, format=datetime_format).to_period(freq).to_timestamp()
+
+
+def _native_summary(
+    transactions: pd.DataFrame,
+    customer_id_col: str,
+    datetime_col: str,
+    monetary_value_col: Optional[str],
+    end: pd.Timestamp,
+    freq: str,
+    freq_multiplier: int,
+) -> Optional[pd.DataFrame]:
+    """The summary computed by the engine (rows in customer id order, as lifetimes), when
+    the data fits its daily periods: naive datetime64 dates, integer or string ids, finite
+    amounts. ``None`` otherwise, and the pandas path gives lifetimes' own result."""
+    ids, dates = transactions[customer_id_col], transactions[datetime_col]
+    if freq != "D" or not pd.api.types.is_datetime64_dtype(dates.dtype):
+        return None
+    if not (pd.api.types.is_integer_dtype(ids.dtype) or pd.api.types.is_string_dtype(ids.dtype)):
+        return None
+    if monetary_value_col is not None and not pd.api.types.is_numeric_dtype(transactions[monetary_value_col].dtype):
+        return None
+    amounts = transactions[monetary_value_col].to_numpy(dtype=float) if monetary_value_col else np.ones(len(dates))
+    table = {"id": ids.to_numpy(), "date": dates.to_numpy(), "amount": amounts}
+    try:
+        base = _crm.CustomerBase.from_transactions(table, customer_id_col="id", date_col="date", amount_col="amount")
+        rows, x, t_x, age, spend = _crm._rfm_summary(base, end.date(), days_per_unit=float(freq_multiplier))
+    except (CrmError, TypeError):
+        # Missing ids, NaN amounts, ...: lifetimes' pandas semantics decide.
+        return None
+    index = pd.Index(np.asarray(base.customer_ids)[rows], name=customer_id_col).astype(ids.dtype)
+    out = pd.DataFrame({"frequency": x, "recency": t_x, "T": age}, index=index)
+    if monetary_value_col:
+        out["monetary_value"] = spend
+    return out.astype(float)
 
 
 def summary_data_from_transaction_data(
@@ -55,6 +94,9 @@ def summary_data_from_transaction_data(
     if observation_period_end is None:
         observation_period_end = pd.to_datetime(transactions[datetime_col], format=datetime_format).max()
     end = _period_end(observation_period_end, datetime_format, freq)
+    native = _native_summary(transactions, customer_id_col, datetime_col, monetary_value_col, end, freq, freq_multiplier)
+    if native is not None:
+        return native
     periods = _find_first_transactions(
         transactions, customer_id_col, datetime_col, monetary_value_col, datetime_format, end, freq
     )

@@ -8,6 +8,10 @@ from crm's seeded generator, as ``compare.py``), it times in one run:
   -> the (frequency, recency, T, monetary_value) summary (``_crm._rfm_summary``, daily
   periods as lifetimes' ``freq="D"``) -> BG/NBD fit -> Gamma-Gamma fit on the repeat
   buyers -> 12-month CLV (lifetimes' defaults: 1 % a month, 30 days a month);
+* the lifetimes notebook with only its imports changed to ``crm.lifetimes`` (pandas in,
+  pandas out: ``summary_data_from_transaction_data``, ``BetaGeoFitter``,
+  ``GammaGammaFitter``, ``customer_lifetime_value``), checked to give lifetimes' rows in
+  lifetimes' order;
 * lifetimes doing the same (``summary_data_from_transaction_data``, ``BetaGeoFitter.fit``,
   ``GammaGammaFitter.fit``, ``customer_lifetime_value(time=12)``) in a subprocess.
 
@@ -80,6 +84,40 @@ def crm_run(frame: Any, as_of: Any) -> Dict[str, Any]:
         "gg": gg,
         "clv": clv,
         "ids": ids,
+    }
+
+
+def dropin_run(frame: pd.DataFrame, as_of: Any) -> Dict[str, Any]:
+    """The lifetimes notebook with only its imports changed to crm.lifetimes (pandas in,
+    pandas out): the same calls as the lifetimes run below."""
+    from crm.lifetimes import BetaGeoFitter, GammaGammaFitter
+    from crm.lifetimes.utils import summary_data_from_transaction_data
+
+    t0 = time.perf_counter()
+    s = summary_data_from_transaction_data(
+        frame, "customer_id", "date", monetary_value_col="amount", observation_period_end=str(as_of), freq="D"
+    )
+    t1 = time.perf_counter()
+    bgf = BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
+    t2 = time.perf_counter()
+    rep = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]
+    ggf = GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"])
+    t3 = time.perf_counter()
+    clv = ggf.customer_lifetime_value(
+        bgf, s["frequency"], s["recency"], s["T"], s["monetary_value"], time=MONTHS, discount_rate=DISCOUNT, freq="D"
+    )
+    t4 = time.perf_counter()
+    return {
+        "build base": float("nan"),
+        "summary": t1 - t0,
+        "BG/NBD fit": t2 - t1,
+        "Gamma-Gamma fit": t3 - t2,
+        "12-month CLV": t4 - t3,
+        "total": t4 - t0,
+        "bg": [float(bgf.params_[k]) for k in ("r", "alpha", "a", "b")],
+        "gg": [float(ggf.params_[k]) for k in ("p", "q", "v")],
+        "clv": clv.to_numpy(),
+        "ids": s.index.to_numpy(),
     }
 
 
@@ -192,13 +230,27 @@ def main() -> None:
     crm_pl = best([crm_run(df, as_of) for _ in range(args.repeat)])
     crm_pd = best([crm_run(pdf, as_of) for _ in range(args.repeat)])
     del pdf
+    # The lifetimes notebook's frame: datetime64 dates, as the lifetimes run gets them.
+    ldf = pd.DataFrame(
+        {
+            "customer_id": df["customer_id"].to_numpy(),
+            "date": df["date"].to_numpy().astype("datetime64[ns]"),
+            "amount": df["amount"].to_numpy(),
+        }
+    )
+    dropin = best([dropin_run(ldf, as_of) for _ in range(args.repeat)])
+    del ldf
     life = None if args.skip_lifetimes else lifetimes_run(df, as_of, args.lifetimes_python)
 
     steps = ["build base", "summary", "BG/NBD fit", "Gamma-Gamma fit", "12-month CLV", "total"]
-    print(f"{'step':<18}{'crm (polars)':>14}{'crm (pandas)':>14}{'lifetimes':>12}   seconds (crm: best of {args.repeat})")
+    print(
+        f"{'step':<18}{'crm (polars)':>14}{'crm (pandas)':>14}{'crm.lifetimes':>15}{'lifetimes':>12}"
+        f"   seconds (crm: best of {args.repeat})"
+    )
     for s in steps:
         lt = "" if life is None or s not in life else f"{life[s]:12.3f}"
-        print(f"{s:<18}{crm_pl[s]:14.3f}{crm_pd[s]:14.3f}{lt:>12}")
+        di = "" if dropin[s] != dropin[s] else f"{dropin[s]:15.3f}"
+        print(f"{s:<18}{crm_pl[s]:14.3f}{crm_pd[s]:14.3f}{di:>15}{lt:>12}")
     print()
     print(f"BG/NBD      crm {np.round(crm_pl['bg'], 6).tolist()}")
     print(f"Gamma-Gamma crm {np.round(crm_pl['gg'], 6).tolist()}")
@@ -214,8 +266,14 @@ def main() -> None:
         else:
             ours = crm_pl["clv"]
         print(f"max relative difference of the CLVs: {rel(ours, life['clv']):.2e}")
+        same_rows = np.array_equal(dropin["ids"], life["ids"])
+        print(
+            f"crm.lifetimes drop-in vs lifetimes: same rows in the same order: {same_rows}; parameters within "
+            f"{rel(dropin['bg'] + dropin['gg'], life['bg'] + life['gg']):.2e}, CLVs within {rel(dropin['clv'], life['clv']):.2e}"
+        )
         for name, ours_total in (("polars", crm_pl["total"]), ("pandas", crm_pd["total"])):
             print(f"lifetimes / crm from {name} (end to end): {life['total'] / ours_total:7.1f}x   (goal >= 50x)")
+        print(f"lifetimes / crm.lifetimes drop-in (end to end): {life['total'] / dropin['total']:7.1f}x")
     print(f"crm end to end: {crm_pl['total']:.2f} s from polars, {crm_pd['total']:.2f} s from pandas   (goal < 2 s)")
 
 

@@ -7,7 +7,7 @@
 //! each customer's rows in a canonical order (a full ordering on every field), which makes
 //! the grouped store independent of the row order too.
 
-use crate::parallel::{fill, map_pieces, pieces, run_tasks};
+use crate::parallel::{SplitAt, fill, map_pieces, pieces, run_tasks};
 use std::cmp::Ordering;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
@@ -65,13 +65,6 @@ pub(crate) fn scatter(codes: &[u32], mut cursors: Vec<Vec<u32>>, put: impl Fn(us
         });
     }
     run_tasks(tasks);
-}
-
-/// Mutable output columns that can be cut in two at a slot, so that threads can fill
-/// disjoint ranges of slots.
-pub(crate) trait SplitAt: Sized + Send {
-    /// The slots before `mid` and those from `mid` on.
-    fn split_at(self, mid: usize) -> (Self, Self);
 }
 
 /// Rows staged by bucket: pass 1 of [`stage_in_buckets`] is done, pass 2
@@ -158,12 +151,6 @@ impl Buckets {
             });
         }
         run_tasks(tasks);
-    }
-}
-
-impl<T: Send> SplitAt for &mut [T] {
-    fn split_at(self, mid: usize) -> (Self, Self) {
-        self.split_at_mut(mid)
     }
 }
 

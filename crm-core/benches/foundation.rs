@@ -33,7 +33,7 @@ fn foundation(c: &mut Criterion) {
             let s = base.summary(as_of).unwrap();
             let l = base.lifecycle(as_of, &LifecycleConfig::default()).unwrap();
             let g = base.segments(as_of, &SegmentConfig::default()).unwrap();
-            (s.customers.len(), l.stages.len(), g.value.len())
+            (s.len(), l.stages.len(), g.value.len())
         })
     });
     g.finish();

@@ -3,6 +3,7 @@
 //! retention-based CLV, and scenario comparison.
 
 use crate::base::CustomerBase;
+use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
 use crate::flows::FlowConfig;
 use crate::segments::SegmentConfig;
@@ -304,19 +305,20 @@ impl CustomerBase {
         let mut channels: BTreeMap<String, ClvGroup> = BTreeMap::new();
         let mut portfolio = ClvGroup { group: "portfolio".into(), ..Default::default() };
         let (mut n, mut ppy_sum, mut purchases, mut revenue) = (0u64, 0.0, 0u64, 0.0);
-        for s in summary.customers.iter().filter(|s| s.purchases > 0) {
-            let c = s.customer as usize;
+        for c in (0..summary.len()).filter(|&c| summary.has_purchase(c)) {
+            let customer = c as CustomerIndex;
+            let (per_year, bought) = (summary.purchases_per_year[c], summary.purchases[c]);
             // In the base: bought within the inactivity window (the flows' definition).
-            let in_base = s.recency_days.is_some_and(|r| r < config.flows.inactivity_days);
-            let avg = s.average_purchase.unwrap_or(0.0);
-            let yearly_revenue = s.purchases_per_year * avg;
-            let yearly_margin = s.margin.map(|m| s.purchases_per_year * m / s.purchases as f64);
+            let in_base = summary.recency_days(c).is_some_and(|r| r < config.flows.inactivity_days);
+            let avg = summary.average_purchase(c).unwrap_or(0.0);
+            let yearly_revenue = per_year * avg;
+            let yearly_margin = summary.margin.as_ref().map(|m| per_year * m[c] / bought as f64);
             let discounted_margin = yearly_margin.map(|m| discounted_clv(m, duration, d));
-            let acquisition_cost = self.profile(s.customer).and_then(|p| p.acquisition_cost);
+            let acquisition_cost = self.profile(customer).and_then(|p| p.acquisition_cost);
             let row = CustomerClv {
-                customer: s.customer,
+                customer,
                 in_base,
-                purchases_per_year: s.purchases_per_year,
+                purchases_per_year: per_year,
                 average_purchase: avg,
                 yearly_revenue,
                 yearly_margin,
@@ -330,16 +332,16 @@ impl CustomerBase {
                 if let Some(seg) = segments.segment[c] {
                     seg_groups[seg as usize].add(&row);
                 }
-                if let Some(ch) = self.profile(s.customer).and_then(|p| p.acquisition_channel.as_ref()) {
+                if let Some(ch) = self.profile(customer).and_then(|p| p.acquisition_channel.as_ref()) {
                     channels
                         .entry(ch.clone())
                         .or_insert_with(|| ClvGroup { group: ch.clone(), ..Default::default() })
                         .add(&row);
                 }
                 n += 1;
-                ppy_sum += s.purchases_per_year;
-                purchases += s.purchases as u64;
-                revenue += s.revenue;
+                ppy_sum += per_year;
+                purchases += bought as u64;
+                revenue += summary.revenue[c];
             }
             customers.push(row);
         }

@@ -7,7 +7,7 @@
 //! each customer's rows in a canonical order (a full ordering on every field), which makes
 //! the grouped store independent of the row order too.
 
-use crate::parallel::{fill, map_pieces, pieces, run_tasks};
+use crate::parallel::{SplitAt, fill, map_pieces, pieces, run_tasks};
 use std::cmp::Ordering;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
@@ -65,13 +65,6 @@ pub(crate) fn scatter(codes: &[u32], mut cursors: Vec<Vec<u32>>, put: impl Fn(us
         });
     }
     run_tasks(tasks);
-}
-
-/// Mutable output columns that can be cut in two at a slot, so that threads can fill
-/// disjoint ranges of slots.
-pub(crate) trait SplitAt: Sized + Send {
-    /// The slots before `mid` and those from `mid` on.
-    fn split_at(self, mid: usize) -> (Self, Self);
 }
 
 /// Rows staged by bucket: pass 1 of [`stage_in_buckets`] is done, pass 2
@@ -159,46 +152,6 @@ impl Buckets {
         }
         run_tasks(tasks);
     }
-}
-
-impl<T: Send> SplitAt for &mut [T] {
-    fn split_at(self, mid: usize) -> (Self, Self) {
-        self.split_at_mut(mid)
-    }
-}
-
-/// Several columns cut at the same slot.
-impl<A: SplitAt, B: SplitAt> SplitAt for (A, B) {
-    fn split_at(self, mid: usize) -> (Self, Self) {
-        let ((a0, a1), (b0, b1)) = (self.0.split_at(mid), self.1.split_at(mid));
-        ((a0, b0), (a1, b1))
-    }
-}
-
-/// An optional column: absent in both halves when absent.
-impl<A: SplitAt> SplitAt for Option<A> {
-    fn split_at(self, mid: usize) -> (Self, Self) {
-        match self {
-            Some(a) => {
-                let (a0, a1) = a.split_at(mid);
-                (Some(a0), Some(a1))
-            }
-            None => (None, None),
-        }
-    }
-}
-
-/// Fills `n` slots of several columns on all threads: `work(first, piece)` writes the
-/// slots `first..first + len` of every column, which `piece` holds.
-pub(crate) fn fill_columns<D: SplitAt>(n: usize, out: D, work: impl Fn(usize, D) + Sync) {
-    let (mut tasks, mut rest) = (Vec::new(), out);
-    for r in pieces(n) {
-        let (piece, tail) = rest.split_at(r.len());
-        rest = tail;
-        let work = &work;
-        tasks.push(move || work(r.start, piece));
-    }
-    run_tasks(tasks);
 }
 
 /// `n` zeroed atomics, to scatter 64-bit values into.

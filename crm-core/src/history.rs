@@ -23,14 +23,20 @@ pub(crate) struct History {
 pub(crate) fn scan(tx: &CustomerTransactions<'_>, scratch: &mut Vec<u32>) -> History {
     let mut h = History::default();
     let mut rows = 0u32;
+    // Positions of the first and last purchase: only their days are needed, so the loop
+    // does no division per row.
+    let (mut first, mut last) = (None, 0);
     for (i, &a) in tx.amount.iter().enumerate() {
         h.revenue += a;
         if a > 0.0 {
-            let d = day_of(tx.time[i]);
-            h.first_day.get_or_insert(d);
-            h.last_day = Some(d);
+            first.get_or_insert(i);
+            last = i;
             rows += 1;
         }
+    }
+    if let Some(first) = first {
+        h.first_day = Some(day_of(tx.time[first]));
+        h.last_day = Some(day_of(tx.time[last]));
     }
     if let Some(m) = tx.margin {
         h.margin = m.iter().sum();

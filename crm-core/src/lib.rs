@@ -22,7 +22,7 @@
 //! ))?;
 //! let as_of = NaiveDate::from_ymd_opt(1970, 3, 1).unwrap();
 //! let summary = base.summary(as_of)?;
-//! assert_eq!(summary.customers[0].purchases, 2);
+//! assert_eq!(summary.purchases[0], 2);
 //! let stages = base.lifecycle(as_of, &LifecycleConfig::default())?;
 //! let segments = base.segments(as_of, &SegmentConfig::default())?;
 //! assert_eq!(segments.segment_table[0].customers, 1); // 20 % of 3, rounded

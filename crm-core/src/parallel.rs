@@ -12,19 +12,31 @@ pub fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// Consecutive ranges of `0..n` of about equal size, one per thread, with at least
+/// `min_per_thread` items each (one range for small `n`).
+fn even_ranges(n: usize, min_per_thread: usize) -> Vec<Range<usize>> {
+    let k = threads().min(n / min_per_thread).max(1);
+    let step = n.div_ceil(k).max(1);
+    (0..k).map(|i| (i * step).min(n)..((i + 1) * step).min(n)).collect()
+}
+
+/// Consecutive ranges of the customers `0..n`, one per thread (one for small `n`).
+pub(crate) fn customer_ranges(n: usize) -> Vec<Range<usize>> {
+    even_ranges(n, MIN_PER_THREAD)
+}
+
 /// Runs `work` over consecutive ranges of `0..n` and concatenates the results in order.
 pub(crate) fn map_ranges<T: Send>(n: usize, work: impl Fn(Range<u32>) -> Vec<T> + Sync) -> Vec<T> {
-    let chunks = threads().min(n / MIN_PER_THREAD).max(1);
-    if chunks == 1 {
+    let ranges = customer_ranges(n);
+    if ranges.len() == 1 {
         return work(0..n as u32);
     }
-    let step = n.div_ceil(chunks);
     let parts: Vec<Vec<T>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..chunks)
-            .map(|k| {
-                let range = (k * step).min(n) as u32..((k + 1) * step).min(n) as u32;
+        let handles: Vec<_> = ranges
+            .into_iter()
+            .map(|r| {
                 let work = &work;
-                s.spawn(move || work(range))
+                s.spawn(move || work(r.start as u32..r.end as u32))
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
@@ -81,9 +93,7 @@ const MIN_ROWS_PER_THREAD: usize = 1 << 16;
 
 /// Contiguous pieces of `0..n`, one per thread (one piece for small `n`).
 pub(crate) fn pieces(n: usize) -> Vec<Range<usize>> {
-    let k = threads().min(n / MIN_ROWS_PER_THREAD).max(1);
-    let step = n.div_ceil(k).max(1);
-    (0..k).map(|i| (i * step).min(n)..((i + 1) * step).min(n)).collect()
+    even_ranges(n, MIN_ROWS_PER_THREAD)
 }
 
 /// Runs `work(range)` over [`pieces`] of `0..n` on all threads; results in piece order.
@@ -106,24 +116,68 @@ pub(crate) fn map_pieces<A: Send>(n: usize, work: impl Fn(Range<usize>) -> A + S
     })
 }
 
-/// Fills `out` on all threads: `work(first, piece)` writes `piece`, which starts at index
-/// `first` of `out`.
-pub(crate) fn fill<T: Send>(out: &mut [T], work: impl Fn(usize, &mut [T]) + Sync) {
-    let parts = pieces(out.len());
-    if parts.len() == 1 {
-        return work(0, out);
+/// Mutable output columns that can be cut in two at a slot, so that threads can fill
+/// disjoint ranges of slots.
+pub(crate) trait SplitAt: Sized + Send {
+    /// The slots before `mid` and those from `mid` on.
+    fn split_at(self, mid: usize) -> (Self, Self);
+}
+
+impl<T: Send> SplitAt for &mut [T] {
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        self.split_at_mut(mid)
+    }
+}
+
+/// An optional column: absent on both sides.
+impl<D: SplitAt> SplitAt for Option<D> {
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        match self {
+            Some(d) => {
+                let (a, b) = d.split_at(mid);
+                (Some(a), Some(b))
+            }
+            None => (None, None),
+        }
+    }
+}
+
+/// Several columns cut at the same slot.
+impl<A: SplitAt, B: SplitAt> SplitAt for (A, B) {
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let ((a0, a1), (b0, b1)) = (self.0.split_at(mid), self.1.split_at(mid));
+        ((a0, b0), (a1, b1))
+    }
+}
+
+/// Runs `work(range, piece)` for each of the consecutive `ranges` (which cover the slots
+/// of `out` from 0), each on its own thread; `piece` is the part of `out` holding the
+/// slots `range`. Results in range order.
+pub(crate) fn fill_ranges<D: SplitAt, A: Send>(
+    ranges: Vec<Range<usize>>,
+    out: D,
+    work: impl Fn(Range<usize>, D) -> A + Sync,
+) -> Vec<A> {
+    if let [range] = &ranges[..] {
+        return vec![work(range.clone(), out)];
     }
     std::thread::scope(|s| {
         let mut rest = out;
-        let mut handles = Vec::with_capacity(parts.len());
-        for r in parts {
-            let (piece, tail) = rest.split_at_mut(r.len());
+        let mut handles = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            let (piece, tail) = rest.split_at(r.len());
             rest = tail;
             let work = &work;
-            handles.push(s.spawn(move || work(r.start, piece)));
+            handles.push(s.spawn(move || work(r, piece)));
         }
-        handles.into_iter().for_each(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-    });
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
+/// Fills `out` on all threads: `work(first, piece)` writes `piece`, which starts at index
+/// `first` of `out`.
+pub(crate) fn fill<T: Send>(out: &mut [T], work: impl Fn(usize, &mut [T]) + Sync) {
+    fill_ranges(pieces(out.len()), out, |r, piece| work(r.start, piece));
 }
 
 /// A row-wise map computed on all threads.

@@ -172,18 +172,18 @@ impl CustomerBase {
         let segments = self.segments(as_of, &config.segments)?;
         let n = self.len();
 
-        let buyers = summary.customers.iter().filter(|c| c.purchases > 0).count();
-        let purchases: u64 = summary.customers.iter().map(|c| c.purchases as u64).sum();
-        let revenue: f64 = summary.customers.iter().map(|c| c.revenue).sum();
+        let buyers = summary.purchases.iter().filter(|&&p| p > 0).count();
+        let purchases: u64 = summary.purchases.iter().map(|&p| p as u64).sum();
+        let revenue: f64 = summary.revenue.iter().sum();
         let overview = Overview {
             customers: n,
             buyers,
             transactions: self.transactions().len() - summary.excluded_after_as_of,
             excluded_after_as_of: summary.excluded_after_as_of,
             revenue,
-            margin: self.transactions().has_margin().then(|| summary.customers.iter().filter_map(|c| c.margin).sum()),
+            margin: summary.margin.as_ref().map(|m| m.iter().sum()),
             purchases_per_year: mean(
-                summary.customers.iter().filter(|c| c.purchases > 0).map(|c| c.purchases_per_year),
+                (0..n).filter(|&c| summary.has_purchase(c)).map(|c| summary.purchases_per_year[c]),
                 buyers,
             ),
             average_purchase: if purchases == 0 { 0.0 } else { revenue / purchases as f64 },
@@ -197,7 +197,7 @@ impl CustomerBase {
             })
             .collect();
         let mut rf = [[0usize; 5]; 5];
-        for r in summary.customers.iter().filter_map(|c| c.rfm) {
+        for r in (0..n).filter_map(|c| summary.rfm_of(c)) {
             rf[r.r as usize - 1][r.f as usize - 1] += 1;
         }
         let top_n = if config.top_customers == 0 { 10 } else { config.top_customers };
@@ -215,7 +215,7 @@ impl CustomerBase {
                 customer: self.ids().display(c),
                 value: segments.value[c],
                 stage: lifecycle.stages[c],
-                rfm: summary.customers[c].rfm.map(|r| r.code()),
+                rfm: summary.rfm_of(c).map(|r| r.code()),
             })
             .collect();
         let year_ago = as_of - chrono::Months::new(12);

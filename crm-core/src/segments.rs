@@ -19,8 +19,7 @@
 use crate::base::CustomerBase;
 use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
-use crate::grouping::fill_columns;
-use crate::parallel::map_ranges;
+use crate::parallel::{customer_ranges, fill_ranges, map_ranges};
 use crate::rank::{check_shares, split_counts};
 use crate::time::{Day, SECONDS_PER_DAY, date_to_day, day_start};
 use chrono::NaiveDate;
@@ -323,9 +322,9 @@ fn customer_values(base: &CustomerBase, today: Day, config: &SegmentConfig) -> W
         (w.value.as_mut_slice(), w.revenue.as_mut_slice()),
         ((w.margin.as_deref_mut(), w.cost.as_deref_mut()), w.state.as_mut_slice()),
     );
-    fill_columns(n, columns, |first, ((value, revenue), ((mut margin, mut cost), state))| {
+    fill_ranges(customer_ranges(n), columns, |range, ((value, revenue), ((mut margin, mut cost), state))| {
         for k in 0..state.len() {
-            let c = (first + k) as CustomerIndex;
+            let c = (range.start + k) as CustomerIndex;
             let r = window_row(&tx.of(c), &ix.of(c), today, config);
             value[k] = r.value;
             revenue[k] = r.revenue;

@@ -1,9 +1,10 @@
 //! Transactions (purchases and refunds): the columns a host gives, and the store a base keeps.
 
 use crate::customer::CustomerIndex;
-use crate::grouping::{SplitAt, atomics32, atomics64, customer_pieces, stage_in_buckets};
+use crate::grouping::{atomics32, atomics64, customer_pieces, stage_in_buckets};
 pub(crate) use crate::grouping::{gather, group_rows};
 use crate::id::KeyColumn;
+use crate::parallel::SplitAt;
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -332,9 +333,9 @@ impl SplitAt for Columns<'_> {
     fn split_at(self, mid: usize) -> (Self, Self) {
         let (t0, t1) = self.time.split_at_mut(mid);
         let (a0, a1) = self.amount.split_at_mut(mid);
-        let (m0, m1) = split_option(self.margin, mid);
-        let (o0, o1) = split_option(self.order, mid);
-        let (p0, p1) = split_option(self.product, mid);
+        let (m0, m1) = self.margin.split_at(mid);
+        let (o0, o1) = self.order.split_at(mid);
+        let (p0, p1) = self.product.split_at(mid);
         (
             Columns { time: t0, amount: a0, margin: m0, order: o0, product: p0 },
             Columns { time: t1, amount: a1, margin: m1, order: o1, product: p1 },
@@ -380,16 +381,6 @@ impl Columns<'_> {
 /// A sort key from a group row's fields: floats compare as `total_cmp` does.
 fn ordered((t, a, m, o, p): (i64, u64, u64, u32, u32)) -> (i64, i64, i64, u32, u32) {
     (t, a as i64, m as i64, o, p)
-}
-
-fn split_option<T>(s: Option<&mut [T]>, mid: usize) -> (Option<&mut [T]>, Option<&mut [T]>) {
-    match s {
-        Some(s) => {
-            let (a, b) = s.split_at_mut(mid);
-            (Some(a), Some(b))
-        }
-        None => (None, None),
-    }
 }
 
 /// Reorders `values` (slots `start..` of a column) so that position k holds the value at

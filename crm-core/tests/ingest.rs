@@ -169,5 +169,5 @@ fn base_from_csv() {
     let (base, report) = CustomerBase::from_csv(&p, &TransactionCsv::default()).unwrap();
     assert_eq!(report.rows_loaded, 3);
     let s = base.summary(date("2024-12-31")).unwrap();
-    assert_eq!(s.customers[1].revenue, 15.0);
+    assert_eq!(s.revenue[1], 15.0);
 }

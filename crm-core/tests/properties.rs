@@ -119,10 +119,10 @@ fn results_do_not_depend_on_the_thread_count() {
         let one = CustomerBase::from_transactions(cols).unwrap();
         assert_eq!(one.lifecycle(end, &LifecycleConfig::default()).unwrap().stages[0], l.stages[c as usize]);
         // RFM scores are relative to the base; every other field is the customer's own.
-        let mut alone = one.summary(end).unwrap().customers[0].clone();
-        alone.rfm = s.customers[c as usize].rfm;
+        let mut alone = one.summary(end).unwrap().row(0);
+        alone.rfm = s.rfm_of(c as usize);
         alone.customer = c;
-        assert_eq!(alone, s.customers[c as usize]);
+        assert_eq!(alone, s.row(c as usize));
     }
 }
 

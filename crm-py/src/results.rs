@@ -1,8 +1,8 @@
 //! Result types: the per-customer tables (subclasses of [`Table`]) and small plain results.
 
 use crate::table::{Table, TableBuilder, label_array};
-use arrow_array::builder::{Date32Builder, Float64Builder, Int64Builder, UInt8Builder};
-use arrow_array::{Float64Array, Int64Array, RecordBatch};
+use arrow_array::{Date32Array, Float64Array, Int64Array, RecordBatch, UInt8Array};
+use arrow_buffer::{BooleanBuffer, NullBuffer, ScalarBuffer};
 use chrono::NaiveDate;
 use crm_core::time::date_to_day;
 use crm_core::{KeyColumn, LifecycleStage, SegmentRow};
@@ -27,60 +27,61 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The summary's columns as Arrow arrays: the float and date columns are handed on
+    /// without a copy; the nullable ones share one validity mask (`purchases > 0`, see
+    /// [`crm_core::Summary`] on the placeholders under it).
     pub(crate) fn batch(ids: &KeyColumn, s: crm_core::Summary) -> RecordBatch {
-        // Two passes over the rows side by side, each filling half of the columns.
-        let rows = &s.customers;
-        let n = rows.len();
-        let dates_and_values = || {
-            let mut first = Date32Builder::with_capacity(n);
-            let mut last = Date32Builder::with_capacity(n);
-            let mut purchases = Vec::with_capacity(n);
-            let mut per_year = Vec::with_capacity(n);
-            let mut average = Float64Builder::with_capacity(n);
-            let mut revenue = Vec::with_capacity(n);
-            for row in rows {
-                first.append_option(row.first_purchase.map(date_to_day));
-                last.append_option(row.last_purchase.map(date_to_day));
-                purchases.push(row.purchases as i64);
-                per_year.push(row.purchases_per_year);
-                average.append_option(row.average_purchase);
-                revenue.push(row.revenue);
-            }
-            (first.finish(), last.finish(), purchases, per_year, average.finish(), revenue)
+        let crm_core::Summary {
+            as_of,
+            purchases,
+            purchases_per_year,
+            revenue,
+            margin,
+            first_purchase,
+            last_purchase,
+            rfm,
+            ..
+        } = s;
+        let n = purchases.len();
+        let today = date_to_day(as_of);
+        let bought = NullBuffer::new(BooleanBuffer::collect_bool(n, |i| purchases[i] > 0));
+        let valid = (bought.null_count() > 0).then_some(bought);
+        // The derived columns, half on each of two threads. Slots without a purchase hold 0,
+        // as Arrow builders write under a null.
+        let (p, last, first) = (&purchases, &last_purchase, &first_purchase);
+        let since = |days: &[i32]| -> Vec<i64> {
+            p.iter().zip(days).map(|(&k, &d)| if k > 0 { (today - d) as i64 } else { 0 }).collect()
         };
-        let margins_and_scores = || {
-            let mut margin = Float64Builder::with_capacity(n);
-            let mut recency = Int64Builder::with_capacity(n);
-            let mut tenure = Int64Builder::with_capacity(n);
-            let (mut r, mut f, mut m) =
-                (UInt8Builder::with_capacity(n), UInt8Builder::with_capacity(n), UInt8Builder::with_capacity(n));
-            for row in rows {
-                margin.append_option(row.margin);
-                recency.append_option(row.recency_days.map(i64::from));
-                tenure.append_option(row.tenure_days.map(i64::from));
-                r.append_option(row.rfm.map(|x| x.r));
-                f.append_option(row.rfm.map(|x| x.f));
-                m.append_option(row.rfm.map(|x| x.m));
-            }
-            (margin.finish(), recency.finish(), tenure.finish(), r.finish(), f.finish(), m.finish())
+        let counts_and_days = || {
+            let counts: Vec<i64> = p.iter().map(|&k| k as i64).collect();
+            let average: Vec<f64> =
+                p.iter().zip(&revenue).map(|(&k, &r)| if k > 0 { r / k as f64 } else { 0.0 }).collect();
+            (counts, average, since(last), since(first))
         };
-        let ((first, last, purchases, per_year, average, revenue), (margin, recency, tenure, r, f, m)) =
-            side_by_side(dates_and_values, margins_and_scores);
-        drop(s);
+        let scores = || {
+            let score = |pick: fn(&crm_core::Rfm) -> u8| rfm.iter().map(pick).collect::<Vec<u8>>();
+            (score(|x| x.r), score(|x| x.f), score(|x| x.m))
+        };
+        let ((counts, average, recency, tenure), (r, f, m)) = side_by_side(counts_and_days, scores);
+        drop(rfm);
+        let f64s = |v: Vec<f64>, nulls: Option<NullBuffer>| Arc::new(Float64Array::new(ScalarBuffer::from(v), nulls));
+        let i64s = |v: Vec<i64>| Arc::new(Int64Array::new(ScalarBuffer::from(v), valid.clone()));
+        let u8s = |v: Vec<u8>| Arc::new(UInt8Array::new(ScalarBuffer::from(v), valid.clone()));
+        let dates = |v: Vec<i32>| Arc::new(Date32Array::new(ScalarBuffer::from(v), valid.clone()));
         let mut b = TableBuilder::new();
         b.keys("customer_id", ids);
-        b.array("first_purchase", Arc::new(first));
-        b.array("last_purchase", Arc::new(last));
-        b.i64("purchases", purchases);
-        b.f64("purchases_per_year", per_year);
-        b.array("average_purchase", Arc::new(average));
+        b.array("first_purchase", dates(first_purchase));
+        b.array("last_purchase", dates(last_purchase));
+        b.i64("purchases", counts);
+        b.f64("purchases_per_year", purchases_per_year);
+        b.array("average_purchase", f64s(average, valid.clone()));
         b.f64("revenue", revenue);
-        b.array("margin", Arc::new(margin));
-        b.array("recency_days", Arc::new(recency));
-        b.array("tenure_days", Arc::new(tenure));
-        b.array("r", Arc::new(r));
-        b.array("f", Arc::new(f));
-        b.array("m", Arc::new(m));
+        b.array("margin", margin.map_or_else(|| Arc::new(Float64Array::new_null(n)), |m| f64s(m, None)));
+        b.array("recency_days", i64s(recency));
+        b.array("tenure_days", i64s(tenure));
+        b.array("r", u8s(r));
+        b.array("f", u8s(f));
+        b.array("m", u8s(m));
         b.finish()
     }
 

@@ -2,9 +2,9 @@
 //! RFM scores, as of a date.
 
 use crate::base::{base_ref, crm_base};
-use crate::date::{date_of, day_of, day_or_none};
+use crate::date::{CRM_NO_DATE, date_of, day_of, day_or_none};
 use crate::error::{Failure, crm_result};
-use crate::ptr::{arg_opt, arg_ref, index, out};
+use crate::ptr::{arg_opt, arg_ref, fill, index, out, out_slice};
 use crate::results::{copy_rows, write_json};
 use crm_core::{CustomerBase, CustomerSummary, Summary, SummaryConfig};
 use std::ffi::c_char;
@@ -93,8 +93,30 @@ fn summary_ref<'a>(summary: *const crm_summary) -> Result<&'a crm_summary, Failu
     unsafe { arg_ref(summary, "summary") }
 }
 
-fn rows<'a>(summary: *const crm_summary) -> Result<&'a [CustomerSummary], Failure> {
-    Ok(&summary_ref(summary)?.inner.customers)
+fn columns<'a>(summary: *const crm_summary) -> Result<&'a Summary, Failure> {
+    Ok(&summary_ref(summary)?.inner)
+}
+
+/// Copies `value(summary, i)` of every customer `i` into `out` (`len` must equal the count).
+///
+/// # Safety
+/// `out` is NULL or has room for `len` values.
+unsafe fn copy_each<T>(
+    summary: *const crm_summary,
+    out: *mut T,
+    len: usize,
+    value: impl Fn(&Summary, usize) -> T,
+) -> Result<(), Failure> {
+    let s = columns(summary)?;
+    // SAFETY: per the contract.
+    let target = unsafe { out_slice(out, len, s.len(), "out") }?;
+    fill(target, (0..s.len()).map(|i| value(s, i)));
+    Ok(())
+}
+
+/// A purchase day, or `CRM_NO_DATE` for a customer without purchases.
+fn purchase_day(s: &Summary, i: usize, days: &[i32]) -> i32 {
+    if s.has_purchase(i) { days[i] } else { CRM_NO_DATE }
 }
 
 /// The default summary config (`min_span_days` 365).
@@ -144,7 +166,7 @@ pub extern "C" fn crm_summary_free(summary: *mut crm_summary) {
 /// Number of rows (= customers of the base); 0 for NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_summary_count(summary: *const crm_summary) -> usize {
-    ffi_boundary! { rows(summary).map_or(0, <[_]>::len) }
+    ffi_boundary! { columns(summary).map_or(0, Summary::len) }
 }
 
 /// The as-of day; `CRM_NO_DATE` for NULL.
@@ -167,10 +189,10 @@ pub extern "C" fn crm_summary_row_at(
     out_row: *mut crm_summary_row,
 ) -> crm_result {
     ffi_boundary! { fallible:
-        let rows = rows(summary)?;
+        let s = columns(summary)?;
         // SAFETY: `out_row` is NULL or writable (header contract).
         let slot = unsafe { out(out_row, "out_row") }?;
-        slot.write(row(&rows[index_in(index, rows.len())?]));
+        slot.write(row(&s.row(index_in(index, s.len())?)));
         Ok(())
     }
 }
@@ -183,19 +205,19 @@ fn index_in(i: usize, n: usize) -> Result<usize, Failure> {
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_summary_copy_revenue(summary: *const crm_summary, out: *mut f64, len: usize) -> crm_result {
     // SAFETY (all copy functions): `out` has room for `len` values (header contract).
-    ffi_boundary! { fallible: unsafe { copy_rows(rows(summary)?, out, len, "out", |r| r.revenue) } }
+    ffi_boundary! { fallible: unsafe { copy_rows(&columns(summary)?.revenue, out, len, "out", |&v| v) } }
 }
 
 /// Copies the margin of every customer (NaN without margins); `len` must equal the count.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_summary_copy_margin(summary: *const crm_summary, out: *mut f64, len: usize) -> crm_result {
-    ffi_boundary! { fallible: unsafe { copy_rows(rows(summary)?, out, len, "out", |r| r.margin.unwrap_or(f64::NAN)) } }
+    ffi_boundary! { fallible: unsafe { copy_each(summary, out, len, |s, i| s.margin.as_ref().map_or(f64::NAN, |m| m[i])) } }
 }
 
 /// Copies the purchase count of every customer; `len` must equal the count.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_summary_copy_purchases(summary: *const crm_summary, out: *mut u32, len: usize) -> crm_result {
-    ffi_boundary! { fallible: unsafe { copy_rows(rows(summary)?, out, len, "out", |r| r.purchases) } }
+    ffi_boundary! { fallible: unsafe { copy_rows(&columns(summary)?.purchases, out, len, "out", |&v| v) } }
 }
 
 /// Copies the purchases per year of every customer; `len` must equal the count.
@@ -205,7 +227,7 @@ pub extern "C" fn crm_summary_copy_purchases_per_year(
     out: *mut f64,
     len: usize,
 ) -> crm_result {
-    ffi_boundary! { fallible: unsafe { copy_rows(rows(summary)?, out, len, "out", |r| r.purchases_per_year) } }
+    ffi_boundary! { fallible: unsafe { copy_rows(&columns(summary)?.purchases_per_year, out, len, "out", |&v| v) } }
 }
 
 /// Copies the average purchase of every customer (NaN without purchases); `len` must equal
@@ -217,7 +239,7 @@ pub extern "C" fn crm_summary_copy_average_purchase(
     len: usize,
 ) -> crm_result {
     ffi_boundary! { fallible:
-        unsafe { copy_rows(rows(summary)?, out, len, "out", |r| r.average_purchase.unwrap_or(f64::NAN)) }
+        unsafe { copy_each(summary, out, len, |s, i| s.average_purchase(i).unwrap_or(f64::NAN)) }
     }
 }
 
@@ -228,31 +250,31 @@ pub extern "C" fn crm_summary_copy_first_purchase(
     out: *mut i32,
     len: usize,
 ) -> crm_result {
-    ffi_boundary! { fallible: unsafe { copy_rows(rows(summary)?, out, len, "out", |r| day_or_none(r.first_purchase)) } }
+    ffi_boundary! { fallible: unsafe { copy_each(summary, out, len, |s, i| purchase_day(s, i, &s.first_purchase)) } }
 }
 
 /// Copies the last purchase day of every customer (`CRM_NO_DATE` without purchases).
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_summary_copy_last_purchase(summary: *const crm_summary, out: *mut i32, len: usize) -> crm_result {
-    ffi_boundary! { fallible: unsafe { copy_rows(rows(summary)?, out, len, "out", |r| day_or_none(r.last_purchase)) } }
+    ffi_boundary! { fallible: unsafe { copy_each(summary, out, len, |s, i| purchase_day(s, i, &s.last_purchase)) } }
 }
 
 /// Copies the recency in days of every customer (-1 without purchases).
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_summary_copy_recency_days(summary: *const crm_summary, out: *mut i32, len: usize) -> crm_result {
-    ffi_boundary! { fallible: unsafe { copy_rows(rows(summary)?, out, len, "out", |r| days(r.recency_days)) } }
+    ffi_boundary! { fallible: unsafe { copy_each(summary, out, len, |s, i| days(s.recency_days(i))) } }
 }
 
 /// Copies the tenure in days of every customer (-1 without purchases).
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_summary_copy_tenure_days(summary: *const crm_summary, out: *mut i32, len: usize) -> crm_result {
-    ffi_boundary! { fallible: unsafe { copy_rows(rows(summary)?, out, len, "out", |r| days(r.tenure_days)) } }
+    ffi_boundary! { fallible: unsafe { copy_each(summary, out, len, |s, i| days(s.tenure_days(i))) } }
 }
 
 /// Copies the RFM code (e.g. 545) of every customer (0 without purchases).
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_summary_copy_rfm_code(summary: *const crm_summary, out: *mut u16, len: usize) -> crm_result {
-    ffi_boundary! { fallible: unsafe { copy_rows(rows(summary)?, out, len, "out", |r| r.rfm.map_or(0, |s| s.code())) } }
+    ffi_boundary! { fallible: unsafe { copy_each(summary, out, len, |s, i| s.rfm_of(i).map_or(0, |r| r.code())) } }
 }
 
 /// The summary as JSON (`as_of`, `customers` rows, `excluded_after_as_of`, and

@@ -216,12 +216,24 @@ pub struct CustomerBase {
     pub(crate) inner: Arc<crm_core::CustomerBase>,
     /// First and last day with a transaction, found when first asked for.
     span: std::sync::OnceLock<Option<(NaiveDate, NaiveDate)>>,
+    /// The customer ids as an Arrow array, made once and shared by every result table.
+    ids_array: std::sync::OnceLock<arrow_array::ArrayRef>,
     reports: Vec<(&'static str, CsvReport)>,
 }
 
 impl CustomerBase {
     pub(crate) fn new(inner: crm_core::CustomerBase, reports: Vec<(&'static str, CsvReport)>) -> Self {
-        CustomerBase { inner: Arc::new(inner), span: std::sync::OnceLock::new(), reports }
+        CustomerBase {
+            inner: Arc::new(inner),
+            span: std::sync::OnceLock::new(),
+            ids_array: std::sync::OnceLock::new(),
+            reports,
+        }
+    }
+
+    /// The `customer_id` column of the per-customer results (an `Arc` clone: no copy).
+    pub(crate) fn ids_array(&self) -> arrow_array::ArrayRef {
+        self.ids_array.get_or_init(|| crate::table::key_array(self.inner.ids())).clone()
     }
 
     /// First and last day with a transaction.
@@ -923,7 +935,7 @@ impl CustomerBase {
         let (batch, excluded) = detached(py, || {
             let s = base.summary_with(as_of, &config).map_err(|e| Failure::Core(e, Names::default()))?;
             let excluded = s.excluded_after_as_of;
-            Ok((Summary::batch(base.ids(), s), excluded))
+            Ok((Summary::batch(self.ids_array(), s), excluded))
         })?;
         Ok(Summary::create(py, batch, as_of, excluded)?)
     }
@@ -963,7 +975,7 @@ impl CustomerBase {
         let base = &self.inner;
         let (batch, l) = detached(py, || {
             let l = base.lifecycle(as_of, &config).map_err(|e| Failure::Core(e, Names::default()))?;
-            Ok((Lifecycle::batch(base.ids(), &l), l))
+            Ok((Lifecycle::batch(self.ids_array(), &l), l))
         })?;
         Ok(Lifecycle::create(py, batch, &l)?)
     }
@@ -1013,7 +1025,7 @@ impl CustomerBase {
         let base = &self.inner;
         let batches = detached(py, || {
             let s = base.segments(as_of, &config).map_err(|e| Failure::Core(e, Names::default()))?;
-            Ok(Segments::batches(base.ids(), s))
+            Ok(Segments::batches(self.ids_array(), s))
         })?;
         Ok(Segments::create(py, batches)?)
     }

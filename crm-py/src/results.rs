@@ -1,11 +1,11 @@
 //! Result types: the per-customer tables (subclasses of [`Table`]) and small plain results.
 
 use crate::table::{Table, TableBuilder, label_array};
-use arrow_array::{Date32Array, Float64Array, Int64Array, RecordBatch, UInt8Array};
+use arrow_array::{ArrayRef, Date32Array, Float64Array, Int64Array, RecordBatch, UInt8Array};
 use arrow_buffer::{BooleanBuffer, NullBuffer, ScalarBuffer};
 use chrono::NaiveDate;
 use crm_core::time::date_to_day;
-use crm_core::{KeyColumn, LifecycleStage, SegmentRow};
+use crm_core::{LifecycleStage, SegmentRow};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::sync::Arc;
@@ -30,7 +30,7 @@ impl Summary {
     /// The summary's columns as Arrow arrays: the float and date columns are handed on
     /// without a copy; the nullable ones share one validity mask (`purchases > 0`, see
     /// [`crm_core::Summary`] on the placeholders under it).
-    pub(crate) fn batch(ids: &KeyColumn, s: crm_core::Summary) -> RecordBatch {
+    pub(crate) fn batch(ids: ArrayRef, s: crm_core::Summary) -> RecordBatch {
         let crm_core::Summary {
             as_of,
             purchases,
@@ -69,7 +69,7 @@ impl Summary {
         let u8s = |v: Vec<u8>| Arc::new(UInt8Array::new(ScalarBuffer::from(v), valid.clone()));
         let dates = |v: Vec<i32>| Arc::new(Date32Array::new(ScalarBuffer::from(v), valid.clone()));
         let mut b = TableBuilder::new();
-        b.keys("customer_id", ids);
+        b.array("customer_id", ids);
         b.array("first_purchase", dates(first_purchase));
         b.array("last_purchase", dates(last_purchase));
         b.i64("purchases", counts);
@@ -114,9 +114,9 @@ pub struct Lifecycle {
 }
 
 impl Lifecycle {
-    pub(crate) fn batch(ids: &KeyColumn, l: &crm_core::Lifecycle) -> RecordBatch {
+    pub(crate) fn batch(ids: ArrayRef, l: &crm_core::Lifecycle) -> RecordBatch {
         let mut b = TableBuilder::new();
-        b.keys("customer_id", ids);
+        b.array("customer_id", ids);
         let names: Vec<&str> = LifecycleStage::ALL.iter().map(|s| s.name()).collect();
         b.labels("stage", &names, l.stages.iter().map(|s| Some(*s as usize)));
         b.finish()
@@ -197,9 +197,9 @@ pub(crate) struct SegmentBatches {
 }
 
 impl Segments {
-    pub(crate) fn batches(ids: &KeyColumn, s: crm_core::Segments) -> SegmentBatches {
+    pub(crate) fn batches(ids: ArrayRef, s: crm_core::Segments) -> SegmentBatches {
         let mut b = TableBuilder::new();
-        b.keys("customer_id", ids);
+        b.array("customer_id", ids);
         let n = s.rank.len();
         b.f64("value", s.value);
         b.f64("revenue", s.revenue);

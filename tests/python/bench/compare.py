@@ -34,7 +34,7 @@ lifetimes is found)::
     .venv/bin/python tests/python/bench/compare.py --lifetimes-python /tmp/lifetimes-venv/bin/python
 
 Options: ``--customers N`` (default 1,000,000), ``--purchases-per-year X`` (default 13,
-about 10 transactions per customer), ``--repeat N`` (best of N, default 3),
+about 10 transactions per customer), ``--repeat N`` (best of N, default 5),
 ``--order time|customer`` (default ``time``: rows sorted by date, as a sales export comes;
 ``customer`` keeps the generator's customer-by-customer order, which flatters crm's
 grouping), ``--skip-pandas``, ``--skip-lifetimes``.
@@ -364,7 +364,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--customers", type=int, default=1_000_000)
     p.add_argument("--purchases-per-year", type=float, default=13.0)
-    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--lifetimes-python", default=None)
     p.add_argument("--order", choices=("time", "customer"), default="time")
     p.add_argument("--skip-pandas", action="store_true")

@@ -7,8 +7,15 @@
 
 use crate::errors::{Failure, Fallible};
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Date64Type, Float64Type, Int64Type};
-use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray, TimestampSecondArray};
+use arrow_array::types::{
+    Date32Type, Date64Type, Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType,
+};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray, TimestampMicrosecondArray,
+    TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
+};
+use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_cast::{CastOptions, cast_with_options};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{NaiveDate, Offset, TimeZone};
@@ -112,7 +119,7 @@ pub(crate) fn import_table(obj: &Bound<'_, PyAny>, what: &'static str) -> Fallib
 }
 
 /// A numpy array (or anything `numpy.asarray` takes) as an Arrow array.
-fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str, name: &str) -> Fallible<ArrayRef> {
+fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, name: &str) -> Fallible<ArrayRef> {
     let np = crate::table::numpy(py, "a dict of columns")?;
     let mut arr = np.call_method1("asarray", (value,))?;
     if arr.getattr("ndim")?.extract::<usize>()? != 1 {
@@ -164,12 +171,15 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str, name: &s
     }
     let array: ArrayRef = match kind.as_str() {
         "i" | "u" => {
-            let a = arr.call_method1("astype", ("int64",))?;
+            if kind == "u" && arr.len()? > 0 && arr.call_method0("max")?.gt(i64::MAX)? {
+                return Err(Failure::input(what, None, name, "holds integers above 2^63 - 1, which crm cannot read"));
+            }
+            let a = arr.call_method("astype", ("int64",), Some(&no_copy(py)?))?;
             let a: PyReadonlyArray1<'_, i64> = a.extract()?;
             Arc::new(Int64Array::from(a.as_slice().map_err(PyErr::from)?.to_vec()))
         }
         "f" => {
-            let a = arr.call_method1("astype", ("float64",))?;
+            let a = arr.call_method("astype", ("float64",), Some(&no_copy(py)?))?;
             let a: PyReadonlyArray1<'_, f64> = a.extract()?;
             Arc::new(Float64Array::from(a.as_slice().map_err(PyErr::from)?.to_vec()))
         }
@@ -178,11 +188,32 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str, name: &s
             Arc::new(BooleanArray::from(a))
         }
         "M" => {
-            let a = arr.call_method1("astype", ("datetime64[s]",))?.call_method1("view", ("int64",))?;
+            // Seconds to nanoseconds are kept in their unit (the reader divides); coarser or
+            // multiple units (days, minutes, 5s, ...) are cast to seconds by numpy.
+            let (unit, count): (String, i64) = np.call_method1("datetime_data", (arr.getattr("dtype")?,))?.extract()?;
+            let unit = match (unit.as_str(), count) {
+                ("s", 1) => TimeUnit::Second,
+                ("ms", 1) => TimeUnit::Millisecond,
+                ("us", 1) => TimeUnit::Microsecond,
+                ("ns", 1) => TimeUnit::Nanosecond,
+                _ => {
+                    arr = arr.call_method1("astype", ("datetime64[s]",))?;
+                    TimeUnit::Second
+                }
+            };
+            let a = arr.call_method1("view", ("int64",))?;
             let a: PyReadonlyArray1<'_, i64> = a.extract()?;
+            let values = a.as_slice().map_err(PyErr::from)?;
             // NaT is i64::MIN: a null.
-            let values = a.as_slice().map_err(PyErr::from)?.iter().map(|&v| (v != i64::MIN).then_some(v));
-            Arc::new(TimestampSecondArray::from(values.collect::<Vec<_>>()))
+            let nulls =
+                values.contains(&i64::MIN).then(|| NullBuffer::from_iter(values.iter().map(|&v| v != i64::MIN)));
+            let values = ScalarBuffer::from(values.to_vec());
+            match unit {
+                TimeUnit::Second => Arc::new(TimestampSecondArray::new(values, nulls)),
+                TimeUnit::Millisecond => Arc::new(TimestampMillisecondArray::new(values, nulls)),
+                TimeUnit::Microsecond => Arc::new(TimestampMicrosecondArray::new(values, nulls)),
+                TimeUnit::Nanosecond => Arc::new(TimestampNanosecondArray::new(values, nulls)),
+            }
         }
         "U" | "S" | "O" => {
             let items = arr.call_method0("tolist")?;
@@ -207,6 +238,13 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str, name: &s
         }
     };
     Ok(array)
+}
+
+/// `copy=False` for numpy's `astype`: no copy when the dtype already matches.
+fn no_copy(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("copy", false)?;
+    Ok(kwargs)
 }
 
 fn is_integer(t: &DataType) -> bool {
@@ -415,9 +453,13 @@ pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) ->
                     TimeUnit::Microsecond => 1_000_000,
                     TimeUnit::Nanosecond => 1_000_000_000,
                 };
-                let raw =
-                    cast_with_options(chunk, &DataType::Int64, &STRICT).map_err(|e| cast_failure(col, what, e))?;
-                let raw = raw.as_primitive::<Int64Type>().values();
+                // The values are i64 counts of the unit whatever the zone: read them in place.
+                let raw: &[i64] = match unit {
+                    TimeUnit::Second => chunk.as_primitive::<TimestampSecondType>().values(),
+                    TimeUnit::Millisecond => chunk.as_primitive::<TimestampMillisecondType>().values(),
+                    TimeUnit::Microsecond => chunk.as_primitive::<TimestampMicrosecondType>().values(),
+                    TimeUnit::Nanosecond => chunk.as_primitive::<TimestampNanosecondType>().values(),
+                };
                 match tz {
                     None => out.extend(raw.iter().map(|&v| v.div_euclid(per_second))),
                     Some(tz) => {

@@ -117,6 +117,26 @@ def test_polars_datetimes_and_numpy_datetimes():
     assert (s["first_purchase"], s["last_purchase"], s["revenue"]) == (d("2024-03-01"), d("2024-03-05"), 3.0)
 
 
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns", "m", "D", "5s"])
+def test_numpy_datetimes_of_any_unit(unit):
+    # 1969-12-31 23:59 (negative counts: floor, not truncation) and 2024-03-05 00:01.
+    dates = np.array(["1969-12-31T23:59", "2024-03-05T00:01"], dtype="datetime64[m]").astype(f"datetime64[{unit}]")
+    arrays = {"customer_id": np.array([1, 1]), "date": dates, "amount": np.array([1.0, 2.0])}
+    s = crm.CustomerBase.from_transactions(arrays).summary("2030-01-01").to_pylist()[0]
+    assert (s["first_purchase"], s["last_purchase"]) == (d("1969-12-31"), d("2024-03-05"))
+
+
+def test_numpy_missing_dates_and_too_large_ids_are_refused():
+    dates = np.array(["2024-03-01", "NaT"], dtype="datetime64[ns]")
+    with pytest.raises(crm.InputError) as e:
+        crm.CustomerBase.from_transactions({"customer_id": np.array([1, 2]), "date": dates, "amount": np.ones(2)})
+    assert (e.value.row, e.value.column) == (1, "date")
+    big = np.array([1, 2**63], dtype=np.uint64)
+    with pytest.raises(crm.InputError) as e:
+        crm.CustomerBase.from_transactions({"customer_id": big, "date": dates[:1].repeat(2), "amount": np.ones(2)})
+    assert e.value.column == "customer_id"
+
+
 def test_id_and_amount_types():
     table = pa.table(
         {

@@ -1,20 +1,21 @@
 //! Grouping rows by customer: a counting sort on the customer codes, on all threads.
-//! Transactions take the two-pass, cache-friendly route of [`stage_in_buckets`];
-//! interactions a row permutation ([`group_rows`]).
+//! Transactions and interactions take the two-pass, cache-friendly route of
+//! [`stage_in_buckets`], then order each customer's rows with [`for_each_group`].
 //!
 //! The slot a row gets depends only on its customer and its position among that
 //! customer's rows, so the grouping is the same for any thread count; callers then put
 //! each customer's rows in a canonical order (a full ordering on every field), which makes
 //! the grouped store independent of the row order too.
 
-use crate::parallel::{SplitAt, fill, map_pieces, pieces, run_tasks};
-use std::cmp::Ordering;
+use crate::parallel::{SplitAt, map_pieces, pieces, run_tasks};
 use std::ops::Range;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, Ordering::Relaxed};
 
 /// Per-customer offsets (`customers + 1` of them), and for each of the [`pieces`] of the
 /// rows the slot where its next row of each customer goes. Piece k's rows of a customer
 /// go after those of the pieces before it, so row order is kept within a customer.
+/// (The reference the bucket route is tested against.)
+#[cfg(test)]
 pub(crate) fn slots(codes: &[u32], customers: usize) -> (Vec<usize>, Vec<Vec<u32>>) {
     let mut cursors = piece_histograms(codes, customers);
     let offsets = offsets_of(&cursors, customers);
@@ -52,6 +53,7 @@ fn offsets_of(histograms: &[Vec<u32>], customers: usize) -> Vec<usize> {
 /// Calls `put(row, slot)` for every row, on all threads, with the slots of [`slots`].
 /// Each slot is put exactly once, so `put` may store into shared atomics with relaxed
 /// ordering (plain stores on common hardware); the threads are joined before returning.
+#[cfg(test)]
 pub(crate) fn scatter(codes: &[u32], mut cursors: Vec<Vec<u32>>, put: impl Fn(usize, usize) + Sync) {
     let mut tasks = Vec::new();
     for (rows, cursor) in pieces(codes.len()).into_iter().zip(cursors.iter_mut()) {
@@ -159,29 +161,23 @@ pub(crate) fn atomics64(n: usize) -> Vec<AtomicU64> {
     (0..n).map(|_| AtomicU64::new(0)).collect()
 }
 
+/// `n` zeroed atomics, to scatter 16-bit values into.
+pub(crate) fn atomics16(n: usize) -> Vec<AtomicU16> {
+    (0..n).map(|_| AtomicU16::new(0)).collect()
+}
+
 /// `n` zeroed atomics, to scatter 32-bit values into.
 pub(crate) fn atomics32(n: usize) -> Vec<AtomicU32> {
     (0..n).map(|_| AtomicU32::new(0)).collect()
 }
 
 /// Per-customer offsets and the rows of each customer, in row order within a customer.
+#[cfg(test)]
 pub(crate) fn counting_sort(codes: &[u32], customers: usize) -> (Vec<usize>, Vec<u32>) {
     let (offsets, cursors) = slots(codes, customers);
     let perm = atomics32(codes.len());
     scatter(codes, cursors, |row, slot| perm[slot].store(row as u32, Relaxed));
     (offsets, perm.into_iter().map(AtomicU32::into_inner).collect())
-}
-
-/// `values` reordered by `perm`, on all threads.
-pub(crate) fn gather<T: Copy + Send + Sync>(values: &[T], perm: &[u32]) -> Vec<T> {
-    let Some(&first) = perm.first() else { return Vec::new() };
-    let mut out = vec![values[first as usize]; perm.len()];
-    fill(&mut out, |first, piece| {
-        for (o, &r) in piece.iter_mut().zip(&perm[first..]) {
-            *o = values[r as usize];
-        }
-    });
-    out
 }
 
 /// Customer ranges with about the same number of rows each, one per thread.
@@ -194,52 +190,29 @@ pub(crate) fn customer_pieces(offsets: &[usize]) -> Vec<Range<usize>> {
     cuts.windows(2).map(|w| w[0]..w[1].max(w[0])).collect()
 }
 
-/// Runs `work(customers, first, slice)` on all threads, each on a range of customers and
-/// the matching slice of the grouped column `values` (the slice starts at slot `first`).
-pub(crate) fn per_customers<T: Send>(
+/// Runs `work(piece, group, scratch)` on every customer's group of slots, on all threads.
+/// Each thread takes a range of customers with about the same number of rows and `piece`,
+/// the part of `out` holding their slots (`group` counts from the piece's start);
+/// `scratch` is reused for the thread's groups.
+pub(crate) fn for_each_group<D: SplitAt, S: Default>(
     offsets: &[usize],
-    values: &mut [T],
-    work: impl Fn(Range<usize>, usize, &mut [T]) + Sync,
+    out: D,
+    work: impl Fn(&mut D, Range<usize>, &mut S) + Sync,
 ) {
-    let parts = customer_pieces(offsets);
-    if parts.len() == 1 {
-        return work(0..offsets.len() - 1, 0, values);
-    }
-    std::thread::scope(|s| {
-        let mut rest = values;
-        for customers in parts {
-            let first = offsets[customers.start];
-            let (piece, tail) = rest.split_at_mut(offsets[customers.end] - first);
-            rest = tail;
-            let work = &work;
-            s.spawn(move || work(customers, first, piece));
-        }
-    });
-}
-
-/// Groups rows by customer code and orders each group with `cmp` (on row numbers).
-/// Returns per-customer offsets and the row permutation.
-pub(crate) fn group_rows(
-    codes: &[u32],
-    customers: usize,
-    cmp: impl Fn(u32, u32) -> Ordering + Sync,
-) -> (Vec<usize>, Vec<u32>) {
-    let (offsets, mut perm) = counting_sort(codes, customers);
-    sort_groups(&offsets, &mut perm, &cmp);
-    (offsets, perm)
-}
-
-/// Orders each customer's rows in `perm` with `cmp`, on all threads; groups already in
-/// order (the common case: exports sorted by time) are only checked.
-pub(crate) fn sort_groups(offsets: &[usize], perm: &mut [u32], cmp: &(impl Fn(u32, u32) -> Ordering + Sync)) {
-    per_customers(offsets, perm, |customers, first, perm| {
-        for c in customers {
-            let group = &mut perm[offsets[c] - first..offsets[c + 1] - first];
-            if group.len() > 1 && !group.is_sorted_by(|&a, &b| cmp(a, b).is_le()) {
-                group.sort_unstable_by(|&a, &b| cmp(a, b));
+    let (mut tasks, mut rest) = (Vec::new(), out);
+    for customers in customer_pieces(offsets) {
+        let first = offsets[customers.start];
+        let (mut piece, tail) = rest.split_at(offsets[customers.end] - first);
+        rest = tail;
+        let work = &work;
+        tasks.push(move || {
+            let mut scratch = S::default();
+            for c in customers {
+                work(&mut piece, offsets[c] - first..offsets[c + 1] - first, &mut scratch);
             }
-        }
-    });
+        });
+    }
+    run_tasks(tasks);
 }
 
 #[cfg(test)]
@@ -279,7 +252,5 @@ mod tests {
             assert!(group.iter().all(|&r| codes[r as usize] == c as u32));
             assert!(group.is_sorted());
         }
-        let values: Vec<u32> = (0..n).collect();
-        assert_eq!(gather(&values, &perm), perm);
     }
 }

@@ -2,9 +2,13 @@
 //! (complaint, campaign contact, dialog id, ...), an outcome and a cost to serve.
 
 use crate::customer::{Channel, CustomerIndex};
-use crate::id::{KeyColumn, StrColumn};
-use crate::transaction::{check_finite, check_len, gather, group_rows};
+use crate::grouping::{atomics16, atomics32, atomics64, for_each_group, stage_in_buckets};
+use crate::id::{KeyColumn, StrColumn, intern_labels};
+use crate::parallel::SplitAt;
+use crate::transaction::{check_finite, check_len};
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// Who started the contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -166,41 +170,232 @@ impl Interactions {
         }
     }
 
+    /// Builds the store from validated columns whose customer ids are already coded. The
+    /// labels are interned ([`intern_labels`]), every column is moved into customer order
+    /// (see [`stage_in_buckets`]; no row permutation is kept), then each customer's
+    /// interactions are put in canonical order.
     pub(crate) fn build(cols: InteractionColumns, codes: &[u32], customers: usize) -> Interactions {
-        let kinds = crate::id::intern(&KeyColumn::Str(cols.kind));
-        let outcomes = cols.outcome.map(|o| crate::id::intern(&KeyColumn::Str(o)));
-        // The empty outcome means "none": map it to NO_OUTCOME, and drop it from the dictionary.
-        let (outcome_codes, outcome_dict) = match outcomes {
-            None => (vec![NO_OUTCOME; codes.len()], StrColumn::new()),
+        let n = codes.len();
+        let InteractionColumns { customer, timestamp, channel, direction, kind, outcome, cost } = cols;
+        let (kinds, kind_codes) = intern_labels(&kind);
+        drop(kind);
+        let (outcomes, outcome) = match outcome {
+            None => (StrColumn::new(), None),
             Some(o) => {
-                let KeyColumn::Str(dict) = o.uniques else { unreachable!("string column interned") };
-                let empty_first = !dict.is_empty() && dict.get(0).is_empty();
-                let shift = empty_first as u32;
-                let codes =
-                    o.codes.iter().map(|&c| if empty_first && c == 0 { NO_OUTCOME } else { c - shift }).collect();
-                let dict = if empty_first { dict.iter().skip(1).collect() } else { dict };
-                (codes, dict)
+                let (dict, codes) = outcome_codes(&o);
+                (dict, Some(codes))
             }
         };
-        let cost = cols.cost.unwrap_or_else(|| vec![0.0; codes.len()]);
-        let (time, channel, direction, kind) = (&cols.timestamp, &cols.channel, &cols.direction, &kinds.codes);
-        let (offsets, perm) = group_rows(codes, customers, |a, b| {
-            let (a, b) = (a as usize, b as usize);
-            (time[a], kind[a], channel[a], direction[a], outcome_codes[a])
-                .cmp(&(time[b], kind[b], channel[b], direction[b], outcome_codes[b]))
-                .then_with(|| cost[a].total_cmp(&cost[b]))
+        let kind = kind_codes;
+        // The customer ids are no longer needed (they are coded): their memory stages the times.
+        let staged_time: Vec<AtomicU64> = match customer {
+            KeyColumn::Int(ids) if ids.len() == n => ids.into_iter().map(|_| AtomicU64::new(0)).collect(),
+            _ => atomics64(n),
+        };
+        let (staged_kind, staged_contact) = (atomics32(n), atomics16(n));
+        let staged_outcome = outcome.as_ref().map(|_| atomics32(n));
+        let staged_cost = cost.as_ref().map(|_| atomics64(n));
+        let stage = |row: usize, s: usize| {
+            staged_time[s].store(timestamp[row] as u64, Relaxed);
+            staged_kind[s].store(kind[row], Relaxed);
+            staged_contact[s].store(contact(channel[row], direction[row]), Relaxed);
+            if let (Some(to), Some(from)) = (&staged_outcome, &outcome) {
+                to[s].store(from[row], Relaxed);
+            }
+            if let (Some(to), Some(from)) = (&staged_cost, &cost) {
+                to[s].store(from[row].to_bits(), Relaxed);
+            }
+        };
+        let buckets = stage_in_buckets(codes, customers, stage);
+        // The input columns were read by pass 1 only: pass 2 writes the grouped store into
+        // them, so it needs little fresh memory.
+        let mut store = Interactions {
+            offsets: Vec::new(),
+            time: timestamp,
+            channel,
+            direction,
+            kind,
+            kinds,
+            outcome: outcome.unwrap_or_else(|| vec![NO_OUTCOME; n]),
+            outcomes,
+            cost: cost.unwrap_or_else(|| vec![0.0; n]),
+        };
+        buckets.place(store.columns(), |out, from, to| {
+            out.time[to] = staged_time[from].load(Relaxed) as i64;
+            out.kind[to] = staged_kind[from].load(Relaxed);
+            (out.channel[to], out.direction[to]) = from_contact(staged_contact[from].load(Relaxed));
+            if let Some(o) = &staged_outcome {
+                out.outcome[to] = o[from].load(Relaxed);
+            }
+            if let Some(c) = &staged_cost {
+                out.cost[to] = f64::from_bits(c[from].load(Relaxed));
+            }
         });
-        let KeyColumn::Str(kinds_dict) = kinds.uniques else { unreachable!("string column interned") };
-        Interactions {
-            time: gather(time, &perm),
-            channel: gather(channel, &perm),
-            direction: gather(direction, &perm),
-            kind: gather(kind, &perm),
-            kinds: kinds_dict,
-            outcome: gather(&outcome_codes, &perm),
-            outcomes: outcome_dict,
-            cost: gather(&cost, &perm),
-            offsets,
+        let offsets = buckets.offsets;
+        for_each_group(&offsets, store.columns(), |piece, group, keys| piece.sort_group(group, keys));
+        store.offsets = offsets;
+        store
+    }
+
+    /// The grouped columns as mutable slices.
+    fn columns(&mut self) -> Columns<'_> {
+        Columns {
+            time: &mut self.time,
+            channel: &mut self.channel,
+            direction: &mut self.direction,
+            kind: &mut self.kind,
+            outcome: &mut self.outcome,
+            cost: &mut self.cost,
         }
+    }
+}
+
+/// The outcomes' dictionary and codes: the empty outcome means "none", so it is dropped
+/// from the dictionary and coded [`NO_OUTCOME`].
+fn outcome_codes(outcome: &StrColumn) -> (StrColumn, Vec<u32>) {
+    let (dict, mut codes) = intern_labels(outcome);
+    if dict.is_empty() || !dict.get(0).is_empty() {
+        return (dict, codes);
+    }
+    // The empty string sorts first: shifting every code down makes its 0 wrap to NO_OUTCOME.
+    crate::parallel::fill(&mut codes, |_, piece| piece.iter_mut().for_each(|c| *c = c.wrapping_sub(1)));
+    (dict.iter().skip(1).collect(), codes)
+}
+
+/// A channel and a direction packed in 16 bits, to stage them as one value.
+fn contact(channel: Channel, direction: Direction) -> u16 {
+    channel as u16 | (direction as u16) << 8
+}
+
+/// The channel and direction of [`contact`].
+fn from_contact(packed: u16) -> (Channel, Direction) {
+    let channel = Channel::ALL[(packed & 0xff) as usize];
+    (channel, if packed >> 8 == 0 { Direction::Inbound } else { Direction::Outbound })
+}
+
+/// Mutable slices of the grouped columns, for ordering customers' groups on several threads.
+struct Columns<'a> {
+    time: &'a mut [i64],
+    channel: &'a mut [Channel],
+    direction: &'a mut [Direction],
+    kind: &'a mut [u32],
+    outcome: &'a mut [u32],
+    cost: &'a mut [f64],
+}
+
+impl SplitAt for Columns<'_> {
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let (t0, t1) = self.time.split_at_mut(mid);
+        let (c0, c1) = self.channel.split_at_mut(mid);
+        let (d0, d1) = self.direction.split_at_mut(mid);
+        let (k0, k1) = self.kind.split_at_mut(mid);
+        let (o0, o1) = self.outcome.split_at_mut(mid);
+        let (x0, x1) = self.cost.split_at_mut(mid);
+        (
+            Columns { time: t0, channel: c0, direction: d0, kind: k0, outcome: o0, cost: x0 },
+            Columns { time: t1, channel: c1, direction: d1, kind: k1, outcome: o1, cost: x1 },
+        )
+    }
+}
+
+/// One interaction as a sort key: time, kind, channel, direction, outcome, then cost
+/// (its bits flipped so that integer order is `f64::total_cmp` order). It holds every
+/// field, so sorted keys are written back as they are.
+type Key = (i64, u32, Channel, Direction, u32, i64);
+
+/// Bits of a float whose signed-integer order is `total_cmp` order; its own inverse.
+fn flip(bits: i64) -> i64 {
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+impl Columns<'_> {
+    fn key(&self, i: usize) -> Key {
+        let cost = flip(self.cost[i].to_bits() as i64);
+        (self.time[i], self.kind[i], self.channel[i], self.direction[i], self.outcome[i], cost)
+    }
+
+    /// Sorts a customer's interactions by [`Key`], so the store is the same for any row
+    /// order. Groups in strict time order (the usual export) are only checked.
+    fn sort_group(&mut self, g: Range<usize>, keys: &mut Vec<Key>) {
+        if self.time[g.clone()].windows(2).all(|w| w[0] < w[1]) {
+            return;
+        }
+        keys.clear();
+        keys.extend(g.clone().map(|i| self.key(i)));
+        if keys.is_sorted() {
+            return;
+        }
+        keys.sort_unstable();
+        for (i, &(time, kind, channel, direction, outcome, cost)) in g.zip(keys.iter()) {
+            (self.time[i], self.kind[i], self.channel[i], self.direction[i]) = (time, kind, channel, direction);
+            (self.outcome[i], self.cost[i]) = (outcome, f64::from_bits(flip(cost) as u64));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of three customers with ties on time broken by every other field.
+    fn columns(rows: &[usize]) -> InteractionColumns {
+        let all: Vec<(i64, i64, Channel, Direction, &str, &str, f64)> = vec![
+            (2, 50, Channel::Email, Direction::Outbound, "campaign", "no", 1.5),
+            (1, 10, Channel::Web, Direction::Inbound, "lead", "", 0.0),
+            (2, 50, Channel::Email, Direction::Outbound, "campaign", "yes", 1.5),
+            (1, 10, Channel::Web, Direction::Inbound, "lead", "", -0.0),
+            (3, 5, Channel::Phone, Direction::Inbound, "complaint", "resolved", 35.0),
+            (2, 50, Channel::Letter, Direction::Outbound, "campaign", "no", 1.5),
+            (2, 20, Channel::Email, Direction::Inbound, "campaign", "no", 1.5),
+            (1, 10, Channel::Web, Direction::Outbound, "lead", "", 0.0),
+            (2, 50, Channel::Email, Direction::Outbound, "campaign", "no", 1.5),
+            (1, 9, Channel::Web, Direction::Inbound, "welcome", "", 2.0),
+        ];
+        let pick: Vec<_> = rows.iter().map(|&r| all[r]).collect();
+        InteractionColumns {
+            customer: KeyColumn::Int(pick.iter().map(|r| r.0).collect()),
+            timestamp: pick.iter().map(|r| r.1).collect(),
+            channel: pick.iter().map(|r| r.2).collect(),
+            direction: pick.iter().map(|r| r.3).collect(),
+            kind: pick.iter().map(|r| r.4).collect(),
+            outcome: Some(pick.iter().map(|r| r.5).collect()),
+            cost: Some(pick.iter().map(|r| r.6).collect()),
+        }
+    }
+
+    fn build(rows: &[usize]) -> Interactions {
+        let cols = columns(rows);
+        let KeyColumn::Int(ids) = &cols.customer else { unreachable!() };
+        let codes: Vec<u32> = ids.iter().map(|&id| id as u32 - 1).collect();
+        Interactions::build(cols, &codes, 4)
+    }
+
+    #[test]
+    fn the_store_does_not_depend_on_row_order() {
+        let forward: Vec<usize> = (0..10).collect();
+        let (a, b) = (build(&forward), build(&forward.iter().rev().copied().collect::<Vec<_>>()));
+        assert_eq!(a.offsets, vec![0, 4, 9, 10, 10]);
+        assert_eq!(a.kinds().iter().collect::<Vec<_>>(), ["campaign", "complaint", "lead", "welcome"]);
+        assert_eq!(a.outcomes().iter().collect::<Vec<_>>(), ["no", "resolved", "yes"]);
+        for c in 0..4 {
+            let (x, y) = (a.of(c), b.of(c));
+            assert_eq!(
+                (x.time, x.channel, x.direction, x.kind, x.outcome),
+                (y.time, y.channel, y.direction, y.kind, y.outcome)
+            );
+            assert_eq!(
+                x.cost.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                y.cost.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            );
+        }
+        let first = a.of(0);
+        assert_eq!(first.time, &[9, 10, 10, 10]);
+        assert_eq!(first.outcome, &[NO_OUTCOME; 4]);
+        // Ties on time, kind, channel: inbound first, -0.0 before 0.0.
+        assert_eq!(first.direction, &[Direction::Inbound, Direction::Inbound, Direction::Inbound, Direction::Outbound]);
+        assert_eq!(first.cost[1].to_bits(), (-0.0f64).to_bits());
+        assert_eq!(a.of(1).time, &[20, 50, 50, 50, 50]);
+        assert_eq!(a.of(1).channel[1..], [Channel::Email, Channel::Email, Channel::Email, Channel::Letter]);
+        assert_eq!(a.of(1).outcome[1..], [0, 0, 2, 0]);
     }
 }

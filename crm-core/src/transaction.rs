@@ -1,8 +1,7 @@
 //! Transactions (purchases and refunds): the columns a host gives, and the store a base keeps.
 
 use crate::customer::CustomerIndex;
-use crate::grouping::{atomics32, atomics64, customer_pieces, stage_in_buckets};
-pub(crate) use crate::grouping::{gather, group_rows};
+use crate::grouping::{atomics32, atomics64, for_each_group, stage_in_buckets};
 use crate::id::KeyColumn;
 use crate::parallel::SplitAt;
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
@@ -273,29 +272,8 @@ impl Transactions {
     /// so the store is the same for any row order. Customers already in time order (the
     /// usual export) are only checked.
     fn canonical_order(&mut self) {
-        let mut parts = Vec::new();
         let offsets = std::mem::take(&mut self.offsets);
-        let mut rest = self.columns();
-        for customers in customer_pieces(&offsets) {
-            let (piece, tail) = rest.split_at(offsets[customers.end] - offsets[customers.start]);
-            rest = tail;
-            parts.push((customers, piece));
-        }
-        let offsets_ref = &offsets;
-        crate::parallel::run_tasks(
-            parts
-                .into_iter()
-                .map(|(customers, mut piece)| {
-                    move || {
-                        let first = offsets_ref[customers.start];
-                        let mut scratch = Scratch::default();
-                        for c in customers {
-                            piece.sort_group(offsets_ref[c] - first..offsets_ref[c + 1] - first, &mut scratch);
-                        }
-                    }
-                })
-                .collect(),
-        );
+        for_each_group(&offsets, self.columns(), |piece, group, scratch| piece.sort_group(group, scratch));
         self.offsets = offsets;
     }
 

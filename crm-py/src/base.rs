@@ -667,6 +667,36 @@ fn path_arg(obj: &Bound<'_, PyAny>, what: &str) -> Fallible<PathBuf> {
         .map_err(|_| Failure::Type(format!("{what}: expected a path (str or os.PathLike) for from_csv")))
 }
 
+/// A pandas DataFrame whose requested transaction columns are all plain numpy integers,
+/// floats or naive datetimes, as a dict of those columns' numpy arrays: read as they are,
+/// without pandas' Arrow export, which converts every column of the frame first (about
+/// 0.08 s for 11 million rows). `None` for anything else (the Arrow route reads it).
+fn pandas_numpy_columns<'py>(table: &Bound<'py, PyAny>, cols: &TxCols) -> PyResult<Option<Bound<'py, PyDict>>> {
+    let py = table.py();
+    let module: String = table.get_type().getattr("__module__")?.extract().unwrap_or_default();
+    if !module.starts_with("pandas") || !table.hasattr("dtypes")? {
+        return Ok(None);
+    }
+    let np_dtype = py.import("numpy")?.getattr("dtype")?;
+    let names = [Some(&cols.customer), Some(&cols.date), Some(&cols.amount)]
+        .into_iter()
+        .chain([&cols.margin, &cols.cost_of_goods, &cols.product, &cols.order].map(Option::as_ref))
+        .flatten();
+    let out = PyDict::new(py);
+    for name in names {
+        // A missing column, a duplicate name or a non-numpy dtype: the Arrow route decides.
+        let Ok(column) = table.get_item(name) else { return Ok(None) };
+        let Ok(dtype) = column.getattr("dtype") else { return Ok(None) };
+        let plain =
+            dtype.is_instance(&np_dtype)? && "iufM".contains(dtype.getattr("kind")?.extract::<String>()?.as_str());
+        if !plain {
+            return Ok(None);
+        }
+        out.set_item(name, column.call_method0("to_numpy")?)?;
+    }
+    Ok(Some(out))
+}
+
 /// `CustomerBase.from_transactions` after the arguments are read.
 fn from_tables(
     py: Python<'_>,
@@ -680,7 +710,13 @@ fn from_tables(
     let formats = formats(date_format)?;
     let mut names = Names::default();
     cols.names(&mut names);
-    let tx = transactions.filter(|t| !t.is_none()).map(|t| import_table(t, "transactions")).transpose()?;
+    let tx = transactions
+        .filter(|t| !t.is_none())
+        .map(|t| match pandas_numpy_columns(t, &cols)? {
+            Some(columns) => import_table(&columns, "transactions"),
+            None => import_table(t, "transactions"),
+        })
+        .transpose()?;
     let cu = customers_arg(customers, &cols.customer)
         .map(|(data, id, _)| -> Fallible<_> { Ok((import_table(&data, "customers")?, id)) })
         .transpose()?;

@@ -142,6 +142,14 @@ impl TxCols {
         Ok(())
     }
 
+    /// Every column name given, required ones first.
+    fn all(&self) -> impl Iterator<Item = &String> {
+        [Some(&self.customer), Some(&self.date), Some(&self.amount)]
+            .into_iter()
+            .chain([&self.margin, &self.cost_of_goods, &self.product, &self.order].map(Option::as_ref))
+            .flatten()
+    }
+
     fn names(&self, names: &mut Names) {
         names.add("customer", "transactions", &self.customer);
         names.add("customer (transactions)", "transactions", &self.customer);
@@ -401,11 +409,7 @@ fn transaction_columns(t: &InTable, c: &TxCols, formats: &[String]) -> Fallible<
         name.as_ref().map(|n| keys(t.column(n)?, what, thing)).transpose()
     };
     // Look every column up before reading any, so a wrong name fails fast.
-    for name in [Some(&c.customer), Some(&c.date), Some(&c.amount)]
-        .into_iter()
-        .chain([&c.margin, &c.cost_of_goods, &c.product, &c.order].map(Option::as_ref))
-        .flatten()
-    {
+    for name in c.all() {
         t.column(name)?;
     }
     // Two threads: ids, amounts and margins on one, dates (a conversion) and the
@@ -678,12 +682,8 @@ fn pandas_numpy_columns<'py>(table: &Bound<'py, PyAny>, cols: &TxCols) -> PyResu
         return Ok(None);
     }
     let np_dtype = py.import("numpy")?.getattr("dtype")?;
-    let names = [Some(&cols.customer), Some(&cols.date), Some(&cols.amount)]
-        .into_iter()
-        .chain([&cols.margin, &cols.cost_of_goods, &cols.product, &cols.order].map(Option::as_ref))
-        .flatten();
     let out = PyDict::new(py);
-    for name in names {
+    for name in cols.all() {
         // A missing column, a duplicate name or a non-numpy dtype: the Arrow route decides.
         let Ok(column) = table.get_item(name) else { return Ok(None) };
         let Ok(dtype) = column.getattr("dtype") else { return Ok(None) };

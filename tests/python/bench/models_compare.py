@@ -87,28 +87,29 @@ def crm_run(frame: Any, as_of: Any) -> Dict[str, Any]:
     }
 
 
-def dropin_run(frame: pd.DataFrame, as_of: Any) -> Dict[str, Any]:
-    """The lifetimes notebook with only its imports changed to crm.lifetimes (pandas in,
-    pandas out): the same calls as the lifetimes run below."""
-    from crm.lifetimes import BetaGeoFitter, GammaGammaFitter
-    from crm.lifetimes.utils import summary_data_from_transaction_data
+# The lifetimes notebook: run by lifetimes in its own venv (``LIFETIMES_CHILD``) and by
+# crm.lifetimes here (``dropin_run``), so both make the same calls by construction; only
+# the package passed in differs.
+NOTEBOOK = r"""
+import time
 
+
+def notebook(lib, df, as_of, months, discount):
     t0 = time.perf_counter()
-    s = summary_data_from_transaction_data(
-        frame, "customer_id", "date", monetary_value_col="amount", observation_period_end=str(as_of), freq="D"
+    s = lib.utils.summary_data_from_transaction_data(
+        df, "customer_id", "date", monetary_value_col="amount", observation_period_end=as_of, freq="D"
     )
     t1 = time.perf_counter()
-    bgf = BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
+    bgf = lib.BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
     t2 = time.perf_counter()
     rep = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]
-    ggf = GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"])
+    ggf = lib.GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"])
     t3 = time.perf_counter()
     clv = ggf.customer_lifetime_value(
-        bgf, s["frequency"], s["recency"], s["T"], s["monetary_value"], time=MONTHS, discount_rate=DISCOUNT, freq="D"
+        bgf, s["frequency"], s["recency"], s["T"], s["monetary_value"], time=months, discount_rate=discount, freq="D"
     )
     t4 = time.perf_counter()
     return {
-        "build base": float("nan"),
         "summary": t1 - t0,
         "BG/NBD fit": t2 - t1,
         "Gamma-Gamma fit": t3 - t2,
@@ -119,6 +120,17 @@ def dropin_run(frame: pd.DataFrame, as_of: Any) -> Dict[str, Any]:
         "clv": clv.to_numpy(),
         "ids": s.index.to_numpy(),
     }
+"""
+
+
+def dropin_run(frame: pd.DataFrame, as_of: Any) -> Dict[str, Any]:
+    """The lifetimes notebook with only its package changed to crm.lifetimes (pandas in,
+    pandas out)."""
+    import crm.lifetimes.utils
+
+    space: Dict[str, Any] = {}
+    exec(NOTEBOOK, space)
+    return {"build base": float("nan"), **space["notebook"](crm.lifetimes, frame, str(as_of), MONTHS, DISCOUNT)}
 
 
 def best(runs: list) -> Dict[str, Any]:
@@ -129,38 +141,20 @@ def best(runs: list) -> Dict[str, Any]:
     return out
 
 
-LIFETIMES_CHILD = r"""
-import json, sys, time
+LIFETIMES_CHILD = NOTEBOOK + r"""
+import json, sys
 import numpy as np, pandas as pd
-from lifetimes import BetaGeoFitter, GammaGammaFitter
-from lifetimes.utils import summary_data_from_transaction_data
+import lifetimes, lifetimes.utils
 folder, as_of, months, discount = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 df = pd.DataFrame({
     "customer_id": np.load(folder + "/customer_id.npy"),
     "date": np.load(folder + "/date.npy").astype("datetime64[ns]"),
     "amount": np.load(folder + "/amount.npy"),
 })
-t = {}
-t0 = time.perf_counter()
-s = summary_data_from_transaction_data(df, "customer_id", "date", monetary_value_col="amount",
-                                       observation_period_end=as_of, freq="D")
-t1 = time.perf_counter()
-bgf = BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
-t2 = time.perf_counter()
-rep = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]
-ggf = GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"])
-t3 = time.perf_counter()
-clv = ggf.customer_lifetime_value(bgf, s["frequency"], s["recency"], s["T"], s["monetary_value"],
-                                  time=months, discount_rate=discount, freq="D")
-t4 = time.perf_counter()
-np.save(folder + "/clv.npy", clv.to_numpy())
-np.save(folder + "/ids.npy", s.index.to_numpy())
-print(json.dumps({
-    "summary": t1 - t0, "BG/NBD fit": t2 - t1, "Gamma-Gamma fit": t3 - t2, "12-month CLV": t4 - t3,
-    "total": t4 - t0,
-    "bg": [float(bgf.params_[k]) for k in ("r", "alpha", "a", "b")],
-    "gg": [float(ggf.params_[k]) for k in ("p", "q", "v")],
-}))
+result = notebook(lifetimes, df, as_of, months, discount)
+np.save(folder + "/clv.npy", result.pop("clv"))
+np.save(folder + "/ids.npy", result.pop("ids"))
+print(json.dumps(result))
 """
 
 

@@ -34,6 +34,8 @@
 #![deny(missing_docs)]
 
 pub mod base;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod clv;
 pub mod customer;
 pub mod error;

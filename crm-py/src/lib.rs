@@ -8,6 +8,7 @@
 mod allocator;
 mod analytics;
 mod base;
+mod cli;
 mod errors;
 mod input;
 mod models;
@@ -66,6 +67,7 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(processes::nps, m)?)?;
     m.add_function(wrap_pyfunction!(processes::nps_change, m)?)?;
     m.add_function(wrap_pyfunction!(sample::sample, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     m.add_function(wrap_pyfunction!(sample::time_native, m)?)?;
     m.add_function(wrap_pyfunction!(models::_fit_model, m)?)?;
     m.add_function(wrap_pyfunction!(models::_predict, m)?)?;

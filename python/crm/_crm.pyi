@@ -423,6 +423,10 @@ class Sample:
     def end(self) -> datetime.date: ...
     def base(self) -> CustomerBase: ...
 
+def run_cli(argv: Sequence[str]) -> int:
+    """Runs the ``crm`` program (first argument: the program's name); returns the exit code."""
+    ...
+
 def sample(
     customers: int = 5000,
     seed: int = 42,

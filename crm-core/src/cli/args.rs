@@ -74,6 +74,9 @@ pub(crate) struct ReportArgs {
     /// No progress on stderr (the final line is still printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Print each step's wall time on stderr at the end (for benchmarks).
+    #[arg(long)]
+    pub timings: bool,
     #[command(flatten)]
     pub columns: ColumnArgs,
     #[command(flatten)]

@@ -17,6 +17,7 @@ pub(crate) struct ConfigFile {
     pub input: InputSection,
     pub columns: ColumnsSection,
     pub customers: CustomersSection,
+    pub interactions: InteractionsSection,
     pub output: OutputSection,
     /// Lifecycle, segment and CLV rules (the report's `ReportConfig`).
     pub rules: Option<ReportConfig>,
@@ -62,6 +63,20 @@ pub(crate) struct CustomersSection {
     pub attribute_types: BTreeMap<String, AttributeType>,
 }
 
+/// The interactions file's columns (defaults: customer_id, date, channel, direction, kind,
+/// outcome, cost).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct InteractionsSection {
+    pub customer: Option<String>,
+    pub date: Option<String>,
+    pub channel: Option<String>,
+    pub direction: Option<String>,
+    pub kind: Option<String>,
+    pub outcome: Option<String>,
+    pub cost: Option<String>,
+}
+
 /// Where the report goes and its date.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -78,6 +93,7 @@ pub(crate) struct Plan {
     pub interactions: Option<PathBuf>,
     pub columns: ColumnsSection,
     pub customer_file: CustomersSection,
+    pub interaction_file: InteractionsSection,
     pub encoding: Option<String>,
     pub delimiter: Option<char>,
     pub decimal: Option<char>,
@@ -173,6 +189,7 @@ pub(crate) fn plan(args: &ReportArgs, file: ConfigFile) -> Result<Plan, String> 
         interactions: args.interactions.clone().or(file.input.interactions),
         columns,
         customer_file: file.customers,
+        interaction_file: file.interactions,
         encoding: f.encoding.clone().or(file.input.encoding),
         delimiter: f.delimiter.or(file.input.delimiter),
         decimal: f.decimal.or(file.input.decimal),

@@ -91,7 +91,19 @@ pub(crate) fn load(plan: &Plan, progress: &Progress) -> Result<Loaded, Failure> 
         None => None,
         Some(path) => {
             progress.step(&format!("reading {}", path.display()));
-            let spec = InteractionCsv { options: options(plan), ..Default::default() };
+            let m = &plan.interaction_file;
+            let d = InteractionCsv::default();
+            let or = |v: &Option<String>, d: String| v.clone().unwrap_or(d);
+            let spec = InteractionCsv {
+                customer: or(&m.customer, d.customer),
+                timestamp: or(&m.date, d.timestamp),
+                channel: or(&m.channel, d.channel),
+                direction: or(&m.direction, d.direction),
+                kind: or(&m.kind, d.kind),
+                outcome: m.outcome.clone().or(d.outcome),
+                cost: m.cost.clone().or(d.cost),
+                options: options(plan),
+            };
             Some(read_interactions(path, &spec).map_err(|e| Failure::core(path, e))?.0)
         }
     };

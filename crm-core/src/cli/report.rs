@@ -54,6 +54,9 @@ pub(crate) fn run(args: &ReportArgs) -> Result<String, Failure> {
     }
     out.commit()?;
     progress.done();
+    if args.timings {
+        eprintln!("timings: {}", progress.timings());
+    }
     drop(sample_dir);
     Ok(closing_line(&plan, &written, &loaded.sales))
 }

@@ -17,6 +17,13 @@ fn main() {
             .replace("@PATCH@", parts.next().unwrap_or("0"))
             .replace("@VERSION@", &version),
     );
+    // The shared library's SONAME: 0.x releases break compatibility on the minor version
+    // (semver), later ones on the major. crm-ffi/install.sh makes the matching symlinks.
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        let (major, minor) = (version.split('.').next().unwrap_or("0"), version.split('.').nth(1).unwrap_or("0"));
+        let soname = if major == "0" { format!("libcrm_ffi.so.0.{minor}") } else { format!("libcrm_ffi.so.{major}") };
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+    }
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     match cbindgen::Builder::new().with_crate(&crate_dir).with_config(config).generate() {

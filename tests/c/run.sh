@@ -8,7 +8,9 @@ out=tests/c/build
 mkdir -p "$out"
 export PYO3_PYTHON="${PYO3_PYTHON:-$root/.venv/bin/python}"
 cargo build -p crm-ffi --features test-panic
-lib="$root/target/debug/libcrm_ffi.a"
+# Where cargo puts the library (CARGO_TARGET_DIR or the workspace's target/).
+target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+lib="$target/debug/libcrm_ffi.a"
 cflags=(-std=c99 -Wall -Wextra -Werror -pedantic -g -I"$root/include" -I"$root/tests/c")
 libs=("$lib" -lpthread -ldl -lm)
 
@@ -24,11 +26,6 @@ if command -v g++ >/dev/null; then
 int main(void) { return crm_version() == nullptr; }' > "$out/cxx_check.cpp"
     g++ -std=c++11 -Wall -Wextra -Werror -I"$root/include" -c "$out/cxx_check.cpp" -o "$out/cxx_check.o"
 fi
-
-# The shared library links and runs too (the documented link line).
-gcc "${cflags[@]}" tests/c/test_version.c -o "$out/test_version.shared" -L"$root/target/debug" -lcrm_ffi \
-    -Wl,-rpath,"$root/target/debug"
-"$out/test_version.shared"
 
 passed=0
 failed=0
@@ -55,3 +52,6 @@ for src in tests/c/test_*.c; do
 done
 echo "C tests: $passed passed, $failed failed"
 [ "$failed" = 0 ]
+
+# The installed library (SONAME, pkg-config, CMake find_package), shared and static.
+bash tests/c/packaging.sh

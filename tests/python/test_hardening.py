@@ -49,3 +49,12 @@ def test_item1_far_customer_dates_are_refused():
             crm.CustomerBase.from_transactions(customers=customers)
         assert (e.value.table, e.value.row, e.value.column) == ("customers", 1, "acquisition_date"), str(e.value)
 
+
+def test_item13_an_unguarded_panic_is_an_internal_error():
+    from crm import _crm
+
+    with pytest.raises(crm.InternalError, match="boom"):
+        _crm._panic_unguarded_for_tests("boom")
+    base = build(np.array(["2024-01-01"], dtype="datetime64[D]"))
+    assert base.last_date == dt.date(2024, 1, 1)  # getters still work through the guard
+    assert "CustomerBase" in repr(base) and len(base) == 1

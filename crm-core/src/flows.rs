@@ -43,7 +43,8 @@ pub enum DurationBase {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FlowConfig {
-    /// Lost after this many days without a purchase. Default 365.
+    /// Lost after this many days without a purchase, 1..=36 500
+    /// ([`crate::time::MAX_DAYS`]). Default 365.
     pub inactivity_days: u32,
     /// The base for the average duration. Default the average of start and end.
     pub duration_base: DurationBase,
@@ -69,11 +70,10 @@ impl FlowConfig {
     /// Checks the config.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for a zero inactivity window or invalid segment rules.
+    /// [`Error::InvalidConfig`] for an inactivity window outside
+    /// 1..=[`crate::time::MAX_DAYS`] or invalid segment rules.
     pub fn validate(&self) -> Result<()> {
-        if self.inactivity_days == 0 {
-            return Err(Error::config("inactivity_days", "must be at least 1 day"));
-        }
+        crate::time::check_days("inactivity_days", self.inactivity_days, 1)?;
         self.segments.validate()
     }
 }

@@ -51,6 +51,15 @@ pub(crate) fn check_date(row: usize, column: &str, date: NaiveDate) -> crate::Re
 /// or `0..=MAX_DAYS` where 0 has a meaning (a dialog `days` after its trigger).
 pub const MAX_DAYS: u32 = 36_500;
 
+/// Checks a day-count setting: `min..=MAX_DAYS`, the error naming `field`.
+pub(crate) fn check_days(field: &str, days: u32, min: u32) -> crate::Result<()> {
+    if (min..=MAX_DAYS).contains(&days) {
+        Ok(())
+    } else {
+        Err(crate::Error::config(field, format!("{days} days is not in {min}..={MAX_DAYS} (100 years)")))
+    }
+}
+
 /// The message for a timestamp outside the supported dates.
 pub fn out_of_range(seconds: i64) -> String {
     format!("timestamp {seconds} s is outside the supported years {MIN_YEAR}..={MAX_YEAR}")

@@ -47,3 +47,62 @@ fn item1_timestamps_outside_the_supported_years_are_refused_with_row_and_column(
     let r = CustomerBase::builder().customers([Customer::new(6), c]).build();
     assert_eq!(invalid_at(r), (1, "acquisition_date".into()));
 }
+
+fn small_base() -> CustomerBase {
+    let day = 86_400;
+    CustomerBase::from_transactions(TransactionColumns::new(
+        vec![1_i64, 1, 2].into(),
+        vec![19_000 * day, 19_300 * day, 19_200 * day],
+        vec![10.0, 20.0, 30.0],
+    ))
+    .unwrap()
+}
+
+fn config_field<T: std::fmt::Debug>(r: Result<T, Error>) -> String {
+    match r {
+        Err(Error::InvalidConfig { field, message }) => {
+            assert!(message.contains("36500") || message.contains("1200"), "{message}");
+            field
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn item2_day_counts_above_100_years_are_config_errors_naming_the_field() {
+    use crm_core::funnel::{EventMatch, Funnel, FunnelPeriod, FunnelStep};
+    use crm_core::scoring::{Condition, ScoringModel, ScoringRule};
+    use crm_core::{FlowConfig, LifecycleConfig, SegmentConfig};
+    let base = small_base();
+    let as_of = ymd(2024, 12, 31);
+    for days in [36_501, 1 << 31, u32::MAX] {
+        let lc = LifecycleConfig { inactivity_days: days, ..Default::default() };
+        assert_eq!(config_field(base.lifecycle(as_of, &lc)), "inactivity_days");
+        let sc = SegmentConfig { window_days: Some(days), ..Default::default() };
+        assert_eq!(config_field(base.segments(as_of, &sc)), "window_days");
+        let fc = FlowConfig { inactivity_days: days, ..Default::default() };
+        assert_eq!(config_field(base.flows(ymd(2022, 1, 1), as_of, &fc)), "inactivity_days");
+        let purchase = |name: &str, window_days| FunnelStep {
+            name: name.into(),
+            event: EventMatch::Purchase { min_amount: None },
+            window_days,
+        };
+        let funnel = Funnel { name: "f".into(), steps: vec![purchase("a", None), purchase("b", Some(days))] };
+        let period = FunnelPeriod::new(ymd(2022, 1, 1), ymd(2024, 1, 1), as_of);
+        assert_eq!(config_field(base.funnel(&funnel, &period)), "window_days");
+        let rule = ScoringRule {
+            name: "r".into(),
+            weight: 1.0,
+            condition: Condition::PurchaseWithin { days },
+            half_life_days: None,
+        };
+        let model = ScoringModel { rules: vec![rule], ..Default::default() };
+        assert_eq!(config_field(base.score(&model, as_of)), "days");
+        let ok = ScoringModel::default();
+        let outcome = EventMatch::Purchase { min_amount: None };
+        assert_eq!(config_field(base.backtest(&ok, as_of, &outcome, days)), "horizon_days");
+    }
+    // The largest allowed value still works.
+    let lc = LifecycleConfig { inactivity_days: 36_500, ..Default::default() };
+    assert!(base.lifecycle(as_of, &lc).is_ok());
+}

@@ -232,7 +232,7 @@ impl CustomerBase {
     /// Flows for `count` consecutive periods of length `period` starting on `start`.
     ///
     /// # Errors
-    /// As [`Self::flows`]; `count` must be at least 1.
+    /// As [`Self::flows`]; `count` must lie in 1..=[`crate::time::MAX_PERIODS`].
     pub fn flow_series(
         &self,
         start: NaiveDate,
@@ -240,9 +240,7 @@ impl CustomerBase {
         count: usize,
         config: &FlowConfig,
     ) -> Result<Vec<FlowReport>> {
-        if count == 0 {
-            return Err(Error::config("count", "a series needs at least one period"));
-        }
+        crate::time::check_periods("count", count)?;
         let mut bounds = vec![start];
         for _ in 0..count {
             bounds.push(period.after(*bounds.last().expect("non-empty")));

@@ -51,6 +51,19 @@ pub(crate) fn check_date(row: usize, column: &str, date: NaiveDate) -> crate::Re
 /// or `0..=MAX_DAYS` where 0 has a meaning (a dialog `days` after its trigger).
 pub const MAX_DAYS: u32 = 36_500;
 
+/// Most periods a series or a projection may have: 1 200 (100 years of months). Checked
+/// before anything is allocated.
+pub const MAX_PERIODS: usize = 1_200;
+
+/// Checks a period count: `1..=MAX_PERIODS`, the error naming `field`.
+pub(crate) fn check_periods(field: &str, periods: usize) -> crate::Result<()> {
+    if (1..=MAX_PERIODS).contains(&periods) {
+        Ok(())
+    } else {
+        Err(crate::Error::config(field, format!("{periods} periods is not in 1..={MAX_PERIODS}")))
+    }
+}
+
 /// Checks a day-count setting: `min..=MAX_DAYS`, the error naming `field`.
 pub(crate) fn check_days(field: &str, days: u32, min: u32) -> crate::Result<()> {
     if (min..=MAX_DAYS).contains(&days) {

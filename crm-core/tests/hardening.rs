@@ -106,3 +106,15 @@ fn item2_day_counts_above_100_years_are_config_errors_naming_the_field() {
     let lc = LifecycleConfig { inactivity_days: 36_500, ..Default::default() };
     assert!(base.lifecycle(as_of, &lc).is_ok());
 }
+
+#[test]
+fn item14_period_counts_are_bounded_before_allocating() {
+    use crm_core::migration::MigrationMatrix;
+    use crm_core::{FlowConfig, Period};
+    let base = small_base();
+    let r = base.flow_series(ymd(2022, 1, 1), Period::Month, 1 << 40, &FlowConfig::default());
+    assert_eq!(config_field(r), "count");
+    let m = MigrationMatrix::from_rates(vec!["a".into(), "b".into()], vec![vec![0.5, 0.5], vec![0.0, 1.0]]).unwrap();
+    assert_eq!(config_field(m.project(&[1.0, 0.0], 1_000_000_000)), "periods");
+    assert_eq!(m.project(&[1.0, 0.0], 1_200).unwrap().len(), 1_201);
+}

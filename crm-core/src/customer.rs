@@ -179,16 +179,27 @@ impl Customer {
     }
 
     pub(crate) fn validate(&self, row: usize) -> crate::Result<()> {
+        use crate::time::check_date;
+        if let Some(d) = self.acquisition_date {
+            check_date(row, "acquisition_date", d)?;
+        }
+        for p in &self.permissions {
+            if let Some(d) = p.date {
+                check_date(row, "permissions", d)?;
+            }
+        }
         if let Some(c) = self.acquisition_cost
             && !c.is_finite()
         {
             return Err(crate::Error::invalid(row, "acquisition_cost", format!("{c} is not a finite number")));
         }
         for (name, v) in &self.attributes {
-            if let AttributeValue::Number(x) = v
-                && !x.is_finite()
-            {
-                return Err(crate::Error::invalid(row, name, format!("{x} is not a finite number")));
+            match v {
+                AttributeValue::Number(x) if !x.is_finite() => {
+                    return Err(crate::Error::invalid(row, name, format!("{x} is not a finite number")));
+                }
+                AttributeValue::Date(d) => check_date(row, name, *d)?,
+                _ => {}
             }
         }
         Ok(())

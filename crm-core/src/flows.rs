@@ -43,7 +43,8 @@ pub enum DurationBase {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FlowConfig {
-    /// Lost after this many days without a purchase. Default 365.
+    /// Lost after this many days without a purchase, 1..=36 500
+    /// ([`crate::time::MAX_DAYS`]). Default 365.
     pub inactivity_days: u32,
     /// The base for the average duration. Default the average of start and end.
     pub duration_base: DurationBase,
@@ -69,11 +70,10 @@ impl FlowConfig {
     /// Checks the config.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for a zero inactivity window or invalid segment rules.
+    /// [`Error::InvalidConfig`] for an inactivity window outside
+    /// 1..=[`crate::time::MAX_DAYS`] or invalid segment rules.
     pub fn validate(&self) -> Result<()> {
-        if self.inactivity_days == 0 {
-            return Err(Error::config("inactivity_days", "must be at least 1 day"));
-        }
+        crate::time::check_days("inactivity_days", self.inactivity_days, 1)?;
         self.segments.validate()
     }
 }
@@ -232,7 +232,7 @@ impl CustomerBase {
     /// Flows for `count` consecutive periods of length `period` starting on `start`.
     ///
     /// # Errors
-    /// As [`Self::flows`]; `count` must be at least 1.
+    /// As [`Self::flows`]; `count` must lie in 1..=[`crate::time::MAX_PERIODS`].
     pub fn flow_series(
         &self,
         start: NaiveDate,
@@ -240,9 +240,7 @@ impl CustomerBase {
         count: usize,
         config: &FlowConfig,
     ) -> Result<Vec<FlowReport>> {
-        if count == 0 {
-            return Err(Error::config("count", "a series needs at least one period"));
-        }
+        crate::time::check_periods("count", count)?;
         let mut bounds = vec![start];
         for _ in 0..count {
             bounds.push(period.after(*bounds.last().expect("non-empty")));

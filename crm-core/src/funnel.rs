@@ -56,7 +56,7 @@ pub struct FunnelStep {
     /// The event.
     pub event: EventMatch,
     /// Days after the previous step within which the event must happen (ignored for the
-    /// first step); `None` for no deadline.
+    /// first step), 1..=36 500 ([`crate::time::MAX_DAYS`]); `None` for no deadline.
     #[serde(default)]
     pub window_days: Option<u32>,
 }
@@ -68,6 +68,28 @@ pub struct Funnel {
     pub name: String,
     /// Steps, in order.
     pub steps: Vec<FunnelStep>,
+}
+
+impl Funnel {
+    /// Checks the steps.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a funnel without steps or with more than
+    /// [`MAX_STEPS`], or a `window_days` outside 1..=[`crate::time::MAX_DAYS`].
+    pub fn validate(&self) -> Result<()> {
+        if self.steps.is_empty() || self.steps.len() > MAX_STEPS {
+            return Err(Error::config(
+                "steps",
+                format!("a funnel needs 1 to {MAX_STEPS} steps, not {}", self.steps.len()),
+            ));
+        }
+        for s in &self.steps {
+            if let Some(w) = s.window_days {
+                crate::time::check_days("window_days", w, 1)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Time from the previous step to this one, in days, for the customers who converted.
@@ -187,8 +209,8 @@ impl CustomerBase {
     /// The funnel over all customers.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for a funnel without steps or with more than
-    /// [`MAX_STEPS`], or an entry period that is empty.
+    /// [`Error::InvalidConfig`] for an invalid funnel ([`Funnel::validate`]) or an entry
+    /// period that is empty.
     pub fn funnel(&self, funnel: &Funnel, period: &FunnelPeriod) -> Result<FunnelResult> {
         let journeys = self.journeys(funnel, period)?;
         Ok(aggregate(self, funnel, period, "all", journeys.iter()))
@@ -262,12 +284,7 @@ impl CustomerBase {
     }
 
     fn journeys(&self, funnel: &Funnel, period: &FunnelPeriod) -> Result<Vec<Journey>> {
-        if funnel.steps.is_empty() || funnel.steps.len() > MAX_STEPS {
-            return Err(Error::config(
-                "steps",
-                format!("a funnel needs 1 to {MAX_STEPS} steps, not {}", funnel.steps.len()),
-            ));
-        }
+        funnel.validate()?;
         if period.entry_to <= period.entry_from {
             return Err(Error::config("entry_to", format!("{} is not after {}", period.entry_to, period.entry_from)));
         }

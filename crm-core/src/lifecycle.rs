@@ -73,6 +73,8 @@ impl LifecycleStage {
 
 /// The stage rules. Defaults follow the source documents where they give a value (the
 /// 12-month inactivity window) and common CRM practice where they do not.
+///
+/// Every `*_days` field lies in 1..=36 500 ([`crate::time::MAX_DAYS`], 100 years).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LifecycleConfig {
@@ -108,7 +110,7 @@ impl LifecycleConfig {
     /// Checks the rules.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] naming the field: zero windows, `dormant_days` not below
+    /// [`Error::InvalidConfig`] naming the field: windows outside 1..=[`crate::time::MAX_DAYS`], `dormant_days` not below
     /// `inactivity_days`, `decline_ratio` outside (0, 1].
     pub fn validate(&self) -> Result<()> {
         for (field, v) in [
@@ -118,9 +120,7 @@ impl LifecycleConfig {
             ("return_days", self.return_days),
             ("trend_days", self.trend_days),
         ] {
-            if v == 0 {
-                return Err(Error::config(field, "must be at least 1 day"));
-            }
+            crate::time::check_days(field, v, 1)?;
         }
         if self.dormant_days >= self.inactivity_days {
             return Err(Error::config(

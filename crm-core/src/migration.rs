@@ -79,11 +79,15 @@ impl MigrationMatrix {
     /// (element 0 is `start`). The total is preserved.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] when `start` does not have one entry per state.
+    /// [`Error::InvalidConfig`] when `start` does not have one entry per state or
+    /// `periods` is above [`crate::time::MAX_PERIODS`].
     pub fn project(&self, start: &[f64], periods: usize) -> Result<Vec<Vec<f64>>> {
         let k = self.states.len();
         if start.len() != k {
             return Err(Error::config("start", format!("{} values for {k} states", start.len())));
+        }
+        if periods > 0 {
+            crate::time::check_periods("periods", periods)?;
         }
         let mut out = vec![start.to_vec()];
         for _ in 0..periods {

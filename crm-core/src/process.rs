@@ -297,15 +297,17 @@ impl Process {
         Ok(p)
     }
 
-    /// Checks ids and references.
+    /// Checks ids, references and day counts: `lookback_days`, `after_days` and KPI `days`
+    /// lie in 1..=36 500 ([`crate::time::MAX_DAYS`]), timing `days` in 0..=36 500.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for an empty or duplicate dialog id, or a reference to a
-    /// dialog the process does not have.
+    /// [`Error::InvalidConfig`] for an empty or duplicate dialog id, a reference to a
+    /// dialog the process does not have, or a day count out of range (naming the field).
     pub fn validate(&self) -> Result<()> {
         if self.id.is_empty() || self.dialogs.is_empty() {
             return Err(Error::config("process", format!("`{}` needs an id and at least one dialog", self.name)));
         }
+        self.check_days()?;
         let ids: Vec<&str> = self.dialogs.iter().map(|d| d.id.as_str()).collect();
         for (k, id) in ids.iter().enumerate() {
             if id.is_empty() || ids[..k].contains(id) {
@@ -353,6 +355,30 @@ impl Process {
                 k;
             if !known(dialog) {
                 return Err(Error::config("kpis", format!("process {}: KPI names no dialog `{dialog}`", self.id)));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_days(&self) -> Result<()> {
+        use crate::time::check_days;
+        for c in &self.target_group.conditions {
+            c.validate()?;
+        }
+        for k in &self.kpis {
+            if let Kpi::DoneWithin { days, .. } = k {
+                check_days("days", *days, 1)?;
+            }
+        }
+        for d in &self.dialogs {
+            if let Trigger::StageChange { lookback_days, .. } = d.trigger {
+                check_days("lookback_days", lookback_days, 1)?;
+            }
+            if let Timing::DaysAfter { days } | Timing::DaysBefore { days } = d.timing {
+                check_days("days", days, 0)?;
+            }
+            if let Some(r) = d.reminder {
+                check_days("after_days", r.after_days, 1)?;
             }
         }
         Ok(())
@@ -420,7 +446,8 @@ pub struct DueActions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EvaluationConfig {
-    /// Triggers older than this many days are not looked at. Default 90.
+    /// Triggers older than this many days are not looked at: 1..=36 500
+    /// ([`crate::time::MAX_DAYS`]). Default 90.
     pub lookback_days: u32,
     /// Lifecycle rules (stage filters and stage-change triggers).
     pub lifecycle: LifecycleConfig,
@@ -610,13 +637,15 @@ impl CustomerBase {
     /// The dialogs of `processes` due as of a date.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for an invalid process or config.
+    /// [`Error::InvalidConfig`] for an invalid process or config (`lookback_days` outside
+    /// 1..=[`crate::time::MAX_DAYS`]).
     pub fn due_actions(
         &self,
         processes: &[Process],
         as_of: NaiveDate,
         config: &EvaluationConfig,
     ) -> Result<DueActions> {
+        crate::time::check_days("lookback_days", config.lookback_days, 1)?;
         let today = date_to_day(as_of);
         let mut due = Vec::new();
         let mut blocked = Vec::new();

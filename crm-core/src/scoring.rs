@@ -13,7 +13,8 @@ use crate::time::{Day, date_to_day, day_of};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// A condition on a customer as of a date.
+/// A condition on a customer as of a date. Every `days` lies in 1..=36 500
+/// ([`crate::time::MAX_DAYS`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Condition {
@@ -242,9 +243,23 @@ impl ConditionFilter<'_> {
     }
 }
 
+impl Condition {
+    /// Checks the day counts (1..=[`crate::time::MAX_DAYS`]).
+    pub(crate) fn validate(&self) -> Result<()> {
+        match self {
+            Condition::DateWithinNext { days, .. }
+            | Condition::EventWithin { days, .. }
+            | Condition::EventCount { days, .. }
+            | Condition::PurchaseWithin { days } => crate::time::check_days("days", *days, 1),
+            _ => Ok(()),
+        }
+    }
+}
+
 impl ScoringModel {
     fn validate(&self) -> Result<()> {
         for r in &self.rules {
+            r.condition.validate()?;
             if !r.weight.is_finite() {
                 return Err(Error::config("weight", format!("rule `{}`: {} is not finite", r.name, r.weight)));
             }
@@ -317,7 +332,8 @@ impl CustomerBase {
     /// against the rate among all customers.
     ///
     /// # Errors
-    /// As [`Self::score`].
+    /// As [`Self::score`]; [`Error::InvalidConfig`] for `horizon_days` outside
+    /// 1..=[`crate::time::MAX_DAYS`].
     pub fn backtest(
         &self,
         model: &ScoringModel,
@@ -326,6 +342,7 @@ impl CustomerBase {
         horizon_days: u32,
     ) -> Result<Vec<RuleBacktest>> {
         model.validate()?;
+        crate::time::check_days("horizon_days", horizon_days, 1)?;
         let ctx = self.context(model, as_of)?;
         let today = date_to_day(as_of);
         let wins: Vec<bool> = (0..self.len() as u32)

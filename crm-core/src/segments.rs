@@ -68,8 +68,8 @@ pub struct SegmentConfig {
     pub shares: [f64; 3],
     /// What value ranks customers. Default revenue.
     pub measure: ValueMeasure,
-    /// Value over the last N days up to the as-of date; `None` for all history.
-    /// Default 365.
+    /// Value over the last N days up to the as-of date, N in 1..=36 500
+    /// ([`crate::time::MAX_DAYS`]); `None` for all history. Default 365.
     pub window_days: Option<u32>,
     /// ABC class limits as shares of total value: A up to 80 %, B the next 15 %, C the rest.
     pub abc_shares: [f64; 3],
@@ -95,13 +95,13 @@ impl SegmentConfig {
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] naming the field when shares are negative or do not sum
-    /// to 1, or the window is 0 days.
+    /// to 1, or the window is outside 1..=[`crate::time::MAX_DAYS`] days.
     pub fn validate(&self) -> Result<()> {
         check_shares("shares", &self.shares)?;
         check_shares("abc_shares", &self.abc_shares)?;
         check_shares("pyramid_shares", &self.pyramid_shares)?;
-        if self.window_days == Some(0) {
-            return Err(Error::config("window_days", "must be at least 1 day (or none for all history)"));
+        if let Some(w) = self.window_days {
+            crate::time::check_days("window_days", w, 1)?;
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 
 use crate::base::CustomerBase;
 use crate::customer::CustomerIndex;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::history::scan;
 use crate::parallel::{SplitAt, customer_ranges, fill_ranges};
 use crate::rank::quantile_scores;
@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize, Serializer, ser::SerializeStruct};
 #[serde(default)]
 pub struct SummaryConfig {
     /// Purchases per year are purchases / max(tenure, `min_span_days`) x 365.25, so a
-    /// customer who bought twice last month counts 2 a year, not 24. Default 365.
+    /// customer who bought twice last month counts 2 a year, not 24. 1..=36 500
+    /// ([`crate::time::MAX_DAYS`]); default 365.
     pub min_span_days: u32,
 }
 
@@ -31,11 +32,9 @@ impl SummaryConfig {
     /// Checks the config.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] when `min_span_days` is 0.
+    /// [`crate::Error::InvalidConfig`] when `min_span_days` is outside 1..=[`crate::time::MAX_DAYS`].
     pub fn validate(&self) -> Result<()> {
-        if self.min_span_days == 0 {
-            return Err(Error::config("min_span_days", "must be at least 1 day"));
-        }
+        crate::time::check_days("min_span_days", self.min_span_days, 1)?;
         Ok(())
     }
 }
@@ -337,7 +336,7 @@ impl CustomerBase {
     /// The customer summary as of a date.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for an invalid config.
+    /// [`crate::Error::InvalidConfig`] for an invalid config.
     pub fn summary_with(&self, as_of: NaiveDate, config: &SummaryConfig) -> Result<Summary> {
         config.validate()?;
         let today = date_to_day(as_of);

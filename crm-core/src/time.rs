@@ -1,5 +1,11 @@
 //! Dates and times. Timestamps are Unix seconds (UTC); analyses work in whole days.
 //!
+//! # Supported dates
+//!
+//! Input dates and timestamps must lie in the years [`MIN_YEAR`]..=[`MAX_YEAR`]
+//! (1000-01-01 00:00:00 to 9999-12-31 23:59:59 UTC); a base refuses any other with the row
+//! and column named, so that no day number can wrap.
+//!
 //! An analysis "as of" a date sees the state at the end of that day: a transaction on the
 //! as-of date counts, one on the next day does not.
 
@@ -12,6 +18,65 @@ pub const DAYS_PER_YEAR: f64 = 365.25;
 
 /// Days since 1970-01-01 (negative before).
 pub type Day = i32;
+
+/// First year of the supported dates.
+pub const MIN_YEAR: i32 = 1000;
+/// Last year of the supported dates.
+pub const MAX_YEAR: i32 = 9999;
+/// First supported timestamp: 1000-01-01 00:00:00 UTC.
+pub const MIN_TIMESTAMP: i64 = -354_285 * SECONDS_PER_DAY;
+/// Last supported timestamp: 9999-12-31 23:59:59 UTC.
+pub const MAX_TIMESTAMP: i64 = 2_932_897 * SECONDS_PER_DAY - 1;
+
+/// Checks that every timestamp of a column is a supported date (see the module docs);
+/// the error names the first row outside.
+pub(crate) fn check_timestamps(column: &str, seconds: &[i64]) -> crate::Result<()> {
+    match seconds.iter().position(|s| !(MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(s)) {
+        None => Ok(()),
+        Some(row) => Err(crate::Error::invalid(row, column, out_of_range(seconds[row]))),
+    }
+}
+
+/// Checks that a date is a supported date (see the module docs).
+pub(crate) fn check_date(row: usize, column: &str, date: NaiveDate) -> crate::Result<()> {
+    if (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(&date)) {
+        Ok(())
+    } else {
+        Err(crate::Error::invalid(row, column, format!("{date} is outside the supported years {MIN_YEAR}..={MAX_YEAR}")))
+    }
+}
+
+/// Longest span a day-count setting may have: 36 500 days (100 years). Every day count of
+/// a config (`inactivity_days`, `window_days`, `horizon_days`, ...) lies in `1..=MAX_DAYS`,
+/// or `0..=MAX_DAYS` where 0 has a meaning (a dialog `days` after its trigger).
+pub const MAX_DAYS: u32 = 36_500;
+
+/// Most periods a series or a projection may have: 1 200 (100 years of months). Checked
+/// before anything is allocated.
+pub const MAX_PERIODS: usize = 1_200;
+
+/// Checks a period count: `1..=MAX_PERIODS`, the error naming `field`.
+pub(crate) fn check_periods(field: &str, periods: usize) -> crate::Result<()> {
+    if (1..=MAX_PERIODS).contains(&periods) {
+        Ok(())
+    } else {
+        Err(crate::Error::config(field, format!("{periods} periods is not in 1..={MAX_PERIODS}")))
+    }
+}
+
+/// Checks a day-count setting: `min..=MAX_DAYS`, the error naming `field`.
+pub(crate) fn check_days(field: &str, days: u32, min: u32) -> crate::Result<()> {
+    if (min..=MAX_DAYS).contains(&days) {
+        Ok(())
+    } else {
+        Err(crate::Error::config(field, format!("{days} days is not in {min}..={MAX_DAYS} (100 years)")))
+    }
+}
+
+/// The message for a timestamp outside the supported dates.
+pub fn out_of_range(seconds: i64) -> String {
+    format!("timestamp {seconds} s is outside the supported years {MIN_YEAR}..={MAX_YEAR}")
+}
 
 /// The day a Unix timestamp (seconds) falls on, in UTC.
 ///
@@ -115,6 +180,9 @@ mod tests {
         assert_eq!(day_to_date(-1), ymd(1969, 12, 31));
         assert_eq!(date_to_day(ymd(2024, 2, 29)), 19_782);
         assert_eq!(date_to_day(ymd(1, 1, 1)), -719_162);
+        assert_eq!(day_of(MIN_TIMESTAMP), date_to_day(ymd(MIN_YEAR, 1, 1)));
+        assert_eq!(day_of(MAX_TIMESTAMP), date_to_day(ymd(MAX_YEAR, 12, 31)));
+        assert_eq!(day_of(MAX_TIMESTAMP + 1), date_to_day(ymd(MAX_YEAR + 1, 1, 1)));
         for day in (-800_000..800_000).step_by(997) {
             assert_eq!(date_to_day(day_to_date(day)), day);
             assert_eq!(day_to_date(day), NaiveDate::default() + chrono::TimeDelta::days(day as i64));

@@ -53,11 +53,13 @@ impl TransactionColumns {
         self.len() == 0
     }
 
-    /// Checks lengths and values; names the first bad row and column.
+    /// Checks lengths and values (timestamps within the supported dates, see
+    /// [`crate::time`]); names the first bad row and column.
     pub(crate) fn validate(&self) -> crate::Result<()> {
         let n = self.customer.len();
         check_len("timestamp", self.timestamp.len(), "customer", n)?;
         check_len("amount", self.amount.len(), "customer", n)?;
+        crate::time::check_timestamps("timestamp", &self.timestamp)?;
         check_finite("amount", &self.amount)?;
         if self.margin.is_some() && self.cost_of_goods.is_some() {
             return Err(crate::Error::config("margin", "give margin or cost_of_goods, not both"));

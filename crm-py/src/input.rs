@@ -19,7 +19,7 @@ use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_cast::{CastOptions, cast_with_options};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{NaiveDate, Offset, TimeZone};
-use crm_core::time::{SECONDS_PER_DAY, day_of, day_to_date, parse_timestamp};
+use crm_core::time::{MAX_TIMESTAMP, MIN_TIMESTAMP, SECONDS_PER_DAY, day_of, day_to_date, out_of_range, parse_timestamp};
 use crm_core::{KeyColumn, StrColumn};
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
@@ -191,23 +191,61 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
             // Seconds to nanoseconds are kept in their unit (the reader divides); coarser or
             // multiple units (days, minutes, 5s, ...) are cast to seconds by numpy.
             let (unit, count): (String, i64) = np.call_method1("datetime_data", (arr.getattr("dtype")?,))?.extract()?;
+            let a = arr.call_method1("view", ("int64",))?;
+            let a: PyReadonlyArray1<'_, i64> = a.extract()?;
+            let mut values = a.as_slice().map_err(PyErr::from)?.to_vec();
             let unit = match (unit.as_str(), count) {
                 ("s", 1) => TimeUnit::Second,
                 ("ms", 1) => TimeUnit::Millisecond,
                 ("us", 1) => TimeUnit::Microsecond,
                 ("ns", 1) => TimeUnit::Nanosecond,
-                _ => {
-                    arr = arr.call_method1("astype", ("datetime64[s]",))?;
+                (unit, count) => {
+                    // numpy's casts wrap silently: coarser units are scaled here, checked.
+                    let out_of_range = |row: usize, v: i64| {
+                        Failure::input(what, Some(row), name, format!("{v} x {count}{unit} is outside the supported dates"))
+                    };
+                    let seconds_per_unit = match unit {
+                        "W" => 7 * 86_400,
+                        "D" => 86_400,
+                        "h" => 3_600,
+                        "m" => 60,
+                        "s" => 1,
+                        // Years and months: beyond a million of either no date is supported.
+                        "Y" | "M" => {
+                            if let Some(row) = values
+                                .iter()
+                                .position(|&v| v != i64::MIN && v.checked_mul(count).is_none_or(|x| x.abs() > 1_000_000))
+                            {
+                                return Err(out_of_range(row, values[row]));
+                            }
+                            0
+                        }
+                        _ => 0,
+                    };
+                    if seconds_per_unit == 0 {
+                        arr = arr.call_method1("astype", ("datetime64[s]",))?;
+                        let a = arr.call_method1("view", ("int64",))?;
+                        values = a.extract::<PyReadonlyArray1<'_, i64>>()?.as_slice().map_err(PyErr::from)?.to_vec();
+                    } else {
+                        let scale = count.saturating_mul(seconds_per_unit);
+                        let scaled: Option<Vec<i64>> =
+                            values.iter().map(|&v| if v == i64::MIN { Some(v) } else { v.checked_mul(scale) }).collect();
+                        match scaled {
+                            Some(s) => values = s,
+                            None => {
+                                let row = values.iter().position(|&v| v != i64::MIN && v.checked_mul(scale).is_none());
+                                let row = row.expect("one overflows");
+                                return Err(out_of_range(row, values[row]));
+                            }
+                        }
+                    }
                     TimeUnit::Second
                 }
             };
-            let a = arr.call_method1("view", ("int64",))?;
-            let a: PyReadonlyArray1<'_, i64> = a.extract()?;
-            let values = a.as_slice().map_err(PyErr::from)?;
             // NaT is i64::MIN: a null.
             let nulls =
                 values.contains(&i64::MIN).then(|| NullBuffer::from_iter(values.iter().map(|&v| v != i64::MIN)));
-            let values = ScalarBuffer::from(values.to_vec());
+            let values = ScalarBuffer::from(values);
             match unit {
                 TimeUnit::Second => Arc::new(TimestampSecondArray::new(values, nulls)),
                 TimeUnit::Millisecond => Arc::new(TimestampMillisecondArray::new(values, nulls)),
@@ -466,7 +504,7 @@ pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) ->
                         let zone: arrow_array::timezone::Tz = tz.parse().map_err(|e| cast_failure(col, what, e))?;
                         for &v in raw.iter() {
                             let s = v.div_euclid(per_second);
-                            out.push(s + local_offset(&zone, s));
+                            out.push(s.saturating_add(local_offset(&zone, s)));
                         }
                     }
                 }
@@ -545,11 +583,18 @@ pub(crate) fn values(col: &InColumn, what: &'static str, formats: &[String]) -> 
         }
         Ok(Values::Number(out))
     } else if is_temporal(t) {
-        let mut out = Vec::new();
+        let mut out: Vec<Option<NaiveDate>> = Vec::new();
         for chunk in &col.chunks {
             let single = InColumn { name: col.name.clone(), data_type: t.clone(), chunks: vec![fill_nulls(chunk)] };
-            let secs = seconds(&single, what, formats)?;
-            out.extend(secs.into_iter().enumerate().map(|(i, s)| (!chunk.is_null(i)).then(|| day_to_date(day_of(s)))));
+            for (i, s) in seconds(&single, what, formats)?.into_iter().enumerate() {
+                if chunk.is_null(i) {
+                    out.push(None);
+                } else if (MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(&s) {
+                    out.push(Some(day_to_date(day_of(s))));
+                } else {
+                    return Err(Failure::input(what, Some(out.len()), &col.name, out_of_range(s)));
+                }
+            }
         }
         Ok(Values::Date(out))
     } else if arrow_cast::can_cast_types(t, &DataType::Utf8) {

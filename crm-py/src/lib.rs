@@ -75,6 +75,7 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(models::_rfm_summary, m)?)?;
     m.add_function(wrap_pyfunction!(threads, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_unguarded_for_tests, m)?)?;
     Ok(())
 }
 
@@ -90,4 +91,11 @@ fn threads() -> usize {
 fn _panic_for_tests(py: Python<'_>, message: String) -> PyResult<()> {
     errors::detached(py, move || -> errors::Fallible<()> { panic!("{message}") })?;
     Ok(())
+}
+
+/// Panics outside the engine's panic guard (as an unguarded getter would), to test that
+/// the Python package still raises `crm.InternalError`. Not part of the API.
+#[pyfunction]
+fn _panic_unguarded_for_tests(message: String) {
+    panic!("{message}")
 }

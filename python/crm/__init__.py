@@ -22,7 +22,12 @@ Inputs are any Arrow-compatible table (pyarrow, polars, pandas >= 2.2, duckdb, .
 dict of numpy arrays; results are tables that export ``__arrow_c_stream__``.
 """
 
-from crm._crm import (
+import crm._crm
+from crm import _guard
+
+_guard.install(crm._crm)  # no panic reaches Python as anything but crm.InternalError
+
+from crm._crm import (  # noqa: E402
     Difference,
     DueActions,
     FunnelTable,
@@ -69,7 +74,7 @@ from crm._crm import (
     sample,
     threads,
 )
-from crm.exceptions import (
+from crm.exceptions import (  # noqa: E402
     ColumnNotFoundError,
     ConfigError,
     CrmError,

@@ -1,0 +1,120 @@
+//! Issue #13: no silent wrong answer, no lost row, no crash. One test per item.
+use chrono::NaiveDate;
+use crm_core::interaction::InteractionColumns;
+use crm_core::time::{MAX_TIMESTAMP, MIN_TIMESTAMP};
+use crm_core::{Channel, Customer, CustomerBase, Direction, Error, TransactionColumns};
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn invalid_at(r: Result<CustomerBase, Error>) -> (usize, String) {
+    match r {
+        Err(Error::InvalidValue { row, column, message }) => {
+            assert!(message.contains("1000..=9999"), "{message}");
+            (row, column)
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn item1_timestamps_outside_the_supported_years_are_refused_with_row_and_column() {
+    let far_bc = -(1_i64 << 31) * 86_400; // ~11.7 million years BC: used to wrap to 2024
+    for bad in [far_bc, i64::MAX, i64::MIN, MIN_TIMESTAMP - 1, MAX_TIMESTAMP + 1] {
+        let cols = TransactionColumns::new(vec![1_i64, 2].into(), vec![0, bad], vec![1.0, 2.0]);
+        assert_eq!(invalid_at(CustomerBase::from_transactions(cols)), (1, "timestamp".into()));
+    }
+    let edges = TransactionColumns::new(vec![1_i64, 2].into(), vec![MIN_TIMESTAMP, MAX_TIMESTAMP], vec![1.0, 2.0]);
+    let base = CustomerBase::from_transactions(edges).unwrap();
+    let summary = base.summary(ymd(9999, 12, 31)).unwrap();
+    assert_eq!(summary.row(0).first_purchase, Some(ymd(1000, 1, 1)));
+    assert_eq!(summary.row(1).first_purchase, Some(ymd(9999, 12, 31)));
+
+    let interactions = InteractionColumns {
+        customer: vec![1_i64, 1].into(),
+        timestamp: vec![0, far_bc],
+        channel: vec![Channel::Email; 2],
+        direction: vec![Direction::Inbound; 2],
+        kind: ["a", "b"].into_iter().collect(),
+        ..Default::default()
+    };
+    let r = CustomerBase::builder().interactions(interactions).and_then(|b| b.build());
+    assert_eq!(invalid_at(r), (1, "timestamp".into()));
+
+    let mut c = Customer::new(7);
+    c.acquisition_date = Some(ymd(200_000, 1, 1));
+    let r = CustomerBase::builder().customers([Customer::new(6), c]).build();
+    assert_eq!(invalid_at(r), (1, "acquisition_date".into()));
+}
+
+fn small_base() -> CustomerBase {
+    let day = 86_400;
+    CustomerBase::from_transactions(TransactionColumns::new(
+        vec![1_i64, 1, 2].into(),
+        vec![19_000 * day, 19_300 * day, 19_200 * day],
+        vec![10.0, 20.0, 30.0],
+    ))
+    .unwrap()
+}
+
+fn config_field<T: std::fmt::Debug>(r: Result<T, Error>) -> String {
+    match r {
+        Err(Error::InvalidConfig { field, message }) => {
+            assert!(message.contains("36500") || message.contains("1200"), "{message}");
+            field
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn item2_day_counts_above_100_years_are_config_errors_naming_the_field() {
+    use crm_core::funnel::{EventMatch, Funnel, FunnelPeriod, FunnelStep};
+    use crm_core::scoring::{Condition, ScoringModel, ScoringRule};
+    use crm_core::{FlowConfig, LifecycleConfig, SegmentConfig};
+    let base = small_base();
+    let as_of = ymd(2024, 12, 31);
+    for days in [36_501, 1 << 31, u32::MAX] {
+        let lc = LifecycleConfig { inactivity_days: days, ..Default::default() };
+        assert_eq!(config_field(base.lifecycle(as_of, &lc)), "inactivity_days");
+        let sc = SegmentConfig { window_days: Some(days), ..Default::default() };
+        assert_eq!(config_field(base.segments(as_of, &sc)), "window_days");
+        let fc = FlowConfig { inactivity_days: days, ..Default::default() };
+        assert_eq!(config_field(base.flows(ymd(2022, 1, 1), as_of, &fc)), "inactivity_days");
+        let purchase = |name: &str, window_days| FunnelStep {
+            name: name.into(),
+            event: EventMatch::Purchase { min_amount: None },
+            window_days,
+        };
+        let funnel = Funnel { name: "f".into(), steps: vec![purchase("a", None), purchase("b", Some(days))] };
+        let period = FunnelPeriod::new(ymd(2022, 1, 1), ymd(2024, 1, 1), as_of);
+        assert_eq!(config_field(base.funnel(&funnel, &period)), "window_days");
+        let rule = ScoringRule {
+            name: "r".into(),
+            weight: 1.0,
+            condition: Condition::PurchaseWithin { days },
+            half_life_days: None,
+        };
+        let model = ScoringModel { rules: vec![rule], ..Default::default() };
+        assert_eq!(config_field(base.score(&model, as_of)), "days");
+        let ok = ScoringModel::default();
+        let outcome = EventMatch::Purchase { min_amount: None };
+        assert_eq!(config_field(base.backtest(&ok, as_of, &outcome, days)), "horizon_days");
+    }
+    // The largest allowed value still works.
+    let lc = LifecycleConfig { inactivity_days: 36_500, ..Default::default() };
+    assert!(base.lifecycle(as_of, &lc).is_ok());
+}
+
+#[test]
+fn item14_period_counts_are_bounded_before_allocating() {
+    use crm_core::migration::MigrationMatrix;
+    use crm_core::{FlowConfig, Period};
+    let base = small_base();
+    let r = base.flow_series(ymd(2022, 1, 1), Period::Month, 1 << 40, &FlowConfig::default());
+    assert_eq!(config_field(r), "count");
+    let m = MigrationMatrix::from_rates(vec!["a".into(), "b".into()], vec![vec![0.5, 0.5], vec![0.0, 1.0]]).unwrap();
+    assert_eq!(config_field(m.project(&[1.0, 0.0], 1_000_000_000)), "periods");
+    assert_eq!(m.project(&[1.0, 0.0], 1_200).unwrap().len(), 1_201);
+}

@@ -1,0 +1,60 @@
+"""Issue #13: no silent wrong answer, no lost row, no crash (one test or more per item)."""
+
+import datetime as dt
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+import crm
+
+
+def build(dates, **kw):
+    table = {"customer_id": np.arange(len(dates)), "date": dates, "amount": np.ones(len(dates))}
+    return crm.CustomerBase.from_transactions(table, **kw)
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        pa.array([0, 2**31 - 1], pa.date32()),
+        pa.array([0, 2**63 - 1], pa.timestamp("s")),
+        pa.array([0, -(2**63) + 1], pa.timestamp("s", tz="Europe/Stockholm")),
+        np.array(["2024-01-01", "300000-01-01"], dtype="datetime64[s]"),
+        np.array([0, 2**40], dtype="datetime64[D]"),  # 2^40 days wrapped to 1970-01-01
+        np.array([0, 2**60], dtype="datetime64[D]"),  # overflows in seconds
+        np.array([0, 2**62], dtype="datetime64[Y]"),
+        np.array(["2024-01-01", "0999-12-31"], dtype="datetime64[D]"),
+    ],
+)
+def test_item1_far_dates_are_refused_with_row_and_column(dates):
+    with pytest.raises(crm.InputError) as e:
+        build(dates)
+    assert (e.value.table, e.value.row, e.value.column) == ("transactions", 1, "date"), str(e.value)
+    assert "supported" in str(e.value)
+
+
+def test_item1_supported_edges_are_kept():
+    base = build(np.array(["1000-01-01", "9999-12-31T23:59:59"], dtype="datetime64[s]"))
+    assert (base.first_date, base.last_date) == (dt.date(1000, 1, 1), dt.date(9999, 12, 31))
+
+
+def test_item1_far_customer_dates_are_refused():
+    for dates in (
+        np.array(["2024-01-01", "300000-01-01"], dtype="datetime64[s]"),
+        np.array([0, 2**40], dtype="datetime64[D]"),
+    ):
+        customers = {"customer_id": [1, 2], "acquisition_date": dates}
+        with pytest.raises(crm.InputError) as e:
+            crm.CustomerBase.from_transactions(customers=customers)
+        assert (e.value.table, e.value.row, e.value.column) == ("customers", 1, "acquisition_date"), str(e.value)
+
+
+def test_item13_an_unguarded_panic_is_an_internal_error():
+    from crm import _crm
+
+    with pytest.raises(crm.InternalError, match="boom"):
+        _crm._panic_unguarded_for_tests("boom")
+    base = build(np.array(["2024-01-01"], dtype="datetime64[D]"))
+    assert base.last_date == dt.date(2024, 1, 1)  # getters still work through the guard
+    assert "CustomerBase" in repr(base) and len(base) == 1

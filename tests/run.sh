@@ -21,6 +21,9 @@ git diff --exit-code -- include/ || { echo "include/crm.h is out of date: commit
 if [ -n "$(git status --porcelain -- include/)" ]; then
     echo "include/ has uncommitted files:"; git status --porcelain -- include/; exit 1
 fi
+echo "== fuzz corpus and regressions replayed (fuzz/, with seeded mutations)"
+target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+CARGO_TARGET_DIR="$target" cargo run -q --manifest-path fuzz/Cargo.toml --bin replay -- 100
 echo "== C tests"
 bash tests/c/run.sh
 echo "== Python tests"

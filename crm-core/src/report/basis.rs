@@ -69,7 +69,9 @@ impl std::fmt::Display for Caveat {
 /// let b = Basis::new(Some(d("2010-12-01")), d("2011-12-09"), 365, Some(365));
 /// assert_eq!(b.flows_start, d("2010-12-10"));
 /// assert_eq!(b.flows_need_history_from, d("2009-12-10"));
-/// assert!(!b.flows_measurable() && !b.lost_measurable() && !b.migration_measurable());
+/// assert!(!b.flows_measurable() && !b.migration_measurable());
+/// // 374 days of history: enough to tell who has not bought for 365 days.
+/// assert!(b.lost_measurable());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Basis {

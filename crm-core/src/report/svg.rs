@@ -137,7 +137,7 @@ impl Chart {
     /// The finished `<svg>` element.
     pub(crate) fn finish(self) -> String {
         format!(
-            r#"<svg class="chart" id="{}" role="img" aria-label="{}" viewBox="0 0 {} {}" width="{}" height="{}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>"#,
+            r#"<svg class="chart" id="{}" role="img" aria-label="{}" viewBox="0 0 {} {}" width="{}" height="{}"><title>{}</title>{}</svg>"#,
             esc(&self.id),
             esc(&self.label),
             n(self.width),

@@ -1388,6 +1388,18 @@ typedef struct crm_report_overview {
   double average_purchase;
 } crm_report_overview;
 
+// A caveat of the report: a figure that is not yet measurable (`withheld`, not printed)
+// or rests on a thin basis. `figure` and `reason` are NUL-terminated and owned by the
+// report (valid while it lives; do not free).
+typedef struct crm_report_caveat {
+  // The figure concerned (e.g. "average duration").
+  const char *figure;
+  // Why, in words.
+  const char *reason;
+  // True when the figure is withheld; false when printed on a thin basis.
+  bool withheld;
+} crm_report_caveat;
+
 // One row of a segment table. `segment` is the segment's name ("top", "A", "large", ...),
 // NUL-terminated, owned by the `crm_segments` handle (valid while it lives; do not free).
 // Amounts are over the value window; margin, profit and profit share are NaN without
@@ -2706,15 +2718,24 @@ void crm_report_free(struct crm_report *report);
 // The as-of day; `CRM_NO_DATE` for NULL.
 int32_t crm_report_as_of(const struct crm_report *report);
 
-// The report as Markdown (sections: the base, lifecycle stages, value segments, ABC,
-// pyramid, RFM, flows, migration, CLV, undesired flows, most valuable customers) in a new
+// The report as Markdown (sections: not-yet-measurable figures, the base, lifecycle
+// stages, value segments, concentration, ABC, pyramid, RFM, flows, migration, retention
+// cohorts, CLV, undesired flows, data quality, most valuable customers) in a new
 // NUL-terminated string `*out_text` of `*out_len` bytes (`out_len` may be NULL). Free it
 // with `crm_string_free`.
 crm_result crm_report_to_markdown(const struct crm_report *report,
                                   char **out_text,
                                   size_t *out_len);
 
-// The report as pretty-printed JSON (crm-core's field names; missing values null) in a new
+// The report as one self-contained HTML page (inline CSS and SVG charts, no script, no
+// network access; figures that are not measurable are replaced by a note) in a new
+// NUL-terminated UTF-8 string `*out_html` of `*out_len` bytes (`out_len` may be NULL).
+// Free it with `crm_string_free`.
+crm_result crm_report_to_html(const struct crm_report *report, char **out_html, size_t *out_len);
+
+// The report as pretty-printed JSON (crm-core's field names; missing and withheld values
+// null, `caveats` saying why; also the Pareto curves, monthly flows, retention cohorts,
+// CLV distribution, returns and input summary) in a new
 // NUL-terminated string; free it with `crm_string_free`.
 crm_result crm_report_to_json(const struct crm_report *report, char **out_json, size_t *out_len);
 
@@ -2726,9 +2747,19 @@ crm_result crm_report_get_overview(const struct crm_report *report,
 // must be `CRM_LIFECYCLE_STAGES` (8).
 crm_result crm_report_copy_stage_counts(const struct crm_report *report, size_t *out, size_t len);
 
-// The flows of the twelve months up to the as-of date.
+// The flows of the twelve months up to the as-of date. `CRM_RESULT_MISSING_DATA` when
+// they are not measurable (the history is shorter than the period plus the inactivity
+// window; the report's caveats say why).
 crm_result crm_report_get_flows(const struct crm_report *report,
                                 struct crm_flow_report *out_report);
+
+// Number of caveats of the report; 0 for NULL.
+size_t crm_report_caveat_count(const struct crm_report *report);
+
+// Caveat `index`.
+crm_result crm_report_caveat_at(const struct crm_report *report,
+                                size_t index,
+                                struct crm_report_caveat *out_caveat);
 
 // Number of rows of a segment table (a `crm_segment_table`); 0 for NULL or an unknown
 // table.

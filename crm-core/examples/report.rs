@@ -5,7 +5,8 @@
 //! cargo run --release --example report -- --transactions tx.csv [--customers c.csv]
 //!     [--interactions i.csv] [--as-of 2024-12-31] [--out out] [--sample-customers 5000]
 //! ```
-//! Writes `<out>/report.md` and `<out>/report.json` (default folder `out`). Transactions
+//! Writes `<out>/report.md`, `<out>/report.json` and `<out>/report.html` (default folder
+//! `out`). Transactions
 //! need `customer_id`, `date` and `amount` columns; `margin` or `cost_of_goods` are used
 //! when present.
 
@@ -13,6 +14,7 @@ use chrono::NaiveDate;
 use crm_core::ingest::{
     CustomerCsv, InteractionCsv, TransactionCsv, read_customers, read_interactions, read_transactions,
 };
+use crm_core::report::InputSummary;
 use crm_core::sample::{SampleConfig, generate};
 use crm_core::{CustomerBase, ReportConfig};
 use std::path::PathBuf;
@@ -61,14 +63,17 @@ fn parse() -> Result<Args, String> {
 
 fn run(a: Args) -> Result<(), String> {
     let e = |e: crm_core::Error| e.to_string();
-    let (base, as_of, source) = match &a.transactions {
+    let (base, as_of, input) = match &a.transactions {
         None => {
             let data = generate(&SampleConfig { customers: a.sample_customers, ..Default::default() });
             let end = data.end;
             (
                 data.into_base().map_err(e)?,
                 a.as_of.unwrap_or(end),
-                format!("bundled sample data (seed 42, {} customers)", a.sample_customers),
+                InputSummary {
+                    source: format!("bundled sample data (seed 42, {} customers)", a.sample_customers),
+                    ..Default::default()
+                },
             )
         }
         Some(tx) => {
@@ -82,25 +87,44 @@ fn run(a: Args) -> Result<(), String> {
             let has = |c: &str| names.contains(&c).then(|| c.to_owned());
             let spec =
                 TransactionCsv { margin: has("margin"), cost_of_goods: has("cost_of_goods"), ..Default::default() };
-            let (cols, _) = read_transactions(tx, &spec).map_err(e)?;
+            let (cols, read) = read_transactions(tx, &spec).map_err(e)?;
+            let returns = cols.amount.iter().filter(|&&x| x < 0.0);
+            let input = InputSummary {
+                source: tx.display().to_string(),
+                rows_read: read.rows_read as u64,
+                rows_loaded: read.rows_loaded as u64,
+                rows_rejected: read.rows_rejected as u64,
+                returns_rows: returns.clone().count() as u64,
+                returns_value: -returns.sum::<f64>(),
+                ..Default::default()
+            };
             let last = cols.timestamp.iter().max().map(|&s| crm_core::time::day_to_date(crm_core::time::day_of(s)));
             b.add_transactions(cols).map_err(e)?;
             if let Some(i) = &a.interactions {
                 b.add_interactions(read_interactions(i, &InteractionCsv::default()).map_err(e)?.0).map_err(e)?;
             }
             let as_of = a.as_of.or(last).ok_or("no transactions and no --as-of date")?;
-            (b.build().map_err(e)?, as_of, tx.display().to_string())
+            (b.build().map_err(e)?, as_of, input)
         }
     };
-    let report = base.report(as_of, &ReportConfig::default()).map_err(e)?;
+    let source = input.source.clone();
+    let report = base.report(as_of, &ReportConfig::default()).map_err(e)?.with_input(input);
     std::fs::create_dir_all(&a.out).map_err(|err| format!("{}: {err}", a.out.display()))?;
     let md = format!("{}\n_Source: {source}._\n", report.to_markdown());
-    for (name, text) in [("report.md", md.as_str()), ("report.json", report.to_json().as_str())] {
+    let html = report.to_html();
+    for (name, text) in
+        [("report.md", md.as_str()), ("report.json", report.to_json().as_str()), ("report.html", html.as_str())]
+    {
         let path = a.out.join(name);
         std::fs::write(&path, text).map_err(|err| format!("{}: {err}", path.display()))?;
     }
     println!("{md}");
-    println!("Wrote {} and {}", a.out.join("report.md").display(), a.out.join("report.json").display());
+    println!(
+        "Wrote {}, {} and {}",
+        a.out.join("report.md").display(),
+        a.out.join("report.json").display(),
+        a.out.join("report.html").display()
+    );
     Ok(())
 }
 

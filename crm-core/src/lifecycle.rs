@@ -69,6 +69,15 @@ impl LifecycleStage {
     pub fn name(self) -> &'static str {
         ["prospect", "new", "starter", "active", "declining", "lost", "reactivated", "won_back"][self as usize]
     }
+
+    /// The stage in words, for people ("won back").
+    ///
+    /// ```
+    /// assert_eq!(crm_core::LifecycleStage::WonBack.label(), "won back");
+    /// ```
+    pub fn label(self) -> &'static str {
+        ["prospect", "new", "starter", "active", "declining", "lost", "reactivated", "won back"][self as usize]
+    }
 }
 
 /// The stage rules. Defaults follow the source documents where they give a value (the

@@ -125,6 +125,8 @@ pub struct crm_report {
     clv: [Vec<CString>; 3],
     top_ids: Vec<CString>,
     undesired: Vec<CString>,
+    /// Figure and reason of each caveat.
+    caveats: Vec<(CString, CString)>,
 }
 
 impl crm_report {
@@ -143,6 +145,7 @@ impl crm_report {
             clv,
             top_ids: inner.top_customers.iter().map(|t| c_name(&t.customer)).collect(),
             undesired: inner.undesired_flows.iter().map(|u| c_name(&u.flow)).collect(),
+            caveats: inner.caveats.iter().map(|c| (c_name(&c.figure), c_name(&c.reason))).collect(),
             inner,
         }
     }
@@ -213,8 +216,9 @@ pub extern "C" fn crm_report_as_of(report: *const crm_report) -> i32 {
     ffi_boundary! { report_ref(report).map_or(CRM_NO_DATE, |r| day_of(r.inner.as_of)) }
 }
 
-/// The report as Markdown (sections: the base, lifecycle stages, value segments, ABC,
-/// pyramid, RFM, flows, migration, CLV, undesired flows, most valuable customers) in a new
+/// The report as Markdown (sections: not-yet-measurable figures, the base, lifecycle
+/// stages, value segments, concentration, ABC, pyramid, RFM, flows, migration, retention
+/// cohorts, CLV, undesired flows, data quality, most valuable customers) in a new
 /// NUL-terminated string `*out_text` of `*out_len` bytes (`out_len` may be NULL). Free it
 /// with `crm_string_free`.
 #[unsafe(no_mangle)]
@@ -230,7 +234,26 @@ pub extern "C" fn crm_report_to_markdown(
     }
 }
 
-/// The report as pretty-printed JSON (crm-core's field names; missing values null) in a new
+/// The report as one self-contained HTML page (inline CSS and SVG charts, no script, no
+/// network access; figures that are not measurable are replaced by a note) in a new
+/// NUL-terminated UTF-8 string `*out_html` of `*out_len` bytes (`out_len` may be NULL).
+/// Free it with `crm_string_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_report_to_html(
+    report: *const crm_report,
+    out_html: *mut *mut c_char,
+    out_len: *mut usize,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        let r = report_ref(report)?;
+        // SAFETY: the out-pointers are NULL or writable (header contract).
+        unsafe { write_text(r.inner.to_html(), out_html, out_len, "out_html") }
+    }
+}
+
+/// The report as pretty-printed JSON (crm-core's field names; missing and withheld values
+/// null, `caveats` saying why; also the Pareto curves, monthly flows, retention cohorts,
+/// CLV distribution, returns and input summary) in a new
 /// NUL-terminated string; free it with `crm_string_free`.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_report_to_json(
@@ -284,14 +307,63 @@ pub extern "C" fn crm_report_copy_stage_counts(report: *const crm_report, out: *
     }
 }
 
-/// The flows of the twelve months up to the as-of date.
+/// The flows of the twelve months up to the as-of date. `CRM_RESULT_MISSING_DATA` when
+/// they are not measurable (the history is shorter than the period plus the inactivity
+/// window; the report's caveats say why).
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_report_get_flows(report: *const crm_report, out_report: *mut crm_flow_report) -> crm_result {
     ffi_boundary! { fallible:
         let r = &report_ref(report)?.inner;
         // SAFETY: `out_report` is NULL or writable (header contract).
         let slot = unsafe { out(out_report, "out_report") }?;
-        slot.write(flow_report(&r.flows));
+        let flows = r.flows.as_ref().ok_or_else(|| {
+            Failure::from(Error::MissingData(
+                "the report's flows are not measurable: the history is too short (see the caveats)".into(),
+            ))
+        })?;
+        slot.write(flow_report(flows));
+        Ok(())
+    }
+}
+
+/// A caveat of the report: a figure that is not yet measurable (`withheld`, not printed)
+/// or rests on a thin basis. `figure` and `reason` are NUL-terminated and owned by the
+/// report (valid while it lives; do not free).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct crm_report_caveat {
+    /// The figure concerned (e.g. "average duration").
+    pub figure: *const c_char,
+    /// Why, in words.
+    pub reason: *const c_char,
+    /// True when the figure is withheld; false when printed on a thin basis.
+    pub withheld: bool,
+}
+
+/// Number of caveats of the report; 0 for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_report_caveat_count(report: *const crm_report) -> usize {
+    ffi_boundary! { report_ref(report).map_or(0, |r| r.inner.caveats.len()) }
+}
+
+/// Caveat `index`.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_report_caveat_at(
+    report: *const crm_report,
+    index: usize,
+    out_caveat: *mut crm_report_caveat,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        let r = report_ref(report)?;
+        // SAFETY: `out_caveat` is NULL or writable (header contract).
+        let slot = unsafe { out(out_caveat, "out_caveat") }?;
+        let i = crate::ptr::index(index, r.inner.caveats.len(), "report's caveat count")?;
+        let (figure, reason) = &r.caveats[i];
+        slot.write(crm_report_caveat {
+            figure: figure.as_ptr(),
+            reason: reason.as_ptr(),
+            withheld: r.inner.caveats[i].withheld,
+        });
         Ok(())
     }
 }

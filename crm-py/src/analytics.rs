@@ -852,15 +852,35 @@ impl Report {
         }
         Ok(d)
     }
-    /// The flows of the twelve months up to the as-of date.
+    /// The flows of the twelve months up to the as-of date (None when not measurable:
+    /// see `caveats`).
     #[getter]
-    fn flows(&self, py: Python<'_>) -> PyResult<Py<Flows>> {
-        Flows::create(py, self.inner.flows.clone())
+    fn flows(&self, py: Python<'_>) -> PyResult<Option<Py<Flows>>> {
+        self.inner.flows.clone().map(|f| Flows::create(py, f)).transpose()
     }
-    /// The segment migration of the last year.
+    /// The segment migration of the last year (None when not measurable).
     #[getter]
-    fn migration(&self) -> Migration {
-        Migration::new(self.inner.migration.clone())
+    fn migration(&self) -> Option<Migration> {
+        self.inner.migration.clone().map(Migration::new)
+    }
+    /// Figures withheld or on a thin basis: dicts with `figure`, `reason`, `withheld`.
+    #[getter]
+    fn caveats<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.inner
+            .caveats
+            .iter()
+            .map(|c| {
+                let d = PyDict::new(py);
+                d.set_item("figure", &c.figure)?;
+                d.set_item("reason", &c.reason)?;
+                d.set_item("withheld", c.withheld)?;
+                Ok(d)
+            })
+            .collect()
+    }
+    /// The report as one self-contained HTML page (inline CSS and SVG charts, no script).
+    fn to_html(&self) -> String {
+        self.inner.to_html()
     }
     /// The CLV duration in years (None when CLV is left out).
     #[getter]

@@ -1,6 +1,6 @@
 /* The customer-development report on the hand-worked base of crm-core/tests/report.rs, as
  * of 2024-12-31: overview, stages, top customers, flows, CLV left out, undesired flows,
- * Markdown and JSON. */
+ * Markdown, JSON, HTML and the caveats; a short history that withholds the flows. */
 #include "fixture.h"
 
 static crm_base *fixture(void) {
@@ -84,6 +84,59 @@ static void markdown_and_json(crm_report *r) {
     CHECK(json_has(json, "\"revenue\": 730.0"));
 }
 
+static void html_and_caveats(crm_report *r) {
+    char *html = NULL;
+    size_t len = 0;
+    CHECK_OK(crm_report_to_html(r, &html, &len));
+    CHECK(len == strlen(html));
+    CHECK(strncmp(html, "<!DOCTYPE html>", 15) == 0);
+    CHECK(strstr(html, "id=\"chart-pareto\"") != NULL && strstr(html, "id=\"chart-waterfall\"") != NULL);
+    CHECK(strstr(html, "<script") == NULL);
+    crm_string_free(html);
+    CHECK_OK(crm_report_to_html(r, &html, NULL));
+    crm_string_free(html);
+    /* History from 2022-05-01: the 2024 flows are measurable, but nobody was lost in 2024:
+     * no average duration, hence no CLV; both withheld with a reason. */
+    crm_report_caveat c;
+    CHECK(crm_report_caveat_count(r) == 2 && crm_report_caveat_count(NULL) == 0);
+    CHECK_OK(crm_report_caveat_at(r, 0, &c));
+    CHECK(c.withheld && strcmp(c.figure, "average duration") == 0 && strstr(c.reason, "nobody was lost") != NULL);
+    CHECK_OK(crm_report_caveat_at(r, 1, &c));
+    CHECK(c.withheld && strncmp(c.figure, "customer lifetime value", 23) == 0);
+    CHECK_FAILS(crm_report_caveat_at(r, 2, &c), CRM_RESULT_OUT_OF_RANGE, "caveat count");
+    CHECK_FAILS(crm_report_to_html(NULL, &html, NULL), CRM_RESULT_NULL_PARAMETER, "report");
+}
+
+static void a_short_history_withholds_the_flows(void) {
+    /* One year of history (2024): the flows of 2024 would need history from 2023-01-01. */
+    static const char *const ids[] = {"x", "x", "y"};
+    static const char *const dates[] = {"2024-01-10", "2024-06-01", "2024-03-01"};
+    static const double amounts[] = {10, 20, 30};
+    crm_base_builder *b = builder();
+    add_tx(b, ids, dates, amounts, NULL, 3);
+    crm_base *base = build_base(b);
+    crm_report *r = NULL;
+    CHECK_OK(crm_report_new(base, iso("2024-12-31"), NULL, &r));
+    crm_flow_report f;
+    CHECK_FAILS(crm_report_get_flows(r, &f), CRM_RESULT_MISSING_DATA, "not measurable");
+    CHECK(!crm_report_has_clv(r));
+    crm_report_caveat c;
+    /* 357 days of history: "lost" cannot be told either (365-day inactivity window). */
+    CHECK(crm_report_caveat_count(r) == 4);
+    CHECK_OK(crm_report_caveat_at(r, 0, &c));
+    CHECK(c.withheld && strncmp(c.figure, "lifecycle stages lost", 21) == 0 && strstr(c.reason, "357 days") != NULL);
+    CHECK_OK(crm_report_caveat_at(r, 1, &c));
+    CHECK(c.withheld && strncmp(c.figure, "customer flows", 14) == 0);
+    CHECK(strstr(c.reason, "the history starts 2024-01-10") != NULL && strstr(c.reason, "2023-01-01") != NULL);
+    char *json = NULL;
+    CHECK_OK(crm_report_to_json(r, &json, NULL));
+    CHECK(strstr(json, "\"flows\": null") != NULL && strstr(json, "\"caveats\": [") != NULL);
+    CHECK(strstr(json, "\"pareto_revenue\"") != NULL && strstr(json, "\"cohorts\"") != NULL);
+    CHECK(json_has(json, "\"returns\""));
+    crm_report_free(r);
+    crm_base_free(base);
+}
+
 static void a_report_with_clv(void) {
     /* The ERP export: losses in the last year give a duration, so the report has CLV. */
     crm_base_builder *b = builder();
@@ -119,9 +172,11 @@ int main(void) {
     flows_are_the_last_twelve_months(b, r);
     clv_left_out_and_undesired_flows(r);
     markdown_and_json(r);
+    html_and_caveats(r);
     crm_base_free(b); /* the report keeps what it needs */
     CHECK(crm_report_top_customer_count(r) == 2);
     crm_report_free(r);
     a_report_with_clv();
+    a_short_history_withholds_the_flows();
     CHECK_DONE();
 }

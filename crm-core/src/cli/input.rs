@@ -8,6 +8,7 @@ use crate::ingest::{
     CsvOptions, CustomerCsv, InteractionCsv, TransactionCsv, read_customers, read_interactions, read_transactions,
 };
 use crate::interaction::InteractionColumns;
+use crate::report::InputSummary;
 use crate::time::{day_of, day_to_date};
 use crate::transaction::TransactionColumns;
 use chrono::NaiveDate;
@@ -108,6 +109,18 @@ pub(crate) fn load(plan: &Plan, progress: &Progress) -> Result<Loaded, Failure> 
         }
     };
     Ok(Loaded { transactions, customers, interactions, sales })
+}
+
+/// What the report's input section shows.
+pub(crate) fn summary(plan: &Plan, sales: &SalesInfo) -> InputSummary {
+    InputSummary {
+        source: plan.transactions.display().to_string(),
+        rows_read: sales.rows_read as u64,
+        rows_loaded: sales.rows_loaded as u64,
+        rows_rejected: sales.rows_rejected as u64,
+        anonymous_rows: sales.anonymous_rows as u64,
+        ..Default::default()
+    }
 }
 
 /// The rows that were not loaded, as CSV: the file, its line, why, the column and detail.

@@ -42,10 +42,14 @@ pub(crate) fn run(args: &ReportArgs) -> Result<String, Failure> {
         Failure::from(format!("{}: no sale to report on (and no --as-of date)", plan.transactions.display()))
     })?;
     progress.step(&format!("computing the report as of {as_of}"));
-    let report = base.report(as_of, &plan.rules).map_err(|e| Failure::from(e.to_string()))?;
+    let report = base
+        .report(as_of, &plan.rules)
+        .map_err(|e| Failure::from(e.to_string()))?
+        .with_input(input::summary(&plan, &loaded.sales));
     progress.step("writing");
     let out = StagedDir::new(&plan.out)?;
-    let mut written = vec!["report.md", "report.json"];
+    let mut written = vec!["report.html", "report.md", "report.json"];
+    out.write("report.html", report.to_html().as_bytes())?;
     out.write("report.md", report.to_markdown().as_bytes())?;
     out.write("report.json", report.to_json().as_bytes())?;
     if !loaded.sales.set_aside.is_empty() {

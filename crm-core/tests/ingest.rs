@@ -24,10 +24,11 @@ fn every_bad_value_is_reported_with_line_and_column() {
     );
     match read_transactions(&p, &TransactionCsv::default()) {
         Err(Error::Csv { problems, total, .. }) => {
-            assert_eq!(total, 4);
+            // Line 5 has no customer id: an anonymous row, not a bad value.
+            assert_eq!(total, 3);
             let at: Vec<(u64, &str)> = problems.iter().map(|p| (p.line, p.column.as_str())).collect();
-            assert_eq!(at, vec![(3, "date"), (4, "amount"), (5, "customer_id"), (6, "amount")]);
-            assert!(problems[3].message.contains("not a finite number"), "{}", problems[3].message);
+            assert_eq!(at, vec![(3, "date"), (4, "amount"), (6, "amount")]);
+            assert!(problems[2].message.contains("not a finite number"), "{}", problems[2].message);
         }
         other => panic!("{other:?}"),
     }
@@ -35,7 +36,10 @@ fn every_bad_value_is_reported_with_line_and_column() {
     let spec =
         TransactionCsv { options: CsvOptions { on_error: OnError::Skip, ..Default::default() }, ..Default::default() };
     let (cols, report) = read_transactions(&p, &spec).unwrap();
-    assert_eq!((report.rows_read, report.rows_loaded, report.rows_rejected), (5, 1, 4));
+    assert_eq!((report.rows_read, report.rows_loaded, report.rows_rejected), (5, 1, 3));
+    assert_eq!((report.anonymous.rows, report.anonymous.revenue, &report.anonymous.lines[..]), (1, 1.0, &[5][..]));
+    let rejected: Vec<(u64, &str)> = report.rejected.iter().map(|p| (p.line, p.column.as_str())).collect();
+    assert_eq!(rejected, vec![(3, "date"), (4, "amount"), (6, "amount")]);
     assert_eq!(cols.customer, KeyColumn::Int(vec![1]));
 }
 
@@ -47,14 +51,27 @@ fn configurable_columns_delimiter_and_date_format() {
         timestamp: "datum".into(),
         amount: "belopp".into(),
         margin: Some("marginal".into()),
-        options: CsvOptions { delimiter: ';', date_formats: vec!["%d.%m.%Y".into()], ..Default::default() },
+        options: CsvOptions {
+            delimiter: Some(';'),
+            decimal: Some('.'),
+            date_formats: vec!["%d.%m.%Y".into()],
+            ..Default::default()
+        },
         ..Default::default()
     };
-    // "100,5" is not a number in this file (decimal comma): reported, not coerced.
+    // With a decimal point asked for, "100,5" is not a number: reported, not coerced.
     match read_transactions(&p, &spec) {
-        Err(Error::Csv { problems, .. }) => assert_eq!((problems[0].line, problems[0].column.as_str()), (2, "belopp")),
+        Err(Error::Csv { problems, .. }) => {
+            assert_eq!((problems[0].line, problems[0].column.as_str()), (2, "belopp"));
+            assert!(problems[0].message.contains("decimal = \",\""), "{}", problems[0].message);
+        }
         other => panic!("{other:?}"),
     }
+    // Found out from the file when not given.
+    let found = TransactionCsv { options: CsvOptions { decimal: None, ..spec.options.clone() }, ..spec.clone() };
+    let (cols, report) = read_transactions(&p, &found).unwrap();
+    assert_eq!(cols.amount, vec![100.5, 20.0]);
+    assert_eq!(report.detected.decimal, ',');
     let p = file("semi2.csv", "kund;datum;belopp;marginal\nA-1;05.01.2024;100.5;30\nA-2;06.01.2024 13:30;20;5\n");
     let spec = TransactionCsv {
         options: CsvOptions { date_formats: vec!["%d.%m.%Y".into(), "%d.%m.%Y %H:%M".into()], ..spec.options.clone() },

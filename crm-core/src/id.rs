@@ -107,6 +107,21 @@ impl StrColumn {
         None
     }
 
+    /// Appends every string of `other` (two copies of whole buffers, not one per string).
+    pub(crate) fn extend_from(&mut self, other: &StrColumn) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        let base = self.data.len();
+        self.data.push_str(&other.data);
+        self.offsets.extend(other.offsets.iter().skip(1).map(|o| o + base));
+    }
+
+    /// Bytes of string data held.
+    pub(crate) fn data_len(&self) -> usize {
+        self.data.len()
+    }
+
     /// Iterates over the strings.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.get(i))

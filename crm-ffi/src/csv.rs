@@ -127,7 +127,7 @@ unsafe fn options(o: &crm_csv_options) -> Result<CsvOptions, Failure> {
     // SAFETY: per the contract.
     let format = unsafe { str_arg(&o.date_format, "date_format") }?;
     Ok(CsvOptions {
-        delimiter: char::from(o.delimiter as u8),
+        delimiter: (o.delimiter != 0).then(|| char::from(o.delimiter as u8)),
         date_formats: if format.is_empty() { Vec::new() } else { vec![format.to_owned()] },
         id_kind: match o.id_kind {
             0 => IdKind::Auto,
@@ -140,6 +140,7 @@ unsafe fn options(o: &crm_csv_options) -> Result<CsvOptions, Failure> {
             1 => OnError::Skip,
             k => return Err(config("on_error", format!("{k} is not a crm_on_error code"))),
         },
+        ..CsvOptions::default()
     })
 }
 
@@ -180,6 +181,7 @@ unsafe fn transaction_spec(c: &crm_transaction_csv) -> Result<TransactionCsv, Fa
             product: optional_name(&c.product_column, "product_column")?,
             order: optional_name(&c.order_column, "order_column")?,
             options: options(&c.options)?,
+            ..d
         })
     }
 }

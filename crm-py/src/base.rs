@@ -859,7 +859,7 @@ impl CustomerBase {
             _ => return Err(Failure::config("delimiter", format!("{delimiter:?} is not one ASCII character"))),
         };
         let options = CsvOptions {
-            delimiter,
+            delimiter: Some(delimiter),
             date_formats: formats(date_format)?,
             id_kind: match id_kind.as_str() {
                 "auto" => IdKind::Auto,
@@ -874,6 +874,7 @@ impl CustomerBase {
                 "skip" => OnError::Skip,
                 other => return Err(Failure::config("on_error", format!("{other:?} is not \"raise\" or \"skip\""))),
             },
+            ..CsvOptions::default()
         };
         let tx_path = path_arg(path, "path")?;
         let tx_spec = TransactionCsv {
@@ -885,6 +886,7 @@ impl CustomerBase {
             product: cols.product.clone(),
             order: cols.order.clone(),
             options: options.clone(),
+            ..TransactionCsv::default()
         };
         let cu = match customers_arg(customers, &cols.customer) {
             None => None,

@@ -114,3 +114,123 @@ fn crm_sample_writes_files_that_crm_report_reads_with_their_config() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(dir.join("data/report/report.json").is_file(), "out is relative to the config file");
 }
+
+fn exports() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/exports")
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+const ONLINE_RETAIL: [&str; 14] = [
+    "--customer-col",
+    "CustomerID",
+    "--date-col",
+    "InvoiceDate",
+    "--quantity-col",
+    "Quantity",
+    "--unit-price-col",
+    "UnitPrice",
+    "--order-col",
+    "InvoiceNo",
+    "--product-col",
+    "StockCode",
+    "--cancellation-prefix",
+    "C",
+];
+
+/// The figures of tests/data/README.md (worked by hand) through the command.
+#[test]
+fn the_online_retail_export_gives_the_hand_worked_figures() {
+    let dir = scratch("retail");
+    let file = exports().join("online_retail.csv");
+    let mut args = vec!["report", "-t", file.to_str().unwrap(), "--out", "rep", "--quiet"];
+    args.extend(ONLINE_RETAIL);
+    let out = crm(&args, &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let line = text(&out.stdout);
+    assert!(line.contains("14 rows read") && line.contains("11 loaded") && line.contains("3 without a customer id"), "{line}");
+    let r = json(&dir.join("rep/report.json"));
+    // The last sale is 2011-01-05: the return of 2011-01-12 does not move the as-of date.
+    assert_eq!(r["as_of"], "2011-01-05");
+    assert_eq!(r["overview"]["customers"], 3);
+    assert_eq!(r["input"]["anonymous_rows"], 3);
+    assert!((r["input"]["anonymous_revenue"].as_f64().unwrap() - 36.55).abs() < 1e-9);
+    assert_eq!(r["input"]["returns_rows"], 2);
+    assert!((r["input"]["returns_value"].as_f64().unwrap() - 7.09).abs() < 1e-9);
+    // 5 purchases (orders, not lines): 536365, 536366, 536367, 536369, 536371.
+    let rev = r["overview"]["revenue"].as_f64().unwrap();
+    assert!((rev - (185.38 + 3.39)).abs() < 1e-9, "{rev}");
+    assert!((r["overview"]["average_purchase"].as_f64().unwrap() - (185.38 + 3.39) / 5.0).abs() < 1e-9);
+    let rejected = std::fs::read_to_string(dir.join("rep/rejected-rows.csv")).unwrap();
+    let lines: Vec<u64> = rejected.lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    assert_eq!(lines, [8, 14, 15]);
+    // One month of history: flows, churn, duration and CLV are withheld with a reason.
+    let html = std::fs::read_to_string(dir.join("rep/report.html")).unwrap();
+    assert!(html.contains("not yet measurable") || html.contains("Not yet measurable"), "caveat shown");
+    assert!(r["caveats"].as_array().unwrap().iter().any(|c| c["figure"].as_str().unwrap().contains("lifetime value")));
+
+    // As of the return's day the net revenue is the hand-worked 185.38.
+    args.extend(["--as-of", "2011-01-12"]);
+    assert_eq!(crm(&args, &dir).status.code(), Some(0));
+    let rev = json(&dir.join("rep/report.json"))["overview"]["revenue"].as_f64().unwrap();
+    assert!((rev - 185.38).abs() < 1e-9, "{rev}");
+}
+
+#[test]
+fn the_latin1_description_needs_the_encoding_option_when_mapped() {
+    let dir = scratch("latin1");
+    let file = exports().join("online_retail.csv");
+    // Customer, date, quantity, unit price and order as usual; the description as category.
+    let mut no_product = vec!["report", "-t", file.to_str().unwrap(), "--out", "rep", "--quiet"];
+    no_product.extend(&ONLINE_RETAIL[..10]);
+    no_product.extend(["--category-col", "Description"]);
+    let out = crm(&no_product, &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("line 7") && err.contains("Description") && err.contains("--encoding"), "{err}");
+    no_product.extend(["--encoding", "latin-1"]);
+    let out = crm(&no_product, &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn an_erp_export_with_semicolons_and_decimal_commas_from_a_config_file() {
+    let dir = scratch("erp");
+    let file = exports().join("erp_semicolon.csv");
+    std::fs::write(
+        dir.join("crm.toml"),
+        format!(
+            "[input]\ntransactions = {:?}\n[columns]\ncustomer = \"Kundnr\"\ndate = \"Datum\"\namount = \"Belopp\"\n\
+             order = \"Ordernr\"\nmargin = \"Marginal\"\ncategory = \"Kategori\"\n[output]\nout = \"rep\"\n",
+            file.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = crm(&["report", "--config", "crm.toml", "--quiet"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let r = json(&dir.join("rep/report.json"));
+    assert_eq!(r["as_of"], "2024-02-10");
+    assert_eq!(r["overview"]["customers"], 3);
+    // K-100 1234.50, K-200 99.90, K-300 500; margins 300 + 30 + 100.
+    assert!((r["overview"]["revenue"].as_f64().unwrap() - 1834.40).abs() < 1e-9);
+    assert!((r["overview"]["margin"].as_f64().unwrap() - 430.0).abs() < 1e-9);
+    assert_eq!(r["input"]["anonymous_rows"], 1);
+}
+
+#[test]
+fn ambiguous_dates_fail_naming_the_option_and_day_first_reads_them() {
+    let dir = scratch("ambiguous");
+    let file = exports().join("ambiguous_dates.csv");
+    let out = crm(&["report", "-t", file.to_str().unwrap(), "--out", "rep"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--day-first"), "{}", text(&out.stderr));
+    assert!(!dir.join("rep").exists());
+    let out = crm(&["report", "-t", file.to_str().unwrap(), "--out", "rep", "--day-first", "-q"], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&dir.join("rep/report.json"))["as_of"], "2024-11-12");
+    let out = crm(&["report", "-t", file.to_str().unwrap(), "--out", "rep", "--month-first", "-q"], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&dir.join("rep/report.json"))["as_of"], "2024-12-11");
+}

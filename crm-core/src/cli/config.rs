@@ -89,6 +89,8 @@ pub(crate) struct OutputSection {
 #[derive(Debug)]
 pub(crate) struct Plan {
     pub transactions: PathBuf,
+    /// How the sales export is named in messages and in the report.
+    pub source: String,
     pub customers: Option<PathBuf>,
     pub interactions: Option<PathBuf>,
     pub columns: ColumnsSection,
@@ -184,6 +186,7 @@ pub(crate) fn plan(args: &ReportArgs, file: ConfigFile) -> Result<Plan, String> 
         rules.clv.discount_rate = d;
     }
     Ok(Plan {
+        source: transactions.display().to_string(),
         transactions,
         customers: args.customers.clone().or(file.input.customers),
         interactions: args.interactions.clone().or(file.input.interactions),

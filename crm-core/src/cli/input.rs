@@ -5,25 +5,13 @@ use super::config::Plan;
 use super::progress::Progress;
 use crate::customer::Customer;
 use crate::ingest::{
-    CsvOptions, CustomerCsv, InteractionCsv, TransactionCsv, read_customers, read_interactions, read_transactions,
+    CsvOptions, CsvReport, CustomerCsv, Encoding, InteractionCsv, TransactionCsv, read_customers, read_interactions,
+    read_transactions,
 };
 use crate::interaction::InteractionColumns;
 use crate::report::InputSummary;
-use crate::time::{day_of, day_to_date};
 use crate::transaction::TransactionColumns;
-use chrono::NaiveDate;
-
-/// What the sales export gave.
-#[derive(Debug, Default)]
-pub(crate) struct SalesInfo {
-    pub rows_read: usize,
-    pub rows_loaded: usize,
-    pub rows_rejected: usize,
-    pub anonymous_rows: usize,
-    pub last_sale: Option<NaiveDate>,
-    /// Rows not loaded: line, reason, column, message.
-    pub set_aside: Vec<(u64, &'static str, String, String)>,
-}
+use std::path::Path;
 
 /// The files of a run, read.
 #[derive(Debug)]
@@ -31,51 +19,60 @@ pub(crate) struct Loaded {
     pub transactions: TransactionColumns,
     pub customers: Option<Vec<Customer>>,
     pub interactions: Option<InteractionColumns>,
-    pub sales: SalesInfo,
+    /// What the sales export gave: rows, anonymous rows, returns, rejected rows, format.
+    pub sales: CsvReport,
 }
 
-fn options(plan: &Plan) -> CsvOptions {
-    CsvOptions {
-        delimiter: plan.delimiter.unwrap_or(','),
+fn options(plan: &Plan) -> Result<CsvOptions, Failure> {
+    let encoding = match &plan.encoding {
+        None => Encoding::Utf8,
+        Some(e) => e.parse::<Encoding>().map_err(|m| Failure::from(format!("--encoding: {m}")))?,
+    };
+    Ok(CsvOptions {
+        delimiter: plan.delimiter,
+        decimal: plan.decimal,
+        encoding,
+        day_first: plan.day_first,
         date_formats: plan.date_formats.clone(),
         on_error: plan.on_error,
         ..Default::default()
-    }
+    })
 }
 
-/// Reads the sales export and the optional customers and interactions files.
-pub(crate) fn load(plan: &Plan, progress: &Progress) -> Result<Loaded, Failure> {
+/// The transactions mapping of a run.
+fn transaction_spec(plan: &Plan) -> Result<TransactionCsv, Failure> {
     let c = &plan.columns;
-    progress.step(&format!("reading {}", plan.transactions.display()));
     let d = TransactionCsv::default();
-    let spec = TransactionCsv {
+    Ok(TransactionCsv {
         customer: c.customer.clone().unwrap_or(d.customer),
         timestamp: c.date.clone().unwrap_or(d.timestamp),
         amount: c.amount.clone().unwrap_or(d.amount),
+        quantity: c.quantity.clone(),
+        unit_price: c.unit_price.clone(),
         margin: c.margin.clone(),
         cost_of_goods: c.cost_of_goods.clone(),
         product: c.product.clone(),
+        category: c.category.clone(),
         order: c.order.clone(),
-        options: options(plan),
+        cancellation_prefix: c.cancellation_prefix.clone(),
+        options: options(plan)?,
+    })
+}
+
+fn is_parquet(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"))
+}
+
+/// Reads the sales export (CSV or Parquet) and the optional customers and interactions files.
+pub(crate) fn load(plan: &Plan, progress: &Progress) -> Result<Loaded, Failure> {
+    progress.step(&format!("reading {}", plan.transactions.display()));
+    let spec = transaction_spec(plan)?;
+    let read = if is_parquet(&plan.transactions) {
+        read_parquet(&plan.transactions, &spec)
+    } else {
+        read_transactions(&plan.transactions, &spec)
     };
-    let (transactions, report) =
-        read_transactions(&plan.transactions, &spec).map_err(|e| Failure::core(&plan.transactions, e))?;
-    let last_sale = transactions
-        .timestamp
-        .iter()
-        .zip(&transactions.amount)
-        .filter(|(_, a)| **a > 0.0)
-        .map(|(t, _)| *t)
-        .max()
-        .map(|t| day_to_date(day_of(t)));
-    let sales = SalesInfo {
-        rows_read: report.rows_read,
-        rows_loaded: report.rows_loaded,
-        rows_rejected: report.rows_rejected,
-        anonymous_rows: 0,
-        last_sale,
-        set_aside: report.problems.iter().map(|p| (p.line, "bad value", p.column.clone(), p.message.clone())).collect(),
-    };
+    let (transactions, sales) = read.map_err(|e| Failure::core(&plan.transactions, e))?;
     let customers = match &plan.customers {
         None => None,
         Some(path) => {
@@ -83,7 +80,7 @@ pub(crate) fn load(plan: &Plan, progress: &Progress) -> Result<Loaded, Failure> 
             let spec = CustomerCsv {
                 id: plan.customer_file.id.clone().unwrap_or_else(|| CustomerCsv::default().id),
                 attribute_types: plan.customer_file.attribute_types.clone(),
-                options: options(plan),
+                options: options(plan)?,
             };
             Some(read_customers(path, &spec).map_err(|e| Failure::core(path, e))?.0)
         }
@@ -103,7 +100,7 @@ pub(crate) fn load(plan: &Plan, progress: &Progress) -> Result<Loaded, Failure> 
                 kind: or(&m.kind, d.kind),
                 outcome: m.outcome.clone().or(d.outcome),
                 cost: m.cost.clone().or(d.cost),
-                options: options(plan),
+                options: options(plan)?,
             };
             Some(read_interactions(path, &spec).map_err(|e| Failure::core(path, e))?.0)
         }
@@ -111,25 +108,72 @@ pub(crate) fn load(plan: &Plan, progress: &Progress) -> Result<Loaded, Failure> 
     Ok(Loaded { transactions, customers, interactions, sales })
 }
 
+#[cfg(feature = "parquet")]
+fn read_parquet(path: &Path, spec: &TransactionCsv) -> crate::Result<(TransactionColumns, CsvReport)> {
+    crate::ingest::read_transactions_parquet(path, spec)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn read_parquet(path: &Path, _: &TransactionCsv) -> crate::Result<(TransactionColumns, CsvReport)> {
+    Err(crate::Error::Io {
+        path: path.display().to_string(),
+        message: "this build of crm reads no Parquet (cargo feature `parquet`)".into(),
+        not_found: false,
+    })
+}
+
 /// What the report's input section shows.
-pub(crate) fn summary(plan: &Plan, sales: &SalesInfo) -> InputSummary {
+pub(crate) fn summary(plan: &Plan, sales: &CsvReport) -> InputSummary {
+    let d = &sales.detected;
+    let mut notes = vec![format!(
+        "format: {} encoding, delimiter `{}`, decimal `{}`, dates {}{}",
+        d.encoding,
+        if d.delimiter == '\t' { "tab".to_owned() } else { d.delimiter.to_string() },
+        d.decimal,
+        if d.date_format.is_empty() { "ISO 8601" } else { d.date_format.as_str() },
+        match d.day_first {
+            Some(true) => " (day first)",
+            Some(false) => " (month first)",
+            None => "",
+        }
+    )];
+    if sales.returns.anonymous.rows > 0 {
+        notes.push(format!(
+            "{} of the anonymous rows are returns ({:.2})",
+            sales.returns.anonymous.rows, sales.returns.anonymous.value
+        ));
+    }
     InputSummary {
-        source: plan.transactions.display().to_string(),
+        source: plan.source.clone(),
         rows_read: sales.rows_read as u64,
         rows_loaded: sales.rows_loaded as u64,
         rows_rejected: sales.rows_rejected as u64,
-        anonymous_rows: sales.anonymous_rows as u64,
-        ..Default::default()
+        anonymous_rows: sales.anonymous.rows as u64,
+        anonymous_revenue: sales.anonymous.revenue,
+        returns_rows: sales.returns.customers.rows as u64,
+        returns_value: sales.returns.customers.value,
+        notes,
     }
 }
 
-/// The rows that were not loaded, as CSV: the file, its line, why, the column and detail.
-pub(crate) fn rejected_rows_csv(plan: &Plan, sales: &SalesInfo) -> Vec<u8> {
+/// The rows that were not loaded, in file order, as CSV: the file, its line (the row for
+/// Parquet), why, the column and the detail.
+pub(crate) fn rejected_rows_csv(plan: &Plan, sales: &CsvReport) -> Vec<u8> {
+    let mut rows: Vec<(u64, &str, &str, &str)> =
+        sales.anonymous.lines.iter().map(|&l| (l, "no customer id (anonymous sale)", "", "")).collect();
+    rows.extend(sales.rejected.iter().map(|p| (p.line, "bad value", p.column.as_str(), p.message.as_str())));
+    rows.sort_by_key(|r| r.0);
     let mut w = csv::Writer::from_writer(Vec::new());
-    let file = plan.transactions.display().to_string();
-    let _ = w.write_record(["file", "line", "reason", "column", "detail"]);
-    for (line, reason, column, message) in &sales.set_aside {
-        let _ = w.write_record([file.as_str(), &line.to_string(), reason, column, message]);
+    let file = plan.source.as_str();
+    let unit = if is_parquet(&plan.transactions) { "row" } else { "line" };
+    let _ = w.write_record(["file", unit, "reason", "column", "detail"]);
+    for (line, reason, column, detail) in rows {
+        let _ = w.write_record([file, &line.to_string(), reason, column, detail]);
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// Rows set aside (anonymous or rejected): a rejected-rows file is written when any.
+pub(crate) fn set_aside(sales: &CsvReport) -> usize {
+    sales.anonymous.rows + sales.rows_rejected
 }

@@ -42,11 +42,24 @@ impl Failure {
     fn core(path: &Path, e: crate::Error) -> Failure {
         match e {
             crate::Error::Csv { path, problems, total } => {
-                let mut details: Vec<String> = problems.iter().map(|p| format!("{path}: {p}")).collect();
+                // The library names its options; say the command line's too.
+                let cli = |m: &str| {
+                    if m.contains("day_first") {
+                        format!("{m} (on the command line: --day-first or --month-first)")
+                    } else if m.contains("encoding") && !m.contains("--encoding") {
+                        format!("{m} (on the command line: --encoding)")
+                    } else {
+                        m.to_owned()
+                    }
+                };
+                if let ([p], 1) = (problems.as_slice(), total) {
+                    return Failure::from(format!("{path}: {}; nothing was written", cli(&p.to_string())));
+                }
+                let mut details: Vec<String> = problems.iter().map(|p| format!("{path}: {}", cli(&p.to_string()))).collect();
                 if total > problems.len() {
                     details.push(format!("... and {} more", total - problems.len()));
                 }
-                Failure { message: format!("{total} bad value(s) in {path}; nothing was written"), details }
+                Failure { message: format!("{total} bad values in {path}; nothing was written"), details }
             }
             crate::Error::Io { .. } => Failure::from(e.to_string()),
             other => Failure::from(format!("{}: {other}", path.display())),

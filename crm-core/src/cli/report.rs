@@ -2,7 +2,8 @@
 
 use super::args::ReportArgs;
 use super::config::{ConfigFile, Plan, plan};
-use super::input::{self, SalesInfo};
+use super::input;
+use crate::ingest::CsvReport;
 use super::output::StagedDir;
 use super::progress::Progress;
 use super::{Failure, sample};
@@ -24,7 +25,10 @@ pub(crate) fn run(args: &ReportArgs) -> Result<String, Failure> {
     } else {
         ConfigFile::default()
     };
-    let plan = plan(args, file)?;
+    let mut plan = plan(args, file)?;
+    if args.sample {
+        plan.source = format!("the bundled sample data (`crm sample --customers {}`: sales.csv)", args.sample_customers);
+    }
     let progress = Progress::new(plan.quiet);
     let loaded = input::load(&plan, &progress)?;
     progress.step("building the customer base");
@@ -52,7 +56,7 @@ pub(crate) fn run(args: &ReportArgs) -> Result<String, Failure> {
     out.write("report.html", report.to_html().as_bytes())?;
     out.write("report.md", report.to_markdown().as_bytes())?;
     out.write("report.json", report.to_json().as_bytes())?;
-    if !loaded.sales.set_aside.is_empty() {
+    if input::set_aside(&loaded.sales) > 0 {
         out.write("rejected-rows.csv", &input::rejected_rows_csv(&plan, &loaded.sales))?;
         written.push("rejected-rows.csv");
     }
@@ -65,22 +69,22 @@ pub(crate) fn run(args: &ReportArgs) -> Result<String, Failure> {
     Ok(closing_line(&plan, &written, &loaded.sales))
 }
 
-fn closing_line(plan: &Plan, written: &[&str], s: &SalesInfo) -> String {
+fn closing_line(plan: &Plan, written: &[&str], s: &CsvReport) -> String {
     let mut line = format!(
         "Wrote {} to {}: {} rows read from {}, {} loaded",
         written.join(", "),
         plan.out.display(),
         s.rows_read,
-        plan.transactions.display(),
+        plan.source,
         s.rows_loaded
     );
-    if s.anonymous_rows > 0 {
-        let _ = write!(line, ", {} without a customer id (anonymous sales)", s.anonymous_rows);
+    if s.anonymous.rows > 0 {
+        let _ = write!(line, ", {} without a customer id (anonymous sales)", s.anonymous.rows);
     }
     if s.rows_rejected > 0 {
         let _ = write!(line, ", {} rejected for bad values", s.rows_rejected);
     }
-    if s.rows_rejected == 0 && s.anonymous_rows == 0 {
+    if s.rows_rejected == 0 && s.anonymous.rows == 0 {
         line.push_str(", none rejected");
     }
     line.push('.');

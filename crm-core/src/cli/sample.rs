@@ -39,7 +39,6 @@ unit_price = "unit_price"
 order = "invoice_no"
 cost_of_goods = "cost"
 product = "product"
-category = "category"
 cancellation_prefix = "C"
 
 [customers]

@@ -58,3 +58,47 @@ def test_item13_an_unguarded_panic_is_an_internal_error():
     base = build(np.array(["2024-01-01"], dtype="datetime64[D]"))
     assert base.last_date == dt.date(2024, 1, 1)  # getters still work through the guard
     assert "CustomerBase" in repr(base) and len(base) == 1
+
+
+def two_buyers():
+    dates = np.array(["2024-01-01", "2024-03-01", "2024-02-01"], dtype="datetime64[D]")
+    table = {"customer_id": np.array([1, 1, 2]), "date": dates, "amount": np.array([10.0, 20.0, 30.0])}
+    return crm.CustomerBase.from_transactions(table)
+
+
+PURCHASE = {"type": "purchase"}
+
+
+@pytest.mark.parametrize("days", [36_501, 2**31, 2**32 - 1])
+def test_item2_day_counts_out_of_range_are_config_errors(days):
+    base = two_buyers()
+    calls = {
+        "inactivity_days": lambda: base.lifecycle("2024-12-31", inactivity_days=days),
+        "window_days": lambda: base.segments("2024-12-31", window_days=days),
+        "inactivity_days ": lambda: base.flows("2024-01-01", "2024-12-31", inactivity_days=days),
+        "window_days ": lambda: base.funnel(
+            {"name": "f", "steps": [{"name": "a", "event": PURCHASE}, {"name": "b", "event": PURCHASE, "window_days": days}]},
+            "2024-01-01",
+            "2024-12-01",
+            "2024-12-31",
+        ),
+        "days": lambda: base.score(
+            {"rules": [{"name": "r", "weight": 1.0, "condition": {"type": "purchase_within", "days": days}}]}, "2024-12-31"
+        ),
+        "horizon_days": lambda: base.backtest({"rules": []}, "2024-06-30", PURCHASE, days),
+    }
+    for field, call in calls.items():
+        with pytest.raises(crm.ConfigError) as e:
+            call()
+        assert e.value.field == field.strip() and "36500" in str(e.value), str(e.value)
+
+
+def test_item14_sizes_are_bounded_before_allocating():
+    base = two_buyers()
+    with pytest.raises(crm.ConfigError) as e:
+        base.flow_series("2024-01-01", count=2**40)
+    assert e.value.field == "count" and "1200" in str(e.value)
+    migration = base.migration("2024-01-01", "2024-06-01")
+    with pytest.raises(crm.ConfigError) as e:
+        migration.project(periods=10**9)
+    assert e.value.field == "periods"

@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 
 /// What a step waits for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields, tag = "type", rename_all = "snake_case")]
 pub enum EventMatch {
     /// An interaction of a kind; with `outcomes`, only those outcomes count (the branch
     /// taken); with `channel`, only that channel.
@@ -50,6 +50,7 @@ pub enum EventMatch {
 
 /// One step of a funnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FunnelStep {
     /// Step name.
     pub name: String,
@@ -63,6 +64,7 @@ pub struct FunnelStep {
 
 /// A funnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Funnel {
     /// Funnel name.
     pub name: String,
@@ -157,6 +159,7 @@ pub struct FunnelResult {
 
 /// When customers enter and the as-of date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FunnelPeriod {
     /// First day a customer can enter.
     pub entry_from: NaiveDate,

@@ -62,7 +62,7 @@ impl std::str::FromStr for ValueMeasure {
 
 /// The segmentation rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct SegmentConfig {
     /// Shares of top, middle and bottom. Default 0.2 / 0.5 / 0.3 (deck 001).
     pub shares: [f64; 3],

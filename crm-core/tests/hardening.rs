@@ -118,3 +118,32 @@ fn item14_period_counts_are_bounded_before_allocating() {
     assert_eq!(config_field(m.project(&[1.0, 0.0], 1_000_000_000)), "periods");
     assert_eq!(m.project(&[1.0, 0.0], 1_200).unwrap().len(), 1_201);
 }
+
+#[test]
+fn item7_unknown_fields_are_refused_with_the_closest_known_name() {
+    use crm_core::definition::from_json;
+    use crm_core::funnel::Funnel;
+    use crm_core::process::Process;
+    use crm_core::scoring::ScoringModel;
+    let message = |e: Error| match e {
+        Error::InvalidConfig { message, .. } => message,
+        other => panic!("{other:?}"),
+    };
+    let toml = include_str!("../processes/web_prospect.toml")
+        .replace("done_by = \"Fulfillment firm\"", "done_by = \"Fulfillment firm\"\nrequires_permision = false");
+    let m = message(Process::from_toml(&toml).unwrap_err());
+    assert!(m.contains("unknown field `requires_permision`, did you mean `requires_permission`?"), "{m}");
+    assert!(m.contains("line "), "{m}");
+
+    let json = r#"{"name": "f", "steps": [{"name": "a", "event": {"type": "purchase"}, "windw_days": 7}]}"#;
+    let m = message(from_json::<Funnel>(json, "funnel").unwrap_err());
+    assert!(m.contains("unknown field `windw_days`, did you mean `window_days`?"), "{m}");
+
+    let rule = |body: &str| format!(r#"{{"rules": [{{"name": "r", {body}}}]}}"#);
+    let json = rule(r#""wieght": 2, "weight": 1, "condition": {"type": "purchase_within", "days": 30}"#);
+    let m = message(from_json::<ScoringModel>(&json, "model").unwrap_err());
+    assert!(m.contains("unknown field `wieght`, did you mean `weight`?"), "{m}");
+    let json = rule(r#""weight": 1, "condition": {"type": "purchase_within", "days": 30, "dayz": 5}"#);
+    let m = message(from_json::<ScoringModel>(&json, "model").unwrap_err());
+    assert!(m.contains("unknown field `dayz`, did you mean `days`?"), "{m}");
+}

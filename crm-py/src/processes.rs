@@ -36,7 +36,7 @@ pub(crate) fn definition<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, field: &st
             .map_err(|e| Failure::config(field, format!("not JSON-serialisable data: {e}")))?
             .extract()?
     };
-    serde_json::from_str(&text).map_err(|e| Failure::config(field, e.to_string()))
+    crm_core::definition::from_json(&text, field).map_err(|e| Failure::Core(e, Default::default()))
 }
 
 fn opt(v: Option<f64>) -> String {

@@ -102,3 +102,20 @@ def test_item14_sizes_are_bounded_before_allocating():
     with pytest.raises(crm.ConfigError) as e:
         migration.project(periods=10**9)
     assert e.value.field == "periods"
+
+
+def test_item7_unknown_definition_fields_are_refused_with_a_suggestion():
+    base = two_buyers()
+    toml = (
+        'id = "P:9"\nname = "p"\nkind = "retain"\n\n[[dialogs]]\nid = "D:1"\nname = "d"\n'
+        'trigger = { type = "event", kind = "x" }\ntiming = { type = "immediately" }\n'
+        'channel = "email"\nrequires_permision = false\n'
+    )
+    with pytest.raises(crm.ConfigError, match=r"unknown field `requires_permision`, did you mean `requires_permission`\?"):
+        crm.Process.from_toml(toml)
+    funnel = {"name": "f", "steps": [{"name": "a", "event": PURCHASE, "windw_days": 7}]}
+    with pytest.raises(crm.ConfigError, match=r"did you mean `window_days`\?"):
+        base.funnel(funnel, "2024-01-01", "2024-12-01", "2024-12-31")
+    model = {"rules": [{"name": "r", "wieght": 2, "weight": 1, "condition": {"type": "purchase_within", "days": 9}}]}
+    with pytest.raises(crm.ConfigError, match=r"did you mean `weight`\?"):
+        base.score(model, "2024-12-31")

@@ -325,7 +325,7 @@ impl CustomerBase {
                 });
             }
         }
-        work_list.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.customer.cmp(&b.customer)));
+        work_list.sort_by(|a, b| crate::rank::descending(a.score, b.score).then(a.customer.cmp(&b.customer)));
         Ok(Scores { as_of, scores, work_list })
     }
 

@@ -147,3 +147,14 @@ fn item7_unknown_fields_are_refused_with_the_closest_known_name() {
     let m = message(from_json::<ScoringModel>(&json, "model").unwrap_err());
     assert!(m.contains("unknown field `dayz`, did you mean `days`?"), "{m}");
 }
+
+#[test]
+fn item8_minus_zero_ties_with_zero_and_ties_go_by_ascending_id() {
+    use crm_core::{SegmentConfig, ValueMeasure};
+    let mut cols = TransactionColumns::new(vec![1_i64, 2, 3].into(), vec![0; 3], vec![5.0, 5.0, 5.0]);
+    cols.margin = Some(vec![-0.0, 0.0, -1.0]);
+    let base = CustomerBase::from_transactions(cols).unwrap();
+    let config = SegmentConfig { measure: ValueMeasure::Margin, window_days: None, ..Default::default() };
+    let s = base.segments(ymd(1970, 1, 1), &config).unwrap();
+    assert_eq!(s.rank, vec![Some(0), Some(1), Some(2)], "values {:?}", s.value);
+}

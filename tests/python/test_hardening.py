@@ -119,3 +119,16 @@ def test_item7_unknown_definition_fields_are_refused_with_a_suggestion():
     model = {"rules": [{"name": "r", "wieght": 2, "weight": 1, "condition": {"type": "purchase_within", "days": 9}}]}
     with pytest.raises(crm.ConfigError, match=r"did you mean `weight`\?"):
         base.score(model, "2024-12-31")
+
+
+def test_item8_minus_zero_ties_with_zero_by_ascending_id():
+    table = {
+        "customer_id": np.array([1, 2, 3]),
+        "date": np.array(["2024-01-01"] * 3, dtype="datetime64[D]"),
+        "amount": np.array([5.0, 5.0, 5.0]),
+        "margin": np.array([-0.0, 0.0, -1.0]),
+    }
+    base = crm.CustomerBase.from_transactions(table, margin_col="margin")
+    ranks = base.segments("2024-12-31", by="margin", window_days=None).to_pydict()["rank"]
+    assert ranks == [1, 2, 3] or ranks == [0, 1, 2], ranks
+    assert ranks[0] < ranks[1] < ranks[2]

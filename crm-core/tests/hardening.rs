@@ -158,3 +158,25 @@ fn item8_minus_zero_ties_with_zero_and_ties_go_by_ascending_id() {
     let s = base.segments(ymd(1970, 1, 1), &config).unwrap();
     assert_eq!(s.rank, vec![Some(0), Some(1), Some(2)], "values {:?}", s.value);
 }
+
+#[test]
+fn item10_scalar_helpers_refuse_impossible_values_naming_the_argument() {
+    use crm_core::clv::{discounted_clv, retention_clv, simple_clv};
+    use crm_core::stats::sample_size;
+    let field = |e: Error| match e {
+        Error::InvalidConfig { field, .. } => field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(field(retention_clv(100.0, 2.0, 0.1).unwrap_err()), "retention"); // was -222
+    assert_eq!(field(retention_clv(100.0, 1.0, 0.0).unwrap_err()), "retention"); // was inf
+    assert_eq!(field(retention_clv(f64::NAN, 0.5, 0.1).unwrap_err()), "margin");
+    assert_eq!(field(discounted_clv(100.0, 2.0, -1.0).unwrap_err()), "discount"); // was inf
+    assert_eq!(field(discounted_clv(100.0, -2.0, 0.1).unwrap_err()), "duration_years");
+    assert_eq!(field(simple_clv(-1.0, 10.0, 1.0).unwrap_err()), "purchases_per_year");
+    assert_eq!(field(sample_size(0.5, 0.6, 0.0, 0.8).unwrap_err()), "alpha"); // was 2^64 - 1
+    assert_eq!(field(sample_size(0.5, 0.6, 0.05, 0.0).unwrap_err()), "power");
+    assert_eq!(field(sample_size(1.5, 0.6, 0.05, 0.8).unwrap_err()), "p1");
+    assert_eq!(field(sample_size(0.5, 0.5 + 1e-12, 0.05, 0.8).unwrap_err()), "p2");
+    assert_eq!(sample_size(0.5, 0.5, 0.05, 0.8).unwrap(), None);
+    assert_eq!(retention_clv(100.0, 1.0, 0.25).unwrap(), 400.0);
+}

@@ -132,3 +132,18 @@ def test_item8_minus_zero_ties_with_zero_by_ascending_id():
     ranks = base.segments("2024-12-31", by="margin", window_days=None).to_pydict()["rank"]
     assert ranks == [1, 2, 3] or ranks == [0, 1, 2], ranks
     assert ranks[0] < ranks[1] < ranks[2]
+
+
+def test_item10_scalar_helpers_refuse_impossible_values():
+    for call, field in [
+        (lambda: crm.retention_clv(100.0, 2.0), "retention"),
+        (lambda: crm.discounted_clv(100.0, 2.0, -1.0), "discount"),
+        (lambda: crm.simple_clv(5.0, 1000.0, -1.0), "duration_years"),
+        (lambda: crm.sample_size(0.5, 0.6, alpha=0.0), "alpha"),
+        (lambda: crm.sample_size(0.5, 0.6, power=1.0), "power"),
+        (lambda: crm.retention_sensitivity(100.0, 1.5), "retention"),
+    ]:
+        with pytest.raises(crm.ConfigError) as e:
+            call()
+        assert e.value.field == field, str(e.value)
+    assert crm.sample_size(0.5, 0.5) is None

@@ -180,3 +180,27 @@ fn item10_scalar_helpers_refuse_impossible_values_naming_the_argument() {
     assert_eq!(sample_size(0.5, 0.5, 0.05, 0.8).unwrap(), None);
     assert_eq!(retention_clv(100.0, 1.0, 0.25).unwrap(), 400.0);
 }
+
+#[test]
+fn item12_a_later_funnel_step_needs_a_later_distinct_event() {
+    use crm_core::funnel::{EventMatch, Funnel, FunnelPeriod, FunnelStep};
+    let day = 86_400;
+    // Customer 1 buys once; customer 2 twice (10 days apart); customer 3 twice the same day.
+    let base = CustomerBase::from_transactions(TransactionColumns::new(
+        vec![1_i64, 2, 2, 3, 3].into(),
+        vec![100 * day, 100 * day, 110 * day, 100 * day, 100 * day + 60],
+        vec![10.0; 5],
+    ))
+    .unwrap();
+    let purchase = |name: &str| FunnelStep {
+        name: name.into(),
+        event: EventMatch::Purchase { min_amount: None },
+        window_days: None,
+    };
+    let funnel = Funnel { name: "repeat".into(), steps: vec![purchase("first"), purchase("second")] };
+    let period = FunnelPeriod::new(ymd(1970, 1, 1), ymd(1971, 1, 1), ymd(1971, 1, 1));
+    let r = base.funnel(&funnel, &period).unwrap();
+    assert_eq!((r.steps[0].entered, r.steps[1].entered), (3, 2)); // was 3 / 3
+    let t = r.steps[1].time_to_convert.as_ref().unwrap();
+    assert_eq!(t.median, 5.0); // 0 and 10 days (was 0)
+}

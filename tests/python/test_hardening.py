@@ -147,3 +147,13 @@ def test_item10_scalar_helpers_refuse_impossible_values():
             call()
         assert e.value.field == field, str(e.value)
     assert crm.sample_size(0.5, 0.5) is None
+
+
+def test_item12_second_purchase_needs_a_second_purchase():
+    dates = np.array(["2024-01-01", "2024-01-01", "2024-01-11"], dtype="datetime64[D]")
+    base = crm.CustomerBase.from_transactions(
+        {"customer_id": np.array([1, 2, 2]), "date": dates, "amount": np.array([10.0, 10.0, 10.0])}
+    )
+    funnel = {"name": "repeat", "steps": [{"name": "first", "event": PURCHASE}, {"name": "second", "event": PURCHASE}]}
+    entered = base.funnel(funnel, "2024-01-01", "2024-02-01", "2024-12-31").to_pydict()["entered"]
+    assert entered == [2, 1]

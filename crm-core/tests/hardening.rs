@@ -40,7 +40,7 @@ fn item1_timestamps_outside_the_supported_years_are_refused_with_row_and_column(
         ..Default::default()
     };
     let r = CustomerBase::builder().interactions(interactions).and_then(|b| b.build());
-    assert_eq!(invalid_at(r), (1, "timestamp".into()));
+    assert_eq!(invalid_at(r), (1, "timestamp (interactions)".into()));
 
     let mut c = Customer::new(7);
     c.acquisition_date = Some(ymd(200_000, 1, 1));

@@ -157,3 +157,42 @@ def test_item12_second_purchase_needs_a_second_purchase():
     funnel = {"name": "repeat", "steps": [{"name": "first", "event": PURCHASE}, {"name": "second", "event": PURCHASE}]}
     entered = base.funnel(funnel, "2024-01-01", "2024-02-01", "2024-12-31").to_pydict()["entered"]
     assert entered == [2, 1]
+
+
+def test_item15_csv_customer_errors_name_the_customers_table_and_problems_repr_as_python(tmp_path):
+    tx_path = tmp_path / "tx.csv"
+    tx_path.write_text("customer_id,date,amount\nA,2024-01-05,100\n")
+    cu_path = tmp_path / "customers.csv"
+    cu_path.write_text("id,acquisition_date,since\nA,2024-01-01,2024-01-01\nB,0999-12-31,2024-01-01\n")
+    with pytest.raises(crm.InputError) as e:
+        crm.CustomerBase.from_csv(tx_path, customers=crm.Customers(cu_path, id_col="id"))
+    assert (e.value.table, e.value.row, e.value.column) == ("customers", 1, "acquisition_date"), str(e.value)
+    cu_path.write_text("id,since\nA,2024-01-01\nB,0999-12-31\n")
+    customers = crm.Customers(cu_path, id_col="id", attribute_types={"since": "date"})
+    with pytest.raises(crm.InputError) as e:
+        crm.CustomerBase.from_csv(tx_path, customers=customers)
+    assert (e.value.table, e.value.column) == ("customers", "since"), str(e.value)
+    tx_path.write_text("kund,dag,belopp\nA,2024-01-05,100\nA,0999-01-05,100\n")
+    with pytest.raises(crm.InputError) as e:
+        crm.CustomerBase.from_csv(tx_path, customer_id_col="kund", date_col="dag", amount_col="belopp")
+    assert (e.value.table, e.value.row, e.value.column) == ("transactions", 1, "dag"), str(e.value)
+
+    tx_path.write_text("customer_id,date,amount\nA,2024-01-05,x\n")
+    with pytest.raises(crm.CsvError) as e:
+        crm.CustomerBase.from_csv(tx_path)
+    text = repr(e.value.problems[0])
+    assert text.startswith("CsvProblem(line=2, column=\"amount\"") and "Some(" not in text, text
+
+
+def test_item15_far_interaction_dates_name_the_interactions_table():
+    interactions = crm.Interactions(
+        {"who": [1, 1], "day": np.array([0, 2**40], dtype="datetime64[D]"), "via": ["web"] * 2, "dir": ["in"] * 2, "what": ["a"] * 2},
+        customer_id_col="who",
+        date_col="day",
+        channel_col="via",
+        direction_col="dir",
+        kind_col="what",
+    )
+    with pytest.raises(crm.InputError) as e:
+        crm.CustomerBase.from_transactions(interactions=interactions)
+    assert (e.value.table, e.value.row, e.value.column) == ("interactions", 1, "day"), str(e.value)

@@ -1781,8 +1781,8 @@ crm_result crm_discounted_clv(double yearly_margin,
                               double *out_value);
 
 // Retention-based CLV `m r / (1 + d - r)`: a margin `m` a year kept with probability `r`
-// each year, discounted at `d`. `retention` must be in [0, 1] and `discount` >= 0
-// (`CRM_RESULT_INVALID_ARGUMENT`).
+// each year, discounted at `d`. `retention` must be in [0, 1], `discount` >= 0 and not
+// both 1 and 0 (`CRM_RESULT_INVALID_ARGUMENT`, the detail names the argument).
 crm_result crm_retention_clv(double margin, double retention, double discount, double *out_value);
 
 // The effect of a retention change on the retention-based CLV (the decks' "+5 %
@@ -3082,7 +3082,7 @@ crm_result crm_compare_proportions(uint64_t a_successes,
 // Customers needed per group to detect a change from rate `p1` to `p2` with a two-sided
 // test at significance `alpha` and the given `power` (55 % -> 70 % at 0.05 and 0.8: 163).
 // `CRM_RESULT_INVALID_ARGUMENT` for rates outside [0, 1], equal rates, or `alpha` or
-// `power` outside [0, 1).
+// `power` outside (0, 1) (the detail names the argument).
 crm_result crm_sample_size(double p1,
                            double p2,
                            double alpha,

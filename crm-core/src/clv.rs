@@ -164,6 +164,18 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Checks that every lever is a finite number >= 0.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the first bad field.
+    pub fn validate(&self) -> Result<()> {
+        number("customers", self.customers, Some(0.0))?;
+        number("purchases_per_year", self.purchases_per_year, Some(0.0))?;
+        number("average_purchase", self.average_purchase, Some(0.0))?;
+        number("duration_years", self.duration_years, Some(0.0))?;
+        Ok(())
+    }
+
     /// Lifetime revenue of one customer.
     pub fn clv(&self) -> f64 {
         self.purchases_per_year * self.average_purchase * self.duration_years

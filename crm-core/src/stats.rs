@@ -226,7 +226,7 @@ pub fn sample_size(p1: f64, p2: f64, alpha: f64, power: f64) -> crate::Result<Op
     let pm = (p1 + p2) / 2.0;
     let n = (za * (2.0 * pm * (1.0 - pm)).sqrt() + zb * (p1 * (1.0 - p1) + p2 * (1.0 - p2)).sqrt()).powi(2)
         / (p1 - p2).powi(2);
-    if !(n.ceil() <= (1u64 << 53) as f64) {
+    if n.is_nan() || n.ceil() > (1u64 << 53) as f64 {
         return Err(crate::Error::config("p2", format!("{p2} is too close to p1 = {p1}: {n:e} customers")));
     }
     Ok(Some(n.ceil() as u64))

@@ -11,8 +11,8 @@ use crate::ptr::{arg_opt, arg_ref, index, out};
 use crate::results::segments::{crm_segments_config, engine_config};
 use crate::results::{c_name, copy_rows, or_nan, write_json};
 use crm_core::clv::{
-    ClvGroup, CustomerClv, RetentionSensitivity, Scenario, ScenarioComparison, check_retention_clv, compare, discounted_clv,
-    retention_clv, retention_sensitivity, simple_clv,
+    ClvGroup, CustomerClv, RetentionSensitivity, Scenario, ScenarioComparison, check_retention_clv, compare,
+    discounted_clv, retention_clv, retention_sensitivity, simple_clv,
 };
 use crm_core::{ClvConfig, ClvReport, CustomerBase};
 use std::ffi::{CString, c_char};
@@ -204,14 +204,12 @@ pub extern "C" fn crm_scenario_compare(
         let (before, after, slot) =
             unsafe { (arg_ref(before, "before")?, arg_ref(after, "after")?, out(out_comparison, "out_comparison")?) };
         for (which, s) in [("before", before), ("after", after)] {
-            for (field, v) in [
-                ("customers", s.customers),
-                ("purchases_per_year", s.purchases_per_year),
-                ("average_purchase", s.average_purchase),
-                ("duration_years", s.duration_years),
-            ] {
-                number(&format!("{which}.{field}"), v, Some(0.0))?;
-            }
+            Scenario::from(s).validate().map_err(|e| match e {
+                crm_core::Error::InvalidConfig { field, message } => {
+                    Failure::new(crm_result::InvalidArgument, format!("`{which}.{field}`: {message}"))
+                }
+                other => invalid_argument(other),
+            })?;
         }
         slot.write(compare(&before.into(), &after.into()).into());
         Ok(())

@@ -19,7 +19,9 @@ use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_cast::{CastOptions, cast_with_options};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{NaiveDate, Offset, TimeZone};
-use crm_core::time::{MAX_TIMESTAMP, MIN_TIMESTAMP, SECONDS_PER_DAY, day_of, day_to_date, out_of_range, parse_timestamp};
+use crm_core::time::{
+    MAX_TIMESTAMP, MIN_TIMESTAMP, SECONDS_PER_DAY, day_of, day_to_date, out_of_range, parse_timestamp,
+};
 use crm_core::{KeyColumn, StrColumn};
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
@@ -202,7 +204,12 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                 (unit, count) => {
                     // numpy's casts wrap silently: coarser units are scaled here, checked.
                     let out_of_range = |row: usize, v: i64| {
-                        Failure::input(what, Some(row), name, format!("{v} x {count}{unit} is outside the supported dates"))
+                        Failure::input(
+                            what,
+                            Some(row),
+                            name,
+                            format!("{v} x {count}{unit} is outside the supported dates"),
+                        )
                     };
                     let seconds_per_unit = match unit {
                         "W" => 7 * 86_400,
@@ -212,10 +219,9 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                         "s" => 1,
                         // Years and months: beyond a million of either no date is supported.
                         "Y" | "M" => {
-                            if let Some(row) = values
-                                .iter()
-                                .position(|&v| v != i64::MIN && v.checked_mul(count).is_none_or(|x| x.abs() > 1_000_000))
-                            {
+                            if let Some(row) = values.iter().position(|&v| {
+                                v != i64::MIN && v.checked_mul(count).is_none_or(|x| x.abs() > 1_000_000)
+                            }) {
                                 return Err(out_of_range(row, values[row]));
                             }
                             0
@@ -228,8 +234,10 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                         values = a.extract::<PyReadonlyArray1<'_, i64>>()?.as_slice().map_err(PyErr::from)?.to_vec();
                     } else {
                         let scale = count.saturating_mul(seconds_per_unit);
-                        let scaled: Option<Vec<i64>> =
-                            values.iter().map(|&v| if v == i64::MIN { Some(v) } else { v.checked_mul(scale) }).collect();
+                        let scaled: Option<Vec<i64>> = values
+                            .iter()
+                            .map(|&v| if v == i64::MIN { Some(v) } else { v.checked_mul(scale) })
+                            .collect();
                         match scaled {
                             Some(s) => values = s,
                             None => {

@@ -157,6 +157,32 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
             }
             None => "U".into(),
         };
+        // Every value must be of the first one's kind: "1" and 1 are different ids.
+        let datetime = py.import("datetime")?;
+        let date = datetime.getattr("date")?;
+        let items = arr.call_method0("tolist")?;
+        for (row, x) in items.try_iter()?.enumerate() {
+            let x = x?;
+            let same = x.is_none()
+                || match kind.as_str() {
+                    "U" => x.is_instance_of::<PyString>(),
+                    "M" => x.is_instance(&date)?,
+                    "b" => x.is_instance_of::<PyBool>(),
+                    "i" => x.is_instance_of::<PyInt>() && !x.is_instance_of::<PyBool>(),
+                    _ => (x.is_instance_of::<PyFloat>() || x.is_instance_of::<PyInt>()) && !x.is_instance_of::<PyBool>(),
+                };
+            if !same {
+                let t = x.get_type().name()?.to_string();
+                let first = match kind.as_str() {
+                    "U" => "strings",
+                    "M" => "dates",
+                    "b" => "booleans",
+                    "i" => "integers",
+                    _ => "numbers",
+                };
+                return Err(Failure::input(what, Some(row), name, format!("holds {first} and a {t} ({x}): mixed kinds")));
+            }
+        }
     }
     if object {
         // Element-wise, so that None becomes a null.
@@ -269,7 +295,10 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                 values.push(if x.is_none() {
                     None
                 } else if let Some(b) = x.extract::<Vec<u8>>().ok().filter(|_| kind == "S") {
-                    Some(String::from_utf8_lossy(&b).into_owned())
+                    let row = values.len();
+                    Some(String::from_utf8(b).map_err(|e| {
+                        Failure::input(what, Some(row), name, format!("bytes are not UTF-8 ({e})"))
+                    })?)
                 } else {
                     Some(x.str()?.to_string())
                 });

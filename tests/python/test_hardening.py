@@ -196,3 +196,19 @@ def test_item15_far_interaction_dates_name_the_interactions_table():
     with pytest.raises(crm.InputError) as e:
         crm.CustomerBase.from_transactions(interactions=interactions)
     assert (e.value.table, e.value.row, e.value.column) == ("interactions", 1, "day"), str(e.value)
+
+
+@pytest.mark.parametrize(
+    "ids, row",
+    [
+        (np.array([b"ok", b"\xff", b"\xfe"], dtype="S"), 1),  # decoded lossily: 2 customers, not 3
+        (np.array(["1", 1, "b"], dtype=object), 1),  # "1" and 1 merged
+        (np.array([1, "1", "b"], dtype=object), 1),  # TypeError naming no column
+    ],
+)
+def test_item4_undecodable_or_mixed_ids_name_the_column_and_row(ids, row):
+    table = {"customer_id": ids, "date": np.array(["2024-01-01"] * 3, dtype="datetime64[D]"), "amount": np.ones(3)}
+    with pytest.raises(crm.InputError) as e:
+        crm.CustomerBase.from_transactions(table)
+    assert (e.value.table, e.value.row, e.value.column) == ("transactions", row, "customer_id"), str(e.value)
+

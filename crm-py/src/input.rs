@@ -430,6 +430,24 @@ pub(crate) fn keys(col: &InColumn, what: &'static str, thing: &str) -> Fallible<
             offset += chunk.len();
         }
         Ok(KeyColumn::Int(out))
+    } else if matches!(col.data_type, DataType::Float16 | DataType::Float32 | DataType::Float64) {
+        // Integer ids that blanks made floats (pandas): every value must be a whole number.
+        let mut out = Vec::with_capacity(col.chunks.iter().map(|c| c.len()).sum());
+        for chunk in &col.chunks {
+            if let Some(r) = first_null(chunk.as_ref()) {
+                return Err(null_failure(what, out.len() + r, col, thing));
+            }
+            let a = cast_with_options(chunk, &DataType::Float64, &STRICT).map_err(|e| cast_failure(col, what, e))?;
+            for &v in a.as_primitive::<Float64Type>().values() {
+                // i64 holds every whole float in [-2^63, 2^63).
+                if v.fract() != 0.0 || !(-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&v) {
+                    let m = format!("{thing} {v} is not a whole number (float ids must be integral)");
+                    return Err(Failure::input(what, Some(out.len()), &col.name, m));
+                }
+                out.push(v as i64);
+            }
+        }
+        Ok(KeyColumn::Int(out))
     } else if is_string(&col.data_type) {
         let bytes: usize = col.chunks.iter().map(|c| c.get_buffer_memory_size()).sum();
         let mut out = StrColumn::with_capacity(col.chunks.iter().map(|c| c.len()).sum(), bytes);

@@ -212,3 +212,16 @@ def test_item4_undecodable_or_mixed_ids_name_the_column_and_row(ids, row):
         crm.CustomerBase.from_transactions(table)
     assert (e.value.table, e.value.row, e.value.column) == ("transactions", row, "customer_id"), str(e.value)
 
+
+def test_item11_integral_float_ids_are_integer_ids():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"customer_id": [1.0, None, 2.0], "date": ["2024-01-01"] * 3, "amount": [1.0, 2.0, 3.0]})
+    base = crm.CustomerBase.from_transactions(frame.dropna())
+    assert base.customer_ids.tolist() == [1, 2] and base.customer_ids.dtype == np.int64
+    with pytest.raises(crm.InputError) as e:
+        crm.CustomerBase.from_transactions(frame)  # the blank (NaN) is named
+    assert (e.value.row, e.value.column) == (1, "customer_id"), str(e.value)
+    frame = pd.DataFrame({"customer_id": [1.0, 2.5], "date": ["2024-01-01"] * 2, "amount": [1.0, 2.0]})
+    with pytest.raises(crm.InputError) as e:
+        crm.CustomerBase.from_transactions(frame)
+    assert (e.value.row, e.value.column) == (1, "customer_id") and "whole" in str(e.value)

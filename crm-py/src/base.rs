@@ -762,8 +762,9 @@ impl CustomerBase {
     /// duckdb, ...) or a dict of numpy arrays / lists. Column names are parameters:
     ///
     /// - `customer_id_col`: integer or string ids (int64 or string in the results).
-    /// - `date_col`: Arrow dates, timestamps of any unit (a time zone counts on its local
-    ///   calendar) or ISO 8601 strings (`date_format`: strftime format(s) for other text).
+    /// - `date_col`: Arrow dates, timestamps of any unit (a zoned timestamp counts in UTC,
+    ///   as Python datetimes and ISO 8601 text with an offset do) or ISO 8601 strings
+    ///   (`date_format`: strftime format(s) for other text).
     /// - `amount_col`: numbers; negative amounts are refunds (they net out, they are not
     ///   purchases).
     /// - `margin_col` or `cost_of_goods_col` (margin = amount - cost of goods): needed for

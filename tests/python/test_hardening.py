@@ -225,3 +225,19 @@ def test_item11_integral_float_ids_are_integer_ids():
     with pytest.raises(crm.InputError) as e:
         crm.CustomerBase.from_transactions(frame)
     assert (e.value.row, e.value.column) == (1, "customer_id") and "whole" in str(e.value)
+
+
+def test_item5_zoned_times_count_in_utc_on_every_route():
+    pd = pytest.importorskip("pandas")
+    zone = dt.timezone(dt.timedelta(hours=5))
+    when = dt.datetime(2024, 1, 2, 1, 30, tzinfo=zone)  # 2024-01-01 20:30 UTC
+    series = pd.Series([when]).dt.tz_convert("Asia/Karachi")
+    routes = {
+        "arrow": pa.table({"customer_id": [1], "date": pa.array([when], pa.timestamp("s", tz="+05:00")), "amount": [1.0]}),
+        "pandas frame": pd.DataFrame({"customer_id": [1], "date": series, "amount": [1.0]}),
+        "python datetimes": {"customer_id": [1], "date": [when], "amount": [1.0]},
+        "series in a dict": {"customer_id": [1], "date": series, "amount": [1.0]},
+        "iso text": {"customer_id": [1], "date": ["2024-01-02T01:30:00+05:00"], "amount": [1.0]},
+    }
+    for route, table in routes.items():
+        assert crm.CustomerBase.from_transactions(table).last_date == dt.date(2024, 1, 1), route

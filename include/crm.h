@@ -812,7 +812,7 @@ typedef struct crm_segments_config {
   // What ranks customers, a `crm_value_measure`. Default `CRM_VALUE_MEASURE_REVENUE`;
   // margin and profit need a base with margins (`CRM_RESULT_MISSING_DATA`).
   uint8_t measure;
-  // Value over the last N days up to the as-of date; 0 for all history. Default 365.
+  // Value over the last N days up to the as-of date; 0 for all history, else 1..=36500. Default 365.
   uint32_t window_days;
   // ABC class limits as shares of total value. Default 0.8 / 0.15 / 0.05.
   double abc_shares[3];
@@ -822,7 +822,7 @@ typedef struct crm_segments_config {
 } crm_segments_config;
 
 // How flows are counted. Start from `crm_flow_config_default()` and change what differs.
-// `inactivity_days` must be at least 1 and the segment rules valid; otherwise
+// `inactivity_days` must lie in 1..=36500 (100 years) and the segment rules valid; otherwise
 // `CRM_RESULT_INVALID_CONFIG` names the field.
 typedef struct crm_flow_config {
   // A customer is lost after this many days without a purchase. Default 365.
@@ -1111,7 +1111,7 @@ typedef struct crm_funnel_step_result {
 } crm_funnel_step_result;
 
 // The stage rules (see crm-core `lifecycle`). Start from `crm_lifecycle_config_default()`
-// and change what differs. Every window must be at least 1 day, `dormant_days` below
+// and change what differs. Every window must lie in 1..=36500 days, `dormant_days` below
 // `inactivity_days`, `decline_ratio` in (0, 1]; otherwise `CRM_RESULT_INVALID_CONFIG`
 // names the field.
 typedef struct crm_lifecycle_config {

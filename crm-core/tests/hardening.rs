@@ -204,3 +204,16 @@ fn item12_a_later_funnel_step_needs_a_later_distinct_event() {
     let t = r.steps[1].time_to_convert.as_ref().unwrap();
     assert_eq!(t.median, 5.0); // 0 and 10 days (was 0)
 }
+
+#[test]
+fn item14_sample_sizes_are_bounded() {
+    use crm_core::sample::{MAX_CUSTOMERS, SampleConfig};
+    let field = |c: SampleConfig| match c.validate() {
+        Err(Error::InvalidConfig { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(field(SampleConfig { customers: MAX_CUSTOMERS + 1, ..Default::default() }), "customers");
+    assert_eq!(field(SampleConfig { days: 1 << 31, ..Default::default() }), "days");
+    assert_eq!(field(SampleConfig { start: ymd(9999, 1, 1), ..Default::default() }), "start");
+    assert!(SampleConfig::default().validate().is_ok());
+}

@@ -241,3 +241,10 @@ def test_item5_zoned_times_count_in_utc_on_every_route():
     }
     for route, table in routes.items():
         assert crm.CustomerBase.from_transactions(table).last_date == dt.date(2024, 1, 1), route
+
+
+def test_item14_sample_sizes_are_bounded():
+    for kwargs, field in [({"customers": 10**12}, "customers"), ({"days": 2**31}, "days")]:
+        with pytest.raises(crm.ConfigError) as e:
+            crm.sample(**kwargs)
+        assert e.value.field == field, str(e.value)

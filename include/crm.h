@@ -812,7 +812,7 @@ typedef struct crm_segments_config {
   // What ranks customers, a `crm_value_measure`. Default `CRM_VALUE_MEASURE_REVENUE`;
   // margin and profit need a base with margins (`CRM_RESULT_MISSING_DATA`).
   uint8_t measure;
-  // Value over the last N days up to the as-of date; 0 for all history. Default 365.
+  // Value over the last N days up to the as-of date; 0 for all history, else 1..=36500. Default 365.
   uint32_t window_days;
   // ABC class limits as shares of total value. Default 0.8 / 0.15 / 0.05.
   double abc_shares[3];
@@ -822,7 +822,7 @@ typedef struct crm_segments_config {
 } crm_segments_config;
 
 // How flows are counted. Start from `crm_flow_config_default()` and change what differs.
-// `inactivity_days` must be at least 1 and the segment rules valid; otherwise
+// `inactivity_days` must lie in 1..=36500 (100 years) and the segment rules valid; otherwise
 // `CRM_RESULT_INVALID_CONFIG` names the field.
 typedef struct crm_flow_config {
   // A customer is lost after this many days without a purchase. Default 365.
@@ -1111,7 +1111,7 @@ typedef struct crm_funnel_step_result {
 } crm_funnel_step_result;
 
 // The stage rules (see crm-core `lifecycle`). Start from `crm_lifecycle_config_default()`
-// and change what differs. Every window must be at least 1 day, `dormant_days` below
+// and change what differs. Every window must lie in 1..=36500 days, `dormant_days` below
 // `inactivity_days`, `decline_ratio` in (0, 1]; otherwise `CRM_RESULT_INVALID_CONFIG`
 // names the field.
 typedef struct crm_lifecycle_config {
@@ -1793,8 +1793,8 @@ crm_result crm_discounted_clv(double yearly_margin,
                               double *out_value);
 
 // Retention-based CLV `m r / (1 + d - r)`: a margin `m` a year kept with probability `r`
-// each year, discounted at `d`. `retention` must be in [0, 1] and `discount` >= 0
-// (`CRM_RESULT_INVALID_ARGUMENT`).
+// each year, discounted at `d`. `retention` must be in [0, 1], `discount` >= 0 and not
+// both 1 and 0 (`CRM_RESULT_INVALID_ARGUMENT`, the detail names the argument).
 crm_result crm_retention_clv(double margin, double retention, double discount, double *out_value);
 
 // The effect of a retention change on the retention-based CLV (the decks' "+5 %
@@ -3113,7 +3113,7 @@ crm_result crm_compare_proportions(uint64_t a_successes,
 // Customers needed per group to detect a change from rate `p1` to `p2` with a two-sided
 // test at significance `alpha` and the given `power` (55 % -> 70 % at 0.05 and 0.8: 163).
 // `CRM_RESULT_INVALID_ARGUMENT` for rates outside [0, 1], equal rates, or `alpha` or
-// `power` outside [0, 1).
+// `power` outside (0, 1) (the detail names the argument).
 crm_result crm_sample_size(double p1,
                            double p2,
                            double alpha,

@@ -11,13 +11,37 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Checks a formula argument: finite, and at least `min` when given.
+fn number(field: &str, v: f64, min: Option<f64>) -> Result<f64> {
+    if !v.is_finite() || min.is_some_and(|m| v < m) {
+        let domain = min.map_or("a finite number".to_owned(), |m| format!("a finite number >= {m}"));
+        return Err(Error::config(field, format!("{v} is not {domain}")));
+    }
+    Ok(v)
+}
+
+/// Checks a retention rate: in [0, 1].
+fn rate(field: &str, v: f64) -> Result<f64> {
+    if !(0.0..=1.0).contains(&v) {
+        return Err(Error::config(field, format!("{v} is not a rate in [0, 1]")));
+    }
+    Ok(v)
+}
+
 /// Lifetime revenue: purchases per year x average purchase x duration in years.
 ///
 /// ```
-/// assert_eq!(crm_core::clv::simple_clv(5.0, 1000.0, 2.5), 12_500.0);
+/// assert_eq!(crm_core::clv::simple_clv(5.0, 1000.0, 2.5)?, 12_500.0);
+/// # Ok::<(), crm_core::Error>(())
 /// ```
-pub fn simple_clv(purchases_per_year: f64, average_purchase: f64, duration_years: f64) -> f64 {
-    purchases_per_year * average_purchase * duration_years
+///
+/// # Errors
+/// [`Error::InvalidConfig`] naming the argument: a non-finite argument, or negative
+/// purchases per year or duration.
+pub fn simple_clv(purchases_per_year: f64, average_purchase: f64, duration_years: f64) -> Result<f64> {
+    Ok(number("purchases_per_year", purchases_per_year, Some(0.0))?
+        * number("average_purchase", average_purchase, None)?
+        * number("duration_years", duration_years, Some(0.0))?)
 }
 
 /// Discounted value of a yearly margin earned at the end of each year for `duration_years`
@@ -25,10 +49,24 @@ pub fn simple_clv(purchases_per_year: f64, average_purchase: f64, duration_years
 /// `m T` when `d = 0`.
 ///
 /// ```
-/// let v = crm_core::clv::discounted_clv(100.0, 2.0, 0.1);
+/// let v = crm_core::clv::discounted_clv(100.0, 2.0, 0.1)?;
 /// assert!((v - (100.0 / 1.1 + 100.0 / 1.21)).abs() < 1e-9);
+/// # Ok::<(), crm_core::Error>(())
 /// ```
-pub fn discounted_clv(yearly_margin: f64, duration_years: f64, discount: f64) -> f64 {
+///
+/// # Errors
+/// [`Error::InvalidConfig`] naming the argument: a non-finite argument, a negative
+/// duration or discount.
+pub fn discounted_clv(yearly_margin: f64, duration_years: f64, discount: f64) -> Result<f64> {
+    Ok(annuity(
+        number("yearly_margin", yearly_margin, None)?,
+        number("duration_years", duration_years, Some(0.0))?,
+        number("discount", discount, Some(0.0))?,
+    ))
+}
+
+/// [`discounted_clv`] of checked arguments.
+fn annuity(yearly_margin: f64, duration_years: f64, discount: f64) -> f64 {
     if discount == 0.0 {
         yearly_margin * duration_years
     } else {
@@ -41,10 +79,31 @@ pub fn discounted_clv(yearly_margin: f64, duration_years: f64, discount: f64) ->
 ///
 /// ```
 /// // m = 100, r = 0.8, d = 0.1: 100 x 0.8 / 0.3
-/// assert!((crm_core::clv::retention_clv(100.0, 0.8, 0.1) - 80.0 / 0.3).abs() < 1e-9);
+/// assert!((crm_core::clv::retention_clv(100.0, 0.8, 0.1)? - 80.0 / 0.3).abs() < 1e-9);
+/// # Ok::<(), crm_core::Error>(())
 /// ```
-pub fn retention_clv(margin: f64, retention: f64, discount: f64) -> f64 {
-    margin * retention / (1.0 + discount - retention)
+///
+/// # Errors
+/// As [`check_retention_clv`].
+pub fn retention_clv(margin: f64, retention: f64, discount: f64) -> Result<f64> {
+    check_retention_clv(margin, retention, discount)?;
+    Ok(margin * retention / (1.0 + discount - retention))
+}
+
+/// Checks the arguments of [`retention_clv`] (and [`retention_sensitivity`]).
+///
+/// # Errors
+/// [`Error::InvalidConfig`] naming the argument: a non-finite margin, a retention outside
+/// [0, 1], a negative or non-finite discount, or retention 1 without discount (no finite
+/// value).
+pub fn check_retention_clv(margin: f64, retention: f64, discount: f64) -> Result<()> {
+    number("margin", margin, None)?;
+    rate("retention", retention)?;
+    number("discount", discount, Some(0.0))?;
+    if retention == 1.0 && discount == 0.0 {
+        return Err(Error::config("retention", "1 without discount has no finite value"));
+    }
+    Ok(())
 }
 
 /// How the retention-based CLV changes when retention rises by `delta` (e.g. 0.05, the
@@ -65,6 +124,7 @@ pub struct RetentionSensitivity {
 
 /// The effect of a retention change on the retention-based CLV. `relative` = true reads
 /// `delta` as a share of the current retention (0.8 x 1.05), false as points (0.8 + 0.05).
+/// The arguments are not checked: check them with [`check_retention_clv`] first.
 ///
 /// ```
 /// let s = crm_core::clv::retention_sensitivity(100.0, 0.8, 0.1, 0.05, false);
@@ -79,7 +139,8 @@ pub fn retention_sensitivity(
     relative: bool,
 ) -> RetentionSensitivity {
     let after = if relative { retention * (1.0 + delta) } else { retention + delta }.min(1.0 - 1e-9);
-    let (a, b) = (retention_clv(margin, retention, discount), retention_clv(margin, after, discount));
+    let clv = |r: f64| margin * r / (1.0 + discount - r);
+    let (a, b) = (clv(retention), clv(after));
     RetentionSensitivity {
         retention,
         retention_after: after,
@@ -103,9 +164,21 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Checks that every lever is a finite number >= 0.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the first bad field.
+    pub fn validate(&self) -> Result<()> {
+        number("customers", self.customers, Some(0.0))?;
+        number("purchases_per_year", self.purchases_per_year, Some(0.0))?;
+        number("average_purchase", self.average_purchase, Some(0.0))?;
+        number("duration_years", self.duration_years, Some(0.0))?;
+        Ok(())
+    }
+
     /// Lifetime revenue of one customer.
     pub fn clv(&self) -> f64 {
-        simple_clv(self.purchases_per_year, self.average_purchase, self.duration_years)
+        self.purchases_per_year * self.average_purchase * self.duration_years
     }
 
     /// Lifetime revenue of the portfolio: CLV x customers.
@@ -313,7 +386,7 @@ impl CustomerBase {
             let avg = summary.average_purchase(c).unwrap_or(0.0);
             let yearly_revenue = per_year * avg;
             let yearly_margin = summary.margin.as_ref().map(|m| per_year * m[c] / bought as f64);
-            let discounted_margin = yearly_margin.map(|m| discounted_clv(m, duration, d));
+            let discounted_margin = yearly_margin.map(|m| annuity(m, duration, d));
             let acquisition_cost = self.profile(customer).and_then(|p| p.acquisition_cost);
             let row = CustomerClv {
                 customer,

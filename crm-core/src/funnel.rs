@@ -6,7 +6,10 @@
 //!
 //! A customer *enters* the funnel with its first step-1 event whose day lies in
 //! `[entry_from, entry_to)` and not after the as-of date. It reaches step k+1 with the
-//! first matching event at or after its step-k event and within step k+1's window. A
+//! first matching event at or after its step-k event and within step k+1's window that
+//! no earlier step used: each step takes a distinct event, so "second purchase" after
+//! "first purchase" needs a second purchase (an event at the same second as the previous
+//! step's counts when it is another event, e.g. a purchase logged with its interaction). A
 //! customer at step k that has not reached step k+1 is *in progress* while the window is
 //! still open on the as-of date (not counted as dropped), else *dropped*; a step without a
 //! window has no deadline, so it drops only customers the as-of date leaves unconverted.
@@ -26,7 +29,7 @@ use std::collections::BTreeMap;
 
 /// What a step waits for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields, tag = "type", rename_all = "snake_case")]
 pub enum EventMatch {
     /// An interaction of a kind; with `outcomes`, only those outcomes count (the branch
     /// taken); with `channel`, only that channel.
@@ -50,6 +53,7 @@ pub enum EventMatch {
 
 /// One step of a funnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FunnelStep {
     /// Step name.
     pub name: String,
@@ -63,6 +67,7 @@ pub struct FunnelStep {
 
 /// A funnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Funnel {
     /// Funnel name.
     pub name: String,
@@ -157,6 +162,7 @@ pub struct FunnelResult {
 
 /// When customers enter and the as-of date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FunnelPeriod {
     /// First day a customer can enter.
     pub entry_from: NaiveDate,
@@ -326,9 +332,11 @@ impl CustomerBase {
                         gaps: [0; MAX_STEPS],
                         outcome: [NO_OUTCOME; MAX_STEPS],
                     };
+                    // The first transaction and interaction no step has used yet.
+                    let mut unused = [0, 0];
                     // Entry: the first matching event in the entry period.
-                    let Some(mut at) =
-                        next_event(&steps[0], &t, &i, i64::MIN, from, (to - 1).min(today), &mut j.outcome[0])
+                    let entry = (from, (to - 1).min(today));
+                    let Some(mut at) = next_event(&steps[0], &t, &i, i64::MIN, entry, &mut unused, &mut j.outcome[0])
                     else {
                         return j;
                     };
@@ -336,7 +344,7 @@ impl CustomerBase {
                     for (k, step) in steps.iter().enumerate().skip(1) {
                         let day = day_of(at);
                         let deadline = step.window.map_or(today, |w| (day + w).min(today));
-                        match next_event(step, &t, &i, at, day, deadline, &mut j.outcome[k]) {
+                        match next_event(step, &t, &i, at, (day, deadline), &mut unused, &mut j.outcome[k]) {
                             Some(next) => {
                                 j.gaps[k] = day_of(next) - day;
                                 j.reached += 1;
@@ -356,14 +364,16 @@ impl CustomerBase {
 }
 
 /// The first event matching `step` at or after `after` (seconds) with its day in
-/// `[from, to]`; records the outcome of the first kind-matching interaction.
+/// `[from, to]`, among the transactions and interactions from `unused` on (the first of
+/// each no earlier step took), which it then moves past the event; records the outcome of
+/// the first kind-matching interaction.
 fn next_event(
     step: &Resolved,
     t: &crate::transaction::CustomerTransactions<'_>,
     i: &crate::interaction::CustomerInteractions<'_>,
     after: i64,
-    from: Day,
-    to: Day,
+    (from, to): (Day, Day),
+    unused: &mut [usize; 2],
     first_outcome: &mut u32,
 ) -> Option<i64> {
     // Days as seconds: day_of(s) in [from, to] <=> s in [from x 86400, (to + 1) x 86400).
@@ -371,11 +381,13 @@ fn next_event(
     let lo = after.max(from as i64 * SECONDS_PER_DAY);
     let end = (to as i64 + 1) * SECONDS_PER_DAY;
     if let Some(min) = step.purchase {
-        let start = t.time.partition_point(|&s| s < lo);
-        return (start..t.len()).take_while(|&k| t.time[k] < end).find(|&k| t.amount[k] >= min).map(|k| t.time[k]);
+        let start = t.time.partition_point(|&s| s < lo).max(unused[0]);
+        let k = (start..t.len()).take_while(|&k| t.time[k] < end).find(|&k| t.amount[k] >= min)?;
+        unused[0] = k + 1;
+        return Some(t.time[k]);
     }
     let kind = step.kind.expect("interaction step");
-    let start = i.time.partition_point(|&s| s < lo);
+    let start = i.time.partition_point(|&s| s < lo).max(unused[1]);
     let mut seen = false;
     for k in start..i.time.len() {
         let s = i.time[k];
@@ -390,6 +402,7 @@ fn next_event(
             seen = true;
         }
         if step.outcomes.is_empty() || step.outcomes.contains(&i.outcome[k]) {
+            unused[1] = k + 1;
             return Some(s);
         }
     }

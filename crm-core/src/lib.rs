@@ -38,6 +38,7 @@ pub mod base;
 pub mod cli;
 pub mod clv;
 pub mod customer;
+pub mod definition;
 pub mod error;
 pub mod flows;
 pub mod funnel;

@@ -85,7 +85,7 @@ impl LifecycleStage {
 ///
 /// Every `*_days` field lies in 1..=36 500 ([`crate::time::MAX_DAYS`], 100 years).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct LifecycleConfig {
     /// Lost after this many days without a purchase. Default 365 (the decks' 12 months).
     pub inactivity_days: u32,

@@ -54,7 +54,7 @@ pub enum ProcessKind {
 
 /// When a dialog is triggered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields, tag = "type", rename_all = "snake_case")]
 pub enum Trigger {
     /// An interaction of a kind (e.g. `web_registration`), optionally with given outcomes.
     Event {
@@ -97,7 +97,7 @@ fn default_lookback() -> u32 {
 
 /// When, relative to its trigger, a dialog is due.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields, tag = "type", rename_all = "snake_case")]
 pub enum Timing {
     /// On the trigger day.
     Immediately,
@@ -115,7 +115,7 @@ pub enum Timing {
 
 /// A branch condition of a dialog, on the customer's history up to the as-of date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields, tag = "type", rename_all = "snake_case")]
 pub enum DialogCondition {
     /// Responded to a dialog of this process with one of the outcomes.
     Responded {
@@ -148,6 +148,7 @@ pub enum DialogCondition {
 
 /// "N days later if no follow-up": a reminder when the dialog got no response.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Reminder {
     /// Days after the dialog was carried out.
     pub after_days: u32,
@@ -155,6 +156,7 @@ pub struct Reminder {
 
 /// One dialog of a process.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Dialog {
     /// Dialog id (e.g. `D:1`).
     pub id: String,
@@ -198,7 +200,7 @@ fn yes() -> bool {
 
 /// A key performance indicator with its target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields, tag = "type", rename_all = "snake_case")]
 pub enum Kpi {
     /// Share of triggers of a dialog carried out within N days ("all prospects contacted
     /// by the local dealer within 5 days").
@@ -237,7 +239,7 @@ pub enum Kpi {
 
 /// Who a process is for: all conditions must hold (empty: everyone).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct TargetGroup {
     /// Lifecycle stages (empty: any).
     pub stages: Vec<LifecycleStage>,
@@ -249,6 +251,7 @@ pub struct TargetGroup {
 
 /// A process definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Process {
     /// Process id (e.g. `P:1`, `K:1`).
     pub id: String,
@@ -282,7 +285,7 @@ impl Process {
     /// [`Error::InvalidConfig`] with the parser's message (line and column) or a
     /// validation error.
     pub fn from_toml(text: &str) -> Result<Process> {
-        let p: Process = toml::from_str(text).map_err(|e| Error::config("process", e.to_string()))?;
+        let p: Process = crate::definition::from_toml(text, "process")?;
         p.validate()?;
         Ok(p)
     }
@@ -292,7 +295,7 @@ impl Process {
     /// # Errors
     /// As [`Self::from_toml`].
     pub fn from_json(text: &str) -> Result<Process> {
-        let p: Process = serde_json::from_str(text).map_err(|e| Error::config("process", e.to_string()))?;
+        let p: Process = crate::definition::from_json(text, "process")?;
         p.validate()?;
         Ok(p)
     }
@@ -444,7 +447,7 @@ pub struct DueActions {
 
 /// How far back triggers are looked for, and the rules for stage and segment filters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct EvaluationConfig {
     /// Triggers older than this many days are not looked at: 1..=36 500
     /// ([`crate::time::MAX_DAYS`]). Default 90.

@@ -61,10 +61,17 @@ pub fn quantile_scores(values: &[f64], q: u8) -> Vec<u8> {
 
 /// Sort keys for ranking values from highest to lowest, ties by index (ascending): the
 /// order of a stable sort by descending value, without indirection in the comparisons.
+/// Equal values tie, -0.0 and 0.0 included.
 pub(crate) fn descending_order(values: impl Iterator<Item = (u32, f64)>) -> Vec<u32> {
-    let mut keyed: Vec<(u64, u32)> = values.map(|(i, v)| (!total_bits(v), i)).collect();
+    let mut keyed: Vec<(u64, u32)> = values.map(|(i, v)| (!ordered_bits(v), i)).collect();
     keyed.sort_unstable();
     keyed.into_iter().map(|k| k.1).collect()
+}
+
+/// Highest value first, as [`descending_order`] ranks: equal values (-0.0 and 0.0
+/// included) compare equal, so that the caller's tie rule (ascending id) decides.
+pub(crate) fn descending(a: f64, b: f64) -> std::cmp::Ordering {
+    ordered_bits(b).cmp(&ordered_bits(a))
 }
 
 /// A u64 that sorts like the f64 (total order; -0.0 and 0.0 are made equal).
@@ -134,6 +141,6 @@ mod tests {
         let v = [1.0, 3.0, 2.0, 3.0, -1.0];
         assert_eq!(descending_order(v.iter().enumerate().map(|(i, &x)| (i as u32, x))), vec![1, 3, 2, 0, 4]);
         let zeros = [-0.0, 0.0, f64::NEG_INFINITY, f64::INFINITY];
-        assert_eq!(descending_order(zeros.iter().enumerate().map(|(i, &x)| (i as u32, x))), vec![3, 1, 0, 2]);
+        assert_eq!(descending_order(zeros.iter().enumerate().map(|(i, &x)| (i as u32, x))), vec![3, 0, 1, 2]);
     }
 }

@@ -64,6 +64,42 @@ impl Default for SampleConfig {
     }
 }
 
+/// Most customers a sample may have (checked before anything is allocated).
+pub const MAX_CUSTOMERS: usize = 100_000_000;
+
+impl SampleConfig {
+    /// Checks the config: `customers` in 0..=[`MAX_CUSTOMERS`], `days` and
+    /// `campaign_gap_days` in 1..=[`crate::time::MAX_DAYS`], positive finite rates, shares
+    /// in [0, 1], and a history that ends within the supported dates.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidConfig`] naming the field.
+    pub fn validate(&self) -> crate::Result<()> {
+        use crate::Error;
+        if self.customers > MAX_CUSTOMERS {
+            return Err(Error::config("customers", format!("{} is above {MAX_CUSTOMERS}", self.customers)));
+        }
+        crate::time::check_days("days", self.days, 1)?;
+        crate::time::check_days("campaign_gap_days", self.campaign_gap_days, 1)?;
+        for (field, v) in [("purchases_per_year", self.purchases_per_year), ("lifetime_years", self.lifetime_years)] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(Error::config(field, format!("{v} is not a positive number")));
+            }
+        }
+        for (field, v) in [("prospect_share", self.prospect_share), ("starter_share", self.starter_share)] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(Error::config(field, format!("{v} is not in [0, 1]")));
+            }
+        }
+        let end = date_to_day(self.start) as i64 + self.days as i64;
+        crate::time::check_date(0, "start", self.start)
+            .and_then(|_| crate::time::check_date(0, "start", day_to_date(end as i32)))
+            .map_err(|_| {
+                Error::config("start", format!("{} + {} days leaves the years 1000..=9999", self.start, self.days))
+            })
+    }
+}
+
 /// Generated data: a customer table (when asked), transactions and interactions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SampleData {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 /// A condition on a customer as of a date. Every `days` lies in 1..=36 500
 /// ([`crate::time::MAX_DAYS`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields, tag = "type", rename_all = "snake_case")]
 pub enum Condition {
     /// Attribute equals a value (compared as text: numbers without trailing `.0`,
     /// booleans `true`/`false`, dates ISO).
@@ -86,6 +86,7 @@ pub enum Condition {
 
 /// A weighted rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScoringRule {
     /// Rule name, shown in the work list.
     pub name: String,
@@ -101,6 +102,7 @@ pub struct ScoringRule {
 
 /// A set of rules.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScoringModel {
     /// The rules.
     pub rules: Vec<ScoringRule>,
@@ -323,7 +325,7 @@ impl CustomerBase {
                 });
             }
         }
-        work_list.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.customer.cmp(&b.customer)));
+        work_list.sort_by(|a, b| crate::rank::descending(a.score, b.score).then(a.customer.cmp(&b.customer)));
         Ok(Scores { as_of, scores, work_list })
     }
 

@@ -62,7 +62,7 @@ impl std::str::FromStr for ValueMeasure {
 
 /// The segmentation rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct SegmentConfig {
     /// Shares of top, middle and bottom. Default 0.2 / 0.5 / 0.3 (deck 001).
     pub shares: [f64; 3],
@@ -364,7 +364,8 @@ pub(crate) fn membership(base: &CustomerBase, days: &[Day], config: &SegmentConf
                     .collect()
             });
             let mut ranked: Vec<u32> = (0..n as u32).filter(|&c| !value[c as usize].is_nan()).collect();
-            let order = |a: &u32, b: &u32| value[*b as usize].total_cmp(&value[*a as usize]).then(a.cmp(b));
+            let order =
+                |a: &u32, b: &u32| crate::rank::descending(value[*a as usize], value[*b as usize]).then(a.cmp(b));
             let counts = split_counts(ranked.len(), &config.shares);
             let (top, middle) = (counts[0], counts[0] + counts[1]);
             if top > 0 && top < ranked.len() {

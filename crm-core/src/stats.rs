@@ -199,26 +199,37 @@ pub fn compare_proportions(
 
 /// Customers needed per group to detect a change from rate `p1` to `p2` with a two-sided
 /// test at significance `alpha` and the given power (normal approximation, no continuity
-/// correction).
+/// correction). `None` when the rates are equal (no change to detect).
 ///
 /// ```
 /// // 55 % -> 70 % at alpha 0.05 and power 0.8: 163 per group.
-/// assert_eq!(crm_core::stats::sample_size(0.55, 0.70, 0.05, 0.8), Some(163));
+/// assert_eq!(crm_core::stats::sample_size(0.55, 0.70, 0.05, 0.8)?, Some(163));
+/// assert_eq!(crm_core::stats::sample_size(0.5, 0.5, 0.05, 0.8)?, None);
+/// # Ok::<(), crm_core::Error>(())
 /// ```
-pub fn sample_size(p1: f64, p2: f64, alpha: f64, power: f64) -> Option<u64> {
-    if !(0.0..=1.0).contains(&p1)
-        || !(0.0..=1.0).contains(&p2)
-        || p1 == p2
-        || !(0.0..1.0).contains(&alpha)
-        || !(0.0..1.0).contains(&power)
-    {
-        return None;
+///
+/// # Errors
+/// [`crate::Error::InvalidConfig`] naming the argument: a rate outside [0, 1], `alpha` or
+/// `power` outside (0, 1), or rates so close that the size exceeds 2^53.
+pub fn sample_size(p1: f64, p2: f64, alpha: f64, power: f64) -> crate::Result<Option<u64>> {
+    for (field, v, open) in [("p1", p1, false), ("p2", p2, false), ("alpha", alpha, true), ("power", power, true)] {
+        let inside = if open { v > 0.0 && v < 1.0 } else { (0.0..=1.0).contains(&v) };
+        if !inside {
+            let range = if open { "(0, 1)" } else { "[0, 1]" };
+            return Err(crate::Error::config(field, format!("{v} is not in {range}")));
+        }
+    }
+    if p1 == p2 {
+        return Ok(None);
     }
     let (za, zb) = (normal_quantile(1.0 - alpha / 2.0), normal_quantile(power));
     let pm = (p1 + p2) / 2.0;
     let n = (za * (2.0 * pm * (1.0 - pm)).sqrt() + zb * (p1 * (1.0 - p1) + p2 * (1.0 - p2)).sqrt()).powi(2)
         / (p1 - p2).powi(2);
-    Some(n.ceil() as u64)
+    if n.is_nan() || n.ceil() > (1u64 << 53) as f64 {
+        return Err(crate::Error::config("p2", format!("{p2} is too close to p1 = {p1}: {n:e} customers")));
+    }
+    Ok(Some(n.ceil() as u64))
 }
 
 #[cfg(test)]

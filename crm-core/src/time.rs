@@ -42,7 +42,11 @@ pub(crate) fn check_date(row: usize, column: &str, date: NaiveDate) -> crate::Re
     if (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(&date)) {
         Ok(())
     } else {
-        Err(crate::Error::invalid(row, column, format!("{date} is outside the supported years {MIN_YEAR}..={MAX_YEAR}")))
+        Err(crate::Error::invalid(
+            row,
+            column,
+            format!("{date} is outside the supported years {MIN_YEAR}..={MAX_YEAR}"),
+        ))
     }
 }
 

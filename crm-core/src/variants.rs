@@ -122,7 +122,7 @@ pub fn compare_variants(
                 sample_size_needed: if is_control {
                     None
                 } else {
-                    sample_size(control_rate, conversion.rate, 0.05, 0.8)
+                    sample_size(control_rate, conversion.rate, 0.05, 0.8).ok().flatten()
                 },
             }
         })

@@ -116,9 +116,9 @@ fn segment_migration_by_hand() {
 
 #[test]
 fn clv_formulas_by_hand() {
-    assert!((discounted_clv(100.0, 3.0, 0.1) - (100.0 / 1.1 + 100.0 / 1.21 + 100.0 / 1.331)).abs() < 1e-9);
-    assert_eq!(discounted_clv(100.0, 2.5, 0.0), 250.0);
-    assert!((retention_clv(100.0, 0.5, 0.0) - 100.0).abs() < 1e-12);
+    assert!((discounted_clv(100.0, 3.0, 0.1).unwrap() - (100.0 / 1.1 + 100.0 / 1.21 + 100.0 / 1.331)).abs() < 1e-9);
+    assert_eq!(discounted_clv(100.0, 2.5, 0.0).unwrap(), 250.0);
+    assert!((retention_clv(100.0, 0.5, 0.0).unwrap() - 100.0).abs() < 1e-12);
     // +5 % retention (relative) from 0.8 at d = 0.1: 0.84 / 0.26 vs 0.8 / 0.3.
     let s = retention_sensitivity(100.0, 0.8, 0.1, 0.05, true);
     assert!((s.retention_after - 0.84).abs() < 1e-12);
@@ -158,7 +158,7 @@ fn clv_per_customer_segment_channel_and_npv() {
     let cx = &r.customers[0];
     assert_eq!(cx.purchases_per_year, ppy_x);
     assert_eq!(cx.clv, ppy_x * 100.0 * 2.0);
-    let dm = discounted_clv(ppy_x * 40.0, 2.0, 0.1);
+    let dm = discounted_clv(ppy_x * 40.0, 2.0, 0.1).unwrap();
     assert!((cx.discounted_margin.unwrap() - dm).abs() < 1e-9);
     assert!((cx.npv.unwrap() - (dm - 50.0)).abs() < 1e-9);
     assert_eq!(r.customers[1].npv, None);

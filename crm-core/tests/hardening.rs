@@ -40,7 +40,7 @@ fn item1_timestamps_outside_the_supported_years_are_refused_with_row_and_column(
         ..Default::default()
     };
     let r = CustomerBase::builder().interactions(interactions).and_then(|b| b.build());
-    assert_eq!(invalid_at(r), (1, "timestamp".into()));
+    assert_eq!(invalid_at(r), (1, "timestamp (interactions)".into()));
 
     let mut c = Customer::new(7);
     c.acquisition_date = Some(ymd(200_000, 1, 1));
@@ -117,4 +117,103 @@ fn item14_period_counts_are_bounded_before_allocating() {
     let m = MigrationMatrix::from_rates(vec!["a".into(), "b".into()], vec![vec![0.5, 0.5], vec![0.0, 1.0]]).unwrap();
     assert_eq!(config_field(m.project(&[1.0, 0.0], 1_000_000_000)), "periods");
     assert_eq!(m.project(&[1.0, 0.0], 1_200).unwrap().len(), 1_201);
+}
+
+#[test]
+fn item7_unknown_fields_are_refused_with_the_closest_known_name() {
+    use crm_core::definition::from_json;
+    use crm_core::funnel::Funnel;
+    use crm_core::process::Process;
+    use crm_core::scoring::ScoringModel;
+    let message = |e: Error| match e {
+        Error::InvalidConfig { message, .. } => message,
+        other => panic!("{other:?}"),
+    };
+    let toml = include_str!("../processes/web_prospect.toml")
+        .replace("done_by = \"Fulfillment firm\"", "done_by = \"Fulfillment firm\"\nrequires_permision = false");
+    let m = message(Process::from_toml(&toml).unwrap_err());
+    assert!(m.contains("unknown field `requires_permision`, did you mean `requires_permission`?"), "{m}");
+    assert!(m.contains("line "), "{m}");
+
+    let json = r#"{"name": "f", "steps": [{"name": "a", "event": {"type": "purchase"}, "windw_days": 7}]}"#;
+    let m = message(from_json::<Funnel>(json, "funnel").unwrap_err());
+    assert!(m.contains("unknown field `windw_days`, did you mean `window_days`?"), "{m}");
+
+    let rule = |body: &str| format!(r#"{{"rules": [{{"name": "r", {body}}}]}}"#);
+    let json = rule(r#""wieght": 2, "weight": 1, "condition": {"type": "purchase_within", "days": 30}"#);
+    let m = message(from_json::<ScoringModel>(&json, "model").unwrap_err());
+    assert!(m.contains("unknown field `wieght`, did you mean `weight`?"), "{m}");
+    let json = rule(r#""weight": 1, "condition": {"type": "purchase_within", "days": 30, "dayz": 5}"#);
+    let m = message(from_json::<ScoringModel>(&json, "model").unwrap_err());
+    assert!(m.contains("unknown field `dayz`, did you mean `days`?"), "{m}");
+}
+
+#[test]
+fn item8_minus_zero_ties_with_zero_and_ties_go_by_ascending_id() {
+    use crm_core::{SegmentConfig, ValueMeasure};
+    let mut cols = TransactionColumns::new(vec![1_i64, 2, 3].into(), vec![0; 3], vec![5.0, 5.0, 5.0]);
+    cols.margin = Some(vec![-0.0, 0.0, -1.0]);
+    let base = CustomerBase::from_transactions(cols).unwrap();
+    let config = SegmentConfig { measure: ValueMeasure::Margin, window_days: None, ..Default::default() };
+    let s = base.segments(ymd(1970, 1, 1), &config).unwrap();
+    assert_eq!(s.rank, vec![Some(0), Some(1), Some(2)], "values {:?}", s.value);
+}
+
+#[test]
+fn item10_scalar_helpers_refuse_impossible_values_naming_the_argument() {
+    use crm_core::clv::{discounted_clv, retention_clv, simple_clv};
+    use crm_core::stats::sample_size;
+    let field = |e: Error| match e {
+        Error::InvalidConfig { field, .. } => field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(field(retention_clv(100.0, 2.0, 0.1).unwrap_err()), "retention"); // was -222
+    assert_eq!(field(retention_clv(100.0, 1.0, 0.0).unwrap_err()), "retention"); // was inf
+    assert_eq!(field(retention_clv(f64::NAN, 0.5, 0.1).unwrap_err()), "margin");
+    assert_eq!(field(discounted_clv(100.0, 2.0, -1.0).unwrap_err()), "discount"); // was inf
+    assert_eq!(field(discounted_clv(100.0, -2.0, 0.1).unwrap_err()), "duration_years");
+    assert_eq!(field(simple_clv(-1.0, 10.0, 1.0).unwrap_err()), "purchases_per_year");
+    assert_eq!(field(sample_size(0.5, 0.6, 0.0, 0.8).unwrap_err()), "alpha"); // was 2^64 - 1
+    assert_eq!(field(sample_size(0.5, 0.6, 0.05, 0.0).unwrap_err()), "power");
+    assert_eq!(field(sample_size(1.5, 0.6, 0.05, 0.8).unwrap_err()), "p1");
+    assert_eq!(field(sample_size(0.5, 0.5 + 1e-12, 0.05, 0.8).unwrap_err()), "p2");
+    assert_eq!(sample_size(0.5, 0.5, 0.05, 0.8).unwrap(), None);
+    assert_eq!(retention_clv(100.0, 1.0, 0.25).unwrap(), 400.0);
+}
+
+#[test]
+fn item12_a_later_funnel_step_needs_a_later_distinct_event() {
+    use crm_core::funnel::{EventMatch, Funnel, FunnelPeriod, FunnelStep};
+    let day = 86_400;
+    // Customer 1 buys once; customer 2 twice (10 days apart); customer 3 twice the same day.
+    let base = CustomerBase::from_transactions(TransactionColumns::new(
+        vec![1_i64, 2, 2, 3, 3].into(),
+        vec![100 * day, 100 * day, 110 * day, 100 * day, 100 * day + 60],
+        vec![10.0; 5],
+    ))
+    .unwrap();
+    let purchase = |name: &str| FunnelStep {
+        name: name.into(),
+        event: EventMatch::Purchase { min_amount: None },
+        window_days: None,
+    };
+    let funnel = Funnel { name: "repeat".into(), steps: vec![purchase("first"), purchase("second")] };
+    let period = FunnelPeriod::new(ymd(1970, 1, 1), ymd(1971, 1, 1), ymd(1971, 1, 1));
+    let r = base.funnel(&funnel, &period).unwrap();
+    assert_eq!((r.steps[0].entered, r.steps[1].entered), (3, 2)); // was 3 / 3
+    let t = r.steps[1].time_to_convert.as_ref().unwrap();
+    assert_eq!(t.median, 5.0); // 0 and 10 days (was 0)
+}
+
+#[test]
+fn item14_sample_sizes_are_bounded() {
+    use crm_core::sample::{MAX_CUSTOMERS, SampleConfig};
+    let field = |c: SampleConfig| match c.validate() {
+        Err(Error::InvalidConfig { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(field(SampleConfig { customers: MAX_CUSTOMERS + 1, ..Default::default() }), "customers");
+    assert_eq!(field(SampleConfig { days: 1 << 31, ..Default::default() }), "days");
+    assert_eq!(field(SampleConfig { start: ymd(9999, 1, 1), ..Default::default() }), "start");
+    assert!(SampleConfig::default().validate().is_ok());
 }

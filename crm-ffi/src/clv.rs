@@ -11,35 +11,23 @@ use crate::ptr::{arg_opt, arg_ref, index, out};
 use crate::results::segments::{crm_segments_config, engine_config};
 use crate::results::{c_name, copy_rows, or_nan, write_json};
 use crm_core::clv::{
-    ClvGroup, CustomerClv, RetentionSensitivity, Scenario, ScenarioComparison, compare, discounted_clv, retention_clv,
-    retention_sensitivity, simple_clv,
+    ClvGroup, CustomerClv, RetentionSensitivity, Scenario, ScenarioComparison, check_retention_clv, compare,
+    discounted_clv, retention_clv, retention_sensitivity, simple_clv,
 };
 use crm_core::{ClvConfig, ClvReport, CustomerBase};
 use std::ffi::{CString, c_char};
 use std::sync::Arc;
 
-/// Checks that a formula argument is a finite number (and at least `min` when given).
-fn number(name: &str, v: f64, min: Option<f64>) -> Result<f64, Failure> {
-    if !v.is_finite() || min.is_some_and(|m| v < m) {
-        let domain = min.map_or("a finite number".to_owned(), |m| format!("a finite number >= {m}"));
-        return Err(Failure::new(crm_result::InvalidArgument, format!("`{name}` = {v} is not {domain}")));
-    }
-    Ok(v)
+/// An argument the core refused (it names it), as `CRM_RESULT_INVALID_ARGUMENT`.
+fn invalid_argument(e: crm_core::Error) -> Failure {
+    Failure::new(crm_result::InvalidArgument, e.to_string())
 }
 
-/// Checks a retention rate in [0, 1].
-fn retention(name: &str, v: f64) -> Result<f64, Failure> {
-    if !(0.0..=1.0).contains(&v) {
-        return Err(Failure::new(crm_result::InvalidArgument, format!("`{name}` = {v} is not a rate in [0, 1]")));
-    }
-    Ok(v)
-}
-
-/// Writes `f()` to `out_value` after the arguments were checked by `f`.
-fn formula(out_value: *mut f64, f: impl FnOnce() -> Result<f64, Failure>) -> Result<(), Failure> {
+/// Writes the core formula's value to `out_value`; the core checks the arguments.
+fn formula(out_value: *mut f64, value: crm_core::Result<f64>) -> Result<(), Failure> {
     // SAFETY: `out_value` is NULL or writable (header contract).
     let slot = unsafe { out(out_value, "out_value") }?;
-    slot.write(f()?);
+    slot.write(value.map_err(invalid_argument)?);
     Ok(())
 }
 
@@ -54,13 +42,7 @@ pub extern "C" fn crm_simple_clv(
     out_value: *mut f64,
 ) -> crm_result {
     ffi_boundary! { fallible:
-        formula(out_value, || {
-            Ok(simple_clv(
-                number("purchases_per_year", purchases_per_year, Some(0.0))?,
-                number("average_purchase", average_purchase, None)?,
-                number("duration_years", duration_years, Some(0.0))?,
-            ))
-        })
+        formula(out_value, simple_clv(purchases_per_year, average_purchase, duration_years))
     }
 }
 
@@ -76,29 +58,17 @@ pub extern "C" fn crm_discounted_clv(
     out_value: *mut f64,
 ) -> crm_result {
     ffi_boundary! { fallible:
-        formula(out_value, || {
-            Ok(discounted_clv(
-                number("yearly_margin", yearly_margin, None)?,
-                number("duration_years", duration_years, Some(0.0))?,
-                number("discount", discount, Some(0.0))?,
-            ))
-        })
+        formula(out_value, discounted_clv(yearly_margin, duration_years, discount))
     }
 }
 
 /// Retention-based CLV `m r / (1 + d - r)`: a margin `m` a year kept with probability `r`
-/// each year, discounted at `d`. `retention` must be in [0, 1] and `discount` >= 0
-/// (`CRM_RESULT_INVALID_ARGUMENT`).
+/// each year, discounted at `d`. `retention` must be in [0, 1], `discount` >= 0 and not
+/// both 1 and 0 (`CRM_RESULT_INVALID_ARGUMENT`, the detail names the argument).
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_retention_clv(margin: f64, retention: f64, discount: f64, out_value: *mut f64) -> crm_result {
     ffi_boundary! { fallible:
-        formula(out_value, || {
-            Ok(retention_clv(
-                number("margin", margin, None)?,
-                self::retention("retention", retention)?,
-                number("discount", discount, Some(0.0))?,
-            ))
-        })
+        formula(out_value, retention_clv(margin, retention, discount))
     }
 }
 
@@ -145,13 +115,11 @@ pub extern "C" fn crm_retention_clv_sensitivity(
     ffi_boundary! { fallible:
         // SAFETY: `out_sensitivity` is NULL or writable (header contract).
         let slot = unsafe { out(out_sensitivity, "out_sensitivity") }?;
-        let s = retention_sensitivity(
-            number("margin", margin, None)?,
-            self::retention("retention", retention)?,
-            number("discount", discount, Some(0.0))?,
-            number("delta", delta, None)?,
-            relative,
-        );
+        check_retention_clv(margin, retention, discount).map_err(invalid_argument)?;
+        if !delta.is_finite() {
+            return Err(Failure::new(crm_result::InvalidArgument, format!("`delta` = {delta} is not a finite number")));
+        }
+        let s = retention_sensitivity(margin, retention, discount, delta, relative);
         slot.write(s.into());
         Ok(())
     }
@@ -236,14 +204,12 @@ pub extern "C" fn crm_scenario_compare(
         let (before, after, slot) =
             unsafe { (arg_ref(before, "before")?, arg_ref(after, "after")?, out(out_comparison, "out_comparison")?) };
         for (which, s) in [("before", before), ("after", after)] {
-            for (field, v) in [
-                ("customers", s.customers),
-                ("purchases_per_year", s.purchases_per_year),
-                ("average_purchase", s.average_purchase),
-                ("duration_years", s.duration_years),
-            ] {
-                number(&format!("{which}.{field}"), v, Some(0.0))?;
-            }
+            Scenario::from(s).validate().map_err(|e| match e {
+                crm_core::Error::InvalidConfig { field, message } => {
+                    Failure::new(crm_result::InvalidArgument, format!("`{which}.{field}`: {message}"))
+                }
+                other => invalid_argument(other),
+            })?;
         }
         slot.write(compare(&before.into(), &after.into()).into());
         Ok(())

@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::ffi::{CString, c_char};
 
 /// How flows are counted. Start from `crm_flow_config_default()` and change what differs.
-/// `inactivity_days` must be at least 1 and the segment rules valid; otherwise
+/// `inactivity_days` must lie in 1..=36500 (100 years) and the segment rules valid; otherwise
 /// `CRM_RESULT_INVALID_CONFIG` names the field.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]

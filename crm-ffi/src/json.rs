@@ -4,7 +4,6 @@
 
 use crate::error::Failure;
 use crate::ptr::utf8;
-use crm_core::Error;
 use serde::de::DeserializeOwned;
 use std::ffi::c_char;
 
@@ -22,8 +21,7 @@ pub(crate) unsafe fn parse<T: DeserializeOwned>(
 ) -> Result<T, Failure> {
     // SAFETY: per the contract.
     let text = unsafe { utf8(text, len, arg) }?;
-    serde_json::from_str(text)
-        .map_err(|e| Error::InvalidConfig { field: what.to_owned(), message: e.to_string() }.into())
+    crm_core::definition::from_json(text, what).map_err(Failure::from)
 }
 
 #[cfg(test)]

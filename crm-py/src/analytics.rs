@@ -561,25 +561,26 @@ impl RetentionSensitivity {
     }
 }
 
-/// Lifetime revenue: purchases per year x average purchase x duration in years.
+/// Lifetime revenue: purchases per year x average purchase x duration in years (all
+/// finite; purchases and duration >= 0, else `ConfigError` naming the argument).
 #[pyfunction]
-pub(crate) fn simple_clv(purchases_per_year: f64, average_purchase: f64, duration_years: f64) -> f64 {
-    crm_core::clv::simple_clv(purchases_per_year, average_purchase, duration_years)
+pub(crate) fn simple_clv(purchases_per_year: f64, average_purchase: f64, duration_years: f64) -> Fallible<f64> {
+    crm_core::clv::simple_clv(purchases_per_year, average_purchase, duration_years).map_err(core)
 }
 
 /// Discounted value of a yearly margin earned at the end of each year for `duration_years`:
-/// `m (1 - (1+d)^-T) / d` (`m T` when d = 0).
+/// `m (1 - (1+d)^-T) / d` (`m T` when d = 0); duration and discount >= 0.
 #[pyfunction]
 #[pyo3(signature = (yearly_margin, duration_years, discount_rate=0.1))]
-pub(crate) fn discounted_clv(yearly_margin: f64, duration_years: f64, discount_rate: f64) -> f64 {
-    crm_core::clv::discounted_clv(yearly_margin, duration_years, discount_rate)
+pub(crate) fn discounted_clv(yearly_margin: f64, duration_years: f64, discount_rate: f64) -> Fallible<f64> {
+    crm_core::clv::discounted_clv(yearly_margin, duration_years, discount_rate).map_err(core)
 }
 
-/// Retention-based CLV: `m r / (1 + d - r)`.
+/// Retention-based CLV: `m r / (1 + d - r)`; retention in [0, 1], discount >= 0.
 #[pyfunction]
 #[pyo3(signature = (margin, retention, discount_rate=0.1))]
-pub(crate) fn retention_clv(margin: f64, retention: f64, discount_rate: f64) -> f64 {
-    crm_core::clv::retention_clv(margin, retention, discount_rate)
+pub(crate) fn retention_clv(margin: f64, retention: f64, discount_rate: f64) -> Fallible<f64> {
+    crm_core::clv::retention_clv(margin, retention, discount_rate).map_err(core)
 }
 
 /// How the retention-based CLV changes when retention rises by `delta`: as a share of the
@@ -592,8 +593,12 @@ pub(crate) fn retention_sensitivity(
     discount_rate: f64,
     delta: f64,
     relative: bool,
-) -> RetentionSensitivity {
-    crm_core::clv::retention_sensitivity(margin, retention, discount_rate, delta, relative).into()
+) -> Fallible<RetentionSensitivity> {
+    crm_core::clv::check_retention_clv(margin, retention, discount_rate).map_err(core)?;
+    if !delta.is_finite() {
+        return Err(Failure::config("delta", format!("{delta} is not a finite number")));
+    }
+    Ok(crm_core::clv::retention_sensitivity(margin, retention, discount_rate, delta, relative).into())
 }
 
 /// Compares two scenarios: each lever's factor and the portfolio value change.

@@ -206,6 +206,7 @@ impl IxCols {
 
     fn names(&self, names: &mut Names) {
         names.add("customer (interactions)", "interactions", &self.customer);
+        names.add("timestamp (interactions)", "interactions", &self.date);
         names.add("channel", "interactions", &self.channel);
         names.add("direction", "interactions", &self.direction);
         names.add("kind", "interactions", &self.kind);
@@ -726,8 +727,9 @@ fn from_tables(
     if tx.is_none() && cu.is_none() && ix.is_none() {
         return Err(Failure::Type("from_transactions needs a transactions table (or customers / interactions)".into()));
     }
-    if let Some((_, id)) = &cu {
+    if let Some((table, id)) = &cu {
         names.add("id", "customers", id);
+        names.add_customer_columns(table.columns.iter().map(|c| c.name.as_str()));
     }
     if let Some((_, ic)) = &ix {
         ic.names(&mut names);
@@ -760,8 +762,9 @@ impl CustomerBase {
     /// duckdb, ...) or a dict of numpy arrays / lists. Column names are parameters:
     ///
     /// - `customer_id_col`: integer or string ids (int64 or string in the results).
-    /// - `date_col`: Arrow dates, timestamps of any unit (a time zone counts on its local
-    ///   calendar) or ISO 8601 strings (`date_format`: strftime format(s) for other text).
+    /// - `date_col`: Arrow dates, timestamps of any unit (a zoned timestamp counts in UTC,
+    ///   as Python datetimes and ISO 8601 text with an offset do) or ISO 8601 strings
+    ///   (`date_format`: strftime format(s) for other text).
     /// - `amount_col`: numbers; negative amounts are refunds (they net out, they are not
     ///   purchases).
     /// - `margin_col` or `cost_of_goods_col` (margin = amount - cost of goods): needed for
@@ -928,12 +931,15 @@ impl CustomerBase {
             }
         };
         let mut names = Names::default();
-        names.add("customer (transactions)", "transactions", &cols.customer);
+        cols.names(&mut names);
         if let Some((_, spec)) = &cu {
             names.add("id", "customers", &spec.id);
+            // In a CSV file only the attributes typed as numbers or dates can be invalid.
+            names.add_customer_columns(spec.attribute_types.keys().map(String::as_str));
         }
         if let Some((_, spec)) = &ix {
             names.add("customer (interactions)", "interactions", &spec.customer);
+            names.add("timestamp (interactions)", "interactions", &spec.timestamp);
         }
         detached(py, move || {
             let core = |e| Failure::Core(e, names.clone());

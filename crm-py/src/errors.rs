@@ -29,18 +29,26 @@ use std::panic::AssertUnwindSafe;
 /// column name the caller gave (`amount` -> `transactions`, `Betrag`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Names {
-    entries: Vec<(&'static str, &'static str, String)>,
+    entries: Vec<(String, &'static str, String)>,
 }
 
 impl Names {
     /// Adds a mapping from a core column name to a table and a user column name.
-    pub(crate) fn add(&mut self, core: &'static str, table: &'static str, user: &str) {
-        self.entries.push((core, table, user.to_owned()));
+    pub(crate) fn add(&mut self, core: &str, table: &'static str, user: &str) {
+        self.entries.push((core.to_owned(), table, user.to_owned()));
+    }
+
+    /// Adds the columns of the customer table the core checks by their own name (the
+    /// known fields and the attributes).
+    pub(crate) fn add_customer_columns<'a>(&mut self, attributes: impl IntoIterator<Item = &'a str>) {
+        for name in ["acquisition_cost", "acquisition_date", "permissions"].into_iter().chain(attributes) {
+            self.add(name, "customers", name);
+        }
     }
 
     /// The table and user name of a core column name (the name itself when unknown).
     fn resolve(&self, core: &str) -> (Option<&'static str>, String) {
-        match self.entries.iter().find(|(c, _, _)| *c == core) {
+        match self.entries.iter().find(|(c, _, _)| c == core) {
             Some((_, table, user)) => (Some(*table), user.clone()),
             None => (None, core.to_owned()),
         }

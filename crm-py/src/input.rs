@@ -18,12 +18,14 @@ use arrow_array::{
 use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_cast::{CastOptions, cast_with_options};
 use arrow_schema::{DataType, TimeUnit};
-use chrono::{NaiveDate, Offset, TimeZone};
-use crm_core::time::{MAX_TIMESTAMP, MIN_TIMESTAMP, SECONDS_PER_DAY, day_of, day_to_date, out_of_range, parse_timestamp};
+use chrono::NaiveDate;
+use crm_core::time::{
+    MAX_TIMESTAMP, MIN_TIMESTAMP, SECONDS_PER_DAY, day_of, day_to_date, out_of_range, parse_timestamp,
+};
 use crm_core::{KeyColumn, StrColumn};
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use pyo3_arrow::input::AnyRecordBatch;
 use std::sync::Arc;
 
@@ -138,7 +140,7 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                 if x.is_instance_of::<PyString>() {
                     "U".into()
                 } else if x.is_instance(&datetime.getattr("date")?)? {
-                    arr = arr.call_method1("astype", ("datetime64[s]",))?;
+                    arr = naive_utc(py, &arr)?.call_method1("astype", ("datetime64[s]",))?;
                     "M".into()
                 } else if x.is_instance_of::<PyBool>() {
                     "b".into()
@@ -155,6 +157,39 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
             }
             None => "U".into(),
         };
+        // Every value must be of the first one's kind: "1" and 1 are different ids.
+        let datetime = py.import("datetime")?;
+        let date = datetime.getattr("date")?;
+        let items = arr.call_method0("tolist")?;
+        for (row, x) in items.try_iter()?.enumerate() {
+            let x = x?;
+            let same = x.is_none()
+                || match kind.as_str() {
+                    "U" => x.is_instance_of::<PyString>(),
+                    "M" => x.is_instance(&date)?,
+                    "b" => x.is_instance_of::<PyBool>(),
+                    "i" => x.is_instance_of::<PyInt>() && !x.is_instance_of::<PyBool>(),
+                    _ => {
+                        (x.is_instance_of::<PyFloat>() || x.is_instance_of::<PyInt>()) && !x.is_instance_of::<PyBool>()
+                    }
+                };
+            if !same {
+                let t = x.get_type().name()?.to_string();
+                let first = match kind.as_str() {
+                    "U" => "strings",
+                    "M" => "dates",
+                    "b" => "booleans",
+                    "i" => "integers",
+                    _ => "numbers",
+                };
+                return Err(Failure::input(
+                    what,
+                    Some(row),
+                    name,
+                    format!("holds {first} and a {t} ({x}): mixed kinds"),
+                ));
+            }
+        }
     }
     if object {
         // Element-wise, so that None becomes a null.
@@ -202,7 +237,12 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                 (unit, count) => {
                     // numpy's casts wrap silently: coarser units are scaled here, checked.
                     let out_of_range = |row: usize, v: i64| {
-                        Failure::input(what, Some(row), name, format!("{v} x {count}{unit} is outside the supported dates"))
+                        Failure::input(
+                            what,
+                            Some(row),
+                            name,
+                            format!("{v} x {count}{unit} is outside the supported dates"),
+                        )
                     };
                     let seconds_per_unit = match unit {
                         "W" => 7 * 86_400,
@@ -212,10 +252,9 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                         "s" => 1,
                         // Years and months: beyond a million of either no date is supported.
                         "Y" | "M" => {
-                            if let Some(row) = values
-                                .iter()
-                                .position(|&v| v != i64::MIN && v.checked_mul(count).is_none_or(|x| x.abs() > 1_000_000))
-                            {
+                            if let Some(row) = values.iter().position(|&v| {
+                                v != i64::MIN && v.checked_mul(count).is_none_or(|x| x.abs() > 1_000_000)
+                            }) {
                                 return Err(out_of_range(row, values[row]));
                             }
                             0
@@ -228,8 +267,10 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                         values = a.extract::<PyReadonlyArray1<'_, i64>>()?.as_slice().map_err(PyErr::from)?.to_vec();
                     } else {
                         let scale = count.saturating_mul(seconds_per_unit);
-                        let scaled: Option<Vec<i64>> =
-                            values.iter().map(|&v| if v == i64::MIN { Some(v) } else { v.checked_mul(scale) }).collect();
+                        let scaled: Option<Vec<i64>> = values
+                            .iter()
+                            .map(|&v| if v == i64::MIN { Some(v) } else { v.checked_mul(scale) })
+                            .collect();
                         match scaled {
                             Some(s) => values = s,
                             None => {
@@ -261,7 +302,11 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                 values.push(if x.is_none() {
                     None
                 } else if let Some(b) = x.extract::<Vec<u8>>().ok().filter(|_| kind == "S") {
-                    Some(String::from_utf8_lossy(&b).into_owned())
+                    let row = values.len();
+                    Some(
+                        String::from_utf8(b)
+                            .map_err(|e| Failure::input(what, Some(row), name, format!("bytes are not UTF-8 ({e})")))?,
+                    )
                 } else {
                     Some(x.str()?.to_string())
                 });
@@ -276,6 +321,26 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
         }
     };
     Ok(array)
+}
+
+/// An object array of dates and datetimes with the zoned datetimes as naive UTC ones (the
+/// one rule for zoned times, see [`seconds`]); numpy would only warn about the zones.
+fn naive_utc<'py>(py: Python<'py>, arr: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let utc = py.import("datetime")?.getattr("timezone")?.getattr("utc")?;
+    let items = arr.call_method0("tolist")?;
+    let list = PyList::empty(py);
+    for x in items.try_iter()? {
+        let x = x?;
+        let zoned = x.hasattr("tzinfo")? && !x.call_method0("utcoffset")?.is_none();
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("tzinfo", py.None())?;
+        list.append(if zoned {
+            x.call_method1("astimezone", (&utc,))?.call_method("replace", (), Some(&kwargs))?
+        } else {
+            x
+        })?;
+    }
+    crate::table::numpy(py, "a dict of columns")?.call_method1("array", (list, "object"))
 }
 
 /// `copy=False` for numpy's `astype`: no copy when the dtype already matches.
@@ -393,6 +458,25 @@ pub(crate) fn keys(col: &InColumn, what: &'static str, thing: &str) -> Fallible<
             offset += chunk.len();
         }
         Ok(KeyColumn::Int(out))
+    } else if matches!(col.data_type, DataType::Float16 | DataType::Float32 | DataType::Float64) {
+        // Integer ids that blanks made floats (pandas): every value must be a whole number.
+        let mut out = Vec::with_capacity(col.chunks.iter().map(|c| c.len()).sum());
+        for chunk in &col.chunks {
+            if let Some(r) = first_null(chunk.as_ref()) {
+                return Err(null_failure(what, out.len() + r, col, thing));
+            }
+            let a = cast_with_options(chunk, &DataType::Float64, &STRICT).map_err(|e| cast_failure(col, what, e))?;
+            for &v in a.as_primitive::<Float64Type>().values() {
+                // i64 holds every whole float in [-2^63, 2^63).
+                const LIMIT: f64 = (1u64 << 63) as f64;
+                if v.fract() != 0.0 || !(-LIMIT..LIMIT).contains(&v) {
+                    let m = format!("{thing} {v} is not a whole number (float ids must be integral)");
+                    return Err(Failure::input(what, Some(out.len()), &col.name, m));
+                }
+                out.push(v as i64);
+            }
+        }
+        Ok(KeyColumn::Int(out))
     } else if is_string(&col.data_type) {
         let bytes: usize = col.chunks.iter().map(|c| c.get_buffer_memory_size()).sum();
         let mut out = StrColumn::with_capacity(col.chunks.iter().map(|c| c.len()).sum(), bytes);
@@ -464,8 +548,9 @@ pub(crate) fn optional_numbers(col: &InColumn, what: &'static str) -> Fallible<V
 
 /// A column of timestamps as Unix seconds of the local wall-clock time, no nulls.
 ///
-/// Arrow dates and timestamps of any unit; a timestamp with a time zone counts on the
-/// calendar of that zone (a purchase at 00:30 in Stockholm is on that Stockholm day);
+/// Arrow dates and timestamps of any unit; a timestamp with a time zone is the instant it
+/// names, counted in UTC as on every other route (Python datetimes, numpy, ISO 8601 text
+/// with an offset): 2024-01-02 01:30+05:00 is on 2024-01-01;
 /// strings are parsed as ISO 8601 or with `formats`.
 pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) -> Fallible<Vec<i64>> {
     let mut out: Vec<i64> = Vec::with_capacity(col.chunks.iter().map(|c| c.len()).sum());
@@ -484,7 +569,7 @@ pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) ->
             DataType::Date64 => {
                 out.extend(chunk.as_primitive::<Date64Type>().values().iter().map(|&ms| ms.div_euclid(1000)))
             }
-            DataType::Timestamp(unit, tz) => {
+            DataType::Timestamp(unit, _) => {
                 let per_second: i64 = match unit {
                     TimeUnit::Second => 1,
                     TimeUnit::Millisecond => 1_000,
@@ -498,16 +583,8 @@ pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) ->
                     TimeUnit::Microsecond => chunk.as_primitive::<TimestampMicrosecondType>().values(),
                     TimeUnit::Nanosecond => chunk.as_primitive::<TimestampNanosecondType>().values(),
                 };
-                match tz {
-                    None => out.extend(raw.iter().map(|&v| v.div_euclid(per_second))),
-                    Some(tz) => {
-                        let zone: arrow_array::timezone::Tz = tz.parse().map_err(|e| cast_failure(col, what, e))?;
-                        for &v in raw.iter() {
-                            let s = v.div_euclid(per_second);
-                            out.push(s.saturating_add(local_offset(&zone, s)));
-                        }
-                    }
-                }
+                // Zoned values are UTC instants already (the zone only says how to display them).
+                out.extend(raw.iter().map(|&v| v.div_euclid(per_second)));
             }
             t if is_string(t) => {}
             other => {
@@ -540,14 +617,6 @@ pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) ->
 
 fn expected(formats: &[String]) -> String {
     if formats.is_empty() { " (ISO 8601, e.g. 2024-03-01)".into() } else { format!(" ({})", formats.join(" or ")) }
-}
-
-/// Seconds to add to a UTC instant to get the wall-clock time of `zone`.
-fn local_offset(zone: &arrow_array::timezone::Tz, utc_seconds: i64) -> i64 {
-    match chrono::DateTime::from_timestamp(utc_seconds, 0) {
-        Some(t) => zone.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc() as i64,
-        None => 0,
-    }
 }
 
 /// Values of a customer-table column, typed by its Arrow type.

@@ -36,7 +36,7 @@ pub(crate) fn definition<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, field: &st
             .map_err(|e| Failure::config(field, format!("not JSON-serialisable data: {e}")))?
             .extract()?
     };
-    serde_json::from_str(&text).map_err(|e| Failure::config(field, e.to_string()))
+    crm_core::definition::from_json(&text, field).map_err(|e| Failure::Core(e, Default::default()))
 }
 
 fn opt(v: Option<f64>) -> String {
@@ -180,11 +180,12 @@ pub(crate) fn compare_proportions(
 }
 
 /// Customers needed per group to detect a change from `p1` to `p2` (two-sided test at
-/// `alpha`, with `power`); None when no sample can (equal or invalid rates).
+/// `alpha`, with `power`); None for equal rates (no change to detect). Rates in [0, 1],
+/// `alpha` and `power` in (0, 1), else `ConfigError` naming the argument.
 #[pyfunction]
 #[pyo3(signature = (p1, p2, alpha=0.05, power=0.8))]
-pub(crate) fn sample_size(p1: f64, p2: f64, alpha: f64, power: f64) -> Option<u64> {
-    crm_core::stats::sample_size(p1, p2, alpha, power)
+pub(crate) fn sample_size(p1: f64, p2: f64, alpha: f64, power: f64) -> Fallible<Option<u64>> {
+    crm_core::stats::sample_size(p1, p2, alpha, power).map_err(|e| Failure::Core(e, Default::default()))
 }
 
 fn variant_counts(obj: &Bound<'_, PyAny>) -> Fallible<Vec<VariantCounts>> {

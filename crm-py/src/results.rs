@@ -311,7 +311,8 @@ impl From<crm_core::CsvProblem> for CsvProblem {
 #[pymethods]
 impl CsvProblem {
     fn __repr__(&self) -> String {
-        format!("CsvProblem(line={}, column={:?}, message={:?})", self.line, self.column, self.message)
+        let column = self.column.as_ref().map_or("None".to_owned(), |c| format!("{c:?}"));
+        format!("CsvProblem(line={}, column={column}, message={:?})", self.line, self.message)
     }
 
     fn __str__(&self) -> String {

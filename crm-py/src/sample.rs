@@ -189,16 +189,7 @@ pub fn sample(
     if let Some(s) = start.filter(|s| !s.is_none()) {
         config.start = to_date(s, "start")?;
     }
-    for (field, v) in [("purchases_per_year", purchases_per_year), ("lifetime_years", lifetime_years)] {
-        if !(v.is_finite() && v > 0.0) {
-            return Err(Failure::config(field, format!("{v} is not a positive number")));
-        }
-    }
-    for (field, v) in [("prospect_share", prospect_share), ("starter_share", starter_share)] {
-        if !(0.0..=1.0).contains(&v) {
-            return Err(Failure::config(field, format!("{v} is not in [0, 1]")));
-        }
-    }
+    config.validate().map_err(|e| Failure::Core(e, Default::default()))?;
     let cfg = config.clone();
     let b = detached(py, move || Ok(batches(&generate(&cfg))))?;
     Ok(Sample {

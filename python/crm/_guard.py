@@ -1,7 +1,8 @@
 """The one place where a Rust panic of the native module becomes :class:`crm.InternalError`.
 
 Work the engine runs behind its own guard already reports a panic that way; this wrapper
-covers every other entry point (getters, ``__repr__``, conversions), so that no
+covers every other entry point (methods, getters, ``__repr__``, conversions; constructors
+only store their arguments), so that no
 ``pyo3_runtime.PanicException`` (a ``BaseException``, which ``except Exception`` misses)
 ever reaches the caller.
 """
@@ -9,6 +10,7 @@ ever reaches the caller.
 from __future__ import annotations
 
 import functools
+import inspect
 import types
 from typing import Any, Callable
 
@@ -50,12 +52,19 @@ def _guard_class(cls: type) -> None:
             def call(cls_: type, *args: Any, _d: Any = member, **kwargs: Any) -> Any:
                 return _d.__get__(None, cls_)(*args, **kwargs)
 
-            call.__doc__, call.__name__ = member.__doc__, name
+            bound = member.__get__(None, cls)
+            call.__name__, call.__qualname__, call.__doc__ = name, f"{cls.__name__}.{name}", member.__doc__
+            try:
+                signature = inspect.signature(bound)
+            except ValueError:  # no text signature: inspect shows (*args, **kwargs)
+                signature = None
+            if signature is not None:
+                first = inspect.Parameter("cls", inspect.Parameter.POSITIONAL_ONLY)
+                parameters = [first, *signature.parameters.values()]
+                call.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
             setattr(cls, name, classmethod(_guard(call)))
         elif kind in ("method_descriptor", "wrapper_descriptor"):
             setattr(cls, name, _guard(member))
-        elif name == "__new__":
-            setattr(cls, name, staticmethod(_guard(member)))
 
 
 def install(module: types.ModuleType) -> None:

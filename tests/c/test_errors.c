@@ -98,6 +98,10 @@ static void invalid_values_name_their_row(void) {
     const int64_t huge_days[] = {INT64_MAX / 2, 0, 0};
     CHECK_FAILS(crm_base_builder_add_transactions_int(b, IDS, 3, huge_days, 3, CRM_TIME_UNIT_DAYS, AMOUNTS, 3, NULL, 0),
                 CRM_RESULT_INVALID_VALUE, "row 0, column `timestamp`");
+    /* Issue #13 item 1: ~11.7 million years BC wrapped to 2024; only the years 1000..=9999. */
+    const int64_t far_days[] = {0, -2147483648LL, 0};
+    CHECK_FAILS(crm_base_builder_add_transactions_int(b, IDS, 3, far_days, 3, CRM_TIME_UNIT_DAYS, AMOUNTS, 3, NULL, 0),
+                CRM_RESULT_INVALID_VALUE, "row 1, column `timestamp`: timestamp -185542587187200 s is outside the supported years 1000..=9999");
     CHECK_OK(crm_customer_new(&c));
     CHECK_FAILS(crm_customer_set_acquisition_cost(c, INFINITY), CRM_RESULT_INVALID_VALUE, "acquisition_cost");
     CHECK_FAILS(crm_customer_set_attribute_number(c, "employees", 9, NAN), CRM_RESULT_INVALID_VALUE, "value");
@@ -154,6 +158,14 @@ static void bad_configs(void) {
     crm_summary_config sumc = crm_summary_config_default();
     sumc.min_span_days = 0;
     CHECK_FAILS(crm_summary_new(base, 10, &sumc, &sum), CRM_RESULT_INVALID_CONFIG, "min_span_days");
+    /* Issue #13 item 2: day counts from 2^31 wrapped negative; 1..=36500 days. */
+    lc = crm_lifecycle_config_default();
+    lc.inactivity_days = 2147483648u;
+    CHECK_FAILS(crm_lifecycle_new(base, 10, &lc, &l), CRM_RESULT_INVALID_CONFIG,
+                "invalid config `inactivity_days`: 2147483648 days is not in 1..=36500");
+    sc = crm_segments_config_default();
+    sc.window_days = 3000000000u;
+    CHECK_FAILS(crm_segments_new(base, 10, &sc, &s), CRM_RESULT_INVALID_CONFIG, "`window_days`");
     CHECK(l == NULL && s == NULL && sum == NULL);
 
     crm_base_builder *b = NULL;

@@ -12,7 +12,7 @@ use std::ffi::c_char;
 use std::sync::Arc;
 
 /// The stage rules (see crm-core `lifecycle`). Start from `crm_lifecycle_config_default()`
-/// and change what differs. Every window must be at least 1 day, `dormant_days` below
+/// and change what differs. Every window must lie in 1..=36500 days, `dormant_days` below
 /// `inactivity_days`, `decline_ratio` in (0, 1]; otherwise `CRM_RESULT_INVALID_CONFIG`
 /// names the field.
 #[repr(C)]

@@ -22,7 +22,7 @@ pub struct crm_segments_config {
     /// What ranks customers, a `crm_value_measure`. Default `CRM_VALUE_MEASURE_REVENUE`;
     /// margin and profit need a base with margins (`CRM_RESULT_MISSING_DATA`).
     pub measure: u8,
-    /// Value over the last N days up to the as-of date; 0 for all history. Default 365.
+    /// Value over the last N days up to the as-of date; 0 for all history, else 1..=36500. Default 365.
     pub window_days: u32,
     /// ABC class limits as shares of total value. Default 0.8 / 0.15 / 0.05.
     pub abc_shares: [f64; 3],

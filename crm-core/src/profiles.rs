@@ -427,7 +427,7 @@ impl CustomerBase {
                         .collect(),
                     lifecycle: config.lifecycle.clone(),
                     segments: config.segments.clone(),
-                    ..ScoringModel::default()
+                    wallet: config.wallet.clone(),
                 };
                 let filter = self.condition_filter(&model, as_of)?;
                 let group = (0..self.len() as CustomerIndex)

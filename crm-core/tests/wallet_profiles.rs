@@ -459,3 +459,27 @@ proptest! {
         prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
     }
 }
+
+#[test]
+fn wallet_conditions_in_scoring_and_process_target_groups() {
+    use crm_core::scoring::{Condition, ScoringModel, ScoringRule};
+    let rule = |name: &str, condition| ScoringRule { name: name.into(), weight: 1.0, condition, half_life_days: None };
+    let model = ScoringModel {
+        rules: vec![
+            rule("share below 30 %", Condition::ShareOfWalletBelow { share: 0.3 }),
+            rule("growth above 300", Condition::GrowthPotentialAbove { amount: 300.0 }),
+        ],
+        wallet: config(),
+        ..Default::default()
+    };
+    let s = base().score(&model, as_of()).unwrap();
+    // Shares below 0.3: 1 (0.27), 5 (0.14), 6 (0), 11 (0.24); growth above 300: 10 (500),
+    // 6 (360), 5 (310).
+    let expected = [1.0, 0.0, 0.0, 0.0, 2.0, 2.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0];
+    assert_eq!(s.scores, expected);
+    let bad = ScoringModel { rules: vec![rule("x", Condition::ShareOfWalletBelow { share: 1.5 })], ..Default::default() };
+    assert!(matches!(base().score(&bad, as_of()), Err(crm_core::Error::InvalidConfig { field, .. }) if field == "share"));
+    // The same condition as a JSON process target group.
+    let c: Condition = serde_json::from_str(r#"{"type": "share_of_wallet_below", "share": 0.3}"#).unwrap();
+    assert_eq!(c, Condition::ShareOfWalletBelow { share: 0.3 });
+}

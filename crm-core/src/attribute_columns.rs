@@ -12,8 +12,8 @@ use std::collections::HashMap;
 /// The code of a missing value in a [`Categorical`] column.
 pub(crate) const MISSING: u32 = u32::MAX;
 
-/// A categorical attribute: per customer a code into `labels` (sorted ascending), or
-/// [`MISSING`].
+/// A categorical attribute: per customer a code into `labels` (sorted ascending; bands in
+/// ascending order), or [`MISSING`].
 #[derive(Debug, Clone)]
 pub(crate) struct Categorical {
     pub labels: Vec<String>,
@@ -87,24 +87,45 @@ pub(crate) fn categorical(base: &CustomerBase, attribute: &str, bands: Option<&[
     let Some(profiles) = base.profiles() else {
         return Categorical { labels: Vec::new(), codes: vec![MISSING; n] };
     };
-    // Each piece numbers the values it meets in its own dictionary; the dictionaries are
-    // then merged in sorted order and the codes mapped.
+    if let Some(cuts) = bands {
+        // Numbers straight to their band (no text), bands in ascending order; other values
+        // are missing.
+        let labels: Vec<String> = (0..=cuts.len())
+            .map(|k| band_label(if k == 0 { f64::NEG_INFINITY } else { cuts[k - 1] }, cuts))
+            .collect();
+        let mut codes = vec![MISSING; n];
+        crate::parallel::fill(&mut codes, |first, piece| {
+            for (o, c) in piece.iter_mut().zip(&profiles[first..]) {
+                *o = number_of(c, attribute).map_or(MISSING, |x| cuts.partition_point(|&c| c <= x) as u32);
+            }
+        });
+        return Categorical { labels, codes };
+    }
+    // Each piece numbers the values it meets in its own dictionary (a linear scan while
+    // there are few); the dictionaries are then merged in sorted order and the codes mapped.
     let parts = map_pieces(n, |range| {
         let mut dict: HashMap<String, u32> = HashMap::new();
         let mut labels: Vec<String> = Vec::new();
         let codes: Vec<u32> = profiles[range]
             .iter()
-            .map(|c| match category_of(c, attribute, bands) {
+            .map(|c| match category_of(c, attribute, None) {
                 None => MISSING,
-                Some(v) => match dict.get(v.as_ref()) {
-                    Some(&k) => k,
-                    None => {
-                        let k = labels.len() as u32;
-                        dict.insert(v.to_string(), k);
-                        labels.push(v.into_owned());
-                        k
+                Some(v) => {
+                    let found = if labels.len() <= 16 {
+                        labels.iter().position(|l| l.as_str() == v.as_ref()).map(|k| k as u32)
+                    } else {
+                        dict.get(v.as_ref()).copied()
+                    };
+                    match found {
+                        Some(k) => k,
+                        None => {
+                            let k = labels.len() as u32;
+                            dict.insert(v.to_string(), k);
+                            labels.push(v.into_owned());
+                            k
+                        }
                     }
-                },
+                }
             })
             .collect();
         (labels, codes)

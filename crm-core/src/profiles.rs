@@ -31,9 +31,9 @@ use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
 use crate::lifecycle::{LifecycleConfig, LifecycleStage};
 use crate::scoring::{Condition, ScoringModel, ScoringRule};
-use crate::segments::SegmentConfig;
+use crate::segments::{SegmentConfig, Segments};
 use crate::stats::compare_proportions;
-use crate::wallet::{WalletConfig, check_bands, quantile};
+use crate::wallet::{Wallet, WalletConfig, check_bands, quantiles};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -334,9 +334,39 @@ impl CustomerBase {
     /// wallet analyses the grouping or attributes need ([`Error::MissingData`] for segments
     /// by margin without margins).
     pub fn segment_profiles(&self, as_of: NaiveDate, config: &ProfileConfig) -> Result<Profiles> {
+        self.segment_profiles_with(as_of, config, None, None)
+    }
+
+    /// [`Self::segment_profiles`] reusing segments and a wallet already computed (for the
+    /// segment, ABC and pyramid groupings and the `share_of_wallet` attribute; each is
+    /// computed by the config's rules when `None`). They must be of this base and as-of
+    /// date.
+    ///
+    /// # Errors
+    /// As [`Self::segment_profiles`]; [`Error::LengthMismatch`] when a result given has
+    /// another number of customers.
+    pub fn segment_profiles_with(
+        &self,
+        as_of: NaiveDate,
+        config: &ProfileConfig,
+        segments: Option<&Segments>,
+        wallet: Option<&Wallet>,
+    ) -> Result<Profiles> {
         config.validate()?;
-        let (names, group) = self.profile_grouping(as_of, config)?;
-        self.profiles_of(as_of, config, names, group)
+        for (name, len) in [("segments", segments.map(|s| s.segment.len())), ("wallet", wallet.map(|w| w.share.len()))] {
+            if let Some(len) = len
+                && len != self.len()
+            {
+                return Err(Error::LengthMismatch {
+                    column: name.into(),
+                    reference: "customers".into(),
+                    expected: self.len(),
+                    actual: len,
+                });
+            }
+        }
+        let (names, group) = self.profile_grouping(as_of, config, segments)?;
+        self.profiles_of(as_of, config, names, group, wallet)
     }
 
     /// Profiles of groups the caller gives: a label per customer in customer index order
@@ -368,23 +398,31 @@ impl CustomerBase {
             .iter()
             .map(|l| l.as_ref().map(|s| names.binary_search_by(|n| n.as_str().cmp(s.as_ref())).expect("listed") as u32))
             .collect();
-        self.profiles_of(as_of, config, names, group)
+        self.profiles_of(as_of, config, names, group, None)
     }
 
     /// The group names and each customer's group.
-    fn profile_grouping(&self, as_of: NaiveDate, config: &ProfileConfig) -> Result<(Vec<String>, Vec<Option<u32>>)> {
+    fn profile_grouping(
+        &self,
+        as_of: NaiveDate,
+        config: &ProfileConfig,
+        given: Option<&Segments>,
+    ) -> Result<(Vec<String>, Vec<Option<u32>>)> {
         let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let needs = matches!(config.by, ProfileGrouping::Segment | ProfileGrouping::Abc | ProfileGrouping::Pyramid);
+        let computed = if needs && given.is_none() { Some(self.segments(as_of, &config.segments)?) } else { None };
+        let segments = || given.or(computed.as_ref()).ok_or_else(|| Error::MissingData("segments".into()));
         Ok(match &config.by {
             ProfileGrouping::Segment => {
-                let s = self.segments(as_of, &config.segments)?;
+                let s = segments()?;
                 (owned(&["top", "middle", "bottom"]), s.segment.iter().map(|x| x.map(|x| x as u32)).collect())
             }
             ProfileGrouping::Abc => {
-                let s = self.segments(as_of, &config.segments)?;
+                let s = segments()?;
                 (owned(&["A", "B", "C"]), s.abc.iter().map(|x| x.map(|x| x as u32)).collect())
             }
             ProfileGrouping::Pyramid => {
-                let s = self.segments(as_of, &config.segments)?;
+                let s = segments()?;
                 (
                     owned(&["top", "large", "medium", "small", "inactive", "prospect"]),
                     s.pyramid.iter().map(|x| Some(*x as u32)).collect(),
@@ -439,9 +477,19 @@ impl CustomerBase {
     }
 
     /// A numeric column: a derived measure or a customer attribute.
-    fn numeric_column(&self, as_of: NaiveDate, config: &ProfileConfig, name: &str, summary: &mut Option<crate::Summary>) -> Result<Vec<f64>> {
+    fn numeric_column(
+        &self,
+        as_of: NaiveDate,
+        config: &ProfileConfig,
+        name: &str,
+        summary: &mut Option<crate::Summary>,
+        wallet: Option<&Wallet>,
+    ) -> Result<Vec<f64>> {
         if name == "share_of_wallet" {
-            return Ok(self.wallet_with(as_of, &config.wallet, &[], &[])?.share);
+            return Ok(match wallet {
+                Some(w) => w.share.clone(),
+                None => self.wallet_with(as_of, &config.wallet, None, None)?.share,
+            });
         }
         if !DERIVED.contains(&name) {
             return Ok(numeric(self, name));
@@ -473,6 +521,7 @@ impl CustomerBase {
         config: &ProfileConfig,
         names: Vec<String>,
         group: Vec<Option<u32>>,
+        wallet: Option<&Wallet>,
     ) -> Result<Profiles> {
         let n = self.len();
         let g = names.len();
@@ -559,7 +608,7 @@ impl CustomerBase {
         let mut numeric_rows = Vec::new();
         let mut summary = None;
         for attr in &config.numeric {
-            let values = self.numeric_column(as_of, config, attr, &mut summary)?;
+            let values = self.numeric_column(as_of, config, attr, &mut summary, wallet)?;
             let mut all: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
             if all.is_empty() && n > 0 {
                 notes.push(format!("numeric attribute `{attr}` has no value for any customer"));
@@ -676,7 +725,7 @@ impl Stats {
         // Values come in customer index order (canonical), so the sum does not depend on
         // the row order; the quartiles are order statistics.
         let mean = values.iter().sum::<f64>() / values.len() as f64;
-        let (q1, median, q3) = (quantile(values, 0.25), quantile(values, 0.5), quantile(values, 0.75));
+        let [q1, median, q3] = quantiles(values, [0.25, 0.5, 0.75]);
         Stats { mean, q1, median, q3 }
     }
 }

@@ -302,7 +302,7 @@ impl CustomerBase {
             stages: if needs_stage { Some(self.lifecycle(as_of, &model.lifecycle)?.stages) } else { None },
             segments: if needs_segment { Some(self.segments(as_of, &model.segments)?.segment) } else { None },
             wallet: if needs_wallet {
-                let w = self.wallet_with(as_of, &model.wallet, &[], &[])?;
+                let w = self.wallet_with(as_of, &model.wallet, None, None)?;
                 Some((w.share, w.growth_potential))
             } else {
                 None

@@ -69,6 +69,32 @@ pub fn quantile(values: &mut [f64], q: f64) -> f64 {
     x + frac * (next - x)
 }
 
+/// Several type-7 quantiles (see [`quantile`]) of `values` at once, `qs` ascending: each
+/// selection works on the part above the previous one. NaN when empty. The values are
+/// reordered.
+pub(crate) fn quantiles<const K: usize>(values: &mut [f64], qs: [f64; K]) -> [f64; K] {
+    let n = values.len();
+    let mut out = [f64::NAN; K];
+    if n == 0 {
+        return out;
+    }
+    let mut start = 0;
+    for (o, q) in out.iter_mut().zip(qs) {
+        let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+        let lo = (h.floor() as usize).clamp(start, n - 1);
+        let frac = h - lo as f64;
+        let (_, x, rest) = values[start..].select_nth_unstable_by(lo - start, f64::total_cmp);
+        let x = *x;
+        *o = if frac <= 0.0 || rest.is_empty() {
+            x
+        } else {
+            x + frac * (rest.iter().copied().min_by(f64::total_cmp).unwrap_or(x) - x)
+        };
+        start = lo;
+    }
+    out
+}
+
 /// The rules of the wallet analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -315,9 +341,10 @@ pub struct Wallet {
     pub attribute_problem: Vec<Option<WalletProblem>>,
     /// The peer groups of every level, then the whole base.
     pub groups: Vec<WalletGroup>,
-    /// Top, middle, bottom, unranked.
+    /// Top, middle, bottom, unranked (empty when computed without segments).
     pub by_segment: Vec<WalletRow>,
-    /// Per lifecycle stage (every stage, lifecycle order).
+    /// Per lifecycle stage (every stage, lifecycle order; empty when computed without
+    /// stages).
     pub by_stage: Vec<WalletRow>,
     /// Per group of the finest level (customers missing its attributes: `(missing)`; no
     /// rows without levels).
@@ -477,20 +504,38 @@ impl CustomerBase {
         config.validate()?;
         let segments = self.segments(as_of, &config.segments)?.segment;
         let stages = self.lifecycle(as_of, &config.lifecycle)?.stages;
-        self.wallet_with(as_of, config, &segments, &stages)
+        self.wallet_with(as_of, config, Some(&segments), Some(&stages))
     }
 
-    /// [`Self::wallet`] with the value segments and lifecycle stages already computed
-    /// (`None` slices skip their table).
-    pub(crate) fn wallet_with(
+    /// [`Self::wallet`] with the value segments ([`crate::Segments::segment`]) and
+    /// lifecycle stages ([`crate::Lifecycle::stages`]) already computed, e.g. when they
+    /// are needed elsewhere too; `None` leaves the table per segment or per stage empty
+    /// (and `config.segments` / `config.lifecycle` unused).
+    ///
+    /// # Errors
+    /// As [`Self::wallet`]; [`Error::LengthMismatch`] when a slice does not hold one entry
+    /// per customer.
+    pub fn wallet_with(
         &self,
         as_of: NaiveDate,
         config: &WalletConfig,
-        segments: &[Option<ValueSegment>],
-        stages: &[LifecycleStage],
+        segments: Option<&[Option<ValueSegment>]>,
+        stages: Option<&[LifecycleStage]>,
     ) -> Result<Wallet> {
         config.validate()?;
         let n = self.len();
+        for (name, len) in [("segments", segments.map(<[_]>::len)), ("stages", stages.map(<[_]>::len))] {
+            if let Some(len) = len
+                && len != n
+            {
+                return Err(Error::LengthMismatch {
+                    column: name.into(),
+                    reference: "customers".into(),
+                    expected: n,
+                    actual: len,
+                });
+            }
+        }
         let today = date_to_day(as_of);
         let spend = yearly_spend(self, today, config.window_days);
         let mut notes = Vec::new();
@@ -702,9 +747,11 @@ impl CustomerBase {
         // Tables.
         let cols = Cols { spend: &spend, wallet: &wallet, share: &share, over: &over_wallet };
         let seg_names = ["top", "middle", "bottom", "unranked"];
-        let by_segment = cols.table(&seg_names, |c| segments.get(c).map(|s| s.map_or(3, |s| s as usize)));
+        let by_segment = segments.map_or_else(Vec::new, |segments| {
+            cols.table(&seg_names, |c| Some(segments[c].map_or(3, |s| s as usize)))
+        });
         let stage_names: Vec<&str> = LifecycleStage::ALL.iter().map(|s| s.name()).collect();
-        let by_stage = cols.table(&stage_names, |c| stages.get(c).map(|s| *s as usize));
+        let by_stage = stages.map_or_else(Vec::new, |stages| cols.table(&stage_names, |c| Some(stages[c] as usize)));
         let by_group = match levels.first() {
             Some(level) => {
                 let mut names: Vec<&str> = level.keys.iter().map(String::as_str).collect();
@@ -790,5 +837,30 @@ impl Cols<'_> {
             r.mean_share = if r.customers > 0 { r.mean_share / r.customers as f64 } else { 0.0 };
         }
         rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_quantiles_at_once_match_one_at_a_time() {
+        let mut state = 11u64;
+        for n in [1usize, 2, 3, 4, 5, 10, 101, 1000] {
+            let v: Vec<f64> = (0..n)
+                .map(|_| {
+                    state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                    ((state >> 40) % 50) as f64
+                })
+                .collect();
+            let qs = [0.0, 0.25, 0.5, 0.75, 0.9, 1.0];
+            let together = quantiles(&mut v.clone(), qs);
+            for (q, t) in qs.iter().zip(together) {
+                assert_eq!(quantile(&mut v.clone(), *q), t, "n {n} q {q}");
+            }
+        }
+        // numpy: np.quantile([1, 2, 3, 4], [0.25, 0.5, 0.75]) = 1.75, 2.5, 3.25.
+        assert_eq!(quantiles(&mut [4.0, 1.0, 3.0, 2.0], [0.25, 0.5, 0.75]), [1.75, 2.5, 3.25]);
     }
 }

@@ -90,9 +90,8 @@ pub(crate) fn categorical(base: &CustomerBase, attribute: &str, bands: Option<&[
     if let Some(cuts) = bands {
         // Numbers straight to their band (no text), bands in ascending order; other values
         // are missing.
-        let labels: Vec<String> = (0..=cuts.len())
-            .map(|k| band_label(if k == 0 { f64::NEG_INFINITY } else { cuts[k - 1] }, cuts))
-            .collect();
+        let labels: Vec<String> =
+            (0..=cuts.len()).map(|k| band_label(if k == 0 { f64::NEG_INFINITY } else { cuts[k - 1] }, cuts)).collect();
         let mut codes = vec![MISSING; n];
         crate::parallel::fill(&mut codes, |first, piece| {
             for (o, c) in piece.iter_mut().zip(&profiles[first..]) {

@@ -353,7 +353,8 @@ impl CustomerBase {
         wallet: Option<&Wallet>,
     ) -> Result<Profiles> {
         config.validate()?;
-        for (name, len) in [("segments", segments.map(|s| s.segment.len())), ("wallet", wallet.map(|w| w.share.len()))] {
+        for (name, len) in [("segments", segments.map(|s| s.segment.len())), ("wallet", wallet.map(|w| w.share.len()))]
+        {
             if let Some(len) = len
                 && len != self.len()
             {
@@ -437,8 +438,7 @@ impl CustomerBase {
             }
             ProfileGrouping::Rfm => {
                 let s = self.summary(as_of)?;
-                let mut codes: Vec<u16> =
-                    (0..s.len()).filter_map(|i| s.rfm_of(i)).map(|r| r.code()).collect();
+                let mut codes: Vec<u16> = (0..s.len()).filter_map(|i| s.rfm_of(i)).map(|r| r.code()).collect();
                 codes.sort_unstable();
                 codes.dedup();
                 let names = codes.iter().map(|c| format!("R{}F{}M{}", c / 100, c / 10 % 10, c % 10)).collect();
@@ -468,9 +468,8 @@ impl CustomerBase {
                     wallet: config.wallet.clone(),
                 };
                 let filter = self.condition_filter(&model, as_of)?;
-                let group = (0..self.len() as CustomerIndex)
-                    .map(|c| filter.all_hold(c, &model.rules).then_some(0))
-                    .collect();
+                let group =
+                    (0..self.len() as CustomerIndex).map(|c| filter.all_hold(c, &model.rules).then_some(0)).collect();
                 (vec!["target_group".to_owned()], group)
             }
         })
@@ -501,7 +500,9 @@ impl CustomerBase {
         let n = s.len();
         let opt = |v: Option<f64>| v.unwrap_or(f64::NAN);
         Ok(match name {
-            "purchases_per_year" => (0..n).map(|i| if s.has_purchase(i) { s.purchases_per_year[i] } else { f64::NAN }).collect(),
+            "purchases_per_year" => {
+                (0..n).map(|i| if s.has_purchase(i) { s.purchases_per_year[i] } else { f64::NAN }).collect()
+            }
             "average_purchase" => (0..n).map(|i| opt(s.average_purchase(i))).collect(),
             "tenure_days" => (0..n).map(|i| opt(s.tenure_days(i).map(f64::from))).collect(),
             "recency_days" => (0..n).map(|i| opt(s.recency_days(i).map(f64::from))).collect(),
@@ -538,11 +539,8 @@ impl CustomerBase {
             })
             .collect();
         let mut notes = Vec::new();
-        let small: Vec<String> = groups
-            .iter()
-            .filter(|x| x.below_min_size)
-            .map(|x| format!("{} ({})", x.group, x.customers))
-            .collect();
+        let small: Vec<String> =
+            groups.iter().filter(|x| x.below_min_size).map(|x| format!("{} ({})", x.group, x.customers)).collect();
         if !small.is_empty() {
             notes.push(format!(
                 "group(s) below {} customers, shown without significance: {}",
@@ -582,7 +580,13 @@ impl CustomerBase {
                     let base_share = ratio(base_count, n);
                     let (rest_count, rest) = (base_count - count, n - grp.customers);
                     let (z, p_value) = if grp.customers > 0 && rest > 0 {
-                        let d = compare_proportions(rest_count as u64, rest as u64, count as u64, grp.customers as u64, 0.95);
+                        let d = compare_proportions(
+                            rest_count as u64,
+                            rest as u64,
+                            count as u64,
+                            grp.customers as u64,
+                            0.95,
+                        );
                         (d.z, d.p_value)
                     } else {
                         (0.0, 1.0)

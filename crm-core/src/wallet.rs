@@ -675,7 +675,10 @@ impl CustomerBase {
             for (li, level) in levels.iter().enumerate() {
                 let k = level.group[c];
                 if k != MISSING && !groups[first_row[li] + k as usize].below_min_peers {
-                    found = Some((first_row[li] + k as usize, if li == 0 { WalletSource::Group } else { WalletSource::CoarserGroup }));
+                    found = Some((
+                        first_row[li] + k as usize,
+                        if li == 0 { WalletSource::Group } else { WalletSource::CoarserGroup },
+                    ));
                     break;
                 }
             }
@@ -747,9 +750,8 @@ impl CustomerBase {
         // Tables.
         let cols = Cols { spend: &spend, wallet: &wallet, share: &share, over: &over_wallet };
         let seg_names = ["top", "middle", "bottom", "unranked"];
-        let by_segment = segments.map_or_else(Vec::new, |segments| {
-            cols.table(&seg_names, |c| Some(segments[c].map_or(3, |s| s as usize)))
-        });
+        let by_segment = segments
+            .map_or_else(Vec::new, |segments| cols.table(&seg_names, |c| Some(segments[c].map_or(3, |s| s as usize))));
         let stage_names: Vec<&str> = LifecycleStage::ALL.iter().map(|s| s.name()).collect();
         let by_stage = stages.map_or_else(Vec::new, |stages| cols.table(&stage_names, |c| Some(stages[c] as usize)));
         let by_group = match levels.first() {
@@ -757,9 +759,8 @@ impl CustomerBase {
                 let mut names: Vec<&str> = level.keys.iter().map(String::as_str).collect();
                 names.push("(missing)");
                 let missing = level.keys.len();
-                let mut rows = cols.table(&names, |c| {
-                    Some(if level.group[c] == MISSING { missing } else { level.group[c] as usize })
-                });
+                let mut rows = cols
+                    .table(&names, |c| Some(if level.group[c] == MISSING { missing } else { level.group[c] as usize }));
                 if rows.last().is_some_and(|r| r.customers == 0) {
                     rows.pop();
                 }

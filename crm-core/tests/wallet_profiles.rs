@@ -314,7 +314,10 @@ fn profile_by_industry_by_hand() {
     let traits: Vec<&str> = p.traits.iter().map(|t| t.text.as_str()).collect();
     assert_eq!(
         traits,
-        ["manufacturing: industry manufacturing, index 200, 100 % vs 50 %", "retail: industry retail, index 240, 100 % vs 42 %"]
+        [
+            "manufacturing: industry manufacturing, index 200, 100 % vs 50 %",
+            "retail: industry retail, index 240, 100 % vs 42 %"
+        ]
     );
     // Employees, manufacturing: 10, 20, 500, 800, 1200, 2000: mean 755, quartiles (type 7)
     // 140, 650, 1100; base: mean 6755 / 12, quartiles 11.5, 550, 825.
@@ -347,8 +350,17 @@ fn profile_of_the_value_segments_by_hand() {
 
 #[test]
 fn profile_by_labels_and_share_of_wallet() {
-    let labels: Vec<Option<&str>> =
-        (1..=12).map(|i| if i <= 4 { Some("big") } else if i == 12 { None } else { Some("rest") }).collect();
+    let labels: Vec<Option<&str>> = (1..=12)
+        .map(|i| {
+            if i <= 4 {
+                Some("big")
+            } else if i == 12 {
+                None
+            } else {
+                Some("rest")
+            }
+        })
+        .collect();
     let c = ProfileConfig {
         numeric: vec!["share_of_wallet".into()],
         wallet: config(),
@@ -477,8 +489,11 @@ fn wallet_conditions_in_scoring_and_process_target_groups() {
     // 6 (360), 5 (310).
     let expected = [1.0, 0.0, 0.0, 0.0, 2.0, 2.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0];
     assert_eq!(s.scores, expected);
-    let bad = ScoringModel { rules: vec![rule("x", Condition::ShareOfWalletBelow { share: 1.5 })], ..Default::default() };
-    assert!(matches!(base().score(&bad, as_of()), Err(crm_core::Error::InvalidConfig { field, .. }) if field == "share"));
+    let bad =
+        ScoringModel { rules: vec![rule("x", Condition::ShareOfWalletBelow { share: 1.5 })], ..Default::default() };
+    assert!(
+        matches!(base().score(&bad, as_of()), Err(crm_core::Error::InvalidConfig { field, .. }) if field == "share")
+    );
     // The same condition as a JSON process target group.
     let c: Condition = serde_json::from_str(r#"{"type": "share_of_wallet_below", "share": 0.3}"#).unwrap();
     assert_eq!(c, Condition::ShareOfWalletBelow { share: 0.3 });

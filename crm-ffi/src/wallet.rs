@@ -31,7 +31,6 @@ pub const CRM_WALLET_PROBLEM_NEGATIVE: i8 = 1;
 /// The value is not a finite number.
 pub const CRM_WALLET_PROBLEM_NOT_A_NUMBER: i8 = 2;
 
-
 /// One customer's wallet figures. NaN wallet, share and growth potential when the customer
 /// has no wallet.
 #[repr(C)]
@@ -197,11 +196,7 @@ pub extern "C" fn crm_wallet_copy_share(wallet: *const crm_wallet, out: *mut f64
 
 /// Copies the growth potential of every customer (NaN without a wallet).
 #[unsafe(no_mangle)]
-pub extern "C" fn crm_wallet_copy_growth_potential(
-    wallet: *const crm_wallet,
-    out: *mut f64,
-    len: usize,
-) -> crm_result {
+pub extern "C" fn crm_wallet_copy_growth_potential(wallet: *const crm_wallet, out: *mut f64, len: usize) -> crm_result {
     ffi_boundary! { fallible:
         unsafe { copy_rows(&wallet_ref(wallet)?.inner.growth_potential, out, len, "out", |v| *v) }
     }

@@ -403,7 +403,8 @@ pub(crate) fn profiles(
         min_group_size: usize::try_from(min_group_size)
             .map_err(|_| Failure::config("min_group_size", format!("{min_group_size} is not in 1..=1000000")))?,
         alpha,
-        traits: usize::try_from(traits).map_err(|_| Failure::config("traits", format!("{traits} is not in 0..=100")))?,
+        traits: usize::try_from(traits)
+            .map_err(|_| Failure::config("traits", format!("{traits} is not in 0..=100")))?,
         wallet: match wallet {
             Some(w) if !w.is_none() => definition(w, "wallet")?,
             _ => WalletConfig::default(),

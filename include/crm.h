@@ -3217,6 +3217,12 @@ crm_result crm_compare_variants(const uint64_t *customers,
                                 struct crm_variant_result *out,
                                 size_t out_len);
 
+#if defined(CRM_TEST_PANIC)
+// Test builds only (feature `test-panic`): panics inside the library and returns
+// `CRM_RESULT_PANIC`, with the panic's message as the last-error detail.
+crm_result crm_test_panic(void);
+#endif
+
 // Computes the wallet analysis of `base` as of day `as_of`. `config_json` holds
 // `config_len` bytes of UTF-8 JSON with the rules (every field optional), e.g.
 // `{"attribute": "potential", "quantile": 0.9, "min_peers": 20, "levels": [["industry",
@@ -3276,12 +3282,6 @@ crm_result crm_wallet_copy_source(const struct crm_wallet *wallet, uint8_t *out,
 // `by_group`, `work_list`, `counts`, `notes`, the config, and `customer_ids`) in a new
 // NUL-terminated string; free it with `crm_string_free`. NaN is written as null.
 crm_result crm_wallet_to_json(const struct crm_wallet *wallet, char **out_json, size_t *out_len);
-
-#if defined(CRM_TEST_PANIC)
-// Test builds only (feature `test-panic`): panics inside the library and returns
-// `CRM_RESULT_PANIC`, with the panic's message as the last-error detail.
-crm_result crm_test_panic(void);
-#endif
 
 #ifdef __cplusplus
 }  // extern "C"

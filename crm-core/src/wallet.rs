@@ -615,10 +615,9 @@ impl CustomerBase {
             }
             let mut values = vec![0.0; offsets[g]];
             let mut at = offsets.clone();
-            for c in 0..n {
-                let k = level.group[c];
-                if k != MISSING && peer(c) {
-                    values[at[k as usize]] = spend[c];
+            for (&k, &s) in level.group.iter().zip(&spend) {
+                if k != MISSING && s > 0.0 {
+                    values[at[k as usize]] = s;
                     at[k as usize] += 1;
                 }
             }

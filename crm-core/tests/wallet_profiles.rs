@@ -29,6 +29,9 @@
 //!   to retail: 20, 40, 60, 80, 500: h = 3.6, 80 + 0.6 x 420 = 332.
 //! - customer 12 has no industry: the whole base, 11 peers: h = 9, the 10th smallest = 400.
 
+// The hand-worked figures are tables of tuples.
+#![allow(clippy::type_complexity)]
+
 use chrono::NaiveDate;
 use crm_core::profiles::{ProfileConfig, ProfileGrouping};
 use crm_core::wallet::{WalletConfig, WalletProblem, WalletSource};
@@ -497,4 +500,46 @@ fn wallet_conditions_in_scoring_and_process_target_groups() {
     // The same condition as a JSON process target group.
     let c: Condition = serde_json::from_str(r#"{"type": "share_of_wallet_below", "share": 0.3}"#).unwrap();
     assert_eq!(c, Condition::ShareOfWalletBelow { share: 0.3 });
+}
+
+#[test]
+fn share_of_wallet_as_a_process_target_group() {
+    use crm_core::process::{EvaluationConfig, examples};
+    use crm_core::{Channel, Direction, InteractionColumns, KeyColumn, Permission};
+    let mut p = examples().remove(0);
+    p.target_group.conditions = vec![crm_core::scoring::Condition::ShareOfWalletBelow { share: 0.3 }];
+    let mut cs = customers();
+    for c in &mut cs {
+        for channel in [Channel::Email, Channel::Letter, Channel::Phone] {
+            c.permissions.push(Permission { channel, granted: true, date: None });
+        }
+    }
+    // Everyone registers on the web the day before the as-of date.
+    let ids: Vec<i64> = (1..=12).collect();
+    let history = InteractionColumns {
+        customer: KeyColumn::Int(ids),
+        timestamp: vec![day(2024, 12, 30) + 12 * 3600; 12],
+        channel: vec![Channel::Other; 12],
+        direction: vec![Direction::Inbound; 12],
+        kind: (0..12).map(|_| "web_registration").collect(),
+        outcome: None,
+        cost: None,
+    };
+    let (tx_ids, (times, amounts)): (Vec<i64>, (Vec<i64>, Vec<f64>)) =
+        transactions().into_iter().map(|(c, t, a)| (c, (t, a))).unzip();
+    let b = CustomerBase::builder()
+        .customers(cs)
+        .transactions(TransactionColumns::new(tx_ids.into(), times, amounts))
+        .unwrap()
+        .interactions(history)
+        .unwrap()
+        .build()
+        .unwrap();
+    let config = EvaluationConfig { wallet: config(), ..EvaluationConfig::default() };
+    let r = b.due_actions(std::slice::from_ref(&p), as_of(), &config).unwrap();
+    let mut who: Vec<String> = r.due.iter().chain(&r.blocked).map(|a| a.customer_id.clone()).collect();
+    who.sort_by_key(|s| s.parse::<i64>().unwrap());
+    who.dedup();
+    // Shares below 30 %: customers 1 (27 %), 5 (14 %), 6 (0 %) and 11 (24 %).
+    assert_eq!(who, ["1", "5", "6", "11"]);
 }

@@ -100,44 +100,63 @@ pub(crate) fn categorical(base: &CustomerBase, attribute: &str, bands: Option<&[
         });
         return Categorical { labels, codes };
     }
-    // Each piece numbers the values it meets in its own dictionary (a linear scan while
-    // there are few); the dictionaries are then merged in sorted order and the codes mapped.
+    categoricals(base, &[attribute]).pop().expect("one column")
+}
+
+/// Several unbanded categorical columns in one pass over the customer table (each
+/// customer's record is read once for all of them).
+pub(crate) fn categoricals(base: &CustomerBase, attributes: &[&str]) -> Vec<Categorical> {
+    let n = base.len();
+    let Some(profiles) = base.profiles() else {
+        return attributes.iter().map(|_| Categorical { labels: Vec::new(), codes: vec![MISSING; n] }).collect();
+    };
+    let k = attributes.len();
+    // Each piece numbers the values it meets in its own dictionary per attribute (a linear
+    // scan while there are few); the dictionaries are then merged in sorted order and the
+    // codes mapped.
     let parts = map_pieces(n, |range| {
-        let mut dict: HashMap<String, u32> = HashMap::new();
-        let mut labels: Vec<String> = Vec::new();
-        let codes: Vec<u32> = profiles[range]
-            .iter()
-            .map(|c| match category_of(c, attribute, None) {
-                None => MISSING,
-                Some(v) => {
-                    let found = if labels.len() <= 16 {
-                        labels.iter().position(|l| l.as_str() == v.as_ref()).map(|k| k as u32)
-                    } else {
-                        dict.get(v.as_ref()).copied()
-                    };
-                    match found {
-                        Some(k) => k,
-                        None => {
-                            let k = labels.len() as u32;
-                            dict.insert(v.to_string(), k);
-                            labels.push(v.into_owned());
-                            k
+        let mut dicts: Vec<HashMap<String, u32>> = vec![HashMap::new(); k];
+        let mut labels: Vec<Vec<String>> = vec![Vec::new(); k];
+        let mut codes: Vec<Vec<u32>> = (0..k).map(|_| Vec::with_capacity(range.len())).collect();
+        for c in &profiles[range] {
+            for (a, attribute) in attributes.iter().enumerate() {
+                let code = match category_of(c, attribute, None) {
+                    None => MISSING,
+                    Some(v) => {
+                        let found = if labels[a].len() <= 16 {
+                            labels[a].iter().position(|l| l.as_str() == v.as_ref()).map(|x| x as u32)
+                        } else {
+                            dicts[a].get(v.as_ref()).copied()
+                        };
+                        match found {
+                            Some(x) => x,
+                            None => {
+                                let x = labels[a].len() as u32;
+                                dicts[a].insert(v.to_string(), x);
+                                labels[a].push(v.into_owned());
+                                x
+                            }
                         }
                     }
-                }
-            })
-            .collect();
+                };
+                codes[a].push(code);
+            }
+        }
         (labels, codes)
     });
-    let mut labels: Vec<String> = parts.iter().flat_map(|p| p.0.iter().cloned()).collect();
-    labels.sort_unstable();
-    labels.dedup();
-    let mut codes = Vec::with_capacity(n);
-    for (local, part) in parts {
-        let map: Vec<u32> = local.iter().map(|l| labels.binary_search(l).expect("merged") as u32).collect();
-        codes.extend(part.into_iter().map(|k| if k == MISSING { MISSING } else { map[k as usize] }));
-    }
-    Categorical { labels, codes }
+    (0..k)
+        .map(|a| {
+            let mut labels: Vec<String> = parts.iter().flat_map(|p| p.0[a].iter().cloned()).collect();
+            labels.sort_unstable();
+            labels.dedup();
+            let mut codes = Vec::with_capacity(n);
+            for (local, part) in parts.iter().map(|p| (&p.0[a], &p.1[a])) {
+                let map: Vec<u32> = local.iter().map(|l| labels.binary_search(l).expect("merged") as u32).collect();
+                codes.extend(part.iter().map(|&x| if x == MISSING { MISSING } else { map[x as usize] }));
+            }
+            Categorical { labels, codes }
+        })
+        .collect()
 }
 
 /// A numeric column of the base: NaN where the customer has no number (or there is no

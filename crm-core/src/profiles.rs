@@ -25,7 +25,7 @@
 //! The results do not depend on row order or thread count: values are numbered in sorted
 //! order and every count is an integer.
 
-use crate::attribute_columns::{MISSING, categorical, numeric};
+use crate::attribute_columns::{MISSING, categorical, categoricals, numeric};
 use crate::base::CustomerBase;
 use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
@@ -554,8 +554,15 @@ impl CustomerBase {
 
         // Categorical attributes.
         let mut rows = Vec::new();
+        // The unbanded attributes in one pass over the customer table, the banded ones each.
+        let plain: Vec<&str> =
+            config.categorical.iter().filter(|a| !config.bands.contains_key(*a)).map(String::as_str).collect();
+        let mut plain_cols = categoricals(self, &plain).into_iter();
         for attr in &config.categorical {
-            let col = categorical(self, attr, config.bands.get(attr).map(Vec::as_slice));
+            let col = match config.bands.get(attr) {
+                Some(cuts) => categorical(self, attr, Some(cuts)),
+                None => plain_cols.next().expect("one per unbanded attribute"),
+            };
             let values = col.labels.len();
             let has_missing = col.codes.contains(&MISSING);
             match values {

@@ -32,7 +32,7 @@
 //! count: quantiles are order statistics, groups are numbered in sorted key order, sums run
 //! in customer index order.
 
-use crate::attribute_columns::{Categorical, MISSING, categorical};
+use crate::attribute_columns::{Categorical, MISSING, categorical, categoricals};
 use crate::base::CustomerBase;
 use crate::customer::{AttributeValue, CustomerIndex};
 use crate::error::{Error, Result};
@@ -447,11 +447,15 @@ pub(crate) fn columns_of<'a>(
     names: impl Iterator<Item = &'a String>,
     bands: &BTreeMap<String, Vec<f64>>,
 ) -> BTreeMap<String, Categorical> {
-    let mut out = BTreeMap::new();
-    for name in names {
-        if !out.contains_key(name) {
-            out.insert(name.clone(), categorical(base, name, bands.get(name).map(|v| v.as_slice())));
-        }
+    let mut wanted: Vec<&String> = names.collect();
+    wanted.sort();
+    wanted.dedup();
+    // The unbanded attributes in one pass over the customer table, the banded ones each.
+    let plain: Vec<&str> = wanted.iter().filter(|a| !bands.contains_key(**a)).map(|a| a.as_str()).collect();
+    let mut out: BTreeMap<String, Categorical> =
+        plain.iter().map(|a| (*a).to_owned()).zip(categoricals(base, &plain)).collect();
+    for name in wanted.into_iter().filter(|a| bands.contains_key(*a)) {
+        out.insert(name.clone(), categorical(base, name, bands.get(name).map(|v| v.as_slice())));
     }
     out
 }

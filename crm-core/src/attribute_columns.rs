@@ -38,6 +38,11 @@ pub(crate) fn band_label(x: f64, cuts: &[f64]) -> String {
     }
 }
 
+/// The labels of the bands of `cuts`, in ascending order.
+fn band_labels(cuts: &[f64]) -> Vec<String> {
+    (0..=cuts.len()).map(|k| band_label(if k == 0 { f64::NEG_INFINITY } else { cuts[k - 1] }, cuts)).collect()
+}
+
 /// Text of a number as in [`crate::scoring::attribute_text`] (no trailing `.0`).
 fn number_text(x: f64) -> String {
     x.to_string()
@@ -83,29 +88,12 @@ pub(crate) fn number_of(c: &Customer, attribute: &str) -> Option<f64> {
 
 /// A categorical column of the base (all missing without a customer table).
 pub(crate) fn categorical(base: &CustomerBase, attribute: &str, bands: Option<&[f64]>) -> Categorical {
-    let n = base.len();
-    let Some(profiles) = base.profiles() else {
-        return Categorical { labels: Vec::new(), codes: vec![MISSING; n] };
-    };
-    if let Some(cuts) = bands {
-        // Numbers straight to their band (no text), bands in ascending order; other values
-        // are missing.
-        let labels: Vec<String> =
-            (0..=cuts.len()).map(|k| band_label(if k == 0 { f64::NEG_INFINITY } else { cuts[k - 1] }, cuts)).collect();
-        let mut codes = vec![MISSING; n];
-        crate::parallel::fill(&mut codes, |first, piece| {
-            for (o, c) in piece.iter_mut().zip(&profiles[first..]) {
-                *o = number_of(c, attribute).map_or(MISSING, |x| cuts.partition_point(|&c| c <= x) as u32);
-            }
-        });
-        return Categorical { labels, codes };
-    }
-    categoricals(base, &[attribute]).pop().expect("one column")
+    categoricals(base, &[(attribute, bands)]).pop().expect("one column")
 }
 
-/// Several unbanded categorical columns in one pass over the customer table (each
-/// customer's record is read once for all of them).
-pub(crate) fn categoricals(base: &CustomerBase, attributes: &[&str]) -> Vec<Categorical> {
+/// Several categorical columns (each with its cut points, if banded) in one pass over the
+/// customer table (each customer's record is read once for all of them).
+pub(crate) fn categoricals(base: &CustomerBase, attributes: &[(&str, Option<&[f64]>)]) -> Vec<Categorical> {
     let n = base.len();
     let Some(profiles) = base.profiles() else {
         return attributes.iter().map(|_| Categorical { labels: Vec::new(), codes: vec![MISSING; n] }).collect();
@@ -119,7 +107,12 @@ pub(crate) fn categoricals(base: &CustomerBase, attributes: &[&str]) -> Vec<Cate
         let mut labels: Vec<Vec<String>> = vec![Vec::new(); k];
         let mut codes: Vec<Vec<u32>> = (0..k).map(|_| Vec::with_capacity(range.len())).collect();
         for c in &profiles[range] {
-            for (a, attribute) in attributes.iter().enumerate() {
+            for (a, &(attribute, bands)) in attributes.iter().enumerate() {
+                if let Some(cuts) = bands {
+                    let band = number_of(c, attribute).map_or(MISSING, |x| cuts.partition_point(|&b| b <= x) as u32);
+                    codes[a].push(band);
+                    continue;
+                }
                 let code = match category_of(c, attribute, None) {
                     None => MISSING,
                     Some(v) => {
@@ -146,6 +139,12 @@ pub(crate) fn categoricals(base: &CustomerBase, attributes: &[&str]) -> Vec<Cate
     });
     (0..k)
         .map(|a| {
+            if let Some(cuts) = attributes[a].1 {
+                return Categorical {
+                    labels: band_labels(cuts),
+                    codes: parts.iter().flat_map(|p| p.1[a].iter().copied()).collect(),
+                };
+            }
             let mut labels: Vec<String> = parts.iter().flat_map(|p| p.0[a].iter().cloned()).collect();
             labels.sort_unstable();
             labels.dedup();

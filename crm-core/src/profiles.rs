@@ -554,15 +554,10 @@ impl CustomerBase {
 
         // Categorical attributes.
         let mut rows = Vec::new();
-        // The unbanded attributes in one pass over the customer table, the banded ones each.
-        let plain: Vec<&str> =
-            config.categorical.iter().filter(|a| !config.bands.contains_key(*a)).map(String::as_str).collect();
-        let mut plain_cols = categoricals(self, &plain).into_iter();
-        for attr in &config.categorical {
-            let col = match config.bands.get(attr) {
-                Some(cuts) => categorical(self, attr, Some(cuts)),
-                None => plain_cols.next().expect("one per unbanded attribute"),
-            };
+        // Every categorical attribute in one pass over the customer table.
+        let specs: Vec<(&str, Option<&[f64]>)> =
+            config.categorical.iter().map(|a| (a.as_str(), config.bands.get(a).map(Vec::as_slice))).collect();
+        for (attr, col) in config.categorical.iter().zip(categoricals(self, &specs)) {
             let values = col.labels.len();
             let has_missing = col.codes.contains(&MISSING);
             match values {

@@ -32,7 +32,7 @@
 //! count: quantiles are order statistics, groups are numbered in sorted key order, sums run
 //! in customer index order.
 
-use crate::attribute_columns::{Categorical, MISSING, categorical, categoricals};
+use crate::attribute_columns::{Categorical, MISSING, categoricals};
 use crate::base::CustomerBase;
 use crate::customer::{AttributeValue, CustomerIndex};
 use crate::error::{Error, Result};
@@ -450,13 +450,11 @@ pub(crate) fn columns_of<'a>(
     let mut wanted: Vec<&String> = names.collect();
     wanted.sort();
     wanted.dedup();
-    // The unbanded attributes in one pass over the customer table, the banded ones each.
-    let plain: Vec<&str> = wanted.iter().filter(|a| !bands.contains_key(**a)).map(|a| a.as_str()).collect();
-    let mut out: BTreeMap<String, Categorical> =
-        plain.iter().map(|a| (*a).to_owned()).zip(categoricals(base, &plain)).collect();
-    for name in wanted.into_iter().filter(|a| bands.contains_key(*a)) {
-        out.insert(name.clone(), categorical(base, name, bands.get(name).map(|v| v.as_slice())));
-    }
+    // Every attribute in one pass over the customer table.
+    let specs: Vec<(&str, Option<&[f64]>)> =
+        wanted.iter().map(|a| (a.as_str(), bands.get(*a).map(Vec::as_slice))).collect();
+    let out: BTreeMap<String, Categorical> =
+        wanted.iter().map(|a| (*a).to_owned()).zip(categoricals(base, &specs)).collect();
     out
 }
 

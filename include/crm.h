@@ -42,6 +42,34 @@
 // Number of shipped example processes (the length of `crm_process_examples`' array).
 #define CRM_PROCESS_EXAMPLES 2
 
+// `crm_wallet_customer.source`: the customer attribute gave the wallet.
+#define CRM_WALLET_SOURCE_ATTRIBUTE 0
+
+// The quantile of the customer's group at the finest level.
+#define CRM_WALLET_SOURCE_GROUP 1
+
+// The quantile of its group at a coarser level.
+#define CRM_WALLET_SOURCE_COARSER_GROUP 2
+
+// The quantile of the whole base.
+#define CRM_WALLET_SOURCE_BASE 3
+
+// No wallet (no attribute, no peer in the base).
+#define CRM_WALLET_SOURCE_NONE 4
+
+// `crm_wallet_customer.attribute_problem`: none (the attribute was used, or none is
+// configured).
+#define CRM_WALLET_PROBLEM_NONE -1
+
+// The customer has no such attribute.
+#define CRM_WALLET_PROBLEM_MISSING 0
+
+// The value is negative.
+#define CRM_WALLET_PROBLEM_NEGATIVE 1
+
+// The value is not a finite number.
+#define CRM_WALLET_PROBLEM_NOT_A_NUMBER 2
+
 // The result of every fallible function. Codes are explicit and never renumbered: new
 // codes get new numbers. 1-9 are misuse of the C API, 10-29 errors of the engine, 99 a
 // bug in crm (a caught panic).
@@ -645,6 +673,12 @@ typedef struct crm_nps_groups crm_nps_groups;
 // number of threads may use it at once.
 typedef struct crm_process crm_process;
 
+// Segment profiles of a base as of a date.
+//
+// Ownership: made by `crm_profiles_new`, freed by `crm_profiles_free`. Thread safety:
+// immutable; any number of threads may read it at once.
+typedef struct crm_profiles crm_profiles;
+
 // The customer-development report of a base as of a date.
 //
 // Ownership: made by `crm_report_new`, freed by `crm_report_free`; it does not refer to
@@ -697,6 +731,12 @@ typedef struct crm_segments crm_segments;
 // Ownership: made by `crm_summary_new`, freed by `crm_summary_free`; it keeps what it needs
 // of the base. Thread safety: immutable; any number of threads may read it at once.
 typedef struct crm_summary crm_summary;
+
+// Share of wallet and growth potential of a base as of a date.
+//
+// Ownership: made by `crm_wallet_new`, freed by `crm_wallet_free`. Thread safety:
+// immutable; any number of threads may read it at once.
+typedef struct crm_wallet crm_wallet;
 
 // A free attribute of a customer, as read by `crm_base_customer_attribute`. Only the field
 // named by `kind` is meaningful. `text` points into the base (valid while the base lives),
@@ -1599,6 +1639,29 @@ typedef struct crm_variant_result {
   // -1 when not defined (the control, no uplift).
   int64_t sample_size_needed;
 } crm_variant_result;
+
+// One customer's wallet figures. NaN wallet, share and growth potential when the customer
+// has no wallet.
+typedef struct crm_wallet_customer {
+  // Spend with us per year (revenue in the window x 365 / window days).
+  double spend;
+  // Wallet per year.
+  double wallet;
+  // Share of wallet in [0, 1] (capped at 1).
+  double share;
+  // True when the spend exceeds the wallet.
+  bool over_wallet;
+  // Wallet - spend, never negative.
+  double growth_potential;
+  // Rank by growth potential (0 = largest); -1 without a wallet.
+  int64_t rank;
+  // A `CRM_WALLET_SOURCE_*` code.
+  uint8_t source;
+  // Row of the peer group (in the JSON `groups`) that gave an estimate; -1 otherwise.
+  int64_t group;
+  // A `CRM_WALLET_PROBLEM_*` code.
+  int8_t attribute_problem;
+} crm_wallet_customer;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2701,6 +2764,49 @@ crm_result crm_kpi_results_to_json(const struct crm_kpi_results *kpis,
                                    char **out_json,
                                    size_t *out_len);
 
+// Computes the profiles of `base` as of day `as_of`. `config_json` holds `config_len`
+// bytes of UTF-8 JSON with the rules (every field optional), e.g. `{"by": {"type":
+// "segment"}, "categorical": ["industry", "size"], "numeric": ["employees"],
+// "min_group_size": 30, "alpha": 0.05, "traits": 5}`; groupings: `segment`, `abc`,
+// `pyramid`, `stage`, `rfm`, `{"type": "attribute", "attribute": "region"}`,
+// `{"type": "target_group", "conditions": [...]}`. NULL (length 0) for the defaults. Free
+// the result with `crm_profiles_free`.
+crm_result crm_profiles_new(const struct crm_base *base,
+                            int32_t as_of,
+                            const char *config_json,
+                            size_t config_len,
+                            struct crm_profiles **out_profiles);
+
+// Frees a profiles result. NULL is a no-op.
+void crm_profiles_free(struct crm_profiles *profiles);
+
+// Number of groups; 0 for NULL.
+size_t crm_profiles_group_count(const struct crm_profiles *profiles);
+
+// Number of categorical rows (group x attribute x value); 0 for NULL.
+size_t crm_profiles_categorical_count(const struct crm_profiles *profiles);
+
+// Number of traits (all groups); 0 for NULL.
+size_t crm_profiles_trait_count(const struct crm_profiles *profiles);
+
+// The sentence of trait `index` ("top: industry manufacturing, index 182, 41 % vs 23 %"),
+// NUL-terminated, owned by the handle (valid while it lives; do not free).
+crm_result crm_profiles_trait_text(const struct crm_profiles *profiles,
+                                   size_t index,
+                                   const char **out_text);
+
+// The group of customer `customer` (a row of the JSON `groups`), or -1 when in no group.
+crm_result crm_profiles_group_of(const struct crm_profiles *profiles,
+                                 size_t customer,
+                                 int64_t *out_group);
+
+// The whole result as JSON (`groups`, `group` per customer, `categorical`, `numeric`,
+// `traits`, `notes`, the config, and `customer_ids`) in a new NUL-terminated string; free
+// it with `crm_string_free`. NaN is written as null.
+crm_result crm_profiles_to_json(const struct crm_profiles *profiles,
+                                char **out_json,
+                                size_t *out_len);
+
 // The default report rules: default lifecycle, segment and CLV rules, 10 top customers.
 struct crm_report_config crm_report_config_default(void);
 
@@ -3147,6 +3253,66 @@ crm_result crm_compare_variants(const uint64_t *customers,
 // `CRM_RESULT_PANIC`, with the panic's message as the last-error detail.
 crm_result crm_test_panic(void);
 #endif
+
+// Computes the wallet analysis of `base` as of day `as_of`. `config_json` holds
+// `config_len` bytes of UTF-8 JSON with the rules (every field optional), e.g.
+// `{"attribute": "potential", "quantile": 0.9, "min_peers": 20, "levels": [["industry",
+// "size"], ["industry"]], "bands": {"employees": [10, 50, 250]}, "window_days": 365,
+// "work_list_size": 100}`; NULL (length 0) for the defaults. A bad value is
+// `CRM_RESULT_INVALID_CONFIG` naming the field. Free the result with `crm_wallet_free`.
+crm_result crm_wallet_new(const struct crm_base *base,
+                          int32_t as_of,
+                          const char *config_json,
+                          size_t config_len,
+                          struct crm_wallet **out_wallet);
+
+// Frees a wallet result. NULL is a no-op.
+void crm_wallet_free(struct crm_wallet *wallet);
+
+// Number of customers; 0 for NULL.
+size_t crm_wallet_count(const struct crm_wallet *wallet);
+
+// The as-of day; `CRM_NO_DATE` for NULL.
+int32_t crm_wallet_as_of(const struct crm_wallet *wallet);
+
+// Customers on the growth-potential work list; 0 for NULL.
+size_t crm_wallet_work_list_len(const struct crm_wallet *wallet);
+
+// The customer index at position `position` of the work list (largest growth potential
+// first).
+crm_result crm_wallet_work_list_at(const struct crm_wallet *wallet,
+                                   size_t position,
+                                   uint32_t *out_customer);
+
+// The wallet figures of customer `index`.
+crm_result crm_wallet_customer_at(const struct crm_wallet *wallet,
+                                  size_t index,
+                                  struct crm_wallet_customer *out_customer);
+
+// Copies the spend per year of every customer; `len` must equal the count.
+crm_result crm_wallet_copy_spend(const struct crm_wallet *wallet, double *out, size_t len);
+
+// Copies the wallet of every customer (NaN without one).
+crm_result crm_wallet_copy_wallet(const struct crm_wallet *wallet, double *out, size_t len);
+
+// Copies the share of wallet of every customer (NaN without a wallet).
+crm_result crm_wallet_copy_share(const struct crm_wallet *wallet, double *out, size_t len);
+
+// Copies the growth potential of every customer (NaN without a wallet).
+crm_result crm_wallet_copy_growth_potential(const struct crm_wallet *wallet,
+                                            double *out,
+                                            size_t len);
+
+// Copies the rank by growth potential of every customer (0 = largest, -1 without a wallet).
+crm_result crm_wallet_copy_rank(const struct crm_wallet *wallet, int64_t *out, size_t len);
+
+// Copies the wallet source (`CRM_WALLET_SOURCE_*`) of every customer.
+crm_result crm_wallet_copy_source(const struct crm_wallet *wallet, uint8_t *out, size_t len);
+
+// The whole result as JSON (per-customer columns, `groups`, `by_segment`, `by_stage`,
+// `by_group`, `work_list`, `counts`, `notes`, the config, and `customer_ids`) in a new
+// NUL-terminated string; free it with `crm_string_free`. NaN is written as null.
+crm_result crm_wallet_to_json(const struct crm_wallet *wallet, char **out_json, size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

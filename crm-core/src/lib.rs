@@ -33,6 +33,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod attribute_columns;
 pub mod base;
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -53,6 +54,7 @@ pub mod models;
 pub mod nps;
 mod parallel;
 pub mod process;
+pub mod profiles;
 pub mod rank;
 pub mod report;
 pub mod sample;
@@ -63,6 +65,7 @@ pub mod summary;
 pub mod time;
 pub mod transaction;
 pub mod variants;
+pub mod wallet;
 
 pub use base::{CustomerBase, CustomerBaseBuilder};
 pub use clv::{ClvConfig, ClvReport};
@@ -74,10 +77,12 @@ pub use interaction::{Direction, InteractionColumns, Interactions};
 pub use lifecycle::{Lifecycle, LifecycleConfig, LifecycleStage};
 pub use migration::MigrationMatrix;
 pub use parallel::threads;
+pub use profiles::{ProfileConfig, ProfileGrouping, Profiles};
 pub use report::{Report, ReportConfig};
 pub use segments::{AbcClass, PyramidLevel, SegmentConfig, SegmentRow, Segments, ValueMeasure, ValueSegment};
 pub use summary::{CustomerSummary, Rfm, Summary, SummaryConfig};
 pub use transaction::{CustomerTransactions, TransactionColumns, Transactions};
+pub use wallet::{Wallet, WalletConfig, WalletSource};
 
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

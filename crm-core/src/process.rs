@@ -456,6 +456,8 @@ pub struct EvaluationConfig {
     pub lifecycle: LifecycleConfig,
     /// Segment rules (segment filters).
     pub segments: SegmentConfig,
+    /// Wallet rules (share-of-wallet and growth-potential conditions of target groups).
+    pub wallet: crate::wallet::WalletConfig,
 }
 
 impl Default for EvaluationConfig {
@@ -464,6 +466,7 @@ impl Default for EvaluationConfig {
             lookback_days: 90,
             lifecycle: LifecycleConfig::default(),
             segments: SegmentConfig::default(),
+            wallet: crate::wallet::WalletConfig::default(),
         }
     }
 }
@@ -674,6 +677,7 @@ impl CustomerBase {
                     .collect(),
                 lifecycle: config.lifecycle.clone(),
                 segments: config.segments.clone(),
+                wallet: config.wallet.clone(),
             };
             let filter = (!model.rules.is_empty()).then(|| self.condition_filter(&model, as_of)).transpose()?;
             // Customers are independent: evaluate them on all threads, joined in order.

@@ -10,6 +10,7 @@ use crate::lifecycle::{LifecycleConfig, LifecycleStage};
 use crate::segments::{SegmentConfig, ValueSegment};
 use crate::stats::{Proportion, wilson};
 use crate::time::{Day, date_to_day, day_of};
+use crate::wallet::WalletConfig;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +83,18 @@ pub enum Condition {
         /// Segments.
         segments: Vec<ValueSegment>,
     },
+    /// Share of wallet below a share (e.g. 0.3), by the model's wallet rules; customers
+    /// without a wallet never match.
+    ShareOfWalletBelow {
+        /// The share, in [0, 1].
+        share: f64,
+    },
+    /// Growth potential (wallet - spend per year) above an amount, by the model's wallet
+    /// rules; customers without a wallet never match.
+    GrowthPotentialAbove {
+        /// The amount.
+        amount: f64,
+    },
 }
 
 /// A weighted rule.
@@ -112,6 +125,9 @@ pub struct ScoringModel {
     /// Segment rules for `Segment` conditions.
     #[serde(default)]
     pub segments: SegmentConfig,
+    /// Wallet rules for `ShareOfWalletBelow` and `GrowthPotentialAbove` conditions.
+    #[serde(default)]
+    pub wallet: WalletConfig,
 }
 
 /// One customer on the work list, with each rule's contribution.
@@ -182,6 +198,8 @@ struct Context<'a> {
     today: Day,
     stages: Option<Vec<LifecycleStage>>,
     segments: Option<Vec<Option<ValueSegment>>>,
+    /// Share of wallet and growth potential per customer (NaN without a wallet).
+    wallet: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 impl Context<'_> {
@@ -230,6 +248,12 @@ impl Context<'_> {
             Condition::Segment { segments } => {
                 hit(self.segments.as_ref().and_then(|s| s[c as usize]).is_some_and(|s| segments.contains(&s)))
             }
+            Condition::ShareOfWalletBelow { share } => {
+                hit(self.wallet.as_ref().is_some_and(|w| w.0[c as usize] < *share))
+            }
+            Condition::GrowthPotentialAbove { amount } => {
+                hit(self.wallet.as_ref().is_some_and(|w| w.1[c as usize] > *amount))
+            }
         }
     }
 }
@@ -268,6 +292,15 @@ impl ScoringModel {
             if r.half_life_days.is_some_and(|h| !(h > 0.0 && h.is_finite())) {
                 return Err(Error::config("half_life_days", format!("rule `{}`: must be > 0", r.name)));
             }
+            match r.condition {
+                Condition::ShareOfWalletBelow { share } if !(0.0..=1.0).contains(&share) => {
+                    return Err(Error::config("share", format!("rule `{}`: {share} is not in [0, 1]", r.name)));
+                }
+                Condition::GrowthPotentialAbove { amount } if !amount.is_finite() => {
+                    return Err(Error::config("amount", format!("rule `{}`: {amount} is not finite", r.name)));
+                }
+                _ => {}
+            }
         }
         Ok(())
     }
@@ -277,11 +310,20 @@ impl CustomerBase {
     fn context(&self, model: &ScoringModel, as_of: NaiveDate) -> Result<Context<'_>> {
         let needs_stage = model.rules.iter().any(|r| matches!(r.condition, Condition::Stage { .. }));
         let needs_segment = model.rules.iter().any(|r| matches!(r.condition, Condition::Segment { .. }));
+        let needs_wallet = model.rules.iter().any(|r| {
+            matches!(r.condition, Condition::ShareOfWalletBelow { .. } | Condition::GrowthPotentialAbove { .. })
+        });
         Ok(Context {
             base: self,
             today: date_to_day(as_of),
             stages: if needs_stage { Some(self.lifecycle(as_of, &model.lifecycle)?.stages) } else { None },
             segments: if needs_segment { Some(self.segments(as_of, &model.segments)?.segment) } else { None },
+            wallet: if needs_wallet {
+                let w = self.wallet_with(as_of, &model.wallet, None, None)?;
+                Some((w.share, w.growth_potential))
+            } else {
+                None
+            },
         })
     }
 

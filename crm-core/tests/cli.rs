@@ -85,7 +85,10 @@ fn bad_values_fail_by_default_listing_every_one_and_skip_writes_the_rejected_row
     assert!(lines[1].contains(",3,") && lines[1].contains("date"), "{rejected}");
     assert!(lines[2].contains(",4,") && lines[2].contains("amount"), "{rejected}");
     let summary = text(&out.stdout);
-    assert!(summary.contains("4 rows read") && summary.contains("2 loaded") && summary.contains("2 rejected"), "{summary}");
+    assert!(
+        summary.contains("4 rows read") && summary.contains("2 loaded") && summary.contains("2 rejected"),
+        "{summary}"
+    );
 }
 
 #[test]

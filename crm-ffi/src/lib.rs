@@ -34,6 +34,8 @@
 //!   or TOML (or the shipped examples), and their results (`crm_funnel_result`,
 //!   `crm_due_actions`, `crm_kpi_results`, `crm_scores`, `crm_backtest`, `crm_nps_groups`);
 //!   statistics on plain arrays (`crm_wilson`, `crm_compare_variants`, `crm_nps`, ...).
+//! - Share of wallet and growth potential (`crm_wallet`) and segment profiles with
+//!   indices and traits (`crm_profiles`), their rules given as JSON.
 //! - Predictive CLV models fitted on columns (`crm_rfm_columns`): BG/NBD, MBG/NBD,
 //!   Pareto/NBD, BG/BB, Gamma-Gamma, sBG, with predictions into caller arrays, and
 //!   `crm_rfm_summary` to build their data from a base.
@@ -78,6 +80,7 @@ mod migration;
 mod models;
 mod nps;
 mod process;
+mod profiles;
 mod ptr;
 mod report;
 mod results;
@@ -85,6 +88,7 @@ mod scoring;
 mod stats;
 #[cfg(feature = "test-panic")]
 mod test_panic;
+mod wallet;
 
 pub use base::crm_base;
 pub use builder::{crm_base_builder, crm_interaction_columns};
@@ -114,12 +118,18 @@ pub use process::{
     CRM_PROCESS_EXAMPLES, crm_due_action, crm_due_actions, crm_evaluation_config, crm_kpi_result, crm_kpi_results,
     crm_process,
 };
+pub use profiles::crm_profiles;
 pub use report::{crm_report, crm_report_config, crm_report_overview, crm_top_customer, crm_undesired_flow};
 pub use scoring::{
     crm_backtest, crm_contribution, crm_plan_comparison, crm_rule_backtest, crm_scored_customer, crm_scores,
     crm_scoring_model,
 };
 pub use stats::{crm_difference, crm_economics, crm_proportion, crm_variant_result};
+pub use wallet::{
+    CRM_WALLET_PROBLEM_MISSING, CRM_WALLET_PROBLEM_NEGATIVE, CRM_WALLET_PROBLEM_NONE, CRM_WALLET_PROBLEM_NOT_A_NUMBER,
+    CRM_WALLET_SOURCE_ATTRIBUTE, CRM_WALLET_SOURCE_BASE, CRM_WALLET_SOURCE_COARSER_GROUP, CRM_WALLET_SOURCE_GROUP,
+    CRM_WALLET_SOURCE_NONE, crm_wallet, crm_wallet_customer,
+};
 
 use std::ffi::c_char;
 

@@ -283,6 +283,7 @@ pub extern "C" fn crm_due_actions_new(
                 lookback_days: c.lookback_days,
                 lifecycle: LifecycleConfig::from(&c.lifecycle),
                 segments: engine_config(&c.segments)?,
+                ..EvaluationConfig::default()
             },
             None => EvaluationConfig::default(),
         };

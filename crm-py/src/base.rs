@@ -1074,6 +1074,82 @@ impl CustomerBase {
         Ok(Segments::create(py, batches)?)
     }
 
+    /// Share of wallet and growth potential as of a date (default: the last transaction
+    /// day). The wallet comes from the customer attribute `attribute` (per year) where it
+    /// is a number >= 0, else from the `quantile` (type 7) of yearly spend among peers of
+    /// the same group at the first of `levels` (lists of attributes, finest first; default
+    /// industry x category, then industry) with at least `min_peers` peers, else the whole
+    /// base. `bands` cuts numeric grouping attributes (`{"employees": [10, 50, 250]}`).
+    #[pyo3(signature = (
+        as_of=None, *, attribute=None, quantile=0.9, min_peers=20, levels=None, bands=None, window_days=365,
+        work_list_size=100
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn wallet(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        attribute: Option<String>,
+        quantile: f64,
+        min_peers: i64,
+        levels: Option<Vec<Vec<String>>>,
+        bands: Option<BTreeMap<String, Vec<f64>>>,
+        window_days: i64,
+        work_list_size: i64,
+    ) -> Fallible<Py<crate::profiles::Wallet>> {
+        let as_of = self.as_of(as_of)?;
+        let config =
+            crate::profiles::wallet_config(attribute, quantile, min_peers, levels, bands, window_days, work_list_size)?;
+        crate::profiles::wallet(py, &self.inner, self.ids_array(), as_of, config)
+    }
+
+    /// Profiles of groups of customers against the whole base as of a date: `by` is
+    /// "segment", "abc", "pyramid", "stage", "rfm", any other string for a customer
+    /// attribute (a label column), or a dict such as `{"type": "target_group",
+    /// "conditions": [...]}`; `labels` (one label or None per customer, in the base's
+    /// customer order) groups the customers instead. Categorical attributes get shares,
+    /// indices and a two-proportion test (significant when p < `alpha` in groups of at
+    /// least `min_group_size`); numeric ones mean and quartiles; `traits` per group are
+    /// ranked. `wallet` (a dict of wallet rules) serves the `share_of_wallet` attribute.
+    #[pyo3(signature = (
+        as_of=None, *, by=None, labels=None, categorical=None, numeric=None, bands=None, min_group_size=30, alpha=0.05,
+        traits=5, wallet=None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn profiles(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        by: Option<&Bound<'_, PyAny>>,
+        labels: Option<Vec<Option<String>>>,
+        categorical: Option<Vec<String>>,
+        numeric: Option<Vec<String>>,
+        bands: Option<BTreeMap<String, Vec<f64>>>,
+        min_group_size: i64,
+        alpha: f64,
+        traits: i64,
+        wallet: Option<&Bound<'_, PyAny>>,
+    ) -> Fallible<Py<crate::profiles::Profiles>> {
+        let as_of = self.as_of(as_of)?;
+        let segment = PyString::new(py, "segment").into_any();
+        let by = by.filter(|b| !b.is_none()).unwrap_or(&segment);
+        crate::profiles::profiles(
+            py,
+            &self.inner,
+            self.ids_array(),
+            as_of,
+            by,
+            labels,
+            categorical,
+            numeric,
+            bands,
+            min_group_size,
+            alpha,
+            traits,
+            wallet,
+        )
+    }
+
     /// Customer flows of the period `[start, end)`: base at start, new (active and
     /// starters), won back, lost, base at end, churn and retention rates, average duration
     /// in years (base by `duration_base`: "start", "end" or "average", over the losses per

@@ -13,6 +13,7 @@ mod errors;
 mod input;
 mod models;
 mod processes;
+mod profiles;
 mod results;
 mod sample;
 mod table;
@@ -31,6 +32,8 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::Summary>()?;
     m.add_class::<results::Lifecycle>()?;
     m.add_class::<results::Segments>()?;
+    m.add_class::<profiles::Wallet>()?;
+    m.add_class::<profiles::Profiles>()?;
     m.add_class::<results::CsvReport>()?;
     m.add_class::<results::CsvProblem>()?;
     m.add_class::<sample::Sample>()?;

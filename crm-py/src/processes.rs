@@ -565,7 +565,12 @@ pub(crate) fn due_actions(
     rules: Rules,
 ) -> Fallible<DueActions> {
     let ps = processes_arg(processes)?;
-    let config = EvaluationConfig { lookback_days, lifecycle: rules.lifecycle, segments: rules.segments };
+    let config = EvaluationConfig {
+        lookback_days,
+        lifecycle: rules.lifecycle,
+        segments: rules.segments,
+        ..EvaluationConfig::default()
+    };
     let (due, blocked) = detached(py, || {
         let r = base.due_actions(&ps, as_of, &config).map_err(core)?;
         Ok((action_table(&r.due), action_table(&r.blocked)))

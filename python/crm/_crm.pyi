@@ -96,6 +96,55 @@ class Segments(Table):
     @property
     def pyramid_table(self) -> Table: ...
 
+class Wallet(Table):
+    """customer_id, spend (per year), wallet, share, over_wallet, growth_potential, rank
+    (1 = largest growth potential), source (attribute / group / coarser_group / base /
+    none), group (peer group key), attribute_problem (missing / negative / not_a_number)."""
+
+    @property
+    def as_of(self) -> datetime.date: ...
+    @property
+    def groups(self) -> Table:
+        """level, key, customers, peers, wallet, below_min_peers, used_by."""
+    @property
+    def by_segment(self) -> Table:
+        """group, customers, spend, wallet, growth_potential, share, mean_share, over_wallet."""
+    @property
+    def by_stage(self) -> Table: ...
+    @property
+    def by_group(self) -> Table: ...
+    @property
+    def work_list(self) -> Table:
+        """customer_id, spend, wallet, share, growth_potential, source."""
+    @property
+    def counts(self) -> Dict[str, int]: ...
+    @property
+    def notes(self) -> List[str]: ...
+
+class Profiles(Table):
+    """customer_id, group."""
+
+    @property
+    def as_of(self) -> datetime.date: ...
+    @property
+    def base_customers(self) -> int: ...
+    @property
+    def groups(self) -> Table:
+        """group, customers, base_share, below_min_size."""
+    @property
+    def categorical(self) -> Table:
+        """group, attribute, value, count, share, base_count, base_share, index, z,
+        p_value, significant."""
+    @property
+    def numeric(self) -> Table:
+        """group, attribute, count, missing, mean, q1, median, q3, base_count, base_mean,
+        base_q1, base_median, base_q3."""
+    @property
+    def traits(self) -> Table:
+        """group, rank, attribute, value, index, share, base_share, z, text."""
+    @property
+    def notes(self) -> List[str]: ...
+
 class CsvProblem:
     """One bad value in a CSV file."""
 
@@ -233,6 +282,44 @@ class CustomerBase:
         abc_shares: Sequence[float] = (0.8, 0.15, 0.05),
         pyramid_shares: Sequence[float] = (0.01, 0.04, 0.15, 0.8),
     ) -> Segments: ...
+    def wallet(
+        self,
+        as_of: Optional[DateLike] = None,
+        *,
+        attribute: Optional[str] = None,
+        quantile: float = 0.9,
+        min_peers: int = 20,
+        levels: Optional[Sequence[Sequence[str]]] = None,
+        bands: Optional[Mapping[str, Sequence[float]]] = None,
+        window_days: int = 365,
+        work_list_size: int = 100,
+    ) -> Wallet:
+        """Share of wallet and growth potential per customer. The wallet is the customer
+        attribute `attribute` where it is a number >= 0, else the type-7 `quantile` of
+        yearly spend among peers (customers spending in the window) of the customer's group
+        at the first of `levels` (finest first; default industry x category, then
+        industry) with at least `min_peers` peers, else of the whole base."""
+    def profiles(
+        self,
+        as_of: Optional[DateLike] = None,
+        *,
+        by: Union[str, Mapping[str, Any], None] = None,
+        labels: Optional[Sequence[Optional[str]]] = None,
+        categorical: Optional[Sequence[str]] = None,
+        numeric: Optional[Sequence[str]] = None,
+        bands: Optional[Mapping[str, Sequence[float]]] = None,
+        min_group_size: int = 30,
+        alpha: float = 0.05,
+        traits: int = 5,
+        wallet: Optional[Mapping[str, Any]] = None,
+    ) -> Profiles:
+        """Profiles of groups against the whole base. `by`: "segment" (default), "abc",
+        "pyramid", "stage", "rfm", any other string for a customer attribute, or a dict
+        such as {"type": "target_group", "conditions": [...]}; `labels` (one per customer,
+        base order) groups instead. Categorical attributes default to industry, category,
+        acquisition_channel; numeric ones to employees, purchases_per_year,
+        average_purchase (also tenure_days, recency_days, revenue, margin_pct,
+        share_of_wallet, acquisition_cost or any free number)."""
     def flows(
         self,
         start: DateLike,

@@ -1,0 +1,140 @@
+//! `crm_profiles`: segment profiles (shares, indices, significance, quartiles, traits) of a
+//! grouping of customers against the whole base.
+
+use crate::base::{base_ref, crm_base};
+use crate::error::{Failure, crm_result};
+use crate::ptr::{arg_ref, index, out};
+use crate::results::{c_name, write_json};
+use crm_core::CustomerBase;
+use crm_core::profiles::{ProfileConfig, Profiles};
+use std::ffi::{CString, c_char};
+use std::sync::Arc;
+
+/// Segment profiles of a base as of a date.
+///
+/// Ownership: made by `crm_profiles_new`, freed by `crm_profiles_free`. Thread safety:
+/// immutable; any number of threads may read it at once.
+#[derive(Debug)]
+pub struct crm_profiles {
+    base: Arc<CustomerBase>,
+    inner: Profiles,
+    /// The traits' sentences as C strings.
+    traits: Vec<CString>,
+}
+
+fn profiles_ref<'a>(profiles: *const crm_profiles) -> Result<&'a crm_profiles, Failure> {
+    // SAFETY: `profiles` is NULL or a live handle (header contract).
+    unsafe { arg_ref(profiles, "profiles") }
+}
+
+/// Computes the profiles of `base` as of day `as_of`. `config_json` holds `config_len`
+/// bytes of UTF-8 JSON with the rules (every field optional), e.g. `{"by": {"type":
+/// "segment"}, "categorical": ["industry", "size"], "numeric": ["employees"],
+/// "min_group_size": 30, "alpha": 0.05, "traits": 5}`; groupings: `segment`, `abc`,
+/// `pyramid`, `stage`, `rfm`, `{"type": "attribute", "attribute": "region"}`,
+/// `{"type": "target_group", "conditions": [...]}`. NULL (length 0) for the defaults. Free
+/// the result with `crm_profiles_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_profiles_new(
+    base: *const crm_base,
+    as_of: i32,
+    config_json: *const c_char,
+    config_len: usize,
+    out_profiles: *mut *mut crm_profiles,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        let base = base_ref(base)?;
+        // SAFETY: `out_profiles` is NULL or writable (header contract).
+        let slot = unsafe { out(out_profiles, "out_profiles") }?;
+        let config: ProfileConfig = if config_json.is_null() && config_len == 0 {
+            ProfileConfig::default()
+        } else {
+            // SAFETY: `config_json` holds `config_len` bytes (header contract).
+            unsafe { crate::json::parse(config_json, config_len, "config_json", "profile config") }?
+        };
+        let inner = base.inner.segment_profiles(crate::date::date_of(as_of, "as_of")?, &config)?;
+        let traits = inner.traits.iter().map(|t| c_name(&t.text)).collect();
+        slot.write(Box::into_raw(Box::new(crm_profiles { base: Arc::clone(&base.inner), inner, traits })));
+        Ok(())
+    }
+}
+
+/// Frees a profiles result. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_profiles_free(profiles: *mut crm_profiles) {
+    ffi_boundary! {
+        if !profiles.is_null() {
+            // SAFETY: made by `crm_profiles_new` and not freed before (header contract).
+            drop(unsafe { Box::from_raw(profiles) });
+        }
+    }
+}
+
+/// Number of groups; 0 for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_profiles_group_count(profiles: *const crm_profiles) -> usize {
+    ffi_boundary! { profiles_ref(profiles).map_or(0, |p| p.inner.groups.len()) }
+}
+
+/// Number of categorical rows (group x attribute x value); 0 for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_profiles_categorical_count(profiles: *const crm_profiles) -> usize {
+    ffi_boundary! { profiles_ref(profiles).map_or(0, |p| p.inner.categorical.len()) }
+}
+
+/// Number of traits (all groups); 0 for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_profiles_trait_count(profiles: *const crm_profiles) -> usize {
+    ffi_boundary! { profiles_ref(profiles).map_or(0, |p| p.inner.traits.len()) }
+}
+
+/// The sentence of trait `index` ("top: industry manufacturing, index 182, 41 % vs 23 %"),
+/// NUL-terminated, owned by the handle (valid while it lives; do not free).
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_profiles_trait_text(
+    profiles: *const crm_profiles,
+    index: usize,
+    out_text: *mut *const c_char,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        let p = profiles_ref(profiles)?;
+        // SAFETY: `out_text` is NULL or writable (header contract).
+        let slot = unsafe { out(out_text, "out_text") }?;
+        let i = crate::ptr::index(index, p.traits.len(), "trait count")?;
+        slot.write(p.traits[i].as_ptr());
+        Ok(())
+    }
+}
+
+/// The group of customer `customer` (a row of the JSON `groups`), or -1 when in no group.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_profiles_group_of(
+    profiles: *const crm_profiles,
+    customer: usize,
+    out_group: *mut i64,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        let p = &profiles_ref(profiles)?.inner;
+        // SAFETY: `out_group` is NULL or writable (header contract).
+        let slot = unsafe { out(out_group, "out_group") }?;
+        let i = index(customer, p.group.len(), "customer count")?;
+        slot.write(p.group[i].map_or(-1, i64::from));
+        Ok(())
+    }
+}
+
+/// The whole result as JSON (`groups`, `group` per customer, `categorical`, `numeric`,
+/// `traits`, `notes`, the config, and `customer_ids`) in a new NUL-terminated string; free
+/// it with `crm_string_free`. NaN is written as null.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_profiles_to_json(
+    profiles: *const crm_profiles,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        let p = profiles_ref(profiles)?;
+        // SAFETY: the out-pointers are NULL or writable (header contract).
+        unsafe { write_json(&p.base, &p.inner, out_json, out_len) }
+    }
+}

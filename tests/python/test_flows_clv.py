@@ -236,3 +236,37 @@ def test_report_of_a_sample():
     assert r.customers == 600
     assert r.mean_clv is not None and r.mean_clv > 0
     assert r.to_markdown().startswith("#")
+
+
+def test_report_html_caveats_and_new_figures():
+    base = crm.sample(600, seed=3).base()
+    r = base.report()
+    html = r.to_html()
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html
+    for name in ["pareto", "segments", "lifecycle", "waterfall", "monthly-flows", "migration", "cohorts",
+                 "clv-distribution", "clv-segments", "undesired-flows"]:
+        assert f'id="chart-{name}"' in html, name
+    dd = r.to_dict()
+    assert dd["pareto_revenue"]["points"][0] == {"customer_share": 0.0, "value_share": 0.0}
+    assert len(dd["pareto_revenue"]["points"]) <= 101
+    assert len(dd["monthly_flows"]) == 12
+    assert dd["cohorts"]["cohorts"] and dd["cohorts"]["cohorts"][0]["shares"][0] == 1.0
+    assert dd["returns"]["share_of_gross_revenue"] is not None
+    assert dd["clv"]["distribution"]["customers"] > 0
+    assert all(not c["withheld"] for c in r.caveats)
+
+
+def test_report_withholds_what_a_short_history_cannot_tell():
+    # One year of history: the flows of that year, churn, duration and CLV are withheld.
+    rows = [("<b>x</b>", "2024-01-10", 10.0), ("<b>x</b>", "2024-06-01", 20.0), ("y", "2024-03-01", 30.0)]
+    r = crm.CustomerBase.from_transactions(table(rows)).report("2024-12-31")
+    assert r.flows is None and r.migration is None and r.mean_clv is None
+    figures = [c["figure"] for c in r.caveats if c["withheld"]]
+    assert any(f.startswith("customer flows") for f in figures)
+    assert any(f.startswith("customer lifetime value") for f in figures)
+    flows = next(c for c in r.caveats if c["figure"].startswith("customer flows"))
+    assert "the history starts 2024-01-10" in flows["reason"]
+    assert r.to_dict()["flows"] is None
+    html = r.to_html()
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    assert "Not yet measurable" in html and 'id="chart-waterfall"' not in html

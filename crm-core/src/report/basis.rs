@@ -54,8 +54,9 @@ impl std::fmt::Display for Caveat {
 /// - flows of the last twelve months (and their monthly and quarterly series, churn,
 ///   retention, average duration) need history from `flow start - inactivity`: before
 ///   that, every customer looks new and nobody can have been lost;
-/// - the lifecycle stages "lost" and "won back" need at least `inactivity` days of
-///   history up to the as-of date;
+/// - the lifecycle stages "lost" and "won back" need more than `inactivity` days of
+///   history up to the as-of date (a customer whose only purchase is on the first day is
+///   lost only once `inactivity` days have passed after it);
 /// - migration from a year ago needs the segment window before the year-ago date
 ///   (`year ago - window + 1`; all history: any history before it);
 /// - the average duration needs lost customers (and is thin below [`THIN_LOST`]);
@@ -131,7 +132,7 @@ impl Basis {
 
     /// True when the stages "lost" and "won back" can be told.
     pub fn lost_measurable(&self) -> bool {
-        self.history_days >= i64::from(self.inactivity_days)
+        self.history_days > i64::from(self.inactivity_days)
     }
 
     /// True when migration from a year ago can be measured.

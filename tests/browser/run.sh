@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The report in a real browser: writes the HTML report of the bundled sample data (a long
+# history, every chart drawn, and a one-year history where the flow charts give way to
+# notes), opens each in headless Chromium (tests/browser/check_html.py), fails on console
+# messages, script or log errors, failed requests or a chart that is missing or not drawn,
+# and keeps full-page screenshots in ${CARGO_TARGET_DIR:-target}/test-artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash tests/browser/ensure_chromium.sh
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+out="$target/test-artifacts"
+mkdir -p "$out"
+charts=(pareto segments lifecycle waterfall monthly-flows migration cohorts clv-distribution clv-segments undesired-flows)
+expect=()
+for c in "${charts[@]}"; do expect+=(--expect-chart "$c"); done
+
+cargo build -q -p crm-core --example report
+example="$target/debug/examples/report"
+
+# The checker itself fails on a console error and on a missing chart.
+cat > "$out/bad.html" <<'HTML'
+<!DOCTYPE html><html><head><meta charset="utf-8"><title>bad</title></head>
+<body><svg class="chart" id="chart-a" role="img" width="10" height="10"><title>a</title></svg>
+<script>console.error("boom")</script></body></html>
+HTML
+if python3 tests/browser/check_html.py "$out/bad.html" --expect-chart a --expect-chart missing 2> "$out/bad.log"; then
+    echo "browser check: the checker passed a page with a console error and a missing chart" >&2
+    exit 1
+fi
+grep -q "console.error: boom" "$out/bad.log" && grep -q "chart missing" "$out/bad.log"
+
+# Three years of sample history: every chart.
+"$example" --out "$out/report" >/dev/null
+python3 tests/browser/check_html.py "$out/report/report.html" --screenshot "$out/report.png" "${expect[@]}"
+
+# One year of history: flows, migration and CLV are not yet measurable; the other charts stay.
+"$example" --out "$out/report-one-year" --as-of 2022-12-31 >/dev/null
+grep -q "Not yet measurable" "$out/report-one-year/report.html"
+python3 tests/browser/check_html.py "$out/report-one-year/report.html" --screenshot "$out/report-one-year.png" \
+    --expect-chart pareto --expect-chart segments --expect-chart lifecycle --expect-chart cohorts \
+    --expect-chart undesired-flows
+echo "browser check: OK (screenshots in $out)"

@@ -153,7 +153,10 @@ fn the_online_retail_export_gives_the_hand_worked_figures() {
     let out = crm(&args, &dir);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let line = text(&out.stdout);
-    assert!(line.contains("14 rows read") && line.contains("11 loaded") && line.contains("3 without a customer id"), "{line}");
+    assert!(
+        line.contains("14 rows read") && line.contains("11 loaded") && line.contains("3 without a customer id"),
+        "{line}"
+    );
     let r = json(&dir.join("rep/report.json"));
     // The last sale is 2011-01-05: the return of 2011-01-12 does not move the as-of date.
     assert_eq!(r["as_of"], "2011-01-05");

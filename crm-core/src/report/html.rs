@@ -8,7 +8,7 @@ use crate::segments::SegmentRow;
 use std::fmt::Write;
 
 /// The ids of every chart the HTML report can hold (each prefixed with `chart-`).
-pub const CHART_NAMES: [&str; 10] = [
+pub const CHART_NAMES: [&str; 11] = [
     "pareto",
     "segments",
     "lifecycle",
@@ -19,6 +19,7 @@ pub const CHART_NAMES: [&str; 10] = [
     "clv-distribution",
     "clv-segments",
     "undesired-flows",
+    "wallet",
 ];
 
 const BLUE: &str = "#2b6cb0";
@@ -709,6 +710,7 @@ impl Report {
         self.html_migration(&mut out);
         self.html_cohorts(&mut out);
         self.html_clv(&mut out);
+        self.html_wallet(&mut out);
         self.html_undesired(&mut out);
         self.html_input(&mut out);
         self.html_top(&mut out);

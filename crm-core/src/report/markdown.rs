@@ -319,6 +319,7 @@ impl Report {
         self.migration_markdown(&mut out);
         self.cohorts_markdown(&mut out);
         self.clv_markdown(&mut out);
+        self.markdown_wallet(&mut out);
         out.push_str("\n## Biggest undesired flows\n\n| flow | customers | revenue at stake |\n|---|---:|---:|\n");
         for u in &self.undesired_flows {
             let _ = writeln!(out, "| {} | {} | {} |", u.flow, u.customers, money(u.revenue));

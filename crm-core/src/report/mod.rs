@@ -14,11 +14,13 @@ mod distribution;
 mod html;
 mod markdown;
 mod svg;
+mod wallet;
 
 pub use basis::{Basis, Caveat, THIN_LOST};
 pub use cohorts::{Cohort, MAX_COHORTS, RetentionCohorts};
 pub use distribution::{Bin, Histogram, PARETO_STEPS, ParetoCurve, ParetoPoint};
 pub use html::CHART_NAMES;
+pub use wallet::{ProfileSection, WalletSection};
 
 use crate::base::CustomerBase;
 use crate::clv::{ClvConfig, ClvGroup, RetentionSensitivity, Scenario, retention_sensitivity};
@@ -26,7 +28,9 @@ use crate::error::Result;
 use crate::flows::{FlowConfig, FlowReport, Period};
 use crate::lifecycle::{LifecycleConfig, LifecycleStage};
 use crate::migration::MigrationMatrix;
+use crate::profiles::ProfileConfig;
 use crate::segments::{SegmentConfig, SegmentRow};
+use crate::wallet::WalletConfig;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +47,10 @@ pub struct ReportConfig {
     /// CLV rules (duration, discount rate). When no duration is given and none can be
     /// estimated from the flows, the report uses 1 / (1 - retention) or leaves CLV out.
     pub clv: ClvConfig,
+    /// Share-of-wallet rules (its segment and lifecycle rules are the report's).
+    pub wallet: WalletConfig,
+    /// Segment-profile rules (attributes profiled; grouped by value segment).
+    pub profiles: ProfileConfig,
 }
 
 impl Default for ReportConfig {
@@ -52,6 +60,8 @@ impl Default for ReportConfig {
             segments: SegmentConfig::default(),
             top_customers: 10,
             clv: ClvConfig::default(),
+            wallet: WalletConfig::default(),
+            profiles: ProfileConfig::default(),
         }
     }
 }
@@ -260,6 +270,11 @@ pub struct Report {
     pub clv: Option<ClvSection>,
     /// The biggest undesired flows, largest revenue first.
     pub undesired_flows: Vec<UndesiredFlow>,
+    /// Share of wallet and growth potential per value segment and stage, with the biggest
+    /// untapped wallets.
+    pub wallet: Option<WalletSection>,
+    /// The value segments' profiles against the base (`None` without a customer table).
+    pub profiles: Option<ProfileSection>,
 }
 
 impl CustomerBase {
@@ -395,9 +410,17 @@ impl CustomerBase {
             .profit
             .as_ref()
             .and_then(|p| ParetoCurve::new("profit", &ranked.iter().map(|&c| p[c]).collect::<Vec<_>>()));
+        let wallet_rules =
+            WalletConfig { segments: config.segments.clone(), lifecycle: config.lifecycle.clone(), ..config.wallet.clone() };
+        let profile_rules =
+            ProfileConfig { segments: config.segments.clone(), lifecycle: config.lifecycle.clone(), ..config.profiles.clone() };
+        let (wallet, profiles) =
+            self.wallet_sections(as_of, &wallet_rules, &profile_rules, &segments, &lifecycle.stages)?;
         Ok(Report {
             as_of,
             config: config.clone(),
+            wallet: Some(wallet),
+            profiles,
             basis,
             caveats,
             input: None,

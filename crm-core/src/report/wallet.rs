@@ -1,0 +1,301 @@
+//! Share of wallet, growth potential and segment profiles in the report (deck 001,
+//! slide 19: "kundandel och tillväxtpotential", "segmentering och kundprofiler"): the
+//! wallet versus our spend per value segment, the biggest untapped wallets, and what the
+//! top, middle and bottom customers look like against the whole base.
+
+use super::svg::{Anchor, Chart, Scale, esc, short, tick_step};
+use super::{Report, money_html as money, pct, words};
+use crate::base::CustomerBase;
+use crate::error::Result;
+use crate::lifecycle::LifecycleStage;
+use crate::profiles::{CategoryRow, NumericRow, ProfileConfig, ProfileGrouping, Trait};
+use crate::segments::Segments;
+use crate::wallet::{GrowthEntry, WalletConfig, WalletCounts, WalletRow, WalletSource};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+
+/// Growth-potential customers listed in the report.
+const WORK_LIST: usize = 10;
+
+/// A profile value "stands out" in the HTML table when its index is this far from 100.
+const STANDS_OUT: f64 = 20.0;
+
+/// The wallet part of the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WalletSection {
+    /// Where wallets came from: the quantile used and the minimum peers.
+    pub quantile: f64,
+    /// Minimum peers of a group.
+    pub min_peers: usize,
+    /// Spend, wallet, growth potential and shares per value segment.
+    pub by_segment: Vec<WalletRow>,
+    /// The same per lifecycle stage.
+    pub by_stage: Vec<WalletRow>,
+    /// The biggest untapped wallets among active customers.
+    pub work_list: Vec<GrowthEntry>,
+    /// Customers per wallet source, attribute problems, customers over their wallet.
+    pub counts: WalletCounts,
+    /// What to know in words (attribute problems, thin peer groups).
+    pub notes: Vec<String>,
+}
+
+/// The profiles of the value segments against the whole base.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileSection {
+    /// Customers in the base.
+    pub base_customers: usize,
+    /// Per segment, attribute and value: shares, index and significance.
+    pub categorical: Vec<CategoryRow>,
+    /// Per segment and numeric attribute: mean and quartiles against the base's.
+    pub numeric: Vec<NumericRow>,
+    /// The distinguishing traits per segment, ranked, in words.
+    pub traits: Vec<Trait>,
+    /// What to know in words (small groups, attributes with one value).
+    pub notes: Vec<String>,
+}
+
+impl CustomerBase {
+    /// The wallet and profile sections, reusing the report's segments and stages. Profiles
+    /// need a customer table (attributes); without one they are left out.
+    pub(super) fn wallet_sections(
+        &self,
+        as_of: NaiveDate,
+        wallet: &WalletConfig,
+        profiles: &ProfileConfig,
+        segments: &Segments,
+        stages: &[LifecycleStage],
+    ) -> Result<(WalletSection, Option<ProfileSection>)> {
+        let w = self.wallet_with(as_of, wallet, Some(&segments.segment), Some(stages))?;
+        let profile = match self.profiles() {
+            None => None,
+            Some(_) => {
+                let cfg = ProfileConfig { by: ProfileGrouping::Segment, wallet: wallet.clone(), ..profiles.clone() };
+                let p = self.segment_profiles_with(as_of, &cfg, Some(segments), Some(&w))?;
+                Some(ProfileSection {
+                    base_customers: p.base_customers,
+                    categorical: p.categorical,
+                    numeric: p.numeric,
+                    traits: p.traits,
+                    notes: p.notes,
+                })
+            }
+        };
+        let section = WalletSection {
+            quantile: wallet.quantile,
+            min_peers: wallet.min_peers,
+            by_segment: w.by_segment,
+            by_stage: w.by_stage,
+            work_list: w.work_list.into_iter().take(WORK_LIST).collect(),
+            counts: w.counts,
+            notes: w.notes,
+        };
+        Ok((section, profile))
+    }
+}
+
+fn sources(c: &WalletCounts) -> String {
+    let names = ["the customer's own figure", "its peer group", "a coarser peer group", "the whole base", "no wallet"];
+    let parts: Vec<String> = [WalletSource::Attribute, WalletSource::Group, WalletSource::CoarserGroup, WalletSource::Base]
+        .iter()
+        .filter(|s| c.by_source[**s as usize] > 0)
+        .map(|s| format!("{} from {}", c.by_source[*s as usize], names[*s as usize]))
+        .collect();
+    parts.join(", ")
+}
+
+impl Report {
+    /// The wallet section in Markdown.
+    pub(super) fn markdown_wallet(&self, out: &mut String) {
+        let Some(w) = &self.wallet else { return };
+        let _ = writeln!(
+            out,
+            "\n## Share of wallet and growth potential\n\nWallet = what a customer spends on the category in a year, with us and with others: \
+             its own figure where given, else the {:.0} % quantile of yearly spend among at least {} peers of its group. \
+             Wallets: {}.\n",
+            w.quantile * 100.0,
+            w.min_peers,
+            sources(&w.counts)
+        );
+        out.push_str("| value segment | customers | spend (yearly) | wallet | growth potential | share of wallet |\n|---|---:|---:|---:|---:|---:|\n");
+        for r in &w.by_segment {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                words(&r.group),
+                r.customers,
+                super::money(r.spend),
+                super::money(r.wallet),
+                super::money(r.growth_potential),
+                pct(r.share.min(1.0))
+            );
+        }
+        for n in &w.notes {
+            let _ = writeln!(out, "\n_{n}_");
+        }
+        if let Some(p) = &self.profiles {
+            out.push_str("\n## Segment profiles\n\n");
+            for t in &p.traits {
+                let _ = writeln!(out, "- {}", t.text);
+            }
+            if p.traits.is_empty() {
+                out.push_str("No value of an attribute is significantly over-represented in a segment.\n");
+            }
+        }
+    }
+
+    /// The wallet and profile sections in HTML.
+    pub(super) fn html_wallet(&self, out: &mut String) {
+        let Some(w) = &self.wallet else { return };
+        out.push_str("<section id=\"wallet\"><h2>Share of wallet and growth potential</h2>\n");
+        let _ = writeln!(
+            out,
+            r#"<p class="basis">Spend with us over the last year against the wallet (what the customer spends on the category in a year, with us and with others): its own figure where given, else the {:.0} % quantile of yearly spend among at least {} peers of its group. Wallets: {}.</p>"#,
+            w.quantile * 100.0,
+            w.min_peers,
+            esc(&sources(&w.counts))
+        );
+        out.push_str(&wallet_chart(&w.by_segment));
+        out.push_str("<table><tr><th>value segment</th><th class=\"n\">customers</th><th class=\"n\">spend (yearly)</th><th class=\"n\">wallet</th><th class=\"n\">growth potential</th><th class=\"n\">share of wallet</th><th class=\"n\">mean share</th><th class=\"n\">over their wallet</th></tr>\n");
+        for r in &w.by_segment {
+            let _ = writeln!(
+                out,
+                r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+                esc(&words(&r.group)),
+                r.customers,
+                money(r.spend),
+                money(r.wallet),
+                money(r.growth_potential),
+                pct(r.share.min(1.0)),
+                pct(r.mean_share),
+                r.over_wallet
+            );
+        }
+        out.push_str("</table>\n");
+        let over: usize = w.by_segment.iter().map(|r| r.over_wallet).sum();
+        if over > 0 {
+            let _ = writeln!(
+                out,
+                r#"<p class="note thin"><b>Read with care:</b> {over} customers already spend more with us than their estimated wallet (share capped at 100 %): for them the estimate is too low, and a group's share is shown capped.</p>"#
+            );
+        }
+        if !w.work_list.is_empty() {
+            out.push_str("<h3>The biggest untapped wallets (active customers)</h3>\n<table><tr><th>customer</th><th class=\"n\">spend</th><th class=\"n\">wallet</th><th class=\"n\">share</th><th class=\"n\">growth potential</th><th>wallet from</th></tr>\n");
+            for g in &w.work_list {
+                let _ = writeln!(
+                    out,
+                    r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td>{}</td></tr>"#,
+                    esc(&g.id),
+                    money(g.spend),
+                    money(g.wallet),
+                    pct(g.share),
+                    money(g.growth_potential),
+                    esc(&words(g.source.name()))
+                );
+            }
+            out.push_str("</table>\n");
+        }
+        for n in &w.notes {
+            let _ = writeln!(out, r#"<p class="note thin">{}</p>"#, esc(n));
+        }
+        out.push_str("</section>\n");
+        let Some(p) = &self.profiles else { return };
+        out.push_str("<section id=\"profiles\"><h2>What the value segments look like</h2>\n");
+        let _ = writeln!(
+            out,
+            r#"<p class="basis">Each segment against all {} customers: the share of each value in the segment and in the base, and the index (segment share / base share x 100). Bold: significant (two-proportion test); small segments are not flagged.</p>"#,
+            p.base_customers
+        );
+        if p.traits.is_empty() {
+            out.push_str("<p>No value of an attribute is significantly over-represented in a segment.</p>\n");
+        } else {
+            out.push_str("<ul>\n");
+            for t in &p.traits {
+                let _ = writeln!(out, "<li>{}</li>", esc(&t.text));
+            }
+            out.push_str("</ul>\n");
+        }
+        // The rows that stand out; every row is in the JSON.
+        let shown: Vec<&CategoryRow> =
+            p.categorical.iter().filter(|r| r.significant || (r.index - 100.0).abs() >= STANDS_OUT).take(40).collect();
+        let _ = writeln!(
+            out,
+            r#"<p class="basis">{} of {} values shown: the significant ones and those with an index below {:.0} or above {:.0}.</p>"#,
+            shown.len(),
+            p.categorical.len(),
+            100.0 - STANDS_OUT,
+            100.0 + STANDS_OUT
+        );
+        out.push_str("<table><tr><th>segment</th><th>attribute</th><th>value</th><th class=\"n\">share in segment</th><th class=\"n\">share in base</th><th class=\"n\">index</th></tr>\n");
+        for r in shown {
+            let (b0, b1) = if r.significant { ("<b>", "</b>") } else { ("", "") };
+            let _ = writeln!(
+                out,
+                r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{b0}{:.0}{b1}</td></tr>"#,
+                esc(&words(&r.group)),
+                esc(&words(&r.attribute)),
+                esc(&r.value),
+                pct(r.share),
+                pct(r.base_share),
+                r.index
+            );
+        }
+        out.push_str("</table>\n");
+        if !p.numeric.is_empty() {
+            out.push_str("<table><tr><th>segment</th><th>measure</th><th class=\"n\">mean</th><th class=\"n\">median</th><th class=\"n\">quartiles</th><th class=\"n\">base mean</th><th class=\"n\">base median</th></tr>\n");
+            for r in &p.numeric {
+                let _ = writeln!(
+                    out,
+                    r#"<tr><td>{}</td><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{} - {}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+                    esc(&words(&r.group)),
+                    esc(&words(&r.attribute)),
+                    short(r.mean),
+                    short(r.median),
+                    short(r.q1),
+                    short(r.q3),
+                    short(r.base_mean),
+                    short(r.base_median)
+                );
+            }
+            out.push_str("</table>\n");
+        }
+        for n in &p.notes {
+            let _ = writeln!(out, r#"<p class="note thin">{}</p>"#, esc(n));
+        }
+        out.push_str("</section>\n");
+    }
+}
+
+/// Spend against wallet per value segment: two bars per segment.
+fn wallet_chart(rows: &[WalletRow]) -> String {
+    let (width, row_h, left) = (760.0, 46.0, 120.0);
+    let top = 48.0;
+    let height = top + rows.len() as f64 * row_h + 40.0;
+    let label = "Yearly spend with us against the wallet, per value segment";
+    let mut c = Chart::new("wallet", label, width, height);
+    c.text(left, 20.0, Anchor::Start, "title", label);
+    c.legend(left, 30.0, "#2b6cb0", "spend with us");
+    c.legend(left + 130.0, 30.0, "#a0aec0", "wallet");
+    let max = rows.iter().map(|r| r.wallet.max(r.spend)).fold(0.0, f64::max).max(1e-9);
+    let x = Scale::new(0.0, max, left, width - 140.0);
+    let bottom = top + rows.len() as f64 * row_h;
+    let step = tick_step(max, 5);
+    let mut v = 0.0;
+    while v <= max * 1.0001 {
+        c.line(x.at(v), top - 4.0, x.at(v), bottom, "grid");
+        c.text(x.at(v), bottom + 14.0, Anchor::Middle, "axis", &short(v));
+        v += step;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + i as f64 * row_h;
+        let name = words(&r.group);
+        c.text(left - 8.0, y + 22.0, Anchor::End, "", &name);
+        let spend = r.spend.max(0.0);
+        c.rect(left, y + 4.0, x.at(spend) - left, 16.0, "#2b6cb0", &format!("{name}: spend {}", short(spend)));
+        c.text(x.at(spend) + 6.0, y + 16.0, Anchor::Start, "value", &format!("{} ({})", short(spend), pct(r.share.min(1.0))));
+        c.rect(left, y + 22.0, x.at(r.wallet) - left, 16.0, "#a0aec0", &format!("{name}: wallet {}", short(r.wallet)));
+        c.text(x.at(r.wallet) + 6.0, y + 34.0, Anchor::Start, "value", &short(r.wallet));
+    }
+    c.text((left + width - 140.0) / 2.0, bottom + 32.0, Anchor::Middle, "axis", "per year");
+    c.finish()
+}

@@ -28,4 +28,6 @@ echo "== C tests"
 bash tests/c/run.sh
 echo "== Python tests"
 bash tests/python/run.sh
+echo "== the HTML report in headless Chromium"
+bash tests/browser/run.sh
 echo "== all suites passed"

@@ -56,6 +56,8 @@ fn report_config(c: &crm_report_config) -> Result<ReportConfig, Failure> {
         segments: engine_config(&c.segments)?,
         top_customers: c.top_customers,
         clv: clv_config(&c.clv)?,
+        // Wallet and profile rules keep their defaults from C (their figures are in the JSON).
+        ..ReportConfig::default()
     })
 }
 

@@ -1329,6 +1329,7 @@ impl CustomerBase {
             segments,
             top_customers,
             clv: clv_config(duration_years, discount_rate, inactivity_days, "average", shares, &by, window_days)?,
+            ..ReportConfig::default()
         };
         let base = &self.inner;
         let r = detached(py, || base.report(as_of, &config).map_err(analytics::core))?;

@@ -260,6 +260,15 @@ impl Ids {
         }
     }
 
+    /// Adds an integer id (from a typed column).
+    #[inline]
+    pub fn push_int(&mut self, v: i64) {
+        match self {
+            Ids::Int(c) => c.push(v),
+            Ids::Str(c) => c.push(&v.to_string()),
+        }
+    }
+
     fn to_strings(&mut self) {
         if let Ids::Int(v) = self {
             let mut c = StrColumn::with_capacity(v.len(), v.len() * 8);

@@ -318,7 +318,8 @@ fn ambiguous_dates_need_the_day_first_option() {
         }
         other => panic!("{other:?}"),
     }
-    let day_first = |v| TransactionCsv { options: CsvOptions { day_first: Some(v), ..Default::default() }, ..Default::default() };
+    let day_first =
+        |v| TransactionCsv { options: CsvOptions { day_first: Some(v), ..Default::default() }, ..Default::default() };
     let (cols, report) = read_transactions(&p, &day_first(true)).unwrap();
     assert_eq!(cols.timestamp, vec![secs("2024-04-03"), secs("2024-06-05"), secs("2024-11-12")]);
     assert_eq!((report.detected.day_first, report.detected.date_format.as_str()), (Some(true), "D/M/YYYY"));
@@ -328,7 +329,11 @@ fn ambiguous_dates_need_the_day_first_option() {
     let mixed = file("mixed_dates.csv", "customer_id,date,amount\n1,13/1/2024,1\n1,1/13/2024,1\n");
     match read_transactions(&mixed, &TransactionCsv::default()) {
         Err(Error::Csv { problems, .. }) => {
-            assert!(problems[0].message.contains("line 2") && problems[0].message.contains("line 3"), "{}", problems[0].message)
+            assert!(
+                problems[0].message.contains("line 2") && problems[0].message.contains("line 3"),
+                "{}",
+                problems[0].message
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -367,7 +372,8 @@ fn invalid_utf8_in_skip_mode_loses_no_other_row() {
     bytes.extend_from_slice(b"2\xff,2024-01-02,20,ok\r\n3,2024-01-03,30,\xe9t\xe9\r\n4,2024-01-04,40,ok\r\n");
     let p = file("bad_utf8.csv", "");
     std::fs::write(&p, &bytes).unwrap();
-    let skip = TransactionCsv { options: CsvOptions { on_error: OnError::Skip, ..Default::default() }, ..Default::default() };
+    let skip =
+        TransactionCsv { options: CsvOptions { on_error: OnError::Skip, ..Default::default() }, ..Default::default() };
     let (cols, report) = read_transactions(&p, &skip).unwrap();
     assert_eq!((report.rows_read, report.rows_loaded, report.rows_rejected), (4, 3, 1));
     assert_eq!((report.rejected[0].line, report.rejected[0].column.as_str()), (3, "customer_id"));
@@ -381,9 +387,13 @@ fn every_rejected_row_is_listed_uncapped_but_problems_are_capped() {
         text.push_str(&format!("{k},2024-01-01,{}\n", if k % 2 == 0 { "x" } else { "1" }));
     }
     let p = file("many_bad.csv", &text);
-    let skip = TransactionCsv { options: CsvOptions { on_error: OnError::Skip, ..Default::default() }, ..Default::default() };
+    let skip =
+        TransactionCsv { options: CsvOptions { on_error: OnError::Skip, ..Default::default() }, ..Default::default() };
     let (_, report) = read_transactions(&p, &skip).unwrap();
-    assert_eq!((report.rows_rejected, report.rejected.len(), report.problems.len(), report.problems_total), (125, 125, 100, 125));
+    assert_eq!(
+        (report.rows_rejected, report.rejected.len(), report.problems.len(), report.problems_total),
+        (125, 125, 100, 125)
+    );
     assert_eq!(report.rejected[124].line, 250);
     match read_transactions(&p, &TransactionCsv::default()) {
         Err(Error::Csv { problems, total, .. }) => assert_eq!((problems.len(), total), (100, 125)),
@@ -416,7 +426,13 @@ fn specs_read_from_toml_and_refuse_unknown_keys() {
          order = \"InvoiceNo\"\nproduct = \"StockCode\"\ncancellation_prefix = \"C\"\n[options]\nencoding = \"latin-1\"\n",
     )
     .unwrap();
-    assert_eq!(spec, TransactionCsv { options: CsvOptions { encoding: crm_core::ingest::Encoding::Latin1, ..Default::default() }, ..online_retail() });
+    assert_eq!(
+        spec,
+        TransactionCsv {
+            options: CsvOptions { encoding: crm_core::ingest::Encoding::Latin1, ..Default::default() },
+            ..online_retail()
+        }
+    );
     assert!(toml::from_str::<TransactionCsv>("customr = \"x\"").is_err());
     assert!(toml::from_str::<CsvOptions>("delimter = \";\"").is_err());
     assert!(toml::from_str::<CustomerCsv>("idd = \"x\"").is_err());
@@ -437,7 +453,15 @@ fn large_file_parsed_in_parts_equals_one_part() {
             format!("{}.0", 10_000 + k % 997)
         };
         let desc = if k % 11 == 0 { "\"A, \"\"B\"\"\nC\"" } else { "PLAIN" };
-        text.push_str(&format!("{}{},{desc},{},{}/{}/2011 {}:05,1.25,{id}\r\n", if k % 13 == 0 { "C" } else { "" }, 500_000 + k / 3, (k % 5) as i64 - 1, 1 + k % 12, 1 + k % 28, k % 24));
+        text.push_str(&format!(
+            "{}{},{desc},{},{}/{}/2011 {}:05,1.25,{id}\r\n",
+            if k % 13 == 0 { "C" } else { "" },
+            500_000 + k / 3,
+            (k % 5) as i64 - 1,
+            1 + k % 12,
+            1 + k % 28,
+            k % 24
+        ));
         k += 1;
     }
     text.push_str("999,x,1,12/31/2011 1:00,zzz,5\r\n");
@@ -491,7 +515,9 @@ fn parquet_equals_csv() {
     // A missing column lists the file's columns.
     let bad = TransactionCsv { order: Some("Invoice".into()), ..online_retail() };
     match read_transactions_parquet(export("online_retail.parquet"), &bad) {
-        Err(Error::Csv { problems, .. }) => assert!(problems[0].message.contains("InvoiceNo"), "{}", problems[0].message),
+        Err(Error::Csv { problems, .. }) => {
+            assert!(problems[0].message.contains("InvoiceNo"), "{}", problems[0].message)
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -92,7 +92,10 @@ fn times(a: &ArrayRef, path: &str, column: &str) -> Result<Col> {
 ///
 /// # Errors
 /// As [`super::read_transactions`]; problems name data rows (1-based) as lines.
-pub fn read_transactions_parquet(path: impl AsRef<Path>, spec: &TransactionCsv) -> Result<(crate::TransactionColumns, CsvReport)> {
+pub fn read_transactions_parquet(
+    path: impl AsRef<Path>,
+    spec: &TransactionCsv,
+) -> Result<(crate::TransactionColumns, CsvReport)> {
     check_spec(spec)?;
     let shown = path.as_ref().display().to_string();
     let file = std::fs::File::open(path.as_ref()).map_err(|e| Error::Io {
@@ -110,7 +113,12 @@ pub fn read_transactions_parquet(path: impl AsRef<Path>, spec: &TransactionCsv) 
     };
     wanted.extend(&amount_names);
     let product = spec.product.as_ref().or(spec.category.as_ref());
-    wanted.extend([spec.margin.as_ref(), spec.cost_of_goods.as_ref(), product, spec.order.as_ref()].into_iter().flatten().map(|s| s.as_str()));
+    wanted.extend(
+        [spec.margin.as_ref(), spec.cost_of_goods.as_ref(), product, spec.order.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|s| s.as_str()),
+    );
     let mut roots = Vec::new();
     for name in &wanted {
         roots.push(header.column(&shown, name)?);
@@ -162,12 +170,15 @@ pub fn read_transactions_parquet(path: impl AsRef<Path>, spec: &TransactionCsv) 
                 }
                 None => (first, false),
             };
-            let margin = margin_col.as_ref().map(|c| read_number(c, i, decimal, line, spec.margin.as_deref().unwrap_or(""), &mut log));
+            let margin = margin_col
+                .as_ref()
+                .map(|c| read_number(c, i, decimal, line, spec.margin.as_deref().unwrap_or(""), &mut log));
             let cogs = cogs_col
                 .as_ref()
                 .map(|c| read_number(c, i, decimal, line, spec.cost_of_goods.as_deref().unwrap_or(""), &mut log));
             let product_text = product_col.as_ref().map(|c| read_text(c, i, line, product.map_or("", |s| s), &mut log));
-            let order_text = order_col.as_ref().map(|c| read_text(c, i, line, spec.order.as_deref().unwrap_or(""), &mut log));
+            let order_text =
+                order_col.as_ref().map(|c| read_text(c, i, line, spec.order.as_deref().unwrap_or(""), &mut log));
             if !log.end_row() {
                 continue;
             }
@@ -189,12 +200,8 @@ pub fn read_transactions_parquet(path: impl AsRef<Path>, spec: &TransactionCsv) 
         parts.push((part, first_row));
         first_row += n as u64;
     }
-    let mut detected = Detected {
-        delimiter: ',',
-        decimal: decimal as char,
-        encoding: "parquet".into(),
-        ..Default::default()
-    };
+    let mut detected =
+        Detected { delimiter: ',', decimal: decimal as char, encoding: "parquet".into(), ..Default::default() };
     let (cols, mut report) = join(parts, spec, &shown, 1, &mut detected)?;
     if detected.date_format.is_empty() {
         detected.date_format = "timestamp".into();
@@ -239,7 +246,15 @@ fn read_id<'a>(col: &'a Col, i: usize, kind: super::IdKind, line: u64, name: &st
     }
 }
 
-fn read_time(col: &Col, i: usize, dates: &DateParser<'_>, line: u64, name: &str, log: &mut Log, scan: &mut DateScan) -> Option<i64> {
+fn read_time(
+    col: &Col,
+    i: usize,
+    dates: &DateParser<'_>,
+    line: u64,
+    name: &str,
+    log: &mut Log,
+    scan: &mut DateScan,
+) -> Option<i64> {
     let a = array(col);
     if a.is_null(i) {
         log.bad(line, name, "empty value".into());

@@ -3,7 +3,9 @@
 
 use super::dates::{DateParser, DateScan, is_pending, resolve};
 use super::source::{Header, Source, problem};
-use super::table::{Cells, Ids, Log, concat, concat_str, decimal_option, each_record, encoding_name, in_parts, sniff_decimal};
+use super::table::{
+    Cells, Ids, Log, concat, concat_str, decimal_option, each_record, encoding_name, in_parts, sniff_decimal,
+};
 use super::{Anonymous, CsvReport, Detected, IdKind, ReturnCounts, TransactionCsv};
 use crate::error::{Error, Result};
 use crate::id::{KeyColumn, StrColumn};
@@ -34,7 +36,10 @@ pub(crate) struct SalesMap {
 /// Checks the parts of a spec that do not depend on the file.
 pub(crate) fn check_spec(spec: &TransactionCsv) -> Result<()> {
     if spec.quantity.is_some() != spec.unit_price.is_some() {
-        return Err(Error::config("quantity", "give both quantity and unit_price (amount = quantity x unit price), or neither"));
+        return Err(Error::config(
+            "quantity",
+            "give both quantity and unit_price (amount = quantity x unit price), or neither",
+        ));
     }
     if spec.product.is_some() && spec.category.is_some() {
         return Err(Error::config("category", "give product or category, not both (the engine keeps one of them)"));
@@ -170,7 +175,14 @@ struct Buffers {
 }
 
 /// Parses the rows of `data` (a part of the file starting at a record start).
-fn parse_part(data: &[u8], delimiter: u8, cells: &Cells<'_>, map: &SalesMap, spec: &TransactionCsv, estimate: usize) -> (Part, u64) {
+fn parse_part(
+    data: &[u8],
+    delimiter: u8,
+    cells: &Cells<'_>,
+    map: &SalesMap,
+    spec: &TransactionCsv,
+    estimate: usize,
+) -> (Part, u64) {
     let kind = spec.options.id_kind;
     let prefix = spec.cancellation_prefix.as_deref().unwrap_or("").as_bytes();
     let mut p = Part::new(map, spec, estimate);
@@ -337,7 +349,8 @@ pub(crate) fn join(
         product.extend(p.product);
         order.extend(p.order);
     }
-    let day_first = scan.day_first(spec.options.day_first).map_err(|m| problem(path, header_line, &spec.timestamp, &m))?;
+    let day_first =
+        scan.day_first(spec.options.day_first).map_err(|m| problem(path, header_line, &spec.timestamp, &m))?;
     detected.day_first = day_first;
     detected.date_format = scan.describe(day_first);
     let mut report = log.finish(path, spec.options.on_error)?;
@@ -360,18 +373,16 @@ pub(crate) fn join(
     report.first_day = (first != i64::MAX).then(|| day(first));
     report.last_sale = (last_sale != i64::MIN).then(|| day(last_sale));
     let anonymous_amount = concat(anonymous_amount);
-    report.anonymous = Anonymous {
-        rows: anonymous_lines.len(),
-        revenue: anonymous_amount.iter().sum(),
-        lines: anonymous_lines,
-    };
+    report.anonymous =
+        Anonymous { rows: anonymous_lines.len(), revenue: anonymous_amount.iter().sum(), lines: anonymous_lines };
     // Returns are exactly the negative amounts (a return is loaded as -|amount|).
     let value = |amounts: &[f64]| amounts.iter().filter(|&&a| a < 0.0).map(|a| -a).sum::<f64>();
     let orders = |c: &StrColumn| {
         let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(c.len());
         c.iter().filter(|o| seen.insert(o)).count()
     };
-    report.returns.customers = ReturnCounts { rows: return_rows[0], orders: orders(&return_orders[0]), value: value(&amount) };
+    report.returns.customers =
+        ReturnCounts { rows: return_rows[0], orders: orders(&return_orders[0]), value: value(&amount) };
     report.returns.anonymous =
         ReturnCounts { rows: return_rows[1], orders: orders(&return_orders[1]), value: value(&anonymous_amount) };
     report.rows_loaded = amount.len();

@@ -8,7 +8,9 @@ out=tests/c/build
 mkdir -p "$out"
 export PYO3_PYTHON="${PYO3_PYTHON:-$root/.venv/bin/python}"
 cargo build -p crm-ffi --features test-panic
-lib="$root/target/debug/libcrm_ffi.a"
+# Where cargo puts its output (CARGO_TARGET_DIR or the workspace's target/).
+target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+lib="$target/debug/libcrm_ffi.a"
 cflags=(-std=c99 -Wall -Wextra -Werror -pedantic -g -I"$root/include" -I"$root/tests/c")
 libs=("$lib" -lpthread -ldl -lm)
 
@@ -26,8 +28,8 @@ int main(void) { return crm_version() == nullptr; }' > "$out/cxx_check.cpp"
 fi
 
 # The shared library links and runs too (the documented link line).
-gcc "${cflags[@]}" tests/c/test_version.c -o "$out/test_version.shared" -L"$root/target/debug" -lcrm_ffi \
-    -Wl,-rpath,"$root/target/debug"
+gcc "${cflags[@]}" tests/c/test_version.c -o "$out/test_version.shared" -L"$target/debug" -lcrm_ffi \
+    -Wl,-rpath,"$target/debug"
 "$out/test_version.shared"
 
 passed=0

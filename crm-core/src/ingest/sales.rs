@@ -96,7 +96,8 @@ pub(crate) enum RowId<'a> {
     Anonymous,
     /// Text, trimmed and not empty.
     Text(&'a str),
-    /// An integer from a typed column.
+    /// An integer from a typed column (Parquet).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
     Int(i64),
 }
 

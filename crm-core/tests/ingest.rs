@@ -496,3 +496,28 @@ fn large_file_parsed_in_parts_equals_one_part() {
     }
     assert_eq!(n, cols.len());
 }
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_equals_csv() {
+    use crm_core::ingest::read_transactions_parquet;
+    let (csv, csv_report) = read_transactions(export("online_retail.csv"), &online_retail()).unwrap();
+    let (pq, pq_report) = read_transactions_parquet(export("online_retail.parquet"), &online_retail()).unwrap();
+    assert_eq!(pq, csv);
+    assert_eq!((pq_report.rows_read, pq_report.rows_loaded, pq_report.rows_rejected), (14, 11, 0));
+    // Anonymous rows are data rows 7, 12 and 13 (lines 8, 14 and 15 of the CSV).
+    assert_eq!(pq_report.anonymous.lines, vec![7, 12, 13]);
+    assert_eq!(pq_report.anonymous.rows, csv_report.anonymous.rows);
+    assert!(close(pq_report.anonymous.revenue, csv_report.anonymous.revenue));
+    assert_eq!(pq_report.returns, csv_report.returns);
+    assert_eq!((pq_report.last_sale, pq_report.first_day), (csv_report.last_sale, csv_report.first_day));
+    assert_eq!(pq_report.detected.encoding, "parquet");
+    // A missing column lists the file's columns.
+    let bad = TransactionCsv { order: Some("Invoice".into()), ..online_retail() };
+    match read_transactions_parquet(export("online_retail.parquet"), &bad) {
+        Err(Error::Csv { problems, .. }) => {
+            assert!(problems[0].message.contains("InvoiceNo"), "{}", problems[0].message)
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -5,7 +5,7 @@ use crate::error::{Failure, crm_result};
 use crate::ptr::{arg_mut, arg_opt, crm_str, optional_out, put, str_arg, utf8};
 use crm_core::Error;
 use crm_core::ingest::{
-    CsvOptions, CsvReport, CustomerCsv, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
+    CsvOptions, Encoding, CsvReport, CustomerCsv, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
     read_interactions, read_transactions,
 };
 use std::ffi::c_char;
@@ -14,13 +14,20 @@ use std::ffi::c_char;
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct crm_csv_options {
-    /// Field delimiter (ASCII). Default ','.
+    /// Field delimiter (ASCII); 0 (the default) finds it among ',' ';' tab '|'.
     pub delimiter: c_char,
     /// A `strftime` format for dates and timestamps (e.g. "%d.%m.%Y"); empty for ISO 8601
     /// (`2024-03-01`, `2024-03-01T10:00:00`, RFC 3339). Default empty.
     pub date_format: crm_str,
     /// How ids are read, a `crm_id_kind`. Default `CRM_ID_KIND_AUTO`.
     pub id_kind: u8,
+    /// Text encoding: 0 UTF-8 (default, a BOM is skipped), 1 Latin-1, 2 Windows-1252.
+    pub encoding: u8,
+    /// Decimal separator: 0 finds it from the file (default), or '.' or ','.
+    pub decimal: c_char,
+    /// Order of a/b/YYYY dates: 0 decided from the file (default), 1 day first, 2 month
+    /// first.
+    pub day_first: u8,
     /// What to do with a row with a bad value, a `crm_on_error`. Default
     /// `CRM_ON_ERROR_FAIL`.
     pub on_error: u8,
@@ -47,6 +54,15 @@ pub struct crm_transaction_csv {
     pub product_column: crm_str,
     /// Optional order id column (rows of one order count as one purchase).
     pub order_column: crm_str,
+    /// Optional quantity column; with `unit_price_column`, amount = quantity x unit price
+    /// and `amount_column` is not read.
+    pub quantity_column: crm_str,
+    /// Optional unit price column (with `quantity_column`).
+    pub unit_price_column: crm_str,
+    /// Optional product category column (used as the product when no product column).
+    pub category_column: crm_str,
+    /// Order ids starting with this text are cancellations (returns); empty for none.
+    pub cancellation_prefix: crm_str,
     /// Shared options.
     pub options: crm_csv_options,
 }
@@ -63,6 +79,23 @@ pub struct crm_csv_report {
     pub rows_rejected: usize,
     /// Bad values found (a rejected row may have several).
     pub problems_total: usize,
+    /// Rows without a customer id (counted, not loaded).
+    pub anonymous_rows: usize,
+    /// Their net revenue.
+    pub anonymous_revenue: f64,
+    /// Return rows of customers (loaded with negative amounts).
+    pub return_rows: usize,
+    /// Distinct return orders of customers.
+    pub return_orders: usize,
+    /// Value of customers' returns (positive).
+    pub return_value: f64,
+    /// Return rows among anonymous rows.
+    pub anonymous_return_rows: usize,
+    /// Last day with a positive sale, days since 1970-01-01 (0 when none: see
+    /// `has_last_sale`).
+    pub last_sale_day: i32,
+    /// 1 when `last_sale_day` is set.
+    pub has_last_sale: u8,
 }
 
 impl From<&CsvReport> for crm_csv_report {
@@ -72,14 +105,29 @@ impl From<&CsvReport> for crm_csv_report {
             rows_loaded: r.rows_loaded,
             rows_rejected: r.rows_rejected,
             problems_total: r.problems_total,
+            anonymous_rows: r.anonymous.rows,
+            anonymous_revenue: r.anonymous.revenue,
+            return_rows: r.returns.customers.rows,
+            return_orders: r.returns.customers.orders,
+            return_value: r.returns.customers.value,
+            anonymous_return_rows: r.returns.anonymous.rows,
+            last_sale_day: r.last_sale.map_or(0, crm_core::time::date_to_day),
+            has_last_sale: u8::from(r.last_sale.is_some()),
         }
     }
 }
 
-const DEFAULT_OPTIONS: crm_csv_options =
-    crm_csv_options { delimiter: b',' as c_char, date_format: crm_str::empty(), id_kind: 0, on_error: 0 };
+const DEFAULT_OPTIONS: crm_csv_options = crm_csv_options {
+    delimiter: 0,
+    date_format: crm_str::empty(),
+    id_kind: 0,
+    encoding: 0,
+    decimal: 0,
+    day_first: 0,
+    on_error: 0,
+};
 
-/// The default CSV options: ',' delimiter, ISO 8601 dates, automatic id kind, fail on the
+/// The default CSV options: delimiter, decimal separator and date order found from the file, UTF-8, ISO 8601 and the common dates, automatic id kind, fail on the
 /// first bad file.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_csv_options_default() -> crm_csv_options {
@@ -98,6 +146,10 @@ pub extern "C" fn crm_transaction_csv_default() -> crm_transaction_csv {
             cost_of_goods_column: crm_str::empty(),
             product_column: crm_str::empty(),
             order_column: crm_str::empty(),
+            quantity_column: crm_str::empty(),
+            unit_price_column: crm_str::empty(),
+            category_column: crm_str::empty(),
+            cancellation_prefix: crm_str::empty(),
             options: DEFAULT_OPTIONS,
         }
     }
@@ -140,7 +192,19 @@ unsafe fn options(o: &crm_csv_options) -> Result<CsvOptions, Failure> {
             1 => OnError::Skip,
             k => return Err(config("on_error", format!("{k} is not a crm_on_error code"))),
         },
-        ..CsvOptions::default()
+        encoding: match o.encoding {
+            0 => Encoding::Utf8,
+            1 => Encoding::Latin1,
+            2 => Encoding::Windows1252,
+            k => return Err(config("encoding", format!("{k} is not 0 (UTF-8), 1 (Latin-1) or 2 (Windows-1252)"))),
+        },
+        decimal: (o.decimal != 0).then(|| char::from(o.decimal as u8)),
+        day_first: match o.day_first {
+            0 => None,
+            1 => Some(true),
+            2 => Some(false),
+            k => return Err(config("day_first", format!("{k} is not 0 (from the file), 1 or 2"))),
+        },
     })
 }
 
@@ -180,6 +244,10 @@ unsafe fn transaction_spec(c: &crm_transaction_csv) -> Result<TransactionCsv, Fa
             cost_of_goods: optional_name(&c.cost_of_goods_column, "cost_of_goods_column")?,
             product: optional_name(&c.product_column, "product_column")?,
             order: optional_name(&c.order_column, "order_column")?,
+            quantity: optional_name(&c.quantity_column, "quantity_column")?,
+            unit_price: optional_name(&c.unit_price_column, "unit_price_column")?,
+            category: optional_name(&c.category_column, "category_column")?,
+            cancellation_prefix: optional_name(&c.cancellation_prefix, "cancellation_prefix")?,
             options: options(&c.options)?,
             ..d
         })

@@ -9,7 +9,7 @@ use crate::table::Table;
 use chrono::NaiveDate;
 use crm_core::flows::{DurationBase, FlowConfig, Period};
 use crm_core::ingest::{
-    AttributeType, CsvOptions, CustomerCsv, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
+    AttributeType, CsvOptions, Encoding, CustomerCsv, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
     read_interactions, read_transactions,
 };
 use crm_core::time::{day_of, day_to_date, parse_date};
@@ -829,11 +829,13 @@ impl CustomerBase {
     #[pyo3(signature = (
         path, *, customer_id_col="customer_id".to_owned(), date_col="date".to_owned(),
         amount_col="amount".to_owned(), margin_col=None, cost_of_goods_col=None, product_col=None, order_col=None,
-        date_format=None, delimiter=",".to_owned(), id_kind="auto".to_owned(), on_error="raise".to_owned(),
-        customers=None, interactions=None
+        date_format=None, delimiter=None, id_kind="auto".to_owned(), on_error="raise".to_owned(),
+        customers=None, interactions=None, quantity_col=None, unit_price_col=None, category_col=None,
+        cancellation_prefix=None, encoding="utf-8".to_owned(), decimal=None, day_first=None
     ), text_signature = "(path, *, customer_id_col='customer_id', date_col='date', amount_col='amount', \
-        margin_col=None, cost_of_goods_col=None, product_col=None, order_col=None, date_format=None, delimiter=',', \
-        id_kind='auto', on_error='raise', customers=None, interactions=None)")]
+        margin_col=None, cost_of_goods_col=None, product_col=None, order_col=None, date_format=None, delimiter=None, \
+        id_kind='auto', on_error='raise', customers=None, interactions=None, quantity_col=None, unit_price_col=None, \
+        category_col=None, cancellation_prefix=None, encoding='utf-8', decimal=None, day_first=None)")]
     #[allow(clippy::too_many_arguments)]
     fn from_csv(
         _cls: &Bound<'_, PyType>,
@@ -847,22 +849,35 @@ impl CustomerBase {
         product_col: Option<String>,
         order_col: Option<String>,
         date_format: Option<&Bound<'_, PyAny>>,
-        delimiter: String,
+        delimiter: Option<String>,
         id_kind: String,
         on_error: String,
         customers: Option<&Bound<'_, PyAny>>,
         interactions: Option<&Bound<'_, PyAny>>,
+        quantity_col: Option<String>,
+        unit_price_col: Option<String>,
+        category_col: Option<String>,
+        cancellation_prefix: Option<String>,
+        encoding: String,
+        decimal: Option<String>,
+        day_first: Option<bool>,
     ) -> Fallible<Self> {
         let cols =
             tx_cols(customer_id_col, date_col, amount_col, margin_col, cost_of_goods_col, product_col, order_col);
         cols.check()?;
-        let mut chars = delimiter.chars();
-        let delimiter = match (chars.next(), chars.next()) {
-            (Some(c), None) if c.is_ascii() => c,
-            _ => return Err(Failure::config("delimiter", format!("{delimiter:?} is not one ASCII character"))),
+        let one_char = |field: &str, v: Option<String>| -> Fallible<Option<char>> {
+            let Some(v) = v else { return Ok(None) };
+            let mut chars = v.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if c.is_ascii() => Ok(Some(c)),
+                _ => Err(Failure::config(field, format!("{v:?} is not one ASCII character"))),
+            }
         };
         let options = CsvOptions {
-            delimiter: Some(delimiter),
+            delimiter: one_char("delimiter", delimiter)?,
+            decimal: one_char("decimal", decimal)?,
+            encoding: encoding.parse::<Encoding>().map_err(|m| Failure::config("encoding", m))?,
+            day_first,
             date_formats: formats(date_format)?,
             id_kind: match id_kind.as_str() {
                 "auto" => IdKind::Auto,
@@ -888,8 +903,11 @@ impl CustomerBase {
             cost_of_goods: cols.cost_of_goods.clone(),
             product: cols.product.clone(),
             order: cols.order.clone(),
+            quantity: quantity_col,
+            unit_price: unit_price_col,
+            category: category_col,
+            cancellation_prefix,
             options: options.clone(),
-            ..TransactionCsv::default()
         };
         let cu = match customers_arg(customers, &cols.customer) {
             None => None,

@@ -344,6 +344,33 @@ pub struct CsvReport {
     /// Every problem counted (`problems` keeps the first 100).
     #[pyo3(get)]
     problems_total: usize,
+    /// Rows without a customer id (counted, not loaded).
+    #[pyo3(get)]
+    anonymous_rows: usize,
+    /// Their net revenue.
+    #[pyo3(get)]
+    anonymous_revenue: f64,
+    /// Their lines (1-based, header on line 1).
+    #[pyo3(get)]
+    anonymous_lines: Vec<u64>,
+    /// Return rows of customers (loaded with negative amounts).
+    #[pyo3(get)]
+    return_rows: usize,
+    /// Distinct return orders of customers.
+    #[pyo3(get)]
+    return_orders: usize,
+    /// Value of customers' returns (positive).
+    #[pyo3(get)]
+    return_value: f64,
+    /// Return rows among anonymous rows.
+    #[pyo3(get)]
+    anonymous_return_rows: usize,
+    /// The last day with a positive sale (the natural as-of date).
+    #[pyo3(get)]
+    last_sale: Option<NaiveDate>,
+    /// What was found about the format: delimiter, decimal, encoding, date_format, day_first.
+    #[pyo3(get)]
+    detected: std::collections::BTreeMap<String, String>,
 }
 
 impl CsvReport {
@@ -355,6 +382,24 @@ impl CsvReport {
             rows_rejected: r.rows_rejected,
             problems: r.problems.into_iter().map(CsvProblem::from).collect(),
             problems_total: r.problems_total,
+            anonymous_rows: r.anonymous.rows,
+            anonymous_revenue: r.anonymous.revenue,
+            anonymous_lines: r.anonymous.lines,
+            return_rows: r.returns.customers.rows,
+            return_orders: r.returns.customers.orders,
+            return_value: r.returns.customers.value,
+            anonymous_return_rows: r.returns.anonymous.rows,
+            last_sale: r.last_sale,
+            detected: [
+                ("delimiter", r.detected.delimiter.to_string()),
+                ("decimal", r.detected.decimal.to_string()),
+                ("encoding", r.detected.encoding),
+                ("date_format", r.detected.date_format),
+                ("day_first", r.detected.day_first.map_or(String::new(), |d| d.to_string())),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
         }
     }
 }

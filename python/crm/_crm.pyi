@@ -170,6 +170,24 @@ class CsvReport:
     def problems(self) -> List[CsvProblem]: ...
     @property
     def problems_total(self) -> int: ...
+    @property
+    def anonymous_rows(self) -> int: ...
+    @property
+    def anonymous_revenue(self) -> float: ...
+    @property
+    def anonymous_lines(self) -> List[int]: ...
+    @property
+    def return_rows(self) -> int: ...
+    @property
+    def return_orders(self) -> int: ...
+    @property
+    def return_value(self) -> float: ...
+    @property
+    def anonymous_return_rows(self) -> int: ...
+    @property
+    def last_sale(self) -> Optional[datetime.date]: ...
+    @property
+    def detected(self) -> Dict[str, str]: ...
 
 class Customers:
     """A customer table (``from_transactions``) or customers CSV path (``from_csv``) with
@@ -254,11 +272,18 @@ class CustomerBase:
         product_col: Optional[str] = None,
         order_col: Optional[str] = None,
         date_format: Union[str, Sequence[str], None] = None,
-        delimiter: str = ",",
+        delimiter: Optional[str] = None,
         id_kind: str = "auto",
         on_error: str = "raise",
         customers: Union[PathLike, Customers, None] = None,
         interactions: Union[PathLike, Interactions, None] = None,
+        quantity_col: Optional[str] = None,
+        unit_price_col: Optional[str] = None,
+        category_col: Optional[str] = None,
+        cancellation_prefix: Optional[str] = None,
+        encoding: str = "utf-8",
+        decimal: Optional[str] = None,
+        day_first: Optional[bool] = None,
     ) -> "CustomerBase": ...
     def summary(self, as_of: Optional[DateLike] = None, *, min_span_days: int = 365) -> Summary: ...
     def lifecycle(

@@ -84,7 +84,9 @@ pub fn read_customers(path: impl AsRef<Path>, spec: &CustomerCsv) -> Result<(Vec
     };
     let data = &src.bytes[header.data.clone()];
     let date_columns: Vec<usize> = (0..roles.len())
-        .filter(|&i| matches!(roles[i], Role::AcquisitionDate | Role::Permission(_) | Role::Attribute(AttributeType::Date)))
+        .filter(|&i| {
+            matches!(roles[i], Role::AcquisitionDate | Role::Permission(_) | Role::Attribute(AttributeType::Date))
+        })
         .collect();
     // The day/month order of a/b/YYYY dates from every date cell of the file first.
     let mut scan = DateScan::default();
@@ -123,7 +125,9 @@ pub fn read_customers(path: impl AsRef<Path>, spec: &CustomerCsv) -> Result<(Vec
             match role {
                 Role::AcquisitionDate => c.acquisition_date = date(log, &mut unused),
                 Role::AcquisitionCost => c.acquisition_cost = cells.number(rec, i, line, log),
-                Role::Permission(None) => log.bad(line, &header.names[i], format!("`{}` names no known channel", header.names[i])),
+                Role::Permission(None) => {
+                    log.bad(line, &header.names[i], format!("`{}` names no known channel", header.names[i]))
+                }
                 Role::Permission(Some(channel)) => {
                     let Some(v) = cells.text(rec, i, &mut buf, line, log) else { continue };
                     if let Some(granted) = parse_bool(v) {

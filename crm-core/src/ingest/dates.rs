@@ -375,7 +375,7 @@ mod tests {
         let mut scan = DateScan::default();
         let pending = p.parse(b"3/4/2024 10:05", 2, &mut scan).unwrap();
         assert!(is_pending(pending));
-        assert_eq!(scan.day_first(None).unwrap_err().contains("day_first"), true);
+        assert!(scan.day_first(None).unwrap_err().contains("day_first"));
         let mut later = DateScan::default();
         p.parse(b"3/14/2024", 5, &mut later).unwrap();
         scan.merge(&later, 10);

@@ -119,7 +119,11 @@ pub fn read_interactions(path: impl AsRef<Path>, spec: &InteractionCsv) -> Resul
     let mut log = Log::new(opts.on_error);
     let mut scan = DateScan::default();
     let mut ids = Vec::new();
-    let mut cols = InteractionColumns { outcome: oi.map(|_| StrColumn::new()), cost: xi.map(|_| Vec::new()), ..Default::default() };
+    let mut cols = InteractionColumns {
+        outcome: oi.map(|_| StrColumn::new()),
+        cost: xi.map(|_| Vec::new()),
+        ..Default::default()
+    };
     for (p, first_line) in parts {
         log.append(p.log, first_line);
         scan.merge(&p.scan, first_line);
@@ -135,7 +139,8 @@ pub fn read_interactions(path: impl AsRef<Path>, spec: &InteractionCsv) -> Resul
             a.extend(b);
         }
     }
-    let day_first = scan.day_first(opts.day_first).map_err(|m| problem(&src.path, header.first_line, &spec.timestamp, &m))?;
+    let day_first =
+        scan.day_first(opts.day_first).map_err(|m| problem(&src.path, header.first_line, &spec.timestamp, &m))?;
     let mut report = log.finish(&src.path, opts.on_error)?;
     for t in &mut cols.timestamp {
         if is_pending(*t) {

@@ -3,8 +3,10 @@
 
 use super::dates::{DateParser, DateScan, is_pending, resolve};
 use super::source::{Header, Source, problem};
-use super::table::{Cells, Ids, Log, concat, concat_str, decimal_option, each_record, encoding_name, in_parts, sniff_decimal};
-use super::{Anonymous, CsvReport, Detected, ReturnCounts, TransactionCsv};
+use super::table::{
+    Cells, Ids, Log, concat, concat_str, decimal_option, each_record, encoding_name, in_parts, sniff_decimal,
+};
+use super::{Anonymous, CsvReport, Detected, IdKind, ReturnCounts, TransactionCsv};
 use crate::error::{Error, Result};
 use crate::id::{KeyColumn, StrColumn};
 use crate::time::{SECONDS_PER_DAY, day_to_date};
@@ -34,7 +36,10 @@ pub(crate) struct SalesMap {
 /// Checks the parts of a spec that do not depend on the file.
 pub(crate) fn check_spec(spec: &TransactionCsv) -> Result<()> {
     if spec.quantity.is_some() != spec.unit_price.is_some() {
-        return Err(Error::config("quantity", "give both quantity and unit_price (amount = quantity x unit price), or neither"));
+        return Err(Error::config(
+            "quantity",
+            "give both quantity and unit_price (amount = quantity x unit price), or neither",
+        ));
     }
     if spec.product.is_some() && spec.category.is_some() {
         return Err(Error::config("category", "give product or category, not both (the engine keeps one of them)"));
@@ -52,7 +57,7 @@ pub(crate) fn check_spec(spec: &TransactionCsv) -> Result<()> {
 }
 
 /// One part of the file, parsed.
-struct Part {
+pub(crate) struct Part {
     ids: Ids,
     time: Vec<i64>,
     amount: Vec<f64>,
@@ -66,8 +71,100 @@ struct Part {
     return_rows: [usize; 2],
     /// Their order ids (for distinct counts).
     return_orders: [StrColumn; 2],
-    log: Log,
-    scan: DateScan,
+    pub log: Log,
+    pub scan: DateScan,
+    kind: IdKind,
+}
+
+/// One good row of sales, as read by any format.
+pub(crate) struct SalesRow<'a> {
+    /// The customer id.
+    pub id: RowId<'a>,
+    pub time: i64,
+    pub amount: f64,
+    pub negative_quantity: bool,
+    pub margin: Option<f64>,
+    pub cogs: Option<f64>,
+    pub product: Option<&'a str>,
+    pub order: Option<&'a str>,
+}
+
+/// A row's customer id.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RowId<'a> {
+    /// No id: an anonymous row.
+    Anonymous,
+    /// Text, trimmed and not empty.
+    Text(&'a str),
+    /// An integer from a typed column (Parquet).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    Int(i64),
+}
+
+impl Part {
+    pub fn new(map: &SalesMap, spec: &TransactionCsv, estimate: usize) -> Part {
+        let kind = spec.options.id_kind;
+        let mut ids = Ids::new(kind);
+        if let Ids::Int(v) = &mut ids {
+            v.reserve(estimate);
+        }
+        Part {
+            ids,
+            time: Vec::with_capacity(estimate),
+            amount: Vec::with_capacity(estimate),
+            margin: map.margin.map(|_| Vec::with_capacity(estimate)),
+            cogs: map.cost_of_goods.map(|_| Vec::with_capacity(estimate)),
+            product: map.product.map(|_| StrColumn::with_capacity(estimate, estimate * 6)),
+            order: map.order.map(|_| StrColumn::with_capacity(estimate, estimate * 7)),
+            anonymous_lines: Vec::new(),
+            anonymous_amount: Vec::new(),
+            return_rows: [0; 2],
+            return_orders: [StrColumn::new(), StrColumn::new()],
+            log: Log::new(spec.options.on_error),
+            scan: DateScan::default(),
+            kind,
+        }
+    }
+
+    /// Loads a row whose values all parsed: a return is made negative, an anonymous row
+    /// counted. `prefix` is the cancellation prefix (empty for none).
+    #[inline]
+    pub fn load(&mut self, row: SalesRow<'_>, line: u64, prefix: &[u8]) {
+        let cancelled = !prefix.is_empty() && row.order.is_some_and(|o| o.as_bytes().starts_with(prefix));
+        let is_return = row.amount < 0.0 || row.negative_quantity || cancelled;
+        let signed = |v: f64| if is_return { -v.abs() } else { v };
+        let who = usize::from(matches!(row.id, RowId::Anonymous));
+        if is_return {
+            self.return_rows[who] += 1;
+            if let Some(o) = row.order {
+                self.return_orders[who].push(o);
+            }
+        }
+        match row.id {
+            RowId::Anonymous => {
+                self.anonymous_lines.push(line);
+                self.anonymous_amount.push(signed(row.amount));
+                return;
+            }
+            RowId::Text(id) => self.ids.push(self.kind, id),
+            RowId::Int(id) if self.kind == IdKind::Str => self.ids.push(self.kind, &id.to_string()),
+            RowId::Int(id) => self.ids.push_int(id),
+        }
+        self.time.push(row.time);
+        self.amount.push(signed(row.amount));
+        if let (Some(col), Some(v)) = (&mut self.margin, row.margin) {
+            col.push(signed(v));
+        }
+        if let (Some(col), Some(v)) = (&mut self.cogs, row.cogs) {
+            col.push(signed(v));
+        }
+        if let (Some(col), Some(v)) = (&mut self.product, row.product) {
+            col.push(v);
+        }
+        if let (Some(col), Some(v)) = (&mut self.order, row.order) {
+            col.push(v);
+        }
+    }
 }
 
 /// Per-part scratch for decoding text cells.
@@ -79,30 +176,21 @@ struct Buffers {
 }
 
 /// Parses the rows of `data` (a part of the file starting at a record start).
-fn parse_part(data: &[u8], delimiter: u8, cells: &Cells<'_>, map: &SalesMap, spec: &TransactionCsv, estimate: usize) -> (Part, u64) {
+fn parse_part(
+    data: &[u8],
+    delimiter: u8,
+    cells: &Cells<'_>,
+    map: &SalesMap,
+    spec: &TransactionCsv,
+    estimate: usize,
+) -> (Part, u64) {
     let kind = spec.options.id_kind;
     let prefix = spec.cancellation_prefix.as_deref().unwrap_or("").as_bytes();
-    let mut p = Part {
-        ids: Ids::new(kind),
-        time: Vec::with_capacity(estimate),
-        amount: Vec::with_capacity(estimate),
-        margin: map.margin.map(|_| Vec::with_capacity(estimate)),
-        cogs: map.cost_of_goods.map(|_| Vec::with_capacity(estimate)),
-        product: map.product.map(|_| StrColumn::with_capacity(estimate, estimate * 6)),
-        order: map.order.map(|_| StrColumn::with_capacity(estimate, estimate * 7)),
-        anonymous_lines: Vec::new(),
-        anonymous_amount: Vec::new(),
-        return_rows: [0; 2],
-        return_orders: [StrColumn::new(), StrColumn::new()],
-        log: Log::new(spec.options.on_error),
-        scan: DateScan::default(),
-    };
-    if let Ids::Int(v) = &mut p.ids {
-        v.reserve(estimate);
-    }
+    let mut p = Part::new(map, spec, estimate);
     let mut b = Buffers::default();
     let names = cells.names;
     let mut log = std::mem::take(&mut p.log);
+    let mut scan = std::mem::take(&mut p.scan);
     let lines = each_record(data, delimiter, names, &mut log, |rec, line, log| {
         let id = cells.text(rec, map.customer, &mut b.id, line, log);
         if let Some(id) = id
@@ -111,7 +199,7 @@ fn parse_part(data: &[u8], delimiter: u8, cells: &Cells<'_>, map: &SalesMap, spe
         {
             log.bad(line, &names[map.customer], m);
         }
-        let time = cells.timestamp(rec, map.timestamp, line, log, &mut p.scan);
+        let time = cells.timestamp(rec, map.timestamp, line, log, &mut scan);
         let (amount, negative_quantity) = match map.amount {
             AmountFrom::Column(i) => (cells.number(rec, i, line, log), false),
             AmountFrom::QuantityTimesPrice(q, u) => {
@@ -127,38 +215,20 @@ fn parse_part(data: &[u8], delimiter: u8, cells: &Cells<'_>, map: &SalesMap, spe
             return;
         }
         let (Some(id), Some(time), Some(amount)) = (id, time, amount) else { return };
-        let cancelled = !prefix.is_empty() && order.flatten().is_some_and(|o| o.as_bytes().starts_with(prefix));
-        let is_return = amount < 0.0 || negative_quantity || cancelled;
-        let signed = |v: f64| if is_return { -v.abs() } else { v };
-        let who = usize::from(id.is_empty());
-        if is_return {
-            p.return_rows[who] += 1;
-            if let Some(Some(o)) = order {
-                p.return_orders[who].push(o);
-            }
-        }
-        if id.is_empty() {
-            p.anonymous_lines.push(line);
-            p.anonymous_amount.push(signed(amount));
-            return;
-        }
-        p.ids.push(kind, id);
-        p.time.push(time);
-        p.amount.push(signed(amount));
-        if let (Some(col), Some(Some(v))) = (&mut p.margin, margin) {
-            col.push(signed(v));
-        }
-        if let (Some(col), Some(Some(v))) = (&mut p.cogs, cogs) {
-            col.push(signed(v));
-        }
-        if let (Some(col), Some(Some(v))) = (&mut p.product, product) {
-            col.push(v);
-        }
-        if let (Some(col), Some(Some(v))) = (&mut p.order, order) {
-            col.push(v);
-        }
+        let row = SalesRow {
+            id: if id.is_empty() { RowId::Anonymous } else { RowId::Text(id) },
+            time,
+            amount,
+            negative_quantity,
+            margin: margin.flatten(),
+            cogs: cogs.flatten(),
+            product: product.flatten(),
+            order: order.flatten(),
+        };
+        p.load(row, line, prefix);
     });
     p.log = log;
+    p.scan = scan;
     (p, lines)
 }
 
@@ -232,7 +302,7 @@ pub fn read_transactions(path: impl AsRef<Path>, spec: &TransactionCsv) -> Resul
         encoding: encoding_name(&src),
         ..Default::default()
     };
-    join(parts, spec, &src, &header, &mut detected).map(|(cols, mut report)| {
+    join(parts, spec, &src.path, header.first_line, &mut detected).map(|(cols, mut report)| {
         report.detected = detected;
         (cols, report)
     })
@@ -246,11 +316,11 @@ fn estimate_row_bytes(src: &Source, header: &Header) -> usize {
 }
 
 /// Joins the parts in file order, decides the date order, and makes the report.
-fn join(
+pub(crate) fn join(
     parts: Vec<(Part, u64)>,
     spec: &TransactionCsv,
-    src: &Source,
-    header: &Header,
+    path: &str,
+    header_line: u64,
     detected: &mut Detected,
 ) -> Result<(TransactionColumns, CsvReport)> {
     let mut log = Log::new(spec.options.on_error);
@@ -280,10 +350,11 @@ fn join(
         product.extend(p.product);
         order.extend(p.order);
     }
-    let day_first = scan.day_first(spec.options.day_first).map_err(|m| problem(&src.path, header.first_line, &spec.timestamp, &m))?;
+    let day_first =
+        scan.day_first(spec.options.day_first).map_err(|m| problem(path, header_line, &spec.timestamp, &m))?;
     detected.day_first = day_first;
     detected.date_format = scan.describe(day_first);
-    let mut report = log.finish(&src.path, spec.options.on_error)?;
+    let mut report = log.finish(path, spec.options.on_error)?;
     let customer = Ids::join(ids);
     let mut time = concat(time);
     let amount = concat(amount);
@@ -303,18 +374,16 @@ fn join(
     report.first_day = (first != i64::MAX).then(|| day(first));
     report.last_sale = (last_sale != i64::MIN).then(|| day(last_sale));
     let anonymous_amount = concat(anonymous_amount);
-    report.anonymous = Anonymous {
-        rows: anonymous_lines.len(),
-        revenue: anonymous_amount.iter().sum(),
-        lines: anonymous_lines,
-    };
+    report.anonymous =
+        Anonymous { rows: anonymous_lines.len(), revenue: anonymous_amount.iter().sum(), lines: anonymous_lines };
     // Returns are exactly the negative amounts (a return is loaded as -|amount|).
     let value = |amounts: &[f64]| amounts.iter().filter(|&&a| a < 0.0).map(|a| -a).sum::<f64>();
     let orders = |c: &StrColumn| {
         let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(c.len());
         c.iter().filter(|o| seen.insert(o)).count()
     };
-    report.returns.customers = ReturnCounts { rows: return_rows[0], orders: orders(&return_orders[0]), value: value(&amount) };
+    report.returns.customers =
+        ReturnCounts { rows: return_rows[0], orders: orders(&return_orders[0]), value: value(&amount) };
     report.returns.anonymous =
         ReturnCounts { rows: return_rows[1], orders: orders(&return_orders[1]), value: value(&anonymous_amount) };
     report.rows_loaded = amount.len();

@@ -65,11 +65,7 @@ impl Source {
             };
             names.push(name);
         }
-        Ok(Header {
-            names,
-            data: self.start + reader.pos..self.bytes.len(),
-            first_line: 1 + reader.line,
-        })
+        Ok(Header { names, data: self.start + reader.pos..self.bytes.len(), first_line: 1 + reader.line })
     }
 }
 
@@ -359,7 +355,7 @@ impl<'a> Records<'a> {
 /// of the quotes before it.
 pub(crate) fn cut(data: &[u8], n: usize) -> Vec<Range<usize>> {
     if n <= 1 || data.is_empty() {
-        return vec![0..data.len()];
+        return std::iter::once(0..data.len()).collect();
     }
     let has_quotes = memchr::memchr(b'"', data).is_some();
     let step = data.len() / n;
@@ -445,7 +441,10 @@ mod tests {
             for p in &pieces {
                 all.extend(fields(std::str::from_utf8(&text[p.clone()]).unwrap(), b',').into_iter().map(|f| f.1));
             }
-            assert_eq!(all, fields(std::str::from_utf8(text).unwrap(), b',').into_iter().map(|f| f.1).collect::<Vec<_>>());
+            assert_eq!(
+                all,
+                fields(std::str::from_utf8(text).unwrap(), b',').into_iter().map(|f| f.1).collect::<Vec<_>>()
+            );
         }
     }
 }

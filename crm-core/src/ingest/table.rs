@@ -111,7 +111,14 @@ pub(crate) struct Cells<'a> {
 impl<'a> Cells<'a> {
     /// A mapped text cell, trimmed; a problem when it is not valid in the encoding.
     #[inline]
-    pub fn text<'b>(&self, rec: &'b Record<'_>, i: usize, buf: &'b mut String, line: u64, log: &mut Log) -> Option<&'b str> {
+    pub fn text<'b>(
+        &self,
+        rec: &'b Record<'_>,
+        i: usize,
+        buf: &'b mut String,
+        line: u64,
+        log: &mut Log,
+    ) -> Option<&'b str> {
         match self.encoding.decode(trim(rec.field(i)), buf) {
             Ok(s) => Some(s),
             Err(()) => {
@@ -123,7 +130,14 @@ impl<'a> Cells<'a> {
 
     /// A required text cell: a problem when empty.
     #[inline]
-    pub fn required<'b>(&self, rec: &'b Record<'_>, i: usize, buf: &'b mut String, line: u64, log: &mut Log) -> Option<&'b str> {
+    pub fn required<'b>(
+        &self,
+        rec: &'b Record<'_>,
+        i: usize,
+        buf: &'b mut String,
+        line: u64,
+        log: &mut Log,
+    ) -> Option<&'b str> {
         let names = self.names;
         let s = self.text(rec, i, buf, line, log)?;
         if s.is_empty() {
@@ -188,7 +202,11 @@ impl<'a> Cells<'a> {
                 String::from_utf8_lossy(raw)
             )
         } else {
-            format!("`{}` is not a date in the format {}", String::from_utf8_lossy(raw), self.dates.formats.join(" or "))
+            format!(
+                "`{}` is not a date in the format {}",
+                String::from_utf8_lossy(raw),
+                self.dates.formats.join(" or ")
+            )
         };
         log.bad(line, &self.names[i], message);
     }
@@ -249,7 +267,7 @@ impl Ids {
                 Some((x, _)) => v.push(x),
                 None if kind == IdKind::Int => v.push(lenient_int(s).unwrap_or_default()),
                 None => {
-                    self.to_strings();
+                    self.make_strings();
                     self.push(kind, s);
                 }
             },
@@ -260,7 +278,16 @@ impl Ids {
         }
     }
 
-    fn to_strings(&mut self) {
+    /// Adds an integer id (from a typed column).
+    #[inline]
+    pub fn push_int(&mut self, v: i64) {
+        match self {
+            Ids::Int(c) => c.push(v),
+            Ids::Str(c) => c.push(&v.to_string()),
+        }
+    }
+
+    fn make_strings(&mut self) {
         if let Ids::Int(v) = self {
             let mut c = StrColumn::with_capacity(v.len(), v.len() * 8);
             for x in v.iter() {
@@ -280,7 +307,7 @@ impl Ids {
     /// The ids of all parts, in order, as one column.
     pub fn join(mut parts: Vec<Ids>) -> KeyColumn {
         if parts.iter().any(|p| matches!(p, Ids::Str(_))) {
-            parts.iter_mut().for_each(Ids::to_strings);
+            parts.iter_mut().for_each(Ids::make_strings);
             let n = parts.iter().map(Ids::len).sum();
             let bytes = parts.iter().map(|p| if let Ids::Str(c) = p { c.data_len() } else { 0 }).sum();
             let mut out = StrColumn::with_capacity(n, bytes);
@@ -330,7 +357,11 @@ const MIN_PARALLEL_BYTES: usize = 4 << 20;
 /// Parses the data rows of a file in parts on all threads. `work` gets a part's bytes and
 /// returns its result and the lines the part spans; the results come back in file order
 /// with the file line of each part's first byte.
-pub(crate) fn in_parts<T: Send>(src: &Source, header: &Header, work: impl Fn(&[u8]) -> (T, u64) + Sync) -> Vec<(T, u64)> {
+pub(crate) fn in_parts<T: Send>(
+    src: &Source,
+    header: &Header,
+    work: impl Fn(&[u8]) -> (T, u64) + Sync,
+) -> Vec<(T, u64)> {
     let data = &src.bytes[header.data.clone()];
     let threads = crate::parallel::threads();
     let n = if data.len() < MIN_PARALLEL_BYTES || threads == 1 { 1 } else { threads * 4 };
@@ -405,7 +436,7 @@ pub(crate) fn sniff_decimal(src: &Source, header: &Header, columns: &[usize]) ->
     let mut records = Records::new(data, src.delimiter);
     let mut rec = Record::default();
     let (mut comma, mut point, mut rows) = (0, 0, 0);
-    while let Some(_) = records.next(&mut rec) {
+    while records.next(&mut rec).is_some() {
         for &i in columns {
             match decimal_evidence(trim(rec.field(i))) {
                 Some(b',') => comma += 1,
@@ -455,7 +486,7 @@ mod tests {
     }
 
     #[test]
-    fn ids_switch_to_strings_and_join_in_order() {
+    fn ids_switch_make_strings_and_join_in_order() {
         let mut a = Ids::new(IdKind::Auto);
         a.push(IdKind::Auto, "17850.0");
         a.push(IdKind::Auto, "12");

@@ -9,7 +9,7 @@ use crate::table::Table;
 use chrono::NaiveDate;
 use crm_core::flows::{DurationBase, FlowConfig, Period};
 use crm_core::ingest::{
-    AttributeType, CsvOptions, Encoding, CustomerCsv, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
+    AttributeType, CsvOptions, CustomerCsv, Encoding, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
     read_interactions, read_transactions,
 };
 use crm_core::time::{day_of, day_to_date, parse_date};
@@ -892,7 +892,6 @@ impl CustomerBase {
                 "skip" => OnError::Skip,
                 other => return Err(Failure::config("on_error", format!("{other:?} is not \"raise\" or \"skip\""))),
             },
-            ..CsvOptions::default()
         };
         let tx_path = path_arg(path, "path")?;
         let tx_spec = TransactionCsv {

@@ -55,7 +55,8 @@ impl Failure {
                 if let ([p], 1) = (problems.as_slice(), total) {
                     return Failure::from(format!("{path}: {}; nothing was written", cli(&p.to_string())));
                 }
-                let mut details: Vec<String> = problems.iter().map(|p| format!("{path}: {}", cli(&p.to_string()))).collect();
+                let mut details: Vec<String> =
+                    problems.iter().map(|p| format!("{path}: {}", cli(&p.to_string()))).collect();
                 if total > problems.len() {
                     details.push(format!("... and {} more", total - problems.len()));
                 }

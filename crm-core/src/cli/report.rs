@@ -3,11 +3,11 @@
 use super::args::ReportArgs;
 use super::config::{ConfigFile, Plan, plan};
 use super::input;
-use crate::ingest::CsvReport;
 use super::output::StagedDir;
 use super::progress::Progress;
 use super::{Failure, sample};
 use crate::base::CustomerBase;
+use crate::ingest::CsvReport;
 use std::fmt::Write as _;
 
 /// Runs the command; returns the closing line.
@@ -27,7 +27,8 @@ pub(crate) fn run(args: &ReportArgs) -> Result<String, Failure> {
     };
     let mut plan = plan(args, file)?;
     if args.sample {
-        plan.source = format!("the bundled sample data (`crm sample --customers {}`: sales.csv)", args.sample_customers);
+        plan.source =
+            format!("the bundled sample data (`crm sample --customers {}`: sales.csv)", args.sample_customers);
     }
     let progress = Progress::new(plan.quiet);
     let loaded = input::load(&plan, &progress)?;

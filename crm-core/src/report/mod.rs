@@ -410,10 +410,16 @@ impl CustomerBase {
             .profit
             .as_ref()
             .and_then(|p| ParetoCurve::new("profit", &ranked.iter().map(|&c| p[c]).collect::<Vec<_>>()));
-        let wallet_rules =
-            WalletConfig { segments: config.segments.clone(), lifecycle: config.lifecycle.clone(), ..config.wallet.clone() };
-        let profile_rules =
-            ProfileConfig { segments: config.segments.clone(), lifecycle: config.lifecycle.clone(), ..config.profiles.clone() };
+        let wallet_rules = WalletConfig {
+            segments: config.segments.clone(),
+            lifecycle: config.lifecycle.clone(),
+            ..config.wallet.clone()
+        };
+        let profile_rules = ProfileConfig {
+            segments: config.segments.clone(),
+            lifecycle: config.lifecycle.clone(),
+            ..config.profiles.clone()
+        };
         let (wallet, profiles) =
             self.wallet_sections(as_of, &wallet_rules, &profile_rules, &segments, &lifecycle.stages)?;
         Ok(Report {

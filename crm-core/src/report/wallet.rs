@@ -96,11 +96,12 @@ impl CustomerBase {
 
 fn sources(c: &WalletCounts) -> String {
     let names = ["the customer's own figure", "its peer group", "a coarser peer group", "the whole base", "no wallet"];
-    let parts: Vec<String> = [WalletSource::Attribute, WalletSource::Group, WalletSource::CoarserGroup, WalletSource::Base]
-        .iter()
-        .filter(|s| c.by_source[**s as usize] > 0)
-        .map(|s| format!("{} from {}", c.by_source[*s as usize], names[*s as usize]))
-        .collect();
+    let parts: Vec<String> =
+        [WalletSource::Attribute, WalletSource::Group, WalletSource::CoarserGroup, WalletSource::Base]
+            .iter()
+            .filter(|s| c.by_source[**s as usize] > 0)
+            .map(|s| format!("{} from {}", c.by_source[*s as usize], names[*s as usize]))
+            .collect();
     parts.join(", ")
 }
 
@@ -292,7 +293,13 @@ fn wallet_chart(rows: &[WalletRow]) -> String {
         c.text(left - 8.0, y + 22.0, Anchor::End, "", &name);
         let spend = r.spend.max(0.0);
         c.rect(left, y + 4.0, x.at(spend) - left, 16.0, "#2b6cb0", &format!("{name}: spend {}", short(spend)));
-        c.text(x.at(spend) + 6.0, y + 16.0, Anchor::Start, "value", &format!("{} ({})", short(spend), pct(r.share.min(1.0))));
+        c.text(
+            x.at(spend) + 6.0,
+            y + 16.0,
+            Anchor::Start,
+            "value",
+            &format!("{} ({})", short(spend), pct(r.share.min(1.0))),
+        );
         c.rect(left, y + 22.0, x.at(r.wallet) - left, 16.0, "#a0aec0", &format!("{name}: wallet {}", short(r.wallet)));
         c.text(x.at(r.wallet) + 6.0, y + 34.0, Anchor::Start, "value", &short(r.wallet));
     }

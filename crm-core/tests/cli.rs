@@ -240,3 +240,25 @@ fn ambiguous_dates_fail_naming_the_option_and_day_first_reads_them() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(json(&dir.join("rep/report.json"))["as_of"], "2024-12-11");
 }
+
+#[test]
+fn a_parquet_export_gives_the_same_report_as_its_csv() {
+    let dir = scratch("parquet");
+    let mut reports = Vec::new();
+    for name in ["online_retail.csv", "online_retail.parquet"] {
+        let file = exports().join(name);
+        let mut args = vec!["report", "-t", file.to_str().unwrap(), "--out", name, "--quiet"];
+        args.extend(ONLINE_RETAIL);
+        let out = crm(&args, &dir);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
+        reports.push(json(&dir.join(name).join("report.json")));
+    }
+    for key in ["as_of", "overview", "segments", "lifecycle", "returns", "wallet"] {
+        assert_eq!(reports[0][key], reports[1][key], "{key}");
+    }
+    // Parquet's anonymous rows are data rows (1-based): 7, 12, 13.
+    let rejected = std::fs::read_to_string(dir.join("online_retail.parquet/rejected-rows.csv")).unwrap();
+    assert!(rejected.starts_with("file,row,"), "{rejected}");
+    let rows: Vec<&str> = rejected.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(rows, ["7", "12", "13"]);
+}

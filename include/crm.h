@@ -914,13 +914,20 @@ typedef struct crm_clv_group {
 
 // Options shared by the CSV readers. Start from `crm_csv_options_default()`.
 typedef struct crm_csv_options {
-  // Field delimiter (ASCII). Default ','.
+  // Field delimiter (ASCII); 0 (the default) finds it among ',' ';' tab '|'.
   char delimiter;
   // A `strftime` format for dates and timestamps (e.g. "%d.%m.%Y"); empty for ISO 8601
   // (`2024-03-01`, `2024-03-01T10:00:00`, RFC 3339). Default empty.
   struct crm_str date_format;
   // How ids are read, a `crm_id_kind`. Default `CRM_ID_KIND_AUTO`.
   uint8_t id_kind;
+  // Text encoding: 0 UTF-8 (default, a BOM is skipped), 1 Latin-1, 2 Windows-1252.
+  uint8_t encoding;
+  // Decimal separator: 0 finds it from the file (default), or '.' or ','.
+  char decimal;
+  // Order of a/b/YYYY dates: 0 decided from the file (default), 1 day first, 2 month
+  // first.
+  uint8_t day_first;
   // What to do with a row with a bad value, a `crm_on_error`. Default
   // `CRM_ON_ERROR_FAIL`.
   uint8_t on_error;
@@ -945,6 +952,15 @@ typedef struct crm_transaction_csv {
   struct crm_str product_column;
   // Optional order id column (rows of one order count as one purchase).
   struct crm_str order_column;
+  // Optional quantity column; with `unit_price_column`, amount = quantity x unit price
+  // and `amount_column` is not read.
+  struct crm_str quantity_column;
+  // Optional unit price column (with `quantity_column`).
+  struct crm_str unit_price_column;
+  // Optional product category column (used as the product when no product column).
+  struct crm_str category_column;
+  // Order ids starting with this text are cancellations (returns); empty for none.
+  struct crm_str cancellation_prefix;
   // Shared options.
   struct crm_csv_options options;
 } crm_transaction_csv;
@@ -959,6 +975,23 @@ typedef struct crm_csv_report {
   size_t rows_rejected;
   // Bad values found (a rejected row may have several).
   size_t problems_total;
+  // Rows without a customer id (counted, not loaded).
+  size_t anonymous_rows;
+  // Their net revenue.
+  double anonymous_revenue;
+  // Return rows of customers (loaded with negative amounts).
+  size_t return_rows;
+  // Distinct return orders of customers.
+  size_t return_orders;
+  // Value of customers' returns (positive).
+  double return_value;
+  // Return rows among anonymous rows.
+  size_t anonymous_return_rows;
+  // Last day with a positive sale, days since 1970-01-01 (0 when none: see
+  // `has_last_sale`).
+  int32_t last_sale_day;
+  // 1 when `last_sale_day` is set.
+  uint8_t has_last_sale;
 } crm_csv_report;
 
 // Revenue and margin brought or lost by a flow (margin 0 when the base has no margins).
@@ -1866,7 +1899,7 @@ crm_result crm_clv_group_row(const struct crm_clv *clv,
 // null) in a new NUL-terminated string; free it with `crm_string_free`.
 crm_result crm_clv_to_json(const struct crm_clv *clv, char **out_json, size_t *out_len);
 
-// The default CSV options: ',' delimiter, ISO 8601 dates, automatic id kind, fail on the
+// The default CSV options: delimiter, decimal separator and date order found from the file, UTF-8, ISO 8601 and the common dates, automatic id kind, fail on the
 // first bad file.
 struct crm_csv_options crm_csv_options_default(void);
 

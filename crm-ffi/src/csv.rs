@@ -5,7 +5,7 @@ use crate::error::{Failure, crm_result};
 use crate::ptr::{arg_mut, arg_opt, crm_str, optional_out, put, str_arg, utf8};
 use crm_core::Error;
 use crm_core::ingest::{
-    CsvOptions, Encoding, CsvReport, CustomerCsv, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
+    CsvOptions, CsvReport, CustomerCsv, Encoding, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
     read_interactions, read_transactions,
 };
 use std::ffi::c_char;

@@ -9,7 +9,7 @@ use crate::table::Table;
 use chrono::NaiveDate;
 use crm_core::flows::{DurationBase, FlowConfig, Period};
 use crm_core::ingest::{
-    AttributeType, CsvOptions, Encoding, CustomerCsv, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
+    AttributeType, CsvOptions, CustomerCsv, Encoding, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
     read_interactions, read_transactions,
 };
 use crm_core::time::{day_of, day_to_date, parse_date};

@@ -31,7 +31,7 @@ def main() -> None:
         subprocess.run(example, check=True, stdout=subprocess.DEVNULL)
     if not os.path.exists(parquet):
         con = duckdb.connect()
-        table = con.execute(f"SELECT * FROM read_csv('{csv}')").arrow()
+        table = con.execute(f"SELECT * FROM read_csv('{csv}')").to_arrow_table()
         pq.write_table(table, parquet)
     best = float("inf")
     for _ in range(a.runs):

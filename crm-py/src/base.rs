@@ -450,7 +450,7 @@ fn interaction_columns(t: &InTable, c: &IxCols, formats: &[String]) -> Fallible<
     let optional = |name: &Option<String>, default: &str| -> Fallible<Option<&crate::input::InColumn>> {
         match name {
             None => Ok(None),
-            Some(n) if n == default => Ok(t.find(n)),
+            Some(n) if n == default => t.find(n),
             Some(n) => t.column(n).map(Some),
         }
     };

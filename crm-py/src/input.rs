@@ -47,18 +47,30 @@ pub(crate) struct InTable {
 }
 
 impl InTable {
-    /// The column with this name.
+    /// The column with this name. A name the table has twice is an error: which one was
+    /// meant cannot be told.
     pub(crate) fn column(&self, name: &str) -> Fallible<&InColumn> {
-        self.columns.iter().find(|c| c.name == name).ok_or_else(|| Failure::ColumnNotFound {
+        self.find(name)?.ok_or_else(|| Failure::ColumnNotFound {
             table: self.what,
             column: name.to_owned(),
             available: self.columns.iter().map(|c| c.name.clone()).collect(),
         })
     }
 
-    /// The column with this name, when the table has it.
-    pub(crate) fn find(&self, name: &str) -> Option<&InColumn> {
-        self.columns.iter().find(|c| c.name == name)
+    /// The column with this name, when the table has it (twice is an error, as in
+    /// [`Self::column`]).
+    pub(crate) fn find(&self, name: &str) -> Fallible<Option<&InColumn>> {
+        let mut found = self.columns.iter().filter(|c| c.name == name);
+        let first = found.next();
+        if found.next().is_some() {
+            return Err(Failure::input(
+                self.what,
+                None,
+                name,
+                format!("the table has two or more columns named `{name}`: rename or drop the extra ones"),
+            ));
+        }
+        Ok(first)
     }
 }
 

@@ -248,3 +248,20 @@ def test_item14_sample_sizes_are_bounded():
         with pytest.raises(crm.ConfigError) as e:
             crm.sample(**kwargs)
         assert e.value.field == field, str(e.value)
+
+
+def test_item9_an_arrow_table_with_a_mapped_column_twice_is_an_error_naming_it():
+    import pyarrow as pa
+
+    t = pa.Table.from_arrays(
+        [pa.array([1, 2]), pa.array(["2024-01-01", "2024-01-02"]), pa.array([1.0, 2.0]), pa.array([3.0, 4.0])],
+        names=["customer_id", "date", "amount", "amount"],
+    )
+    with pytest.raises(crm.InputError, match="two or more columns named `amount`"):
+        crm.CustomerBase.from_transactions(t)
+    # A repeated column that is not used does not matter.
+    u = pa.Table.from_arrays(
+        [pa.array([1, 2]), pa.array(["2024-01-01", "2024-01-02"]), pa.array([1.0, 2.0]), pa.array([0, 0]), pa.array([0, 0])],
+        names=["customer_id", "date", "amount", "note", "note"],
+    )
+    assert len(crm.CustomerBase.from_transactions(u).summary("2024-01-02")) == 2

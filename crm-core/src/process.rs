@@ -663,22 +663,12 @@ impl CustomerBase {
             p.validate()?;
             let dialogs = self.compile(p);
             // The target group's conditions must all hold (a score of one point per rule).
-            let model = crate::scoring::ScoringModel {
-                rules: p
-                    .target_group
-                    .conditions
-                    .iter()
-                    .map(|c| crate::scoring::ScoringRule {
-                        name: String::new(),
-                        weight: 1.0,
-                        condition: c.clone(),
-                        half_life_days: None,
-                    })
-                    .collect(),
-                lifecycle: config.lifecycle.clone(),
-                segments: config.segments.clone(),
-                wallet: config.wallet.clone(),
-            };
+            let model = crate::scoring::ScoringModel::all_of(
+                &p.target_group.conditions,
+                &config.lifecycle,
+                &config.segments,
+                &config.wallet,
+            );
             let filter = (!model.rules.is_empty()).then(|| self.condition_filter(&model, as_of)).transpose()?;
             // Customers are independent: evaluate them on all threads, joined in order.
             let parts = crate::parallel::map_ranges(self.len(), |range| {

@@ -30,7 +30,7 @@ use crate::base::CustomerBase;
 use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
 use crate::lifecycle::{LifecycleConfig, LifecycleStage};
-use crate::scoring::{Condition, ScoringModel, ScoringRule};
+use crate::scoring::{Condition, ScoringModel};
 use crate::segments::{SegmentConfig, Segments};
 use crate::stats::compare_proportions;
 use crate::wallet::{Wallet, WalletConfig, check_bands, quantiles};
@@ -453,20 +453,7 @@ impl CustomerBase {
                 (col.labels, group)
             }
             ProfileGrouping::TargetGroup { conditions } => {
-                let model = ScoringModel {
-                    rules: conditions
-                        .iter()
-                        .map(|c| ScoringRule {
-                            name: String::new(),
-                            weight: 1.0,
-                            condition: c.clone(),
-                            half_life_days: None,
-                        })
-                        .collect(),
-                    lifecycle: config.lifecycle.clone(),
-                    segments: config.segments.clone(),
-                    wallet: config.wallet.clone(),
-                };
+                let model = ScoringModel::all_of(conditions, &config.lifecycle, &config.segments, &config.wallet);
                 let filter = self.condition_filter(&model, as_of)?;
                 let group =
                     (0..self.len() as CustomerIndex).map(|c| filter.all_hold(c, &model.rules).then_some(0)).collect();

@@ -130,6 +130,27 @@ pub struct ScoringModel {
     pub wallet: WalletConfig,
 }
 
+impl ScoringModel {
+    /// A model whose rules are `conditions`, one point each: the form in which a target
+    /// group's conditions are evaluated (a customer is in the group when they all hold).
+    pub(crate) fn all_of(
+        conditions: &[Condition],
+        lifecycle: &LifecycleConfig,
+        segments: &SegmentConfig,
+        wallet: &WalletConfig,
+    ) -> ScoringModel {
+        ScoringModel {
+            rules: conditions
+                .iter()
+                .map(|c| ScoringRule { name: String::new(), weight: 1.0, condition: c.clone(), half_life_days: None })
+                .collect(),
+            lifecycle: lifecycle.clone(),
+            segments: segments.clone(),
+            wallet: wallet.clone(),
+        }
+    }
+}
+
 /// One customer on the work list, with each rule's contribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoredCustomer {

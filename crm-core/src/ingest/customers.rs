@@ -2,7 +2,7 @@
 
 use super::dates::{DateParser, DateScan};
 use super::source::{Record, Source, problem, trim};
-use super::table::{Cells, Ids, Log, decimal_option, each_record, encoding_name, sniff_decimal};
+use super::table::{Cells, Ids, Log, decimal_option, detected, each_record, sniff_decimal};
 use super::{AttributeType, CsvReport, CustomerCsv, Detected};
 use crate::customer::{AttributeValue, Channel, Customer, Permission};
 use crate::error::Result;
@@ -187,12 +187,6 @@ pub fn read_customers(path: impl AsRef<Path>, spec: &CustomerCsv) -> Result<(Vec
     for (k, c) in customers.iter_mut().enumerate() {
         c.id = Some(keys.get(k));
     }
-    report.detected = Detected {
-        delimiter: src.delimiter as char,
-        decimal: decimal as char,
-        encoding: encoding_name(&src),
-        date_format: scan.describe(day_first),
-        day_first,
-    };
+    report.detected = Detected { date_format: scan.describe(day_first), day_first, ..detected(&src, decimal) };
     Ok((customers, report))
 }

@@ -2,7 +2,7 @@
 
 use super::dates::{DateParser, DateScan, is_pending, resolve};
 use super::source::{Source, problem};
-use super::table::{Cells, Ids, Log, decimal_option, each_record, encoding_name, in_parts, sniff_decimal};
+use super::table::{Cells, Ids, Log, decimal_option, detected, each_record, in_parts, sniff_decimal};
 use super::{CsvReport, Detected, InteractionCsv};
 use crate::customer::Channel;
 use crate::error::Result;
@@ -148,12 +148,6 @@ pub fn read_interactions(path: impl AsRef<Path>, spec: &InteractionCsv) -> Resul
         }
     }
     cols.customer = Ids::join(ids);
-    report.detected = Detected {
-        delimiter: src.delimiter as char,
-        decimal: decimal as char,
-        encoding: encoding_name(&src),
-        date_format: scan.describe(day_first),
-        day_first,
-    };
+    report.detected = Detected { date_format: scan.describe(day_first), day_first, ..detected(&src, decimal) };
     Ok((cols, report))
 }

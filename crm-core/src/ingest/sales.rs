@@ -4,7 +4,7 @@
 use super::dates::{DateParser, DateScan, is_pending, resolve};
 use super::source::{Header, Source, problem};
 use super::table::{
-    Cells, Ids, Log, concat, concat_str, decimal_option, each_record, encoding_name, in_parts, sniff_decimal,
+    Cells, Ids, Log, concat, concat_str, decimal_option, detected, each_record, in_parts, sniff_decimal,
 };
 use super::{Anonymous, CsvReport, Detected, IdKind, ReturnCounts, TransactionCsv};
 use crate::error::{Error, Result};
@@ -296,14 +296,9 @@ pub fn read_transactions(path: impl AsRef<Path>, spec: &TransactionCsv) -> Resul
     let parts = in_parts(&src, &header, |data| {
         parse_part(data, src.delimiter, &cells, &map, spec, data.len() / bytes_per_row + 16)
     });
-    let mut detected = Detected {
-        delimiter: src.delimiter as char,
-        decimal: decimal as char,
-        encoding: encoding_name(&src),
-        ..Default::default()
-    };
-    join(parts, spec, &src.path, header.first_line, &mut detected).map(|(cols, mut report)| {
-        report.detected = detected;
+    let mut found = detected(&src, decimal);
+    join(parts, spec, &src.path, header.first_line, &mut found).map(|(cols, mut report)| {
+        report.detected = found;
         (cols, report)
     })
 }

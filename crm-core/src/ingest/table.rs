@@ -5,7 +5,7 @@
 use super::dates::{DateParser, DateScan};
 use super::number::{decimal_evidence, parse_number};
 use super::source::{Header, Record, Records, Source, not_utf8_message, trim};
-use super::{CsvReport, Encoding, IdKind, MAX_REPORTED_PROBLEMS, OnError};
+use super::{CsvReport, Detected, Encoding, IdKind, MAX_REPORTED_PROBLEMS, OnError};
 use crate::error::{CsvProblem, Error, Result};
 use crate::id::{KeyColumn, StrColumn};
 use std::ops::Range;
@@ -462,8 +462,15 @@ pub(crate) fn decimal_option(decimal: Option<char>) -> Result<Option<u8>> {
 }
 
 /// The encoding as reported.
-pub(crate) fn encoding_name(src: &Source) -> String {
-    if src.start > 0 { "utf-8 with BOM".to_owned() } else { src.encoding.name().to_owned() }
+/// What a CSV read found out about the file's format; the date fields are the reader's
+/// to fill once its dates are resolved.
+pub(crate) fn detected(src: &Source, decimal: u8) -> Detected {
+    Detected {
+        delimiter: src.delimiter as char,
+        decimal: decimal as char,
+        encoding: if src.start > 0 { "utf-8 with BOM".to_owned() } else { src.encoding.name().to_owned() },
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]

@@ -98,6 +98,18 @@ fn y_grid(c: &mut Chart, y: Scale, max: f64, x0: f64, x1: f64, fmt: &dyn Fn(f64)
     }
 }
 
+/// Vertical gridlines and labels of a value scale `[0, max]` drawn rightwards, for
+/// horizontal bars between `top` and `bottom`.
+pub(super) fn x_grid(c: &mut Chart, x: Scale, max: f64, top: f64, bottom: f64) {
+    let step = tick_step(max, 5);
+    let mut v = 0.0;
+    while v <= max * 1.0001 {
+        c.line(x.at(v), top - 4.0, x.at(v), bottom, "grid");
+        c.text(x.at(v), bottom + 14.0, Anchor::Middle, "axis", &short(v));
+        v += step;
+    }
+}
+
 /// Horizontal bars, one per labelled value (values >= 0).
 fn hbars(name: &str, label: &str, rows: &[(String, f64, String, &str)], axis: &str) -> String {
     let (width, row_h, left) = (760.0, 26.0, 230.0);
@@ -106,14 +118,8 @@ fn hbars(name: &str, label: &str, rows: &[(String, f64, String, &str)], axis: &s
     let max = rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9);
     let x = Scale::new(0.0, max, left, width - 210.0);
     c.text(left, 20.0, Anchor::Start, "title", label);
-    let step = tick_step(max, 5);
-    let mut v = 0.0;
     let bottom = TOP + rows.len() as f64 * row_h;
-    while v <= max * 1.0001 {
-        c.line(x.at(v), TOP - 4.0, x.at(v), bottom, "grid");
-        c.text(x.at(v), bottom + 14.0, Anchor::Middle, "axis", &short(v));
-        v += step;
-    }
+    x_grid(&mut c, x, max, TOP, bottom);
     for (i, (name, value, shown, fill)) in rows.iter().enumerate() {
         let y = TOP + i as f64 * row_h;
         c.text(left - 8.0, y + 16.0, Anchor::End, "", name);

@@ -3,7 +3,8 @@
 //! wallet versus our spend per value segment, the biggest untapped wallets, and what the
 //! top, middle and bottom customers look like against the whole base.
 
-use super::svg::{Anchor, Chart, Scale, esc, short, tick_step};
+use super::html::x_grid;
+use super::svg::{Anchor, Chart, Scale, esc, short};
 use super::{Report, money_html as money, pct, words};
 use crate::base::CustomerBase;
 use crate::error::Result;
@@ -280,13 +281,7 @@ fn wallet_chart(rows: &[WalletRow]) -> String {
     let max = rows.iter().map(|r| r.wallet.max(r.spend)).fold(0.0, f64::max).max(1e-9);
     let x = Scale::new(0.0, max, left, width - 140.0);
     let bottom = top + rows.len() as f64 * row_h;
-    let step = tick_step(max, 5);
-    let mut v = 0.0;
-    while v <= max * 1.0001 {
-        c.line(x.at(v), top - 4.0, x.at(v), bottom, "grid");
-        c.text(x.at(v), bottom + 14.0, Anchor::Middle, "axis", &short(v));
-        v += step;
-    }
+    x_grid(&mut c, x, max, top, bottom);
     for (i, r) in rows.iter().enumerate() {
         let y = top + i as f64 * row_h;
         let name = words(&r.group);

@@ -19,6 +19,7 @@ mod paretonbd;
 mod sbg;
 mod simulate;
 pub mod special;
+pub mod uncertainty;
 
 pub use bgbb::BetaGeoBetaBinom;
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};

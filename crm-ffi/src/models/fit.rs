@@ -87,7 +87,7 @@ fn summary(s: &FitSummary) -> crm_fit_summary {
 }
 
 /// Engine options from optional C options.
-fn options(o: *const crm_fit_options) -> Result<FitOptions, Failure> {
+pub(super) fn options(o: *const crm_fit_options) -> Result<FitOptions, Failure> {
     // SAFETY: `o` is NULL or valid, its `initial` holding `initial_len` values (header contract).
     let Some(o) = (unsafe { arg_opt(o) }) else { return Ok(FitOptions::default()) };
     // SAFETY: as above.

@@ -7,6 +7,9 @@
 //!   optimum with covariance the inverse of the negative log-likelihood's Hessian in
 //!   log-parameter space (analytic for BG/NBD, MBG/NBD and Gamma-Gamma, central
 //!   differences otherwise). Draws are cheap: no refit.
+//! - [`IntervalMethod::Delta`]: the same normal, the prediction linearised in the
+//!   log-parameters (on a log or logit scale) instead of drawn: the fast choice for
+//!   millions of customers.
 //! - [`IntervalMethod::Bootstrap`]: the nonparametric bootstrap; the customers are resampled
 //!   with replacement (a multinomial over the distinct rows) and the model refitted from
 //!   the point estimate, once per draw.
@@ -57,6 +60,11 @@ pub enum IntervalMethod {
     Normal,
     /// Nonparametric bootstrap: customers resampled with replacement, model refitted.
     Bootstrap,
+    /// The same asymptotic normal as [`Self::Normal`], without draws: each prediction is
+    /// linearised in the log-parameters (central differences, step 1e-4) on its log scale
+    /// (probabilities: logit scale), and its quantiles are those of the resulting normal.
+    /// About 2k + 1 evaluations per customer instead of one per draw; `draws` is not used.
+    Delta,
 }
 
 /// How to compute intervals.
@@ -294,6 +302,7 @@ impl Fitted<'_> {
     pub fn parameter_draws(&self, options: &IntervalOptions) -> Result<Vec<Vec<f64>>> {
         options.check()?;
         match options.method {
+            IntervalMethod::Delta => Err(Error::config("method", "the delta method draws no parameters")),
             IntervalMethod::Normal => {
                 let u = self.parameter_uncertainty()?;
                 let mean: Vec<f64> = u.params.iter().map(|v| v.ln()).collect();
@@ -444,12 +453,42 @@ fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     Some(l)
 }
 
-/// The `q` quantile of sorted values, interpolating linearly between order statistics.
-pub(crate) fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+/// The standard normal quantile function (Acklam's rational approximation, relative error
+/// below 1.2e-9).
+pub(crate) fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.383_577_518_672_69e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    const B: [f64; 5] =
+        [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+    const C: [f64; 6] = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    const D: [f64; 4] = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
 }
 
 #[cfg(test)]

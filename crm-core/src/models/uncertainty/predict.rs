@@ -6,7 +6,7 @@
 //! read off. Groups are split over threads in fixed consecutive ranges and each group's
 //! result depends on that group alone: the output does not depend on the thread count.
 
-use super::{Fitted, Interval, IntervalOptions, quantile_sorted};
+use super::{Fitted, Interval, IntervalMethod, IntervalOptions};
 use crate::error::{Error, Result};
 use crate::models::special::ln_hyp2f1;
 use crate::models::{BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd, PurchaseModel, RfmData};
@@ -88,10 +88,19 @@ fn split<T: Send>(n: usize, cost_per_item: usize, work: impl Fn(std::ops::Range<
     })
 }
 
-/// Sorts `values` and writes its quantiles at `levels` into `out`.
+/// Writes the quantiles of `values` at `levels` into `out` (reorders `values`): each by
+/// selection in linear time; the same numbers as interpolating linearly between the
+/// order statistics of the sorted values (numpy's default).
 fn quantiles_into(values: &mut [f64], levels: &[f64], out: &mut Vec<f64>) {
-    values.sort_unstable_by(f64::total_cmp);
-    out.extend(levels.iter().map(|q| quantile_sorted(values, *q)));
+    let n = values.len();
+    for q in levels {
+        let h = (n - 1) as f64 * q;
+        let lo = h.floor() as usize;
+        let (_, at, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+        let v = *at;
+        let next = above.iter().copied().min_by(f64::total_cmp).unwrap_or(v);
+        out.push(v + (h - lo as f64) * (next - v));
+    }
 }
 
 /// Per group: the point value and the draws' values (written into the slice, one per
@@ -102,8 +111,83 @@ trait GroupEval: Sync {
     fn draws(&self, row: usize, out: &mut [f64], scratch: &mut Self::Scratch);
 }
 
-/// Evaluates each group under every draw and spreads the quantiles to its members.
-fn grouped<E: GroupEval>(eval: &E, groups: &Groups, n: usize, draws: usize, levels: &[f64]) -> Interval {
+/// How a row's values under the parameter points become its quantiles.
+pub(crate) enum Reduce {
+    /// The values under parameter draws: their quantiles.
+    Draws,
+    /// The values at the log-parameters moved by ±`STEP` one at a time (parameter k at 2k
+    /// and 2k + 1): a normal on the prediction's log (`logit`: logit) scale with the
+    /// linearised variance `∇ᵀ Σ ∇`; `z` holds the normal quantiles of the levels.
+    Delta { log_covariance: Vec<Vec<f64>>, logit: bool, z: Vec<f64> },
+}
+
+/// The step of the delta method's central differences in log-parameter space.
+const STEP: f64 = 1e-4;
+
+impl Reduce {
+    /// The parameter points to evaluate and how to reduce the values there.
+    pub(crate) fn of(fitted: &Fitted<'_>, options: &IntervalOptions, logit: bool) -> Result<(Vec<Vec<f64>>, Reduce)> {
+        if options.method != IntervalMethod::Delta {
+            return Ok((fitted.parameter_draws(options)?, Reduce::Draws));
+        }
+        options.check()?;
+        let u = fitted.parameter_uncertainty()?;
+        Ok((moved(&u.params), Reduce::delta(u.log_covariance, logit, &options.levels)))
+    }
+
+    fn delta(log_covariance: Vec<Vec<f64>>, logit: bool, levels: &[f64]) -> Reduce {
+        Reduce::Delta { log_covariance, logit, z: levels.iter().map(|q| super::normal_quantile(*q)).collect() }
+    }
+
+    fn apply(&self, point: f64, values: &mut [f64], levels: &[f64], out: &mut Vec<f64>) {
+        let Reduce::Delta { log_covariance, logit, z } = self else {
+            return quantiles_into(values, levels, out);
+        };
+        // The scale: log for positive predictions, logit for probabilities, linear when a
+        // value is on the boundary (0, or 1 for a probability).
+        let inside = |v: f64| if *logit { v > 0.0 && v < 1.0 } else { v > 0.0 };
+        let scaled = values.iter().all(|v| inside(*v)) && inside(point);
+        let fwd = |v: f64| match (scaled, logit) {
+            (false, _) => v,
+            (true, false) => v.ln(),
+            (true, true) => (v / (1.0 - v)).ln(),
+        };
+        let back = |g: f64| match (scaled, logit) {
+            (false, _) => g,
+            (true, false) => g.exp(),
+            (true, true) => 1.0 / (1.0 + (-g).exp()),
+        };
+        let k = log_covariance.len();
+        let grad: Vec<f64> = (0..k).map(|i| (fwd(values[2 * i]) - fwd(values[2 * i + 1])) / (2.0 * STEP)).collect();
+        let var: f64 = (0..k).map(|i| (0..k).map(|j| grad[i] * log_covariance[i][j] * grad[j]).sum::<f64>()).sum();
+        let (center, sd) = (fwd(point), var.max(0.0).sqrt());
+        out.extend(z.iter().map(|z| back(center + z * sd)));
+    }
+}
+
+/// The parameters with each log-parameter moved by +STEP and -STEP in turn.
+fn moved(params: &[f64]) -> Vec<Vec<f64>> {
+    let mut out = Vec::with_capacity(2 * params.len());
+    for k in 0..params.len() {
+        for sign in [1.0, -1.0] {
+            let mut p = params.to_vec();
+            p[k] *= (sign * STEP).exp();
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Evaluates each group at every parameter point and spreads the reduced values to its
+/// members.
+fn grouped<E: GroupEval>(
+    eval: &E,
+    groups: &Groups,
+    n: usize,
+    draws: usize,
+    reduce: &Reduce,
+    levels: &[f64],
+) -> Interval {
     let per_group: Vec<(f64, Vec<f64>)> = split(groups.len(), draws * 20, |range| {
         let mut scratch = E::Scratch::default();
         let mut values = vec![0.0; draws];
@@ -111,9 +195,10 @@ fn grouped<E: GroupEval>(eval: &E, groups: &Groups, n: usize, draws: usize, leve
             .map(|g| {
                 let row = groups.first(g);
                 eval.draws(row, &mut values, &mut scratch);
+                let point = eval.point(row);
                 let mut q = Vec::with_capacity(levels.len());
-                quantiles_into(&mut values, levels, &mut q);
-                (eval.point(row), q)
+                reduce.apply(point, &mut values, levels, &mut q);
+                (point, q)
             })
             .collect()
     });
@@ -279,15 +364,18 @@ impl Fitted<'_> {
             return Err(unsupported(self.name(), what));
         }
         check_rows(self, what, rows, monetary_value)?;
-        let draws = self.parameter_draws(options)?;
-        let (n, d, levels) = (rows.len(), draws.len(), options.levels.as_slice());
-        let history = Groups::new(n, history_key(rows));
+        let probability = matches!(what, Prediction::ProbabilityAlive | Prediction::Survival);
+        let (draws, reduce) = Reduce::of(self, options, probability)?;
+        // sBG rows are periods in `t` alone.
+        let n = if what == Prediction::Survival { rows.t.len() } else { rows.len() };
+        let (d, levels) = (draws.len(), options.levels.as_slice());
+        let history = Groups::new(if what == Prediction::Survival { 0 } else { n }, history_key(rows));
         macro_rules! per_row {
             ($m:ty, $build:expr, $groups:expr, $f:expr) => {{
                 let build: fn(&[f64]) -> $m = $build;
                 let eval =
                     PerRow { point: build(&self.params()), models: draws.iter().map(|p| build(p)).collect(), f: $f };
-                Ok(grouped(&eval, $groups, n, d, levels))
+                Ok(grouped(&eval, $groups, n, d, &reduce, levels))
             }};
         }
         let (x, tx, t) = (&rows.frequency, &rows.recency, &rows.t);
@@ -299,7 +387,7 @@ impl Fitted<'_> {
                     rows,
                     horizon,
                 };
-                Ok(grouped(&eval, &history, n, d, levels))
+                Ok(grouped(&eval, &history, n, d, &reduce, levels))
             }
             (Fitted::BetaGeo(..), _) => {
                 per_row!(BetaGeo, |p| BetaGeo::from_params(p), &history, |m: &BetaGeo, i| m
@@ -420,15 +508,70 @@ pub fn clv_intervals(
     };
     check_rows(purchase, Prediction::ProbabilityAlive, rows, None)?;
     check_rows(spend, Prediction::AverageProfit, rows, Some(monetary_value))?;
-    let purchase_draws = purchase.parameter_draws(options)?;
-    let spend_draws =
-        spend.parameter_draws(&IntervalOptions { seed: options.seed.wrapping_add(1), ..options.clone() })?;
+    let delta = options.method == IntervalMethod::Delta;
+    let (purchase_draws, spend_draws, reduce) = if delta {
+        // Both models' log-parameters, their covariance block-diagonal.
+        let (pu, su) = (purchase.parameter_uncertainty()?, spend.parameter_uncertainty()?);
+        let (kp, ks) = (pu.params.len(), su.params.len());
+        let cov: Vec<Vec<f64>> = (0..kp + ks)
+            .map(|i| {
+                (0..kp + ks)
+                    .map(|j| match (i < kp, j < kp) {
+                        (true, true) => pu.log_covariance[i][j],
+                        (false, false) => su.log_covariance[i - kp][j - kp],
+                        _ => 0.0,
+                    })
+                    .collect()
+            })
+            .collect();
+        (moved(&pu.params), moved(&su.params), Reduce::delta(cov, false, &options.levels))
+    } else {
+        let spend_options = IntervalOptions { seed: options.seed.wrapping_add(1), ..options.clone() };
+        (purchase.parameter_draws(options)?, spend.parameter_draws(&spend_options)?, Reduce::Draws)
+    };
     let models: Vec<Box<dyn PurchaseModel + Sync>> = purchase_draws.iter().map(|p| build(p)).collect();
     let spends: Vec<GammaGamma> = spend_draws.iter().map(|p| gamma_gamma(p)).collect();
     let (point_model, point_spend) = (build(&purchase.params()), gamma_gamma(&spend.params()));
     let horizons: Vec<f64> = (1..=months).map(|m| m as f64 * units_per_month).collect();
     let discounts: Vec<f64> = (1..=months).map(|m| (1.0 + monthly_discount).powi(m as i32)).collect();
     let (n, d, levels) = (rows.len(), models.len(), options.levels.as_slice());
+    if delta {
+        // CLV is linear in the spend: the purchase points through the plain CLV (its
+        // fastest path), the spend points by rescaling the CLV at the point.
+        let clv = |m: &(dyn PurchaseModel + Sync)| {
+            crate::models::customer_lifetime_value(
+                m,
+                &point_spend,
+                rows,
+                monetary_value,
+                months,
+                monthly_discount,
+                units_per_month,
+            )
+        };
+        let point = clv(point_model.as_ref());
+        let moved: Vec<Vec<f64>> = models.iter().map(|m| clv(m.as_ref())).collect();
+        let x = &rows.frequency;
+        let bounds_by_row: Vec<Vec<f64>> = split(n, 50, |range| {
+            let mut values = vec![0.0; d + spends.len()];
+            range
+                .map(|i| {
+                    let s0 = point_spend.conditional_expected_average_profit(x[i], monetary_value[i]);
+                    for (v, c) in values.iter_mut().zip(&moved) {
+                        *v = c[i];
+                    }
+                    for (v, s) in values[d..].iter_mut().zip(&spends) {
+                        *v = s.conditional_expected_average_profit(x[i], monetary_value[i]) / s0 * point[i];
+                    }
+                    let mut q = Vec::with_capacity(levels.len());
+                    reduce.apply(point[i], &mut values, levels, &mut q);
+                    q
+                })
+                .collect()
+        });
+        let bounds = (0..levels.len()).map(|k| bounds_by_row.iter().map(|q| q[k]).collect()).collect();
+        return Ok(Interval { levels: levels.to_vec(), point, bounds });
+    }
     let groups = Groups::new(n, history_key(rows));
     let (x, tx, t) = (&rows.frequency, &rows.recency, &rows.t);
     // Per history group: the discounted purchases under each draw, then each member's CLV
@@ -449,12 +592,13 @@ pub fn clv_intervals(
                 discounted(point_model.as_ref(), &horizons, &discounts, xi, txi, ti, &mut upto, &mut point_cache);
             for &i in groups.members(g) {
                 let m = monetary_value[i as usize];
+                let spend0 = point_spend.conditional_expected_average_profit(xi, m);
                 for ((v, f), s) in values.iter_mut().zip(&factors).zip(&spends) {
                     *v = s.conditional_expected_average_profit(xi, m) * f;
                 }
                 let mut q = Vec::with_capacity(levels.len());
-                quantiles_into(&mut values, levels, &mut q);
-                out.push((i, point_spend.conditional_expected_average_profit(xi, m) * point_factor, q));
+                reduce.apply(spend0 * point_factor, &mut values, levels, &mut q);
+                out.push((i, spend0 * point_factor, q));
             }
         }
         out
@@ -468,4 +612,29 @@ pub fn clv_intervals(
         }
     }
     Ok(Interval { levels: levels.to_vec(), point, bounds })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quantiles_into;
+
+    #[test]
+    fn selected_quantiles_equal_interpolated_order_statistics() {
+        let values: Vec<f64> = (0..101).map(|i| ((i * 37) % 101) as f64 * 0.5).collect();
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let levels = [0.05, 0.1234, 0.5, 0.95, 0.999];
+        let mut out = Vec::new();
+        quantiles_into(&mut values.clone(), &levels, &mut out);
+        for (q, v) in levels.iter().zip(&out) {
+            let h = 100.0 * q;
+            let lo = h.floor() as usize;
+            let expected = sorted[lo] + (h - lo as f64) * (sorted[(lo + 1).min(100)] - sorted[lo]);
+            assert!((v - expected).abs() < 1e-12, "{q}: {v} vs {expected}");
+        }
+        // numpy.quantile(np.arange(5.0), [0.05, 0.95]) = [0.2, 3.8]
+        let mut out = Vec::new();
+        quantiles_into(&mut [4.0, 0.0, 3.0, 1.0, 2.0], &[0.05, 0.95], &mut out);
+        assert!((out[0] - 0.2).abs() < 1e-12 && (out[1] - 3.8).abs() < 1e-12);
+    }
 }

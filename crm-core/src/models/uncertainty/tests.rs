@@ -64,6 +64,47 @@ fn normal_intervals_cover_the_truth_about_90_percent_of_the_time() {
 }
 
 #[test]
+fn delta_intervals_cover_the_truth_about_90_percent_of_the_time() {
+    let (covered, total) = bg_coverage(150, 1500, IntervalMethod::Delta, 2);
+    let share = covered as f64 / total as f64;
+    eprintln!("delta: {covered} of {total} covered ({share:.3})");
+    assert!((0.85..=0.95).contains(&share), "coverage {share} ({covered} of {total})");
+}
+
+#[test]
+fn delta_and_normal_draws_agree() {
+    let data = TRUTH.simulate(&ages(5000), 21);
+    let (model, _) = BetaGeo::fit(&data, &FitOptions::default()).unwrap();
+    let fitted = Fitted::BetaGeo(model, &data);
+    let normal = IntervalOptions { draws: 4000, ..IntervalOptions::default() };
+    let delta = IntervalOptions { method: IntervalMethod::Delta, ..IntervalOptions::default() };
+    for what in [Prediction::ExpectedPurchases { horizon: 10.0 }, Prediction::ProbabilityAlive] {
+        let (a, b) = (
+            fitted.intervals(what, &profiles(), None, &normal).unwrap(),
+            fitted.intervals(what, &profiles(), None, &delta).unwrap(),
+        );
+        assert_eq!(a.point, b.point);
+        for i in 0..a.point.len() {
+            let width = a.bounds[1][i] - a.bounds[0][i];
+            for k in 0..2 {
+                assert!(
+                    (a.bounds[k][i] - b.bounds[k][i]).abs() <= 0.1 * width + 1e-12,
+                    "{what:?} {i} {k}: {a:?} {b:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn normal_quantiles() {
+    // Φ⁻¹ at a few points (R's qnorm).
+    for (p, z) in [(0.05, -1.6448536269514729), (0.5, 0.0), (0.975, 1.959963984540054), (0.001, -3.090232306167813)] {
+        assert!((normal_quantile(p) - z).abs() < 1e-8, "{p}");
+    }
+}
+
+#[test]
 fn bg_nbd_standard_errors_match_the_fit_and_the_numerical_hessian() {
     let data = TRUTH.simulate(&ages(3000), 5);
     let (model, summary) = BetaGeo::fit(&data, &FitOptions::default()).unwrap();
@@ -134,6 +175,7 @@ fn bootstrap_spread_agrees_with_the_normal_approximation() {
 fn every_model_gives_ordered_intervals() {
     let opts = IntervalOptions { draws: 50, levels: vec![0.05, 0.5, 0.95], ..IntervalOptions::default() };
     let ordered = |out: &Interval| {
+        assert!(!out.point.is_empty());
         for i in 0..out.point.len() {
             assert!(out.bounds[0][i] <= out.bounds[1][i] && out.bounds[1][i] <= out.bounds[2][i], "{out:?}");
             assert!(out.point[i].is_finite());

@@ -11,6 +11,7 @@ mod base;
 mod cli;
 mod errors;
 mod input;
+mod intervals;
 mod models;
 mod processes;
 mod profiles;
@@ -76,6 +77,9 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(models::_predict, m)?)?;
     m.add_function(wrap_pyfunction!(models::_customer_lifetime_value, m)?)?;
     m.add_function(wrap_pyfunction!(models::_rfm_summary, m)?)?;
+    m.add_function(wrap_pyfunction!(intervals::_parameter_covariance, m)?)?;
+    m.add_function(wrap_pyfunction!(intervals::_predict_interval, m)?)?;
+    m.add_function(wrap_pyfunction!(intervals::_clv_interval, m)?)?;
     m.add_function(wrap_pyfunction!(threads, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_unguarded_for_tests, m)?)?;

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from crm import _crm
+from crm.lifetimes._intervals import BgbbIntervals, RfmIntervals, SpendIntervals
 
 __all__ = [
     "BaseFitter",
@@ -67,6 +68,7 @@ class BaseFitter:
         del tol  # the engine's optimiser has its own tolerance
         cols = [_array(a), _array(b)] + ([_array(c)] if c is not None else [])
         w = None if weights is None else _array(weights)
+        self._fit_weights = w  # the intervals' Hessian and bootstrap use the fit data
         initial = None if initial_params is None else [float(v) for v in np.asarray(initial_params).reshape(-1)]
         names, params, se, ll, n, iterations, converged = _crm._fit_model(
             self._model,
@@ -126,7 +128,7 @@ class BaseFitter:
         return _like(out, *(v for v in (t, x, tx, big_t) if v is not None))
 
 
-class _RfmFitter(BaseFitter):
+class _RfmFitter(RfmIntervals, BaseFitter):
     _data_names = ("frequency", "recency", "T")
 
     def fit(
@@ -186,7 +188,7 @@ class ParetoNBDFitter(_RfmFitter):
     _names = ("r", "alpha", "s", "beta")
 
 
-class BetaGeoBetaBinomFitter(BaseFitter):
+class BetaGeoBetaBinomFitter(BgbbIntervals, BaseFitter):
     """The BG/BB model for discrete opportunities (Fader, Hardie and Shang 2010): alpha,
     beta, gamma, delta."""
 
@@ -232,7 +234,7 @@ class BetaGeoBetaBinomFitter(BaseFitter):
         return self._predict("expected", n)
 
 
-class GammaGammaFitter(BaseFitter):
+class GammaGammaFitter(SpendIntervals, BaseFitter):
     """The Gamma-Gamma spend model (Fader, Hardie and Lee 2005): p, q, v."""
 
     _model = "gammagamma"

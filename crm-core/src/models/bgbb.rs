@@ -83,9 +83,14 @@ impl BetaGeoBetaBinom {
     ) -> Result<(Self, FitSummary)> {
         let w: Vec<f64> = weights.map_or_else(|| vec![1.0; x.len()], <[f64]>::to_vec);
         Self::check(x, tx, n, &w)?;
-        let total: f64 = w.iter().sum();
-        let ll = |p: &[f64]| (0..x.len()).map(|i| w[i] * ll_row(p, x[i], tx[i], n[i])).sum::<f64>();
-        let s = fit_positive("BG/BB", &Self::NAMES, &ll, total, x.len(), options)?;
+        // Identical (x, t_x, n) rows merged with their weights: an unweighted table of
+        // 11,104 donors has 22 distinct rows, and each likelihood evaluation costs those.
+        let d = super::RfmData::with_weights(x.to_vec(), tx.to_vec(), n.to_vec(), w)?.collapse();
+        let total = d.customers();
+        let ll = |p: &[f64]| {
+            (0..d.len()).map(|i| d.weights[i] * ll_row(p, d.frequency[i], d.recency[i], d.t[i])).sum::<f64>()
+        };
+        let s = fit_positive("BG/BB", &Self::NAMES, &ll, total, d.len(), options)?;
         let p = &s.params;
         Ok((BetaGeoBetaBinom { alpha: p[0], beta: p[1], gamma: p[2], delta: p[3] }, s))
     }

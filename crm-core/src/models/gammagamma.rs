@@ -268,11 +268,13 @@ fn bg_clv(
         }
     }
     let discounts: Vec<f64> = (1..=horizons.len()).map(|m| (1.0 + monthly_discount).powi(m as i32)).collect();
-    let sums: Vec<f64> = crate::parallel::map_ranges(pairs.len(), |range| {
+    // Each pair sums a dozen series of tens of terms: worth threads from a few thousand
+    // pairs (the per-customer ranges of `parallel` start at 50,000 items per thread).
+    let sums: Vec<f64> = super::split(pairs.len(), 40 * horizons.len(), |range| {
         let (mut zs, mut ln_f) = (vec![0.0; horizons.len()], vec![0.0; horizons.len()]);
         range
             .map(|k| {
-                let (xi, ti) = pairs[k as usize];
+                let (xi, ti) = pairs[k];
                 let (x, t) = (xs.values[xi as usize], times.values[ti as usize]);
                 for (z, h) in zs.iter_mut().zip(horizons) {
                     *z = h / (alpha + t + h);

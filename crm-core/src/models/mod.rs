@@ -32,6 +32,36 @@ pub use simulate::{HoldoutRow, holdout_table};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
+/// Runs `work` over consecutive ranges of `0..n`, one per thread when there is enough work
+/// (`n x cost_per_item` above about 200,000 operations per thread: model work per item is
+/// heavy, unlike the per-customer work `parallel` sizes for), and concatenates the results
+/// in order. Each item's result must depend on that item alone (then the output is the
+/// same for any thread count).
+pub(crate) fn split<T: Send>(
+    n: usize,
+    cost_per_item: usize,
+    work: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
+) -> Vec<T> {
+    let threads = crate::parallel::threads().min((n.saturating_mul(cost_per_item) / 200_000).max(1)).min(n.max(1));
+    if threads <= 1 {
+        return work(0..n);
+    }
+    let step = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let work = &work;
+                s.spawn(move || work((k * step).min(n)..((k + 1) * step).min(n)))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        for h in handles {
+            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        out
+    })
+}
+
 /// How to fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

@@ -9,6 +9,7 @@
 use super::{Fitted, Interval, IntervalMethod, IntervalOptions};
 use crate::error::{Error, Result};
 use crate::models::special::ln_hyp2f1;
+use crate::models::split;
 use crate::models::{BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd, PurchaseModel, RfmData};
 use crate::models::{SeriesCache, ShiftedBetaGeo};
 use serde::{Deserialize, Serialize};
@@ -63,29 +64,6 @@ impl Groups {
     fn members(&self, g: usize) -> &[u32] {
         &self.order[self.start[g]..self.start[g + 1]]
     }
-}
-
-/// Runs `work` over consecutive ranges of `0..n`, one per thread when there is enough work,
-/// and concatenates the results in order.
-fn split<T: Send>(n: usize, cost_per_item: usize, work: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync) -> Vec<T> {
-    let threads = crate::parallel::threads().min((n.saturating_mul(cost_per_item) / 200_000).max(1)).min(n.max(1));
-    if threads <= 1 {
-        return work(0..n);
-    }
-    let step = n.div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|k| {
-                let work = &work;
-                s.spawn(move || work((k * step).min(n)..((k + 1) * step).min(n)))
-            })
-            .collect();
-        let mut out = Vec::with_capacity(n);
-        for h in handles {
-            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-        out
-    })
 }
 
 /// Writes the quantiles of `values` at `levels` into `out` (reorders `values`): each by

@@ -258,3 +258,14 @@ fn options_out_of_range_are_rejected_by_name() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The bootstrap's coverage (a benchmark: thousands of refits; run with
+/// `cargo test --release -p crm-core --lib bootstrap_coverage -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn bootstrap_coverage() {
+    let (covered, total) = bg_coverage(100, 1500, IntervalMethod::Bootstrap, 100);
+    let share = covered as f64 / total as f64;
+    eprintln!("bootstrap: {covered} of {total} covered ({share:.3})");
+    assert!((0.85..=0.95).contains(&share), "coverage {share} ({covered} of {total})");
+}

@@ -76,6 +76,7 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(models::_predict, m)?)?;
     m.add_function(wrap_pyfunction!(models::_customer_lifetime_value, m)?)?;
     m.add_function(wrap_pyfunction!(models::_rfm_summary, m)?)?;
+    m.add_function(wrap_pyfunction!(models::_simulate, m)?)?;
     m.add_function(wrap_pyfunction!(threads, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_unguarded_for_tests, m)?)?;

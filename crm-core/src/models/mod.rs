@@ -23,10 +23,12 @@ pub mod special;
 pub use bgbb::BetaGeoBetaBinom;
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
 pub use data::{CalibrationHoldout, RfmData, RfmSummary, TimeUnit, calibration_and_holdout, summary_from_transactions};
-pub use gammagamma::{GammaGamma, PurchaseModel, SeriesCache, customer_lifetime_value};
+pub use gammagamma::{
+    GammaGamma, PurchaseModel, SeriesCache, customer_lifetime_value, customer_lifetime_value_with_spend,
+};
 pub use paretonbd::ParetoNbd;
 pub use sbg::ShiftedBetaGeo;
-pub use simulate::{HoldoutRow, holdout_table};
+pub use simulate::{HoldoutRow, SimulatedCustomers, holdout_table};
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

@@ -41,15 +41,26 @@ def plot_period_transactions(
     ylabel: str = "Customers",
     **kwargs: Any,
 ) -> Any:
-    """Customers by number of repeat transactions: the fitted data next to as many
-    customers simulated from the fitted model (``model.generate_new_data``), for the first
-    ``max_frequency`` frequencies; ``label`` names the two bar groups."""
+    """Customers by number of repeat transactions: the fitted data next to the model's
+    expected counts, for the first ``max_frequency`` frequencies; ``label`` names the two
+    bar groups. The model's counts are exact (the sum over the fitted customers of the
+    probability of each count at their age) for BG/NBD and MBG/NBD; for other models they
+    come from one simulation of as many customers (``model.generate_new_data``), as
+    lifetimes draws them for every model."""
     plt = _pyplot()
     labels = kwargs.pop("label", ["Actual", "Model"])
-    n = model.data.shape[0]
-    simulated = model.generate_new_data(size=n)
-    actual = model.data["frequency"].value_counts().sort_index().iloc[:max_frequency]
-    modelled = simulated["frequency"].value_counts().sort_index().iloc[:max_frequency]
+    weights = model.data["weights"] if "weights" in model.data else pd.Series(1.0, index=model.data.index)
+    actual = weights.groupby(model.data["frequency"]).sum().sort_index().iloc[:max_frequency]
+    ks = np.union1d(np.asarray(actual.index, dtype=float), np.arange(max_frequency, dtype=float))[:max_frequency]
+    if hasattr(model, "probability_of_n_purchases_up_to_time"):
+        ages = weights.groupby(model.data["T"]).sum()
+        t_grid, k_grid = np.meshgrid(np.asarray(ages.index, dtype=float), ks, indexing="ij")
+        p = np.asarray(model.probability_of_n_purchases_up_to_time(t_grid.reshape(-1), k_grid.reshape(-1)), dtype=float)
+        expected = (p.reshape(t_grid.shape) * ages.to_numpy(dtype=float)[:, None]).sum(axis=0)
+        modelled = pd.Series(expected, index=ks)
+    else:
+        simulated = model.generate_new_data(size=model.data.shape[0])
+        modelled = simulated["frequency"].value_counts().sort_index().iloc[:max_frequency]
     counts = pd.concat([actual.rename("a"), modelled.rename("m")], axis=1).sort_index().fillna(0)
     ax = kwargs.pop("ax", None)
     if ax is None:

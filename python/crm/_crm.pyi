@@ -799,6 +799,7 @@ def _predict(
     x: Optional[np.ndarray] = None,
     tx: Optional[np.ndarray] = None,
     big_t: Optional[np.ndarray] = None,
+    n: Optional[np.ndarray] = None,
 ) -> np.ndarray: ...
 def _customer_lifetime_value(
     model: str,
@@ -814,6 +815,9 @@ def _customer_lifetime_value(
 ) -> np.ndarray: ...
 def _rfm_summary(
     base: CustomerBase, observation_end: Any, days_per_unit: float = 1.0
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+def _simulate(
+    model: str, params: Sequence[float], ages: np.ndarray, seed: int
 ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
 
 # Funnels, variant tests, scoring, NPS and processes.

@@ -24,6 +24,14 @@ class ConvergenceError(ValueError):
     """A fit that did not converge."""
 
 
+def _parse_dates(values: pd.Series, datetime_format: Optional[str]) -> pd.Series:
+    """Dates from a column; numbers with a format (``19970101`` with ``"%Y%m%d"``) are
+    read as their digits, as lifetimes' pandas read them."""
+    if datetime_format is not None and pd.api.types.is_numeric_dtype(values.dtype):
+        values = values.astype(str)
+    return pd.to_datetime(values, format=datetime_format)
+
+
 def _to_datetime(value: Any, datetime_format: Optional[str]) -> pd.Timestamp:
     if isinstance(value, pd.Period):
         return value.to_timestamp()
@@ -51,7 +59,7 @@ def _find_first_transactions(
     end = _to_datetime(observation_period_end, datetime_format)
     cols = [customer_id_col, datetime_col] + ([monetary_value_col] if monetary_value_col else [])
     tx = transactions[cols].copy()
-    tx[datetime_col] = pd.to_datetime(tx[datetime_col], format=datetime_format)
+    tx[datetime_col] = _parse_dates(tx[datetime_col], datetime_format)
     tx = tx.sort_values(cols)
     tx[datetime_col] = tx[datetime_col].dt.to_period(freq)
     # A period counts when it starts by the end, so the whole end period is in.
@@ -66,7 +74,7 @@ def _find_first_transactions(
 
 
 def _period_end(value: Any, datetime_format: Optional[str], freq: str) -> pd.Timestamp:
-    return pd.to_datetime(value, format=datetime_format).to_period(freq).to_timestamp()
+    return _to_datetime(value, datetime_format).to_period(freq).to_timestamp()
 
 
 def _native_summary(
@@ -121,7 +129,7 @@ def summary_data_from_transaction_data(
     ``monetary_value_col`` is given. ``include_first_transaction`` counts the first period
     too (in frequency and in the mean spend)."""
     if observation_period_end is None:
-        observation_period_end = pd.to_datetime(transactions[datetime_col], format=datetime_format).max()
+        observation_period_end = _parse_dates(transactions[datetime_col], datetime_format).max()
     end = _period_end(observation_period_end, datetime_format, freq)
     if not include_first_transaction:
         native = _native_summary(
@@ -165,11 +173,11 @@ def calibration_and_holdout_data(
     duration_holdout."""
     cols = [customer_id_col, datetime_col] + ([monetary_value_col] if monetary_value_col else [])
     tx = transactions[cols].copy()
-    tx[datetime_col] = pd.to_datetime(tx[datetime_col], format=datetime_format)
+    tx[datetime_col] = _parse_dates(tx[datetime_col], datetime_format)
     if observation_period_end is None:
         observation_period_end = tx[datetime_col].max()
-    observation_end = pd.to_datetime(observation_period_end, format=datetime_format)
-    calibration_end = pd.to_datetime(calibration_period_end, format=datetime_format)
+    observation_end = _to_datetime(observation_period_end, datetime_format)
+    calibration_end = _to_datetime(calibration_period_end, datetime_format)
     calibration = tx.loc[tx[datetime_col] <= calibration_end]
     summary = summary_data_from_transaction_data(
         calibration,
@@ -272,7 +280,7 @@ def expected_cumulative_transactions(
     ``t`` periods of ``freq`` from the first transaction, every ``freq_multiplier``
     periods: predicted = sum over first-purchase cohorts of the cohort's size x the
     model's expected purchases by that age (lifetimes' tracking plot data)."""
-    start_date = pd.to_datetime(transactions[datetime_col], format=datetime_format).min()
+    start_date = _parse_dates(transactions[datetime_col], datetime_format).min()
     end = start_date.to_period(freq) + t
     periods = _find_first_transactions(
         transactions, customer_id_col, datetime_col, datetime_format=datetime_format,

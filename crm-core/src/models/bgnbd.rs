@@ -49,8 +49,9 @@ fn bg_ll(p: &[f64], d: &RfmData, modified: bool) -> f64 {
 fn bg_ll_row(p: &[f64], x: f64, tx: f64, t: f64, modified: bool) -> f64 {
     let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
     let shift = if modified { 1.0 } else { 0.0 };
-    let head = -ln_gamma(r) + r * alpha.ln() + ln_gamma(a + b) - ln_gamma(b) + ln_gamma(r + x) + ln_gamma(b + x + shift)
-        - ln_gamma(a + b + x + shift);
+    let head =
+        -ln_gamma(r) + r * alpha.ln() + ln_gamma(a + b) - ln_gamma(b) + ln_gamma(r + x) + ln_gamma(b + x + shift)
+            - ln_gamma(a + b + x + shift);
     let a3 = -(r + x) * (alpha + t).ln();
     if modified {
         let a4 = a.ln() - (b + x).ln() - (r + x) * (alpha + tx).ln();

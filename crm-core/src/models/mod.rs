@@ -37,8 +37,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FitOptions {
-    /// L2 penalty on the parameters (added to the mean negative log-likelihood as
-    /// `penalizer x sum(params^2)`, as lifetimes does). Default 0.
+    /// L2 penalty on the parameters, lifetimes' `penalizer_coef`: added to the mean
+    /// negative log-likelihood as `penalizer x sum(params^2)`, where BG/NBD, MBG/NBD and
+    /// Pareto/NBD measure their time scale parameters (α, and β) in units of the largest T
+    /// while fitting, and Pareto/NBD divides the penalty by the number of rows given
+    /// (lifetimes divides that objective by the mean weight). Default 0.
     pub penalizer: f64,
     /// Starting parameters (natural scale); default 1 for each.
     pub initial: Option<Vec<f64>>,

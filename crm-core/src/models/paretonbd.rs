@@ -119,7 +119,9 @@ impl ParetoNbd {
         let ln_b1 = ln_gamma(r + x + nf) + base - (r + x + nf) * (alpha + big_t + t).ln() - s * (beta + big_t + t).ln();
         let rsx = r + s + x;
         let ln_b_at = |i: f64, at: f64| {
-            base + ln_gamma(rsx + i) + ln_beta(r + x + nf, s + 1.0) + ln_hyp2f1(rsx + i, p_arg, rsx + nf + 1.0, gap / (big + at))
+            base + ln_gamma(rsx + i)
+                + ln_beta(r + x + nf, s + 1.0)
+                + ln_hyp2f1(rsx + i, p_arg, rsx + nf + 1.0, gap / (big + at))
                 - ln_gamma(s)
                 - (rsx + i) * (big + at).ln()
         };

@@ -14,8 +14,10 @@ use crm_core::models::{
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct crm_fit_options {
-    /// L2 penalty on the parameters (added to the mean negative log-likelihood as
-    /// `penalizer x sum(params^2)`), >= 0. Default 0.
+    /// L2 penalty on the parameters, >= 0, with lifetimes' `penalizer_coef` meaning: added
+    /// to the mean negative log-likelihood as `penalizer x sum(params^2)`, the time scale
+    /// parameters (alpha, and beta of Pareto/NBD) measured in units of the largest T, and
+    /// for Pareto/NBD divided by the number of rows given. Default 0.
     pub penalizer: f64,
     /// Starting parameters (natural scale, in the order of the model's parameter struct,
     /// each > 0); NULL for 1 each. Borrowed for the call.

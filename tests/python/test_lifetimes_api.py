@@ -181,8 +181,10 @@ def test_pareto_fit_options(cdnow):
         lt.ParetoNBDFitter().fit(f, r, t, iterative_fitting=0)
     with pytest.raises(ValueError, match="both set"):
         lt.ParetoNBDFitter().fit(f, r, t, iterative_fitting=2, initial_params=[1, 1, 1, 1])
+    with pytest.raises(ValueError, match="Unknown solver"):
+        lt.ParetoNBDFitter().fit(f, r, t, fit_method="simplex")
     np.random.seed(1)
-    m = lt.ParetoNBDFitter().fit(f, r, t, iterative_fitting=3)
+    m = lt.ParetoNBDFitter().fit(f, r, t, iterative_fitting=3, fit_method="Powell")
     np.testing.assert_allclose(m.params_, [0.553282, 10.577753, 0.606171, 11.666907], rtol=2e-4)
     # Too few iterations to converge: the optimiser stops where it is.
     short = lt.ParetoNBDFitter().fit(f, r, t, maxiter=2)

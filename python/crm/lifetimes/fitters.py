@@ -29,6 +29,13 @@ __all__ = [
 
 _FREQ_UNITS_PER_MONTH = {"W": 4.345, "M": 1.0, "D": 30.0, "H": 30.0 * 24.0}
 
+# The methods lifetimes may pass to scipy.optimize.minimize (the engine's optimiser runs
+# whichever is named; see ParetoNBDFitter.fit).
+_SCIPY_METHODS = {
+    "nelder-mead", "powell", "cg", "bfgs", "newton-cg", "l-bfgs-b", "tnc", "cobyla", "cobyqa", "slsqp",
+    "trust-constr", "dogleg", "trust-ncg", "trust-exact", "trust-krylov",
+}
+
 
 def _array(values: Any) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(values, dtype=np.float64).reshape(-1))
@@ -414,8 +421,8 @@ class ParetoNBDFitter(_RfmFitter):
             raise ValueError(
                 "iterative_fitting and initial_params should not be both set, as no improvement could be made."
             )
-        if not isinstance(fit_method, str):
-            raise TypeError("fit_method must be the name of a scipy.optimize.minimize method")
+        if not (callable(fit_method) or str(fit_method).lower() in _SCIPY_METHODS):
+            raise ValueError(f"Unknown solver {fit_method!r} (scipy.optimize.minimize's methods are accepted)")
         if not (tol > 0):
             raise ValueError(f"tol must be > 0, not {tol}")
         x = np.asarray(frequency).astype(int)

@@ -172,6 +172,11 @@ class BaseFitter:
     def _objective(self, log_params: np.ndarray, *args: Any) -> float:
         return float(self._negative_log_likelihood(log_params, *args, self.penalizer_coef))
 
+    @staticmethod
+    def _objective_divisor(weights: np.ndarray) -> float:
+        """What lifetimes divides the weighted log-likelihood by (the customers)."""
+        return float(weights.sum())
+
     @property
     def _hessian_(self) -> np.ndarray:
         """The Hessian of the fit's objective (penalised mean negative log-likelihood) in
@@ -253,10 +258,14 @@ class BaseFitter:
         self.converged_ = bool(converged)
         self.__dict__.pop("_hessian_cache", None)
         self.data = pd.DataFrame({**columns, "weights": weights}, index=index)
-        # lifetimes' objective at the optimum (time in units of the largest T).
-        scale = getattr(self, "_scale", 1.0)
-        args = [columns[c] * (scale if c in ("recency", "T") else 1.0) for c in self._data_names]
-        self._negative_log_likelihood_ = self._objective(self._hessian_point(), *args, weights)
+        # lifetimes' objective at the optimum, from the engine's log-likelihood: with time
+        # in units of the largest T each repeat purchase's density gains -ln(_scale).
+        w = np.asarray(weights, dtype=float)
+        ll_in_units = float(ll)
+        if self._time_params:
+            ll_in_units -= np.log(self._scale) * float(np.dot(w, np.asarray(columns["frequency"], dtype=float)))
+        penalty = float(self.penalizer_coef) * float(np.sum(np.exp(self._hessian_point()) ** 2))
+        self._negative_log_likelihood_ = -ll_in_units / self._objective_divisor(w) + penalty
         if hasattr(type(self), "conditional_expected_number_of_purchases_up_to_time"):
             self.predict = self.conditional_expected_number_of_purchases_up_to_time
         if hasattr(type(self), "_generate_new_data"):
@@ -459,6 +468,10 @@ class ParetoNBDFitter(_RfmFitter):
 
     def _objective(self, log_params: np.ndarray, *args: Any) -> float:
         return float(self._negative_log_likelihood(np.exp(log_params), *args, self.penalizer_coef))
+
+    @staticmethod
+    def _objective_divisor(weights: np.ndarray) -> float:
+        return float(weights.mean())  # lifetimes' Pareto/NBD objective: over the mean weight
 
     @staticmethod
     def _log_A_0(params: Sequence[float], freq: Any, recency: Any, age: Any) -> Any:

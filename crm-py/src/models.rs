@@ -174,9 +174,27 @@ pub(crate) fn _predict<'py>(
             }
             other => return Err(Failure::config("model", format!("unknown model {other:?}"))),
         };
-        Ok((0..n).map(f).collect::<Vec<f64>>())
+        Ok(rows_in_parallel(n, f.as_ref()))
     })?;
     Ok(PyArray1::from_vec(py, out))
+}
+
+/// `f(i)` for every row, the rows split over the engine's threads (each row on its own, so
+/// the result does not depend on the split).
+fn rows_in_parallel(n: usize, f: &(dyn Fn(usize) -> f64 + Sync)) -> Vec<f64> {
+    let mut out = vec![0.0; n];
+    let threads = crm_core::threads().clamp(1, n.div_ceil(4096).max(1));
+    let chunk = n.div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        for (k, part) in out.chunks_mut(chunk).enumerate() {
+            scope.spawn(move || {
+                for (j, o) in part.iter_mut().enumerate() {
+                    *o = f(k * chunk + j);
+                }
+            });
+        }
+    });
+    out
 }
 
 /// Discounted customer lifetime value over `months` months (lifetimes' method): expected

@@ -64,10 +64,16 @@ def _row_log_likelihood(model: str, params: Sequence[float], a: Any, b: Any, c: 
 
 def _collapsed(columns: Sequence[np.ndarray], weights: np.ndarray) -> List[np.ndarray]:
     """Identical rows merged with their weights added (the Hessian needs only these)."""
-    table = np.column_stack(columns)
-    rows, inverse = np.unique(table, axis=0, return_inverse=True)
-    summed = np.bincount(inverse.reshape(-1), weights=weights, minlength=len(rows))
-    return [rows[:, i] for i in range(rows.shape[1])] + [summed]
+    cols = [np.asarray(c, dtype=np.float64) for c in columns]
+    order = np.lexsort(cols[::-1])
+    sorted_cols = [c[order] for c in cols]
+    new = np.zeros(len(order), dtype=bool)
+    new[:1] = True
+    for c in sorted_cols:
+        new[1:] |= c[1:] != c[:-1]
+    starts = np.flatnonzero(new)
+    summed = np.add.reduceat(np.asarray(weights, dtype=np.float64)[order], starts) if len(order) else np.zeros(0)
+    return [c[starts] for c in sorted_cols] + [summed]
 
 
 def _numeric_hessian(f: Any, x: np.ndarray) -> np.ndarray:

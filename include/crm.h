@@ -1252,6 +1252,10 @@ typedef struct crm_fit_options {
   size_t initial_len;
   // Iteration limit. Default 500.
   size_t max_iterations;
+  // The fit stops when the gradient of the penalised mean negative log-likelihood in the
+  // log-parameters is shorter than this (lifetimes' `tol`, scipy's BFGS `gtol`); finite,
+  // > 0. Default 1e-10.
+  double tolerance;
 } crm_fit_options;
 
 // BG/NBD parameters: purchase rate ~ Gamma(r, alpha), dropout after each purchase with

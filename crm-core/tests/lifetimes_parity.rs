@@ -56,6 +56,18 @@ fn the_penalty_is_lifetimes() {
 }
 
 #[test]
+fn the_tolerance_stops_the_fit() {
+    let d = cdnow();
+    let fit = |tolerance: f64| BetaGeo::fit(&d, &FitOptions { tolerance, ..FitOptions::default() });
+    let (tight, ts) = fit(1e-12).unwrap();
+    let (loose, ls) = fit(1e-3).unwrap();
+    assert!(ls.iterations < ts.iterations, "{} {}", ls.iterations, ts.iterations);
+    assert!((loose.r - tight.r).abs() < 0.01);
+    let e = fit(0.0).unwrap_err().to_string();
+    assert!(e.contains("tolerance"), "{e}");
+}
+
+#[test]
 fn bgbb_alive_after_m_and_the_transactions_table() {
     let (m, customers) = donations();
     let alive = |k: f64, x: f64, tx: f64| m.probability_alive_after(k, x, tx, 6.0);

@@ -31,7 +31,7 @@ type FitOut = (Vec<String>, Vec<f64>, Vec<f64>, f64, f64, usize, bool);
 /// Fits a model. `a, b, c` are frequency, recency, T (n_periods for "bgbb"); for
 /// "gammagamma" frequency and monetary value.
 #[pyfunction]
-#[pyo3(signature = (model, a, b, c=None, weights=None, initial=None, penalizer=0.0, max_iterations=500))]
+#[pyo3(signature = (model, a, b, c=None, weights=None, initial=None, penalizer=0.0, max_iterations=500, tolerance=1e-10))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _fit_model(
     py: Python<'_>,
@@ -43,12 +43,13 @@ pub(crate) fn _fit_model(
     initial: Option<Vec<f64>>,
     penalizer: f64,
     max_iterations: usize,
+    tolerance: f64,
 ) -> Fallible<FitOut> {
     let (x, y) = (a.as_array().to_vec(), b.as_array().to_vec());
     let model = model.to_owned();
     let c = c.map(|c| c.as_array().to_vec());
     let w = weights.map(|w| w.as_array().to_vec());
-    let options = FitOptions { penalizer, initial, max_iterations };
+    let options = FitOptions { penalizer, initial, max_iterations, tolerance };
     let s = detached(py, move || {
         let rfm = |c: Option<Vec<f64>>| -> Fallible<RfmData> {
             let t = c.ok_or_else(|| Failure::config("T", "is required for this model"))?;

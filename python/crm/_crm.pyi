@@ -790,6 +790,7 @@ def _fit_model(
     initial: Optional[Sequence[float]] = None,
     penalizer: float = 0.0,
     max_iterations: int = 500,
+    tolerance: float = 1e-10,
 ) -> Tuple[List[str], List[float], List[float], float, float, int, bool]: ...
 def _predict(
     model: str,

@@ -382,6 +382,14 @@ static void penalizer_is_lifetimes(void) {
     crm_pareto_nbd_params p;
     CHECK_OK(crm_pareto_nbd_fit(&data, &o, &p, NULL));
     CHECK(formats("%.3f %.2f %.3f %.2f", p.r, p.alpha, p.s, p.beta, "0.554 10.58 0.601 11.50"));
+    /* A looser tolerance stops sooner. */
+    crm_fit_summary tight, loose;
+    o.penalizer = 0.0;
+    CHECK_OK(crm_bgnbd_fit(&data, &o, &bg, &tight));
+    o.tolerance = 1e-3;
+    CHECK_OK(crm_bgnbd_fit(&data, &o, &bg, &loose));
+    CHECK(loose.iterations < tight.iterations);
+    CHECK(fabs(bg.r - 0.243) < 0.01 && fabs(bg.a - 0.793) < 0.05); /* near the optimum */
 }
 
 int main(void) {

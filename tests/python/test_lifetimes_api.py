@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import crm
 import crm.lifetimes as lt
 from crm.lifetimes import generate_data, utils
 from crm.lifetimes.datasets import (
@@ -186,6 +187,13 @@ def test_pareto_fit_options(cdnow):
     np.random.seed(1)
     m = lt.ParetoNBDFitter().fit(f, r, t, iterative_fitting=3, fit_method="Powell")
     np.testing.assert_allclose(m.params_, [0.553282, 10.577753, 0.606171, 11.666907], rtol=2e-4)
+    # tol stops sooner when looser (lifetimes' tol, scipy's gradient meaning).
+    loose = lt.BetaGeoFitter().fit(f, r, t, tol=1e-2)
+    tight = lt.BetaGeoFitter().fit(f, r, t, tol=1e-12)
+    assert loose.iterations_ < tight.iterations_
+    np.testing.assert_allclose(loose.params_, tight.params_, rtol=0.1)
+    with pytest.raises(crm.ConfigError, match="tolerance"):
+        lt.BetaGeoFitter().fit(f, r, t, tol=0)
     # Too few iterations to converge: the optimiser stops where it is.
     short = lt.ParetoNBDFitter().fit(f, r, t, maxiter=2)
     assert short.iterations_ <= 2 and not short.converged_

@@ -47,11 +47,15 @@ pub struct FitOptions {
     pub initial: Option<Vec<f64>>,
     /// Iteration limit. Default 500.
     pub max_iterations: usize,
+    /// The fit stops when the gradient of the objective (the penalised mean negative
+    /// log-likelihood in the log-parameters) is shorter than this: scipy's BFGS `gtol`,
+    /// which is what lifetimes' `tol` sets. Finite, > 0. Default 1e-10.
+    pub tolerance: f64,
 }
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions { penalizer: 0.0, initial: None, max_iterations: 500 }
+        FitOptions { penalizer: 0.0, initial: None, max_iterations: 500, tolerance: 1e-10 }
     }
 }
 
@@ -184,6 +188,10 @@ pub(crate) fn fit_positive_with(
     if !(opts.penalizer >= 0.0 && opts.penalizer.is_finite()) {
         return Err(Error::config("penalizer", format!("{} is not >= 0", opts.penalizer)));
     }
+    if !(opts.tolerance > 0.0 && opts.tolerance.is_finite()) {
+        return Err(Error::config("tolerance", format!("{} is not a finite number > 0", opts.tolerance)));
+    }
+    let tol = opts.tolerance;
     if customers <= 0.0 {
         return Err(Error::Fit { model: model.into(), message: "no customers to fit".into() });
     }
@@ -207,7 +215,7 @@ pub(crate) fn fit_positive_with(
         });
     }
     let m = match grad {
-        None => optim::minimize(&objective, &u0, opts.max_iterations, 1e-10),
+        None => optim::minimize(&objective, &u0, opts.max_iterations, tol),
         Some(g) => {
             let in_log_space = |g, n| in_log_space(g, n, opts.penalizer);
             // Warm start: converge by Newton steps on a sample of the rows first (same
@@ -215,15 +223,15 @@ pub(crate) fn fit_positive_with(
             let u_start = match &warm {
                 Some((wh, wn)) => {
                     let f = in_log_space_hess(wh, *wn, opts.penalizer);
-                    optim::minimize_newton_exact(&f, &u0, opts.max_iterations, 1e-8).x
+                    optim::minimize_newton_exact(&f, &u0, opts.max_iterations, tol.max(1e-8)).x
                 }
                 None => u0.clone(),
             };
             if let Some(hf) = &hess {
                 let f = in_log_space_hess(hf, customers, opts.penalizer);
-                optim::minimize_newton_exact(&f, &u_start, opts.max_iterations, 1e-10)
+                optim::minimize_newton_exact(&f, &u_start, opts.max_iterations, tol)
             } else {
-                optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, None, opts.max_iterations, 1e-10).0
+                optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, None, opts.max_iterations, tol).0
             }
         }
     };

@@ -26,10 +26,19 @@ pub struct crm_fit_options {
     pub initial_len: usize,
     /// Iteration limit. Default 500.
     pub max_iterations: usize,
+    /// The fit stops when the gradient of the penalised mean negative log-likelihood in the
+    /// log-parameters is shorter than this (lifetimes' `tol`, scipy's BFGS `gtol`); finite,
+    /// > 0. Default 1e-10.
+    pub tolerance: f64,
 }
 
-const DEFAULT_OPTIONS: crm_fit_options =
-    crm_fit_options { penalizer: 0.0, initial: std::ptr::null(), initial_len: 0, max_iterations: 500 };
+const DEFAULT_OPTIONS: crm_fit_options = crm_fit_options {
+    penalizer: 0.0,
+    initial: std::ptr::null(),
+    initial_len: 0,
+    max_iterations: 500,
+    tolerance: 1e-10,
+};
 
 impl crate::panic::PanicDefault for crm_fit_options {
     fn panicked() -> Self {
@@ -94,7 +103,12 @@ fn options(o: *const crm_fit_options) -> Result<FitOptions, Failure> {
     let Some(o) = (unsafe { arg_opt(o) }) else { return Ok(FitOptions::default()) };
     // SAFETY: as above.
     let initial = unsafe { optional_slice(o.initial, o.initial_len, "initial") }?;
-    Ok(FitOptions { penalizer: o.penalizer, initial: initial.map(<[f64]>::to_vec), max_iterations: o.max_iterations })
+    Ok(FitOptions {
+        penalizer: o.penalizer,
+        initial: initial.map(<[f64]>::to_vec),
+        max_iterations: o.max_iterations,
+        tolerance: o.tolerance,
+    })
 }
 
 /// Checks the out-parameters, runs `fit` and writes the model and summary.

@@ -236,6 +236,7 @@ class BaseFitter:
         weights: Optional[np.ndarray],
         initial_params: Any,
         max_iterations: int = 500,
+        tol: float = 1e-10,
     ) -> tuple:
         initial = None
         if initial_params is not None:
@@ -249,6 +250,7 @@ class BaseFitter:
             initial,
             float(self.penalizer_coef),
             int(max_iterations),
+            float(tol),
         )
         names, params, se, ll, n, iterations, converged = out
         if not all(np.isfinite(params)):
@@ -316,9 +318,9 @@ class _RfmFitter(BaseFitter):
         """Fits the model to frequency (repeat purchases), recency (age at the last
         purchase) and T (age), all in the same time unit; ``weights`` count customers
         sharing a row. ``initial_params`` are lifetimes' starting point: the
-        log-parameters with time in units of the largest T. ``maxiter`` (keyword) limits
-        the optimiser's iterations."""
-        del tol  # the engine converges to a gradient below 1e-10, tighter than any tol asked
+        log-parameters with time in units of the largest T. ``tol``: the fit stops when the
+        gradient of lifetimes' objective is shorter (scipy's BFGS meaning); ``maxiter``
+        (keyword) limits the optimiser's iterations."""
         x = np.asarray(frequency).astype(int)
         tx, t = np.asarray(recency, dtype=float), np.asarray(T, dtype=float)
         _check_inputs(x, tx, t)
@@ -332,6 +334,7 @@ class _RfmFitter(BaseFitter):
             None if weights is None else _array(w),
             initial,
             int(kwargs.pop("maxiter", 500)),
+            tol,
         )
         self._store(out, {"frequency": x, "recency": tx, "T": t}, w, index, verbose)
         return self
@@ -427,9 +430,10 @@ class ParetoNBDFitter(_RfmFitter):
         """Fits as lifetimes: ``iterative_fitting`` fits from starting points drawn around 1
         (numpy's global generator, so ``np.random.seed`` repeats them) keep the best;
         ``initial_params`` are the parameters with time in units of the largest T;
-        ``maxiter`` limits each fit's iterations. The engine minimises by quasi-Newton steps
-        on the log-parameters whatever ``fit_method`` names, to a gradient below 1e-10
-        (tighter than any ``tol``)."""
+        ``maxiter`` limits each fit's iterations and ``tol`` stops a fit when the gradient
+        of lifetimes' objective (a sum over the rows) in the log-parameters is shorter. The engine minimises by
+        quasi-Newton steps whatever ``fit_method`` names (an unknown name is an error, as in
+        scipy)."""
         if iterative_fitting <= 0:
             raise ValueError("iterative_fitting parameter should be greater than 0 as of lifetimes v0.2.1")
         if iterative_fitting > 1 and initial_params is not None:
@@ -438,8 +442,6 @@ class ParetoNBDFitter(_RfmFitter):
             )
         if not (callable(fit_method) or str(fit_method).lower() in _SCIPY_METHODS):
             raise ValueError(f"Unknown solver {fit_method!r} (scipy.optimize.minimize's methods are accepted)")
-        if not (tol > 0):
-            raise ValueError(f"tol must be > 0, not {tol}")
         x = np.asarray(frequency).astype(int)
         tx, t = np.asarray(recency, dtype=float), np.asarray(T, dtype=float)
         w = np.ones(len(t), dtype=np.int64) if weights is None else np.asarray(weights)
@@ -453,6 +455,9 @@ class ParetoNBDFitter(_RfmFitter):
                 None if weights is None else _array(w),
                 self._natural_initial(start),
                 int(maxiter),
+                # lifetimes' Pareto/NBD objective is the sum over the rows (over the mean
+                # weight): its gradient is the engine's (per customer) times the rows.
+                tol / max(len(t), 1),
             )
             if best is None or out[3] > best[3]:
                 best = out
@@ -516,15 +521,14 @@ class BetaGeoBetaBinomFitter(BaseFitter):
     ) -> "BetaGeoBetaBinomFitter":
         """Fits to frequency, recency (the last opportunity with a transaction) and the
         number of opportunities, with optional weights (customers per row);
-        ``initial_params`` are the log-parameters, as lifetimes."""
-        del tol
+        ``initial_params`` are the log-parameters, ``tol`` as in :meth:`BetaGeoFitter.fit`."""
         x = np.asarray(frequency).astype(int)
         tx = np.asarray(recency).astype(int)
         n = np.asarray(n_periods).astype(int)
         w = np.ones_like(tx) if weights is None else np.asarray(weights)
         _check_inputs(x, tx, n)
         initial = None if initial_params is None else np.exp(np.asarray(initial_params, dtype=float))
-        out = self._engine_fit([_array(x), _array(tx), _array(n)], _array(w), initial, int(kwargs.pop("maxiter", 500)))
+        out = self._engine_fit([_array(x), _array(tx), _array(n)], _array(w), initial, int(kwargs.pop("maxiter", 500)), tol)
         self._store(out, {"frequency": x, "recency": tx, "n_periods": n}, w, index, verbose)
         return self
 
@@ -584,14 +588,14 @@ class GammaGammaFitter(BaseFitter):
     ) -> "GammaGammaFitter":
         """Fits to the repeat buyers' frequency and mean spend. ``q_constraint=True`` keeps
         q >= 1 (so the population mean spend p v / (q - 1) exists): when the free optimum
-        has q < 1, the fit is redone with q on that bound."""
-        del tol
+        has q < 1, the fit is redone with q on that bound. ``tol`` as in
+        :meth:`BetaGeoFitter.fit`."""
         _check_inputs(np.asarray(frequency), monetary_value=np.asarray(monetary_value))
         x = np.asarray(frequency).astype(float)
         m = np.asarray(monetary_value).astype(float)
         w = np.ones_like(x, dtype=int) if weights is None else np.asarray(weights)
         initial = None if initial_params is None else np.exp(np.asarray(initial_params, dtype=float))
-        out = self._engine_fit([_array(x), _array(m)], _array(w), initial, int(kwargs.pop("maxiter", 500)))
+        out = self._engine_fit([_array(x), _array(m)], _array(w), initial, int(kwargs.pop("maxiter", 500)), tol)
         if q_constraint and out[1][1] < 1.0:
             out = self._fit_on_q_bound(x, m, w.astype(float), out)
         self._store(out, {"monetary_value": m, "frequency": x}, w, index, verbose)

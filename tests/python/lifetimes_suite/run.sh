@@ -19,6 +19,10 @@ src="${1:?usage: run.sh <lifetimes checkout> [pytest args]}"
 shift
 src="$(cd "$src" && pwd)"
 python="${PYTHON:-$root/.venv/bin/python}"
+# The suite itself imports scipy (test_generate_data.py) and matplotlib.
+for module in scipy matplotlib pytest; do
+    "$python" -c "import $module" 2>/dev/null || { echo "$python needs $module: $python -m pip install $module"; exit 1; }
+done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/tests" "$work/lifetimes/datasets"

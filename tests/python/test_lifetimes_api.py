@@ -127,8 +127,12 @@ def test_negative_log_likelihood_is_lifetimes_objective(bgf, cdnow):
     assert penalised - value == pytest.approx(0.1 * np.sum(np.exp(log_params) ** 2))
     # Pareto/NBD: natural parameters, divided by the mean weight (lifetimes' definition).
     p = [0.55, 10.6, 0.61, 11.7]
-    one = lt.ParetoNBDFitter._negative_log_likelihood(p, np.array([2]), np.array([30.43]), np.array([38.86]), np.array([2.0]), 0)
-    row = lt.ParetoNBDFitter._negative_log_likelihood(p, np.array([2]), np.array([30.43]), np.array([38.86]), np.array([1.0]), 0)
+    one = lt.ParetoNBDFitter._negative_log_likelihood(
+        p, np.array([2]), np.array([30.43]), np.array([38.86]), np.array([2.0]), 0
+    )
+    row = lt.ParetoNBDFitter._negative_log_likelihood(
+        p, np.array([2]), np.array([30.43]), np.array([38.86]), np.array([1.0]), 0
+    )
     assert one == pytest.approx(row)
     assert lt.ParetoNBDFitter._negative_log_likelihood([0, 1, 1, 1], x, tx, t, w, 0) == np.inf
 
@@ -202,14 +206,27 @@ def test_pareto_fit_options(cdnow):
 def test_include_first_transaction(cdnow_transactions):
     tx = cdnow_transactions
     s = utils.summary_data_from_transaction_data(
-        tx, "id_sample", "date", monetary_value_col="total_value", datetime_format="%Y%m%d",
-        observation_period_end="19970930", freq="W", include_first_transaction=True,
+        tx,
+        "id_sample",
+        "date",
+        monetary_value_col="total_value",
+        datetime_format="%Y%m%d",
+        observation_period_end="19970930",
+        freq="W",
+        include_first_transaction=True,
     )
     np.testing.assert_allclose(s.sum(), [4605.0, 16580.0, 77748.0, 79933.88928486872], rtol=1e-12)
     np.testing.assert_allclose(s.loc[6], [7.0, 29.0, 39.0, 78.88285714285713])
     c = utils.calibration_and_holdout_data(
-        tx, "id_sample", "date", "19970630", "19970930", freq="W", datetime_format="%Y%m%d",
-        monetary_value_col="total_value", include_first_transaction=True,
+        tx,
+        "id_sample",
+        "date",
+        "19970630",
+        "19970930",
+        freq="W",
+        datetime_format="%Y%m%d",
+        monetary_value_col="total_value",
+        include_first_transaction=True,
     )
     np.testing.assert_allclose(
         c.sum(), [3898.0, 8264.0, 47107.0, 79551.95837937063, 675.0, 15169.488083333332, 30641.0], rtol=1e-12
@@ -241,7 +258,8 @@ def test_bgbb_expected_transactions_table(bgbb):
     assert full == pytest.approx(11_104, rel=1e-9)
     np.testing.assert_allclose(
         bgbb.expected_number_of_transactions_in_first_n_periods(10)["model"],
-        [3306.920, 1698.409, 1121.466, 843.627, 690.301, 600.354, 548.085], rtol=1e-6,
+        [3306.920, 1698.409, 1121.466, 843.627, 690.301, 600.354, 548.085],
+        rtol=1e-6,
     )
 
 
@@ -262,7 +280,9 @@ def test_mbg_and_pareto_probabilities():
         got = [p.conditional_probability_of_n_purchases_up_to_time(n, t, x, tx, age) for n in range(5)]
         np.testing.assert_allclose(got, values, rtol=1e-3, atol=1e-6)
     assert p.conditional_probability_of_n_purchases_up_to_time(1, 0, 2, 30.43, 38.86) == 0.0
-    a0 = lt.ParetoNBDFitter._log_A_0(list(p.params_), np.array([2.0, 26.0, 0.0]), np.array([30.43, 30.86, 0.0]), np.array([38.86, 31.0, 20.0]))
+    a0 = lt.ParetoNBDFitter._log_A_0(
+        list(p.params_), np.array([2.0, 26.0, 0.0]), np.array([30.43, 30.86, 0.0]), np.array([38.86, 31.0, 20.0])
+    )
     np.testing.assert_allclose(a0, [-12.57950688, -103.62568411, -3.18770264], rtol=1e-8)
 
 
@@ -278,7 +298,9 @@ def test_alive_matrix_matches_pointwise(bgf):
 
 
 def test_find_first_transactions_periods():
-    tx = pd.DataFrame({"id": [2, 1, 1, 1], "date": ["2015-01-03", "2015-01-02", "2015-01-01", "2015-01-01"], "v": [1, 2, 3, 4]})
+    tx = pd.DataFrame(
+        {"id": [2, 1, 1, 1], "date": ["2015-01-03", "2015-01-02", "2015-01-01", "2015-01-01"], "v": [1, 2, 3, 4]}
+    )
     out = utils._find_first_transactions(tx, "id", "date", "v", observation_period_end="2015-01-02")
     assert list(out.columns) == ["id", "date", "v", "first"]
     assert str(out["date"].dtype) == "period[D]"
@@ -306,17 +328,36 @@ def test_calculate_alive_path_and_helpers():
 def test_expected_cumulative_transactions_and_clv(cdnow_transactions):
     tx = cdnow_transactions
     weekly = utils.summary_data_from_transaction_data(
-        tx, "id_sample", "date", datetime_format="%Y%m%d", observation_period_end="19970930", freq="D", freq_multiplier=7
+        tx,
+        "id_sample",
+        "date",
+        datetime_format="%Y%m%d",
+        observation_period_end="19970930",
+        freq="D",
+        freq_multiplier=7,
     )
     pnbd = lt.ParetoNBDFitter().fit(weekly["frequency"], weekly["recency"], weekly["T"])
-    cum = utils.expected_cumulative_transactions(pnbd, tx, "date", "id_sample", 39 * 7, "%Y%m%d", "D", freq_multiplier=7)
+    cum = utils.expected_cumulative_transactions(
+        pnbd, tx, "date", "id_sample", 39 * 7, "%Y%m%d", "D", freq_multiplier=7
+    )
     assert len(cum) == 39
     assert cum["actual"].iloc[:10].tolist() == [0, 19, 42, 81, 119, 192, 261, 351, 428, 504]
     # BTYD's walk-through: 1309 1385 1460 1533 1604 1674 predicted in weeks 20-25.
-    np.testing.assert_allclose(cum["predicted"].iloc[19:25], [1308.876, 1385.297, 1459.945, 1532.929, 1604.344, 1674.277], rtol=5e-4)
+    np.testing.assert_allclose(
+        cum["predicted"].iloc[19:25], [1308.876, 1385.297, 1459.945, 1532.929, 1604.344, 1674.277], rtol=5e-4
+    )
     bg = lt.BetaGeoFitter().fit(weekly["frequency"], weekly["recency"], weekly["T"])
     h = weekly.head(20)
-    clv = utils._customer_lifetime_value(bg, h["frequency"], h["recency"], h["T"], pd.Series(np.linspace(10, 50, 20), index=h.index), time=6, discount_rate=0.02, freq="W")
+    clv = utils._customer_lifetime_value(
+        bg,
+        h["frequency"],
+        h["recency"],
+        h["T"],
+        pd.Series(np.linspace(10, 50, 20), index=h.index),
+        time=6,
+        discount_rate=0.02,
+        freq="W",
+    )
     assert clv.name == "clv" and clv.index.equals(h.index)
     np.testing.assert_allclose(clv.iloc[:6], [8.082186, 1.612050, 1.790279, 2.055505, 2.320732, 45.749680], rtol=1e-4)
 

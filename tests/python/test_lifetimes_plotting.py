@@ -63,7 +63,10 @@ def test_frequency_recency_and_alive_matrices(bgf):
     assert z.shape == (39, 11)
     want = [[0.0113581, 0.000546515, 5.8915913e-10], [0.0113581, 0.0727997, 0.0227805], [0.0113581, 0.128052, 0.444634]]
     np.testing.assert_allclose(z[np.ix_([0, 20, 38], [0, 3, 10])], want, rtol=1e-4)
-    assert ax.get_title() == "Expected Number of Future Purchases for 2 Units of Time,\nby Frequency and Recency of a Customer"
+    assert (
+        ax.get_title()
+        == "Expected Number of Future Purchases for 2 Units of Time,\nby Frequency and Recency of a Customer"
+    )
     assert ax.get_xlabel() == "Customer's Historical Frequency" and ax.get_ylabel() == "Customer's Recency"
     plt.close("all")
     ax = plotting.plot_probability_alive_matrix(bgf, max_frequency=10, max_recency=38)
@@ -107,8 +110,12 @@ def test_heterogeneity(bgf):
 
 def test_quantiles_against_scipy():
     # The 99% quantiles the heterogeneity plots end at, against scipy's ppf.
-    assert plotting._quantile(lambda v: plotting._gamma_cdf(40.0, v * 2.0), 0.99, 80.0) == pytest.approx(28.08219813, rel=1e-8)
-    assert plotting._quantile(lambda v: plotting._beta_cdf(5.0, 0.5, v), 0.99, 0.5) == pytest.approx(0.99998349, rel=1e-7)
+    assert plotting._quantile(lambda v: plotting._gamma_cdf(40.0, v * 2.0), 0.99, 80.0) == pytest.approx(
+        28.08219813, rel=1e-8
+    )
+    assert plotting._quantile(lambda v: plotting._beta_cdf(5.0, 0.5, v), 0.99, 0.5) == pytest.approx(
+        0.99998349, rel=1e-7
+    )
 
 
 def test_calibration_vs_holdout():
@@ -118,14 +125,22 @@ def test_calibration_vs_holdout():
     ax = plotting.plot_calibration_purchases_vs_holdout_purchases(bg, summary)
     holdout, model = ax.get_lines()
     np.testing.assert_allclose(holdout.get_xdata(), range(7))
-    np.testing.assert_allclose(holdout.get_ydata(), [0.161079, 0.233171, 0.347826, 0.543796, 0.710059, 0.704348, 1.606061], rtol=1e-5)
-    np.testing.assert_allclose(model.get_ydata(), [0.269892, 0.293862, 0.401600, 0.422267, 0.705816, 0.809352, 1.018576], rtol=1e-4)
+    np.testing.assert_allclose(
+        holdout.get_ydata(), [0.161079, 0.233171, 0.347826, 0.543796, 0.710059, 0.704348, 1.606061], rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        model.get_ydata(), [0.269892, 0.293862, 0.401600, 0.422267, 0.705816, 0.809352, 1.018576], rtol=1e-4
+    )
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["frequency_holdout", "model_predictions"]
     plt.close("all")
     ax = plotting.plot_calibration_purchases_vs_holdout_purchases(bg, summary, kind="time_since_last_purchase")
     holdout, model = ax.get_lines()
-    np.testing.assert_allclose(holdout.get_ydata(), [3.953846, 3.431373, 3.482143, 3.483871, 2.75, 2.288889, 1.967742], rtol=1e-5)
-    np.testing.assert_allclose(model.get_ydata(), [4.345291, 2.993400, 3.235528, 2.677435, 2.240059, 2.607584, 2.430455], rtol=1e-4)
+    np.testing.assert_allclose(
+        holdout.get_ydata(), [3.953846, 3.431373, 3.482143, 3.483871, 2.75, 2.288889, 1.967742], rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        model.get_ydata(), [4.345291, 2.993400, 3.235528, 2.677435, 2.240059, 2.607584, 2.430455], rtol=1e-4
+    )
     assert ax.get_xlabel() == "Time since user made last purchase"
     with pytest.raises(ValueError, match="kind"):
         plotting.plot_calibration_purchases_vs_holdout_purchases(bg, summary, kind="nope")

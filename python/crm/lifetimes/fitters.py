@@ -32,8 +32,21 @@ _FREQ_UNITS_PER_MONTH = {"W": 4.345, "M": 1.0, "D": 30.0, "H": 30.0 * 24.0}
 # The methods lifetimes may pass to scipy.optimize.minimize (the engine's optimiser runs
 # whichever is named; see ParetoNBDFitter.fit).
 _SCIPY_METHODS = {
-    "nelder-mead", "powell", "cg", "bfgs", "newton-cg", "l-bfgs-b", "tnc", "cobyla", "cobyqa", "slsqp",
-    "trust-constr", "dogleg", "trust-ncg", "trust-exact", "trust-krylov",
+    "nelder-mead",
+    "powell",
+    "cg",
+    "bfgs",
+    "newton-cg",
+    "l-bfgs-b",
+    "tnc",
+    "cobyla",
+    "cobyqa",
+    "slsqp",
+    "trust-constr",
+    "dogleg",
+    "trust-ncg",
+    "trust-exact",
+    "trust-krylov",
 }
 
 
@@ -59,7 +72,9 @@ def _row_log_likelihood(model: str, params: Sequence[float], a: Any, b: Any, c: 
     zeros = np.zeros(len(flat[0]))
     if model == "gammagamma":
         return _crm._predict(model, [float(p) for p in params], "log_likelihood", zeros, x=flat[0], tx=flat[1])
-    return _crm._predict(model, [float(p) for p in params], "log_likelihood", zeros, x=flat[0], tx=flat[1], big_t=flat[2])
+    return _crm._predict(
+        model, [float(p) for p in params], "log_likelihood", zeros, x=flat[0], tx=flat[1], big_t=flat[2]
+    )
 
 
 def _collapsed(columns: Sequence[np.ndarray], weights: np.ndarray) -> List[np.ndarray]:
@@ -254,10 +269,14 @@ class BaseFitter:
         )
         names, params, se, ll, n, iterations, converged = out
         if not all(np.isfinite(params)):
-            raise ConvergenceError("The model did not converge. Try adding a larger penalizer to see if that helps convergence.")
+            raise ConvergenceError(
+                "The model did not converge. Try adding a larger penalizer to see if that helps convergence."
+            )
         return out
 
-    def _store(self, out: tuple, columns: Dict[str, np.ndarray], weights: np.ndarray, index: Any, verbose: bool) -> None:
+    def _store(
+        self, out: tuple, columns: Dict[str, np.ndarray], weights: np.ndarray, index: Any, verbose: bool
+    ) -> None:
         names, params, se, ll, n, iterations, converged = out
         self.params_ = pd.Series(params, index=list(self._names), dtype=float)
         self.log_likelihood_ = float(ll)
@@ -365,7 +384,9 @@ class _RfmFitter(BaseFitter):
         """Probability that a customer with this history is alive at T."""
         return self._predict("alive", np.zeros(np.shape(frequency)), frequency, recency, T)
 
-    def conditional_probability_alive_matrix(self, max_frequency: Optional[int] = None, max_recency: Optional[int] = None) -> np.ndarray:
+    def conditional_probability_alive_matrix(
+        self, max_frequency: Optional[int] = None, max_recency: Optional[int] = None
+    ) -> np.ndarray:
         """P(alive) for every whole (recency, frequency) up to the maxima (default: the
         largest observed frequency and T), at age ``max_recency``: rows are recency,
         columns frequency."""
@@ -374,7 +395,9 @@ class _RfmFitter(BaseFitter):
         recency, frequency = np.meshgrid(
             np.arange(max_recency + 1, dtype=float), np.arange(max_frequency + 1, dtype=float), indexing="ij"
         )
-        z = self._predict("alive", np.zeros(frequency.shape), frequency, recency, np.full(frequency.shape, float(max_recency)))
+        z = self._predict(
+            "alive", np.zeros(frequency.shape), frequency, recency, np.full(frequency.shape, float(max_recency))
+        )
         return np.asarray(z, dtype=float).reshape(frequency.shape)
 
     def expected_number_of_purchases_up_to_time(self, t: Any) -> Any:
@@ -449,7 +472,11 @@ class ParetoNBDFitter(_RfmFitter):
         self._scale = _scale_time(t)
         best = None
         for _ in range(int(iterative_fitting)):
-            start = np.random.normal(1.0, scale=0.05, size=4) if initial_params is None else np.asarray(initial_params, dtype=float)
+            start = (
+                np.random.normal(1.0, scale=0.05, size=4)
+                if initial_params is None
+                else np.asarray(initial_params, dtype=float)
+            )
             out = self._engine_fit(
                 [_array(x), _array(tx), _array(t)],
                 None if weights is None else _array(w),
@@ -490,11 +517,19 @@ class ParetoNBDFitter(_RfmFitter):
         arrays = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in (freq, recency, age)])
         flat = [_array(a) for a in arrays]
         out = _crm._predict(
-            "paretonbd", [float(p) for p in params], "log_a0", np.zeros(len(flat[0])), x=flat[0], tx=flat[1], big_t=flat[2]
+            "paretonbd",
+            [float(p) for p in params],
+            "log_a0",
+            np.zeros(len(flat[0])),
+            x=flat[0],
+            tx=flat[1],
+            big_t=flat[2],
         )
         return _like(out, freq, recency, age)
 
-    def conditional_probability_of_n_purchases_up_to_time(self, n: Any, t: Any, frequency: Any, recency: Any, T: Any) -> Any:
+    def conditional_probability_of_n_purchases_up_to_time(
+        self, n: Any, t: Any, frequency: Any, recency: Any, T: Any
+    ) -> Any:
         """P(n purchases in the next t periods | frequency, recency, T)."""
         return self._predict("conditional_probability", t, frequency, recency, T, n=n)
 
@@ -528,7 +563,9 @@ class BetaGeoBetaBinomFitter(BaseFitter):
         w = np.ones_like(tx) if weights is None else np.asarray(weights)
         _check_inputs(x, tx, n)
         initial = None if initial_params is None else np.exp(np.asarray(initial_params, dtype=float))
-        out = self._engine_fit([_array(x), _array(tx), _array(n)], _array(w), initial, int(kwargs.pop("maxiter", 500)), tol)
+        out = self._engine_fit(
+            [_array(x), _array(tx), _array(n)], _array(w), initial, int(kwargs.pop("maxiter", 500)), tol
+        )
         self._store(out, {"frequency": x, "recency": tx, "n_periods": n}, w, index, verbose)
         return self
 
@@ -548,7 +585,9 @@ class BetaGeoBetaBinomFitter(BaseFitter):
         """Expected transactions in the next ``m_periods_in_future`` opportunities."""
         return self._predict("conditional", m_periods_in_future, frequency, recency, n_periods)
 
-    def conditional_probability_alive(self, m_periods_in_future: Any, frequency: Any, recency: Any, n_periods: Any) -> Any:
+    def conditional_probability_alive(
+        self, m_periods_in_future: Any, frequency: Any, recency: Any, n_periods: Any
+    ) -> Any:
         """Probability of being alive ``m_periods_in_future`` opportunities after the
         observed ones (0: through the observed opportunities, 1: at the next)."""
         return self._predict("alive", m_periods_in_future, frequency, recency, n_periods)
@@ -666,9 +705,17 @@ class GammaGammaFitter(BaseFitter):
         """Discounted value of the next ``time`` months: expected purchases per month from
         ``transaction_prediction_model`` x expected spend, discounted at ``discount_rate`` a
         month; ``freq`` is the unit of recency and T ("D", "W", "M" or "H")."""
-        if freq not in _FREQ_UNITS_PER_MONTH:
-            raise ValueError(f"freq must be one of {sorted(_FREQ_UNITS_PER_MONTH)}")
-        return _engine_clv(transaction_prediction_model, self._params(), frequency, recency, T, monetary_value, time, discount_rate, freq)
+        return _engine_clv(
+            transaction_prediction_model,
+            self._params(),
+            frequency,
+            recency,
+            T,
+            monetary_value,
+            time,
+            discount_rate,
+            freq,
+        )
 
 
 def _engine_clv(

@@ -60,7 +60,9 @@ def _frequency_recency(counts: np.ndarray, times: np.ndarray) -> Tuple[np.ndarra
     return frequency, recency.astype(float)
 
 
-def _rfm_frame(model: str, params: Tuple[float, ...], T: Any, size: int, seed: Optional[int], dropout_name: str) -> pd.DataFrame:
+def _rfm_frame(
+    model: str, params: Tuple[float, ...], T: Any, size: int, seed: Optional[int], dropout_name: str
+) -> pd.DataFrame:
     ages = _ages(T, size)
     counts, times, rate, dropout, alive = _simulate(model, params, ages, seed)
     frequency, recency = _frequency_recency(counts, times)
@@ -78,19 +80,25 @@ def _rfm_frame(model: str, params: Tuple[float, ...], T: Any, size: int, seed: O
     return df
 
 
-def beta_geometric_nbd_model(T: Any, r: float, alpha: float, a: float, b: float, size: int = 1, seed: Optional[int] = None) -> pd.DataFrame:
+def beta_geometric_nbd_model(
+    T: Any, r: float, alpha: float, a: float, b: float, size: int = 1, seed: Optional[int] = None
+) -> pd.DataFrame:
     """Customers simulated from the BG/NBD model, observed for ``T``: frequency, recency, T,
     lambda, p, alive, indexed by customer_id."""
     return _rfm_frame("bgnbd", (r, alpha, a, b), T, size, seed, "p")
 
 
-def modified_beta_geometric_nbd_model(T: Any, r: float, alpha: float, a: float, b: float, size: int = 1, seed: Optional[int] = None) -> pd.DataFrame:
+def modified_beta_geometric_nbd_model(
+    T: Any, r: float, alpha: float, a: float, b: float, size: int = 1, seed: Optional[int] = None
+) -> pd.DataFrame:
     """Customers simulated from the MBG/NBD model (same columns as
     :func:`beta_geometric_nbd_model`)."""
     return _rfm_frame("mbgnbd", (r, alpha, a, b), T, size, seed, "p")
 
 
-def pareto_nbd_model(T: Any, r: float, alpha: float, s: float, beta: float, size: int = 1, seed: Optional[int] = None) -> pd.DataFrame:
+def pareto_nbd_model(
+    T: Any, r: float, alpha: float, s: float, beta: float, size: int = 1, seed: Optional[int] = None
+) -> pd.DataFrame:
     """Customers simulated from the Pareto/NBD model: frequency, recency, T, lambda, mu,
     alive, indexed by customer_id."""
     return _rfm_frame("paretonbd", (r, alpha, s, beta), T, size, seed, "mu")

@@ -4,7 +4,7 @@ from numbers the engine computes. Each returns the matplotlib Axes it drew on.""
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -273,8 +273,14 @@ def plot_cumulative_transactions(
     (:func:`~crm.lifetimes.utils.expected_cumulative_transactions`), the end of the
     calibration period ``t_cal`` marked."""
     frame = expected_cumulative_transactions(
-        model, transactions, datetime_col, customer_id_col, t,
-        datetime_format=datetime_format, freq=freq, set_index_date=set_index_date,
+        model,
+        transactions,
+        datetime_col,
+        customer_id_col,
+        t,
+        datetime_format=datetime_format,
+        freq=freq,
+        set_index_date=set_index_date,
     )
     return _tracking_plot(frame, t_cal, set_index_date, title, xlabel, ylabel, ax, kwargs)
 
@@ -297,8 +303,14 @@ def plot_incremental_transactions(
 ) -> Any:
     """As :func:`plot_cumulative_transactions`, per period rather than cumulated."""
     frame = expected_cumulative_transactions(
-        model, transactions, datetime_col, customer_id_col, t,
-        datetime_format=datetime_format, freq=freq, set_index_date=set_index_date,
+        model,
+        transactions,
+        datetime_col,
+        customer_id_col,
+        t,
+        datetime_format=datetime_format,
+        freq=freq,
+        set_index_date=set_index_date,
     )
     frame = frame.astype(float).diff()
     return _tracking_plot(frame, t_cal, set_index_date, title, xlabel, ylabel, ax, kwargs)
@@ -353,7 +365,10 @@ def _beta_cdf(a: float, b: float, x: float) -> float:
     d = 1 / d
     h = d
     for m in range(1, 10_000):
-        for num in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)), -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+        for num in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
             d = 1 + num * d
             d = 1e-300 if abs(d) < 1e-300 else d
             c = 1 + num / c
@@ -379,7 +394,16 @@ def _quantile(cdf: Any, p: float, hi: float) -> float:
     return (lo + hi) / 2
 
 
-def _heterogeneity_plot(x: np.ndarray, y: np.ndarray, suptitle: str, title: str, xlabel: str, ylabel: str, suptitle_fontsize: int, kwargs: dict) -> Any:
+def _heterogeneity_plot(
+    x: np.ndarray,
+    y: np.ndarray,
+    suptitle: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    suptitle_fontsize: int,
+    kwargs: dict,
+) -> Any:
     plt = _pyplot()
     fig, ax = plt.subplots(1)
     fig.suptitle(suptitle, fontsize=suptitle_fontsize, fontweight="bold")
@@ -426,7 +450,9 @@ def plot_dropout_rate_heterogeneity(
     top = min(_quantile(lambda v: _beta_cdf(a, b, v), 0.99, 0.5), 1.0)
     x = np.linspace(0, top, 100)
     with np.errstate(divide="ignore", invalid="ignore"):
-        y = np.exp((a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - (math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)))
+        y = np.exp(
+            (a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - (math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b))
+        )
     if a < 1:
         y[x == 0] = np.inf
     title = "mean: {:.3f}, var: {:.3f}".format(a / (a + b), a * b / ((a + b) ** 2) / (a + b + 1))

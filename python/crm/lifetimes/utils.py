@@ -207,7 +207,9 @@ def calibration_and_holdout_data(
     return combined
 
 
-def calculate_alive_path(model: Any, transactions: pd.DataFrame, datetime_col: str, t: int, freq: str = "D") -> pd.Series:
+def calculate_alive_path(
+    model: Any, transactions: pd.DataFrame, datetime_col: str, t: int, freq: str = "D"
+) -> pd.Series:
     """P(alive) of one customer (``transactions`` are theirs) at each of the ``t + 1``
     periods of ``freq`` from their first purchase, by the fitted ``model``."""
     dates = pd.to_datetime(transactions[datetime_col])
@@ -262,7 +264,9 @@ def _customer_lifetime_value(
     ``GammaGammaFitter.customer_lifetime_value``)."""
     from crm.lifetimes.fitters import _engine_clv
 
-    return _engine_clv(transaction_prediction_model, [], frequency, recency, T, monetary_value, time, discount_rate, freq)
+    return _engine_clv(
+        transaction_prediction_model, [], frequency, recency, T, monetary_value, time, discount_rate, freq
+    )
 
 
 def expected_cumulative_transactions(
@@ -283,8 +287,12 @@ def expected_cumulative_transactions(
     start_date = _parse_dates(transactions[datetime_col], datetime_format).min()
     end = start_date.to_period(freq) + t
     periods = _find_first_transactions(
-        transactions, customer_id_col, datetime_col, datetime_format=datetime_format,
-        observation_period_end=end.to_timestamp(), freq=freq,
+        transactions,
+        customer_id_col,
+        datetime_col,
+        datetime_format=datetime_format,
+        observation_period_end=end.to_timestamp(),
+        freq=freq,
     )
     first = periods["first"].to_numpy()
     cohort = periods.loc[first].groupby(datetime_col).size()
@@ -296,7 +304,9 @@ def expected_cumulative_transactions(
         if i % freq_multiplier == 0 and i > 0:
             ages = (period.ordinal - cohort_ordinals).astype(float)
             before = ages > 0
-            expected = np.asarray(model.expected_number_of_purchases_up_to_time(ages[before] / freq_multiplier), dtype=float)
+            expected = np.asarray(
+                model.expected_number_of_purchases_up_to_time(ages[before] / freq_multiplier), dtype=float
+            )
             predicted.append(float(np.sum(expected * cohort_sizes[before])))
     repeat = periods.loc[~first].groupby(datetime_col).size()
     tracking = repeat.reindex(date_periods, fill_value=0).to_numpy()

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from crm import _crm
+from crm.exceptions import ConfigError, CrmError, InputError, InternalError
 from crm.lifetimes import generate_data
 from crm.lifetimes.utils import ConvergenceError, _check_inputs, _scale_time
 
@@ -118,6 +119,9 @@ class BaseFitter:
     _data_names: Sequence[str] = ()
     # Parameters measured in time units (divided by ``_scale`` after a fit on scaled times).
     _time_params: Sequence[str] = ()
+    # lifetimes raises ConvergenceError when its optimiser stops unconverged (not for
+    # Pareto/NBD, whose Nelder-Mead result it keeps).
+    _must_converge = True
 
     def __init__(self, penalizer_coef: float = 0.0) -> None:
         self.penalizer_coef = penalizer_coef
@@ -256,21 +260,27 @@ class BaseFitter:
         initial = None
         if initial_params is not None:
             initial = [float(v) for v in np.asarray(initial_params, dtype=float).reshape(-1)]
-        out = _crm._fit_model(
-            self._model,
-            columns[0],
-            columns[1],
-            columns[2] if len(columns) > 2 else None,
-            weights,
-            initial,
-            float(self.penalizer_coef),
-            int(max_iterations),
-            float(tol),
-        )
+        try:
+            out = _crm._fit_model(
+                self._model,
+                columns[0],
+                columns[1],
+                columns[2] if len(columns) > 2 else None,
+                weights,
+                initial,
+                float(self.penalizer_coef),
+                int(max_iterations),
+                float(tol),
+            )
+        except (InputError, ConfigError, InternalError):
+            raise
+        except CrmError as e:  # the engine's fit failure
+            raise ConvergenceError(f"{e}. Try adding a larger penalizer to see if that helps convergence.") from e
         names, params, se, ll, n, iterations, converged = out
-        if not all(np.isfinite(params)):
+        if not all(np.isfinite(params)) or (self._must_converge and not converged):
             raise ConvergenceError(
-                "The model did not converge. Try adding a larger penalizer to see if that helps convergence."
+                f"The model did not converge in {iterations} iterations. "
+                "Try adding a larger penalizer to see if that helps convergence."
             )
         return out
 
@@ -432,6 +442,7 @@ class ParetoNBDFitter(_RfmFitter):
 
     _model = "paretonbd"
     _names = ("r", "alpha", "s", "beta")
+    _must_converge = False
     _time_params = ("alpha", "beta")
     _generator = staticmethod(generate_data.pareto_nbd_model)
 

@@ -434,3 +434,22 @@ def test_save_and_load(tmp_path, bgf):
     with open(path, "rb") as f:
         assert type(pickle.load(f)) is lt.BetaGeoFitter
     os.remove(path)
+
+
+def test_old_pandas_frequency_aliases_work_on_every_pandas():
+    # lifetimes-era notebooks write "H" for hours (removed in pandas 3): same as "h".
+    tx = pd.DataFrame(
+        {"id": [1, 1, 2], "date": pd.to_datetime(["2015-01-01 01:00", "2015-01-01 05:30", "2015-01-01 02:00"])}
+    )
+    old = utils.summary_data_from_transaction_data(
+        tx, "id", "date", observation_period_end="2015-01-01 10:00", freq="H"
+    )
+    new = utils.summary_data_from_transaction_data(
+        tx, "id", "date", observation_period_end="2015-01-01 10:00", freq="h"
+    )
+    pd.testing.assert_frame_equal(old, new)
+    assert old.loc[1].tolist() == [1.0, 4.0, 9.0]
+    minutes = utils.summary_data_from_transaction_data(
+        tx, "id", "date", observation_period_end="2015-01-01 10:00", freq="T"
+    )
+    assert minutes.loc[1].tolist() == [1.0, 270.0, 540.0]

@@ -24,6 +24,20 @@ class ConvergenceError(ValueError):
     """A fit that did not converge."""
 
 
+# The period aliases pandas 2.2 deprecated and pandas 3 removed, as lifetimes-era notebooks
+# write them ("H" for hours), in today's spelling.
+_OLD_FREQ = {"H": "h", "T": "min", "S": "s", "L": "ms", "U": "us", "N": "ns"}
+
+
+def _pandas_freq(freq: str) -> str:
+    return _OLD_FREQ.get(freq, freq)
+
+
+def _unit(freq: str) -> np.timedelta64:
+    """One period of ``freq`` as a numpy duration (numpy spells minutes "m")."""
+    return np.timedelta64(1, "m" if freq == "min" else freq)
+
+
 def _parse_dates(values: pd.Series, datetime_format: Optional[str]) -> pd.Series:
     """Dates from a column; numbers with a format (``19970101`` with ``"%Y%m%d"``) are
     read as their digits, as lifetimes' pandas read them."""
@@ -54,6 +68,7 @@ def _find_first_transactions(
     ``observation_period_end`` (default: the last transaction): the customer, the period
     (``period[freq]``), the summed ``monetary_value_col`` when given, and ``first`` (the
     customer's first period). Rows in customer then period order, as lifetimes."""
+    freq = _pandas_freq(freq)
     if observation_period_end is None:
         observation_period_end = transactions[datetime_col].max()
     end = _to_datetime(observation_period_end, datetime_format)
@@ -128,6 +143,7 @@ def summary_data_from_transaction_data(
     monetary_value (mean spend of the repeat periods, 0 without) when
     ``monetary_value_col`` is given. ``include_first_transaction`` counts the first period
     too (in frequency and in the mean spend)."""
+    freq = _pandas_freq(freq)
     if observation_period_end is None:
         observation_period_end = _parse_dates(transactions[datetime_col], datetime_format).max()
     end = _period_end(observation_period_end, datetime_format, freq)
@@ -142,7 +158,7 @@ def summary_data_from_transaction_data(
     )
     periods[datetime_col] = periods[datetime_col].dt.start_time
     customers = periods.groupby(customer_id_col, sort=False)[datetime_col].agg(["min", "max", "count"])
-    unit = np.timedelta64(1, freq)
+    unit = _unit(freq)
     customers["frequency"] = customers["count"] if include_first_transaction else customers["count"] - 1
     customers["T"] = (end - customers["min"]) / unit / freq_multiplier
     customers["recency"] = (customers["max"] - customers["min"]) / unit / freq_multiplier
@@ -171,6 +187,7 @@ def calibration_and_holdout_data(
     """The summary of the calibration period (columns with ``_cal``) joined with the
     holdout: frequency_holdout (periods with a purchase), monetary_value_holdout and
     duration_holdout."""
+    freq = _pandas_freq(freq)
     cols = [customer_id_col, datetime_col] + ([monetary_value_col] if monetary_value_col else [])
     tx = transactions[cols].copy()
     tx[datetime_col] = _parse_dates(tx[datetime_col], datetime_format)
@@ -212,6 +229,7 @@ def calculate_alive_path(
 ) -> pd.Series:
     """P(alive) of one customer (``transactions`` are theirs) at each of the ``t + 1``
     periods of ``freq`` from their first purchase, by the fitted ``model``."""
+    freq = _pandas_freq(freq)
     dates = pd.to_datetime(transactions[datetime_col])
     per_period = pd.Series(1, index=pd.DatetimeIndex(dates)).resample(freq).sum().to_numpy()
     bought = np.zeros(max(int(t) + 1, len(per_period)))
@@ -284,6 +302,7 @@ def expected_cumulative_transactions(
     ``t`` periods of ``freq`` from the first transaction, every ``freq_multiplier``
     periods: predicted = sum over first-purchase cohorts of the cohort's size x the
     model's expected purchases by that age (lifetimes' tracking plot data)."""
+    freq = _pandas_freq(freq)
     start_date = _parse_dates(transactions[datetime_col], datetime_format).min()
     end = start_date.to_period(freq) + t
     periods = _find_first_transactions(

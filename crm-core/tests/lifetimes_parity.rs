@@ -95,6 +95,8 @@ fn mbg_and_pareto_probabilities_are_lifetimes() {
     let total: f64 = (0..60).map(|n| p.conditional_probability_of_purchases(n, 10.0, 2.0, 30.43, 38.86)).sum();
     assert!((total - 1.0).abs() < 1e-6, "{total}");
     assert_eq!(p.conditional_probability_of_purchases(1, 0.0, 2.0, 30.43, 38.86), 0.0);
+    // Where the terms cancel (9 purchases in one period after none), no rounding below 0.
+    assert!(p.conditional_probability_of_purchases(9, 1.0, 0.0, 50.0, 100.0) >= 0.0);
     assert_close(&[p.log_a0(2.0, 30.43, 38.86), p.log_a0(26.0, 30.86, 31.0)], &[-12.57950688, -103.62568411], 1e-8);
     // The log-likelihood rows of BG/NBD and MBG/NBD add up to the data's.
     let d = cdnow();

@@ -134,7 +134,8 @@ impl ParetoNbd {
                 i * t.ln() - ln_gamma(i + 1.0) + ln_b_at(i, big_t + t) - ln_l
             })
             .fold(f64::NEG_INFINITY, log_add_exp);
-        zeroth + (log_add_exp(first, second).exp() - third.exp())
+        // A difference of exponentials: rounding can leave it a few 1e-18 outside [0, 1].
+        (zeroth + (log_add_exp(first, second).exp() - third.exp())).clamp(0.0, 1.0)
     }
 
     /// P(alive | x, t_x, T) = (alive part) / (likelihood without its constant).

@@ -104,6 +104,16 @@ impl BetaGeoBetaBinom {
     /// P(alive `m` opportunities after the n observed | x, t_x, n), lifetimes'
     /// `conditional_probability_alive(m_periods_in_future, ...)`: `m = 0` is alive through
     /// the observed opportunities, `m = 1` at the next one.
+    ///
+    /// # Examples
+    /// ```
+    /// use crm_core::models::BetaGeoBetaBinom;
+    /// // The donations fit (Fader, Hardie & Shang 2010).
+    /// let m = BetaGeoBetaBinom { alpha: 1.204, beta: 0.750, gamma: 0.657, delta: 2.783 };
+    /// // A donor of all six years was alive through them, and is so next year with 0.93.
+    /// assert!((m.probability_alive_after(0.0, 6.0, 6.0, 6.0) - 1.0).abs() < 1e-9);
+    /// assert_eq!(format!("{:.2}", m.probability_alive_after(1.0, 6.0, 6.0, 6.0)), "0.93");
+    /// ```
     pub fn probability_alive_after(&self, m: f64, x: f64, tx: f64, n: f64) -> f64 {
         let (a, b, g, d) = (self.alpha, self.beta, self.gamma, self.delta);
         (ln_beta(a + x, b + n - x) - ln_beta(a, b) + ln_beta(g, d + n + m)

@@ -67,6 +67,17 @@ fn simulate_beta_geo(m: &BetaGeo, ages: &[f64], seed: u64, at_start: bool) -> Si
 impl BetaGeo {
     /// Customers observed for the given ages, simulated with their purchase times (see
     /// [`SimulatedCustomers`]); the same `seed` gives the same customers.
+    ///
+    /// # Examples
+    /// ```
+    /// use crm_core::models::BetaGeo;
+    /// let m = BetaGeo { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+    /// let s = m.simulate_customers(&[39.0; 1000], 7);
+    /// assert_eq!(s, m.simulate_customers(&[39.0; 1000], 7));
+    /// // Customer 0's repeat purchases, in weeks since the first.
+    /// let first = &s.times[s.offsets[0]..s.offsets[1]];
+    /// assert!(first.iter().all(|t| *t > 0.0 && *t < 39.0));
+    /// ```
     pub fn simulate_customers(&self, ages: &[f64], seed: u64) -> SimulatedCustomers {
         simulate_beta_geo(self, ages, seed, false)
     }

@@ -117,6 +117,17 @@ def test_other_models_standard_errors(cdnow):
     np.testing.assert_allclose(gg.standard_errors_, [1.189687, 0.290166, 4.159994], rtol=1e-3)
 
 
+def test_pareto_standard_errors_are_the_engines(cdnow):
+    # lifetimes has none for Pareto/NBD; ours (central differences of the per-customer
+    # objective in the log-parameters) equal the engine's from its own Hessian.
+    np.random.seed(0)
+    m = lt.ParetoNBDFitter().fit(cdnow["frequency"], cdnow["recency"], cdnow["T"])
+    cols = [np.ascontiguousarray(cdnow[c].to_numpy(dtype=float)) for c in ("frequency", "recency", "T")]
+    engine_se = crm._crm._fit_model("paretonbd", *cols)[2]
+    np.testing.assert_allclose(m.standard_errors_, engine_se, rtol=1e-3)
+    assert list(m.summary.index) == ["r", "alpha", "s", "beta"]
+
+
 def test_negative_log_likelihood_is_lifetimes_objective(bgf, cdnow):
     log_params = np.log([0.2426, 4.4135 / 38.86, 0.7929, 2.4258])
     x, tx, t = cdnow["frequency"].to_numpy(), cdnow["recency"].to_numpy() / 38.86, cdnow["T"].to_numpy() / 38.86

@@ -515,8 +515,15 @@ class ParetoNBDFitter(_RfmFitter):
         w = np.asarray(weights, dtype=float)
         return -(w * ll).sum() / w.mean() + penalizer_coef * float(np.sum(p**2))
 
-    def _objective(self, log_params: np.ndarray, *args: Any) -> float:
-        return float(self._negative_log_likelihood(np.exp(log_params), *args, self.penalizer_coef))
+    def _objective(self, log_params: np.ndarray, freq: Any, rec: Any, T: Any, weights: Any) -> float:
+        """The objective ``_hessian_`` (and so the standard errors) is taken of: lifetimes'
+        divided by the customers per row, i.e. per customer as for the other models (its
+        sum over rows would count each customer once per row of its collapsed data)."""
+        p = np.exp(np.asarray(log_params, dtype=float))
+        w = np.asarray(weights, dtype=float)
+        ll = _row_log_likelihood(self._model, p, freq, rec, T)
+        rows = max(len(self.data), 1)
+        return float(-(w * ll).sum() / w.sum() + self.penalizer_coef / rows * np.sum(p**2))
 
     @staticmethod
     def _objective_divisor(weights: np.ndarray) -> float:

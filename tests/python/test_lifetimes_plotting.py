@@ -48,6 +48,19 @@ def test_period_transactions_are_the_models_expected_counts(bgf):
     assert len(ax.patches) == 24 and [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
 
 
+def test_period_transactions_of_bgbb_are_its_table():
+    from crm.lifetimes.datasets import load_donations
+
+    d = load_donations()
+    bb = lt.BetaGeoBetaBinomFitter().fit(d["frequency"], d["recency"], d["periods"], d["weights"])
+    ax = plotting.plot_period_transactions(bb)
+    heights = [p.get_height() for p in ax.patches]
+    assert heights[:7] == [3464, 1823, 1430, 1085, 1036, 1063, 1203]
+    # lifetimes' expected_number_of_transactions_in_first_n_periods(6) (Hardie's sheet).
+    want = [3454.882, 1888.654, 1348.882, 1113.379, 1017.922, 1027.166, 1253.114]
+    np.testing.assert_allclose(heights[7:], want, rtol=1e-6)
+
+
 def test_period_transactions_simulate_other_models():
     cd = load_cdnow_summary()
     pnbd = lt.ParetoNBDFitter().fit(cd["frequency"], cd["recency"], cd["T"])

@@ -619,6 +619,10 @@ class BetaGeoBetaBinomFitter(BaseFitter):
         p = _crm._predict(self._model, self._params(), "probability", np.full(len(x), float(n)), x=_array(x))
         return pd.DataFrame(p * float(counts.sum()), index=pd.Index(counts.index, name="frequency"), columns=["model"])
 
+    def _probability_of_transactions(self, n: Any, x: Any) -> Any:
+        """P(x transactions in the first n opportunities) for a new customer."""
+        return self._predict("probability", n, x)
+
     def _generate_new_data(self, size: int = 1) -> pd.DataFrame:
         n = np.repeat(self.data["n_periods"].to_numpy(), self.data["weights"].to_numpy().astype(int))
         return generate_data.beta_geometric_beta_binom_model(n, *self._params(), size=size)

@@ -52,10 +52,13 @@ def plot_period_transactions(
     weights = model.data["weights"] if "weights" in model.data else pd.Series(1.0, index=model.data.index)
     actual = weights.groupby(model.data["frequency"]).sum().sort_index().iloc[:max_frequency]
     ks = np.union1d(np.asarray(actual.index, dtype=float), np.arange(max_frequency, dtype=float))[:max_frequency]
-    if hasattr(model, "probability_of_n_purchases_up_to_time"):
-        ages = weights.groupby(model.data["T"]).sum()
+    exact, age = getattr(model, "probability_of_n_purchases_up_to_time", None), "T"
+    if exact is None and "n_periods" in model.data:  # BG/BB: opportunities for ages
+        exact, age = getattr(model, "_probability_of_transactions", None), "n_periods"
+    if exact is not None:
+        ages = weights.groupby(model.data[age]).sum()
         t_grid, k_grid = np.meshgrid(np.asarray(ages.index, dtype=float), ks, indexing="ij")
-        p = np.asarray(model.probability_of_n_purchases_up_to_time(t_grid.reshape(-1), k_grid.reshape(-1)), dtype=float)
+        p = np.asarray(exact(t_grid.reshape(-1), k_grid.reshape(-1)), dtype=float)
         expected = (p.reshape(t_grid.shape) * ages.to_numpy(dtype=float)[:, None]).sum(axis=0)
         modelled = pd.Series(expected, index=ks)
     else:

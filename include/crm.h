@@ -1286,8 +1286,10 @@ typedef struct crm_rfm_columns {
 
 // How to fit. Start from `crm_fit_options_default()`.
 typedef struct crm_fit_options {
-  // L2 penalty on the parameters (added to the mean negative log-likelihood as
-  // `penalizer x sum(params^2)`), >= 0. Default 0.
+  // L2 penalty on the parameters, >= 0, with lifetimes' `penalizer_coef` meaning: added
+  // to the mean negative log-likelihood as `penalizer x sum(params^2)`, the time scale
+  // parameters (alpha, and beta of Pareto/NBD) measured in units of the largest T, and
+  // for Pareto/NBD divided by the number of rows given. Default 0.
   double penalizer;
   // Starting parameters (natural scale, in the order of the model's parameter struct,
   // each > 0); NULL for 1 each. Borrowed for the call.
@@ -1296,6 +1298,10 @@ typedef struct crm_fit_options {
   size_t initial_len;
   // Iteration limit. Default 500.
   size_t max_iterations;
+  // The fit stops when the gradient of the penalised mean negative log-likelihood in the
+  // log-parameters is shorter than this (lifetimes' `tol`, scipy's BFGS `gtol`); finite,
+  // > 0. Default 1e-10.
+  double tolerance;
 } crm_fit_options;
 
 // BG/NBD parameters: purchase rate ~ Gamma(r, alpha), dropout after each purchase with
@@ -2778,6 +2784,25 @@ crm_result crm_bgbb_probability_alive(const struct crm_bgbb_params *model,
                                       const struct crm_rfm_columns *data,
                                       double *out,
                                       size_t out_len);
+
+// The probability that each customer of `data` is alive `m` opportunities (finite, >= 0)
+// after the n observed under the BG/BB `model`, into `out`: lifetimes'
+// `conditional_probability_alive(m_periods_in_future, ...)` (`m = 0`: through the observed
+// opportunities; `m = 1` is `crm_bgbb_probability_alive`). Errors as
+// `crm_bgbb_conditional_expected_purchases`.
+crm_result crm_bgbb_probability_alive_after(const struct crm_bgbb_params *model,
+                                            double m,
+                                            const struct crm_rfm_columns *data,
+                                            double *out,
+                                            size_t out_len);
+
+// The probability that a new customer makes exactly `x` transactions in the first `n`
+// opportunities under the BG/BB `model`, into `*out_probability` (0 when x > n); times
+// the customers, lifetimes' `expected_number_of_transactions_in_first_n_periods`.
+crm_result crm_bgbb_probability_of_transactions(const struct crm_bgbb_params *model,
+                                                uint32_t n,
+                                                uint32_t x,
+                                                double *out_probability);
 
 // Expected transactions of a new customer in `n[i]` opportunities (finite, >= 0) under the
 // BG/BB `model`, into `out` (`out_len` = `n_len`).

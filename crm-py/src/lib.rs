@@ -80,6 +80,7 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(intervals::_parameter_covariance, m)?)?;
     m.add_function(wrap_pyfunction!(intervals::_predict_interval, m)?)?;
     m.add_function(wrap_pyfunction!(intervals::_clv_interval, m)?)?;
+    m.add_function(wrap_pyfunction!(models::_simulate, m)?)?;
     m.add_function(wrap_pyfunction!(threads, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_unguarded_for_tests, m)?)?;

@@ -790,6 +790,7 @@ def _fit_model(
     initial: Optional[Sequence[float]] = None,
     penalizer: float = 0.0,
     max_iterations: int = 500,
+    tolerance: float = 1e-10,
 ) -> Tuple[List[str], List[float], List[float], float, float, int, bool]: ...
 def _predict(
     model: str,
@@ -799,6 +800,7 @@ def _predict(
     x: Optional[np.ndarray] = None,
     tx: Optional[np.ndarray] = None,
     big_t: Optional[np.ndarray] = None,
+    n: Optional[np.ndarray] = None,
 ) -> np.ndarray: ...
 def _customer_lifetime_value(
     model: str,
@@ -814,6 +816,9 @@ def _customer_lifetime_value(
 ) -> np.ndarray: ...
 def _rfm_summary(
     base: CustomerBase, observation_end: Any, days_per_unit: float = 1.0
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+def _simulate(
+    model: str, params: Sequence[float], ages: np.ndarray, seed: int
 ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
 
 # Prediction intervals (crm.lifetimes ``..._interval`` methods; models as above and "sbg").

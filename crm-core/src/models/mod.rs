@@ -24,10 +24,12 @@ pub mod uncertainty;
 pub use bgbb::BetaGeoBetaBinom;
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
 pub use data::{CalibrationHoldout, RfmData, RfmSummary, TimeUnit, calibration_and_holdout, summary_from_transactions};
-pub use gammagamma::{GammaGamma, PurchaseModel, SeriesCache, customer_lifetime_value};
+pub use gammagamma::{
+    GammaGamma, PurchaseModel, SeriesCache, customer_lifetime_value, customer_lifetime_value_with_spend,
+};
 pub use paretonbd::ParetoNbd;
 pub use sbg::ShiftedBetaGeo;
-pub use simulate::{HoldoutRow, holdout_table};
+pub use simulate::{HoldoutRow, SimulatedCustomers, holdout_table};
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -66,18 +68,25 @@ pub(crate) fn split<T: Send>(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FitOptions {
-    /// L2 penalty on the parameters (added to the mean negative log-likelihood as
-    /// `penalizer x sum(params^2)`, as lifetimes does). Default 0.
+    /// L2 penalty on the parameters, lifetimes' `penalizer_coef`: added to the mean
+    /// negative log-likelihood as `penalizer x sum(params^2)`, where BG/NBD, MBG/NBD and
+    /// Pareto/NBD measure their time scale parameters (α, and β) in units of the largest T
+    /// while fitting, and Pareto/NBD divides the penalty by the number of rows given
+    /// (lifetimes divides that objective by the mean weight). Default 0.
     pub penalizer: f64,
     /// Starting parameters (natural scale); default 1 for each.
     pub initial: Option<Vec<f64>>,
     /// Iteration limit. Default 500.
     pub max_iterations: usize,
+    /// The fit stops when the gradient of the objective (the penalised mean negative
+    /// log-likelihood in the log-parameters) is shorter than this: scipy's BFGS `gtol`,
+    /// which is what lifetimes' `tol` sets. Finite, > 0. Default 1e-10.
+    pub tolerance: f64,
 }
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions { penalizer: 0.0, initial: None, max_iterations: 500 }
+        FitOptions { penalizer: 0.0, initial: None, max_iterations: 500, tolerance: 1e-10 }
     }
 }
 
@@ -210,6 +219,10 @@ pub(crate) fn fit_positive_with(
     if !(opts.penalizer >= 0.0 && opts.penalizer.is_finite()) {
         return Err(Error::config("penalizer", format!("{} is not >= 0", opts.penalizer)));
     }
+    if !(opts.tolerance > 0.0 && opts.tolerance.is_finite()) {
+        return Err(Error::config("tolerance", format!("{} is not a finite number > 0", opts.tolerance)));
+    }
+    let tol = opts.tolerance;
     if customers <= 0.0 {
         return Err(Error::Fit { model: model.into(), message: "no customers to fit".into() });
     }
@@ -233,7 +246,7 @@ pub(crate) fn fit_positive_with(
         });
     }
     let m = match grad {
-        None => optim::minimize(&objective, &u0, opts.max_iterations, 1e-10),
+        None => optim::minimize(&objective, &u0, opts.max_iterations, tol),
         Some(g) => {
             let in_log_space = |g, n| in_log_space(g, n, opts.penalizer);
             // Warm start: converge by Newton steps on a sample of the rows first (same
@@ -241,15 +254,15 @@ pub(crate) fn fit_positive_with(
             let u_start = match &warm {
                 Some((wh, wn)) => {
                     let f = in_log_space_hess(wh, *wn, opts.penalizer);
-                    optim::minimize_newton_exact(&f, &u0, opts.max_iterations, 1e-8).x
+                    optim::minimize_newton_exact(&f, &u0, opts.max_iterations, tol.max(1e-8)).x
                 }
                 None => u0.clone(),
             };
             if let Some(hf) = &hess {
                 let f = in_log_space_hess(hf, customers, opts.penalizer);
-                optim::minimize_newton_exact(&f, &u_start, opts.max_iterations, 1e-10)
+                optim::minimize_newton_exact(&f, &u_start, opts.max_iterations, tol)
             } else {
-                optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, None, opts.max_iterations, 1e-10).0
+                optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, None, opts.max_iterations, tol).0
             }
         }
     };

@@ -65,7 +65,7 @@ class _Intervals:
         if getattr(self, "params_", None) is None or data is None:
             raise ValueError("Model has not been fit yet. Please call the .fit method first.")
         cols = [_array(data[name]) for name in self._data_names]
-        weights = getattr(self, "_fit_weights", None)
+        weights = data["weights"] if "weights" in data else None  # customers per row
         return {
             "a": cols[0],
             "b": cols[1],

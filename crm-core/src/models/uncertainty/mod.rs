@@ -260,7 +260,17 @@ impl Fitted<'_> {
                 .collect();
         }
         let u: Vec<f64> = p.iter().map(|v| v.ln()).collect();
-        let f = |u: &[f64]| -self.log_likelihood(&u.iter().map(|v| v.exp()).collect::<Vec<_>>());
+        // Central differences need 1 + 2k + 4 k(k-1)/2 likelihoods: on the distinct rows.
+        let collapsed = match self {
+            Fitted::ParetoNbd(_, d) | Fitted::BetaGeoBetaBinom(_, d) => Some(d.collapse()),
+            _ => None,
+        };
+        let on = match (self, &collapsed) {
+            (Fitted::ParetoNbd(m, _), Some(c)) => Fitted::ParetoNbd(*m, c),
+            (Fitted::BetaGeoBetaBinom(m, _), Some(c)) => Fitted::BetaGeoBetaBinom(*m, c),
+            _ => *self,
+        };
+        let f = |u: &[f64]| -on.log_likelihood(&u.iter().map(|v| v.exp()).collect::<Vec<_>>());
         central_hessian(&f, &u, 1e-4)
     }
 

@@ -11,4 +11,5 @@ MPLBACKEND=Agg .venv/bin/python -m pytest -q -W error tests/python
 # extension just built (abi3) through PYTHONPATH: ~15 s for the venv once, ~6 s a run.
 bash tests/python/venv_pandas2.sh
 MPLBACKEND=Agg PYTHONPATH=python .venv-pandas2/bin/python -m pytest -q -W error -p no:cacheprovider --noconftest \
-    tests/python/test_lifetimes.py tests/python/test_lifetimes_api.py tests/python/test_lifetimes_plotting.py
+    tests/python/test_lifetimes.py tests/python/test_lifetimes_api.py tests/python/test_lifetimes_plotting.py \
+    tests/python/test_intervals.py

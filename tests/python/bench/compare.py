@@ -243,6 +243,89 @@ def pandas_segments(df: pd.DataFrame, as_of: dt.date) -> Tuple[pd.DataFrame, pd.
     return per_customer, table.reset_index()
 
 
+# ----------------------------------------------------------------------------- DuckDB
+
+
+def duckdb_summary(con: Any, as_of: dt.date) -> pl.DataFrame:
+    """The customer summary in DuckDB SQL over the registered Arrow table ``t``."""
+    d = f"DATE '{as_of.isoformat()}'"
+    buy = f"date <= {d} AND amount > 0"
+
+    def score(value: str) -> str:
+        return (
+            f"CASE WHEN purchases > 0 THEN CAST((rank() OVER (PARTITION BY purchases > 0 ORDER BY {value}) - 1)"
+            f" * 5 // n + 1 AS UTINYINT) END"
+        )
+
+    q = f"""
+    WITH g AS (
+      SELECT customer_id,
+        min(CASE WHEN {buy} THEN date END) AS first_purchase,
+        max(CASE WHEN {buy} THEN date END) AS last_purchase,
+        CAST(count(*) FILTER (WHERE {buy}) AS BIGINT) AS purchases,
+        coalesce(sum(amount) FILTER (WHERE date <= {d}), 0.0) AS revenue
+      FROM t GROUP BY customer_id),
+    h AS (SELECT *, CAST({d} - last_purchase AS BIGINT) AS recency_days,
+                    CAST({d} - first_purchase AS BIGINT) AS tenure_days FROM g),
+    k AS (SELECT count(*) FILTER (WHERE purchases > 0) AS n FROM h)
+    SELECT customer_id, first_purchase, last_purchase, purchases, revenue, recency_days, tenure_days,
+      purchases * 365.25 / greatest(coalesce(tenure_days, 365), 365) AS purchases_per_year,
+      CASE WHEN purchases > 0 THEN revenue / purchases END AS average_purchase,
+      {score("-recency_days")} AS r, {score("purchases")} AS f, {score("revenue")} AS m
+    FROM h, k ORDER BY customer_id
+    """
+    return con.sql(q).pl()
+
+
+def duckdb_segments(con: Any, as_of: dt.date) -> Tuple[pl.DataFrame, pl.DataFrame]:
+    """Value segments in DuckDB SQL over ``t`` (segment ends computed as crm rounds them)."""
+    d, start = f"DATE '{as_of.isoformat()}'", f"DATE '{(as_of - dt.timedelta(days=WINDOW_DAYS - 1)).isoformat()}'"
+    n = con.sql(f"SELECT count(DISTINCT customer_id) FROM t WHERE date BETWEEN {start} AND {d}").fetchone()[0]
+    s, y = split_ends(n, SHARES), split_ends(n, PYRAMID)
+    q = f"""
+    WITH v AS (
+      SELECT customer_id,
+        coalesce(sum(amount) FILTER (WHERE date BETWEEN {start} AND {d}), 0.0) AS value,
+        bool_or(date BETWEEN {start} AND {d}) AS ranked,
+        bool_or(date <= {d} AND amount > 0) AS ever_bought
+      FROM t GROUP BY customer_id),
+    r AS (
+      SELECT customer_id, value, row_number() OVER (ORDER BY value DESC, customer_id) - 1 AS pos,
+        sum(greatest(value, 0)) OVER (ORDER BY value DESC, customer_id ROWS UNBOUNDED PRECEDING)
+          - greatest(value, 0) AS before, sum(greatest(value, 0)) OVER () AS total
+      FROM v WHERE ranked),
+    s AS (
+      SELECT customer_id, value, CAST(pos + 1 AS BIGINT) AS rank,
+        CASE WHEN pos < {s[0]} THEN 'top' WHEN pos < {s[1]} THEN 'middle' ELSE 'bottom' END AS segment,
+        CASE WHEN value <= 0 THEN 'C'
+             WHEN (CASE WHEN total > 0 THEN before / total ELSE 1.0 END) < {ABC[0]} - 1e-12 THEN 'A'
+             WHEN (CASE WHEN total > 0 THEN before / total ELSE 1.0 END) < {ABC[0] + ABC[1]} - 1e-12 THEN 'B'
+             ELSE 'C' END AS abc,
+        CASE WHEN pos < {y[0]} THEN 'top' WHEN pos < {y[1]} THEN 'large' WHEN pos < {y[2]} THEN 'medium'
+             ELSE 'small' END AS pyramid
+      FROM r)
+    SELECT v.customer_id, v.value, s.rank, s.segment, s.abc,
+      coalesce(s.pyramid, CASE WHEN v.ever_bought THEN 'inactive' ELSE 'prospect' END) AS pyramid
+    FROM v LEFT JOIN s USING (customer_id) ORDER BY v.customer_id
+    """
+    per_customer = con.sql(q).pl()
+    table = con.sql(
+        "SELECT segment, count(*) AS customers, sum(value) AS revenue, count(*) / sum(count(*)) OVER () AS customer_share,"
+        " sum(value) / sum(sum(value)) OVER () AS revenue_share FROM per_customer WHERE segment IS NOT NULL GROUP BY segment"
+    ).pl()
+    return per_customer, table
+
+
+def duckdb_connect(df: pl.DataFrame, threads: int) -> Any:
+    """A DuckDB connection with ``df`` registered as the Arrow table ``t`` (no copy)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"SET threads TO {threads}")
+    con.register("t", df.to_arrow())
+    return con
+
+
 # ----------------------------------------------------------------------------- crm
 
 

@@ -67,7 +67,8 @@ fn main() -> Result<(), crm_core::Error> {
     let mut best: Option<(f64, Vec<(&'static str, f64)>)> = None;
     let mut base = None;
     for round in 0..rounds {
-        let columns = if round + 1 < rounds { data.transactions.clone() } else { std::mem::take(&mut data.transactions) };
+        let columns =
+            if round + 1 < rounds { data.transactions.clone() } else { std::mem::take(&mut data.transactions) };
         let t = Instant::now();
         let builder = crm_core::CustomerBase::builder().transactions(columns)?;
         let validate = t.elapsed().as_secs_f64();

@@ -194,10 +194,27 @@ impl CustomerBaseBuilder {
     /// [`Error::DuplicateCustomer`], [`Error::UnknownCustomer`], [`Error::IdKindMismatch`],
     /// a customer without id or with a non-finite number ([`Error::InvalidValue`]).
     pub fn build(self) -> Result<CustomerBase> {
+        self.build_timed(&mut Phases::off())
+    }
+
+    /// [`Self::build`], also returning the seconds each phase of the build took (for the
+    /// benchmarks, which print where the time goes).
+    ///
+    /// # Errors
+    /// As [`Self::build`].
+    #[doc(hidden)]
+    pub fn build_with_phases(self) -> Result<(CustomerBase, Vec<(&'static str, f64)>)> {
+        let mut phases = Phases::on();
+        let base = self.build_timed(&mut phases)?;
+        Ok((base, phases.done))
+    }
+
+    fn build_timed(self, phases: &mut Phases) -> Result<CustomerBase> {
         let transactions = self.transactions.unwrap_or_default();
         let interactions = self.interactions.unwrap_or_default();
         let tx = intern(&transactions.customer);
         let ix = intern(&interactions.customer);
+        phases.lap("intern customer ids");
 
         let (ids, profiles, tx_map, ix_map) = match self.customers {
             Some(customers) => {
@@ -213,12 +230,37 @@ impl CustomerBaseBuilder {
         };
         let n = ids.len();
         let (tx_codes, ix_codes) = (recode(tx.codes, &tx_map), recode(ix.codes, &ix_map));
-        Ok(CustomerBase {
-            ids,
-            profiles,
-            transactions: Transactions::build(transactions, &tx_codes, n),
-            interactions: Interactions::build(interactions, &ix_codes, n),
-        })
+        phases.lap("map ids to customers");
+        let transactions = Transactions::build(transactions, &tx_codes, n, phases);
+        let interactions = Interactions::build(interactions, &ix_codes, n);
+        phases.lap("group interactions");
+        Ok(CustomerBase { ids, profiles, transactions, interactions })
+    }
+}
+
+/// Where a build's time goes: laps of a stopwatch, kept only when asked for.
+#[derive(Debug)]
+pub(crate) struct Phases {
+    last: Option<std::time::Instant>,
+    done: Vec<(&'static str, f64)>,
+}
+
+impl Phases {
+    fn off() -> Self {
+        Phases { last: None, done: Vec::new() }
+    }
+
+    fn on() -> Self {
+        Phases { last: Some(std::time::Instant::now()), done: Vec::new() }
+    }
+
+    /// Ends the phase `name` (nothing when timing is off).
+    pub(crate) fn lap(&mut self, name: &'static str) {
+        if let Some(last) = &mut self.last {
+            let now = std::time::Instant::now();
+            self.done.push((name, (now - *last).as_secs_f64()));
+            *last = now;
+        }
     }
 }
 

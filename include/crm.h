@@ -731,6 +731,15 @@ typedef struct crm_profiles crm_profiles;
 // the base. Thread safety: immutable; any number of threads may read it at once.
 typedef struct crm_report crm_report;
 
+// The RFM partial of some customers (exact value distributions of their recency,
+// purchases and revenue).
+//
+// Ownership: made by `crm_rfm_partial_new` or `crm_rfm_partial_from_bytes`, freed by
+// `crm_rfm_partial_free`. Thread safety: a handle may be read from many threads, but
+// `crm_rfm_partial_merge` and `crm_rfm_partial_bytes` change it: no other use at the same
+// time.
+typedef struct crm_rfm_partial crm_rfm_partial;
+
 // The model summary of every customer with a transaction up to the observation end, in
 // customer index order (others are left out: `crm_rfm_summary_copy_customers` gives each
 // row's customer index). A customer's transactions are grouped by day; the first day is
@@ -2153,6 +2162,47 @@ crm_result crm_date_to_ymd(int32_t day, int32_t *out_year, uint32_t *out_month, 
 // Parses an ISO 8601 date (`2024-03-01`; a date-time gives its day) into a day number.
 // `CRM_RESULT_INVALID_ARGUMENT` when the text is not a date.
 crm_result crm_date_parse(const char *text, size_t text_len, int32_t *out_day);
+
+// The partial of `len` customers: purchases, days since the last purchase (read where
+// purchases > 0) and net revenue per customer, as in the customer summary.
+crm_result crm_rfm_partial_new(const uint32_t *purchases,
+                               const uint32_t *recency_days,
+                               const double *revenue,
+                               size_t len,
+                               struct crm_rfm_partial **out_partial);
+
+// A partial from the bytes of `crm_rfm_partial_bytes` (from any host or machine).
+// `CRM_RESULT_INVALID_CONFIG` (naming `RFM partial`) for bytes that are not one.
+crm_result crm_rfm_partial_from_bytes(const uint8_t *bytes,
+                                      size_t len,
+                                      struct crm_rfm_partial **out_partial);
+
+// The partial's bytes: `*out_bytes` points to `*out_len` bytes owned by the partial,
+// valid until the next merge or free of it.
+crm_result crm_rfm_partial_bytes(struct crm_rfm_partial *partial,
+                                 const uint8_t **out_bytes,
+                                 size_t *out_len);
+
+// Adds `other`'s customers to `into` (merges in any order give the same result).
+crm_result crm_rfm_partial_merge(struct crm_rfm_partial *into, const struct crm_rfm_partial *other);
+
+// Number of buyers (customers with a purchase) in the partial; 0 for NULL.
+size_t crm_rfm_partial_buyers(const struct crm_rfm_partial *partial);
+
+// Scores `len` customers (columns as for `crm_rfm_partial_new`) against the merged
+// partial of all tasks: R, F and M quintile scores 1-5 into `out_r`, `out_f`, `out_m`
+// (room for `len` each), 0 for a customer without purchases.
+crm_result crm_rfm_partial_score(const struct crm_rfm_partial *merged,
+                                 const uint32_t *purchases,
+                                 const uint32_t *recency_days,
+                                 const double *revenue,
+                                 size_t len,
+                                 uint8_t *out_r,
+                                 uint8_t *out_f,
+                                 uint8_t *out_m);
+
+// Frees a partial. NULL is a no-op.
+void crm_rfm_partial_free(struct crm_rfm_partial *partial);
 
 // The snake_case name of a lifecycle stage ("prospect", ..., "won_back") as a static,
 // NUL-terminated string; NULL for an unknown code.

@@ -71,6 +71,7 @@ mod columns;
 mod csv;
 mod customer;
 mod date;
+mod distributed;
 mod enums;
 mod error;
 mod flows;

@@ -9,6 +9,7 @@ mod allocator;
 mod analytics;
 mod base;
 mod cli;
+mod distributed;
 mod errors;
 mod input;
 mod intervals;
@@ -48,6 +49,10 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<analytics::ScenarioComparison>()?;
     m.add_class::<analytics::RetentionSensitivity>()?;
     m.add_class::<analytics::Report>()?;
+    m.add_function(wrap_pyfunction!(distributed::_rfm_partial, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_rfm_merge, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_rfm_scorer, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_rfm_score, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::simple_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::discounted_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::retention_clv, m)?)?;

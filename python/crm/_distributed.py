@@ -133,3 +133,33 @@ def rescore(summary: pa.Table, scorer: bytes) -> pa.Table:
         i = summary.schema.get_field_index(name)
         summary = summary.set_column(i, name, pa.array(scores, type=pa.uint8(), mask=~buyer))
     return summary
+
+
+#: The keywords of `CustomerBase.lifecycle` the hosts pass on, with their defaults.
+LIFECYCLE_DEFAULTS = {
+    "inactivity_days": 365,
+    "new_days": 90,
+    "dormant_days": 180,
+    "return_days": 90,
+    "trend_days": 365,
+    "decline_ratio": 0.5,
+}
+
+#: The lifecycle table's schema (stage names as plain strings, which every host reads).
+LIFECYCLE_SCHEMA_STAGE = pa.string()
+
+
+def local_lifecycle(table: pa.Table, columns: dict[str, Any], as_of: _dt.date, options: dict[str, Any]) -> pa.Table:
+    """The task's lifecycle stages: per customer, so the task's rows are the whole base's."""
+    base = base_of(table, columns)
+    if base is None:
+        return lifecycle_schema(table.schema, columns).empty_table()
+    return base.lifecycle(as_of, **options).to_arrow().cast(lifecycle_schema(table.schema, columns))
+
+
+def lifecycle_schema(schema: pa.Schema, columns: dict[str, Any]) -> pa.Schema:
+    """customer_id (the id column's type) and stage."""
+    id_type = schema.field(id_column(columns)).type
+    if pa.types.is_large_string(id_type) or pa.types.is_string_view(id_type):
+        id_type = pa.string()
+    return pa.schema([pa.field("customer_id", id_type, nullable=False), pa.field("stage", LIFECYCLE_SCHEMA_STAGE, nullable=False)])

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from . import _distributed as _d
 
-__all__ = ["summary"]
+__all__ = ["lifecycle", "summary"]
 
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:
@@ -71,6 +71,21 @@ def summary(
     """
     import dask
 
+    columns, parts, as_of = _prepare(transactions, as_of, npartitions, columns)
+    schema = _d.summary_schema(_arrow(transactions._meta).schema, columns, as_of, min_span_days)
+    meta = _pandas(schema.empty_table())
+    local = parts.map_partitions(_summary_part, columns, as_of, min_span_days, meta=meta)
+    # The local summaries are computed once: persisted between the partials and the rescore.
+    local = local.persist()
+    partials = local.map_partitions(_partial_part, meta=(None, object)).compute()
+    scorer = _d.rfm_scorer(list(partials))
+    scorer = dask.delayed(scorer, pure=True)
+    return local.map_partitions(_rescore_part, scorer, schema, meta=meta)
+
+
+def _prepare(transactions: Any, as_of: Any, npartitions: int | None, columns: dict[str, Any]):
+    """Checked column keywords, the transactions shuffled by customer, and the as-of date
+    (the last transaction date of all partitions by default)."""
     columns = _d.check_columns(columns)
     id_col = _d.id_column(columns)
     if id_col not in transactions.columns:
@@ -86,16 +101,41 @@ def summary(
         if not dates:
             raise ValueError("the transactions are empty, so there is no default as-of date; give one")
         as_of = max(dates)
-    as_of = _as_of(as_of)
-    schema = _d.summary_schema(_arrow(transactions._meta).schema, columns, as_of, min_span_days)
-    meta = _pandas(schema.empty_table())
-    local = parts.map_partitions(_summary_part, columns, as_of, min_span_days, meta=meta)
-    # The local summaries are computed once: persisted between the partials and the rescore.
-    local = local.persist()
-    partials = local.map_partitions(_partial_part, meta=(None, object)).compute()
-    scorer = _d.rfm_scorer(list(partials))
-    scorer = dask.delayed(scorer, pure=True)
-    return local.map_partitions(_rescore_part, scorer, schema, meta=meta)
+    return columns, parts, _as_of(as_of)
+
+
+def _lifecycle_part(frame: pd.DataFrame, columns: dict[str, Any], as_of: _dt.date, options: dict[str, Any]) -> pd.DataFrame:
+    return _pandas(_d.local_lifecycle(_arrow(frame), columns, as_of, options))
+
+
+def lifecycle(
+    transactions: Any,
+    as_of: _dt.date | str | None = None,
+    *,
+    npartitions: int | None = None,
+    inactivity_days: int = 365,
+    new_days: int = 90,
+    dormant_days: int = 180,
+    return_days: int = 90,
+    trend_days: int = 365,
+    decline_ratio: float = 0.5,
+    **columns: Any,
+) -> Any:
+    """Lifecycle stages (`CustomerBase.lifecycle`) as a dask DataFrame of customer_id and
+    stage, one row per customer; the rules' keywords and defaults are the engine's. A
+    stage depends on the customer's own history only, so each partition's stages are the
+    whole base's."""
+    columns, parts, as_of = _prepare(transactions, as_of, npartitions, columns)
+    options = {
+        "inactivity_days": inactivity_days,
+        "new_days": new_days,
+        "dormant_days": dormant_days,
+        "return_days": return_days,
+        "trend_days": trend_days,
+        "decline_ratio": decline_ratio,
+    }
+    meta = _pandas(_d.lifecycle_schema(_arrow(transactions._meta).schema, columns).empty_table())
+    return parts.map_partitions(_lifecycle_part, columns, as_of, options, meta=meta)
 
 
 def _as_of(value: _dt.date | str) -> _dt.date:

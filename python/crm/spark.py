@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from . import _distributed as _d
 
-__all__ = ["summary"]
+__all__ = ["lifecycle", "summary"]
 
 
 def _table(batches: Iterator[pa.RecordBatch], schema: pa.Schema | None = None) -> pa.Table:
@@ -66,8 +66,38 @@ def summary(
     row, RFM scores included, whatever the partitioning or row order. A bad row fails the
     job with the engine's error (naming the column and the customer).
     """
-    from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+
+    columns, parts, as_of = _prepare(transactions, as_of, partitions, columns)
+    timezone = transactions.sparkSession.conf.get("spark.sql.session.timeZone")
+    input_schema = to_arrow_schema(transactions.schema, timezone=timezone)
+    arrow_schema = _spark_ready(_d.summary_schema(input_schema, columns, as_of, min_span_days).empty_table()).schema
+    spark_schema = from_arrow_schema(arrow_schema)
+
+    def local(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        table = _table(batches, input_schema)
+        yield from _spark_ready(_d.local_summary(table, columns, as_of, min_span_days)).to_batches()
+
+    summaries = parts.mapInArrow(local, spark_schema).persist()
+
+    def partial(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        table = _arrow_ready(_table(batches, arrow_schema))
+        yield pa.RecordBatch.from_pydict({"partial": pa.array([_d.rfm_partial(table)], pa.binary())})
+
+    partials = [r.partial for r in summaries.mapInArrow(partial, "partial binary").collect()]
+    scorer = _d.rfm_scorer([bytes(p) for p in partials])
+
+    def rescore(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        table = _arrow_ready(_table(batches, arrow_schema))
+        yield from _spark_ready(_d.rescore(table, scorer)).to_batches()
+
+    return summaries.mapInArrow(rescore, spark_schema)
+
+
+def _prepare(transactions: Any, as_of: Any, partitions: int | None, columns: dict[str, Any]):
+    """Checked column keywords, the transactions repartitioned by customer, and the as-of
+    date (the last transaction date of all tasks by default)."""
+    from pyspark.sql import functions as F
 
     columns = _d.check_columns(columns)
     id_col = _d.id_column(columns)
@@ -93,30 +123,45 @@ def summary(
         if not dates:
             raise ValueError("the transactions are empty, so there is no default as-of date; give one")
         as_of = max(dates)
-    as_of = _as_of(as_of)
+    return columns, parts, _as_of(as_of)
+
+
+def lifecycle(
+    transactions: Any,
+    as_of: _dt.date | str | None = None,
+    *,
+    partitions: int | None = None,
+    inactivity_days: int = 365,
+    new_days: int = 90,
+    dormant_days: int = 180,
+    return_days: int = 90,
+    trend_days: int = 365,
+    decline_ratio: float = 0.5,
+    **columns: Any,
+) -> Any:
+    """Lifecycle stages (`CustomerBase.lifecycle`) as a Spark DataFrame of customer_id and
+    stage, one row per customer; the rules' keywords and defaults are the engine's. A
+    stage depends on the customer's own history only, so each task's stages are the whole
+    base's."""
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+
+    columns, parts, as_of = _prepare(transactions, as_of, partitions, columns)
+    options = {
+        "inactivity_days": inactivity_days,
+        "new_days": new_days,
+        "dormant_days": dormant_days,
+        "return_days": return_days,
+        "trend_days": trend_days,
+        "decline_ratio": decline_ratio,
+    }
     timezone = transactions.sparkSession.conf.get("spark.sql.session.timeZone")
     input_schema = to_arrow_schema(transactions.schema, timezone=timezone)
-    arrow_schema = _spark_ready(_d.summary_schema(input_schema, columns, as_of, min_span_days).empty_table()).schema
-    spark_schema = from_arrow_schema(arrow_schema)
+    schema = _d.lifecycle_schema(input_schema, columns)
 
-    def local(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        table = _table(batches, input_schema)
-        yield from _spark_ready(_d.local_summary(table, columns, as_of, min_span_days)).to_batches()
+    def stages(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        yield from _d.local_lifecycle(_table(batches, input_schema), columns, as_of, options).to_batches()
 
-    summaries = parts.mapInArrow(local, spark_schema).persist()
-
-    def partial(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        table = _arrow_ready(_table(batches, arrow_schema))
-        yield pa.RecordBatch.from_pydict({"partial": pa.array([_d.rfm_partial(table)], pa.binary())})
-
-    partials = [r.partial for r in summaries.mapInArrow(partial, "partial binary").collect()]
-    scorer = _d.rfm_scorer([bytes(p) for p in partials])
-
-    def rescore(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        table = _arrow_ready(_table(batches, arrow_schema))
-        yield from _spark_ready(_d.rescore(table, scorer)).to_batches()
-
-    return summaries.mapInArrow(rescore, spark_schema)
+    return parts.mapInArrow(stages, from_arrow_schema(schema))
 
 
 def _as_of(value: _dt.date | str) -> _dt.date:

@@ -79,3 +79,8 @@ def assert_same_table(got: pa.Table, want: pa.Table, key: str = "customer_id") -
             np.testing.assert_allclose(x, y, rtol=1e-9, atol=0, err_msg=name)
         else:
             assert a.cast(b.type).equals(b), name
+
+
+def single_lifecycle(table: pa.Table, columns: dict, as_of=None) -> pa.Table:
+    result = crm.CustomerBase.from_transactions(table, **columns).lifecycle(as_of).to_arrow()
+    return result.set_column(1, "stage", result.column("stage").cast(pa.string()))

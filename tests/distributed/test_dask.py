@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pyarrow as pa
 import pytest
-from conftest import PARTITIONS, assert_same_table, shuffled, single_summary
+from conftest import PARTITIONS, assert_same_table, shuffled, single_lifecycle, single_summary
 
 import crm
 
@@ -71,3 +71,13 @@ def test_unknown_column_is_refused_before_any_work(client, datasets):
     table, _ = datasets["sample"]
     with pytest.raises(crm.ColumnNotFoundError, match="kund"):
         crm_dask.summary(frame(table), customer_id_col="kund")
+
+
+@pytest.mark.parametrize("name", ["sample", "ties"])
+@pytest.mark.parametrize("partitions", [1, 7])
+def test_lifecycle_equals_single_machine(client, datasets, name, partitions):
+    table, columns = datasets[name]
+    want = single_lifecycle(table, columns)
+    got = arrow(crm_dask.lifecycle(frame(shuffled(table, partitions)), npartitions=partitions, **columns))
+    assert_same_table(got, want)
+    assert len(set(want.column("stage").to_pylist())) >= 3  # several stages, so the check bites

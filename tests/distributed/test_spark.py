@@ -8,7 +8,7 @@ import sys
 
 import pyarrow as pa
 import pytest
-from conftest import PARTITIONS, assert_same_table, shuffled, single_summary
+from conftest import PARTITIONS, assert_same_table, shuffled, single_lifecycle, single_summary
 
 pyspark_sql = pytest.importorskip("pyspark.sql")
 crm_spark = pytest.importorskip("crm.spark")
@@ -72,3 +72,12 @@ def test_bad_row_fails_the_job_with_the_engines_error(spark):
     assert "InputError" in message
     assert "column `amount`: NaN is not a finite number" in message
     assert "customer `3`" in message
+
+
+@pytest.mark.parametrize("name", ["sample", "ties"])
+@pytest.mark.parametrize("partitions", [1, 7])
+def test_lifecycle_equals_single_machine(spark, datasets, name, partitions):
+    table, columns = datasets[name]
+    want = single_lifecycle(table, columns)
+    got = crm_spark.lifecycle(spark.createDataFrame(shuffled(table, partitions)), partitions=partitions, **columns)
+    assert_same_table(got.toArrow(), want)

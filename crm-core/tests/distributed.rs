@@ -62,3 +62,47 @@ fn distributed_summary_equals_the_single_machine_one() {
         assert_eq!(seen, single.len(), "parts {parts}");
     }
 }
+
+#[test]
+fn distributed_model_fits_equal_the_single_machine_ones() {
+    use crm_core::distributed::ModelPartial;
+    use crm_core::models::{
+        BetaGeo, FitOptions, GammaGamma, ModifiedBetaGeo, ParetoNbd, TimeUnit, summary_from_transactions,
+    };
+    let data =
+        generate(&SampleConfig { customers: 600, profiles: false, interactions: false, ..SampleConfig::default() });
+    let (end, tx) = (data.end, data.transactions.clone());
+    let whole = summary_from_transactions(&CustomerBase::from_transactions(tx.clone()).unwrap(), end, TimeUnit::Weeks);
+    let options = FitOptions::default();
+    let single = (
+        BetaGeo::fit(&whole.data, &options).unwrap().0,
+        ModifiedBetaGeo::fit(&whole.data, &options).unwrap().0,
+        ParetoNbd::fit(&whole.data, &options).unwrap().0,
+    );
+    // Gamma-Gamma takes repeat buyers with a positive mean spend (the sample has refunds).
+    let repeat: Vec<usize> =
+        (0..whole.data.len()).filter(|&i| whole.data.frequency[i] > 0.0 && whole.monetary_value[i] > 0.0).collect();
+    let pick = |v: &[f64]| repeat.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+    let single_gg =
+        GammaGamma::fit(&pick(&whole.data.frequency), &pick(&whole.monetary_value), None, &options).unwrap().0;
+    for parts in [1u64, 7, 64] {
+        let mut merged = ModelPartial::default();
+        for t in tasks(&tx, parts).into_iter().rev() {
+            if t.amount.is_empty() {
+                continue;
+            }
+            let s = summary_from_transactions(&CustomerBase::from_transactions(t).unwrap(), end, TimeUnit::Weeks);
+            merged.merge(&ModelPartial::from_bytes(&ModelPartial::from_summary(&s).unwrap().to_bytes()).unwrap());
+        }
+        assert_eq!(merged.customers(), whole.data.len() as f64);
+        let rows = merged.purchases();
+        // Bit for bit: the same distinct rows with the same counts.
+        assert_eq!(BetaGeo::fit(rows, &options).unwrap().0, single.0, "parts {parts}");
+        assert_eq!(ModifiedBetaGeo::fit(rows, &options).unwrap().0, single.1, "parts {parts}");
+        // Pareto/NBD without a penalty (its penalty is per row given, as lifetimes').
+        assert_eq!(ParetoNbd::fit(rows, &options).unwrap().0, single.2, "parts {parts}");
+        let (x, m, w) = merged.spend();
+        assert_eq!(w.iter().sum::<f64>(), repeat.len() as f64);
+        assert_eq!(GammaGamma::fit(x, m, Some(w), &options).unwrap().0, single_gg, "parts {parts}");
+    }
+}

@@ -2,8 +2,10 @@
 //! a partial (bytes), the driver merges the partials into a scorer (bytes), each task scores
 //! its customers with it. The logic is crm-core's (`crm_core::distributed`).
 
+use crate::arrays::Values;
 use crate::errors::{Failure, Fallible};
-use crm_core::distributed::{RfmPartial, RfmScorer};
+use crm_core::distributed::{ModelPartial, RfmPartial, RfmScorer};
+use crm_core::models::{RfmData, RfmSummary};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -74,5 +76,52 @@ pub(crate) fn _rfm_score<'py>(
         PyArray1::from_iter(py, rfm.iter().map(|s| s.r)),
         PyArray1::from_iter(py, rfm.iter().map(|s| s.f)),
         PyArray1::from_iter(py, rfm.iter().map(|s| s.m)),
+    ))
+}
+
+/// The model partial of a task's model summary (frequency, recency, T and mean repeat
+/// spend per customer, unit weights): its distinct rows with counts, as bytes.
+#[pyfunction]
+pub(crate) fn _model_partial<'py>(
+    py: Python<'py>,
+    frequency: PyReadonlyArray1<'_, f64>,
+    recency: PyReadonlyArray1<'_, f64>,
+    t: PyReadonlyArray1<'_, f64>,
+    monetary_value: PyReadonlyArray1<'_, f64>,
+) -> Fallible<Bound<'py, PyBytes>> {
+    let data = RfmData::new(frequency.values(), recency.values(), t.values()).map_err(core)?;
+    let summary = RfmSummary { customers: Vec::new(), data, monetary_value: monetary_value.values() };
+    Ok(PyBytes::new(py, &ModelPartial::from_summary(&summary).map_err(core)?.to_bytes()))
+}
+
+/// The distinct rows of merged model partials with their counts.
+type ModelRows<'py> = (
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+);
+
+/// Merges model partials: (x, t_x, T, count) of the purchase models' distinct rows, then
+/// (x, mean spend, count) of Gamma-Gamma's.
+#[pyfunction]
+pub(crate) fn _model_merge<'py>(py: Python<'py>, partials: Vec<Vec<u8>>) -> Fallible<ModelRows<'py>> {
+    let mut all = ModelPartial::default();
+    for p in &partials {
+        all.merge(&ModelPartial::from_bytes(p).map_err(core)?);
+    }
+    let rows = all.purchases();
+    let (x, m, w) = all.spend();
+    Ok((
+        PyArray1::from_slice(py, &rows.frequency),
+        PyArray1::from_slice(py, &rows.recency),
+        PyArray1::from_slice(py, &rows.t),
+        PyArray1::from_slice(py, &rows.weights),
+        PyArray1::from_slice(py, x),
+        PyArray1::from_slice(py, m),
+        PyArray1::from_slice(py, w),
     ))
 }

@@ -4,6 +4,7 @@
 //! (the Hessian is evaluated on them, the bootstrap resamples them).
 
 use crate::analytics::core;
+use crate::arrays::Values;
 use crate::errors::{Failure, Fallible, detached};
 use crm_core::models::uncertainty::{
     Fitted, Interval, IntervalMethod, IntervalOptions, ParameterUncertainty, Prediction, SpendData, clv_intervals,
@@ -15,7 +16,7 @@ use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 fn owned(a: Option<PyReadonlyArray1<'_, f64>>) -> Option<Vec<f64>> {
-    a.map(|a| a.as_array().to_vec())
+    a.map(|a| a.values())
 }
 
 /// A model's fit data, owned.
@@ -135,7 +136,7 @@ pub(crate) fn _parameter_covariance(
     c: Option<PyReadonlyArray1<'_, f64>>,
     weights: Option<PyReadonlyArray1<'_, f64>>,
 ) -> Fallible<(Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<f64>)> {
-    let data = FitData::new(model, a.as_array().to_vec(), owned(b), owned(c), owned(weights))?;
+    let data = FitData::new(model, a.values(), owned(b), owned(c), owned(weights))?;
     let model = model.to_owned();
     let u: ParameterUncertainty =
         detached(py, move || data.fitted(&model, &params)?.parameter_uncertainty().map_err(core))?;
@@ -171,7 +172,7 @@ pub(crate) fn _predict_interval<'py>(
     penalizer: f64,
 ) -> Fallible<IntervalArrays<'py>> {
     let o = options(method, draws, levels, seed, penalizer)?;
-    let data = FitData::new(model, a.as_array().to_vec(), owned(b), owned(c), owned(weights))?;
+    let data = FitData::new(model, a.values(), owned(b), owned(c), owned(weights))?;
     let prediction = match what {
         "conditional" => Prediction::ExpectedPurchases { horizon },
         "alive" => Prediction::ProbabilityAlive,
@@ -230,10 +231,10 @@ pub(crate) fn _clv_interval<'py>(
     seed: u64,
 ) -> Fallible<IntervalArrays<'py>> {
     let o = options(method, draws, levels, seed, 0.0)?;
-    let purchase = FitData::new(model, a.as_array().to_vec(), owned(Some(b)), owned(Some(c)), owned(weights))?;
-    let spend = FitData::new("gammagamma", gg_x.as_array().to_vec(), owned(Some(gg_m)), None, owned(gg_weights))?;
-    let rows = RfmData::new(x.as_array().to_vec(), tx.as_array().to_vec(), big_t.as_array().to_vec()).map_err(core)?;
-    let m = monetary_value.as_array().to_vec();
+    let purchase = FitData::new(model, a.values(), owned(Some(b)), owned(Some(c)), owned(weights))?;
+    let spend = FitData::new("gammagamma", gg_x.values(), owned(Some(gg_m)), None, owned(gg_weights))?;
+    let rows = RfmData::new(x.values(), tx.values(), big_t.values()).map_err(core)?;
+    let m = monetary_value.values();
     let model = model.to_owned();
     let out = detached(py, move || {
         let (p, s) = (purchase.fitted(&model, &params)?, spend.fitted("gammagamma", &gg_params)?);

@@ -7,6 +7,7 @@
 
 mod allocator;
 mod analytics;
+mod arrays;
 mod base;
 mod cli;
 mod distributed;
@@ -53,6 +54,8 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(distributed::_rfm_merge, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_rfm_scorer, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_rfm_score, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_model_partial, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_model_merge, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::simple_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::discounted_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::retention_clv, m)?)?;

@@ -3,6 +3,7 @@
 //! parameters travel as plain lists in the core's order.
 
 use crate::analytics::core;
+use crate::arrays::Values;
 use crate::errors::{Failure, Fallible, detached};
 use crm_core::models::{
     BetaGeo, BetaGeoBetaBinom, FitOptions, GammaGamma, ModifiedBetaGeo, ParetoNbd, PurchaseModel, RfmData, TimeUnit,
@@ -13,7 +14,7 @@ use pyo3::prelude::*;
 
 fn vec(a: Option<PyReadonlyArray1<'_, f64>>, name: &str) -> Fallible<Vec<f64>> {
     let a = a.ok_or_else(|| Failure::config(name, "is required for this model"))?;
-    Ok(a.as_array().to_vec())
+    Ok(a.values())
 }
 
 fn params_of(params: &[f64], n: usize) -> Fallible<()> {
@@ -45,10 +46,10 @@ pub(crate) fn _fit_model(
     max_iterations: usize,
     tolerance: f64,
 ) -> Fallible<FitOut> {
-    let (x, y) = (a.as_array().to_vec(), b.as_array().to_vec());
+    let (x, y) = (a.values(), b.values());
     let model = model.to_owned();
-    let c = c.map(|c| c.as_array().to_vec());
-    let w = weights.map(|w| w.as_array().to_vec());
+    let c = c.map(|c| c.values());
+    let w = weights.map(|w| w.values());
     let options = FitOptions { penalizer, initial, max_iterations, tolerance };
     let s = detached(py, move || {
         let rfm = |c: Option<Vec<f64>>| -> Fallible<RfmData> {
@@ -96,8 +97,8 @@ pub(crate) fn _predict<'py>(
     big_t: Option<PyReadonlyArray1<'_, f64>>,
     n: Option<PyReadonlyArray1<'_, f64>>,
 ) -> Fallible<Bound<'py, PyArray1<f64>>> {
-    let t = t.as_array().to_vec();
-    let counts = n.map(|a| a.as_array().to_vec());
+    let t = t.values();
+    let counts = n.map(|a| a.values());
     let n = t.len();
     let zeros = || vec![0.0; n];
     let x = x.map_or_else(|| Ok(zeros()), |a| vec(Some(a), "x"))?;
@@ -224,8 +225,8 @@ pub(crate) fn _customer_lifetime_value<'py>(
         params_of(&gg_params, 3)?;
         Some(GammaGamma { p: gg_params[0], q: gg_params[1], v: gg_params[2] })
     };
-    let data = RfmData::new(x.as_array().to_vec(), tx.as_array().to_vec(), big_t.as_array().to_vec()).map_err(core)?;
-    let m = monetary_value.as_array().to_vec();
+    let data = RfmData::new(x.values(), tx.values(), big_t.values()).map_err(core)?;
+    let m = monetary_value.values();
     if m.len() != data.len() {
         return Err(Failure::config("monetary_value", format!("{} values for {} rows", m.len(), data.len())));
     }
@@ -305,7 +306,7 @@ pub(crate) fn _simulate<'py>(
     seed: u64,
 ) -> Fallible<SimulatedArrays<'py>> {
     params_of(&params, 4)?;
-    let ages = ages.as_array().to_vec();
+    let ages = ages.values();
     if let Some((i, v)) = ages.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0 && **v <= 1e9)) {
         return Err(Failure::config("T", format!("row {i}: {v} is not a number in [0, 1e9]")));
     }

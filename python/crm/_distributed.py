@@ -111,7 +111,8 @@ def summary_schema(schema: pa.Schema, columns: dict[str, Any], as_of: _dt.date, 
 def _rfm_inputs(summary: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     purchases = summary.column("purchases").to_numpy().astype(np.uint32)
     recency = summary.column("recency_days").fill_null(0).to_numpy().astype(np.uint32)
-    revenue = np.ascontiguousarray(summary.column("revenue").to_numpy(), dtype=np.float64)
+    # Aligned and contiguous (a column over an Arrow buffer may be neither).
+    revenue = np.require(summary.column("revenue").to_numpy(), np.float64, ["C", "A"])
     return purchases, recency, revenue
 
 
@@ -163,3 +164,110 @@ def lifecycle_schema(schema: pa.Schema, columns: dict[str, Any]) -> pa.Schema:
     if pa.types.is_large_string(id_type) or pa.types.is_string_view(id_type):
         id_type = pa.string()
     return pa.schema([pa.field("customer_id", id_type, nullable=False), pa.field("stage", LIFECYCLE_SCHEMA_STAGE, nullable=False)])
+
+
+#: The purchase models a cluster fits (crm.lifetimes fitter names), by the engine's names.
+PURCHASE_MODELS = {"bgnbd": "BetaGeoFitter", "mbgnbd": "ModifiedBetaGeoFitter", "paretonbd": "ParetoNBDFitter"}
+
+
+def model_summary_schema(schema: pa.Schema, columns: dict[str, Any]) -> pa.Schema:
+    """customer_id (the id column's type), frequency, recency, T and monetary_value."""
+    id_type = schema.field(id_column(columns)).type
+    if pa.types.is_large_string(id_type) or pa.types.is_string_view(id_type):
+        id_type = pa.string()
+    numbers = [pa.field(name, pa.float64(), nullable=False) for name in ("frequency", "recency", "T", "monetary_value")]
+    return pa.schema([pa.field("customer_id", id_type, nullable=False), *numbers])
+
+
+def local_model_summary(table: pa.Table, columns: dict[str, Any], end: _dt.date, days_per_unit: float) -> pa.Table:
+    """The task's customers with a transaction by `end`: lifetimes' summary (frequency of
+    repeat days, recency and T in units of `days_per_unit` days, mean repeat-day spend), as
+    `crm.lifetimes.utils.summary_data_from_transaction_data` gives it on one machine."""
+    schema = model_summary_schema(table.schema, columns)
+    base = base_of(table, columns)
+    if base is None:
+        return schema.empty_table()
+    rows, x, t_x, age, spend = _crm._rfm_summary(base, end, days_per_unit=days_per_unit)
+    ids = pa.array(np.asarray(base.customer_ids, dtype=object)[rows].tolist(), type=schema.field(0).type)
+    return pa.Table.from_arrays([ids, pa.array(x), pa.array(t_x), pa.array(age), pa.array(spend)], schema=schema)
+
+
+def _column(summary: pa.Table, name: str) -> np.ndarray:
+    return np.require(summary.column(name).to_numpy(), np.float64, ["C", "A"])
+
+
+def model_partial(summary: pa.Table) -> bytes:
+    """The task's distinct (x, t_x, T) and (x, spend) rows with counts."""
+    return _crm._model_partial(*(_column(summary, n) for n in ("frequency", "recency", "T", "monetary_value")))
+
+
+def fit_models(
+    partials: list[bytes], model: str, penalizer_coef: float, spend: bool, tol: float | None
+) -> tuple[Any, Any]:
+    """On the driver: the purchase model (and Gamma-Gamma when `spend`) fitted on the
+    merged distinct rows with their counts, as crm.lifetimes fitters. The fit is the
+    single-machine fit on the per-customer rows: the engine collapses those into the same
+    rows and counts. `tol` None: each fitter's default (lifetimes')."""
+    from . import lifetimes
+
+    if model not in PURCHASE_MODELS:
+        raise ValueError(f"model {model!r} is not one of {sorted(PURCHASE_MODELS)}")
+    x, t_x, age, weights, spend_x, spend_m, spend_w = _crm._model_merge(list(partials))
+    if len(x) == 0:
+        raise ValueError("no customer has a transaction by the observation end: nothing to fit")
+    penalty, options = penalizer_coef, {} if tol is None else {"tol": tol}
+    if model == "paretonbd":
+        # lifetimes' Pareto/NBD objective is a sum over the rows given, its penalty and
+        # stopping rule per row: on one machine a row is a customer, so both are rescaled
+        # from the distinct rows to the customers.
+        per_row = len(x) / float(weights.sum())
+        penalty = penalizer_coef * per_row
+        options["tol"] = (1e-4 if tol is None else tol) * per_row
+    purchases = getattr(lifetimes, PURCHASE_MODELS[model])(penalizer_coef=penalty)
+    purchases.fit(x, t_x, age, weights=weights, **options)
+    if not spend:
+        return purchases, None
+    if len(spend_x) == 0:
+        raise ValueError("no repeat buyer with a positive mean spend: Gamma-Gamma has nothing to fit")
+    gamma = lifetimes.GammaGammaFitter(penalizer_coef=penalizer_coef)
+    gamma.fit(spend_x, spend_m, weights=spend_w, **({} if tol is None else {"tol": tol}))
+    return purchases, gamma
+
+
+def local_predictions(
+    summary: pa.Table, purchases: Any, gamma: Any, t: float, months: int, discount_rate: float, days_per_unit: float
+) -> pa.Table:
+    """The task's model summary with, per customer, the expected purchases in the next `t`
+    units, P(alive), and with a spend model the expected spend per purchase and the CLV of
+    the next `months` months (crm.lifetimes' `customer_lifetime_value`)."""
+    if summary.num_rows == 0:
+        return predictions_schema(summary.schema, {}, gamma is not None).empty_table()
+    x, t_x, age, m = (_column(summary, n) for n in ("frequency", "recency", "T", "monetary_value"))
+    out = summary.append_column(
+        "expected_purchases", pa.array(purchases.conditional_expected_number_of_purchases_up_to_time(t, x, t_x, age))
+    )
+    out = out.append_column("p_alive", pa.array(purchases.conditional_probability_alive(x, t_x, age)))
+    if gamma is not None:
+        out = out.append_column("expected_spend", pa.array(gamma.conditional_expected_average_profit(x, m)))
+        clv = gamma.customer_lifetime_value(
+            purchases, x, t_x, age, m, time=months, discount_rate=discount_rate, freq=_freq(days_per_unit)
+        )
+        out = out.append_column("clv", pa.array(np.asarray(clv, dtype=np.float64)))
+    return out.cast(predictions_schema(summary.schema, {}, gamma is not None))
+
+
+def predictions_schema(schema: pa.Schema, columns: dict[str, Any], spend: bool) -> pa.Schema:
+    out = model_summary_schema(schema, columns)
+    names = ["expected_purchases", "p_alive"] + (["expected_spend", "clv"] if spend else [])
+    for name in names:
+        out = out.append(pa.field(name, pa.float64()))
+    return out
+
+
+def _freq(days_per_unit: float) -> str:
+    """lifetimes' `freq` for a time unit of `days_per_unit` days (D, W, or n days)."""
+    if days_per_unit == 1.0:
+        return "D"
+    if days_per_unit == 7.0:
+        return "W"
+    raise ValueError(f"days_per_unit {days_per_unit}: the CLV needs a unit of 1 (days) or 7 (weeks)")

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from . import _distributed as _d
 
-__all__ = ["lifecycle", "summary"]
+__all__ = ["fit_clv", "lifecycle", "model_summary", "predict_clv", "summary"]
 
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:
@@ -136,6 +136,71 @@ def lifecycle(
     }
     meta = _pandas(_d.lifecycle_schema(_arrow(transactions._meta).schema, columns).empty_table())
     return parts.map_partitions(_lifecycle_part, columns, as_of, options, meta=meta)
+
+
+def _model_summary_part(frame: pd.DataFrame, columns: dict[str, Any], end: _dt.date, days_per_unit: float) -> pd.DataFrame:
+    return _pandas(_d.local_model_summary(_arrow(frame), columns, end, days_per_unit))
+
+
+def model_summary(
+    transactions: Any,
+    observation_end: _dt.date | str | None = None,
+    *,
+    days_per_unit: float = 1.0,
+    npartitions: int | None = None,
+    **columns: Any,
+) -> Any:
+    """lifetimes' per-customer summary (customer_id, frequency, recency, T,
+    monetary_value; time in units of `days_per_unit` days) as a dask DataFrame: the input
+    of `fit_clv` and `predict_clv`, equal to the one-machine
+    `crm.lifetimes.utils.summary_data_from_transaction_data`. `observation_end` defaults
+    to the last transaction date."""
+    columns, parts, end = _prepare(transactions, observation_end, npartitions, columns)
+    meta = _pandas(_d.model_summary_schema(_arrow(transactions._meta).schema, columns).empty_table())
+    return parts.map_partitions(_model_summary_part, columns, end, days_per_unit, meta=meta)
+
+
+def _model_partial_part(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series([_d.model_partial(_arrow(frame))], dtype=object)
+
+
+def fit_clv(
+    summary: Any, model: str = "bgnbd", *, spend: bool = True, penalizer_coef: float = 0.0, tol: float | None = None
+) -> tuple[Any, Any]:
+    """Fits a purchase model ("bgnbd", "mbgnbd" or "paretonbd") and, with `spend`, the
+    Gamma-Gamma spend model on a `model_summary` DataFrame. Each partition sends its
+    distinct rows with counts (bytes); the driver merges them and fits: the fitted
+    crm.lifetimes fitters (purchase model, Gamma-Gamma or None) equal the one-machine fits
+    on the same customers (Pareto/NBD's random starting points come from numpy's global
+    generator, as in lifetimes: seed it for a repeatable fit)."""
+    partials = summary.map_partitions(_model_partial_part, meta=(None, object)).compute()
+    return _d.fit_models(list(partials), model, penalizer_coef, spend, tol)
+
+
+def _predict_part(frame: pd.DataFrame, purchases: Any, gamma: Any, options: dict[str, Any]) -> pd.DataFrame:
+    return _pandas(_d.local_predictions(_arrow(frame), purchases, gamma, **options))
+
+
+def predict_clv(
+    summary: Any,
+    purchases: Any,
+    gamma: Any = None,
+    *,
+    t: float = 30.0,
+    months: int = 12,
+    discount_rate: float = 0.01,
+    days_per_unit: float = 1.0,
+) -> Any:
+    """Per customer of a `model_summary` DataFrame (computed in its partitions): the
+    summary's columns, expected purchases in the next `t` units, P(alive), and with `gamma`
+    the expected spend per purchase and the CLV of the next `months` months at a monthly
+    `discount_rate` (crm.lifetimes' `customer_lifetime_value`)."""
+    import dask
+
+    options = {"t": t, "months": months, "discount_rate": discount_rate, "days_per_unit": days_per_unit}
+    meta = _pandas(_d.predictions_schema(_arrow(summary._meta).schema, {}, gamma is not None).empty_table())
+    fitted = dask.delayed(purchases, pure=True), dask.delayed(gamma, pure=True)
+    return summary.map_partitions(_predict_part, *fitted, options, meta=meta)
 
 
 def _as_of(value: _dt.date | str) -> _dt.date:

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from . import _distributed as _d
 
-__all__ = ["lifecycle", "summary"]
+__all__ = ["fit_clv", "lifecycle", "model_summary", "predict_clv", "summary"]
 
 
 def _table(batches: Iterator[pa.RecordBatch], schema: pa.Schema | None = None) -> pa.Table:
@@ -162,6 +162,79 @@ def lifecycle(
         yield from _d.local_lifecycle(_table(batches, input_schema), columns, as_of, options).to_batches()
 
     return parts.mapInArrow(stages, from_arrow_schema(schema))
+
+
+def model_summary(
+    transactions: Any,
+    observation_end: _dt.date | str | None = None,
+    *,
+    days_per_unit: float = 1.0,
+    partitions: int | None = None,
+    **columns: Any,
+) -> Any:
+    """lifetimes' per-customer summary (customer_id, frequency, recency, T,
+    monetary_value; time in units of `days_per_unit` days) as a Spark DataFrame: the input
+    of `fit_clv` and `predict_clv`, equal to the one-machine
+    `crm.lifetimes.utils.summary_data_from_transaction_data`. `observation_end` defaults
+    to the last transaction date."""
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+
+    columns, parts, end = _prepare(transactions, observation_end, partitions, columns)
+    timezone = transactions.sparkSession.conf.get("spark.sql.session.timeZone")
+    input_schema = to_arrow_schema(transactions.schema, timezone=timezone)
+    schema = _d.model_summary_schema(input_schema, columns)
+
+    def local(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        yield from _d.local_model_summary(_table(batches, input_schema), columns, end, days_per_unit).to_batches()
+
+    return parts.mapInArrow(local, from_arrow_schema(schema))
+
+
+def fit_clv(
+    summary: Any, model: str = "bgnbd", *, spend: bool = True, penalizer_coef: float = 0.0, tol: float | None = None
+) -> tuple[Any, Any]:
+    """Fits a purchase model ("bgnbd", "mbgnbd" or "paretonbd") and, with `spend`, the
+    Gamma-Gamma spend model on a `model_summary` DataFrame. Each task sends its distinct
+    rows with counts (bytes); the driver merges them and fits: the fitted crm.lifetimes
+    fitters (purchase model, Gamma-Gamma or None) equal the one-machine fits on the same
+    customers (Pareto/NBD's random starting points come from numpy's global generator, as
+    in lifetimes: seed it for a repeatable fit)."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    arrow_schema = to_arrow_schema(summary.schema)
+
+    def partial(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        table = _table(batches, arrow_schema)
+        yield pa.RecordBatch.from_pydict({"partial": pa.array([_d.model_partial(table)], pa.binary())})
+
+    partials = [bytes(r.partial) for r in summary.mapInArrow(partial, "partial binary").collect()]
+    return _d.fit_models(partials, model, penalizer_coef, spend, tol)
+
+
+def predict_clv(
+    summary: Any,
+    purchases: Any,
+    gamma: Any = None,
+    *,
+    t: float = 30.0,
+    months: int = 12,
+    discount_rate: float = 0.01,
+    days_per_unit: float = 1.0,
+) -> Any:
+    """Per customer of a `model_summary` DataFrame (computed in its tasks): the summary's
+    columns, expected purchases in the next `t` units, P(alive), and with `gamma` the
+    expected spend per purchase and the CLV of the next `months` months at a monthly
+    `discount_rate` (crm.lifetimes' `customer_lifetime_value`)."""
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+
+    arrow_schema = to_arrow_schema(summary.schema)
+    out_schema = _d.predictions_schema(arrow_schema, {}, gamma is not None)
+
+    def local(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        table = _table(batches, arrow_schema)
+        yield from _d.local_predictions(table, purchases, gamma, t, months, discount_rate, days_per_unit).to_batches()
+
+    return summary.mapInArrow(local, from_arrow_schema(out_schema))
 
 
 def _as_of(value: _dt.date | str) -> _dt.date:

@@ -7,6 +7,7 @@ import datetime as dt
 import random
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -84,3 +85,34 @@ def assert_same_table(got: pa.Table, want: pa.Table, key: str = "customer_id") -
 def single_lifecycle(table: pa.Table, columns: dict, as_of=None) -> pa.Table:
     result = crm.CustomerBase.from_transactions(table, **columns).lifecycle(as_of).to_arrow()
     return result.set_column(1, "stage", result.column("stage").cast(pa.string()))
+
+
+def single_clv(table: pa.Table, model: str, penalizer_coef: float = 0.0, t: float = 30.0, months: int = 12):
+    """The one-machine lifetimes workflow on the same rows: the summary from the
+    transactions, the fits on one row per customer, the predictions per customer. Gives
+    the summary + predictions table (sorted by customer) and the two fitters."""
+    from crm import lifetimes
+    from crm.lifetimes.utils import summary_data_from_transaction_data
+
+    frame = table.select(["customer_id", "date", "amount"]).to_pandas()
+    frame["date"] = pd.to_datetime(frame["date"])
+    s = summary_data_from_transaction_data(frame, "customer_id", "date", monetary_value_col="amount")
+    cls = {"bgnbd": lifetimes.BetaGeoFitter, "mbgnbd": lifetimes.ModifiedBetaGeoFitter, "paretonbd": lifetimes.ParetoNBDFitter}
+    np.random.seed(16)  # Pareto/NBD draws its starting point
+    purchases = cls[model](penalizer_coef=penalizer_coef).fit(s["frequency"], s["recency"], s["T"])
+    repeat = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]
+    gamma = lifetimes.GammaGammaFitter(penalizer_coef=penalizer_coef).fit(repeat["frequency"], repeat["monetary_value"])
+    x, tx, age, m = (s[c].to_numpy() for c in ("frequency", "recency", "T", "monetary_value"))
+    out = s.reset_index()
+    out["expected_purchases"] = purchases.conditional_expected_number_of_purchases_up_to_time(t, x, tx, age)
+    out["p_alive"] = purchases.conditional_probability_alive(x, tx, age)
+    out["expected_spend"] = gamma.conditional_expected_average_profit(x, m)
+    out["clv"] = np.asarray(gamma.customer_lifetime_value(purchases, x, tx, age, m, time=months, discount_rate=0.01))
+    want = pa.Table.from_pandas(out, preserve_index=False).sort_by("customer_id")
+    return want, purchases, gamma
+
+
+def assert_same_fit(got, want) -> None:
+    """The same parameters within 1e-9 relative (the fits run on the same distinct rows)."""
+    assert list(got.params_.index) == list(want.params_.index)
+    np.testing.assert_allclose(got.params_.to_numpy(), want.params_.to_numpy(), rtol=1e-9, atol=0)

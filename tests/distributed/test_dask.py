@@ -5,9 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import numpy as np
 import pyarrow as pa
 import pytest
-from conftest import PARTITIONS, assert_same_table, shuffled, single_lifecycle, single_summary
+from conftest import (
+    PARTITIONS,
+    assert_same_fit,
+    assert_same_table,
+    shuffled,
+    single_clv,
+    single_lifecycle,
+    single_summary,
+)
 
 import crm
 
@@ -81,3 +90,15 @@ def test_lifecycle_equals_single_machine(client, datasets, name, partitions):
     got = arrow(crm_dask.lifecycle(frame(shuffled(table, partitions)), npartitions=partitions, **columns))
     assert_same_table(got, want)
     assert len(set(want.column("stage").to_pylist())) >= 3  # several stages, so the check bites
+
+
+@pytest.mark.parametrize(("name", "model", "partitions"), [("sample", "paretonbd", 7), ("ties", "bgnbd", 64)])
+def test_clv_models_equal_single_machine(client, datasets, name, model, partitions):
+    table, columns = datasets[name]
+    want, want_purchases, want_gamma = single_clv(table, model)
+    summary = crm_dask.model_summary(frame(shuffled(table, partitions)), npartitions=partitions, **columns).persist()
+    np.random.seed(16)  # the same starting point as the one-machine fit
+    purchases, gamma = crm_dask.fit_clv(summary, model)
+    assert_same_fit(purchases, want_purchases)
+    assert_same_fit(gamma, want_gamma)
+    assert_same_table(arrow(crm_dask.predict_clv(summary, purchases, gamma)), want)

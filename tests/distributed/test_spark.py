@@ -6,9 +6,18 @@ import datetime as dt
 import os
 import sys
 
+import numpy as np
 import pyarrow as pa
 import pytest
-from conftest import PARTITIONS, assert_same_table, shuffled, single_lifecycle, single_summary
+from conftest import (
+    PARTITIONS,
+    assert_same_fit,
+    assert_same_table,
+    shuffled,
+    single_clv,
+    single_lifecycle,
+    single_summary,
+)
 
 pyspark_sql = pytest.importorskip("pyspark.sql")
 crm_spark = pytest.importorskip("crm.spark")
@@ -81,3 +90,32 @@ def test_lifecycle_equals_single_machine(spark, datasets, name, partitions):
     want = single_lifecycle(table, columns)
     got = crm_spark.lifecycle(spark.createDataFrame(shuffled(table, partitions)), partitions=partitions, **columns)
     assert_same_table(got.toArrow(), want)
+
+
+@pytest.mark.parametrize(
+    ("name", "model", "partitions", "penalizer"),
+    [("sample", "bgnbd", 7, 0.0), ("ties", "mbgnbd", 2, 0.0), ("sample", "paretonbd", 1, 0.001)],
+)
+def test_clv_models_equal_single_machine(spark, datasets, name, model, partitions, penalizer):
+    table, columns = datasets[name]
+    want, want_purchases, want_gamma = single_clv(table, model, penalizer)
+    frame = spark.createDataFrame(shuffled(table, partitions))
+    summary = crm_spark.model_summary(frame, partitions=partitions, **columns).persist()
+    np.random.seed(16)  # the same starting point as the one-machine fit
+    purchases, gamma = crm_spark.fit_clv(summary, model, penalizer_coef=penalizer)
+    assert_same_fit(purchases, want_purchases)
+    assert_same_fit(gamma, want_gamma)
+    got = crm_spark.predict_clv(summary, purchases, gamma).toArrow()
+    assert_same_table(got, want)
+    assert float(purchases.data["weights"].sum()) == want.num_rows  # every customer, as counts
+
+
+def test_clv_fit_without_spend_and_a_bad_model(spark, datasets):
+    table, columns = datasets["ties"]
+    summary = crm_spark.model_summary(spark.createDataFrame(table), **columns)
+    purchases, gamma = crm_spark.fit_clv(summary, spend=False)
+    assert gamma is None
+    got = crm_spark.predict_clv(summary, purchases).toArrow()
+    assert got.column_names[-2:] == ["expected_purchases", "p_alive"]
+    with pytest.raises(ValueError, match="'bgbb' is not one of"):
+        crm_spark.fit_clv(summary, "bgbb")

@@ -265,3 +265,25 @@ def test_item9_an_arrow_table_with_a_mapped_column_twice_is_an_error_naming_it()
         names=["customer_id", "date", "amount", "note", "note"],
     )
     assert len(crm.CustomerBase.from_transactions(u).summary("2024-01-02")) == 2
+
+
+def test_misaligned_arrays_are_read_as_values():
+    """A numpy array over a byte buffer at an odd offset (as views over Arrow or network
+    buffers can be) is read by value, not through an aligned pointer (undefined behaviour,
+    and a panic in debug builds)."""
+    from crm.lifetimes import BetaGeoFitter
+
+    def misaligned(values):
+        raw = np.zeros(8 * len(values) + 1, dtype=np.uint8)
+        out = np.frombuffer(raw.data, dtype=np.float64, count=len(values), offset=1)
+        out[:] = values
+        assert not out.flags.aligned
+        return out
+
+    x, tx, t = [2.0, 0.0, 5.0, 1.0], [30.0, 0.0, 35.0, 2.0], [40.0, 38.0, 39.0, 10.0]
+    fitted = BetaGeoFitter().fit(x, tx, t)
+    want = fitted.conditional_expected_number_of_purchases_up_to_time(10, np.array(x), np.array(tx), np.array(t))
+    got = fitted.conditional_expected_number_of_purchases_up_to_time(10, misaligned(x), misaligned(tx), misaligned(t))
+    np.testing.assert_array_equal(got, want)
+    refit = BetaGeoFitter().fit(misaligned(x), misaligned(tx), misaligned(t))
+    assert refit.params_.equals(fitted.params_)

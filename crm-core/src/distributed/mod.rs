@@ -14,6 +14,11 @@
 //!   them. The scores equal [`crate::rank::quantile_scores`] over the whole base, ties
 //!   included; no approximate quantiles.
 //!
+//! - The CLV models fit on distinct rows with counts: [`ModelPartial`] holds a task's
+//!   distinct `(x, t_x, T)` and `(x, mean spend)` rows, merged by adding counts; the fit on
+//!   the merged rows is the single-machine fit. Predictions are per customer again, in the
+//!   tasks, with the fitted parameters.
+//!
 //! Partials and scorers travel as bytes ([`RfmPartial::to_bytes`]), so a host moves opaque
 //! binary cells between its tasks and its driver.
 //!
@@ -41,9 +46,11 @@
 //! # Ok::<(), crm_core::Error>(())
 //! ```
 
+mod models;
 mod rank;
 mod summary;
 mod wire;
 
+pub use models::ModelPartial;
 pub use rank::{QuantileThresholds, ValueDistribution};
 pub use summary::{RfmPartial, RfmScorer};

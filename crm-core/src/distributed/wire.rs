@@ -26,6 +26,11 @@ impl Writer {
         }
     }
 
+    /// Numbers by their bit patterns (exact).
+    pub(crate) fn f64s(&mut self, values: &[f64]) {
+        self.u64s(&values.iter().map(|v| v.to_bits()).collect::<Vec<u64>>());
+    }
+
     pub(crate) fn finish(self) -> Vec<u8> {
         self.0
     }
@@ -54,6 +59,10 @@ impl<'a> Reader<'a> {
         let n = usize::try_from(n).ok().filter(|n| n.checked_mul(8).is_some_and(|b| b <= self.bytes.len()));
         let n = n.ok_or_else(|| bad(self.what, "truncated (a length exceeds the bytes)"))?;
         (0..n).map(|_| self.word()).collect()
+    }
+
+    pub(crate) fn f64s(&mut self) -> Result<Vec<f64>> {
+        Ok(self.u64s()?.into_iter().map(f64::from_bits).collect())
     }
 
     fn word(&mut self) -> Result<u64> {

@@ -61,6 +61,13 @@ impl GammaGamma {
         }
         let w: Vec<f64> = weights.map_or_else(|| vec![1.0; frequency.len()], <[f64]>::to_vec);
         crate::transaction::check_len("weights", w.len(), "frequency", frequency.len())?;
+        if let Some(i) = w.iter().position(|w| !(w.is_finite() && *w > 0.0)) {
+            return Err(Error::invalid(i, "weights", format!("{} is not a weight > 0", w[i])));
+        }
+        // Equal rows as one, in one order: the fit does not depend on the row order, and
+        // rows merged from a cluster's tasks give the same fit.
+        let (frequency, monetary_value, w) = collapse_spend(frequency, monetary_value, &w);
+        let (frequency, monetary_value) = (&frequency[..], &monetary_value[..]);
         let n: f64 = w.iter().sum();
         let rows = super::compiled::SpendRows::new(frequency, monetary_value, &w);
         let grad = |p: &[f64]| super::compiled::gg_value_gradient(p, &rows);
@@ -93,6 +100,31 @@ impl GammaGamma {
         let (p, q, v) = (self.p, self.q, self.v);
         p * (v + x * m) / (p * x + q - 1.0)
     }
+}
+
+/// Gamma-Gamma rows `(x, mean spend)` with weights, equal rows merged (weights added) and
+/// sorted by `(x, spend)`: the rows [`GammaGamma::fit`] evaluates, whatever the input order.
+/// Values are expected >= 0 and finite (their bit patterns then sort like the numbers).
+///
+/// ```
+/// let (x, m, w) = crm_core::models::collapse_spend(&[2.0, 1.0, 2.0], &[5.0, 3.0, 5.0], &[1.0, 1.0, 1.0]);
+/// assert_eq!((x, m, w), (vec![1.0, 2.0], vec![3.0, 5.0], vec![1.0, 2.0]));
+/// ```
+pub fn collapse_spend(frequency: &[f64], monetary_value: &[f64], weights: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let mut keyed: Vec<(u64, u64, usize)> =
+        (0..frequency.len()).map(|i| (frequency[i].to_bits(), monetary_value[i].to_bits(), i)).collect();
+    keyed.sort_unstable();
+    let (mut x, mut m, mut w) = (Vec::new(), Vec::new(), Vec::<f64>::new());
+    for (fx, fm, i) in keyed {
+        if x.last().map(|v: &f64| v.to_bits()) == Some(fx) && m.last().map(|v: &f64| v.to_bits()) == Some(fm) {
+            *w.last_mut().expect("same length") += weights[i];
+        } else {
+            x.push(frequency[i]);
+            m.push(monetary_value[i]);
+            w.push(weights[i]);
+        }
+    }
+    (x, m, w)
 }
 
 /// What a [`PurchaseModel`] may keep between calls with the same `(x, T)` (for BG/NBD the

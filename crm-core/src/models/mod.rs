@@ -25,7 +25,7 @@ pub use bgbb::BetaGeoBetaBinom;
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
 pub use data::{CalibrationHoldout, RfmData, RfmSummary, TimeUnit, calibration_and_holdout, summary_from_transactions};
 pub use gammagamma::{
-    GammaGamma, PurchaseModel, SeriesCache, customer_lifetime_value, customer_lifetime_value_with_spend,
+    GammaGamma, PurchaseModel, SeriesCache, collapse_spend, customer_lifetime_value, customer_lifetime_value_with_spend,
 };
 pub use paretonbd::ParetoNbd;
 pub use sbg::ShiftedBetaGeo;

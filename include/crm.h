@@ -71,8 +71,9 @@
 #define CRM_WALLET_PROBLEM_NOT_A_NUMBER 2
 
 // The result of every fallible function. Codes are explicit and never renumbered: new
-// codes get new numbers. 1-9 are misuse of the C API, 10-29 errors of the engine, 99 a
-// bug in crm (a caught panic).
+// codes get new numbers. 1-9 are misuse of the C API, 10-29 errors of the engine, 98 and
+// 99 bugs in crm. An engine error's code is its kind's code (`crm_core::ErrorKind`), the
+// same number Python's `CrmError.code` gives.
 //
 // On any code but `CRM_RESULT_OK`, `crm_last_error_detail()` says what failed and where.
 enum crm_result
@@ -119,8 +120,9 @@ enum crm_result
   // A model fit failed: the likelihood could not be evaluated or there was nothing to
   // fit (the detail names the model).
   CRM_RESULT_FIT = 19,
-  // An engine error this version of the C face does not know.
-  CRM_RESULT_OTHER_ERROR = 98,
+  // A bug: an internal step failed that cannot fail on valid data (e.g. the JSON export
+  // of a result). Never an engine error: every engine error has its own code above.
+  CRM_RESULT_INTERNAL = 98,
   // A bug: crm panicked. The handles involved should be freed and not used again.
   CRM_RESULT_PANIC = 99,
 };
@@ -1864,8 +1866,9 @@ crm_result crm_base_builder_add_interactions(struct crm_base_builder *builder,
 // is the smallest id), transactions and interactions grouped by customer. On success
 // `*out_base` receives the base (free it with `crm_base_free`).
 //
-// The builder is left empty whatever the result (on error its content is gone; add again
-// to retry) and must still be freed. Errors: `CRM_RESULT_DUPLICATE_CUSTOMER`,
+// On success the builder is left empty (ready for another base). On failure it keeps
+// everything added, unchanged: add what was missing (e.g. the unknown customers) and build
+// again, or free it. Either way it must still be freed. Errors: `CRM_RESULT_DUPLICATE_CUSTOMER`,
 // `CRM_RESULT_UNKNOWN_CUSTOMER` (a transaction or interaction names a customer not in the
 // customer table; the detail names row and id), `CRM_RESULT_ID_KIND_MISMATCH`,
 // `CRM_RESULT_INVALID_VALUE` (a customer without id).

@@ -47,6 +47,7 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<analytics::ScenarioComparison>()?;
     m.add_class::<analytics::RetentionSensitivity>()?;
     m.add_class::<analytics::Report>()?;
+    m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::simple_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::discounted_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::retention_clv, m)?)?;

@@ -83,8 +83,11 @@ from crm.exceptions import (  # noqa: E402
     CsvColumnNotFoundError,
     CsvError,
     DuplicateCustomerError,
+    FitError,
+    IdKindMismatchError,
     InputError,
     InternalError,
+    LengthMismatchError,
     MissingDataError,
     UnknownCustomerError,
 )
@@ -139,6 +142,8 @@ __all__ = [
     "threads",
     "CrmError",
     "InputError",
+    "LengthMismatchError",
+    "IdKindMismatchError",
     "ColumnNotFoundError",
     "UnknownCustomerError",
     "DuplicateCustomerError",
@@ -146,6 +151,7 @@ __all__ = [
     "CsvColumnNotFoundError",
     "ConfigError",
     "MissingDataError",
+    "FitError",
     "InternalError",
 ]
 

@@ -1875,7 +1875,7 @@ crm_result crm_base_builder_add_interactions(struct crm_base_builder *builder,
 crm_result crm_base_builder_build(struct crm_base_builder *builder, struct crm_base **out_base);
 
 // Lifetime revenue: purchases per year x average purchase x duration in years (5 a year
-// x 1000 x 2.5 years = 12 500). `CRM_RESULT_INVALID_ARGUMENT` for a non-finite or negative
+// x 1000 x 2.5 years = 12 500). `CRM_RESULT_INVALID_CONFIG` for a non-finite or negative
 // argument.
 crm_result crm_simple_clv(double purchases_per_year,
                           double average_purchase,
@@ -1884,7 +1884,7 @@ crm_result crm_simple_clv(double purchases_per_year,
 
 // Discounted value of a yearly margin earned at the end of each year for
 // `duration_years` (a fractional last year pro rata): `m (1 - (1+d)^-T) / d`, `m T` when
-// `d` = 0. `CRM_RESULT_INVALID_ARGUMENT` for a non-finite argument or a negative duration
+// `d` = 0. `CRM_RESULT_INVALID_CONFIG` for a non-finite argument or a negative duration
 // or discount.
 crm_result crm_discounted_clv(double yearly_margin,
                               double duration_years,
@@ -1893,7 +1893,7 @@ crm_result crm_discounted_clv(double yearly_margin,
 
 // Retention-based CLV `m r / (1 + d - r)`: a margin `m` a year kept with probability `r`
 // each year, discounted at `d`. `retention` must be in [0, 1], `discount` >= 0 and not
-// both 1 and 0 (`CRM_RESULT_INVALID_ARGUMENT`, the detail names the argument).
+// both 1 and 0 (`CRM_RESULT_INVALID_CONFIG`, the detail names the argument).
 crm_result crm_retention_clv(double margin, double retention, double discount, double *out_value);
 
 // The effect of a retention change on the retention-based CLV (the decks' "+5 %
@@ -1908,7 +1908,7 @@ crm_result crm_retention_clv_sensitivity(double margin,
 
 // Compares two scenarios (deck: 830 -> 810 customers, 5 -> 5.9 purchases a year, 1000 ->
 // 1168 average purchase, 2.5 -> 2.9 years: +56 % portfolio value). Every field must be
-// finite and >= 0 (`CRM_RESULT_INVALID_ARGUMENT` names it).
+// finite and >= 0 (`CRM_RESULT_INVALID_CONFIG` names it).
 crm_result crm_scenario_compare(const struct crm_scenario *before,
                                 const struct crm_scenario *after,
                                 struct crm_scenario_comparison *out_comparison);
@@ -3254,8 +3254,8 @@ crm_result crm_compare_proportions(uint64_t a_successes,
 
 // Customers needed per group to detect a change from rate `p1` to `p2` with a two-sided
 // test at significance `alpha` and the given `power` (55 % -> 70 % at 0.05 and 0.8: 163).
-// `CRM_RESULT_INVALID_ARGUMENT` for rates outside [0, 1], equal rates, or `alpha` or
-// `power` outside (0, 1) (the detail names the argument).
+// `CRM_RESULT_INVALID_CONFIG` for rates outside [0, 1] or `alpha` or `power` outside
+// (0, 1) (the detail names the argument), `CRM_RESULT_INVALID_ARGUMENT` for equal rates.
 crm_result crm_sample_size(double p1,
                            double p2,
                            double alpha,

@@ -2350,7 +2350,8 @@ crm_result crm_migration_copy_at_to(const struct crm_migration *migration,
 // Projects the distribution `start` (`start_len` must be `k`) `periods` steps ahead with
 // the rates (a Markov chain). `out` receives `periods + 1` distributions row-major, row t
 // after t steps (row 0 is `start`): `out_len` must be `(periods + 1) * k`. The total is
-// preserved. A non-finite start value is `CRM_RESULT_INVALID_VALUE` naming its row.
+// preserved. A non-finite start value is `CRM_RESULT_INVALID_VALUE` naming its row;
+// `periods` above 1 200 is `CRM_RESULT_INVALID_CONFIG` (checked before `out_len`).
 crm_result crm_migration_project(const struct crm_migration *migration,
                                  const double *start,
                                  size_t start_len,

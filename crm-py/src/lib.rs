@@ -16,6 +16,7 @@ mod processes;
 mod profiles;
 mod results;
 mod sample;
+mod sources;
 mod table;
 
 use pyo3::prelude::*;

@@ -18,8 +18,10 @@ Quick tour::
     print(base.report("2024-12-31").to_markdown())
     pl.DataFrame(segments.segment_table)        # any Arrow consumer reads results
 
-Inputs are any Arrow-compatible table (pyarrow, polars, pandas >= 2.2, duckdb, ...) or a
-dict of numpy arrays; results are tables that export ``__arrow_c_stream__``.
+Inputs are any Arrow-compatible table (pyarrow, polars, pandas >= 2.2, duckdb, ...), a
+polars LazyFrame (collected), a pyarrow Dataset (read), the path of a Parquet file or a dict
+of numpy arrays; results are tables that export ``__arrow_c_stream__`` (and iterate as rows,
+so ``pandas.DataFrame(result)`` works on pandas 2 and 3).
 """
 
 import crm._crm

@@ -555,6 +555,52 @@ typedef uint8_t crm_action_list;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Where the parameter draws of an interval come from (a `uint8_t` code in
+// `crm_interval_options.method`).
+enum crm_interval_method
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Draws from the asymptotic normal of the log-parameters (inverse Hessian of the
+  // negative log-likelihood at the optimum); no refit.
+  CRM_INTERVAL_METHOD_NORMAL = 0,
+  // Nonparametric bootstrap: the fit data's customers resampled with replacement and
+  // the model refitted once per draw.
+  CRM_INTERVAL_METHOD_BOOTSTRAP = 1,
+  // The same normal without draws: each prediction linearised in the log-parameters
+  // (on its log scale; probabilities on the logit scale). The fast choice for millions
+  // of rows; `draws` is not used.
+  CRM_INTERVAL_METHOD_DELTA = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_interval_method crm_interval_method;
+#else
+typedef uint8_t crm_interval_method;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What an interval function predicts per row (a `uint8_t` argument).
+enum crm_prediction
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Expected purchases in `(T, T + horizon]` (BG/BB: in the next `horizon`
+  // opportunities).
+  CRM_PREDICTION_EXPECTED_PURCHASES = 0,
+  // The probability of being alive at T (BG/BB: at opportunity n + 1).
+  CRM_PREDICTION_PROBABILITY_ALIVE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_prediction crm_prediction;
+#else
+typedef uint8_t crm_prediction;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // Each rule's back-test, in rule order.
 //
 // Ownership: made by `crm_backtest_new`, freed by `crm_backtest_free`. Thread safety:
@@ -686,6 +732,15 @@ typedef struct crm_profiles crm_profiles;
 // Ownership: made by `crm_report_new`, freed by `crm_report_free`; it does not refer to
 // the base. Thread safety: immutable; any number of threads may read it at once.
 typedef struct crm_report crm_report;
+
+// The RFM partial of some customers (exact value distributions of their recency,
+// purchases and revenue).
+//
+// Ownership: made by `crm_rfm_partial_new` or `crm_rfm_partial_from_bytes`, freed by
+// `crm_rfm_partial_free`. Thread safety: a handle may be read from many threads, but
+// `crm_rfm_partial_merge` and `crm_rfm_partial_bytes` change it: no other use at the same
+// time.
+typedef struct crm_rfm_partial crm_rfm_partial;
 
 // The model summary of every customer with a transaction up to the observation end, in
 // customer index order (others are left out: `crm_rfm_summary_copy_customers` gives each
@@ -1242,8 +1297,10 @@ typedef struct crm_rfm_columns {
 
 // How to fit. Start from `crm_fit_options_default()`.
 typedef struct crm_fit_options {
-  // L2 penalty on the parameters (added to the mean negative log-likelihood as
-  // `penalizer x sum(params^2)`), >= 0. Default 0.
+  // L2 penalty on the parameters, >= 0, with lifetimes' `penalizer_coef` meaning: added
+  // to the mean negative log-likelihood as `penalizer x sum(params^2)`, the time scale
+  // parameters (alpha, and beta of Pareto/NBD) measured in units of the largest T, and
+  // for Pareto/NBD divided by the number of rows given. Default 0.
   double penalizer;
   // Starting parameters (natural scale, in the order of the model's parameter struct,
   // each > 0); NULL for 1 each. Borrowed for the call.
@@ -1252,6 +1309,10 @@ typedef struct crm_fit_options {
   size_t initial_len;
   // Iteration limit. Default 500.
   size_t max_iterations;
+  // The fit stops when the gradient of the penalised mean negative log-likelihood in the
+  // log-parameters is shorter than this (lifetimes' `tol`, scipy's BFGS `gtol`); finite,
+  // > 0. Default 1e-10.
+  double tolerance;
 } crm_fit_options;
 
 // BG/NBD parameters: purchase rate ~ Gamma(r, alpha), dropout after each purchase with
@@ -1344,6 +1405,24 @@ typedef struct crm_sbg_params {
   // Beta beta.
   double beta;
 } crm_sbg_params;
+
+// How to compute intervals. Start from `crm_interval_options_default()`.
+typedef struct crm_interval_options {
+  // A `crm_interval_method` code. Default normal.
+  uint8_t method;
+  // Parameter draws (bootstrap: refits), 2 to 100000. Default 500.
+  size_t draws;
+  // Quantiles to report per row, each in (0, 1); NULL for 0.05 and 0.95. Borrowed for
+  // the call.
+  const double *levels;
+  // Length of `levels` (0 when NULL).
+  size_t levels_len;
+  // Seed of the draws (the same seed gives the same result on any thread count).
+  uint64_t seed;
+  // Fit options of the bootstrap refits (they start from the given model); NULL for the
+  // defaults. Borrowed for the call.
+  const struct crm_fit_options *fit;
+} crm_interval_options;
 
 // An NPS with its interval: promoters score 9-10, passives 7-8, detractors 0-6; score =
 // 100 x (promoters - detractors) / responses (0 without responses).
@@ -2087,6 +2166,47 @@ crm_result crm_date_to_ymd(int32_t day, int32_t *out_year, uint32_t *out_month, 
 // `CRM_RESULT_INVALID_ARGUMENT` when the text is not a date.
 crm_result crm_date_parse(const char *text, size_t text_len, int32_t *out_day);
 
+// The partial of `len` customers: purchases, days since the last purchase (read where
+// purchases > 0) and net revenue per customer, as in the customer summary.
+crm_result crm_rfm_partial_new(const uint32_t *purchases,
+                               const uint32_t *recency_days,
+                               const double *revenue,
+                               size_t len,
+                               struct crm_rfm_partial **out_partial);
+
+// A partial from the bytes of `crm_rfm_partial_bytes` (from any host or machine).
+// `CRM_RESULT_INVALID_CONFIG` (naming `RFM partial`) for bytes that are not one.
+crm_result crm_rfm_partial_from_bytes(const uint8_t *bytes,
+                                      size_t len,
+                                      struct crm_rfm_partial **out_partial);
+
+// The partial's bytes: `*out_bytes` points to `*out_len` bytes owned by the partial,
+// valid until the next merge or free of it.
+crm_result crm_rfm_partial_bytes(struct crm_rfm_partial *partial,
+                                 const uint8_t **out_bytes,
+                                 size_t *out_len);
+
+// Adds `other`'s customers to `into` (merges in any order give the same result).
+crm_result crm_rfm_partial_merge(struct crm_rfm_partial *into, const struct crm_rfm_partial *other);
+
+// Number of buyers (customers with a purchase) in the partial; 0 for NULL.
+size_t crm_rfm_partial_buyers(const struct crm_rfm_partial *partial);
+
+// Scores `len` customers (columns as for `crm_rfm_partial_new`) against the merged
+// partial of all tasks: R, F and M quintile scores 1-5 into `out_r`, `out_f`, `out_m`
+// (room for `len` each), 0 for a customer without purchases.
+crm_result crm_rfm_partial_score(const struct crm_rfm_partial *merged,
+                                 const uint32_t *purchases,
+                                 const uint32_t *recency_days,
+                                 const double *revenue,
+                                 size_t len,
+                                 uint8_t *out_r,
+                                 uint8_t *out_f,
+                                 uint8_t *out_m);
+
+// Frees a partial. NULL is a no-op.
+void crm_rfm_partial_free(struct crm_rfm_partial *partial);
+
 // The snake_case name of a lifecycle stage ("prospect", ..., "won_back") as a static,
 // NUL-terminated string; NULL for an unknown code.
 const char *crm_lifecycle_stage_name(uint8_t stage);
@@ -2432,6 +2552,202 @@ crm_result crm_sbg_fit(const double *alive,
                        struct crm_sbg_params *out_model,
                        struct crm_fit_summary *out_summary);
 
+// The default interval options: normal draws, 500 of them, quantiles 0.05 and 0.95,
+// seed 0, default fit options.
+struct crm_interval_options crm_interval_options_default(void);
+
+// The covariance of the BG/NBD `model`'s parameters fitted on `fit_data` (optional
+// weights): the inverse Hessian of the negative log-likelihood in log-parameter space at
+// the optimum, scaled to the parameters, row-major in the order of the parameter struct
+// into `out_covariance` (`out_covariance_len` = 16), and the standard errors into
+// `out_std_errors` (4 values; NULL with length 0 to skip). A Hessian that is not positive
+// definite (not an optimum) is `CRM_RESULT_FIT`; data errors as `crm_bgnbd_fit`.
+crm_result crm_bgnbd_parameter_covariance(const struct crm_bgnbd_params *model,
+                                          const struct crm_rfm_columns *fit_data,
+                                          double *out_covariance,
+                                          size_t out_covariance_len,
+                                          double *out_std_errors,
+                                          size_t out_std_errors_len);
+
+// A prediction of the BG/NBD `model` (fitted on `fit_data`, with its optional weights) for
+// each row of `rows`, with its quantiles over the parameters' uncertainty (`options`:
+// method, draws, quantiles, seed; NULL for the defaults). `prediction` is a
+// `crm_prediction` code; `horizon` (finite, >= 0) is the window of
+// `CRM_PREDICTION_EXPECTED_PURCHASES` (not read otherwise). Writes the point predictions
+// into `out_point` (`rows` values; NULL with length 0 to skip) and the quantiles level by
+// level into `out_bounds` (`levels x rows` values: level k of row i at `k * rows + i`).
+// Errors: bad options or codes are `CRM_RESULT_INVALID_ARGUMENT`, a bad horizon
+// `CRM_RESULT_INVALID_CONFIG`, a bad row `CRM_RESULT_INVALID_VALUE` naming row and column,
+// a failed bootstrap refit or a Hessian that is not positive definite `CRM_RESULT_FIT`.
+crm_result crm_bgnbd_prediction_interval(const struct crm_bgnbd_params *model,
+                                         const struct crm_rfm_columns *fit_data,
+                                         uint8_t prediction,
+                                         double horizon,
+                                         const struct crm_rfm_columns *rows,
+                                         const struct crm_interval_options *options,
+                                         double *out_point,
+                                         size_t out_point_len,
+                                         double *out_bounds,
+                                         size_t out_bounds_len);
+
+// As `crm_bgnbd_parameter_covariance`, for the MBG/NBD `model`.
+crm_result crm_mbgnbd_parameter_covariance(const struct crm_mbgnbd_params *model,
+                                           const struct crm_rfm_columns *fit_data,
+                                           double *out_covariance,
+                                           size_t out_covariance_len,
+                                           double *out_std_errors,
+                                           size_t out_std_errors_len);
+
+// As `crm_bgnbd_prediction_interval`, for the MBG/NBD `model`.
+crm_result crm_mbgnbd_prediction_interval(const struct crm_mbgnbd_params *model,
+                                          const struct crm_rfm_columns *fit_data,
+                                          uint8_t prediction,
+                                          double horizon,
+                                          const struct crm_rfm_columns *rows,
+                                          const struct crm_interval_options *options,
+                                          double *out_point,
+                                          size_t out_point_len,
+                                          double *out_bounds,
+                                          size_t out_bounds_len);
+
+// As `crm_bgnbd_parameter_covariance`, for the Pareto/NBD `model`.
+crm_result crm_pareto_nbd_parameter_covariance(const struct crm_pareto_nbd_params *model,
+                                               const struct crm_rfm_columns *fit_data,
+                                               double *out_covariance,
+                                               size_t out_covariance_len,
+                                               double *out_std_errors,
+                                               size_t out_std_errors_len);
+
+// As `crm_bgnbd_prediction_interval`, for the Pareto/NBD `model`.
+crm_result crm_pareto_nbd_prediction_interval(const struct crm_pareto_nbd_params *model,
+                                              const struct crm_rfm_columns *fit_data,
+                                              uint8_t prediction,
+                                              double horizon,
+                                              const struct crm_rfm_columns *rows,
+                                              const struct crm_interval_options *options,
+                                              double *out_point,
+                                              size_t out_point_len,
+                                              double *out_bounds,
+                                              size_t out_bounds_len);
+
+// As `crm_bgnbd_parameter_covariance`, for the BG/BB `model` (rows and fit data: x, t_x, n opportunities, whole).
+crm_result crm_bgbb_parameter_covariance(const struct crm_bgbb_params *model,
+                                         const struct crm_rfm_columns *fit_data,
+                                         double *out_covariance,
+                                         size_t out_covariance_len,
+                                         double *out_std_errors,
+                                         size_t out_std_errors_len);
+
+// As `crm_bgnbd_prediction_interval`, for the BG/BB `model` (rows and fit data: x, t_x, n opportunities, whole).
+crm_result crm_bgbb_prediction_interval(const struct crm_bgbb_params *model,
+                                        const struct crm_rfm_columns *fit_data,
+                                        uint8_t prediction,
+                                        double horizon,
+                                        const struct crm_rfm_columns *rows,
+                                        const struct crm_interval_options *options,
+                                        double *out_point,
+                                        size_t out_point_len,
+                                        double *out_bounds,
+                                        size_t out_bounds_len);
+
+// The covariance of the Gamma-Gamma `model`'s parameters (p, q, v) fitted on `fit_data`
+// (`frequency` x >= 1, `monetary_value` > 0, optional `weights`): 9 values row-major into
+// `out_covariance`, 3 standard errors into `out_std_errors` (NULL with length 0 to skip).
+// Otherwise as `crm_bgnbd_parameter_covariance`.
+crm_result crm_gamma_gamma_parameter_covariance(const struct crm_gamma_gamma_params *model,
+                                                const struct crm_rfm_columns *fit_data,
+                                                double *out_covariance,
+                                                size_t out_covariance_len,
+                                                double *out_std_errors,
+                                                size_t out_std_errors_len);
+
+// The expected spend per transaction of each row of `rows` (`frequency` whole >= 0,
+// `monetary_value` finite) under the Gamma-Gamma `model` fitted on `fit_data`, with its
+// quantiles over parameter draws. Outputs and errors as `crm_bgnbd_prediction_interval`.
+crm_result crm_gamma_gamma_expected_average_profit_interval(const struct crm_gamma_gamma_params *model,
+                                                            const struct crm_rfm_columns *fit_data,
+                                                            const struct crm_rfm_columns *rows,
+                                                            const struct crm_interval_options *options,
+                                                            double *out_point,
+                                                            size_t out_point_len,
+                                                            double *out_bounds,
+                                                            size_t out_bounds_len);
+
+// The covariance of the sBG `model`'s parameters (alpha, beta) fitted on the cohort
+// `alive` (as `crm_sbg_fit`): 4 values into `out_covariance`, 2 standard errors into
+// `out_std_errors` (NULL with length 0 to skip).
+crm_result crm_sbg_parameter_covariance(const struct crm_sbg_params *model,
+                                        const double *alive,
+                                        size_t alive_len,
+                                        double *out_covariance,
+                                        size_t out_covariance_len,
+                                        double *out_std_errors,
+                                        size_t out_std_errors_len);
+
+// The share of a cohort still active after `t[i]` periods (finite, >= 0) under the sBG
+// `model` fitted on `alive`, with its quantiles over parameter draws. Outputs as
+// `crm_bgnbd_prediction_interval` with `t_len` rows.
+crm_result crm_sbg_survival_interval(const struct crm_sbg_params *model,
+                                     const double *alive,
+                                     size_t alive_len,
+                                     const double *t,
+                                     size_t t_len,
+                                     const struct crm_interval_options *options,
+                                     double *out_point,
+                                     size_t out_point_len,
+                                     double *out_bounds,
+                                     size_t out_bounds_len);
+
+// CLV of each row of `rows` (`frequency`, `recency`, `t`, `monetary_value`) with the BG/NBD
+// `model` (fitted on `fit_data`) and the Gamma-Gamma `spend` (fitted on `spend_fit_data`:
+// repeat buyers' `frequency`, `monetary_value`, optional `weights`), as
+// `crm_bgnbd_customer_lifetime_value` (`months` in 1..=1200), with its quantiles over
+// both models' parameter uncertainty (drawn independently, the spend model's with seed +
+// 1). Outputs and errors as `crm_bgnbd_prediction_interval`.
+crm_result crm_bgnbd_clv_interval(const struct crm_bgnbd_params *model,
+                                  const struct crm_rfm_columns *fit_data,
+                                  const struct crm_gamma_gamma_params *spend,
+                                  const struct crm_rfm_columns *spend_fit_data,
+                                  const struct crm_rfm_columns *rows,
+                                  uint32_t months,
+                                  double monthly_discount,
+                                  double units_per_month,
+                                  const struct crm_interval_options *options,
+                                  double *out_point,
+                                  size_t out_point_len,
+                                  double *out_bounds,
+                                  size_t out_bounds_len);
+
+// As `crm_bgnbd_clv_interval`, with the MBG/NBD `model`.
+crm_result crm_mbgnbd_clv_interval(const struct crm_mbgnbd_params *model,
+                                   const struct crm_rfm_columns *fit_data,
+                                   const struct crm_gamma_gamma_params *spend,
+                                   const struct crm_rfm_columns *spend_fit_data,
+                                   const struct crm_rfm_columns *rows,
+                                   uint32_t months,
+                                   double monthly_discount,
+                                   double units_per_month,
+                                   const struct crm_interval_options *options,
+                                   double *out_point,
+                                   size_t out_point_len,
+                                   double *out_bounds,
+                                   size_t out_bounds_len);
+
+// As `crm_bgnbd_clv_interval`, with the Pareto/NBD `model`.
+crm_result crm_pareto_nbd_clv_interval(const struct crm_pareto_nbd_params *model,
+                                       const struct crm_rfm_columns *fit_data,
+                                       const struct crm_gamma_gamma_params *spend,
+                                       const struct crm_rfm_columns *spend_fit_data,
+                                       const struct crm_rfm_columns *rows,
+                                       uint32_t months,
+                                       double monthly_discount,
+                                       double units_per_month,
+                                       const struct crm_interval_options *options,
+                                       double *out_point,
+                                       size_t out_point_len,
+                                       double *out_bounds,
+                                       size_t out_bounds_len);
+
 // Expected purchases of each customer of `data` (history x, t_x, T) in `(T, T + horizon]`
 // under the BG/NBD `model`, into `out` (`out_len` = rows). `horizon` is in the data's time
 // unit, finite and >= 0. The rows are checked as for fitting (`CRM_RESULT_INVALID_VALUE`
@@ -2522,6 +2838,25 @@ crm_result crm_bgbb_probability_alive(const struct crm_bgbb_params *model,
                                       const struct crm_rfm_columns *data,
                                       double *out,
                                       size_t out_len);
+
+// The probability that each customer of `data` is alive `m` opportunities (finite, >= 0)
+// after the n observed under the BG/BB `model`, into `out`: lifetimes'
+// `conditional_probability_alive(m_periods_in_future, ...)` (`m = 0`: through the observed
+// opportunities; `m = 1` is `crm_bgbb_probability_alive`). Errors as
+// `crm_bgbb_conditional_expected_purchases`.
+crm_result crm_bgbb_probability_alive_after(const struct crm_bgbb_params *model,
+                                            double m,
+                                            const struct crm_rfm_columns *data,
+                                            double *out,
+                                            size_t out_len);
+
+// The probability that a new customer makes exactly `x` transactions in the first `n`
+// opportunities under the BG/BB `model`, into `*out_probability` (0 when x > n); times
+// the customers, lifetimes' `expected_number_of_transactions_in_first_n_periods`.
+crm_result crm_bgbb_probability_of_transactions(const struct crm_bgbb_params *model,
+                                                uint32_t n,
+                                                uint32_t x,
+                                                double *out_probability);
 
 // Expected transactions of a new customer in `n[i]` opportunities (finite, >= 0) under the
 // BG/BB `model`, into `out` (`out_len` = `n_len`).

@@ -28,6 +28,8 @@ echo "== C tests"
 bash tests/c/run.sh
 echo "== Python tests"
 bash tests/python/run.sh
+echo "== distributed: crm.spark (local[2]) and crm.dask (LocalCluster, 2 processes)"
+bash tests/distributed/run.sh
 echo "== the HTML report in headless Chromium"
 bash tests/browser/run.sh
 echo "== all suites passed"

@@ -219,13 +219,31 @@ impl CustomerBaseBuilder {
     ///
     /// # Errors
     /// As [`Self::build`], in a [`BuildError`] that holds the builder.
-    pub fn try_build(mut self) -> std::result::Result<CustomerBase, BuildError> {
+    pub fn try_build(self) -> std::result::Result<CustomerBase, BuildError> {
+        self.try_build_timed(&mut Phases::off())
+    }
+
+    /// [`Self::build`], also returning the seconds each phase of the build took (for the
+    /// benchmarks, which print where the time goes).
+    ///
+    /// # Errors
+    /// As [`Self::build`].
+    #[doc(hidden)]
+    pub fn build_with_phases(self) -> Result<(CustomerBase, Vec<(&'static str, f64)>)> {
+        let mut phases = Phases::on();
+        let base = self.try_build_timed(&mut phases).map_err(|e| e.error)?;
+        Ok((base, phases.done))
+    }
+
+    fn try_build_timed(mut self, phases: &mut Phases) -> std::result::Result<CustomerBase, BuildError> {
         // Every check reads the data; nothing is consumed until all have passed.
         let (had_tx, had_ix) = (self.transactions.is_some(), self.interactions.is_some());
         let transactions = self.transactions.take().unwrap_or_default();
         let interactions = self.interactions.take().unwrap_or_default();
         let tx = intern(&transactions.customer);
         let ix = intern(&interactions.customer);
+        phases.lap("intern customer ids");
+
         let checked = match self.customers.as_deref() {
             Some(customers) => customer_table(customers).and_then(|(ids, slots)| {
                 let tx_map = map_into(&tx, &ids, "customer (transactions)", &transactions.customer)?;
@@ -245,12 +263,37 @@ impl CustomerBaseBuilder {
         let profiles = slots.map(|slots| in_id_order(self.customers.take().unwrap_or_default(), &slots));
         let n = ids.len();
         let (tx_codes, ix_codes) = (recode(tx.codes, &tx_map), recode(ix.codes, &ix_map));
-        Ok(CustomerBase {
-            ids,
-            profiles,
-            transactions: Transactions::build(transactions, &tx_codes, n),
-            interactions: Interactions::build(interactions, &ix_codes, n),
-        })
+        phases.lap("map ids to customers");
+        let transactions = Transactions::build(transactions, &tx_codes, n, phases);
+        let interactions = Interactions::build(interactions, &ix_codes, n);
+        phases.lap("group interactions");
+        Ok(CustomerBase { ids, profiles, transactions, interactions })
+    }
+}
+
+/// Where a build's time goes: laps of a stopwatch, kept only when asked for.
+#[derive(Debug)]
+pub(crate) struct Phases {
+    last: Option<std::time::Instant>,
+    done: Vec<(&'static str, f64)>,
+}
+
+impl Phases {
+    fn off() -> Self {
+        Phases { last: None, done: Vec::new() }
+    }
+
+    fn on() -> Self {
+        Phases { last: Some(std::time::Instant::now()), done: Vec::new() }
+    }
+
+    /// Ends the phase `name` (nothing when timing is off).
+    pub(crate) fn lap(&mut self, name: &'static str) {
+        if let Some(last) = &mut self.last {
+            let now = std::time::Instant::now();
+            self.done.push((name, (now - *last).as_secs_f64()));
+            *last = now;
+        }
     }
 }
 

@@ -156,6 +156,26 @@ impl Buckets {
     }
 }
 
+/// The per-customer offsets (`customers + 1`) when the rows are already grouped by
+/// customer in ascending order (codes never decrease), so that grouping can keep them as
+/// they are; `None` otherwise. The same offsets [`stage_in_buckets`] would give, since it
+/// keeps row order within a customer. One read of the codes, on all threads.
+pub(crate) fn offsets_if_grouped(codes: &[u32], customers: usize) -> Option<Vec<usize>> {
+    let sorted = map_pieces(codes.len(), |rows| codes[rows.start.saturating_sub(1)..rows.end].is_sorted());
+    if !sorted.into_iter().all(|s| s) {
+        return None;
+    }
+    // offsets[c] is the first row of a code >= c: one walk over the rows.
+    let mut offsets = Vec::with_capacity(customers + 1);
+    for (row, &c) in codes.iter().enumerate() {
+        while offsets.len() <= c as usize {
+            offsets.push(row);
+        }
+    }
+    offsets.resize(customers + 1, codes.len());
+    Some(offsets)
+}
+
 /// `n` zeroed atomics, to scatter 64-bit values into.
 pub(crate) fn atomics64(n: usize) -> Vec<AtomicU64> {
     (0..n).map(|_| AtomicU64::new(0)).collect()
@@ -225,6 +245,20 @@ mod tests {
         let (offsets, perm) = counting_sort(&codes, 4);
         assert_eq!(offsets, vec![0, 2, 3, 6, 6]);
         assert_eq!(perm, vec![1, 4, 3, 0, 2, 5]);
+    }
+
+    #[test]
+    fn grouped_rows_are_detected_with_the_counting_sort_offsets() {
+        for (codes, customers) in [(vec![], 0usize), (vec![0, 0, 1, 3, 3], 5), (vec![1, 1, 2], 3)] {
+            let (offsets, _) = counting_sort(&codes, customers);
+            assert_eq!(offsets_if_grouped(&codes, customers), Some(offsets), "{codes:?}");
+        }
+        assert_eq!(offsets_if_grouped(&[0, 1, 0], 2), None);
+        // Unsorted only across a cut between the pieces of the rows.
+        let mut codes: Vec<u32> = (0..300_000).map(|r| r / 3).collect();
+        let cut = pieces(codes.len()).last().map_or(0, |r| r.start);
+        codes[cut..].iter_mut().for_each(|c| *c = 0);
+        assert_eq!(offsets_if_grouped(&codes, 100_000), (cut == 0).then(|| counting_sort(&codes, 100_000).0));
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub mod cli;
 pub mod clv;
 pub mod customer;
 pub mod definition;
+pub mod distributed;
 pub mod error;
 pub mod flows;
 pub mod funnel;

@@ -75,7 +75,7 @@ pub(crate) fn descending(a: f64, b: f64) -> std::cmp::Ordering {
 }
 
 /// A u64 that sorts like the f64 (total order; -0.0 and 0.0 are made equal).
-fn ordered_bits(v: f64) -> u64 {
+pub(crate) fn ordered_bits(v: f64) -> u64 {
     total_bits(if v == 0.0 { 0.0f64 } else { v })
 }
 

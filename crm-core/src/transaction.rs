@@ -210,7 +210,12 @@ impl Transactions {
     /// Builds the store from validated columns whose customer ids are already coded:
     /// every column is moved into customer order (see [`stage_in_buckets`]; no row
     /// permutation is kept), then each customer's transactions are put in canonical order.
-    pub(crate) fn build(cols: TransactionColumns, codes: &[u32], customers: usize) -> Transactions {
+    pub(crate) fn build(
+        cols: TransactionColumns,
+        codes: &[u32],
+        customers: usize,
+        phases: &mut crate::base::Phases,
+    ) -> Transactions {
         let product = cols.product.as_ref().map(crate::id::intern);
         let order = cols.order.as_ref().map(crate::id::intern);
         let margin: Option<Vec<f64>> = match (cols.margin, cols.cost_of_goods) {
@@ -219,6 +224,23 @@ impl Transactions {
             (None, None) => None,
         };
         let n = codes.len();
+        phases.lap("intern products and orders");
+        if let Some(offsets) = crate::grouping::offsets_if_grouped(codes, customers) {
+            // Rows already grouped by customer (an export sorted by customer): the columns
+            // are the grouped store as they are.
+            let mut store = Transactions {
+                time: cols.timestamp,
+                amount: cols.amount,
+                margin,
+                order: order.map(|o| (o.codes, o.uniques)),
+                product: product.map(|p| (p.codes, p.uniques)),
+                offsets,
+            };
+            phases.lap("group by customer (rows already grouped)");
+            store.canonical_order();
+            phases.lap("order each customer's rows");
+            return store;
+        }
         // The customer ids are no longer needed (they are coded): their memory stages the times.
         let staged_time: Vec<AtomicU64> = match cols.customer {
             KeyColumn::Int(ids) if ids.len() == n => ids.into_iter().map(|_| AtomicU64::new(0)).collect(),
@@ -242,6 +264,7 @@ impl Transactions {
             }
         };
         let buckets = stage_in_buckets(codes, customers, stage);
+        phases.lap("group by customer, pass 1 (stage)");
         // The input columns were read by pass 1 only: pass 2 writes the grouped store into
         // them, so it needs no fresh memory.
         let mut store = Transactions {
@@ -265,8 +288,10 @@ impl Transactions {
                 a[to] = b[from].load(Relaxed);
             }
         });
+        phases.lap("group by customer, pass 2 (place)");
         store.offsets = buckets.offsets;
         store.canonical_order();
+        phases.lap("order each customer's rows");
         store
     }
 

@@ -298,3 +298,30 @@ fn large_summary_and_holdout_match_a_per_row_computation() {
     assert_eq!(row, s.len());
     assert!(row > 50_000, "most customers bought before the calibration end: {row}");
 }
+
+#[test]
+fn bg_bb_on_one_row_per_donor_collapses_to_the_weighted_table() {
+    let text = std::fs::read_to_string(data_path("donations.csv")).unwrap();
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    let col = |k: usize| rows.iter().map(|r| r[k]).collect::<Vec<f64>>();
+    let (weighted, _) =
+        BetaGeoBetaBinom::fit(&col(0), &col(1), &col(2), Some(&col(3)), &FitOptions::default()).unwrap();
+    // One row per donor, in a scrambled order (11,104 rows).
+    let mut donors: Vec<[f64; 3]> =
+        rows.iter().flat_map(|r| std::iter::repeat_n([r[0], r[1], r[2]], r[3] as usize)).collect();
+    let len = donors.len();
+    for i in 0..len {
+        donors.swap(i, (i * 7919) % len);
+    }
+    let pick = |k: usize| donors.iter().map(|r| r[k]).collect::<Vec<f64>>();
+    let (m, s) = BetaGeoBetaBinom::fit(&pick(0), &pick(1), &pick(2), None, &FitOptions::default()).unwrap();
+    assert_eq!((s.customers, s.distinct_rows), (11_104.0, rows.len()));
+    for (a, b) in m.params().iter().zip(weighted.params()) {
+        assert!(((a - b) / b).abs() < 1e-9, "{:?} vs {:?}", m.params(), weighted.params());
+    }
+}

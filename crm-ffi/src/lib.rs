@@ -71,6 +71,7 @@ mod columns;
 mod csv;
 mod customer;
 mod date;
+mod distributed;
 mod enums;
 mod error;
 mod flows;
@@ -110,8 +111,9 @@ pub use flows::{crm_flow_config, crm_flow_report, crm_flow_value, crm_flows, crm
 pub use funnel::{CRM_FUNNEL_TIME_BUCKETS, crm_funnel, crm_funnel_period, crm_funnel_result, crm_funnel_step_result};
 pub use migration::crm_migration;
 pub use models::{
-    crm_bgbb_params, crm_bgnbd_params, crm_fit_options, crm_fit_summary, crm_gamma_gamma_params, crm_mbgnbd_params,
-    crm_pareto_nbd_params, crm_rfm_columns, crm_rfm_summary, crm_sbg_params,
+    crm_bgbb_params, crm_bgnbd_params, crm_fit_options, crm_fit_summary, crm_gamma_gamma_params, crm_interval_method,
+    crm_interval_options, crm_mbgnbd_params, crm_pareto_nbd_params, crm_prediction, crm_rfm_columns, crm_rfm_summary,
+    crm_sbg_params,
 };
 pub use nps::{crm_nps_change, crm_nps_groups, crm_nps_summary};
 pub use process::{

@@ -6,7 +6,7 @@ use crate::analytics::core;
 use crate::errors::{Failure, Fallible, detached};
 use crm_core::models::{
     BetaGeo, BetaGeoBetaBinom, FitOptions, GammaGamma, ModifiedBetaGeo, ParetoNbd, PurchaseModel, RfmData, TimeUnit,
-    customer_lifetime_value, summary_from_transactions,
+    customer_lifetime_value, customer_lifetime_value_with_spend, summary_from_transactions,
 };
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -31,7 +31,7 @@ type FitOut = (Vec<String>, Vec<f64>, Vec<f64>, f64, f64, usize, bool);
 /// Fits a model. `a, b, c` are frequency, recency, T (n_periods for "bgbb"); for
 /// "gammagamma" frequency and monetary value.
 #[pyfunction]
-#[pyo3(signature = (model, a, b, c=None, weights=None, initial=None, penalizer=0.0, max_iterations=500))]
+#[pyo3(signature = (model, a, b, c=None, weights=None, initial=None, penalizer=0.0, max_iterations=500, tolerance=1e-10))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _fit_model(
     py: Python<'_>,
@@ -43,12 +43,13 @@ pub(crate) fn _fit_model(
     initial: Option<Vec<f64>>,
     penalizer: f64,
     max_iterations: usize,
+    tolerance: f64,
 ) -> Fallible<FitOut> {
     let (x, y) = (a.as_array().to_vec(), b.as_array().to_vec());
     let model = model.to_owned();
     let c = c.map(|c| c.as_array().to_vec());
     let w = weights.map(|w| w.as_array().to_vec());
-    let options = FitOptions { penalizer, initial, max_iterations };
+    let options = FitOptions { penalizer, initial, max_iterations, tolerance };
     let s = detached(py, move || {
         let rfm = |c: Option<Vec<f64>>| -> Fallible<RfmData> {
             let t = c.ok_or_else(|| Failure::config("T", "is required for this model"))?;
@@ -77,9 +78,12 @@ pub(crate) fn _fit_model(
 /// Predicts per row. `what`: "alive" (P(alive) at T), "conditional" (expected purchases in
 /// `t` more periods), "expected" (expected purchases of a new customer by `t`),
 /// "probability" (P(n purchases by t) for BG/NBD, `n` in `x`), "log_likelihood" (per row),
-/// "average_profit" (Gamma-Gamma: `x` frequency, `tx` monetary value).
+/// "average_profit" (Gamma-Gamma: `x` frequency, `tx` monetary value); MBG/NBD
+/// "probability" too; Pareto/NBD "log_a0" and "conditional_probability" (P(`n`
+/// purchases in `t` more periods)); BG/BB "alive" is alive `t` opportunities after n
+/// (lifetimes' m) and "probability" P(x transactions in the first `t` opportunities).
 #[pyfunction]
-#[pyo3(signature = (model, params, what, t, x=None, tx=None, big_t=None))]
+#[pyo3(signature = (model, params, what, t, x=None, tx=None, big_t=None, n=None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _predict<'py>(
     py: Python<'py>,
@@ -90,14 +94,17 @@ pub(crate) fn _predict<'py>(
     x: Option<PyReadonlyArray1<'_, f64>>,
     tx: Option<PyReadonlyArray1<'_, f64>>,
     big_t: Option<PyReadonlyArray1<'_, f64>>,
+    n: Option<PyReadonlyArray1<'_, f64>>,
 ) -> Fallible<Bound<'py, PyArray1<f64>>> {
     let t = t.as_array().to_vec();
+    let counts = n.map(|a| a.as_array().to_vec());
     let n = t.len();
     let zeros = || vec![0.0; n];
     let x = x.map_or_else(|| Ok(zeros()), |a| vec(Some(a), "x"))?;
     let tx = tx.map_or_else(|| Ok(zeros()), |a| vec(Some(a), "tx"))?;
     let bt = big_t.map_or_else(|| Ok(zeros()), |a| vec(Some(a), "T"))?;
-    for (name, v) in [("x", &x), ("tx", &tx), ("T", &bt)] {
+    let counts = counts.unwrap_or_else(zeros);
+    for (name, v) in [("x", &x), ("tx", &tx), ("T", &bt), ("n", &counts)] {
         if v.len() != n {
             return Err(Failure::config(name, format!("{} values for {n} rows", v.len())));
         }
@@ -114,6 +121,7 @@ pub(crate) fn _predict<'py>(
                     "conditional" => Box::new(move |i| m.conditional_expected_purchases(t[i], x[i], tx[i], bt[i])),
                     "expected" => Box::new(move |i| m.expected_purchases(t[i])),
                     "probability" => Box::new(move |i| m.probability_of_purchases(t[i], x[i] as u32)),
+                    "log_likelihood" => Box::new(move |i| m.log_likelihood_row(x[i], tx[i], bt[i])),
                     _ => return Err(bad()),
                 }
             }
@@ -124,6 +132,8 @@ pub(crate) fn _predict<'py>(
                     "alive" => Box::new(move |i| m.probability_alive(x[i], tx[i], bt[i])),
                     "conditional" => Box::new(move |i| m.conditional_expected_purchases(t[i], x[i], tx[i], bt[i])),
                     "expected" => Box::new(move |i| m.expected_purchases(t[i])),
+                    "probability" => Box::new(move |i| m.probability_of_purchases(t[i], x[i] as u32)),
+                    "log_likelihood" => Box::new(move |i| m.log_likelihood_row(x[i], tx[i], bt[i])),
                     _ => return Err(bad()),
                 }
             }
@@ -135,6 +145,10 @@ pub(crate) fn _predict<'py>(
                     "conditional" => Box::new(move |i| m.conditional_expected_purchases(t[i], x[i], tx[i], bt[i])),
                     "expected" => Box::new(move |i| m.expected_purchases(t[i])),
                     "log_likelihood" => Box::new(move |i| m.log_likelihood_row(x[i], tx[i], bt[i])),
+                    "log_a0" => Box::new(move |i| m.log_a0(x[i], tx[i], bt[i])),
+                    "conditional_probability" => Box::new(move |i| {
+                        m.conditional_probability_of_purchases(counts[i] as u32, t[i], x[i], tx[i], bt[i])
+                    }),
                     _ => return Err(bad()),
                 }
             }
@@ -142,7 +156,8 @@ pub(crate) fn _predict<'py>(
                 params_of(&params, 4)?;
                 let m = BetaGeoBetaBinom { alpha: params[0], beta: params[1], gamma: params[2], delta: params[3] };
                 match what.as_str() {
-                    "alive" => Box::new(move |i| m.probability_alive(x[i], tx[i], bt[i])),
+                    "alive" => Box::new(move |i| m.probability_alive_after(t[i], x[i], tx[i], bt[i])),
+                    "probability" => Box::new(move |i| m.probability_of_transactions(t[i] as u32, x[i] as u32)),
                     "conditional" => Box::new(move |i| m.conditional_expected_purchases(t[i], x[i], tx[i], bt[i])),
                     "expected" => Box::new(move |i| m.expected_purchases(t[i])),
                     "log_likelihood" => Box::new(move |i| m.log_likelihood_row(x[i], tx[i], bt[i])),
@@ -160,9 +175,27 @@ pub(crate) fn _predict<'py>(
             }
             other => return Err(Failure::config("model", format!("unknown model {other:?}"))),
         };
-        Ok((0..n).map(f).collect::<Vec<f64>>())
+        Ok(rows_in_parallel(n, f.as_ref()))
     })?;
     Ok(PyArray1::from_vec(py, out))
+}
+
+/// `f(i)` for every row, the rows split over the engine's threads (each row on its own, so
+/// the result does not depend on the split).
+fn rows_in_parallel(n: usize, f: &(dyn Fn(usize) -> f64 + Sync)) -> Vec<f64> {
+    let mut out = vec![0.0; n];
+    let threads = crm_core::threads().clamp(1, n.div_ceil(4096).max(1));
+    let chunk = n.div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        for (k, part) in out.chunks_mut(chunk).enumerate() {
+            scope.spawn(move || {
+                for (j, o) in part.iter_mut().enumerate() {
+                    *o = f(k * chunk + j);
+                }
+            });
+        }
+    });
+    out
 }
 
 /// Discounted customer lifetime value over `months` months (lifetimes' method): expected
@@ -184,10 +217,18 @@ pub(crate) fn _customer_lifetime_value<'py>(
     units_per_month: f64,
 ) -> Fallible<Bound<'py, PyArray1<f64>>> {
     params_of(&params, 4)?;
-    params_of(&gg_params, 3)?;
+    // No Gamma-Gamma parameters: `monetary_value` is the expected spend itself.
+    let gg = if gg_params.is_empty() {
+        None
+    } else {
+        params_of(&gg_params, 3)?;
+        Some(GammaGamma { p: gg_params[0], q: gg_params[1], v: gg_params[2] })
+    };
     let data = RfmData::new(x.as_array().to_vec(), tx.as_array().to_vec(), big_t.as_array().to_vec()).map_err(core)?;
     let m = monetary_value.as_array().to_vec();
-    let gg = GammaGamma { p: gg_params[0], q: gg_params[1], v: gg_params[2] };
+    if m.len() != data.len() {
+        return Err(Failure::config("monetary_value", format!("{} values for {} rows", m.len(), data.len())));
+    }
     let model = model.to_owned();
     let out = detached(py, move || {
         let pm: Box<dyn PurchaseModel + Sync> = match model.as_str() {
@@ -198,7 +239,10 @@ pub(crate) fn _customer_lifetime_value<'py>(
                 return Err(Failure::config("transaction_prediction_model", format!("{other:?} is not supported")));
             }
         };
-        Ok(customer_lifetime_value(pm.as_ref(), &gg, &data, &m, months, discount, units_per_month))
+        Ok(match gg {
+            Some(gg) => customer_lifetime_value(pm.as_ref(), &gg, &data, &m, months, discount, units_per_month),
+            None => customer_lifetime_value_with_spend(pm.as_ref(), &data, &m, months, discount, units_per_month),
+        })
     })?;
     Ok(PyArray1::from_vec(py, out))
 }
@@ -237,5 +281,54 @@ pub(crate) fn _rfm_summary<'py>(
         PyArray1::from_vec(py, s.data.recency),
         PyArray1::from_vec(py, s.data.t),
         PyArray1::from_vec(py, s.monetary_value),
+    ))
+}
+
+/// Simulated customers: (offsets, purchase times, rate, dropout, alive as 0/1) of
+/// `crm_core::models::SimulatedCustomers`, for "bgnbd", "mbgnbd", "paretonbd" (`ages`:
+/// each customer's T) and "bgbb" (`ages`: opportunities).
+type SimulatedArrays<'py> = (
+    Bound<'py, PyArray1<u64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<bool>>,
+);
+
+/// Simulates customers from a model's story with a seed (the same seed, the same customers).
+#[pyfunction]
+pub(crate) fn _simulate<'py>(
+    py: Python<'py>,
+    model: &str,
+    params: Vec<f64>,
+    ages: PyReadonlyArray1<'_, f64>,
+    seed: u64,
+) -> Fallible<SimulatedArrays<'py>> {
+    params_of(&params, 4)?;
+    let ages = ages.as_array().to_vec();
+    if let Some((i, v)) = ages.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0 && **v <= 1e9)) {
+        return Err(Failure::config("T", format!("row {i}: {v} is not a number in [0, 1e9]")));
+    }
+    if params.iter().any(|p| !(p.is_finite() && *p > 0.0)) {
+        return Err(Failure::config("params", format!("{params:?} are not all positive")));
+    }
+    let model = model.to_owned();
+    let s = detached(py, move || {
+        Ok(match model.as_str() {
+            "bgnbd" => BetaGeo::from_params(&params).simulate_customers(&ages, seed),
+            "mbgnbd" => ModifiedBetaGeo::from_params(&params).simulate_customers(&ages, seed),
+            "paretonbd" => ParetoNbd::from_params(&params).simulate_customers(&ages, seed),
+            "bgbb" => BetaGeoBetaBinom { alpha: params[0], beta: params[1], gamma: params[2], delta: params[3] }
+                .simulate_customers(&ages, seed),
+            other => return Err(Failure::config("model", format!("unknown model {other:?}"))),
+        })
+    })?;
+    let offsets: Vec<u64> = s.offsets.iter().map(|&o| o as u64).collect();
+    Ok((
+        PyArray1::from_vec(py, offsets),
+        PyArray1::from_vec(py, s.times),
+        PyArray1::from_vec(py, s.rate),
+        PyArray1::from_vec(py, s.dropout),
+        PyArray1::from_vec(py, s.alive),
     ))
 }

@@ -794,6 +794,7 @@ def _fit_model(
     initial: Optional[Sequence[float]] = None,
     penalizer: float = 0.0,
     max_iterations: int = 500,
+    tolerance: float = 1e-10,
 ) -> Tuple[List[str], List[float], List[float], float, float, int, bool]: ...
 def _predict(
     model: str,
@@ -803,6 +804,7 @@ def _predict(
     x: Optional[np.ndarray] = None,
     tx: Optional[np.ndarray] = None,
     big_t: Optional[np.ndarray] = None,
+    n: Optional[np.ndarray] = None,
 ) -> np.ndarray: ...
 def _customer_lifetime_value(
     model: str,
@@ -819,6 +821,61 @@ def _customer_lifetime_value(
 def _rfm_summary(
     base: CustomerBase, observation_end: Any, days_per_unit: float = 1.0
 ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+def _simulate(
+    model: str, params: Sequence[float], ages: np.ndarray, seed: int
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+
+# Prediction intervals (crm.lifetimes ``..._interval`` methods; models as above and "sbg").
+def _parameter_covariance(
+    model: str,
+    params: Sequence[float],
+    a: np.ndarray,
+    b: Optional[np.ndarray] = None,
+    c: Optional[np.ndarray] = None,
+    weights: Optional[np.ndarray] = None,
+) -> Tuple[List[str], List[List[float]], List[List[float]], List[float]]: ...
+def _predict_interval(
+    model: str,
+    params: Sequence[float],
+    what: str,
+    a: np.ndarray,
+    b: Optional[np.ndarray] = None,
+    c: Optional[np.ndarray] = None,
+    weights: Optional[np.ndarray] = None,
+    x: Optional[np.ndarray] = None,
+    tx: Optional[np.ndarray] = None,
+    big_t: Optional[np.ndarray] = None,
+    monetary_value: Optional[np.ndarray] = None,
+    horizon: float = 0.0,
+    method: str = "normal",
+    draws: int = 500,
+    levels: Optional[Sequence[float]] = None,
+    seed: int = 0,
+    penalizer: float = 0.0,
+) -> Tuple[np.ndarray, List[np.ndarray]]: ...
+def _clv_interval(
+    model: str,
+    params: Sequence[float],
+    a: np.ndarray,
+    b: np.ndarray,
+    c: np.ndarray,
+    weights: Optional[np.ndarray],
+    gg_params: Sequence[float],
+    gg_x: np.ndarray,
+    gg_m: np.ndarray,
+    gg_weights: Optional[np.ndarray],
+    x: np.ndarray,
+    tx: np.ndarray,
+    big_t: np.ndarray,
+    monetary_value: np.ndarray,
+    months: int = 12,
+    discount: float = 0.01,
+    units_per_month: float = 30.0,
+    method: str = "normal",
+    draws: int = 500,
+    levels: Optional[Sequence[float]] = None,
+    seed: int = 0,
+) -> Tuple[np.ndarray, List[np.ndarray]]: ...
 
 # Funnels, variant tests, scoring, NPS and processes.
 

@@ -173,7 +173,10 @@ static void invalid_configs_name_the_field(void) {
     const crm_rfm_columns data = three_rows(F, R, T);
     crm_bgnbd_params model;
     crm_fit_options o = crm_fit_options_default();
-    CHECK(o.max_iterations == 500 && o.penalizer == 0.0 && o.initial == NULL);
+    CHECK(o.max_iterations == 500 && o.penalizer == 0.0 && o.initial == NULL && o.tolerance == 1e-10);
+    o.tolerance = 0.0;
+    CHECK_FAILS(crm_bgnbd_fit(&data, &o, &model, NULL), CRM_RESULT_INVALID_CONFIG, "`tolerance`");
+    o.tolerance = 1e-10;
     o.penalizer = -1;
     CHECK_FAILS(crm_bgnbd_fit(&data, &o, &model, NULL), CRM_RESULT_INVALID_CONFIG, "`penalizer`");
     const double start[2] = {1, 1};

@@ -231,6 +231,30 @@ static void bg_bb_on_the_donations_matches_fader_hardie_shang_2010(void) {
     q.recency = ctx;
     CHECK_OK(crm_bgbb_conditional_expected_purchases(&m, 5.0, &q, c, 2));
     CHECK(c[0] > c[1]);
+    /* lifetimes 0.11.3's conditional_probability_alive(m, 6, 6, 6) and (m, 0, 0, 6) for
+       m = 0 and 2: 1.0000, 0.8719 and 0.1162, 0.1013; m = 1 is crm_bgbb_probability_alive. */
+    double after[2];
+    q.frequency = qx;
+    q.recency = qtx;
+    CHECK_OK(crm_bgbb_probability_alive_after(&m, 0.0, &q, after, 2));
+    CHECK(formats("%.4f %.4f", after[0], after[1], 0, 0, "1.0000 0.1162"));
+    CHECK_OK(crm_bgbb_probability_alive_after(&m, 2.0, &q, after, 2));
+    CHECK(formats("%.4f %.4f", after[0], after[1], 0, 0, "0.8719 0.1013"));
+    CHECK_OK(crm_bgbb_probability_alive_after(&m, 1.0, &q, after, 2));
+    CHECK(after[0] == alive[0] && after[1] == alive[1]);
+    CHECK(crm_bgbb_probability_alive_after(&m, -1.0, &q, after, 2) == CRM_RESULT_INVALID_ARGUMENT);
+    /* Hardie's in-sample fit sheet (cells C18, C24): 3454.9 donors with no transaction in
+       the six opportunities, 1253.1 with six; the seven probabilities add up to one. */
+    double p0, p6, total = 0.0;
+    CHECK_OK(crm_bgbb_probability_of_transactions(&m, 6, 0, &p0));
+    CHECK_OK(crm_bgbb_probability_of_transactions(&m, 6, 6, &p6));
+    CHECK(formats("%.1f %.1f", p0 * 11104.0, p6 * 11104.0, 0, 0, "3454.9 1253.1"));
+    for (uint32_t k = 0; k <= 6; k++) {
+        double pk;
+        CHECK_OK(crm_bgbb_probability_of_transactions(&m, 6, k, &pk));
+        total += pk;
+    }
+    CHECK(fabs(total - 1.0) < 1e-12);
 }
 
 static void shifted_beta_geometric_matches_fader_hardie_2007(void) {
@@ -346,6 +370,28 @@ static void summary_from_transactions_of_a_base(void) {
     crm_rfm_summary_free(s);
 }
 
+/* The penalty as lifetimes 0.11.3 applies it (time in units of the largest T while
+   fitting; Pareto/NBD's objective over the mean weight): its fits with penalizer_coef 0.1. */
+static void penalizer_is_lifetimes(void) {
+    const crm_rfm_columns data = cdnow_columns();
+    crm_fit_options o = crm_fit_options_default();
+    o.penalizer = 0.1;
+    crm_bgnbd_params bg;
+    CHECK_OK(crm_bgnbd_fit(&data, &o, &bg, NULL));
+    CHECK(formats("%.4f %.4f %.4f %.4f", bg.r, bg.alpha, bg.a, bg.b, "0.2309 4.2193 0.1287 0.2671"));
+    crm_pareto_nbd_params p;
+    CHECK_OK(crm_pareto_nbd_fit(&data, &o, &p, NULL));
+    CHECK(formats("%.3f %.2f %.3f %.2f", p.r, p.alpha, p.s, p.beta, "0.554 10.58 0.601 11.50"));
+    /* A looser tolerance stops sooner. */
+    crm_fit_summary tight, loose;
+    o.penalizer = 0.0;
+    CHECK_OK(crm_bgnbd_fit(&data, &o, &bg, &tight));
+    o.tolerance = 1e-3;
+    CHECK_OK(crm_bgnbd_fit(&data, &o, &bg, &loose));
+    CHECK(loose.iterations < tight.iterations);
+    CHECK(fabs(bg.r - 0.243) < 0.01 && fabs(bg.a - 0.793) < 0.05); /* near the optimum */
+}
+
 int main(void) {
     crm_bgnbd_params bg;
     CHECK(read_cdnow() == CDNOW);
@@ -358,5 +404,6 @@ int main(void) {
     mbg_nbd_fits_cdnow_and_zero_repeat_customers_may_be_dead();
     weights_give_the_same_fit();
     summary_from_transactions_of_a_base();
+    penalizer_is_lifetimes();
     CHECK_DONE();
 }

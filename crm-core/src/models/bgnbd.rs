@@ -43,24 +43,68 @@ pub struct ModifiedBetaGeo {
 }
 
 fn bg_ll(p: &[f64], d: &RfmData, modified: bool) -> f64 {
+    weighted_sum(d, |i| bg_ll_row(p, d.frequency[i], d.recency[i], d.t[i], modified))
+}
+
+fn bg_ll_row(p: &[f64], x: f64, tx: f64, t: f64, modified: bool) -> f64 {
     let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
-    let (ln_a, ln_alpha) = (a.ln(), alpha.ln());
-    let common = -ln_gamma(r) + r * ln_alpha + ln_gamma(a + b) - ln_gamma(b);
-    weighted_sum(d, |i| {
-        let (x, tx, t) = (d.frequency[i], d.recency[i], d.t[i]);
-        let shift = if modified { 1.0 } else { 0.0 };
-        let head = common + ln_gamma(r + x) + ln_gamma(b + x + shift) - ln_gamma(a + b + x + shift);
-        let a3 = -(r + x) * (alpha + t).ln();
-        if modified {
-            let a4 = ln_a - (b + x).ln() - (r + x) * (alpha + tx).ln();
-            head + log_add_exp(a3, a4)
-        } else if x > 0.0 {
-            let a4 = ln_a - (b + x - 1.0).ln() - (r + x) * (alpha + tx).ln();
-            head + log_add_exp(a3, a4)
-        } else {
-            head + a3
+    let shift = if modified { 1.0 } else { 0.0 };
+    let head =
+        -ln_gamma(r) + r * alpha.ln() + ln_gamma(a + b) - ln_gamma(b) + ln_gamma(r + x) + ln_gamma(b + x + shift)
+            - ln_gamma(a + b + x + shift);
+    let a3 = -(r + x) * (alpha + t).ln();
+    if modified {
+        let a4 = a.ln() - (b + x).ln() - (r + x) * (alpha + tx).ln();
+        head + log_add_exp(a3, a4)
+    } else if x > 0.0 {
+        let a4 = a.ln() - (b + x - 1.0).ln() - (r + x) * (alpha + tx).ln();
+        head + log_add_exp(a3, a4)
+    } else {
+        head + a3
+    }
+}
+
+/// lifetimes' time scale while fitting (`_scale`): one over the largest age (1 when no age
+/// is positive). It fits in those units, so its penalty sees the scale parameters (α, and
+/// β of Pareto/NBD) in them; fitting the same way gives its penalised optimum.
+pub(crate) fn time_scale(d: &RfmData) -> f64 {
+    let max = d.t.iter().copied().fold(0.0, f64::max);
+    if max > 0.0 && max.is_finite() { 1.0 / max } else { 1.0 }
+}
+
+/// `d` with recency and T multiplied by `scale`.
+pub(crate) fn scaled(d: &RfmData, scale: f64) -> RfmData {
+    RfmData {
+        frequency: d.frequency.clone(),
+        recency: d.recency.iter().map(|v| v * scale).collect(),
+        t: d.t.iter().map(|v| v * scale).collect(),
+        weights: d.weights.clone(),
+    }
+}
+
+/// A fit on times scaled by `scale` brought back to the data's units: the scale
+/// parameters at `scale_params` (and their standard errors) divided by `scale`, and the
+/// log-likelihood of the unscaled data (each purchase's density gains ln(scale)).
+pub(crate) fn unscale(s: &mut FitSummary, d: &RfmData, scale: f64, scale_params: &[usize]) {
+    for &i in scale_params {
+        s.params[i] /= scale;
+        s.std_errors[i] /= scale;
+    }
+    let purchases: f64 = d.frequency.iter().zip(&d.weights).map(|(x, w)| x * w).sum();
+    s.log_likelihood += scale.ln() * purchases;
+}
+
+/// The options for a fit on scaled times: starting values of the scale parameters scaled.
+pub(crate) fn scaled_options(options: &FitOptions, scale: f64, scale_params: &[usize]) -> FitOptions {
+    let mut o = options.clone();
+    if let Some(init) = o.initial.as_mut() {
+        for &i in scale_params {
+            if let Some(v) = init.get_mut(i) {
+                *v *= scale;
+            }
         }
-    })
+    }
+    o
 }
 
 macro_rules! common_api {
@@ -84,12 +128,28 @@ macro_rules! common_api {
                 bg_ll(&self.params(), data, $modified)
             }
 
-            /// Fits the model by maximum likelihood on the collapsed data.
+            /// The log-likelihood of one customer.
+            pub fn log_likelihood_row(&self, x: f64, tx: f64, t: f64) -> f64 {
+                bg_ll_row(&self.params(), x, tx, t, $modified)
+            }
+
+            /// Fits the model by maximum likelihood on the collapsed data. As lifetimes,
+            /// the fit measures time in units of the largest T, so that the penalty
+            /// ([`FitOptions::penalizer`]) sees α in those units; the parameters come back
+            /// in the data's units.
             ///
             /// # Errors
             /// [`crate::Error::Fit`] when the likelihood cannot be evaluated;
             /// [`crate::Error::InvalidConfig`] for bad options.
             pub fn fit(data: &RfmData, options: &FitOptions) -> Result<(Self, FitSummary)> {
+                let scale = time_scale(data);
+                let d = data.collapse();
+                let (_, mut s) = Self::fit_in_units(&scaled(&d, scale), &scaled_options(options, scale, &[1]))?;
+                unscale(&mut s, &d, scale, &[1]);
+                Ok((Self::from_params(&s.params), s))
+            }
+
+            fn fit_in_units(data: &RfmData, options: &FitOptions) -> Result<(Self, FitSummary)> {
                 let d = data.collapse();
                 let compiled = super::compiled::Compiled::new(&d);
                 let grad = |p: &[f64]| super::compiled::bg_value_gradient(p, &compiled, $modified);
@@ -104,7 +164,7 @@ macro_rules! common_api {
                     super::compiled::bg_value_gradient_hessian(p, sample_c.as_ref().expect("sample"), $modified)
                 };
                 let warm = sample.as_ref().map(|s| (&sample_hess as super::LogLikHess<'_>, s.customers()));
-                let coarse = sample.as_ref().and_then(|_| Self::fit(&d.every_nth(256), options).ok());
+                let coarse = sample.as_ref().and_then(|_| Self::fit_in_units(&d.every_nth(256), options).ok());
                 // A failed coarse fit leaves the caller's start.
                 let options = &match coarse {
                     Some((m, _)) => FitOptions { initial: Some(m.params().to_vec()), ..options.clone() },
@@ -215,6 +275,18 @@ impl BetaGeo {
 }
 
 impl ModifiedBetaGeo {
+    /// P(X(t) = n) for a new customer (who may also drop out at time 0).
+    pub fn probability_of_purchases(&self, t: f64, n: u32) -> f64 {
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+        let x = n as f64;
+        let q = t / (alpha + t);
+        let ln_nb =
+            |j: f64| ln_gamma(r + j) - ln_gamma(r) - ln_gamma(j + 1.0) + r * (alpha / (alpha + t)).ln() + j * q.ln();
+        let first = (ln_beta(a, b + x + 1.0) - ln_beta(a, b) + ln_nb(x)).exp();
+        let tail: f64 = (0..n).map(|j| ln_nb(j as f64).exp()).sum();
+        first + (ln_beta(a + 1.0, b + x) - ln_beta(a, b)).exp() * (1.0 - tail)
+    }
+
     /// P(alive | x, t_x, T).
     pub fn probability_alive(&self, x: f64, tx: f64, t: f64) -> f64 {
         let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);

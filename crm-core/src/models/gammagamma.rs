@@ -167,9 +167,27 @@ pub fn customer_lifetime_value(
     monthly_discount: f64,
     units_per_month: f64,
 ) -> Vec<f64> {
+    let expected: Vec<f64> = crate::parallel::map_ranges(data.len(), |range| {
+        range
+            .map(|i| spend.conditional_expected_average_profit(data.frequency[i as usize], monetary_value[i as usize]))
+            .collect()
+    });
+    customer_lifetime_value_with_spend(model, data, &expected, months, monthly_discount, units_per_month)
+}
+
+/// [`customer_lifetime_value`] with each customer's expected spend per purchase given
+/// (lifetimes' `utils._customer_lifetime_value`).
+pub fn customer_lifetime_value_with_spend(
+    model: &(dyn PurchaseModel + Sync),
+    data: &super::RfmData,
+    spend: &[f64],
+    months: u32,
+    monthly_discount: f64,
+    units_per_month: f64,
+) -> Vec<f64> {
     let horizons: Vec<f64> = (1..=months).map(|m| m as f64 * units_per_month).collect();
     if let Some(bg) = model.as_beta_geo() {
-        if let Some(out) = bg_clv(bg, spend, data, monetary_value, &horizons, monthly_discount) {
+        if let Some(out) = bg_clv(bg, data, spend, &horizons, monthly_discount) {
             return out;
         }
     }
@@ -221,7 +239,7 @@ pub fn customer_lifetime_value(
                 let i = i as usize;
                 let k = key(data, i);
                 let at = bsearch(distinct.len(), |j| cmp(key(&distinct, j), k));
-                spend.conditional_expected_average_profit(data.frequency[i], monetary_value[i]) * factor[at]
+                spend[i] * factor[at]
             })
             .collect()
     })
@@ -234,9 +252,8 @@ pub fn customer_lifetime_value(
 /// (the caller then takes the general path).
 fn bg_clv(
     bg: &super::BetaGeo,
-    spend: &GammaGamma,
     data: &super::RfmData,
-    monetary_value: &[f64],
+    spend: &[f64],
     horizons: &[f64],
     monthly_discount: f64,
 ) -> Option<Vec<f64>> {
@@ -268,11 +285,13 @@ fn bg_clv(
         }
     }
     let discounts: Vec<f64> = (1..=horizons.len()).map(|m| (1.0 + monthly_discount).powi(m as i32)).collect();
-    let sums: Vec<f64> = crate::parallel::map_ranges(pairs.len(), |range| {
+    // Each pair sums a dozen series of tens of terms: worth threads from a few thousand
+    // pairs (the per-customer ranges of `parallel` start at 50,000 items per thread).
+    let sums: Vec<f64> = super::split(pairs.len(), 40 * horizons.len(), |range| {
         let (mut zs, mut ln_f) = (vec![0.0; horizons.len()], vec![0.0; horizons.len()]);
         range
             .map(|k| {
-                let (xi, ti) = pairs[k as usize];
+                let (xi, ti) = pairs[k];
                 let (x, t) = (xs.values[xi as usize], times.values[ti as usize]);
                 for (z, h) in zs.iter_mut().zip(horizons) {
                     *z = h / (alpha + t + h);
@@ -306,7 +325,7 @@ fn bg_clv(
                     1.0
                 };
                 let s = sums[group[xi as usize * nt + ti as usize] as usize];
-                spend.conditional_expected_average_profit(x, monetary_value[i]) * (s / denom)
+                spend[i] * (s / denom)
             })
             .collect()
     }))

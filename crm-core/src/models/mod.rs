@@ -19,34 +19,74 @@ mod paretonbd;
 mod sbg;
 mod simulate;
 pub mod special;
+pub mod uncertainty;
 
 pub use bgbb::BetaGeoBetaBinom;
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
 pub use data::{CalibrationHoldout, RfmData, RfmSummary, TimeUnit, calibration_and_holdout, summary_from_transactions};
-pub use gammagamma::{GammaGamma, PurchaseModel, SeriesCache, customer_lifetime_value};
+pub use gammagamma::{
+    GammaGamma, PurchaseModel, SeriesCache, customer_lifetime_value, customer_lifetime_value_with_spend,
+};
 pub use paretonbd::ParetoNbd;
 pub use sbg::ShiftedBetaGeo;
-pub use simulate::{HoldoutRow, holdout_table};
+pub use simulate::{HoldoutRow, SimulatedCustomers, holdout_table};
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
+
+/// Runs `work` over consecutive ranges of `0..n`, one per thread when there is enough work
+/// (`n x cost_per_item` above about 200,000 operations per thread: model work per item is
+/// heavy, unlike the per-customer work `parallel` sizes for), and concatenates the results
+/// in order. Each item's result must depend on that item alone (then the output is the
+/// same for any thread count).
+pub(crate) fn split<T: Send>(
+    n: usize,
+    cost_per_item: usize,
+    work: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
+) -> Vec<T> {
+    let threads = crate::parallel::threads().min((n.saturating_mul(cost_per_item) / 200_000).max(1)).min(n.max(1));
+    if threads <= 1 {
+        return work(0..n);
+    }
+    let step = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let work = &work;
+                s.spawn(move || work((k * step).min(n)..((k + 1) * step).min(n)))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        for h in handles {
+            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        out
+    })
+}
 
 /// How to fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FitOptions {
-    /// L2 penalty on the parameters (added to the mean negative log-likelihood as
-    /// `penalizer x sum(params^2)`, as lifetimes does). Default 0.
+    /// L2 penalty on the parameters, lifetimes' `penalizer_coef`: added to the mean
+    /// negative log-likelihood as `penalizer x sum(params^2)`, where BG/NBD, MBG/NBD and
+    /// Pareto/NBD measure their time scale parameters (α, and β) in units of the largest T
+    /// while fitting, and Pareto/NBD divides the penalty by the number of rows given
+    /// (lifetimes divides that objective by the mean weight). Default 0.
     pub penalizer: f64,
     /// Starting parameters (natural scale); default 1 for each.
     pub initial: Option<Vec<f64>>,
     /// Iteration limit. Default 500.
     pub max_iterations: usize,
+    /// The fit stops when the gradient of the objective (the penalised mean negative
+    /// log-likelihood in the log-parameters) is shorter than this: scipy's BFGS `gtol`,
+    /// which is what lifetimes' `tol` sets. Finite, > 0. Default 1e-10.
+    pub tolerance: f64,
 }
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions { penalizer: 0.0, initial: None, max_iterations: 500 }
+        FitOptions { penalizer: 0.0, initial: None, max_iterations: 500, tolerance: 1e-10 }
     }
 }
 
@@ -179,6 +219,10 @@ pub(crate) fn fit_positive_with(
     if !(opts.penalizer >= 0.0 && opts.penalizer.is_finite()) {
         return Err(Error::config("penalizer", format!("{} is not >= 0", opts.penalizer)));
     }
+    if !(opts.tolerance > 0.0 && opts.tolerance.is_finite()) {
+        return Err(Error::config("tolerance", format!("{} is not a finite number > 0", opts.tolerance)));
+    }
+    let tol = opts.tolerance;
     if customers <= 0.0 {
         return Err(Error::Fit { model: model.into(), message: "no customers to fit".into() });
     }
@@ -202,7 +246,7 @@ pub(crate) fn fit_positive_with(
         });
     }
     let m = match grad {
-        None => optim::minimize(&objective, &u0, opts.max_iterations, 1e-10),
+        None => optim::minimize(&objective, &u0, opts.max_iterations, tol),
         Some(g) => {
             let in_log_space = |g, n| in_log_space(g, n, opts.penalizer);
             // Warm start: converge by Newton steps on a sample of the rows first (same
@@ -210,15 +254,15 @@ pub(crate) fn fit_positive_with(
             let u_start = match &warm {
                 Some((wh, wn)) => {
                     let f = in_log_space_hess(wh, *wn, opts.penalizer);
-                    optim::minimize_newton_exact(&f, &u0, opts.max_iterations, 1e-8).x
+                    optim::minimize_newton_exact(&f, &u0, opts.max_iterations, tol.max(1e-8)).x
                 }
                 None => u0.clone(),
             };
             if let Some(hf) = &hess {
                 let f = in_log_space_hess(hf, customers, opts.penalizer);
-                optim::minimize_newton_exact(&f, &u_start, opts.max_iterations, 1e-10)
+                optim::minimize_newton_exact(&f, &u_start, opts.max_iterations, tol)
             } else {
-                optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, None, opts.max_iterations, 1e-10).0
+                optim::minimize_with_gradient(&in_log_space(g, customers), &u_start, None, opts.max_iterations, tol).0
             }
         }
     };

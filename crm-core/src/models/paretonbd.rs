@@ -6,8 +6,8 @@
 //! [0, 1) by the α ≥ β / α < β case split, and the difference of its two terms by
 //! `log_sub_exp`, so heavy buyers (hundreds of purchases) stay finite.
 
-use super::bgnbd::weighted_sum;
-use super::special::{ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp};
+use super::bgnbd::{scaled, scaled_options, time_scale, unscale, weighted_sum};
+use super::special::{ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp};
 use super::{FitOptions, FitSummary, RfmData, fit_positive};
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
@@ -77,15 +77,65 @@ impl ParetoNbd {
         weighted_sum(data, |i| ll_row(&p, data.frequency[i], data.recency[i], data.t[i]))
     }
 
-    /// Fits the model by maximum likelihood on the collapsed data.
+    /// ln A0 of Fader & Hardie's note (lifetimes' `_log_A_0`): the part of the likelihood
+    /// from dropping out in (t_x, T], without its constant; -inf when t_x = T.
+    pub fn log_a0(&self, x: f64, tx: f64, t: f64) -> f64 {
+        ln_a0(&self.params(), x, tx, t)
+    }
+
+    /// Fits the model by maximum likelihood on the collapsed data. As lifetimes, the fit
+    /// measures time in units of the largest T (so the penalty sees α and β in those
+    /// units), and lifetimes divides its Pareto/NBD objective by the mean weight rather
+    /// than the sum, so the penalty ([`FitOptions::penalizer`]) is divided by the number of
+    /// rows given (before identical rows are merged).
     ///
     /// # Errors
     /// As [`super::BetaGeo::fit`].
     pub fn fit(data: &RfmData, options: &FitOptions) -> Result<(Self, FitSummary)> {
-        let d = data.collapse();
+        let scale = time_scale(data);
+        let rows = data.len().max(1) as f64;
+        let d = scaled(&data.collapse(), scale);
+        let mut o = scaled_options(options, scale, &[1, 3]);
+        o.penalizer /= rows;
         let ll = |p: &[f64]| weighted_sum(&d, |i| ll_row(p, d.frequency[i], d.recency[i], d.t[i]));
-        let s = fit_positive("Pareto/NBD", &Self::NAMES, &ll, d.customers(), d.len(), options)?;
+        let mut s = fit_positive("Pareto/NBD", &Self::NAMES, &ll, d.customers(), d.len(), &o)?;
+        unscale(&mut s, &d, scale, &[1, 3]);
         Ok((Self::from_params(&s.params), s))
+    }
+
+    /// P(n purchases in (T, T + t] | x, t_x, T) (Fader, Hardie & Lee's note 013 / lifetimes'
+    /// `conditional_probability_of_n_purchases_up_to_time`); 0 when `t <= 0`.
+    pub fn conditional_probability_of_purchases(&self, n: u32, t: f64, x: f64, tx: f64, big_t: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
+        let nf = n as f64;
+        let (big, p_arg, gap) =
+            if alpha < beta { (beta, r + x + nf, beta - alpha) } else { (alpha, s + 1.0, alpha - beta) };
+        let ln_l = ll_row(&self.params(), x, tx, big_t);
+        let base = r * alpha.ln() + s * beta.ln() - ln_gamma(r);
+        let ln_p_zero = ln_gamma(r + x) + base - (r + x) * (alpha + big_t).ln() - s * (beta + big_t).ln() - ln_l;
+        let ln_b1 = ln_gamma(r + x + nf) + base - (r + x + nf) * (alpha + big_t + t).ln() - s * (beta + big_t + t).ln();
+        let rsx = r + s + x;
+        let ln_b_at = |i: f64, at: f64| {
+            base + ln_gamma(rsx + i)
+                + ln_beta(r + x + nf, s + 1.0)
+                + ln_hyp2f1(rsx + i, p_arg, rsx + nf + 1.0, gap / (big + at))
+                - ln_gamma(s)
+                - (rsx + i) * (big + at).ln()
+        };
+        let zeroth = if n == 0 { 1.0 - ln_p_zero.exp() } else { 0.0 };
+        let first = nf * t.ln() - ln_gamma(nf + 1.0) + ln_b1 - ln_l;
+        let second = ln_b_at(0.0, big_t) - ln_l;
+        let third = (0..=n)
+            .map(|i| {
+                let i = i as f64;
+                i * t.ln() - ln_gamma(i + 1.0) + ln_b_at(i, big_t + t) - ln_l
+            })
+            .fold(f64::NEG_INFINITY, log_add_exp);
+        // A difference of exponentials: rounding can leave it a few 1e-18 outside [0, 1].
+        (zeroth + (log_add_exp(first, second).exp() - third.exp())).clamp(0.0, 1.0)
     }
 
     /// P(alive | x, t_x, T) = (alive part) / (likelihood without its constant).

@@ -15,7 +15,8 @@ pub struct ShiftedBetaGeo {
     pub beta: f64,
 }
 
-fn ll(p: &[f64], alive: &[f64]) -> f64 {
+/// The log-likelihood of a cohort's counts at (α, β).
+pub(crate) fn log_likelihood(p: &[f64], alive: &[f64]) -> f64 {
     let (a, b) = (p[0], p[1]);
     let k = alive.len() - 1;
     let lb = ln_beta(a, b);
@@ -51,7 +52,7 @@ impl ShiftedBetaGeo {
                 return Err(Error::invalid(i, "alive", format!("{v} is not a count <= the one before")));
             }
         }
-        let f = |p: &[f64]| ll(p, alive);
+        let f = |p: &[f64]| log_likelihood(p, alive);
         let s = fit_positive("sBG", &Self::NAMES, &f, alive[0], alive.len(), options)?;
         Ok((ShiftedBetaGeo { alpha: s.params[0], beta: s.params[1] }, s))
     }

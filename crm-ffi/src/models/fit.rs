@@ -14,8 +14,10 @@ use crm_core::models::{
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct crm_fit_options {
-    /// L2 penalty on the parameters (added to the mean negative log-likelihood as
-    /// `penalizer x sum(params^2)`), >= 0. Default 0.
+    /// L2 penalty on the parameters, >= 0, with lifetimes' `penalizer_coef` meaning: added
+    /// to the mean negative log-likelihood as `penalizer x sum(params^2)`, the time scale
+    /// parameters (alpha, and beta of Pareto/NBD) measured in units of the largest T, and
+    /// for Pareto/NBD divided by the number of rows given. Default 0.
     pub penalizer: f64,
     /// Starting parameters (natural scale, in the order of the model's parameter struct,
     /// each > 0); NULL for 1 each. Borrowed for the call.
@@ -24,10 +26,19 @@ pub struct crm_fit_options {
     pub initial_len: usize,
     /// Iteration limit. Default 500.
     pub max_iterations: usize,
+    /// The fit stops when the gradient of the penalised mean negative log-likelihood in the
+    /// log-parameters is shorter than this (lifetimes' `tol`, scipy's BFGS `gtol`); finite,
+    /// > 0. Default 1e-10.
+    pub tolerance: f64,
 }
 
-const DEFAULT_OPTIONS: crm_fit_options =
-    crm_fit_options { penalizer: 0.0, initial: std::ptr::null(), initial_len: 0, max_iterations: 500 };
+const DEFAULT_OPTIONS: crm_fit_options = crm_fit_options {
+    penalizer: 0.0,
+    initial: std::ptr::null(),
+    initial_len: 0,
+    max_iterations: 500,
+    tolerance: 1e-10,
+};
 
 impl crate::panic::PanicDefault for crm_fit_options {
     fn panicked() -> Self {
@@ -87,12 +98,17 @@ fn summary(s: &FitSummary) -> crm_fit_summary {
 }
 
 /// Engine options from optional C options.
-fn options(o: *const crm_fit_options) -> Result<FitOptions, Failure> {
+pub(super) fn options(o: *const crm_fit_options) -> Result<FitOptions, Failure> {
     // SAFETY: `o` is NULL or valid, its `initial` holding `initial_len` values (header contract).
     let Some(o) = (unsafe { arg_opt(o) }) else { return Ok(FitOptions::default()) };
     // SAFETY: as above.
     let initial = unsafe { optional_slice(o.initial, o.initial_len, "initial") }?;
-    Ok(FitOptions { penalizer: o.penalizer, initial: initial.map(<[f64]>::to_vec), max_iterations: o.max_iterations })
+    Ok(FitOptions {
+        penalizer: o.penalizer,
+        initial: initial.map(<[f64]>::to_vec),
+        max_iterations: o.max_iterations,
+        tolerance: o.tolerance,
+    })
 }
 
 /// Checks the out-parameters, runs `fit` and writes the model and summary.

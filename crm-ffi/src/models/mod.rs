@@ -4,10 +4,12 @@
 //! caller arrays, and the (frequency, recency, T) summary of a base (`crm_rfm_summary`).
 
 mod fit;
+mod interval;
 mod predict;
 mod summary;
 
 pub use fit::{crm_fit_options, crm_fit_summary};
+pub use interval::{crm_interval_method, crm_interval_options, crm_prediction};
 pub use summary::crm_rfm_summary;
 
 use crate::columns::check_lengths;

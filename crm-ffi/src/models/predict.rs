@@ -315,6 +315,45 @@ pub extern "C" fn crm_bgbb_probability_alive(
     }
 }
 
+/// The probability that each customer of `data` is alive `m` opportunities (finite, >= 0)
+/// after the n observed under the BG/BB `model`, into `out`: lifetimes'
+/// `conditional_probability_alive(m_periods_in_future, ...)` (`m = 0`: through the observed
+/// opportunities; `m = 1` is `crm_bgbb_probability_alive`). Errors as
+/// `crm_bgbb_conditional_expected_purchases`.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_bgbb_probability_alive_after(
+    model: *const crm_bgbb_params,
+    m: f64,
+    data: *const crm_rfm_columns,
+    out: *mut f64,
+    out_len: usize,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        let model = crm_bgbb_params::checked(model, "model")?;
+        let m = at_least("m", m, 0.0)?;
+        bgbb_into(data, out, out_len, |x, tx, n| model.probability_alive_after(m, x, tx, n))
+    }
+}
+
+/// The probability that a new customer makes exactly `x` transactions in the first `n`
+/// opportunities under the BG/BB `model`, into `*out_probability` (0 when x > n); times
+/// the customers, lifetimes' `expected_number_of_transactions_in_first_n_periods`.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_bgbb_probability_of_transactions(
+    model: *const crm_bgbb_params,
+    n: u32,
+    x: u32,
+    out_probability: *mut f64,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        let m = crm_bgbb_params::checked(model, "model")?;
+        // SAFETY: `out_probability` is NULL or writable (header contract).
+        let slot = unsafe { out(out_probability, "out_probability") }?;
+        slot.write(m.probability_of_transactions(n, x));
+        Ok(())
+    }
+}
+
 /// Expected transactions of a new customer in `n[i]` opportunities (finite, >= 0) under the
 /// BG/BB `model`, into `out` (`out_len` = `n_len`).
 #[unsafe(no_mangle)]

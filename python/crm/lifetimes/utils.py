@@ -12,34 +12,84 @@ import pandas as pd
 from crm import _crm
 from crm.exceptions import CrmError
 
-__all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data"]
+__all__ = [
+    "summary_data_from_transaction_data",
+    "calibration_and_holdout_data",
+    "calculate_alive_path",
+    "expected_cumulative_transactions",
+]
+
+
+class ConvergenceError(ValueError):
+    """A fit that did not converge."""
+
+
+# The period aliases pandas 2.2 deprecated and pandas 3 removed, as lifetimes-era notebooks
+# write them ("H" for hours), in today's spelling.
+_OLD_FREQ = {"H": "h", "T": "min", "S": "s", "L": "ms", "U": "us", "N": "ns"}
+
+
+def _pandas_freq(freq: str) -> str:
+    return _OLD_FREQ.get(freq, freq)
+
+
+def _unit(freq: str) -> np.timedelta64:
+    """One period of ``freq`` as a numpy duration (numpy spells minutes "m")."""
+    return np.timedelta64(1, "m" if freq == "min" else freq)
+
+
+def _parse_dates(values: pd.Series, datetime_format: Optional[str]) -> pd.Series:
+    """Dates from a column; numbers with a format (``19970101`` with ``"%Y%m%d"``) are
+    read as their digits, as lifetimes' pandas read them."""
+    if datetime_format is not None and pd.api.types.is_numeric_dtype(values.dtype):
+        values = values.astype(str)
+    return pd.to_datetime(values, format=datetime_format)
+
+
+def _to_datetime(value: Any, datetime_format: Optional[str]) -> pd.Timestamp:
+    if isinstance(value, pd.Period):
+        return value.to_timestamp()
+    try:
+        return pd.to_datetime(value, format=datetime_format)
+    except (ValueError, TypeError):
+        return pd.to_datetime(value)
 
 
 def _find_first_transactions(
     transactions: pd.DataFrame,
     customer_id_col: str,
     datetime_col: str,
-    monetary_value_col: Optional[str],
-    datetime_format: Optional[str],
-    observation_period_end: pd.Timestamp,
-    freq: str,
+    monetary_value_col: Optional[str] = None,
+    datetime_format: Optional[str] = None,
+    observation_period_end: Any = None,
+    freq: str = "D",
 ) -> pd.DataFrame:
+    """One row per customer and period of ``freq`` with a transaction up to
+    ``observation_period_end`` (default: the last transaction): the customer, the period
+    (``period[freq]``), the summed ``monetary_value_col`` when given, and ``first`` (the
+    customer's first period). Rows in customer then period order, as lifetimes."""
+    freq = _pandas_freq(freq)
+    if observation_period_end is None:
+        observation_period_end = transactions[datetime_col].max()
+    end = _to_datetime(observation_period_end, datetime_format)
     cols = [customer_id_col, datetime_col] + ([monetary_value_col] if monetary_value_col else [])
     tx = transactions[cols].copy()
-    # Dates become their period's start before the cut, so the whole end period counts.
-    dates = pd.to_datetime(tx[datetime_col], format=datetime_format)
-    tx[datetime_col] = dates.dt.to_period(freq).dt.to_timestamp()
-    tx = tx.loc[tx[datetime_col] <= observation_period_end]
-    # One row per (customer, period), customers ascending and periods in time order: the
-    # summary's rows come out in customer order, as lifetimes gives them.
-    grouped = tx.groupby([customer_id_col, datetime_col], sort=True, as_index=False)
-    periods = grouped.sum() if monetary_value_col else grouped.first()
-    periods["first"] = periods.groupby(customer_id_col, sort=False).cumcount() == 0
+    tx[datetime_col] = _parse_dates(tx[datetime_col], datetime_format)
+    tx = tx.sort_values(cols)
+    tx[datetime_col] = tx[datetime_col].dt.to_period(freq)
+    # A period counts when it starts by the end, so the whole end period is in.
+    tx = tx.loc[(tx[datetime_col].dt.start_time <= end).to_numpy()].reset_index(drop=True)
+    if monetary_value_col:
+        periods = tx.groupby([customer_id_col, datetime_col], sort=False, as_index=False)[monetary_value_col].sum()
+    else:
+        periods = tx.loc[~tx.duplicated([customer_id_col, datetime_col])]
+    periods = periods[cols].copy()
+    periods["first"] = ~periods.duplicated(customer_id_col)
     return periods
 
 
 def _period_end(value: Any, datetime_format: Optional[str], freq: str) -> pd.Timestamp:
-    return pd.to_datetime(value, format=datetime_format).to_period(freq).to_timestamp()
+    return _to_datetime(value, datetime_format).to_period(freq).to_timestamp()
 
 
 def _native_summary(
@@ -85,30 +135,39 @@ def summary_data_from_transaction_data(
     observation_period_end: Any = None,
     freq: str = "D",
     freq_multiplier: int = 1,
+    include_first_transaction: bool = False,
 ) -> pd.DataFrame:
     """One row per customer (index ``customer_id_col``): frequency (repeat periods with a
     purchase), recency (first to last purchase period) and T (first purchase period to
     ``observation_period_end``) in units of ``freq`` / ``freq_multiplier``, and
     monetary_value (mean spend of the repeat periods, 0 without) when
-    ``monetary_value_col`` is given."""
+    ``monetary_value_col`` is given. ``include_first_transaction`` counts the first period
+    too (in frequency and in the mean spend)."""
+    freq = _pandas_freq(freq)
     if observation_period_end is None:
-        observation_period_end = pd.to_datetime(transactions[datetime_col], format=datetime_format).max()
+        observation_period_end = _parse_dates(transactions[datetime_col], datetime_format).max()
     end = _period_end(observation_period_end, datetime_format, freq)
-    native = _native_summary(transactions, customer_id_col, datetime_col, monetary_value_col, end, freq, freq_multiplier)
-    if native is not None:
-        return native
+    if not include_first_transaction:
+        native = _native_summary(
+            transactions, customer_id_col, datetime_col, monetary_value_col, end, freq, freq_multiplier
+        )
+        if native is not None:
+            return native
     periods = _find_first_transactions(
         transactions, customer_id_col, datetime_col, monetary_value_col, datetime_format, end, freq
     )
+    periods[datetime_col] = periods[datetime_col].dt.start_time
     customers = periods.groupby(customer_id_col, sort=False)[datetime_col].agg(["min", "max", "count"])
-    unit = np.timedelta64(1, freq)
-    customers["frequency"] = customers["count"] - 1
+    unit = _unit(freq)
+    customers["frequency"] = customers["count"] if include_first_transaction else customers["count"] - 1
     customers["T"] = (end - customers["min"]) / unit / freq_multiplier
     customers["recency"] = (customers["max"] - customers["min"]) / unit / freq_multiplier
     columns = ["frequency", "recency", "T"]
     if monetary_value_col:
-        periods.loc[periods["first"], monetary_value_col] = np.nan
-        customers["monetary_value"] = periods.groupby(customer_id_col)[monetary_value_col].mean().fillna(0)
+        spend = periods[monetary_value_col].astype(float)
+        if not include_first_transaction:
+            spend = spend.where(~periods["first"])
+        customers["monetary_value"] = spend.groupby(periods[customer_id_col]).mean().fillna(0)
         columns.append("monetary_value")
     return customers[columns].astype(float)
 
@@ -128,15 +187,14 @@ def calibration_and_holdout_data(
     """The summary of the calibration period (columns with ``_cal``) joined with the
     holdout: frequency_holdout (periods with a purchase), monetary_value_holdout and
     duration_holdout."""
-    if include_first_transaction:
-        raise NotImplementedError("crm.lifetimes does not support include_first_transaction")
+    freq = _pandas_freq(freq)
     cols = [customer_id_col, datetime_col] + ([monetary_value_col] if monetary_value_col else [])
     tx = transactions[cols].copy()
-    tx[datetime_col] = pd.to_datetime(tx[datetime_col], format=datetime_format)
+    tx[datetime_col] = _parse_dates(tx[datetime_col], datetime_format)
     if observation_period_end is None:
         observation_period_end = tx[datetime_col].max()
-    observation_end = pd.to_datetime(observation_period_end, format=datetime_format)
-    calibration_end = pd.to_datetime(calibration_period_end, format=datetime_format)
+    observation_end = _to_datetime(observation_period_end, datetime_format)
+    calibration_end = _to_datetime(calibration_period_end, datetime_format)
     calibration = tx.loc[tx[datetime_col] <= calibration_end]
     summary = summary_data_from_transaction_data(
         calibration,
@@ -146,6 +204,7 @@ def calibration_and_holdout_data(
         observation_period_end=calibration_end,
         freq=freq,
         freq_multiplier=freq_multiplier,
+        include_first_transaction=include_first_transaction,
     )
     summary.columns = [c + "_cal" for c in summary.columns]
     holdout = tx.loc[(tx[datetime_col] <= observation_end) & (tx[datetime_col] > calibration_end)].copy()
@@ -163,3 +222,116 @@ def calibration_and_holdout_data(
     delta = (observation_end.to_period(freq) - calibration_end.to_period(freq)).n
     combined["duration_holdout"] = delta / freq_multiplier
     return combined
+
+
+def calculate_alive_path(
+    model: Any, transactions: pd.DataFrame, datetime_col: str, t: int, freq: str = "D"
+) -> pd.Series:
+    """P(alive) of one customer (``transactions`` are theirs) at each of the ``t + 1``
+    periods of ``freq`` from their first purchase, by the fitted ``model``."""
+    freq = _pandas_freq(freq)
+    dates = pd.to_datetime(transactions[datetime_col])
+    per_period = pd.Series(1, index=pd.DatetimeIndex(dates)).resample(freq).sum().to_numpy()
+    bought = np.zeros(max(int(t) + 1, len(per_period)))
+    bought[: len(per_period)] = per_period > 0
+    age = np.arange(len(bought), dtype=float)
+    frequency = np.cumsum(bought) - 1.0  # the first purchase is not a repeat
+    recency = pd.Series(np.where(bought > 0, age, np.nan)).ffill().fillna(0.0).to_numpy()
+    alive = model.conditional_probability_alive(frequency, recency, age)
+    return pd.Series(np.asarray(alive, dtype=float).reshape(-1))
+
+
+def _scale_time(age: Any) -> float:
+    """lifetimes' time scale for fitting: one over the largest age."""
+    return 1.0 / np.max(np.asarray(age))
+
+
+def _check_inputs(frequency: Any, recency: Any = None, T: Any = None, monetary_value: Any = None) -> None:
+    """lifetimes' checks of a summary: recency <= T, recency 0 without repeat purchases,
+    recency >= 0, no empty column, whole frequencies, positive spend. ValueError when one
+    fails."""
+    frequency = np.asarray(frequency)
+    if recency is not None:
+        recency = np.asarray(recency)
+        if T is not None and np.any(recency > np.asarray(T)):
+            raise ValueError("Some values in recency vector are larger than T vector.")
+        if np.any(recency[frequency == 0] != 0):
+            raise ValueError("There exist non-zero recency values when frequency is zero.")
+        if np.any(recency < 0):
+            raise ValueError("There exist negative recency (ex: last order set before first order)")
+        if any(np.asarray(x).shape[0] == 0 for x in (recency, frequency, T) if x is not None):
+            raise ValueError("There exists a zero length vector in one of frequency, recency or T.")
+    if np.sum((frequency - frequency.astype(int)) ** 2) != 0:
+        raise ValueError("There exist non-integer values in the frequency vector.")
+    if monetary_value is not None and np.any(np.asarray(monetary_value) <= 0):
+        raise ValueError("There exist non-positive (<= 0) values in the monetary_value vector.")
+
+
+def _customer_lifetime_value(
+    transaction_prediction_model: Any,
+    frequency: Any,
+    recency: Any,
+    T: Any,
+    monetary_value: Any,
+    time: int = 12,
+    discount_rate: float = 0.01,
+    freq: str = "D",
+) -> pd.Series:
+    """Discounted value of the next ``time`` months with ``monetary_value`` as each
+    customer's expected spend per purchase (the engine's CLV; see
+    ``GammaGammaFitter.customer_lifetime_value``)."""
+    from crm.lifetimes.fitters import _engine_clv
+
+    return _engine_clv(
+        transaction_prediction_model, [], frequency, recency, T, monetary_value, time, discount_rate, freq
+    )
+
+
+def expected_cumulative_transactions(
+    model: Any,
+    transactions: pd.DataFrame,
+    datetime_col: str,
+    customer_id_col: str,
+    t: int,
+    datetime_format: Optional[str] = None,
+    freq: str = "D",
+    freq_multiplier: int = 1,
+    set_index_date: bool = False,
+) -> pd.DataFrame:
+    """Actual and predicted cumulative repeat transactions of the whole base over the
+    ``t`` periods of ``freq`` from the first transaction, every ``freq_multiplier``
+    periods: predicted = sum over first-purchase cohorts of the cohort's size x the
+    model's expected purchases by that age (lifetimes' tracking plot data)."""
+    freq = _pandas_freq(freq)
+    start_date = _parse_dates(transactions[datetime_col], datetime_format).min()
+    end = start_date.to_period(freq) + t
+    periods = _find_first_transactions(
+        transactions,
+        customer_id_col,
+        datetime_col,
+        datetime_format=datetime_format,
+        observation_period_end=end.to_timestamp(),
+        freq=freq,
+    )
+    first = periods["first"].to_numpy()
+    cohort = periods.loc[first].groupby(datetime_col).size()
+    cohort_ordinals = np.array([p.ordinal for p in cohort.index], dtype=np.int64)
+    cohort_sizes = cohort.to_numpy(dtype=float)
+    date_periods = pd.date_range(start_date, periods=t + 1, freq=freq).to_period(freq)
+    predicted = []
+    for i, period in enumerate(date_periods):
+        if i % freq_multiplier == 0 and i > 0:
+            ages = (period.ordinal - cohort_ordinals).astype(float)
+            before = ages > 0
+            expected = np.asarray(
+                model.expected_number_of_purchases_up_to_time(ages[before] / freq_multiplier), dtype=float
+            )
+            predicted.append(float(np.sum(expected * cohort_sizes[before])))
+    repeat = periods.loc[~first].groupby(datetime_col).size()
+    tracking = repeat.reindex(date_periods, fill_value=0).to_numpy()
+    actual = [int(tracking[: j * freq_multiplier].sum()) for j in range(1, t // freq_multiplier + 1)]
+    if set_index_date:
+        index: Any = date_periods[freq_multiplier - 1 : -1 : freq_multiplier]
+    else:
+        index = range(0, t // freq_multiplier)
+    return pd.DataFrame({"actual": actual, "predicted": predicted}, index=index)

@@ -1,5 +1,5 @@
-"""Peer comparison: crm against the same work written idiomatically in polars and pandas,
-and against lifetimes' ``summary_data_from_transaction_data``. Not run by CI.
+"""Peer comparison: crm against the same work written idiomatically in polars, DuckDB SQL
+and pandas, and against lifetimes' ``summary_data_from_transaction_data``. Not run by CI.
 
 On one generated data set (default 1,000,000 customers and about 10,000,000 transactions
 from crm's seeded generator), it times in one run:
@@ -12,11 +12,20 @@ from crm's seeded generator), it times in one run:
 * lifetimes' ``summary_data_from_transaction_data`` (only the summary), against crm's
   build + summary and against crm's build + the same (frequency, recency, T, monetary)
   columns (``_crm._rfm_summary``);
+* the same summary and segments in DuckDB SQL over the frame handed over as an Arrow table
+  (``pip install duckdb``);
 * the same crm work timed inside Rust (``crm._crm.time_native``), to show what the Python
   face adds.
 
+crm, polars and DuckDB run alternately (one round each, best of ``--repeat`` rounds) and
+the table printed first has the issue #15 rows: each step on a built base, and the build
+plus one step (a notebook asking one question; polars and DuckDB need no build). Each
+step's peak resident memory above the memory before it (the input frame) is sampled.
+
 Before timing, the polars and pandas versions are checked against crm on a small sample,
-so the three do the same work.
+and polars and DuckDB again on the full data, so all do the same work; fingerprints of
+crm's results (SHA-256 of their Arrow IPC bytes) are printed, to check that a faster crm
+gives the same bits.
 
 Run (from the repository root)::
 
@@ -243,10 +252,99 @@ def pandas_segments(df: pd.DataFrame, as_of: dt.date) -> Tuple[pd.DataFrame, pd.
     return per_customer, table.reset_index()
 
 
+# ----------------------------------------------------------------------------- DuckDB
+
+
+def duckdb_summary(con: Any, as_of: dt.date) -> pl.DataFrame:
+    """The customer summary in DuckDB SQL over the registered Arrow table ``t``."""
+    d = f"DATE '{as_of.isoformat()}'"
+    buy = f"date <= {d} AND amount > 0"
+
+    def score(value: str) -> str:
+        return (
+            f"CASE WHEN purchases > 0 THEN CAST((rank() OVER (PARTITION BY purchases > 0 ORDER BY {value}) - 1)"
+            f" * 5 // n + 1 AS UTINYINT) END"
+        )
+
+    q = f"""
+    WITH g AS (
+      SELECT customer_id,
+        min(CASE WHEN {buy} THEN date END) AS first_purchase,
+        max(CASE WHEN {buy} THEN date END) AS last_purchase,
+        CAST(count(*) FILTER (WHERE {buy}) AS BIGINT) AS purchases,
+        coalesce(sum(amount) FILTER (WHERE date <= {d}), 0.0) AS revenue
+      FROM t GROUP BY customer_id),
+    h AS (SELECT *, CAST({d} - last_purchase AS BIGINT) AS recency_days,
+                    CAST({d} - first_purchase AS BIGINT) AS tenure_days FROM g),
+    k AS (SELECT count(*) FILTER (WHERE purchases > 0) AS n FROM h)
+    SELECT customer_id, first_purchase, last_purchase, purchases, revenue, recency_days, tenure_days,
+      purchases * 365.25 / greatest(coalesce(tenure_days, 365), 365) AS purchases_per_year,
+      CASE WHEN purchases > 0 THEN revenue / purchases END AS average_purchase,
+      {score("-recency_days")} AS r, {score("purchases")} AS f, {score("revenue")} AS m
+    FROM h, k ORDER BY customer_id
+    """
+    return con.sql(q).pl()
+
+
+def duckdb_segments(con: Any, as_of: dt.date) -> Tuple[pl.DataFrame, pl.DataFrame]:
+    """Value segments in DuckDB SQL over ``t`` (segment ends computed as crm rounds them)."""
+    d, start = f"DATE '{as_of.isoformat()}'", f"DATE '{(as_of - dt.timedelta(days=WINDOW_DAYS - 1)).isoformat()}'"
+    n = con.sql(f"SELECT count(DISTINCT customer_id) FROM t WHERE date BETWEEN {start} AND {d}").fetchall()[0][0]
+    s, y = split_ends(n, SHARES), split_ends(n, PYRAMID)
+    q = f"""
+    WITH v AS (
+      SELECT customer_id,
+        coalesce(sum(amount) FILTER (WHERE date BETWEEN {start} AND {d}), 0.0) AS value,
+        bool_or(date BETWEEN {start} AND {d}) AS ranked,
+        bool_or(date <= {d} AND amount > 0) AS ever_bought
+      FROM t GROUP BY customer_id),
+    r AS (
+      SELECT customer_id, value, row_number() OVER (ORDER BY value DESC, customer_id) - 1 AS pos,
+        sum(greatest(value, 0)) OVER (ORDER BY value DESC, customer_id ROWS UNBOUNDED PRECEDING)
+          - greatest(value, 0) AS before, sum(greatest(value, 0)) OVER () AS total
+      FROM v WHERE ranked),
+    s AS (
+      SELECT customer_id, value, CAST(pos + 1 AS BIGINT) AS rank,
+        CASE WHEN pos < {s[0]} THEN 'top' WHEN pos < {s[1]} THEN 'middle' ELSE 'bottom' END AS segment,
+        CASE WHEN value <= 0 THEN 'C'
+             WHEN (CASE WHEN total > 0 THEN before / total ELSE 1.0 END) < {ABC[0]} - 1e-12 THEN 'A'
+             WHEN (CASE WHEN total > 0 THEN before / total ELSE 1.0 END) < {ABC[0] + ABC[1]} - 1e-12 THEN 'B'
+             ELSE 'C' END AS abc,
+        CASE WHEN pos < {y[0]} THEN 'top' WHEN pos < {y[1]} THEN 'large' WHEN pos < {y[2]} THEN 'medium'
+             ELSE 'small' END AS pyramid
+      FROM r)
+    SELECT v.customer_id, v.value, s.rank, s.segment, s.abc,
+      coalesce(s.pyramid, CASE WHEN v.ever_bought THEN 'inactive' ELSE 'prospect' END) AS pyramid
+    FROM v LEFT JOIN s USING (customer_id) ORDER BY v.customer_id
+    """
+    per_customer = con.sql(q).pl()
+    table = con.sql(
+        "SELECT segment, count(*) AS customers, sum(value) AS revenue, count(*) / sum(count(*)) OVER () AS customer_share,"
+        " sum(value) / sum(sum(value)) OVER () AS revenue_share FROM per_customer WHERE segment IS NOT NULL GROUP BY segment"
+    ).pl()
+    return per_customer, table
+
+
+def duckdb_connect(df: pl.DataFrame, threads: int) -> Any:
+    """A DuckDB connection with ``df`` registered as the Arrow table ``t`` (no copy)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"SET threads TO {threads}")
+    con.register("t", df.to_arrow())
+    return con
+
+
 # ----------------------------------------------------------------------------- crm
 
 
 def crm_run(df: pl.DataFrame, as_of: dt.date) -> Dict[str, float]:
+    with PeakMemory() as mem:
+        times = crm_steps(df, as_of)
+    return {**times, "peak_mib": mem.peak}
+
+
+def crm_steps(df: pl.DataFrame, as_of: dt.date) -> Dict[str, float]:
     t0 = time.perf_counter()
     base = crm.CustomerBase.from_transactions(df, customer_id_col="customer_id", date_col="date", amount_col="amount")
     t1 = time.perf_counter()
@@ -351,6 +449,79 @@ def lifetimes_time(df: pl.DataFrame, as_of: dt.date, python: Optional[str], repe
 # ----------------------------------------------------------------------------- main
 
 
+def rss_mib() -> float:
+    """The process's resident size now (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return 0.0
+
+
+class PeakMemory:
+    """Samples the resident size every 2 ms on a thread while a step runs; ``peak`` is the
+    highest sample above the size at the start (the step's own memory, the input excluded)."""
+
+    def __enter__(self) -> "PeakMemory":
+        import threading
+
+        self.start, self.peak, self._stop = rss_mib(), 0.0, threading.Event()
+
+        def sample() -> None:
+            while not self._stop.wait(0.002):
+                self.peak = max(self.peak, rss_mib() - self.start)
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mib() - self.start)
+
+
+def timed(run: Callable[[], Any]) -> Tuple[float, float]:
+    """Seconds and peak memory above the start (MiB) of one run (its result is dropped)."""
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        result = run()
+        seconds = time.perf_counter() - t0
+        del result
+    return seconds, mem.peak
+
+
+def check_equal(base: Any, df: pl.DataFrame, con: Any, as_of: dt.date) -> None:
+    """polars and DuckDB give crm's summary and segments on the full data."""
+    cols = ["customer_id", "purchases", "recency_days", "tenure_days", "r", "f", "m"]
+    expected = pl.DataFrame(base.summary(as_of))
+    for name, got in (("polars", polars_summary(df, as_of)), ("DuckDB", duckdb_summary(con, as_of))):
+        assert got.select(cols).equals(expected.select(cols)), f"{name} summary differs from crm"
+        assert (got["revenue"] - expected["revenue"]).abs().max() <= 1e-6, f"{name} revenue differs from crm"
+    seg = base.segments(as_of)
+    seg_cols = ["customer_id", "rank", "segment", "abc", "pyramid"]
+    expected_seg = pl.DataFrame(seg).select(seg_cols)
+    for name, (got, table) in (("polars", polars_segments(df, as_of)), ("DuckDB", duckdb_segments(con, as_of))):
+        got = got.select(seg_cols).with_columns(pl.col("rank").cast(pl.Int64), pl.col(pl.String).cast(pl.String))
+        assert got.equals(expected_seg.with_columns(pl.col(pl.String).cast(pl.String))), f"{name} segments differ"
+        counts = dict(zip(table["segment"], table["customers"]))
+        assert [counts[s] for s in ("top", "middle", "bottom")] == seg.segment_table["customers"].tolist()
+    print("polars and DuckDB give crm's summary and segments on the full data: ok")
+
+
+def fingerprints(base: Any, as_of: dt.date) -> str:
+    """Hashes of crm's summary and segments as Arrow IPC bytes, to check a faster crm gives the same bits."""
+    import hashlib
+    import io
+
+    out = []
+    for name, frame in (("summary", pl.DataFrame(base.summary(as_of))), ("segments", pl.DataFrame(base.segments(as_of)))):
+        buf = io.BytesIO()
+        frame.write_ipc(buf, compression="uncompressed")
+        out.append(f"{name} {hashlib.sha256(buf.getvalue()).hexdigest()[:16]}")
+    return ", ".join(out)
+
+
 def best_of(repeat: int, run: Callable[[], Any]) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -397,20 +568,57 @@ def main() -> None:
         f"(generated in {time.perf_counter() - t0:.1f} s)\n"
     )
 
-    # crm through Python and the same work inside Rust, alternately, so that both see the
-    # same machine (a shared machine's speed drifts between minutes).
-    crm_runs, native_runs = [], []
+    con = duckdb_connect(df, os.cpu_count() or 1)
+    # Every contender's results equal crm's on the full data, before timing.
+    base = crm.CustomerBase.from_transactions(df, customer_id_col="customer_id", date_col="date", amount_col="amount")
+    check_equal(base, df, con, as_of)
+    print(f"fingerprints: {fingerprints(base, as_of)}")
+    del base
+
+    # crm through Python, the same work inside Rust, polars and DuckDB, alternately, so that
+    # all see the same machine (a shared machine's speed drifts between minutes). Each
+    # step's memory is sampled: its peak resident size above the size before the step.
+    crm_runs, native_runs, polars_runs, duck_runs = [], [], [], []
     for _ in range(args.repeat):
         crm_runs.append(crm_run(df, as_of))
         native_runs.append(_crm.time_native(sample, as_of, repeat=1, in_time_order=args.order == "time"))
+        polars_runs.append(
+            {"summary": timed(lambda: polars_summary(df, as_of)), "segments": timed(lambda: polars_segments(df, as_of))}
+        )
+        duck_runs.append(
+            {"summary": timed(lambda: duckdb_summary(con, as_of)), "segments": timed(lambda: duckdb_segments(con, as_of))}
+        )
     crm_best = {k: min(r[k] for r in crm_runs) for k in crm_runs[0]}
     native = {k: min(r[k] for r in native_runs) for k in ("build", "summary", "segments")}
+    polars_best = {k: min(r[k][0] for r in polars_runs) for k in polars_runs[0]}
+    duck_best = {k: min(r[k][0] for r in duck_runs) for k in duck_runs[0]}
+    peak = {
+        "crm build + summary + segments": max(r["peak_mib"] for r in crm_runs),
+        "polars summary, segments": max(max(r[k][1] for k in r) for r in polars_runs),
+        "DuckDB summary, segments": max(max(r[k][1] for k in r) for r in duck_runs),
+    }
     # Every total is the sum of its steps' bests, as for polars and pandas.
     crm_best["total"] = crm_best["build"] + crm_best["summary"] + crm_best["segments"]
     native["total"] = native["build"] + native["summary"] + native["segments"]
-    polars_summary_s = best_of(args.repeat, lambda: polars_summary(df, as_of))
-    polars_segments_s = best_of(args.repeat, lambda: polars_segments(df, as_of))
+    polars_summary_s, polars_segments_s = polars_best["summary"], polars_best["segments"]
     polars_total = polars_summary_s + polars_segments_s
+    duck_total = duck_best["summary"] + duck_best["segments"]
+
+    print("| step | crm | DuckDB | polars |\n|---|---|---|---|")
+    for name, c, d, p_ in (
+        ("A summary + RFM quintiles (on a built base)", crm_best["summary"], duck_best["summary"], polars_summary_s),
+        ("B segments 20/50/30 + table (on a built base)", crm_best["segments"], duck_best["segments"], polars_segments_s),
+        ("build + A (one question)", crm_best["build"] + crm_best["summary"], duck_best["summary"], polars_summary_s),
+        ("build + B (one question)", crm_best["build"] + crm_best["segments"], duck_best["segments"], polars_segments_s),
+        ("build + A + B", crm_best["total"], duck_total, polars_total),
+    ):
+        print(f"| {name} | {c:.3f} | {d:.3f} ({d / c:.1f}x) | {p_:.3f} ({p_ / c:.1f}x) |")
+    print(f"| base build alone | {crm_best['build']:.3f} | | |")
+    table_mib = df.estimated_size() / 2**20
+    print(f"\ninput frame: {table_mib:.0f} MiB; peak resident memory above it during a step (MiB):")
+    for name, mib in peak.items():
+        print(f"  {name}: {mib:.0f} ({mib / table_mib:.2f} x the input)")
+    print()
 
     rows = [
         ("crm (polars in/out): build", crm_best["build"]),
@@ -425,6 +633,9 @@ def main() -> None:
         ("polars: summary", polars_summary_s),
         ("polars: segments", polars_segments_s),
         ("polars: total", polars_total),
+        ("DuckDB: summary", duck_best["summary"]),
+        ("DuckDB: segments", duck_best["segments"]),
+        ("DuckDB: total", duck_total),
     ]
     pandas_total = None
     if not args.skip_pandas:
@@ -447,6 +658,7 @@ def main() -> None:
     print()
     crm_summary_path = crm_best["build"] + crm_best["summary"]
     print(f"polars / crm (build + summary + segments):   {polars_total / crm_best['total']:6.1f}x   (goal >= 3x)")
+    print(f"DuckDB / crm (build + summary + segments):   {duck_total / crm_best['total']:6.1f}x   (goal >= 3x)")
     if pandas_total is not None:
         print(f"pandas / crm (build + summary + segments):   {pandas_total / crm_best['total']:6.1f}x")
     if lifetimes_s is not None:

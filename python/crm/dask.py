@@ -1,0 +1,146 @@
+"""crm on Dask: the engine's analyses of a `dask.dataframe` of transactions, with the same
+results as on one machine.
+
+The transactions are shuffled by customer id, so each partition holds whole customers and
+runs the Rust engine on its rows (``map_partitions``); what crosses customers (the RFM
+quintiles) is merged on the client from crm-core's partial results: a few bytes per
+partition, nothing per transaction.
+
+>>> import crm.dask  # doctest: +SKIP
+>>> summary = crm.dask.summary(ddf, as_of="2024-12-31")  # a dask DataFrame  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from . import _distributed as _d
+
+__all__ = ["lifecycle", "summary"]
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _pandas(table: pa.Table) -> pd.DataFrame:
+    # Arrow-backed columns: nullable integers and dates round-trip exactly.
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def _last_dates(frame: pd.DataFrame, columns: dict[str, Any]) -> pd.Series:
+    return pd.Series([_d.last_date(_arrow(frame), columns)], dtype=object)
+
+
+def _summary_part(frame: pd.DataFrame, columns: dict[str, Any], as_of: _dt.date, min_span_days: int) -> pd.DataFrame:
+    return _pandas(_d.local_summary(_arrow(frame), columns, as_of, min_span_days))
+
+
+def _partial_part(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series([_d.rfm_partial(pa.Table.from_pandas(frame, preserve_index=False))], dtype=object)
+
+
+def _rescore_part(frame: pd.DataFrame, scorer: bytes, schema: pa.Schema) -> pd.DataFrame:
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    return _pandas(_d.rescore(table, scorer))
+
+
+def summary(
+    transactions: Any,
+    as_of: _dt.date | str | None = None,
+    *,
+    min_span_days: int = 365,
+    npartitions: int | None = None,
+    **columns: Any,
+) -> Any:
+    """The customer summary with RFM scores, as a dask DataFrame with one row per customer
+    (the columns of `CustomerBase.summary`; rows in no particular order).
+
+    `transactions` is a dask DataFrame with the columns named by the keywords of
+    `CustomerBase.from_transactions` (``customer_id_col``, ``date_col``, ``amount_col``,
+    ...). `as_of` defaults to the last transaction date, as on one machine. `npartitions`
+    is the number of customer partitions (default: the input's).
+
+    The result equals `CustomerBase.from_transactions(all rows).summary(as_of)` row for
+    row, RFM scores included, whatever the partitioning or row order. A bad row raises the
+    engine's error (naming the column and the customer) when the result is computed.
+    """
+    import dask
+
+    columns, parts, as_of = _prepare(transactions, as_of, npartitions, columns)
+    schema = _d.summary_schema(_arrow(transactions._meta).schema, columns, as_of, min_span_days)
+    meta = _pandas(schema.empty_table())
+    local = parts.map_partitions(_summary_part, columns, as_of, min_span_days, meta=meta)
+    # The local summaries are computed once: persisted between the partials and the rescore.
+    local = local.persist()
+    partials = local.map_partitions(_partial_part, meta=(None, object)).compute()
+    scorer = _d.rfm_scorer(list(partials))
+    scorer = dask.delayed(scorer, pure=True)
+    return local.map_partitions(_rescore_part, scorer, schema, meta=meta)
+
+
+def _prepare(transactions: Any, as_of: Any, npartitions: int | None, columns: dict[str, Any]):
+    """Checked column keywords, the transactions shuffled by customer, and the as-of date
+    (the last transaction date of all partitions by default)."""
+    columns = _d.check_columns(columns)
+    id_col = _d.id_column(columns)
+    if id_col not in transactions.columns:
+        from .exceptions import ColumnNotFoundError
+
+        raise ColumnNotFoundError(
+            f"transactions have no column `{id_col}` (customer_id_col); they have {list(transactions.columns)}"
+        )
+    parts = transactions.shuffle(on=id_col, npartitions=npartitions or transactions.npartitions)
+    if as_of is None:
+        dates = parts.map_partitions(_last_dates, columns, meta=(None, object)).compute()
+        dates = [x for x in dates if x is not None]
+        if not dates:
+            raise ValueError("the transactions are empty, so there is no default as-of date; give one")
+        as_of = max(dates)
+    return columns, parts, _as_of(as_of)
+
+
+def _lifecycle_part(frame: pd.DataFrame, columns: dict[str, Any], as_of: _dt.date, options: dict[str, Any]) -> pd.DataFrame:
+    return _pandas(_d.local_lifecycle(_arrow(frame), columns, as_of, options))
+
+
+def lifecycle(
+    transactions: Any,
+    as_of: _dt.date | str | None = None,
+    *,
+    npartitions: int | None = None,
+    inactivity_days: int = 365,
+    new_days: int = 90,
+    dormant_days: int = 180,
+    return_days: int = 90,
+    trend_days: int = 365,
+    decline_ratio: float = 0.5,
+    **columns: Any,
+) -> Any:
+    """Lifecycle stages (`CustomerBase.lifecycle`) as a dask DataFrame of customer_id and
+    stage, one row per customer; the rules' keywords and defaults are the engine's. A
+    stage depends on the customer's own history only, so each partition's stages are the
+    whole base's."""
+    columns, parts, as_of = _prepare(transactions, as_of, npartitions, columns)
+    options = {
+        "inactivity_days": inactivity_days,
+        "new_days": new_days,
+        "dormant_days": dormant_days,
+        "return_days": return_days,
+        "trend_days": trend_days,
+        "decline_ratio": decline_ratio,
+    }
+    meta = _pandas(_d.lifecycle_schema(_arrow(transactions._meta).schema, columns).empty_table())
+    return parts.map_partitions(_lifecycle_part, columns, as_of, options, meta=meta)
+
+
+def _as_of(value: _dt.date | str) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value))

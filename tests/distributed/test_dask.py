@@ -1,0 +1,83 @@
+"""crm.dask on a LocalCluster with 2 worker processes: the single-machine results."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from conftest import PARTITIONS, assert_same_table, shuffled, single_lifecycle, single_summary
+
+import crm
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("dask.distributed")
+crm_dask = pytest.importorskip("crm.dask")
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+    )
+    with cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def frame(table: pa.Table, npartitions: int = 3):
+    return dd.from_pandas(table.to_pandas(types_mapper=pd.ArrowDtype), npartitions=npartitions, sort=False)
+
+
+def arrow(result) -> pa.Table:
+    return pa.Table.from_pandas(result.compute(), preserve_index=False)
+
+
+@pytest.mark.parametrize("name", ["sample", "ties"])
+@pytest.mark.parametrize("partitions", PARTITIONS)
+def test_summary_equals_single_machine(client, datasets, name, partitions):
+    table, columns = datasets[name]
+    want = single_summary(table, columns)
+    got = arrow(crm_dask.summary(frame(shuffled(table, partitions)), npartitions=partitions, **columns))
+    assert_same_table(got, want)
+
+
+def test_summary_with_as_of_and_renamed_columns(client, datasets):
+    table, _ = datasets["ties"]
+    renamed = table.rename_columns(["kund", "dag", "belopp", "marginal"])
+    columns = {"customer_id_col": "kund", "date_col": "dag", "amount_col": "belopp", "margin_col": "marginal"}
+    as_of = dt.date(2024, 3, 1)
+    want = single_summary(renamed, columns, as_of)
+    got = arrow(crm_dask.summary(frame(renamed), as_of=as_of, npartitions=5, **columns))
+    assert_same_table(got, want)
+
+
+def test_bad_row_fails_with_the_engines_error_naming_the_customer(client):
+    table = pa.table(
+        {
+            "customer_id": pa.array([1, 2, 3, 3], pa.int64()),
+            "date": pa.array([dt.datetime(2024, 1, d) for d in (1, 2, 3, 4)], pa.timestamp("s")),
+            "amount": [10.0, 20.0, float("nan"), 5.0],
+        }
+    )
+    with pytest.raises(crm.InputError) as info:
+        crm_dask.summary(frame(table, 2), as_of="2024-02-01", npartitions=2).compute()
+    message = str(info.value)
+    assert "column `amount`: NaN is not a finite number" in message
+    assert "customer `3`" in message
+
+
+def test_unknown_column_is_refused_before_any_work(client, datasets):
+    table, _ = datasets["sample"]
+    with pytest.raises(crm.ColumnNotFoundError, match="kund"):
+        crm_dask.summary(frame(table), customer_id_col="kund")
+
+
+@pytest.mark.parametrize("name", ["sample", "ties"])
+@pytest.mark.parametrize("partitions", [1, 7])
+def test_lifecycle_equals_single_machine(client, datasets, name, partitions):
+    table, columns = datasets[name]
+    want = single_lifecycle(table, columns)
+    got = arrow(crm_dask.lifecycle(frame(shuffled(table, partitions)), npartitions=partitions, **columns))
+    assert_same_table(got, want)
+    assert len(set(want.column("stage").to_pylist())) >= 3  # several stages, so the check bites

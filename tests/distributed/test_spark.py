@@ -1,0 +1,83 @@
+"""crm.spark in local[2]: the single-machine results. One Spark session for the module."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+
+import pyarrow as pa
+import pytest
+from conftest import PARTITIONS, assert_same_table, shuffled, single_lifecycle, single_summary
+
+pyspark_sql = pytest.importorskip("pyspark.sql")
+crm_spark = pytest.importorskip("crm.spark")
+
+# PySpark 4.3 warns that it does not fully support pandas 3 (crm.spark uses Arrow only).
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
+        pyspark_sql.SparkSession.builder.master("local[2]")
+        .appName("crm-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def arrow(result) -> pa.Table:
+    return crm_spark._arrow_ready(result.toArrow())
+
+
+@pytest.mark.parametrize("name", ["sample", "ties"])
+@pytest.mark.parametrize("partitions", PARTITIONS)
+def test_summary_equals_single_machine(spark, datasets, name, partitions):
+    table, columns = datasets[name]
+    want = single_summary(table, columns)
+    df = spark.createDataFrame(shuffled(table, partitions))
+    got = arrow(crm_spark.summary(df, partitions=partitions, **columns))
+    assert_same_table(got, want)
+
+
+def test_summary_with_as_of_and_renamed_columns(spark, datasets):
+    table, _ = datasets["ties"]
+    renamed = table.rename_columns(["kund", "dag", "belopp", "marginal"])
+    columns = {"customer_id_col": "kund", "date_col": "dag", "amount_col": "belopp", "margin_col": "marginal"}
+    as_of = dt.date(2024, 3, 1)
+    want = single_summary(renamed, columns, as_of)
+    got = arrow(crm_spark.summary(spark.createDataFrame(renamed), as_of=as_of, partitions=3, **columns))
+    assert_same_table(got, want)
+
+
+def test_bad_row_fails_the_job_with_the_engines_error(spark):
+    table = pa.table(
+        {
+            "customer_id": pa.array([1, 2, 3, 3], pa.int64()),
+            "date": pa.array([dt.datetime(2024, 1, d) for d in (1, 2, 3, 4)], pa.timestamp("s")),
+            "amount": [10.0, 20.0, float("nan"), 5.0],
+        }
+    )
+    with pytest.raises(Exception) as info:
+        crm_spark.summary(spark.createDataFrame(table), as_of="2024-02-01", partitions=2).collect()
+    message = str(info.value)
+    assert "InputError" in message
+    assert "column `amount`: NaN is not a finite number" in message
+    assert "customer `3`" in message
+
+
+@pytest.mark.parametrize("name", ["sample", "ties"])
+@pytest.mark.parametrize("partitions", [1, 7])
+def test_lifecycle_equals_single_machine(spark, datasets, name, partitions):
+    table, columns = datasets[name]
+    want = single_lifecycle(table, columns)
+    got = crm_spark.lifecycle(spark.createDataFrame(shuffled(table, partitions)), partitions=partitions, **columns)
+    assert_same_table(got.toArrow(), want)

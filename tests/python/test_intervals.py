@@ -1,0 +1,127 @@
+"""Prediction intervals of the crm.lifetimes fitters (``..._interval`` methods, not in
+lifetimes): the same numbers as crm-core/tests/intervals.rs and tests/c/test_intervals.c,
+standard errors against lifetimes 0.11.3, determinism and range checks."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crm
+from crm import _crm
+from crm.lifetimes import BetaGeoBetaBinomFitter, BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    return pd.read_csv(DATA / "cdnow_summary.csv", index_col="ID")
+
+
+@pytest.fixture(scope="module")
+def bgf(cdnow):
+    # tol as the Rust and C faces' default (lifetimes' 1e-7 stops 1e-8 away from it).
+    return BetaGeoFitter().fit(cdnow["x"], cdnow["t_x"], cdnow["T"], tol=1e-10)
+
+
+@pytest.fixture(scope="module")
+def ggf(cdnow):
+    repeat = cdnow[cdnow["x"] > 0]
+    return GammaGammaFitter().fit(repeat["x"], repeat["zbar"])
+
+
+PROFILES = pd.DataFrame({"x": [0.0, 2.0, 7.0], "t_x": [0.0, 30.43, 35.0], "T": [38.86] * 3}, index=[10, 20, 30])
+
+
+def test_the_numbers_of_the_rust_and_c_faces(bgf):
+    out = bgf.conditional_expected_number_of_purchases_up_to_time_interval(
+        52, PROFILES["x"], PROFILES["t_x"], PROFILES["T"], draws=1000, seed=42
+    )
+    assert list(out.columns) == ["point", "lower", "upper"] and list(out.index) == [10, 20, 30]
+    np.testing.assert_allclose(out["point"], [0.2516657120287551, 1.5585837938063118, 5.520662943752939], rtol=1e-9)
+    np.testing.assert_allclose(out["lower"], [0.23292767922078603, 1.461667987769271, 4.895578174269583], rtol=1e-9)
+    np.testing.assert_allclose(out["upper"], [0.2714077809257806, 1.6684961577002535, 6.168407787999107], rtol=1e-9)
+    # The point is the plain prediction.
+    plain = bgf.conditional_expected_number_of_purchases_up_to_time(52, PROFILES["x"], PROFILES["t_x"], PROFILES["T"])
+    np.testing.assert_allclose(out["point"], plain, rtol=1e-12)
+    delta = bgf.conditional_expected_number_of_purchases_up_to_time_interval(
+        52, PROFILES["x"], PROFILES["t_x"], PROFILES["T"], method="delta"
+    )
+    np.testing.assert_allclose(delta["lower"], [0.23310189788924784, 1.4559262506466237, 4.921027971355241], rtol=1e-9)
+    np.testing.assert_allclose(delta["upper"], [0.2717079147979849, 1.668479733253521, 6.193364377511026], rtol=1e-9)
+
+
+def test_standard_errors_match_lifetimes(bgf, ggf, cdnow):
+    # lifetimes 0.11.3: BetaGeoFitter().fit(...).standard_errors_ and likewise.
+    cov = bgf.parameter_covariance()
+    assert list(cov.index) == ["r", "alpha", "a", "b"]
+    np.testing.assert_allclose(np.sqrt(np.diag(cov)), [0.012557320698, 0.378221457044, 0.185719071912, 0.705345343533], rtol=1e-3)
+    np.testing.assert_allclose(cov.values, cov.values.T, rtol=1e-12)
+    np.testing.assert_allclose(np.sqrt(np.diag(ggf.parameter_covariance())), [1.189687048083, 0.290165617449, 4.159993928425], rtol=1e-3)
+    mbg = ModifiedBetaGeoFitter().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    np.testing.assert_allclose(np.sqrt(np.diag(mbg.parameter_covariance())), [0.083263945298, 0.695597191603, 0.154785320699, 0.537472350789], rtol=1e-3)
+    d = pd.read_csv(DATA / "donations.csv")
+    bb = BetaGeoBetaBinomFitter().fit(d["frequency"], d["recency"], d["periods"], weights=d["weights"])
+    np.testing.assert_allclose(np.sqrt(np.diag(bb.parameter_covariance())), [0.069391362187, 0.029447716221, 0.051009850333, 0.320818939435], rtol=1e-3)
+    # BG/BB intervals on the weighted table; quantiles as columns.
+    out = bb.conditional_probability_alive_interval(d["frequency"], d["recency"], d["periods"], quantiles=[0.1, 0.5, 0.9], draws=200)
+    assert list(out.columns) == ["point", "q0.1", "q0.5", "q0.9"]
+    assert (out["q0.1"] <= out["q0.5"]).all() and (out["q0.5"] <= out["q0.9"]).all()
+
+
+def test_every_prediction_has_an_interval(bgf, ggf, cdnow):
+    x, tx, t, m = cdnow["x"], cdnow["t_x"], cdnow["T"], cdnow["zbar"]
+    alive = bgf.conditional_probability_alive_interval(x, tx, t, draws=200)
+    assert alive.index.equals(cdnow.index)
+    assert ((alive["lower"] <= alive["point"]) & (alive["point"] <= alive["upper"])).all()
+    assert (alive.loc[x == 0, ["lower", "upper"]] == 1.0).all().all()
+    pnbd = ParetoNBDFitter().fit(x, tx, t)
+    e = pnbd.conditional_expected_number_of_purchases_up_to_time_interval(39, x.head(50), tx.head(50), t.head(50), draws=100)
+    assert (e["lower"] < e["upper"]).all()
+    spend = ggf.conditional_expected_average_profit_interval(x, m, draws=200)
+    assert ((spend["lower"] < spend["point"]) & (spend["point"] < spend["upper"])).all()
+    clv = ggf.customer_lifetime_value_interval(bgf, x, tx, t, m, time=12, freq="W", method="delta")
+    plain = ggf.customer_lifetime_value(bgf, x, tx, t, m, time=12, freq="W")
+    np.testing.assert_allclose(clv["point"], plain, rtol=1e-9)
+    assert ((clv["lower"] < clv["point"]) & (clv["point"] < clv["upper"])).all()
+    drawn = ggf.customer_lifetime_value_interval(bgf, x.head(100), tx.head(100), t.head(100), m.head(100), freq="W", draws=300)
+    width = drawn["upper"] - drawn["lower"]
+    # Draws and the delta method agree to a small share of the width.
+    assert ((drawn["lower"] - clv["lower"].head(100)).abs() < 0.15 * width + 1e-9).all()
+
+
+def test_seeded_and_deterministic(bgf, cdnow):
+    args = (39, cdnow["x"].head(30), cdnow["t_x"].head(30), cdnow["T"].head(30))
+    for method in ("normal", "bootstrap"):
+        a = bgf.conditional_expected_number_of_purchases_up_to_time_interval(*args, draws=20, method=method, seed=3)
+        b = bgf.conditional_expected_number_of_purchases_up_to_time_interval(*args, draws=20, method=method, seed=3)
+        pd.testing.assert_frame_equal(a, b)
+        c = bgf.conditional_expected_number_of_purchases_up_to_time_interval(*args, draws=20, method=method, seed=4)
+        assert not a.equals(c)
+
+
+def test_bad_arguments_are_named(bgf, cdnow):
+    args = (39, cdnow["x"], cdnow["t_x"], cdnow["T"])
+    with pytest.raises(crm.CrmError, match="draws"):
+        bgf.conditional_expected_number_of_purchases_up_to_time_interval(*args, draws=1)
+    with pytest.raises(crm.CrmError, match="levels"):
+        bgf.conditional_expected_number_of_purchases_up_to_time_interval(*args, quantiles=[0.05, 1.5])
+    with pytest.raises(crm.CrmError, match="method"):
+        bgf.conditional_expected_number_of_purchases_up_to_time_interval(*args, method="bayes")
+    with pytest.raises(ValueError, match="level"):
+        bgf.conditional_expected_number_of_purchases_up_to_time_interval(*args, level=1.0)
+    with pytest.raises(crm.CrmError, match="recency"):
+        bgf.conditional_probability_alive_interval([1.0], [5.0], [3.0])
+    with pytest.raises(ValueError, match="fit"):
+        BetaGeoFitter().conditional_probability_alive_interval([1.0], [1.0], [3.0])
+
+
+def test_sbg_survival_through_the_native_api():
+    # Fader & Hardie (2007)'s regular customers; alpha = 0.704, beta = 1.182 published.
+    cohort = np.array([1000.0, 631, 468, 382, 326, 289, 262, 241])
+    point, bounds = _crm._predict_interval(
+        "sbg", [0.704, 1.182], "survival", cohort, big_t=np.array([1.0, 5.0, 12.0]), draws=200
+    )
+    assert len(point) == 3 and np.all(bounds[0] < point) and np.all(point < bounds[1])

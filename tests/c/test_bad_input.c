@@ -10,13 +10,16 @@
 
 #include <stdint.h>
 
+/* Days since 1970-01-01 of dates in 2024. */
+enum { JAN_1 = 19723, FEB_1 = 19754, MAR_1 = 19783, JUN_1 = 19875, JUN_30 = 19904, DEC_1 = 20058, DEC_31 = 20088 };
+
 static const int64_t IDS[] = {1, 2};
 static const double ONES[] = {1.0, 1.0};
 
 /* Customer 1 buys on 2024-01-01 and 2024-03-01, customer 2 on 2024-02-01. */
 static crm_base *two_buyers(void) {
     const int64_t ids[] = {1, 1, 2};
-    const int64_t days[] = {19723, 19783, 19754};
+    const int64_t days[] = {JAN_1, MAR_1, FEB_1};
     const double amounts[] = {10.0, 20.0, 30.0};
     crm_base_builder *b = NULL;
     crm_base *base = NULL;
@@ -76,7 +79,7 @@ static crm_result build_days(const int64_t *times, uint8_t unit, const double *a
 /* ---- Values (item 1, 6, 15 and the basics) ---- */
 
 static crm_result nan_amount(void) {
-    const int64_t days[] = {19723, 19723};
+    const int64_t days[] = {JAN_1, JAN_1};
     const double amounts[] = {1.0, NAN};
     return build_days(days, CRM_TIME_UNIT_DAYS, amounts);
 }
@@ -106,7 +109,7 @@ static crm_result days_2_pow_40(void) {
 static crm_result customers_with_day(int32_t far) {
     crm_base_builder *b = NULL;
     crm_base *base = NULL;
-    const int32_t days[] = {19723, far};
+    const int32_t days[] = {JAN_1, far};
     crm_result rc = CRM_RESULT_OK;
     size_t i;
     CHECK_OK(crm_base_builder_new(&b));
@@ -129,7 +132,7 @@ static crm_result far_customer_date(void) { return customers_with_day(INT32_MAX)
 static crm_result undecodable_bytes_ids(void) {
     crm_base_builder *b = NULL;
     const crm_str ids[] = {{"ok", 2}, {"\xff", 1}, {"\xfe", 1}};
-    const int64_t days[] = {19723, 19723, 19723};
+    const int64_t days[] = {JAN_1, JAN_1, JAN_1};
     const double amounts[] = {1.0, 1.0, 1.0};
     CHECK_OK(crm_base_builder_new(&b));
     crm_result rc = crm_base_builder_add_transactions_str(b, ids, 3, days, 3, CRM_TIME_UNIT_DAYS, amounts, 3, NULL, 0);
@@ -184,7 +187,7 @@ static crm_result with_customer_table(const int64_t *table, size_t n, int64_t ot
     crm_base_builder *b = NULL;
     crm_base *base = NULL;
     const int64_t ids[] = {1, other};
-    const int64_t days[] = {19723, 19723};
+    const int64_t days[] = {JAN_1, JAN_1};
     CHECK_OK(crm_base_builder_new(&b));
     crm_result rc = crm_base_builder_add_customers_int(b, table, n);
     if (rc == CRM_RESULT_OK)
@@ -206,7 +209,7 @@ static crm_result id_kind_mismatch(void) {
     crm_base_builder *b = NULL;
     crm_base *base = NULL;
     const crm_str table[] = {{"a", 1}, {"b", 1}};
-    const int64_t days[] = {19723, 19723};
+    const int64_t days[] = {JAN_1, JAN_1};
     CHECK_OK(crm_base_builder_new(&b));
     CHECK_OK(crm_base_builder_add_customers_str(b, table, 2));
     CHECK_OK(crm_base_builder_add_transactions_int(b, IDS, 2, days, 2, CRM_TIME_UNIT_DAYS, ONES, 2, NULL, 0));
@@ -218,7 +221,7 @@ static crm_result id_kind_mismatch(void) {
 
 static crm_result length_mismatch(void) {
     crm_base_builder *b = NULL;
-    const int64_t days[] = {19723, 19723};
+    const int64_t days[] = {JAN_1, JAN_1};
     CHECK_OK(crm_base_builder_new(&b));
     crm_result rc = crm_base_builder_add_transactions_int(b, IDS, 2, days, 2, CRM_TIME_UNIT_DAYS, ONES, 1, NULL, 0);
     crm_base_builder_free(b);
@@ -232,7 +235,7 @@ static crm_result inactivity_days_2_pow_31(void) {
     crm_lifecycle *l = NULL;
     crm_lifecycle_config c = crm_lifecycle_config_default();
     c.inactivity_days = 2147483648u;
-    crm_result rc = crm_lifecycle_new(base, 20088, &c, &l);
+    crm_result rc = crm_lifecycle_new(base, DEC_31, &c, &l);
     crm_lifecycle_free(l);
     crm_base_free(base);
     return rc;
@@ -243,7 +246,7 @@ static crm_result window_days_3e9(void) {
     crm_segments *s = NULL;
     crm_segments_config c = crm_segments_config_default();
     c.window_days = 3000000000u;
-    crm_result rc = crm_segments_new(base, 20088, &c, &s);
+    crm_result rc = crm_segments_new(base, DEC_31, &c, &s);
     crm_segments_free(s);
     crm_base_free(base);
     return rc;
@@ -254,7 +257,7 @@ static crm_result flows_inactivity_days(void) {
     crm_flows *f = NULL;
     crm_flow_config c = crm_flow_config_default();
     c.inactivity_days = 2147483648u;
-    crm_result rc = crm_flows_new(base, 19723, 20088, &c, &f);
+    crm_result rc = crm_flows_new(base, JAN_1, DEC_31, &c, &f);
     crm_flows_free(f);
     crm_base_free(base);
     return rc;
@@ -268,9 +271,9 @@ static crm_result funnel(const char *json) {
     crm_result rc = crm_funnel_new_json(json, strlen(json), &f);
     if (rc == CRM_RESULT_OK) {
         crm_funnel_period p = crm_funnel_period_default();
-        p.entry_from = 19723;
-        p.entry_to = 20058;
-        p.as_of = 20088;
+        p.entry_from = JAN_1;
+        p.entry_to = DEC_1;
+        p.as_of = DEC_31;
         rc = crm_funnel_result_new(base, f, &p, &r);
     }
     crm_funnel_result_free(r);
@@ -295,7 +298,7 @@ static crm_result score(const char *json) {
     crm_scoring_model *m = NULL;
     crm_scores *s = NULL;
     crm_result rc = crm_scoring_model_new_json(json, strlen(json), &m);
-    if (rc == CRM_RESULT_OK) rc = crm_scores_new(base, m, 20088, &s);
+    if (rc == CRM_RESULT_OK) rc = crm_scores_new(base, m, DEC_31, &s);
     crm_scores_free(s);
     crm_scoring_model_free(m);
     crm_base_free(base);
@@ -318,7 +321,7 @@ static crm_result backtest_horizon_days(void) {
     crm_backtest *bt = NULL;
     const char *outcome = "{\"type\": \"purchase\"}";
     CHECK_OK(crm_scoring_model_new_json("{\"rules\": []}", 13, &m));
-    crm_result rc = crm_backtest_new(base, m, 19904, outcome, strlen(outcome), 2147483647u, &bt);
+    crm_result rc = crm_backtest_new(base, m, JUN_30, outcome, strlen(outcome), 2147483647u, &bt);
     crm_backtest_free(bt);
     crm_scoring_model_free(m);
     crm_base_free(base);
@@ -353,7 +356,7 @@ static crm_result sample_size_alpha_0(void) {
 static crm_result flow_series_count_2_pow_40(void) {
     crm_base *base = two_buyers();
     crm_flows *f = NULL;
-    crm_result rc = crm_flows_new_series(base, 19723, CRM_PERIOD_MONTH, (size_t)1099511627776ULL, NULL, &f);
+    crm_result rc = crm_flows_new_series(base, JAN_1, CRM_PERIOD_MONTH, (size_t)1099511627776ULL, NULL, &f);
     crm_flows_free(f);
     crm_base_free(base);
     return rc;
@@ -363,7 +366,7 @@ static crm_result migration_periods_1e9(void) {
     crm_base *base = two_buyers();
     crm_migration *m = NULL;
     double start[16] = {0}, out[16];
-    crm_result rc = crm_migration_new_lifecycle(base, 19723, 19875, NULL, &m);
+    crm_result rc = crm_migration_new_lifecycle(base, JAN_1, JUN_1, NULL, &m);
     if (rc == CRM_RESULT_OK) {
         size_t states = crm_migration_state_count(m);
         rc = crm_migration_project(m, start, states, 1000000000u, out, 16);
@@ -380,7 +383,7 @@ static crm_result margin_without_margins(void) {
     crm_segments *s = NULL;
     crm_segments_config c = crm_segments_config_default();
     c.measure = CRM_VALUE_MEASURE_MARGIN;
-    crm_result rc = crm_segments_new(base, 20088, &c, &s);
+    crm_result rc = crm_segments_new(base, DEC_31, &c, &s);
     crm_segments_free(s);
     crm_base_free(base);
     return rc;

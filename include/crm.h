@@ -71,8 +71,9 @@
 #define CRM_WALLET_PROBLEM_NOT_A_NUMBER 2
 
 // The result of every fallible function. Codes are explicit and never renumbered: new
-// codes get new numbers. 1-9 are misuse of the C API, 10-29 errors of the engine, 99 a
-// bug in crm (a caught panic).
+// codes get new numbers. 1-9 are misuse of the C API, 10-29 errors of the engine, 98 and
+// 99 bugs in crm. An engine error's code is its kind's code (`crm_core::ErrorKind`), the
+// same number Python's `CrmError.code` gives.
 //
 // On any code but `CRM_RESULT_OK`, `crm_last_error_detail()` says what failed and where.
 enum crm_result
@@ -119,8 +120,9 @@ enum crm_result
   // A model fit failed: the likelihood could not be evaluated or there was nothing to
   // fit (the detail names the model).
   CRM_RESULT_FIT = 19,
-  // An engine error this version of the C face does not know.
-  CRM_RESULT_OTHER_ERROR = 98,
+  // A bug: an internal step failed that cannot fail on valid data (e.g. the JSON export
+  // of a result). Never an engine error: every engine error has its own code above.
+  CRM_RESULT_INTERNAL = 98,
   // A bug: crm panicked. The handles involved should be freed and not used again.
   CRM_RESULT_PANIC = 99,
 };
@@ -1943,15 +1945,16 @@ crm_result crm_base_builder_add_interactions(struct crm_base_builder *builder,
 // is the smallest id), transactions and interactions grouped by customer. On success
 // `*out_base` receives the base (free it with `crm_base_free`).
 //
-// The builder is left empty whatever the result (on error its content is gone; add again
-// to retry) and must still be freed. Errors: `CRM_RESULT_DUPLICATE_CUSTOMER`,
+// On success the builder is left empty (ready for another base). On failure it keeps
+// everything added, unchanged: add what was missing (e.g. the unknown customers) and build
+// again, or free it. Either way it must still be freed. Errors: `CRM_RESULT_DUPLICATE_CUSTOMER`,
 // `CRM_RESULT_UNKNOWN_CUSTOMER` (a transaction or interaction names a customer not in the
 // customer table; the detail names row and id), `CRM_RESULT_ID_KIND_MISMATCH`,
 // `CRM_RESULT_INVALID_VALUE` (a customer without id).
 crm_result crm_base_builder_build(struct crm_base_builder *builder, struct crm_base **out_base);
 
 // Lifetime revenue: purchases per year x average purchase x duration in years (5 a year
-// x 1000 x 2.5 years = 12 500). `CRM_RESULT_INVALID_ARGUMENT` for a non-finite or negative
+// x 1000 x 2.5 years = 12 500). `CRM_RESULT_INVALID_CONFIG` for a non-finite or negative
 // argument.
 crm_result crm_simple_clv(double purchases_per_year,
                           double average_purchase,
@@ -1960,7 +1963,7 @@ crm_result crm_simple_clv(double purchases_per_year,
 
 // Discounted value of a yearly margin earned at the end of each year for
 // `duration_years` (a fractional last year pro rata): `m (1 - (1+d)^-T) / d`, `m T` when
-// `d` = 0. `CRM_RESULT_INVALID_ARGUMENT` for a non-finite argument or a negative duration
+// `d` = 0. `CRM_RESULT_INVALID_CONFIG` for a non-finite argument or a negative duration
 // or discount.
 crm_result crm_discounted_clv(double yearly_margin,
                               double duration_years,
@@ -1969,7 +1972,7 @@ crm_result crm_discounted_clv(double yearly_margin,
 
 // Retention-based CLV `m r / (1 + d - r)`: a margin `m` a year kept with probability `r`
 // each year, discounted at `d`. `retention` must be in [0, 1], `discount` >= 0 and not
-// both 1 and 0 (`CRM_RESULT_INVALID_ARGUMENT`, the detail names the argument).
+// both 1 and 0 (`CRM_RESULT_INVALID_CONFIG`, the detail names the argument).
 crm_result crm_retention_clv(double margin, double retention, double discount, double *out_value);
 
 // The effect of a retention change on the retention-based CLV (the decks' "+5 %
@@ -1984,7 +1987,7 @@ crm_result crm_retention_clv_sensitivity(double margin,
 
 // Compares two scenarios (deck: 830 -> 810 customers, 5 -> 5.9 purchases a year, 1000 ->
 // 1168 average purchase, 2.5 -> 2.9 years: +56 % portfolio value). Every field must be
-// finite and >= 0 (`CRM_RESULT_INVALID_ARGUMENT` names it).
+// finite and >= 0 (`CRM_RESULT_INVALID_CONFIG` names it).
 crm_result crm_scenario_compare(const struct crm_scenario *before,
                                 const struct crm_scenario *after,
                                 struct crm_scenario_comparison *out_comparison);
@@ -2467,7 +2470,8 @@ crm_result crm_migration_copy_at_to(const struct crm_migration *migration,
 // Projects the distribution `start` (`start_len` must be `k`) `periods` steps ahead with
 // the rates (a Markov chain). `out` receives `periods + 1` distributions row-major, row t
 // after t steps (row 0 is `start`): `out_len` must be `(periods + 1) * k`. The total is
-// preserved. A non-finite start value is `CRM_RESULT_INVALID_VALUE` naming its row.
+// preserved. A non-finite start value is `CRM_RESULT_INVALID_VALUE` naming its row;
+// `periods` above 1 200 is `CRM_RESULT_INVALID_CONFIG` (checked before `out_len`).
 crm_result crm_migration_project(const struct crm_migration *migration,
                                  const double *start,
                                  size_t start_len,
@@ -3586,8 +3590,8 @@ crm_result crm_compare_proportions(uint64_t a_successes,
 
 // Customers needed per group to detect a change from rate `p1` to `p2` with a two-sided
 // test at significance `alpha` and the given `power` (55 % -> 70 % at 0.05 and 0.8: 163).
-// `CRM_RESULT_INVALID_ARGUMENT` for rates outside [0, 1], equal rates, or `alpha` or
-// `power` outside (0, 1) (the detail names the argument).
+// `CRM_RESULT_INVALID_CONFIG` for rates outside [0, 1] or `alpha` or `power` outside
+// (0, 1) (the detail names the argument), `CRM_RESULT_INVALID_ARGUMENT` for equal rates.
 crm_result crm_sample_size(double p1,
                            double p2,
                            double alpha,

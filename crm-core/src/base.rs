@@ -192,9 +192,35 @@ impl CustomerBaseBuilder {
     ///
     /// # Errors
     /// [`Error::DuplicateCustomer`], [`Error::UnknownCustomer`], [`Error::IdKindMismatch`],
-    /// a customer without id or with a non-finite number ([`Error::InvalidValue`]).
+    /// a customer without id or with a non-finite number ([`Error::InvalidValue`]). The
+    /// collected data is dropped with the error; [`Self::try_build`] gives it back.
     pub fn build(self) -> Result<CustomerBase> {
-        self.build_timed(&mut Phases::off())
+        self.try_build().map_err(|e| e.error)
+    }
+
+    /// [`Self::build`], giving the builder back, unchanged, when the data is refused: fix it
+    /// (e.g. add the missing customers) and build again, without copying the data first.
+    ///
+    /// ```
+    /// use crm_core::{Customer, CustomerBaseBuilder, Key, KeyColumn, TransactionColumns, ErrorKind};
+    /// let tx = TransactionColumns::new(KeyColumn::Int(vec![1, 2]), vec![0, 86_400], vec![10.0, 20.0]);
+    /// let builder = CustomerBaseBuilder::default().customers([Customer::new(Key::Int(1))]).transactions(tx)?;
+    /// let mut builder = match builder.try_build() {
+    ///     Ok(_) => unreachable!("customer 2 is not in the customer table"),
+    ///     Err(refused) => {
+    ///         assert_eq!(refused.error.kind(), ErrorKind::UnknownCustomer);
+    ///         *refused.builder
+    ///     }
+    /// };
+    /// builder.add_customers([Customer::new(Key::Int(2))]);
+    /// assert_eq!(builder.try_build().map_err(|e| e.error)?.len(), 2);
+    /// # Ok::<(), crm_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Self::build`], in a [`BuildError`] that holds the builder.
+    pub fn try_build(self) -> std::result::Result<CustomerBase, BuildError> {
+        self.try_build_timed(&mut Phases::off())
     }
 
     /// [`Self::build`], also returning the seconds each phase of the build took (for the
@@ -205,29 +231,36 @@ impl CustomerBaseBuilder {
     #[doc(hidden)]
     pub fn build_with_phases(self) -> Result<(CustomerBase, Vec<(&'static str, f64)>)> {
         let mut phases = Phases::on();
-        let base = self.build_timed(&mut phases)?;
+        let base = self.try_build_timed(&mut phases).map_err(|e| e.error)?;
         Ok((base, phases.done))
     }
 
-    fn build_timed(self, phases: &mut Phases) -> Result<CustomerBase> {
-        let transactions = self.transactions.unwrap_or_default();
-        let interactions = self.interactions.unwrap_or_default();
+    fn try_build_timed(mut self, phases: &mut Phases) -> std::result::Result<CustomerBase, BuildError> {
+        // Every check reads the data; nothing is consumed until all have passed.
+        let (had_tx, had_ix) = (self.transactions.is_some(), self.interactions.is_some());
+        let transactions = self.transactions.take().unwrap_or_default();
+        let interactions = self.interactions.take().unwrap_or_default();
         let tx = intern(&transactions.customer);
         let ix = intern(&interactions.customer);
         phases.lap("intern customer ids");
 
-        let (ids, profiles, tx_map, ix_map) = match self.customers {
-            Some(customers) => {
-                let (ids, profiles) = customer_table(customers)?;
+        let checked = match self.customers.as_deref() {
+            Some(customers) => customer_table(customers).and_then(|(ids, slots)| {
                 let tx_map = map_into(&tx, &ids, "customer (transactions)", &transactions.customer)?;
                 let ix_map = map_into(&ix, &ids, "customer (interactions)", &interactions.customer)?;
-                (ids, Some(profiles), tx_map, ix_map)
-            }
-            None => {
-                let (ids, tx_map, ix_map) = union(&tx.uniques, &ix.uniques)?;
-                (ids, None, tx_map, ix_map)
+                Ok((ids, Some(slots), tx_map, ix_map))
+            }),
+            None => union(&tx.uniques, &ix.uniques).map(|(ids, tx_map, ix_map)| (ids, None, tx_map, ix_map)),
+        };
+        let (ids, slots, tx_map, ix_map) = match checked {
+            Ok(checked) => checked,
+            Err(error) => {
+                self.transactions = had_tx.then_some(transactions);
+                self.interactions = had_ix.then_some(interactions);
+                return Err(BuildError { error, builder: Box::new(self) });
             }
         };
+        let profiles = slots.map(|slots| in_id_order(self.customers.take().unwrap_or_default(), &slots));
         let n = ids.len();
         let (tx_codes, ix_codes) = (recode(tx.codes, &tx_map), recode(ix.codes, &ix_map));
         phases.lap("map ids to customers");
@@ -261,6 +294,33 @@ impl Phases {
             self.done.push((name, (now - *last).as_secs_f64()));
             *last = now;
         }
+    }
+}
+
+/// A refused [`CustomerBaseBuilder::try_build`]: why, and the builder with its data.
+#[derive(Debug, Clone)]
+pub struct BuildError {
+    /// What is wrong with the data.
+    pub error: Error,
+    /// The builder as it was before the build (boxed: it is large).
+    pub builder: Box<CustomerBaseBuilder>,
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl From<BuildError> for Error {
+    fn from(e: BuildError) -> Self {
+        e.error
     }
 }
 
@@ -321,7 +381,7 @@ fn append_transactions(t: &mut TransactionColumns, c: TransactionColumns) -> Res
 }
 
 /// Sorts the customer table by id, rejecting missing and duplicate ids.
-fn customer_table(customers: Vec<Customer>) -> Result<(KeyColumn, Vec<Customer>)> {
+fn customer_table(customers: &[Customer]) -> Result<(KeyColumn, Vec<u32>)> {
     for (row, c) in customers.iter().enumerate() {
         if c.id.is_none() {
             return Err(Error::invalid(row, "id", "customer without id"));
@@ -336,11 +396,16 @@ fn customer_table(customers: Vec<Customer>) -> Result<(KeyColumn, Vec<Customer>)
         let code = interned.codes[row] as usize;
         return Err(Error::DuplicateCustomer { row, first_row: first[code], customer: keys.display(row) });
     }
-    let mut slots: Vec<Option<Customer>> = (0..customers.len()).map(|_| None).collect();
+    Ok((interned.uniques, interned.codes))
+}
+
+/// The customers in id order: row `r` goes to slot `slots[r]` (a permutation).
+fn in_id_order(customers: Vec<Customer>, slots: &[u32]) -> Vec<Customer> {
+    let mut placed: Vec<Option<Customer>> = (0..customers.len()).map(|_| None).collect();
     for (row, c) in customers.into_iter().enumerate() {
-        slots[interned.codes[row] as usize] = Some(c);
+        placed[slots[row] as usize] = Some(c);
     }
-    Ok((interned.uniques, slots.into_iter().map(|c| c.expect("permutation")).collect()))
+    placed.into_iter().map(|c| c.expect("permutation")).collect()
 }
 
 /// Maps each distinct id of `sub` to its index in `universe`; an id missing from the

@@ -127,12 +127,129 @@ pub enum Error {
     },
 }
 
+/// The kind of an [`Error`]: what the caller has to fix, with a numeric code that is the same
+/// in every face (the C face's `crm_result`, Python's `err.code`).
+///
+/// Every error has exactly one kind ([`Error::kind`]); codes are never renumbered (a new kind
+/// gets a new number) and this enum is exhaustive on purpose: a new kind does not compile in
+/// a face until the face says what it becomes there.
+///
+/// | code | kind                | C `crm_result`                   | Python exception          |
+/// |-----:|---------------------|----------------------------------|---------------------------|
+/// |    4 | `LengthMismatch`    | `CRM_RESULT_LENGTH_MISMATCH`     | `LengthMismatchError`     |
+/// |   10 | `InvalidValue`      | `CRM_RESULT_INVALID_VALUE`       | `InputError`              |
+/// |   11 | `UnknownCustomer`   | `CRM_RESULT_UNKNOWN_CUSTOMER`    | `UnknownCustomerError`    |
+/// |   12 | `DuplicateCustomer` | `CRM_RESULT_DUPLICATE_CUSTOMER`  | `DuplicateCustomerError`  |
+/// |   13 | `IdKindMismatch`    | `CRM_RESULT_ID_KIND_MISMATCH`    | `IdKindMismatchError`     |
+/// |   14 | `InvalidConfig`     | `CRM_RESULT_INVALID_CONFIG`      | `ConfigError`             |
+/// |   15 | `MissingData`       | `CRM_RESULT_MISSING_DATA`        | `MissingDataError`        |
+/// |   16 | `Csv`               | `CRM_RESULT_CSV`                 | `CsvError`                |
+/// |   17 | `Io`                | `CRM_RESULT_IO`                  | `OSError`                 |
+/// |   18 | `FileNotFound`      | `CRM_RESULT_FILE_NOT_FOUND`      | `FileNotFoundError`       |
+/// |   19 | `Fit`               | `CRM_RESULT_FIT`                 | `FitError`                |
+///
+/// ```
+/// use crm_core::{Error, ErrorKind};
+/// let e = Error::InvalidConfig { field: "alpha".into(), message: "must be in (0, 1)".into() };
+/// assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+/// assert_eq!(e.kind().code(), 14);
+/// assert_eq!(ErrorKind::from_code(14), Some(ErrorKind::InvalidConfig));
+/// ```
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ErrorKind {
+    /// Two columns of one table have different lengths.
+    LengthMismatch = 4,
+    /// A value that cannot be used (row and column named).
+    InvalidValue = 10,
+    /// A row names a customer the customer table does not have.
+    UnknownCustomer = 11,
+    /// A customer id appears twice in the customer table.
+    DuplicateCustomer = 12,
+    /// Integer and string customer ids mixed.
+    IdKindMismatch = 13,
+    /// A configuration field out of range or inconsistent (field named).
+    InvalidConfig = 14,
+    /// An analysis needs data the base does not have.
+    MissingData = 15,
+    /// A CSV file with bad values (line and column named).
+    Csv = 16,
+    /// A file could not be read or written.
+    Io = 17,
+    /// A file does not exist.
+    FileNotFound = 18,
+    /// A model fit failed.
+    Fit = 19,
+}
+
+impl ErrorKind {
+    /// Every kind, in code order.
+    pub const ALL: [ErrorKind; 11] = [
+        ErrorKind::LengthMismatch,
+        ErrorKind::InvalidValue,
+        ErrorKind::UnknownCustomer,
+        ErrorKind::DuplicateCustomer,
+        ErrorKind::IdKindMismatch,
+        ErrorKind::InvalidConfig,
+        ErrorKind::MissingData,
+        ErrorKind::Csv,
+        ErrorKind::Io,
+        ErrorKind::FileNotFound,
+        ErrorKind::Fit,
+    ];
+
+    /// The stable numeric code.
+    pub const fn code(self) -> u32 {
+        self as u32
+    }
+
+    /// The kind of a code, `None` for a number that is no kind's code.
+    pub fn from_code(code: u32) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
 impl Error {
+    /// The kind of this error (see [`ErrorKind`] for the codes).
+    pub fn kind(&self) -> ErrorKind {
+        // Exhaustive on purpose: a new variant must be given a kind here.
+        match self {
+            Error::LengthMismatch { .. } => ErrorKind::LengthMismatch,
+            Error::InvalidValue { .. } => ErrorKind::InvalidValue,
+            Error::UnknownCustomer { .. } => ErrorKind::UnknownCustomer,
+            Error::DuplicateCustomer { .. } => ErrorKind::DuplicateCustomer,
+            Error::IdKindMismatch { .. } => ErrorKind::IdKindMismatch,
+            Error::InvalidConfig { .. } => ErrorKind::InvalidConfig,
+            Error::MissingData(_) => ErrorKind::MissingData,
+            Error::Csv { .. } => ErrorKind::Csv,
+            Error::Fit { .. } => ErrorKind::Fit,
+            Error::Io { not_found: true, .. } => ErrorKind::FileNotFound,
+            Error::Io { not_found: false, .. } => ErrorKind::Io,
+        }
+    }
+
     pub(crate) fn config(field: &str, message: impl Into<String>) -> Self {
         Error::InvalidConfig { field: field.to_owned(), message: message.into() }
     }
 
     pub(crate) fn invalid(row: usize, column: &str, message: impl Into<String>) -> Self {
         Error::InvalidValue { row, column: column.to_owned(), message: message.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_distinct_and_round_trip() {
+        let codes: HashSet<u32> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(codes.len(), ErrorKind::ALL.len());
+        for k in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(ErrorKind::from_code(0), None);
+        assert_eq!(ErrorKind::from_code(99), None);
     }
 }

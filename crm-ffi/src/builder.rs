@@ -391,8 +391,9 @@ pub extern "C" fn crm_base_builder_add_interactions(
 /// is the smallest id), transactions and interactions grouped by customer. On success
 /// `*out_base` receives the base (free it with `crm_base_free`).
 ///
-/// The builder is left empty whatever the result (on error its content is gone; add again
-/// to retry) and must still be freed. Errors: `CRM_RESULT_DUPLICATE_CUSTOMER`,
+/// On success the builder is left empty (ready for another base). On failure it keeps
+/// everything added, unchanged: add what was missing (e.g. the unknown customers) and build
+/// again, or free it. Either way it must still be freed. Errors: `CRM_RESULT_DUPLICATE_CUSTOMER`,
 /// `CRM_RESULT_UNKNOWN_CUSTOMER` (a transaction or interaction names a customer not in the
 /// customer table; the detail names row and id), `CRM_RESULT_ID_KIND_MISMATCH`,
 /// `CRM_RESULT_INVALID_VALUE` (a customer without id).
@@ -401,12 +402,19 @@ pub extern "C" fn crm_base_builder_build(builder: *mut crm_base_builder, out_bas
     ffi_boundary! { fallible:
         // SAFETY: `out_base` is NULL or writable (header contract).
         let slot = unsafe { out(out_base, "out_base") }?;
-        let mut taken = CustomerBaseBuilder::default();
-        with_builder(builder, |b| {
-            std::mem::swap(&mut taken, &mut b.inner);
-            Ok(())
+        let mut built = None;
+        with_builder(builder, |b| match std::mem::take(&mut b.inner).try_build() {
+            Ok(base) => {
+                built = Some(base);
+                Ok(())
+            }
+            Err(refused) => {
+                // The caller's data stays in the builder: fix it and build again, or free.
+                b.inner = *refused.builder;
+                Err(refused.error.into())
+            }
         })?;
-        let base = taken.build()?;
+        let base = built.expect("built on success");
         slot.write(Box::into_raw(Box::new(crm_base { inner: Arc::new(base) })));
         Ok(())
     }

@@ -18,21 +18,16 @@ use crm_core::{ClvConfig, ClvReport, CustomerBase};
 use std::ffi::{CString, c_char};
 use std::sync::Arc;
 
-/// An argument the core refused (it names it), as `CRM_RESULT_INVALID_ARGUMENT`.
-fn invalid_argument(e: crm_core::Error) -> Failure {
-    Failure::new(crm_result::InvalidArgument, e.to_string())
-}
-
 /// Writes the core formula's value to `out_value`; the core checks the arguments.
 fn formula(out_value: *mut f64, value: crm_core::Result<f64>) -> Result<(), Failure> {
     // SAFETY: `out_value` is NULL or writable (header contract).
     let slot = unsafe { out(out_value, "out_value") }?;
-    slot.write(value.map_err(invalid_argument)?);
+    slot.write(value?);
     Ok(())
 }
 
 /// Lifetime revenue: purchases per year x average purchase x duration in years (5 a year
-/// x 1000 x 2.5 years = 12 500). `CRM_RESULT_INVALID_ARGUMENT` for a non-finite or negative
+/// x 1000 x 2.5 years = 12 500). `CRM_RESULT_INVALID_CONFIG` for a non-finite or negative
 /// argument.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_simple_clv(
@@ -48,7 +43,7 @@ pub extern "C" fn crm_simple_clv(
 
 /// Discounted value of a yearly margin earned at the end of each year for
 /// `duration_years` (a fractional last year pro rata): `m (1 - (1+d)^-T) / d`, `m T` when
-/// `d` = 0. `CRM_RESULT_INVALID_ARGUMENT` for a non-finite argument or a negative duration
+/// `d` = 0. `CRM_RESULT_INVALID_CONFIG` for a non-finite argument or a negative duration
 /// or discount.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_discounted_clv(
@@ -64,7 +59,7 @@ pub extern "C" fn crm_discounted_clv(
 
 /// Retention-based CLV `m r / (1 + d - r)`: a margin `m` a year kept with probability `r`
 /// each year, discounted at `d`. `retention` must be in [0, 1], `discount` >= 0 and not
-/// both 1 and 0 (`CRM_RESULT_INVALID_ARGUMENT`, the detail names the argument).
+/// both 1 and 0 (`CRM_RESULT_INVALID_CONFIG`, the detail names the argument).
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_retention_clv(margin: f64, retention: f64, discount: f64, out_value: *mut f64) -> crm_result {
     ffi_boundary! { fallible:
@@ -115,7 +110,7 @@ pub extern "C" fn crm_retention_clv_sensitivity(
     ffi_boundary! { fallible:
         // SAFETY: `out_sensitivity` is NULL or writable (header contract).
         let slot = unsafe { out(out_sensitivity, "out_sensitivity") }?;
-        check_retention_clv(margin, retention, discount).map_err(invalid_argument)?;
+        check_retention_clv(margin, retention, discount)?;
         if !delta.is_finite() {
             return Err(Failure::new(crm_result::InvalidArgument, format!("`delta` = {delta} is not a finite number")));
         }
@@ -192,7 +187,7 @@ impl From<ScenarioComparison> for crm_scenario_comparison {
 
 /// Compares two scenarios (deck: 830 -> 810 customers, 5 -> 5.9 purchases a year, 1000 ->
 /// 1168 average purchase, 2.5 -> 2.9 years: +56 % portfolio value). Every field must be
-/// finite and >= 0 (`CRM_RESULT_INVALID_ARGUMENT` names it).
+/// finite and >= 0 (`CRM_RESULT_INVALID_CONFIG` names it).
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_scenario_compare(
     before: *const crm_scenario,
@@ -204,11 +199,12 @@ pub extern "C" fn crm_scenario_compare(
         let (before, after, slot) =
             unsafe { (arg_ref(before, "before")?, arg_ref(after, "after")?, out(out_comparison, "out_comparison")?) };
         for (which, s) in [("before", before), ("after", after)] {
+            // The kind's code; the detail says which scenario.
             Scenario::from(s).validate().map_err(|e| match e {
                 crm_core::Error::InvalidConfig { field, message } => {
-                    Failure::new(crm_result::InvalidArgument, format!("`{which}.{field}`: {message}"))
+                    Failure::new(crm_result::InvalidConfig, format!("`{which}.{field}`: {message}"))
                 }
-                other => invalid_argument(other),
+                other => Failure::from(other),
             })?;
         }
         slot.write(compare(&before.into(), &after.into()).into());

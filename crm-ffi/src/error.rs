@@ -1,13 +1,14 @@
 //! Result codes, the mapping from `crm_core::Error` (in one place: `From<Error> for
 //! Failure`), and the thread-local last-error detail.
 
-use crm_core::Error;
+use crm_core::{Error, ErrorKind};
 use std::cell::RefCell;
 use std::ffi::{CString, c_char};
 
 /// The result of every fallible function. Codes are explicit and never renumbered: new
-/// codes get new numbers. 1-9 are misuse of the C API, 10-29 errors of the engine, 99 a
-/// bug in crm (a caught panic).
+/// codes get new numbers. 1-9 are misuse of the C API, 10-29 errors of the engine, 98 and
+/// 99 bugs in crm. An engine error's code is its kind's code (`crm_core::ErrorKind`), the
+/// same number Python's `CrmError.code` gives.
 ///
 /// On any code but `CRM_RESULT_OK`, `crm_last_error_detail()` says what failed and where.
 #[repr(u32)]
@@ -53,8 +54,9 @@ pub enum crm_result {
     /// A model fit failed: the likelihood could not be evaluated or there was nothing to
     /// fit (the detail names the model).
     Fit = 19,
-    /// An engine error this version of the C face does not know.
-    OtherError = 98,
+    /// A bug: an internal step failed that cannot fail on valid data (e.g. the JSON export
+    /// of a result). Never an engine error: every engine error has its own code above.
+    Internal = 98,
     /// A bug: crm panicked. The handles involved should be freed and not used again.
     Panic = 99,
 }
@@ -80,7 +82,7 @@ impl crm_result {
             17 => "file could not be read\0",
             18 => "file not found\0",
             19 => "model fit failed\0",
-            98 => "engine error\0",
+            98 => "internal error in crm\0",
             99 => "internal error (panic) in crm\0",
             _ => "unknown result code\0",
         }
@@ -111,24 +113,31 @@ impl Failure {
     }
 }
 
-/// The one mapping from engine errors to codes; the detail is the error's Display (a CSV
+/// An engine error kind's code: the same number (checked by a test), spelled out so that a
+/// new kind does not compile here until it has a C code.
+impl From<ErrorKind> for crm_result {
+    fn from(kind: ErrorKind) -> Self {
+        match kind {
+            ErrorKind::LengthMismatch => crm_result::LengthMismatch,
+            ErrorKind::InvalidValue => crm_result::InvalidValue,
+            ErrorKind::UnknownCustomer => crm_result::UnknownCustomer,
+            ErrorKind::DuplicateCustomer => crm_result::DuplicateCustomer,
+            ErrorKind::IdKindMismatch => crm_result::IdKindMismatch,
+            ErrorKind::InvalidConfig => crm_result::InvalidConfig,
+            ErrorKind::MissingData => crm_result::MissingData,
+            ErrorKind::Csv => crm_result::Csv,
+            ErrorKind::Io => crm_result::Io,
+            ErrorKind::FileNotFound => crm_result::FileNotFound,
+            ErrorKind::Fit => crm_result::Fit,
+        }
+    }
+}
+
+/// The one mapping from engine errors to codes (by kind); the detail is the error's Display (a CSV
 /// error lists every problem kept, one per line).
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        let code = match &e {
-            Error::LengthMismatch { .. } => crm_result::LengthMismatch,
-            Error::InvalidValue { .. } => crm_result::InvalidValue,
-            Error::UnknownCustomer { .. } => crm_result::UnknownCustomer,
-            Error::DuplicateCustomer { .. } => crm_result::DuplicateCustomer,
-            Error::IdKindMismatch { .. } => crm_result::IdKindMismatch,
-            Error::InvalidConfig { .. } => crm_result::InvalidConfig,
-            Error::MissingData(_) => crm_result::MissingData,
-            Error::Csv { .. } => crm_result::Csv,
-            Error::Fit { .. } => crm_result::Fit,
-            Error::Io { not_found: true, .. } => crm_result::FileNotFound,
-            Error::Io { .. } => crm_result::Io,
-            _ => crm_result::OtherError,
-        };
+        let code = crm_result::from(e.kind());
         let mut detail = e.to_string();
         if let Error::Csv { problems, .. } = &e {
             for p in problems.iter().skip(1) {
@@ -212,7 +221,17 @@ mod tests {
         let codes: Vec<crm_result> = every_core_error().into_iter().map(|e| Failure::from(e).code).collect();
         let distinct: HashSet<_> = codes.iter().collect();
         assert_eq!(distinct.len(), codes.len());
-        assert!(!codes.contains(&crm_result::OtherError));
+        assert!(!codes.contains(&crm_result::Internal));
+    }
+
+    #[test]
+    fn c_codes_are_the_kind_codes() {
+        for kind in ErrorKind::ALL {
+            assert_eq!(crm_result::from(kind) as u32, kind.code(), "{kind:?}");
+        }
+        for e in every_core_error() {
+            assert_eq!(Failure::from(e.clone()).code as u32, e.kind().code());
+        }
     }
 
     #[test]

@@ -258,7 +258,8 @@ pub extern "C" fn crm_migration_copy_at_to(migration: *const crm_migration, out:
 /// Projects the distribution `start` (`start_len` must be `k`) `periods` steps ahead with
 /// the rates (a Markov chain). `out` receives `periods + 1` distributions row-major, row t
 /// after t steps (row 0 is `start`): `out_len` must be `(periods + 1) * k`. The total is
-/// preserved. A non-finite start value is `CRM_RESULT_INVALID_VALUE` naming its row.
+/// preserved. A non-finite start value is `CRM_RESULT_INVALID_VALUE` naming its row;
+/// `periods` above 1 200 is `CRM_RESULT_INVALID_CONFIG` (checked before `out_len`).
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_migration_project(
     migration: *const crm_migration,
@@ -273,13 +274,10 @@ pub extern "C" fn crm_migration_project(
         let k = m.k();
         // SAFETY: `start` holds `start_len` values (header contract).
         let start = unsafe { per_state(start, start_len, k, "start") }?;
-        let cells = periods
-            .checked_add(1)
-            .and_then(|p| p.checked_mul(k))
-            .ok_or_else(|| Failure::new(crm_result::InvalidArgument, format!("{periods} periods are too many")))?;
-        // SAFETY: `out` has room for `out_len` values (header contract).
-        let target = unsafe { out_slice(out, out_len, cells, "out") }?;
+        // The core bounds `periods` first (as in Python), so the size below cannot overflow.
         let p = m.inner.project(start, periods)?;
+        // SAFETY: `out` has room for `out_len` values (header contract).
+        let target = unsafe { out_slice(out, out_len, p.len() * k, "out") }?;
         fill(target, p.into_iter().flatten());
         Ok(())
     }

@@ -152,15 +152,14 @@ pub extern "C" fn crm_compare_proportions(
 
 /// Customers needed per group to detect a change from rate `p1` to `p2` with a two-sided
 /// test at significance `alpha` and the given `power` (55 % -> 70 % at 0.05 and 0.8: 163).
-/// `CRM_RESULT_INVALID_ARGUMENT` for rates outside [0, 1], equal rates, or `alpha` or
-/// `power` outside (0, 1) (the detail names the argument).
+/// `CRM_RESULT_INVALID_CONFIG` for rates outside [0, 1] or `alpha` or `power` outside
+/// (0, 1) (the detail names the argument), `CRM_RESULT_INVALID_ARGUMENT` for equal rates.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_sample_size(p1: f64, p2: f64, alpha: f64, power: f64, out_customers: *mut u64) -> crm_result {
     ffi_boundary! { fallible:
         // SAFETY: `out_customers` is NULL or writable (header contract).
         let slot = unsafe { out(out_customers, "out_customers") }?;
-        let n = sample_size(p1, p2, alpha, power)
-            .map_err(|e| Failure::new(crm_result::InvalidArgument, e.to_string()))?
+        let n = sample_size(p1, p2, alpha, power)?
             .ok_or_else(|| {
                 Failure::new(crm_result::InvalidArgument, format!("no sample size for p1 = p2 = {p1}: no change to detect"))
             })?;

@@ -3,23 +3,28 @@
 //! Work that runs without the GIL returns a [`Failure`] (plain Rust data, `Send`); it turns
 //! into a Python exception only when the GIL is held again, in [`Failure::into_pyerr`]. The
 //! exception classes live in `crm.exceptions` (pure Python, so that `InputError` can be both a
-//! `crm.CrmError` and a `ValueError`):
+//! `crm.CrmError` and a `ValueError`). The class of a core error follows from its kind
+//! ([`crm_core::ErrorKind`], matched exhaustively in [`class_of`]), and every exception gets
+//! the kind's code as `.code`, the number the C face returns for the same input:
 //!
-//! | core error / failure                       | Python exception                          |
+//! | core error kind (code) / failure           | Python exception                          |
 //! |--------------------------------------------|-------------------------------------------|
-//! | `InvalidValue`, `LengthMismatch`, bad cell | `InputError` (`.table`, `.row`, `.column`)|
-//! | `UnknownCustomer`                          | `UnknownCustomerError` (`.customer`)      |
-//! | `DuplicateCustomer`                        | `DuplicateCustomerError` (`.first_row`)   |
-//! | `IdKindMismatch`                           | `InputError`                              |
-//! | `Csv` (bad values in a file)               | `CsvError` (`.path`, `.line`, `.problems`)|
-//! | a column name not in the table             | `ColumnNotFoundError` (`.column`)         |
-//! | `InvalidConfig`, a bad keyword argument    | `ConfigError` (`.field`)                  |
-//! | `MissingData`                              | `MissingDataError`                        |
-//! | `Io` (file not found / other)              | `FileNotFoundError` / `OSError`           |
+//! | `LengthMismatch` (4)                       | `LengthMismatchError` (an `InputError`)   |
+//! | `InvalidValue` (10), a bad cell            | `InputError` (`.table`, `.row`, `.column`)|
+//! | `UnknownCustomer` (11)                     | `UnknownCustomerError` (`.customer`)      |
+//! | `DuplicateCustomer` (12)                   | `DuplicateCustomerError` (`.first_row`)   |
+//! | `IdKindMismatch` (13)                      | `IdKindMismatchError` (an `InputError`)   |
+//! | `InvalidConfig` (14), a bad keyword        | `ConfigError` (`.field`)                  |
+//! | `MissingData` (15)                         | `MissingDataError`                        |
+//! | `Csv` (16, bad values in a file)           | `CsvError` (`.path`, `.line`, `.problems`)|
+//! | `Io` (17) / `FileNotFound` (18)            | `OSError` / `FileNotFoundError`           |
+//! | `Fit` (19)                                 | `FitError`                                |
+//! | a column name not in the table (10)        | `ColumnNotFoundError` (`.column`)         |
 //! | not a table                                | `TypeError`                               |
-//! | a Rust panic                               | `InternalError`                           |
+//! | a Rust panic (99)                          | `InternalError`                           |
 
 use crate::results::CsvProblem;
+use crm_core::ErrorKind;
 use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -110,6 +115,7 @@ impl Failure {
                     None => format!("{table}: column `{column}`: {message}"),
                 };
                 raise(py, "InputError", text, |d| {
+                    d.set_item("code", ErrorKind::InvalidValue.code())?;
                     d.set_item("table", table)?;
                     d.set_item("row", row)?;
                     d.set_item("column", column)
@@ -118,17 +124,21 @@ impl Failure {
             Failure::ColumnNotFound { table, column, available } => {
                 let text = format!("{table}: no column `{column}` (the table has {available:?})");
                 raise(py, "ColumnNotFoundError", text, |d| {
+                    d.set_item("code", ErrorKind::InvalidValue.code())?;
                     d.set_item("table", table)?;
                     d.set_item("column", column)?;
                     d.set_item("available", available)
                 })
             }
             Failure::Config { field, message } => {
-                raise(py, "ConfigError", format!("invalid `{field}`: {message}"), |d| d.set_item("field", field))
+                raise(py, "ConfigError", format!("invalid `{field}`: {message}"), |d| {
+                    d.set_item("code", ErrorKind::InvalidConfig.code())?;
+                    d.set_item("field", field)
+                })
             }
             Failure::Panic(m) => {
-                raise(py, "InternalError", format!("internal error in the crm engine (please report it): {m}"), |_| {
-                    Ok(())
+                raise(py, "InternalError", format!("internal error in the crm engine (please report it): {m}"), |d| {
+                    d.set_item("code", INTERNAL_CODE)
                 })
             }
         };
@@ -150,19 +160,67 @@ fn raise(
     Ok(PyErr::from_value(instance))
 }
 
+/// `{kind name: code}` of the core's error kinds (`crm.exceptions.ERROR_CODES` is checked
+/// against it).
+#[pyfunction(name = "_error_codes")]
+pub(crate) fn error_codes() -> Vec<(String, u32)> {
+    ErrorKind::ALL.iter().map(|k| (format!("{k:?}"), k.code())).collect()
+}
+
+/// The code of `InternalError` (a caught panic), the C face's `CRM_RESULT_PANIC`.
+const INTERNAL_CODE: u32 = 99;
+
+/// The Python class of a core error kind: a class of `crm.exceptions`, or a built-in
+/// `OSError` class for files (exhaustive: a new kind does not compile until it has a class).
+enum Class {
+    Crm(&'static str),
+    FileNotFound,
+    Os,
+}
+
+fn class_of(kind: ErrorKind) -> Class {
+    match kind {
+        ErrorKind::LengthMismatch => Class::Crm("LengthMismatchError"),
+        ErrorKind::InvalidValue => Class::Crm("InputError"),
+        ErrorKind::UnknownCustomer => Class::Crm("UnknownCustomerError"),
+        ErrorKind::DuplicateCustomer => Class::Crm("DuplicateCustomerError"),
+        ErrorKind::IdKindMismatch => Class::Crm("IdKindMismatchError"),
+        ErrorKind::InvalidConfig => Class::Crm("ConfigError"),
+        ErrorKind::MissingData => Class::Crm("MissingDataError"),
+        ErrorKind::Csv => Class::Crm("CsvError"),
+        ErrorKind::Io => Class::Os,
+        ErrorKind::FileNotFound => Class::FileNotFound,
+        ErrorKind::Fit => Class::Crm("FitError"),
+    }
+}
+
+/// What a core error says in the caller's terms: its message and the attributes of its
+/// exception (the kind's class and code come from [`class_of`]).
+type Attrs = Vec<(&'static str, Py<PyAny>)>;
+
 fn core_error(py: Python<'_>, e: crm_core::Error, names: &Names) -> PyResult<PyErr> {
     use crm_core::Error as E;
-    match e {
+    let kind = e.kind();
+    let mut attrs: Attrs = Vec::new();
+    let mut put = |name: &'static str, value: Bound<'_, PyAny>| attrs.push((name, value.unbind()));
+    let message = match e {
         E::InvalidValue { row, column, message } => {
             let (table, column) = names.resolve(&column);
             let table = table.unwrap_or("input");
-            Failure::Input { table, row: Some(row), column, message }.into_pyerr_result(py)
+            let text = format!("{table}: row {row}, column `{column}`: {message}");
+            put("table", table.into_pyobject(py)?.into_any());
+            put("row", row.into_pyobject(py)?.into_any());
+            put("column", column.into_pyobject(py)?.into_any());
+            text
         }
         E::LengthMismatch { column, reference, expected, actual } => {
             let (table, col) = names.resolve(&column);
             let (_, reference) = names.resolve(&reference);
-            let message = format!("has {actual} values but `{reference}` has {expected}");
-            Failure::Input { table: table.unwrap_or("input"), row: None, column: col, message }.into_pyerr_result(py)
+            let table = table.unwrap_or("input");
+            let text = format!("{table}: column `{col}`: has {actual} values but `{reference}` has {expected}");
+            put("table", table.into_pyobject(py)?.into_any());
+            put("column", col.into_pyobject(py)?.into_any());
+            text
         }
         E::UnknownCustomer { row, column, customer } => {
             let (table, column) = names.resolve(&column);
@@ -170,49 +228,61 @@ fn core_error(py: Python<'_>, e: crm_core::Error, names: &Names) -> PyResult<PyE
             let text = format!(
                 "{table}: row {row}, column `{column}`: unknown customer `{customer}` (not in the customer table)"
             );
-            raise(py, "UnknownCustomerError", text, |d| {
-                d.set_item("table", table)?;
-                d.set_item("row", row)?;
-                d.set_item("column", column)?;
-                d.set_item("customer", customer)
-            })
+            put("table", table.into_pyobject(py)?.into_any());
+            put("row", row.into_pyobject(py)?.into_any());
+            put("column", column.into_pyobject(py)?.into_any());
+            put("customer", customer.into_pyobject(py)?.into_any());
+            text
         }
         E::DuplicateCustomer { row, first_row, customer } => {
             let (_, column) = names.resolve("id");
             let text = format!("customers: row {row}: duplicate customer id `{customer}` (first in row {first_row})");
-            raise(py, "DuplicateCustomerError", text, |d| {
-                d.set_item("table", "customers")?;
-                d.set_item("row", row)?;
-                d.set_item("first_row", first_row)?;
-                d.set_item("column", column)?;
-                d.set_item("customer", customer)
-            })
+            put("table", "customers".into_pyobject(py)?.into_any());
+            put("row", row.into_pyobject(py)?.into_any());
+            put("first_row", first_row.into_pyobject(py)?.into_any());
+            put("column", column.into_pyobject(py)?.into_any());
+            put("customer", customer.into_pyobject(py)?.into_any());
+            text
         }
         E::IdKindMismatch { column, expected, found } => {
             let (table, column) = names.resolve(&column);
             let table = table.unwrap_or("input");
             let text = format!("{table}: customer ids in `{column}` are {found} but the base uses {expected} ids");
-            raise(py, "InputError", text, |d| {
-                d.set_item("table", table)?;
-                d.set_item("column", column)
-            })
+            put("table", table.into_pyobject(py)?.into_any());
+            put("column", column.into_pyobject(py)?.into_any());
+            text
         }
-        E::InvalidConfig { field, message } => Failure::Config { field, message }.into_pyerr_result(py),
-        E::MissingData(m) => raise(py, "MissingDataError", format!("missing data: {m}"), |_| Ok(())),
-        E::Csv { path, problems, total } => csv_error(py, path, problems, total),
-        E::Io { path, message, not_found } => Ok(if not_found {
-            PyFileNotFoundError::new_err((2, message, path))
-        } else {
-            PyOSError::new_err((5, message, path))
-        }),
-        other => raise(py, "CrmError", other.to_string(), |_| Ok(())),
-    }
-}
-
-impl Failure {
-    fn into_pyerr_result(self, py: Python<'_>) -> PyResult<PyErr> {
-        Ok(self.into_pyerr(py))
-    }
+        E::InvalidConfig { field, message } => {
+            let text = format!("invalid `{field}`: {message}");
+            put("field", field.into_pyobject(py)?.into_any());
+            text
+        }
+        E::MissingData(m) => format!("missing data: {m}"),
+        E::Csv { path, problems, total } => return csv_error(py, path, problems, total),
+        E::Io { path, message, .. } => {
+            let err = match class_of(kind) {
+                Class::FileNotFound => PyFileNotFoundError::new_err((2, message, path)),
+                _ => PyOSError::new_err((5, message, path)),
+            };
+            err.value(py).setattr("code", kind.code())?;
+            return Ok(err);
+        }
+        E::Fit { model, message } => {
+            let text = format!("{model} fit failed: {message}");
+            put("model", model.into_pyobject(py)?.into_any());
+            text
+        }
+        // The class and code still come from the kind; only the wording is the core's.
+        other => other.to_string(),
+    };
+    let Class::Crm(class) = class_of(kind) else { unreachable!("only file errors have built-in classes") };
+    raise(py, class, message, |d| {
+        d.set_item("code", kind.code())?;
+        for (name, value) in attrs {
+            d.set_item(name, value)?;
+        }
+        Ok(())
+    })
 }
 
 fn csv_error(py: Python<'_>, path: String, problems: Vec<crm_core::CsvProblem>, total: usize) -> PyResult<PyErr> {
@@ -229,6 +299,7 @@ fn csv_error(py: Python<'_>, path: String, problems: Vec<crm_core::CsvProblem>, 
         list.append(Py::new(py, CsvProblem::from(p))?)?;
     }
     raise(py, class, message, |d| {
+        d.set_item("code", ErrorKind::Csv.code())?;
         d.set_item("table", "csv")?;
         d.set_item("path", &path)?;
         d.set_item("line", first.as_ref().map(|p| p.line))?;

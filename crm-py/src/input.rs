@@ -5,14 +5,15 @@
 //! plain Rust on Arrow arrays and runs without it. Every bad value is reported with the
 //! table, the 0-based row and the caller's column name.
 
-use crate::errors::{Failure, Fallible};
+use crate::errors::{Failure, Fallible, Names};
+use crate::sources::{Source, parquet_reader, source};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Date64Type, Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType,
 };
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray, TimestampMicrosecondArray,
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatchReader, StringArray, TimestampMicrosecondArray,
     TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
 };
 use arrow_buffer::{NullBuffer, ScalarBuffer};
@@ -74,32 +75,43 @@ impl InTable {
     }
 }
 
+/// Reads every batch of an Arrow stream into the table's columns.
+fn read_batches(reader: impl RecordBatchReader, what: &'static str) -> Fallible<InTable> {
+    let schema = reader.schema();
+    let mut columns: Vec<InColumn> = schema
+        .fields()
+        .iter()
+        .map(|f| InColumn { name: f.name().clone(), data_type: f.data_type().clone(), chunks: Vec::new() })
+        .collect();
+    let mut rows = 0;
+    for batch in reader {
+        let batch = batch.map_err(|e| Failure::Type(format!("{what}: could not read the Arrow stream: {e}")))?;
+        rows += batch.num_rows();
+        for (c, array) in columns.iter_mut().zip(batch.columns()) {
+            c.chunks.push(array.clone());
+        }
+    }
+    Ok(InTable { what, columns, rows })
+}
+
 /// Imports a table-like object: anything with `__arrow_c_stream__` or `__arrow_c_array__`
-/// (pyarrow, polars, pandas >= 2.2, duckdb, ...), or a dict of array-likes (numpy arrays,
-/// lists, pandas Series).
+/// (pyarrow, polars, pandas >= 2.2, duckdb, ...), a polars `LazyFrame` (collected), a
+/// pyarrow `Dataset` (read), the path of a Parquet file, or a dict of array-likes (numpy
+/// arrays, lists, pandas Series). Anything else is a `TypeError` naming the argument.
 pub(crate) fn import_table(obj: &Bound<'_, PyAny>, what: &'static str) -> Fallible<InTable> {
     let py = obj.py();
+    let obj = match source(obj, what)? {
+        Source::Parquet(path) => {
+            return py.detach(|| read_batches(parquet_reader(&path)?, what));
+        }
+        Source::Table(table) => table,
+    };
     if obj.hasattr("__arrow_c_stream__")? || obj.hasattr("__arrow_c_array__")? {
         let input: AnyRecordBatch = obj.extract()?;
-        let reader = input.into_reader()?;
-        let schema = reader.schema();
-        let mut columns: Vec<InColumn> = schema
-            .fields()
-            .iter()
-            .map(|f| InColumn { name: f.name().clone(), data_type: f.data_type().clone(), chunks: Vec::new() })
-            .collect();
-        let mut rows = 0;
-        for batch in reader {
-            let batch = batch.map_err(|e| Failure::Type(format!("{what}: could not read the Arrow stream: {e}")))?;
-            rows += batch.num_rows();
-            for (c, array) in columns.iter_mut().zip(batch.columns()) {
-                c.chunks.push(array.clone());
-            }
-        }
-        return Ok(InTable { what, columns, rows });
+        return read_batches(input.into_reader()?, what);
     }
     if let Ok(dict) = obj.cast::<PyDict>() {
-        let mut columns = Vec::with_capacity(dict.len());
+        let mut columns: Vec<InColumn> = Vec::with_capacity(dict.len());
         let mut rows = None;
         for (k, v) in dict.iter() {
             let name: String = k.extract().map_err(|_| Failure::Type(format!("{what}: dict keys must be strings")))?;
@@ -107,12 +119,14 @@ pub(crate) fn import_table(obj: &Bound<'_, PyAny>, what: &'static str) -> Fallib
             match rows {
                 None => rows = Some(array.len()),
                 Some(n) if n != array.len() => {
-                    return Err(Failure::input(
-                        what,
-                        None,
-                        &name,
-                        format!("has {} values but the first column has {n}", array.len()),
-                    ));
+                    // The core's kind (LengthMismatchError, code 4), as the C face.
+                    let reference = columns[0].name.clone();
+                    let mut names = Names::default();
+                    names.add(&name, what, &name);
+                    names.add(&reference, what, &reference);
+                    let e =
+                        crm_core::Error::LengthMismatch { column: name, reference, expected: n, actual: array.len() };
+                    return Err(Failure::Core(e, names));
                 }
                 _ => {}
             }
@@ -121,14 +135,10 @@ pub(crate) fn import_table(obj: &Bound<'_, PyAny>, what: &'static str) -> Fallib
         return Ok(InTable { what, columns, rows: rows.unwrap_or(0) });
     }
     let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
-    let hint = if obj.is_instance_of::<PyString>() || obj.hasattr("__fspath__")? {
-        " (to read a file, use CustomerBase.from_csv)"
-    } else {
-        ""
-    };
     Err(Failure::Type(format!(
-        "{what}: expected an Arrow-compatible table (an object with __arrow_c_stream__, such as a \
-         pyarrow.Table, polars.DataFrame or pandas.DataFrame) or a dict of numpy arrays, got {type_name}{hint}"
+        "`{what}`: expected an Arrow-compatible table (an object with __arrow_c_stream__ such as \
+         a pyarrow.Table, polars.DataFrame or pandas.DataFrame), a polars.LazyFrame, a \
+         pyarrow.dataset.Dataset, the path of a Parquet file or a dict of numpy arrays, got {type_name}"
     )))
 }
 

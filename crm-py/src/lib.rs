@@ -19,6 +19,7 @@ mod processes;
 mod profiles;
 mod results;
 mod sample;
+mod sources;
 mod table;
 
 use pyo3::prelude::*;
@@ -50,6 +51,7 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<analytics::ScenarioComparison>()?;
     m.add_class::<analytics::RetentionSensitivity>()?;
     m.add_class::<analytics::Report>()?;
+    m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_rfm_partial, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_rfm_merge, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_rfm_scorer, m)?)?;

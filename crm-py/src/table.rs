@@ -16,7 +16,7 @@ use crm_core::KeyColumn;
 use crm_core::time::{date_to_day, day_to_date};
 use pyo3::exceptions::{PyImportError, PyKeyError};
 use pyo3::prelude::*;
-use pyo3::types::{PyCapsule, PyDict, PyList};
+use pyo3::types::{PyCapsule, PyDict, PyIterator, PyList};
 use pyo3_arrow::ffi::{ArrayIterator, to_schema_pycapsule, to_stream_pycapsule};
 use std::sync::Arc;
 
@@ -172,6 +172,21 @@ impl Table {
         self.batch.schema().fields().iter().map(|f| f.name().clone()).collect()
     }
 
+    /// One dict per row of `columns` (the batch's, possibly converted).
+    fn rows<'py>(&self, py: Python<'py>, columns: Vec<ArrayRef>) -> PyResult<Bound<'py, PyList>> {
+        let names = self.column_names();
+        let columns = columns.iter().map(|a| to_pylist(py, a)).collect::<PyResult<Vec<Bound<'py, PyList>>>>()?;
+        let rows = PyList::empty(py);
+        for r in 0..self.batch.num_rows() {
+            let row = PyDict::new(py);
+            for (name, col) in names.iter().zip(&columns) {
+                row.set_item(name, col.get_item(r)?)?;
+            }
+            rows.append(row)?;
+        }
+        Ok(rows)
+    }
+
     /// The text shown by `repr`: a title, the shape and the first rows.
     pub(crate) fn describe(&self, title: &str) -> String {
         let n = self.batch.num_rows();
@@ -271,18 +286,16 @@ impl Table {
 
     /// One dict per row.
     fn to_pylist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let names = self.column_names();
-        let columns =
-            self.batch.columns().iter().map(|a| to_pylist(py, a)).collect::<PyResult<Vec<Bound<'py, PyList>>>>()?;
-        let rows = PyList::empty(py);
-        for r in 0..self.batch.num_rows() {
-            let row = PyDict::new(py);
-            for (name, col) in names.iter().zip(&columns) {
-                row.set_item(name, col.get_item(r)?)?;
-            }
-            rows.append(row)?;
-        }
-        Ok(rows)
+        self.rows(py, self.batch.columns().to_vec())
+    }
+
+    /// Iterating gives the rows as dicts, a missing number as NaN (pandas' missing value):
+    /// what `pandas.DataFrame(t)` reads, on pandas 2 and 3 alike, whose constructor takes
+    /// no Arrow stream. pandas then infers the dtypes from the values (`to_pandas()` keeps
+    /// the Arrow types, and the columns of a table without rows).
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyIterator>> {
+        let columns = self.batch.columns().iter().map(nan_for_null).collect();
+        self.rows(py, columns)?.try_iter()
     }
 
     /// As a `pyarrow.Table` (needs pyarrow).
@@ -352,6 +365,14 @@ fn to_numpy<'py>(py: Python<'py>, a: &ArrayRef) -> PyResult<Bound<'py, PyAny>> {
 }
 
 /// An Arrow column as a list of Python values.
+/// A float column with its nulls as NaN (other columns as they are).
+fn nan_for_null(a: &ArrayRef) -> ArrayRef {
+    if a.null_count() == 0 || a.data_type() != &DataType::Float64 {
+        return a.clone();
+    }
+    Arc::new(a.as_primitive::<Float64Type>().iter().map(|v| Some(v.unwrap_or(f64::NAN))).collect::<Float64Array>())
+}
+
 fn to_pylist<'py>(py: Python<'py>, a: &ArrayRef) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
     macro_rules! each {

@@ -18,8 +18,10 @@ Quick tour::
     print(base.report("2024-12-31").to_markdown())
     pl.DataFrame(segments.segment_table)        # any Arrow consumer reads results
 
-Inputs are any Arrow-compatible table (pyarrow, polars, pandas >= 2.2, duckdb, ...) or a
-dict of numpy arrays; results are tables that export ``__arrow_c_stream__``.
+Inputs are any Arrow-compatible table (pyarrow, polars, pandas >= 2.2, duckdb, ...), a
+polars LazyFrame (collected), a pyarrow Dataset (read), the path of a Parquet file or a dict
+of numpy arrays; results are tables that export ``__arrow_c_stream__`` (and iterate as rows,
+so ``pandas.DataFrame(result)`` works on pandas 2 and 3).
 """
 
 import crm._crm
@@ -83,8 +85,11 @@ from crm.exceptions import (  # noqa: E402
     CsvColumnNotFoundError,
     CsvError,
     DuplicateCustomerError,
+    FitError,
+    IdKindMismatchError,
     InputError,
     InternalError,
+    LengthMismatchError,
     MissingDataError,
     UnknownCustomerError,
 )
@@ -139,6 +144,8 @@ __all__ = [
     "threads",
     "CrmError",
     "InputError",
+    "LengthMismatchError",
+    "IdKindMismatchError",
     "ColumnNotFoundError",
     "UnknownCustomerError",
     "DuplicateCustomerError",
@@ -146,6 +153,7 @@ __all__ = [
     "CsvColumnNotFoundError",
     "ConfigError",
     "MissingDataError",
+    "FitError",
     "InternalError",
 ]
 

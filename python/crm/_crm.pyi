@@ -2,15 +2,17 @@
 
 import datetime
 import os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, overload
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, overload
 
 import numpy as np
 
 __version__: str
 
 # Anything with ``__arrow_c_stream__`` or ``__arrow_c_array__`` (pyarrow.Table,
-# polars.DataFrame, pandas.DataFrame >= 2.2, duckdb results, crm.Table), or a dict of
-# array-likes (numpy arrays, lists, pandas Series) keyed by column name.
+# polars.DataFrame, pandas.DataFrame >= 2.2, duckdb results, crm.Table), a polars.LazyFrame
+# (collected), a pyarrow.dataset.Dataset (read), the path of a Parquet file (str or
+# os.PathLike), or a dict of array-likes (numpy arrays, lists, pandas Series) keyed by
+# column name.
 TableLike = Any
 # A datetime.date / datetime.datetime, an ISO 8601 string, or a numpy.datetime64.
 DateLike = Union[datetime.date, str, Any]
@@ -22,7 +24,8 @@ class Table:
     """A result table: Arrow columns behind the Arrow PyCapsule interface.
 
     ``pyarrow.table(t)``, ``polars.DataFrame(t)`` and ``pandas.DataFrame.from_arrow(t)``
-    read it without copying its buffers.
+    read it without copying its buffers. ``pandas.DataFrame(t)`` (pandas 2 and 3) reads its
+    rows: iterating gives one dict per row, a missing number as NaN.
     """
 
     def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
@@ -30,6 +33,7 @@ class Table:
     def __len__(self) -> int: ...
     def __contains__(self, name: str) -> bool: ...
     def __getitem__(self, name: str) -> np.ndarray: ...
+    def __iter__(self) -> Iterator[Dict[str, Any]]: ...
     @property
     def num_rows(self) -> int: ...
     @property

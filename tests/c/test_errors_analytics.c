@@ -312,18 +312,18 @@ static void invalid_values_and_arguments(void) {
     CHECK_FAILS(crm_wilson(1, 2, 0.0, &p), CRM_RESULT_INVALID_ARGUMENT, "`confidence`");
     CHECK_FAILS(crm_compare_proportions(1, 2, 3, 2, 0.95, &d), CRM_RESULT_INVALID_ARGUMENT, "`b`");
     CHECK_FAILS(crm_sample_size(0.5, 0.5, 0.05, 0.8, &n), CRM_RESULT_INVALID_ARGUMENT, "no sample size");
-    CHECK_FAILS(crm_retention_clv(100, 1.5, 0.1, &v), CRM_RESULT_INVALID_ARGUMENT, "`retention`: 1.5");
+    CHECK_FAILS(crm_retention_clv(100, 1.5, 0.1, &v), CRM_RESULT_INVALID_CONFIG, "`retention`: 1.5");
     /* Issue #13 item 10: impossible values are refused, the argument named. */
-    CHECK_FAILS(crm_retention_clv(100, 1, 0, &v), CRM_RESULT_INVALID_ARGUMENT, "`retention`");
-    CHECK_FAILS(crm_discounted_clv(100, 2, -1, &v), CRM_RESULT_INVALID_ARGUMENT, "`discount`");
-    CHECK_FAILS(crm_sample_size(0.5, 0.6, 0, 0.8, &n), CRM_RESULT_INVALID_ARGUMENT, "`alpha`");
-    CHECK_FAILS(crm_sample_size(0.5, 0.6, 0.05, 1, &n), CRM_RESULT_INVALID_ARGUMENT, "`power`");
-    CHECK_FAILS(crm_discounted_clv(NAN, 2, 0.1, &v), CRM_RESULT_INVALID_ARGUMENT, "`yearly_margin`");
-    CHECK_FAILS(crm_simple_clv(5, 1000, -1, &v), CRM_RESULT_INVALID_ARGUMENT, "`duration_years`");
+    CHECK_FAILS(crm_retention_clv(100, 1, 0, &v), CRM_RESULT_INVALID_CONFIG, "`retention`");
+    CHECK_FAILS(crm_discounted_clv(100, 2, -1, &v), CRM_RESULT_INVALID_CONFIG, "`discount`");
+    CHECK_FAILS(crm_sample_size(0.5, 0.6, 0, 0.8, &n), CRM_RESULT_INVALID_CONFIG, "`alpha`");
+    CHECK_FAILS(crm_sample_size(0.5, 0.6, 0.05, 1, &n), CRM_RESULT_INVALID_CONFIG, "`power`");
+    CHECK_FAILS(crm_discounted_clv(NAN, 2, 0.1, &v), CRM_RESULT_INVALID_CONFIG, "`yearly_margin`");
+    CHECK_FAILS(crm_simple_clv(5, 1000, -1, &v), CRM_RESULT_INVALID_CONFIG, "`duration_years`");
     CHECK_FAILS(crm_average_duration(10, 1, 0, &v), CRM_RESULT_INVALID_ARGUMENT, "`period_days`");
     const crm_scenario ok = {1, 1, 1, 1}, bad = {1, NAN, 1, 1};
     crm_scenario_comparison c;
-    CHECK_FAILS(crm_scenario_compare(&ok, &bad, &c), CRM_RESULT_INVALID_ARGUMENT, "`after.purchases_per_year`");
+    CHECK_FAILS(crm_scenario_compare(&ok, &bad, &c), CRM_RESULT_INVALID_CONFIG, "`after.purchases_per_year`");
     const uint8_t scores[] = {10, 9, 12};
     crm_nps_summary nps;
     CHECK_FAILS(crm_nps(scores, 3, 0.95, &nps), CRM_RESULT_INVALID_VALUE, "row 2, column `score`: 12");

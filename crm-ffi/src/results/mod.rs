@@ -79,7 +79,7 @@ unsafe fn text_slots(out_text: *mut *mut c_char, out_len: *mut usize, name: &str
 }
 
 fn json_failure(e: serde_json::Error) -> Failure {
-    Failure::new(crm_result::OtherError, format!("JSON export failed: {e}"))
+    Failure::new(crm_result::Internal, format!("JSON export failed: {e}"))
 }
 
 fn put_text((text_slot, len_slot): TextSlots, mut text: String) -> Result<(), Failure> {

@@ -240,12 +240,7 @@ impl CustomerBase {
         count: usize,
         config: &FlowConfig,
     ) -> Result<Vec<FlowReport>> {
-        crate::time::check_periods("count", count)?;
-        let mut bounds = vec![start];
-        for _ in 0..count {
-            bounds.push(period.after(*bounds.last().expect("non-empty")));
-        }
-        self.flow_periods(&bounds, config)
+        self.flow_periods(&period_bounds(start, period, count)?, config)
     }
 
     /// Flows for consecutive periods between the given boundaries (ascending).
@@ -305,19 +300,41 @@ impl CustomerBase {
                 merge(o, &a);
             }
         }
-        for (p, o) in out.iter_mut().enumerate() {
-            let base = o.base_at_start as f64;
-            o.churn_rate = (o.base_at_start > 0).then(|| o.lost as f64 / base);
-            o.retention_rate = (o.base_at_start > 0).then(|| (o.base_at_start - o.lost) as f64 / base);
-            let denominator = match config.duration_base {
-                DurationBase::Start => base,
-                DurationBase::End => o.base_at_end as f64,
-                DurationBase::Average => (base + o.base_at_end as f64) / 2.0,
-            };
-            o.duration_years = average_duration(denominator, o.lost as f64, (days[p + 1] - days[p]) as f64);
+        for o in &mut out {
+            finish_rates(o, config.duration_base);
         }
         Ok(out)
     }
+}
+
+/// The boundaries of `count` consecutive periods of length `period` from `start`.
+///
+/// # Errors
+/// [`Error::InvalidConfig`] unless `count` lies in 1..=[`crate::time::MAX_PERIODS`].
+pub fn period_bounds(start: NaiveDate, period: Period, count: usize) -> Result<Vec<NaiveDate>> {
+    crate::time::check_periods("count", count)?;
+    let mut bounds = vec![start];
+    for _ in 0..count {
+        bounds.push(period.after(*bounds.last().expect("non-empty")));
+    }
+    Ok(bounds)
+}
+
+/// The rates and the average duration of a report whose counts are complete.
+pub(crate) fn finish_rates(o: &mut FlowReport, duration_base: DurationBase) {
+    let base = o.base_at_start as f64;
+    o.churn_rate = (o.base_at_start > 0).then(|| o.lost as f64 / base);
+    o.retention_rate = (o.base_at_start > 0).then(|| (o.base_at_start - o.lost) as f64 / base);
+    let denominator = match duration_base {
+        DurationBase::Start => base,
+        DurationBase::End => o.base_at_end as f64,
+        DurationBase::Average => (base + o.base_at_end as f64) / 2.0,
+    };
+    let days = match (o.start, o.end) {
+        (Some(s), Some(e)) => (date_to_day(e) - date_to_day(s)) as f64,
+        _ => 0.0,
+    };
+    o.duration_years = average_duration(denominator, o.lost as f64, days);
 }
 
 fn segment_rows() -> Vec<SegmentFlows> {
@@ -406,7 +423,8 @@ fn count_customer(
     }
 }
 
-fn merge(o: &mut FlowReport, a: &FlowReport) {
+/// Adds the counts and values of `a` to `o` (rates are left for [`finish_rates`]).
+pub(crate) fn merge(o: &mut FlowReport, a: &FlowReport) {
     o.base_at_start += a.base_at_start;
     o.new += a.new;
     o.new_active += a.new_active;

@@ -106,3 +106,46 @@ fn distributed_model_fits_equal_the_single_machine_ones() {
         assert_eq!(GammaGamma::fit(x, m, Some(w), &options).unwrap().0, single_gg, "parts {parts}");
     }
 }
+
+#[test]
+fn distributed_flows_equal_the_single_machine_ones() {
+    use chrono::NaiveDate;
+    use crm_core::distributed::FlowsPartial;
+    use crm_core::flows::{FlowConfig, Period, period_bounds};
+    let data =
+        generate(&SampleConfig { customers: 1_500, profiles: false, interactions: false, ..SampleConfig::default() });
+    let tx = data.transactions.clone();
+    let whole = CustomerBase::from_transactions(tx.clone()).unwrap();
+    let start = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+    let bounds = period_bounds(start, Period::Quarter, 6).unwrap();
+    let config = FlowConfig { by_segment: false, ..FlowConfig::default() };
+    let single = whole.flow_periods(&bounds, &config).unwrap();
+    assert!(single.iter().all(|r| r.lost > 0 && r.new > 0), "the sample's flows are not trivial");
+    for parts in [1u64, 2, 7, 64] {
+        let mut merged = FlowsPartial::empty(&bounds).unwrap();
+        for t in tasks(&tx, parts) {
+            if t.amount.is_empty() {
+                continue;
+            }
+            let p = FlowsPartial::of(&CustomerBase::from_transactions(t).unwrap(), &bounds, &config).unwrap();
+            merged.merge(&FlowsPartial::from_bytes(&p.to_bytes()).unwrap()).unwrap();
+        }
+        let got = merged.finish(&config);
+        for (g, s) in got.iter().zip(&single) {
+            // Counts exactly; money within 1e-9 (sums in another order).
+            let counts = |r: &crm_core::flows::FlowReport| {
+                (r.base_at_start, r.new, r.new_active, r.won_back, r.lost, r.base_at_end, r.new_and_lost, r.churn_rate)
+            };
+            assert_eq!(counts(g), counts(s), "parts {parts}");
+            assert_eq!(g.duration_years, s.duration_years);
+            for (a, b) in [(g.new_value, s.new_value), (g.lost_value, s.lost_value), (g.stayed_value, s.stayed_value)] {
+                assert!((a.revenue - b.revenue).abs() <= 1e-9 * b.revenue.abs(), "parts {parts}");
+                assert!((a.margin - b.margin).abs() <= 1e-9 * b.margin.abs(), "parts {parts}");
+            }
+        }
+    }
+    let segmented = FlowConfig::default();
+    assert!(FlowsPartial::of(&whole, &bounds, &segmented).unwrap_err().to_string().contains("by_segment"));
+    let other = FlowsPartial::empty(&bounds[..3]).unwrap();
+    assert!(FlowsPartial::empty(&bounds).unwrap().merge(&other).is_err());
+}

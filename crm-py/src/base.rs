@@ -332,7 +332,7 @@ fn measure(by: &str) -> Fallible<ValueMeasure> {
     }
 }
 
-fn flow_config(
+pub(crate) fn flow_config(
     inactivity_days: i64,
     duration_base: &str,
     by_segment: bool,

@@ -4,7 +4,8 @@
 
 use crate::arrays::Values;
 use crate::errors::{Failure, Fallible};
-use crm_core::distributed::{ModelPartial, RfmPartial, RfmScorer};
+use crm_core::distributed::{FlowsPartial, ModelPartial, RfmPartial, RfmScorer};
+use crm_core::flows::{Period, period_bounds};
 use crm_core::models::{RfmData, RfmSummary};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -124,4 +125,59 @@ pub(crate) fn _model_merge<'py>(py: Python<'py>, partials: Vec<Vec<u8>>) -> Fall
         PyArray1::from_slice(py, m),
         PyArray1::from_slice(py, w),
     ))
+}
+
+/// The flow config of the hosts' keywords (no segments: flows per segment are not merged).
+fn flows_config(inactivity_days: i64, duration_base: &str) -> Fallible<crm_core::flows::FlowConfig> {
+    crate::base::flow_config(inactivity_days, duration_base, false, vec![0.2, 0.5, 0.3], "revenue", Some(365))
+}
+
+fn dates(values: &[Bound<'_, PyAny>], field: &str) -> Fallible<Vec<chrono::NaiveDate>> {
+    values.iter().map(|v| crate::base::to_date(v, field)).collect()
+}
+
+/// A task's flows between the period boundaries `bounds`, as bytes.
+#[pyfunction]
+pub(crate) fn _flows_partial<'py>(
+    py: Python<'py>,
+    base: &crate::base::CustomerBase,
+    bounds: Vec<Bound<'py, PyAny>>,
+    inactivity_days: i64,
+    duration_base: String,
+) -> Fallible<Bound<'py, PyBytes>> {
+    let (bounds, config) = (dates(&bounds, "bounds")?, flows_config(inactivity_days, &duration_base)?);
+    let inner = base.inner.clone();
+    let partial = crate::errors::detached(py, move || FlowsPartial::of(&inner, &bounds, &config).map_err(core))?;
+    Ok(PyBytes::new(py, &partial.to_bytes()))
+}
+
+/// Merges the tasks' flows (none: no customers) into the `FlowSeries` of the periods.
+#[pyfunction]
+pub(crate) fn _flows_finish(
+    py: Python<'_>,
+    partials: Vec<Vec<u8>>,
+    bounds: Vec<Bound<'_, PyAny>>,
+    inactivity_days: i64,
+    duration_base: String,
+) -> Fallible<Py<crate::analytics::FlowSeries>> {
+    let (bounds, config) = (dates(&bounds, "bounds")?, flows_config(inactivity_days, &duration_base)?);
+    let mut all = FlowsPartial::empty(&bounds).map_err(core)?;
+    for p in &partials {
+        all.merge(&FlowsPartial::from_bytes(p).map_err(core)?).map_err(core)?;
+    }
+    let reports = all.finish(&config);
+    Ok(crate::analytics::FlowSeries::create(py, crate::analytics::FlowSeries::batch(&reports), reports)?)
+}
+
+/// The boundaries of `count` periods ("month", "quarter" or "year") from `start`.
+#[pyfunction]
+pub(crate) fn _period_bounds(start: &Bound<'_, PyAny>, period: &str, count: i64) -> Fallible<Vec<chrono::NaiveDate>> {
+    let period = match period {
+        "month" => Period::Month,
+        "quarter" => Period::Quarter,
+        "year" => Period::Year,
+        other => return Err(Failure::config("period", format!("{other:?} is not \"month\", \"quarter\" or \"year\""))),
+    };
+    let count = usize::try_from(count).map_err(|_| Failure::config("count", format!("{count} is negative")))?;
+    period_bounds(crate::base::to_date(start, "start")?, period, count).map_err(core)
 }

@@ -58,6 +58,9 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(distributed::_rfm_score, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_model_partial, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_model_merge, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_flows_partial, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_flows_finish, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_period_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::simple_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::discounted_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::retention_clv, m)?)?;

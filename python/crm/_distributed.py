@@ -271,3 +271,34 @@ def _freq(days_per_unit: float) -> str:
     if days_per_unit == 7.0:
         return "W"
     raise ValueError(f"days_per_unit {days_per_unit}: the CLV needs a unit of 1 (days) or 7 (weeks)")
+
+
+def local_flows(table: pa.Table, columns: dict[str, Any], bounds: list[_dt.date], options: dict[str, Any]) -> bytes | None:
+    """The task's flows between `bounds` (counts and values; None for an empty task)."""
+    base = base_of(table, columns)
+    return None if base is None else _crm._flows_partial(base, bounds, **options)
+
+
+def flows_finish(partials: list[Any], bounds: list[_dt.date], options: dict[str, Any]) -> Any:
+    """On the driver: the merged flows of every period, a `crm.FlowSeries`."""
+    return _crm._flows_finish([bytes(p) for p in partials if p is not None], bounds, **options)
+
+
+def flow_bounds(start: Any, end: Any = None, period: str | None = None, count: int | None = None) -> list[_dt.date]:
+    """[start, end] for one period, else the boundaries of `count` periods from `start`."""
+    if period is None:
+        return [_as_date(start, "start"), _as_date(end, "end")]
+    return list(_crm._period_bounds(start, period, count))
+
+
+def _as_date(value: Any, name: str) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        from .exceptions import ConfigError
+
+        raise ConfigError(f"`{name}`: {value!r} is not a date (YYYY-MM-DD)", field=name) from None

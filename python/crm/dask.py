@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from . import _distributed as _d
 
-__all__ = ["fit_clv", "lifecycle", "model_summary", "predict_clv", "summary"]
+__all__ = ["fit_clv", "flow_series", "flows", "lifecycle", "model_summary", "predict_clv", "summary"]
 
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:
@@ -201,6 +201,53 @@ def predict_clv(
     meta = _pandas(_d.predictions_schema(_arrow(summary._meta).schema, {}, gamma is not None).empty_table())
     fitted = dask.delayed(purchases, pure=True), dask.delayed(gamma, pure=True)
     return summary.map_partitions(_predict_part, *fitted, options, meta=meta)
+
+
+def flows(
+    transactions: Any,
+    start: _dt.date | str,
+    end: _dt.date | str,
+    *,
+    inactivity_days: int = 365,
+    duration_base: str = "average",
+    npartitions: int | None = None,
+    **columns: Any,
+) -> Any:
+    """Customer flows of the period `[start, end)` (`CustomerBase.flows` with
+    `by_segment=False`), a `crm.Flows` on the client: each partition counts its customers'
+    flows, the client adds the counts and values and computes the rates."""
+    bounds = _d.flow_bounds(start, end)
+    return _flows(transactions, bounds, inactivity_days, duration_base, npartitions, columns).flows[0]
+
+
+def flow_series(
+    transactions: Any,
+    start: _dt.date | str,
+    period: str = "month",
+    count: int = 12,
+    *,
+    inactivity_days: int = 365,
+    duration_base: str = "average",
+    npartitions: int | None = None,
+    **columns: Any,
+) -> Any:
+    """Flows of `count` consecutive periods ("month", "quarter", "year") from `start`
+    (`CustomerBase.flow_series`), a `crm.FlowSeries` on the client."""
+    bounds = _d.flow_bounds(start, period=period, count=count)
+    return _flows(transactions, bounds, inactivity_days, duration_base, npartitions, columns)
+
+
+def _flows_part(frame: pd.DataFrame, columns: dict[str, Any], bounds: list, options: dict[str, Any]) -> pd.Series:
+    return pd.Series([_d.local_flows(_arrow(frame), columns, bounds, options)], dtype=object)
+
+
+def _flows(transactions: Any, bounds: list, inactivity_days: int, duration_base: str, npartitions: Any, columns: dict) -> Any:
+    options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
+    # The options are checked on the client before any task runs.
+    _d.flows_finish([], bounds, options)
+    columns, parts, _ = _prepare(transactions, bounds[0], npartitions, columns)
+    partials = parts.map_partitions(_flows_part, columns, bounds, options, meta=(None, object)).compute()
+    return _d.flows_finish(list(partials), bounds, options)
 
 
 def _as_of(value: _dt.date | str) -> _dt.date:

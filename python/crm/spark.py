@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from . import _distributed as _d
 
-__all__ = ["fit_clv", "lifecycle", "model_summary", "predict_clv", "summary"]
+__all__ = ["fit_clv", "flow_series", "flows", "lifecycle", "model_summary", "predict_clv", "summary"]
 
 
 def _table(batches: Iterator[pa.RecordBatch], schema: pa.Schema | None = None) -> pa.Table:
@@ -235,6 +235,58 @@ def predict_clv(
         yield from _d.local_predictions(table, purchases, gamma, t, months, discount_rate, days_per_unit).to_batches()
 
     return summary.mapInArrow(local, from_arrow_schema(out_schema))
+
+
+def flows(
+    transactions: Any,
+    start: _dt.date | str,
+    end: _dt.date | str,
+    *,
+    inactivity_days: int = 365,
+    duration_base: str = "average",
+    partitions: int | None = None,
+    **columns: Any,
+) -> Any:
+    """Customer flows of the period `[start, end)` (`CustomerBase.flows` with
+    `by_segment=False`), a `crm.Flows` on the driver: each task counts its customers'
+    flows, the driver adds the counts and values and computes the rates."""
+    bounds = _d.flow_bounds(start, end)
+    return _flows(transactions, bounds, inactivity_days, duration_base, partitions, columns).flows[0]
+
+
+def flow_series(
+    transactions: Any,
+    start: _dt.date | str,
+    period: str = "month",
+    count: int = 12,
+    *,
+    inactivity_days: int = 365,
+    duration_base: str = "average",
+    partitions: int | None = None,
+    **columns: Any,
+) -> Any:
+    """Flows of `count` consecutive periods ("month", "quarter", "year") from `start`
+    (`CustomerBase.flow_series`), a `crm.FlowSeries` on the driver."""
+    bounds = _d.flow_bounds(start, period=period, count=count)
+    return _flows(transactions, bounds, inactivity_days, duration_base, partitions, columns)
+
+
+def _flows(transactions: Any, bounds: list, inactivity_days: int, duration_base: str, partitions: Any, columns: dict) -> Any:
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
+    # The options are checked on the driver before any task runs.
+    _d.flows_finish([], bounds, options)
+    columns, parts, _ = _prepare(transactions, bounds[0], partitions, columns)
+    timezone = transactions.sparkSession.conf.get("spark.sql.session.timeZone")
+    input_schema = to_arrow_schema(transactions.schema, timezone=timezone)
+
+    def partial(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        cell = _d.local_flows(_table(batches, input_schema), columns, bounds, options)
+        yield pa.RecordBatch.from_pydict({"partial": pa.array([cell], pa.binary())})
+
+    partials = [r.partial for r in parts.mapInArrow(partial, "partial binary").collect()]
+    return _d.flows_finish(partials, bounds, options)
 
 
 def _as_of(value: _dt.date | str) -> _dt.date:

@@ -116,3 +116,8 @@ def assert_same_fit(got, want) -> None:
     """The same parameters within 1e-9 relative (the fits run on the same distinct rows)."""
     assert list(got.params_.index) == list(want.params_.index)
     np.testing.assert_allclose(got.params_.to_numpy(), want.params_.to_numpy(), rtol=1e-9, atol=0)
+
+
+def assert_same_flows(got, want) -> None:
+    """The same flow series: counts exactly, money and rates within 1e-9 relative."""
+    assert_same_table(got.to_arrow(), want.to_arrow(), key="start")

@@ -11,6 +11,7 @@ import pytest
 from conftest import (
     PARTITIONS,
     assert_same_fit,
+    assert_same_flows,
     assert_same_table,
     shuffled,
     single_clv,
@@ -102,3 +103,14 @@ def test_clv_models_equal_single_machine(client, datasets, name, model, partitio
     assert_same_fit(purchases, want_purchases)
     assert_same_fit(gamma, want_gamma)
     assert_same_table(arrow(crm_dask.predict_clv(summary, purchases, gamma)), want)
+
+
+@pytest.mark.parametrize(("name", "partitions"), [("sample", 64), ("ties", 1)])
+def test_flows_equal_single_machine(client, datasets, name, partitions):
+    table, columns = datasets[name]
+    base = crm.CustomerBase.from_transactions(table, **columns)
+    start = dt.date(2023, 1, 1)
+    want = base.flow_series(start, "month", 14)
+    got = crm_dask.flow_series(frame(shuffled(table, partitions)), start, "month", 14, npartitions=partitions, **columns)
+    assert_same_flows(got, want)
+    assert sum(f.lost for f in want.flows) > 0

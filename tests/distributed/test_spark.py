@@ -12,12 +12,15 @@ import pytest
 from conftest import (
     PARTITIONS,
     assert_same_fit,
+    assert_same_flows,
     assert_same_table,
     shuffled,
     single_clv,
     single_lifecycle,
     single_summary,
 )
+
+import crm
 
 pyspark_sql = pytest.importorskip("pyspark.sql")
 crm_spark = pytest.importorskip("crm.spark")
@@ -119,3 +122,19 @@ def test_clv_fit_without_spend_and_a_bad_model(spark, datasets):
     assert got.column_names[-2:] == ["expected_purchases", "p_alive"]
     with pytest.raises(ValueError, match="'bgbb' is not one of"):
         crm_spark.fit_clv(summary, "bgbb")
+
+
+@pytest.mark.parametrize(("name", "partitions"), [("sample", 7), ("ties", 2)])
+def test_flows_equal_single_machine(spark, datasets, name, partitions):
+    table, columns = datasets[name]
+    base = crm.CustomerBase.from_transactions(table, **columns)
+    start = dt.date(2023, 1, 1)
+    frame = spark.createDataFrame(shuffled(table, partitions))
+    want = base.flow_series(start, "quarter", 6, inactivity_days=180)
+    got = crm_spark.flow_series(frame, start, "quarter", 6, inactivity_days=180, partitions=partitions, **columns)
+    assert_same_flows(got, want)
+    one = crm_spark.flows(frame, "2023-03-01", "2024-03-01", duration_base="start", **columns)
+    assert one.to_dict() == base.flows("2023-03-01", "2024-03-01", duration_base="start", by_segment=False).to_dict()
+    assert sum(f.lost for f in want.flows) > 0 and sum(f.new for f in want.flows) > 0
+    with pytest.raises(crm.ConfigError, match="duration_base"):
+        crm_spark.flows(frame, "2023-03-01", "2024-03-01", duration_base="median", **columns)

@@ -14,6 +14,8 @@
 //!   them. The scores equal [`crate::rank::quantile_scores`] over the whole base, ties
 //!   included; no approximate quantiles.
 //!
+//! - Customer flows add up: [`FlowsPartial`] holds a task's counts and values per period;
+//!   rates and durations come from the merged counts.
 //! - The CLV models fit on distinct rows with counts: [`ModelPartial`] holds a task's
 //!   distinct `(x, t_x, T)` and `(x, mean spend)` rows, merged by adding counts; the fit on
 //!   the merged rows is the single-machine fit. Predictions are per customer again, in the
@@ -46,11 +48,13 @@
 //! # Ok::<(), crm_core::Error>(())
 //! ```
 
+mod flows;
 mod models;
 mod rank;
 mod summary;
 mod wire;
 
+pub use flows::FlowsPartial;
 pub use models::ModelPartial;
 pub use rank::{QuantileThresholds, ValueDistribution};
 pub use summary::{RfmPartial, RfmScorer};

@@ -706,6 +706,15 @@ typedef struct crm_lifecycle crm_lifecycle;
 // Thread safety: immutable; any number of threads may read it at once.
 typedef struct crm_migration crm_migration;
 
+// The model partial of some customers: their distinct `(x, t_x, T)` rows and their repeat
+// buyers' distinct `(x, mean spend)` rows, each with a count.
+//
+// Ownership: made by `crm_model_partial_new` or `crm_model_partial_from_bytes`, freed by
+// `crm_model_partial_free`. Thread safety: a handle may be read from many threads, but
+// `crm_model_partial_merge` and `crm_model_partial_bytes` change it: no other use at the
+// same time.
+typedef struct crm_model_partial crm_model_partial;
+
 // The NPS per group from a base's survey answers, groups in ascending name order.
 //
 // Ownership: made by `crm_nps_groups_new`, freed by `crm_nps_groups_free`; it does not
@@ -1091,6 +1100,41 @@ typedef struct crm_csv_report {
   uint8_t has_last_sale;
 } crm_csv_report;
 
+// Per-customer model data as columns, borrowed for the call. Start from
+// `crm_rfm_columns_default()` (all NULL / 0) and set what the function reads; each array
+// has its own length and all given ones must be equal (`CRM_RESULT_LENGTH_MISMATCH`).
+//
+// - BG/NBD, MBG/NBD, Pareto/NBD: `frequency` (repeat purchases x, whole >= 0), `recency`
+//   (t_x, in [0, T]; 0 when x is 0) and `t` (age T), in one time unit (e.g. weeks);
+//   optional `weights` (customers per row, > 0; NULL for 1 each) when fitting;
+//   `monetary_value` (mean repeat spend) for CLV.
+// - BG/BB: `frequency` (x transactions), `recency` (t_x, the last opportunity with one)
+//   and `t` (n opportunities), all whole with 0 <= x <= t_x <= n; optional `weights`.
+// - Gamma-Gamma: `frequency` (x >= 1) and `monetary_value` (> 0); optional `weights`
+//   when fitting. Other columns are not read.
+typedef struct crm_rfm_columns {
+  // Repeat purchases (x).
+  const double *frequency;
+  // Length of `frequency` (the number of rows).
+  size_t frequency_len;
+  // Time of the last purchase after the first (t_x).
+  const double *recency;
+  // Length of `recency`.
+  size_t recency_len;
+  // Age: observation end - first purchase (T); BG/BB: opportunities (n).
+  const double *t;
+  // Length of `t`.
+  size_t t_len;
+  // Customers each row stands for; NULL for 1 each.
+  const double *weights;
+  // Length of `weights` (0 when NULL).
+  size_t weights_len;
+  // Mean spend of the repeat purchases.
+  const double *monetary_value;
+  // Length of `monetary_value`.
+  size_t monetary_value_len;
+} crm_rfm_columns;
+
 // Revenue and margin brought or lost by a flow (margin 0 when the base has no margins).
 typedef struct crm_flow_value {
   // Net revenue.
@@ -1259,41 +1303,6 @@ typedef struct crm_lifecycle_config {
   // Declining when recent revenue < `decline_ratio` x the previous window's. Default 0.5.
   double decline_ratio;
 } crm_lifecycle_config;
-
-// Per-customer model data as columns, borrowed for the call. Start from
-// `crm_rfm_columns_default()` (all NULL / 0) and set what the function reads; each array
-// has its own length and all given ones must be equal (`CRM_RESULT_LENGTH_MISMATCH`).
-//
-// - BG/NBD, MBG/NBD, Pareto/NBD: `frequency` (repeat purchases x, whole >= 0), `recency`
-//   (t_x, in [0, T]; 0 when x is 0) and `t` (age T), in one time unit (e.g. weeks);
-//   optional `weights` (customers per row, > 0; NULL for 1 each) when fitting;
-//   `monetary_value` (mean repeat spend) for CLV.
-// - BG/BB: `frequency` (x transactions), `recency` (t_x, the last opportunity with one)
-//   and `t` (n opportunities), all whole with 0 <= x <= t_x <= n; optional `weights`.
-// - Gamma-Gamma: `frequency` (x >= 1) and `monetary_value` (> 0); optional `weights`
-//   when fitting. Other columns are not read.
-typedef struct crm_rfm_columns {
-  // Repeat purchases (x).
-  const double *frequency;
-  // Length of `frequency` (the number of rows).
-  size_t frequency_len;
-  // Time of the last purchase after the first (t_x).
-  const double *recency;
-  // Length of `recency`.
-  size_t recency_len;
-  // Age: observation end - first purchase (T); BG/BB: opportunities (n).
-  const double *t;
-  // Length of `t`.
-  size_t t_len;
-  // Customers each row stands for; NULL for 1 each.
-  const double *weights;
-  // Length of `weights` (0 when NULL).
-  size_t weights_len;
-  // Mean spend of the repeat purchases.
-  const double *monetary_value;
-  // Length of `monetary_value`.
-  size_t monetary_value_len;
-} crm_rfm_columns;
 
 // How to fit. Start from `crm_fit_options_default()`.
 typedef struct crm_fit_options {
@@ -2165,6 +2174,49 @@ crm_result crm_date_to_ymd(int32_t day, int32_t *out_year, uint32_t *out_month, 
 // Parses an ISO 8601 date (`2024-03-01`; a date-time gives its day) into a day number.
 // `CRM_RESULT_INVALID_ARGUMENT` when the text is not a date.
 crm_result crm_date_parse(const char *text, size_t text_len, int32_t *out_day);
+
+// The partial of a task's model summary: `frequency`, `recency`, `t` and
+// `monetary_value` of `summary` per customer (as `crm_rfm_summary` gives them; `weights`
+// when given count customers per row). Repeat buyers with a positive mean spend enter
+// the spend rows. `CRM_RESULT_INVALID_VALUE` names the row and column of a value no
+// summary has.
+crm_result crm_model_partial_new(const struct crm_rfm_columns *summary,
+                                 struct crm_model_partial **out_partial);
+
+// A partial from the bytes of `crm_model_partial_bytes` (from any host or machine).
+// `CRM_RESULT_INVALID_CONFIG` (naming `model partial`) for bytes that are not one.
+crm_result crm_model_partial_from_bytes(const uint8_t *bytes,
+                                        size_t len,
+                                        struct crm_model_partial **out_partial);
+
+// The partial's bytes: `*out_bytes` points to `*out_len` bytes owned by the partial,
+// valid until the next merge or free of it.
+crm_result crm_model_partial_bytes(struct crm_model_partial *partial,
+                                   const uint8_t **out_bytes,
+                                   size_t *out_len);
+
+// Adds `other`'s customers to `into` (merges in any order give the same rows). Rows
+// borrowed from `into` (`crm_model_partial_purchase_rows`, `_spend_rows`) become invalid.
+crm_result crm_model_partial_merge(struct crm_model_partial *into,
+                                   const struct crm_model_partial *other);
+
+// Customers in the partial (the sum of the counts); 0 for NULL, NaN after a panic.
+double crm_model_partial_customers(const struct crm_model_partial *partial);
+
+// The distinct `(x, t_x, T)` rows with their counts as `weights`, ready for
+// `crm_bgnbd_fit`, `crm_mbgnbd_fit` and `crm_pareto_nbd_fit`: the arrays belong to the
+// partial, valid until its next merge or free; `monetary_value` is NULL.
+crm_result crm_model_partial_purchase_rows(const struct crm_model_partial *partial,
+                                           struct crm_rfm_columns *out_rows);
+
+// The distinct `(x, mean spend)` rows of repeat buyers with their counts as `weights`,
+// ready for `crm_gamma_gamma_fit`: the arrays belong to the partial, valid until its next
+// merge or free; `recency` and `t` are NULL.
+crm_result crm_model_partial_spend_rows(const struct crm_model_partial *partial,
+                                        struct crm_rfm_columns *out_rows);
+
+// Frees a partial. NULL is a no-op.
+void crm_model_partial_free(struct crm_model_partial *partial);
 
 // The partial of `len` customers: purchases, days since the last purchase (read where
 // purchases > 0) and net revenue per customer, as in the customer summary.

@@ -30,6 +30,12 @@ impl PanicDefault for i32 {
         crate::date::CRM_NO_DATE
     }
 }
+/// An `f64` result that cannot be computed is NaN.
+impl PanicDefault for f64 {
+    fn panicked() -> Self {
+        f64::NAN
+    }
+}
 impl PanicDefault for bool {
     fn panicked() -> Self {
         false

@@ -1,7 +1,7 @@
-//! Partial results for hosts that distribute the analyses (`crm_core::distributed`): a
-//! task makes the RFM partial of its customers' summary columns, hands its bytes to the
-//! driver, which merges the partials; each task then scores its customers against the
-//! merged partial, exactly as the single-machine summary scores them in the whole base.
+//! RFM scores: a task makes the RFM partial of its customers' summary columns, hands its
+//! bytes to the driver, which merges the partials; each task then scores its customers
+//! against the merged partial, exactly as the single-machine summary scores them in the
+//! whole base.
 
 use crate::error::crm_result;
 use crate::ptr::{arg_mut, arg_ref, fill, out, out_slice, slice};

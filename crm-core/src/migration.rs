@@ -45,6 +45,20 @@ impl MigrationMatrix {
                 n[b[c] as usize] += 1;
             }
         }
+        let state_value = (0..k).map(|i| if n[i] == 0 { 0.0 } else { sum[i] / n[i] as f64 }).collect();
+        Self::from_counts(from, to, states.iter().map(|s| (*s).to_owned()).collect(), counts, state_value)
+    }
+
+    /// The matrix of complete counts (rates from them; a row with no customers stays in
+    /// its state).
+    pub(crate) fn from_counts(
+        from: NaiveDate,
+        to: NaiveDate,
+        states: Vec<String>,
+        counts: Vec<Vec<u64>>,
+        state_value: Vec<f64>,
+    ) -> Self {
+        let k = states.len();
         let rates = counts
             .iter()
             .enumerate()
@@ -53,15 +67,7 @@ impl MigrationMatrix {
                 (0..k).map(|j| if total == 0 { (i == j) as u8 as f64 } else { row[j] as f64 / total as f64 }).collect()
             })
             .collect();
-        let state_value = (0..k).map(|i| if n[i] == 0 { 0.0 } else { sum[i] / n[i] as f64 }).collect();
-        MigrationMatrix {
-            from,
-            to,
-            states: states.iter().map(|s| (*s).to_owned()).collect(),
-            counts,
-            rates,
-            state_value,
-        }
+        MigrationMatrix { from, to, states, counts, rates, state_value }
     }
 
     /// Customers per state at `from` (row totals).

@@ -149,3 +149,39 @@ fn distributed_flows_equal_the_single_machine_ones() {
     let other = FlowsPartial::empty(&bounds[..3]).unwrap();
     assert!(FlowsPartial::empty(&bounds).unwrap().merge(&other).is_err());
 }
+
+#[test]
+fn distributed_lifecycle_migration_equals_the_single_machine_one() {
+    use chrono::NaiveDate;
+    use crm_core::distributed::MigrationPartial;
+    use crm_core::lifecycle::LifecycleConfig;
+    let data =
+        generate(&SampleConfig { customers: 1_500, profiles: false, interactions: false, ..SampleConfig::default() });
+    let tx = data.transactions.clone();
+    let whole = CustomerBase::from_transactions(tx.clone()).unwrap();
+    let (from, to) = (NaiveDate::from_ymd_opt(2023, 6, 30).unwrap(), NaiveDate::from_ymd_opt(2024, 6, 30).unwrap());
+    let config = LifecycleConfig::default();
+    let single = whole.lifecycle_migration(from, to, &config).unwrap();
+    let moved: u64 = (0..single.states.len())
+        .flat_map(|i| (0..single.states.len()).map(move |j| (i, j)))
+        .filter(|(i, j)| i != j)
+        .map(|(i, j)| single.counts[i][j])
+        .sum();
+    assert!(moved > 100, "customers change stage in the sample");
+    for parts in [1u64, 7, 64] {
+        let mut merged: Option<MigrationPartial> = None;
+        for t in tasks(&tx, parts) {
+            if t.amount.is_empty() {
+                continue;
+            }
+            let p =
+                MigrationPartial::lifecycle(&CustomerBase::from_transactions(t).unwrap(), from, to, &config).unwrap();
+            let p = MigrationPartial::from_bytes(&p.to_bytes()).unwrap();
+            match &mut merged {
+                Some(m) => m.merge(&p).unwrap(),
+                None => merged = Some(p),
+            }
+        }
+        assert_eq!(merged.unwrap().finish(), single, "parts {parts}");
+    }
+}

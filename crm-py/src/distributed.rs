@@ -4,7 +4,7 @@
 
 use crate::arrays::Values;
 use crate::errors::{Failure, Fallible};
-use crm_core::distributed::{FlowsPartial, ModelPartial, RfmPartial, RfmScorer};
+use crm_core::distributed::{FlowsPartial, MigrationPartial, ModelPartial, RfmPartial, RfmScorer};
 use crm_core::flows::{Period, period_bounds};
 use crm_core::models::{RfmData, RfmSummary};
 use numpy::{PyArray1, PyReadonlyArray1};
@@ -180,4 +180,45 @@ pub(crate) fn _period_bounds(start: &Bound<'_, PyAny>, period: &str, count: i64)
     };
     let count = usize::try_from(count).map_err(|_| Failure::config("count", format!("{count} is negative")))?;
     period_bounds(crate::base::to_date(start, "start")?, period, count).map_err(core)
+}
+
+fn lifecycle_config(inactivity_days: i64) -> Fallible<crm_core::lifecycle::LifecycleConfig> {
+    let days = u32::try_from(inactivity_days)
+        .map_err(|_| Failure::config("inactivity_days", format!("{inactivity_days} is out of range")))?;
+    Ok(crm_core::lifecycle::LifecycleConfig { inactivity_days: days, ..Default::default() })
+}
+
+/// A task's migration between lifecycle stages from the end of `from_date` to the end of
+/// `to_date`, as bytes.
+#[pyfunction]
+pub(crate) fn _migration_partial<'py>(
+    py: Python<'py>,
+    base: &crate::base::CustomerBase,
+    from_date: &Bound<'py, PyAny>,
+    to_date: &Bound<'py, PyAny>,
+    inactivity_days: i64,
+) -> Fallible<Bound<'py, PyBytes>> {
+    let (from, to) = (crate::base::to_date(from_date, "from_date")?, crate::base::to_date(to_date, "to_date")?);
+    let config = lifecycle_config(inactivity_days)?;
+    let inner = base.inner.clone();
+    let partial =
+        crate::errors::detached(py, move || MigrationPartial::lifecycle(&inner, from, to, &config).map_err(core))?;
+    Ok(PyBytes::new(py, &partial.to_bytes()))
+}
+
+/// Merges the tasks' lifecycle migrations (none: no customers) into a `Migration`.
+#[pyfunction]
+pub(crate) fn _migration_finish(
+    partials: Vec<Vec<u8>>,
+    from_date: &Bound<'_, PyAny>,
+    to_date: &Bound<'_, PyAny>,
+    inactivity_days: i64,
+) -> Fallible<crate::analytics::Migration> {
+    let (from, to) = (crate::base::to_date(from_date, "from_date")?, crate::base::to_date(to_date, "to_date")?);
+    lifecycle_config(inactivity_days)?.validate().map_err(core)?;
+    let mut all = MigrationPartial::empty_lifecycle(from, to).map_err(core)?;
+    for p in &partials {
+        all.merge(&MigrationPartial::from_bytes(p).map_err(core)?).map_err(core)?;
+    }
+    Ok(crate::analytics::Migration::new(all.finish()))
 }

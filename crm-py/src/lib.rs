@@ -61,6 +61,8 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(distributed::_flows_partial, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_flows_finish, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_period_bounds, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_migration_partial, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_migration_finish, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::simple_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::discounted_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::retention_clv, m)?)?;

@@ -302,3 +302,25 @@ def _as_date(value: Any, name: str) -> _dt.date:
         from .exceptions import ConfigError
 
         raise ConfigError(f"`{name}`: {value!r} is not a date (YYYY-MM-DD)", field=name) from None
+
+
+def check_migration_states(states: str) -> None:
+    """Only lifecycle migration is merged from partials (segments rank the whole base)."""
+    if states != "lifecycle":
+        from .exceptions import ConfigError
+
+        raise ConfigError(
+            f'`states`: {states!r} is not distributed (value segments rank the whole base); use states="lifecycle"',
+            field="states",
+        )
+
+
+def local_migration(table: pa.Table, columns: dict[str, Any], dates: tuple, inactivity_days: int) -> bytes | None:
+    """The task's lifecycle migration counts (None for an empty task)."""
+    base = base_of(table, columns)
+    return None if base is None else _crm._migration_partial(base, *dates, inactivity_days)
+
+
+def migration_finish(partials: list[Any], dates: tuple, inactivity_days: int) -> Any:
+    """On the driver: the merged counts as a `crm.Migration`."""
+    return _crm._migration_finish([bytes(p) for p in partials if p is not None], *dates, inactivity_days)

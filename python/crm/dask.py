@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from . import _distributed as _d
 
-__all__ = ["fit_clv", "flow_series", "flows", "lifecycle", "model_summary", "predict_clv", "summary"]
+__all__ = ["fit_clv", "flow_series", "flows", "lifecycle", "migration", "model_summary", "predict_clv", "summary"]
 
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:
@@ -248,6 +248,32 @@ def _flows(transactions: Any, bounds: list, inactivity_days: int, duration_base:
     columns, parts, _ = _prepare(transactions, bounds[0], npartitions, columns)
     partials = parts.map_partitions(_flows_part, columns, bounds, options, meta=(None, object)).compute()
     return _d.flows_finish(list(partials), bounds, options)
+
+
+def migration(
+    transactions: Any,
+    from_date: _dt.date | str,
+    to_date: _dt.date | str,
+    *,
+    states: str = "lifecycle",
+    inactivity_days: int = 365,
+    npartitions: int | None = None,
+    **columns: Any,
+) -> Any:
+    """Migration between lifecycle stages from the end of `from_date` to the end of
+    `to_date` (`CustomerBase.migration(states="lifecycle")`), a `crm.Migration` on the
+    client: each task counts its customers' moves, the client adds the counts. Value-segment
+    states are not distributed (a `ConfigError`)."""
+    _d.check_migration_states(states)
+    dates = (_d._as_date(from_date, "from_date"), _d._as_date(to_date, "to_date"))
+    _d.migration_finish([], dates, inactivity_days)  # the arguments, checked before any task runs
+    columns, parts, _ = _prepare(transactions, dates[0], npartitions, columns)
+    partials = parts.map_partitions(_migration_part, columns, dates, inactivity_days, meta=(None, object)).compute()
+    return _d.migration_finish(list(partials), dates, inactivity_days)
+
+
+def _migration_part(frame: pd.DataFrame, columns: dict[str, Any], dates: tuple, inactivity_days: int) -> pd.Series:
+    return pd.Series([_d.local_migration(_arrow(frame), columns, dates, inactivity_days)], dtype=object)
 
 
 def _as_of(value: _dt.date | str) -> _dt.date:

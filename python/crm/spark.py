@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from . import _distributed as _d
 
-__all__ = ["fit_clv", "flow_series", "flows", "lifecycle", "model_summary", "predict_clv", "summary"]
+__all__ = ["fit_clv", "flow_series", "flows", "lifecycle", "migration", "model_summary", "predict_clv", "summary"]
 
 
 def _table(batches: Iterator[pa.RecordBatch], schema: pa.Schema | None = None) -> pa.Table:
@@ -287,6 +287,37 @@ def _flows(transactions: Any, bounds: list, inactivity_days: int, duration_base:
 
     partials = [r.partial for r in parts.mapInArrow(partial, "partial binary").collect()]
     return _d.flows_finish(partials, bounds, options)
+
+
+def migration(
+    transactions: Any,
+    from_date: _dt.date | str,
+    to_date: _dt.date | str,
+    *,
+    states: str = "lifecycle",
+    inactivity_days: int = 365,
+    partitions: int | None = None,
+    **columns: Any,
+) -> Any:
+    """Migration between lifecycle stages from the end of `from_date` to the end of
+    `to_date` (`CustomerBase.migration(states="lifecycle")`), a `crm.Migration` on the
+    driver: each task counts its customers' moves, the driver adds the counts. Value-segment
+    states are not distributed (a `ConfigError`)."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    _d.check_migration_states(states)
+    dates = (_d._as_date(from_date, "from_date"), _d._as_date(to_date, "to_date"))
+    _d.migration_finish([], dates, inactivity_days)  # the arguments, checked before any task runs
+    columns, parts, _ = _prepare(transactions, dates[0], partitions, columns)
+    timezone = transactions.sparkSession.conf.get("spark.sql.session.timeZone")
+    input_schema = to_arrow_schema(transactions.schema, timezone=timezone)
+
+    def partial(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        cell = _d.local_migration(_table(batches, input_schema), columns, dates, inactivity_days)
+        yield pa.RecordBatch.from_pydict({"partial": pa.array([cell], pa.binary())})
+
+    partials = [r.partial for r in parts.mapInArrow(partial, "partial binary").collect()]
+    return _d.migration_finish(partials, dates, inactivity_days)
 
 
 def _as_of(value: _dt.date | str) -> _dt.date:

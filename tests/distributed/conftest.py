@@ -121,3 +121,11 @@ def assert_same_fit(got, want) -> None:
 def assert_same_flows(got, want) -> None:
     """The same flow series: counts exactly, money and rates within 1e-9 relative."""
     assert_same_table(got.to_arrow(), want.to_arrow(), key="start")
+
+
+def assert_same_migration(got, want) -> None:
+    """The same migration matrix: states, dates and counts exactly, rates bit for bit."""
+    assert (got.from_date, got.to_date, got.states) == (want.from_date, want.to_date, want.states)
+    np.testing.assert_array_equal(got.counts, want.counts)
+    np.testing.assert_array_equal(got.rates, want.rates)
+    np.testing.assert_array_equal(got.state_value, want.state_value)

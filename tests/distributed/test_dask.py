@@ -12,6 +12,7 @@ from conftest import (
     PARTITIONS,
     assert_same_fit,
     assert_same_flows,
+    assert_same_migration,
     assert_same_table,
     shuffled,
     single_clv,
@@ -114,3 +115,11 @@ def test_flows_equal_single_machine(client, datasets, name, partitions):
     got = crm_dask.flow_series(frame(shuffled(table, partitions)), start, "month", 14, npartitions=partitions, **columns)
     assert_same_flows(got, want)
     assert sum(f.lost for f in want.flows) > 0
+
+
+def test_lifecycle_migration_equals_single_machine(client, datasets):
+    table, columns = datasets["ties"]
+    base = crm.CustomerBase.from_transactions(table, **columns)
+    want = base.migration("2023-03-31", "2024-03-31", states="lifecycle")
+    got = crm_dask.migration(frame(shuffled(table, 2)), "2023-03-31", "2024-03-31", npartitions=2, **columns)
+    assert_same_migration(got, want)

@@ -13,6 +13,7 @@ from conftest import (
     PARTITIONS,
     assert_same_fit,
     assert_same_flows,
+    assert_same_migration,
     assert_same_table,
     shuffled,
     single_clv,
@@ -138,3 +139,15 @@ def test_flows_equal_single_machine(spark, datasets, name, partitions):
     assert sum(f.lost for f in want.flows) > 0 and sum(f.new for f in want.flows) > 0
     with pytest.raises(crm.ConfigError, match="duration_base"):
         crm_spark.flows(frame, "2023-03-01", "2024-03-01", duration_base="median", **columns)
+
+
+def test_lifecycle_migration_equals_single_machine(spark, datasets):
+    table, columns = datasets["sample"]
+    base = crm.CustomerBase.from_transactions(table, **columns)
+    want = base.migration("2023-06-30", "2024-06-30", states="lifecycle", inactivity_days=270)
+    frame = spark.createDataFrame(shuffled(table, 7))
+    got = crm_spark.migration(frame, "2023-06-30", "2024-06-30", inactivity_days=270, partitions=7, **columns)
+    assert_same_migration(got, want)
+    assert int(want.counts.sum()) == len(base) and int(np.trace(want.counts)) < len(base)  # customers move
+    with pytest.raises(crm.ConfigError, match="states"):
+        crm_spark.migration(frame, "2023-06-30", "2024-06-30", states="segments", **columns)

@@ -16,6 +16,8 @@
 //!
 //! - Customer flows add up: [`FlowsPartial`] holds a task's counts and values per period;
 //!   rates and durations come from the merged counts.
+//! - Migration between lifecycle stages adds up: [`MigrationPartial`] holds a task's
+//!   counts; rates come from the merged counts.
 //! - The CLV models fit on distinct rows with counts: [`ModelPartial`] holds a task's
 //!   distinct `(x, t_x, T)` and `(x, mean spend)` rows, merged by adding counts; the fit on
 //!   the merged rows is the single-machine fit. Predictions are per customer again, in the
@@ -49,12 +51,14 @@
 //! ```
 
 mod flows;
+mod migration;
 mod models;
 mod rank;
 mod summary;
 mod wire;
 
 pub use flows::FlowsPartial;
+pub use migration::MigrationPartial;
 pub use models::ModelPartial;
 pub use rank::{QuantileThresholds, ValueDistribution};
 pub use summary::{RfmPartial, RfmScorer};

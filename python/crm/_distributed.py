@@ -163,7 +163,9 @@ def lifecycle_schema(schema: pa.Schema, columns: dict[str, Any]) -> pa.Schema:
     id_type = schema.field(id_column(columns)).type
     if pa.types.is_large_string(id_type) or pa.types.is_string_view(id_type):
         id_type = pa.string()
-    return pa.schema([pa.field("customer_id", id_type, nullable=False), pa.field("stage", LIFECYCLE_SCHEMA_STAGE, nullable=False)])
+    return pa.schema(
+        [pa.field("customer_id", id_type, nullable=False), pa.field("stage", LIFECYCLE_SCHEMA_STAGE, nullable=False)]
+    )
 
 
 #: The purchase models a cluster fits (crm.lifetimes fitter names), by the engine's names.
@@ -273,7 +275,9 @@ def _freq(days_per_unit: float) -> str:
     raise ValueError(f"days_per_unit {days_per_unit}: the CLV needs a unit of 1 (days) or 7 (weeks)")
 
 
-def local_flows(table: pa.Table, columns: dict[str, Any], bounds: list[_dt.date], options: dict[str, Any]) -> bytes | None:
+def local_flows(
+    table: pa.Table, columns: dict[str, Any], bounds: list[_dt.date], options: dict[str, Any]
+) -> bytes | None:
     """The task's flows between `bounds` (counts and values; None for an empty task)."""
     base = base_of(table, columns)
     return None if base is None else _crm._flows_partial(base, bounds, **options)

@@ -104,7 +104,9 @@ def _prepare(transactions: Any, as_of: Any, npartitions: int | None, columns: di
     return columns, parts, _as_of(as_of)
 
 
-def _lifecycle_part(frame: pd.DataFrame, columns: dict[str, Any], as_of: _dt.date, options: dict[str, Any]) -> pd.DataFrame:
+def _lifecycle_part(
+    frame: pd.DataFrame, columns: dict[str, Any], as_of: _dt.date, options: dict[str, Any]
+) -> pd.DataFrame:
     return _pandas(_d.local_lifecycle(_arrow(frame), columns, as_of, options))
 
 
@@ -138,7 +140,9 @@ def lifecycle(
     return parts.map_partitions(_lifecycle_part, columns, as_of, options, meta=meta)
 
 
-def _model_summary_part(frame: pd.DataFrame, columns: dict[str, Any], end: _dt.date, days_per_unit: float) -> pd.DataFrame:
+def _model_summary_part(
+    frame: pd.DataFrame, columns: dict[str, Any], end: _dt.date, days_per_unit: float
+) -> pd.DataFrame:
     return _pandas(_d.local_model_summary(_arrow(frame), columns, end, days_per_unit))
 
 
@@ -241,7 +245,9 @@ def _flows_part(frame: pd.DataFrame, columns: dict[str, Any], bounds: list, opti
     return pd.Series([_d.local_flows(_arrow(frame), columns, bounds, options)], dtype=object)
 
 
-def _flows(transactions: Any, bounds: list, inactivity_days: int, duration_base: str, npartitions: Any, columns: dict) -> Any:
+def _flows(
+    transactions: Any, bounds: list, inactivity_days: int, duration_base: str, npartitions: Any, columns: dict
+) -> Any:
     options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
     # The options are checked on the client before any task runs.
     _d.flows_finish([], bounds, options)

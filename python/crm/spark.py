@@ -108,9 +108,7 @@ def _prepare(transactions: Any, as_of: Any, partitions: int | None, columns: dic
             f"transactions have no column `{id_col}` (customer_id_col); they have {transactions.columns}"
         )
     parts = (
-        transactions.repartition(partitions, F.col(id_col))
-        if partitions
-        else transactions.repartition(F.col(id_col))
+        transactions.repartition(partitions, F.col(id_col)) if partitions else transactions.repartition(F.col(id_col))
     )
     if as_of is None:
 
@@ -271,7 +269,9 @@ def flow_series(
     return _flows(transactions, bounds, inactivity_days, duration_base, partitions, columns)
 
 
-def _flows(transactions: Any, bounds: list, inactivity_days: int, duration_base: str, partitions: Any, columns: dict) -> Any:
+def _flows(
+    transactions: Any, bounds: list, inactivity_days: int, duration_base: str, partitions: Any, columns: dict
+) -> Any:
     from pyspark.sql.pandas.types import to_arrow_schema
 
     options = {"inactivity_days": inactivity_days, "duration_base": duration_base}

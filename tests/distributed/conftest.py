@@ -97,7 +97,11 @@ def single_clv(table: pa.Table, model: str, penalizer_coef: float = 0.0, t: floa
     frame = table.select(["customer_id", "date", "amount"]).to_pandas()
     frame["date"] = pd.to_datetime(frame["date"])
     s = summary_data_from_transaction_data(frame, "customer_id", "date", monetary_value_col="amount")
-    cls = {"bgnbd": lifetimes.BetaGeoFitter, "mbgnbd": lifetimes.ModifiedBetaGeoFitter, "paretonbd": lifetimes.ParetoNBDFitter}
+    cls = {
+        "bgnbd": lifetimes.BetaGeoFitter,
+        "mbgnbd": lifetimes.ModifiedBetaGeoFitter,
+        "paretonbd": lifetimes.ParetoNBDFitter,
+    }
     np.random.seed(16)  # Pareto/NBD draws its starting point
     purchases = cls[model](penalizer_coef=penalizer_coef).fit(s["frequency"], s["recency"], s["T"])
     repeat = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]

@@ -112,7 +112,9 @@ def test_flows_equal_single_machine(client, datasets, name, partitions):
     base = crm.CustomerBase.from_transactions(table, **columns)
     start = dt.date(2023, 1, 1)
     want = base.flow_series(start, "month", 14)
-    got = crm_dask.flow_series(frame(shuffled(table, partitions)), start, "month", 14, npartitions=partitions, **columns)
+    got = crm_dask.flow_series(
+        frame(shuffled(table, partitions)), start, "month", 14, npartitions=partitions, **columns
+    )
     assert_same_flows(got, want)
     assert sum(f.lost for f in want.flows) > 0
 

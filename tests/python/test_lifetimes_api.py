@@ -464,3 +464,21 @@ def test_old_pandas_frequency_aliases_work_on_every_pandas():
         tx, "id", "date", observation_period_end="2015-01-01 10:00", freq="T"
     )
     assert minutes.loc[1].tolist() == [1.0, 270.0, 540.0]
+
+
+def test_fitters_import_from_lifetimes_module_paths():
+    """Notebooks import fitters from lifetimes' own modules; the same classes come back."""
+    import importlib
+
+    import crm.lifetimes as lt
+
+    for module, name in [
+        ("beta_geo_fitter", "BetaGeoFitter"),
+        ("modified_beta_geo_fitter", "ModifiedBetaGeoFitter"),
+        ("pareto_nbd_fitter", "ParetoNBDFitter"),
+        ("beta_geo_beta_binom_fitter", "BetaGeoBetaBinomFitter"),
+        ("gamma_gamma_fitter", "GammaGammaFitter"),
+    ]:
+        cls = getattr(importlib.import_module(f"crm.lifetimes.fitters.{module}"), name)
+        assert cls is getattr(lt, name)
+        assert issubclass(cls, importlib.import_module("crm.lifetimes.fitters").BaseFitter)

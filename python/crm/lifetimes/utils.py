@@ -280,7 +280,7 @@ def _customer_lifetime_value(
     """Discounted value of the next ``time`` months with ``monetary_value`` as each
     customer's expected spend per purchase (the engine's CLV; see
     ``GammaGammaFitter.customer_lifetime_value``)."""
-    from crm.lifetimes.fitters import _engine_clv
+    from crm.lifetimes.fitters.gamma_gamma_fitter import _engine_clv
 
     return _engine_clv(
         transaction_prediction_model, [], frequency, recency, T, monetary_value, time, discount_rate, freq

@@ -183,9 +183,12 @@ def main() -> None:
     print("|---|" + "---|" * len(results))
     for job in ("summary", "flows", "clv"):
         base_s = one[job][0]
-        cells = [f"{r[job][0]:.2f} s" + ("" if host == "one machine" else f" ({r[job][0] / base_s:.1f}x)") for host, r in results.items()]
+        cells = [
+            f"{r[job][0]:.2f} s" + ("" if host == "one machine" else f" ({r[job][0] / base_s:.1f}x)")
+            for host, r in results.items()
+        ]
         print(f"| {job} | " + " | ".join(cells) + " |")
-    print(f"\nresults equal to one machine's (parameters within 1e-9, flow counts exactly)")
+    print("\nresults equal to one machine's (parameters within 1e-9, flow counts exactly)")
     print(f"driver peak RSS after the jobs: {peak_mib():,.0f} MiB")
 
 

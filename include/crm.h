@@ -592,6 +592,9 @@ enum crm_prediction
   CRM_PREDICTION_EXPECTED_PURCHASES = 0,
   // The probability of being alive at T (BG/BB: at opportunity n + 1).
   CRM_PREDICTION_PROBABILITY_ALIVE = 1,
+  // BG/BB only: the probability of being alive `horizon` opportunities after the n
+  // observed (lifetimes' `m_periods_in_future`; 0 = through the observed ones).
+  CRM_PREDICTION_PROBABILITY_ALIVE_AFTER = 2,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

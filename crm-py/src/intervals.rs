@@ -176,6 +176,7 @@ pub(crate) fn _predict_interval<'py>(
     let prediction = match what {
         "conditional" => Prediction::ExpectedPurchases { horizon },
         "alive" => Prediction::ProbabilityAlive,
+        "alive_after" => Prediction::ProbabilityAliveAfter { periods: horizon },
         "average_profit" => Prediction::AverageProfit,
         "survival" => Prediction::Survival,
         other => return Err(Failure::config("what", format!("unknown prediction {other:?}"))),

@@ -144,6 +144,50 @@ int main(void) {
     CHECK_OK(crm_sbg_survival_interval(&sbg, cohort, 8, periods, 2, &o, sp, 2, sb, 4));
     for (i = 0; i < 2; i++) CHECK(sb[i] < sp[i] && sp[i] < sb[2 + i]);
 
+    /* BG/BB: P(alive m opportunities after the n observed), lifetimes' m_periods_in_future. */
+    {
+        const double bx[6] = {0, 1, 2, 3, 5, 6}, btx[6] = {0, 1, 4, 5, 6, 6}, bn[6] = {6, 6, 6, 6, 6, 6};
+        const double bw[6] = {3464, 1823, 1000, 700, 600, 1203};
+        const double qx[2] = {6, 2}, qtx[2] = {6, 4}, qn[2] = {6, 6};
+        crm_rfm_columns bdata = crm_rfm_columns_default(), q = crm_rfm_columns_default();
+        crm_bgbb_params bb;
+        double bpoint[2], bbounds[4], want[2];
+        bdata.frequency = bx;
+        bdata.frequency_len = 6;
+        bdata.recency = btx;
+        bdata.recency_len = 6;
+        bdata.t = bn;
+        bdata.t_len = 6;
+        bdata.weights = bw;
+        bdata.weights_len = 6;
+        q.frequency = qx;
+        q.frequency_len = 2;
+        q.recency = qtx;
+        q.recency_len = 2;
+        q.t = qn;
+        q.t_len = 2;
+        CHECK_OK(crm_bgbb_fit(&bdata, NULL, &bb, NULL));
+        o = crm_interval_options_default();
+        o.method = CRM_INTERVAL_METHOD_DELTA;
+        /* m = 0: a donor of all six years was alive through them, certainly. */
+        CHECK_OK(crm_bgbb_prediction_interval(&bb, &bdata, CRM_PREDICTION_PROBABILITY_ALIVE_AFTER, 0.0, &q, &o, bpoint,
+                                              2, bbounds, 4));
+        CHECK(bpoint[0] == 1.0 && bbounds[0] == 1.0 && bbounds[2] == 1.0);
+        CHECK_OK(crm_bgbb_prediction_interval(&bb, &bdata, CRM_PREDICTION_PROBABILITY_ALIVE_AFTER, 2.0, &q, &o, bpoint,
+                                              2, bbounds, 4));
+        CHECK_OK(crm_bgbb_probability_alive_after(&bb, 2.0, &q, want, 2));
+        for (i = 0; i < 2; i++) {
+            CHECK(close_rel(bpoint[i], want[i], 1e-12));
+            CHECK(bbounds[i] < bpoint[i] && bpoint[i] < bbounds[2 + i]);
+        }
+        CHECK_FAILS(crm_bgnbd_prediction_interval(&bg, &data, CRM_PREDICTION_PROBABILITY_ALIVE_AFTER, 1.0, &rows, &o,
+                                                  point, 3, bounds, 6),
+                    CRM_RESULT_INVALID_CONFIG, "prediction");
+        CHECK_FAILS(crm_bgbb_prediction_interval(&bb, &bdata, CRM_PREDICTION_PROBABILITY_ALIVE_AFTER, -1.0, &q, &o,
+                                                 bpoint, 2, bbounds, 4),
+                    CRM_RESULT_INVALID_CONFIG, "periods");
+    }
+
     /* Range checks, each naming what was wrong. */
     o = crm_interval_options_default();
     o.draws = 1;

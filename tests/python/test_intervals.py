@@ -66,9 +66,19 @@ def test_standard_errors_match_lifetimes(bgf, ggf, cdnow):
     bb = BetaGeoBetaBinomFitter().fit(d["frequency"], d["recency"], d["periods"], weights=d["weights"])
     np.testing.assert_allclose(np.sqrt(np.diag(bb.parameter_covariance())), [0.069391362187, 0.029447716221, 0.051009850333, 0.320818939435], rtol=1e-3)
     # BG/BB intervals on the weighted table; quantiles as columns.
-    out = bb.conditional_probability_alive_interval(d["frequency"], d["recency"], d["periods"], quantiles=[0.1, 0.5, 0.9], draws=200)
+    out = bb.conditional_probability_alive_interval(1, d["frequency"], d["recency"], d["periods"], quantiles=[0.1, 0.5, 0.9], draws=200)
     assert list(out.columns) == ["point", "q0.1", "q0.5", "q0.9"]
     assert (out["q0.1"] <= out["q0.5"]).all() and (out["q0.5"] <= out["q0.9"]).all()
+    # m as in lifetimes' conditional_probability_alive: a donor of all six years was alive
+    # through them (m = 0: 1 exactly, no spread) and is so next year with 0.93 (the paper's
+    # fit gives 0.93 too, crm-core's bgbb doctest).
+    for m in (0, 1, 5):
+        got = bb.conditional_probability_alive_interval(m, d["frequency"], d["recency"], d["periods"], method="delta")
+        want = bb.conditional_probability_alive(m, d["frequency"], d["recency"], d["periods"])
+        np.testing.assert_allclose(got["point"], want, rtol=1e-12)
+    six = bb.conditional_probability_alive_interval(0, [6.0], [6.0], [6.0], method="delta")
+    assert six.iloc[0].tolist() == [1.0, 1.0, 1.0]
+    assert round(bb.conditional_probability_alive_interval(1, [6.0], [6.0], [6.0])["point"].iloc[0], 2) == 0.93
 
 
 def test_every_prediction_has_an_interval(bgf, ggf, cdnow):

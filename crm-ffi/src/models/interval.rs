@@ -40,6 +40,9 @@ pub enum crm_prediction {
     ExpectedPurchases = 0,
     /// The probability of being alive at T (BG/BB: at opportunity n + 1).
     ProbabilityAlive = 1,
+    /// BG/BB only: the probability of being alive `horizon` opportunities after the n
+    /// observed (lifetimes' `m_periods_in_future`; 0 = through the observed ones).
+    ProbabilityAliveAfter = 2,
 }
 
 /// How to compute intervals. Start from `crm_interval_options_default()`.
@@ -184,6 +187,7 @@ fn prediction(code: u8, horizon: f64) -> Result<Prediction, Failure> {
     match code {
         0 => Ok(Prediction::ExpectedPurchases { horizon }),
         1 => Ok(Prediction::ProbabilityAlive),
+        2 => Ok(Prediction::ProbabilityAliveAfter { periods: horizon }),
         _ => Err(Failure::new(crm_result::InvalidArgument, format!("{code} is not a crm_prediction code"))),
     }
 }

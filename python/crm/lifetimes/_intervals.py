@@ -170,6 +170,7 @@ class BgbbIntervals(_Intervals):
 
     def conditional_probability_alive_interval(
         self,
+        m_periods_in_future: float,
         frequency: Any,
         recency: Any,
         n_periods: Any,
@@ -179,9 +180,11 @@ class BgbbIntervals(_Intervals):
         method: str = "normal",
         seed: int = 0,
     ) -> pd.DataFrame:
-        """P(alive at opportunity n + 1) (lifetimes' ``m_periods_in_future=1``)."""
+        """P(alive ``m_periods_in_future`` opportunities after the n observed), the
+        interval twin of ``conditional_probability_alive`` (the same arguments first)."""
         rows = {"x": frequency, "tx": recency, "big_t": n_periods}
-        return self._interval("alive", rows, frequency, 0.0, level, quantiles, draws, method, seed)
+        m = float(m_periods_in_future)
+        return self._interval("alive_after", rows, frequency, m, level, quantiles, draws, method, seed)
 
 
 class SpendIntervals(_Intervals):

@@ -26,6 +26,12 @@ pub enum Prediction {
     },
     /// P(alive) at T (BG/BB: at opportunity n + 1).
     ProbabilityAlive,
+    /// BG/BB: P(alive `periods` opportunities after the n observed), lifetimes'
+    /// `m_periods_in_future` (0: through the observed ones; 1 is [`Self::ProbabilityAlive`]).
+    ProbabilityAliveAfter {
+        /// Opportunities after the n observed (finite, >= 0).
+        periods: f64,
+    },
     /// Gamma-Gamma: expected spend per transaction from `frequency` and `monetary_value`.
     AverageProfit,
     /// sBG: the share of a cohort still active after `t` periods (the `t` column).
@@ -327,6 +333,11 @@ impl Fitted<'_> {
                 return Err(Error::config("horizon", format!("{horizon} is not a finite number >= 0")));
             }
         }
+        if let Prediction::ProbabilityAliveAfter { periods } = what {
+            if !(periods.is_finite() && periods >= 0.0) {
+                return Err(Error::config("periods", format!("{periods} is not a finite number >= 0")));
+            }
+        }
         let supported = matches!(
             (self, what),
             (
@@ -335,14 +346,18 @@ impl Fitted<'_> {
                     | Fitted::ParetoNbd(..)
                     | Fitted::BetaGeoBetaBinom(..),
                 Prediction::ExpectedPurchases { .. } | Prediction::ProbabilityAlive
-            ) | (Fitted::GammaGamma(..), Prediction::AverageProfit)
+            ) | (Fitted::BetaGeoBetaBinom(..), Prediction::ProbabilityAliveAfter { .. })
+                | (Fitted::GammaGamma(..), Prediction::AverageProfit)
                 | (Fitted::ShiftedBetaGeo(..), Prediction::Survival)
         );
         if !supported {
             return Err(unsupported(self.name(), what));
         }
         check_rows(self, what, rows, monetary_value)?;
-        let probability = matches!(what, Prediction::ProbabilityAlive | Prediction::Survival);
+        let probability = matches!(
+            what,
+            Prediction::ProbabilityAlive | Prediction::ProbabilityAliveAfter { .. } | Prediction::Survival
+        );
         let (draws, reduce) = Reduce::of(self, options, probability)?;
         // sBG rows are periods in `t` alone.
         let n = if what == Prediction::Survival { rows.t.len() } else { rows.len() };
@@ -390,6 +405,10 @@ impl Fitted<'_> {
             (Fitted::BetaGeoBetaBinom(..), Prediction::ExpectedPurchases { horizon }) => {
                 per_row!(BetaGeoBetaBinom, bgbb, &history, |m: &BetaGeoBetaBinom, i| m
                     .conditional_expected_purchases(horizon, x[i], tx[i], t[i]))
+            }
+            (Fitted::BetaGeoBetaBinom(..), Prediction::ProbabilityAliveAfter { periods }) => {
+                per_row!(BetaGeoBetaBinom, bgbb, &history, |m: &BetaGeoBetaBinom, i| m
+                    .probability_alive_after(periods, x[i], tx[i], t[i]))
             }
             (Fitted::BetaGeoBetaBinom(..), _) => {
                 per_row!(BetaGeoBetaBinom, bgbb, &history, |m: &BetaGeoBetaBinom, i| m

@@ -4,10 +4,7 @@ use crate::builder::crm_base_builder;
 use crate::error::{Failure, crm_result};
 use crate::ptr::{arg_mut, arg_opt, crm_str, optional_out, put, str_arg, utf8};
 use crm_core::Error;
-use crm_core::ingest::{
-    CsvOptions, CsvReport, CustomerCsv, Encoding, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
-    read_interactions, read_transactions,
-};
+use crm_core::ingest::{CsvOptions, CsvReport, CustomerCsv, Encoding, IdKind, InteractionCsv, OnError, TransactionCsv};
 use std::ffi::c_char;
 
 /// Options shared by the CSV readers. Start from `crm_csv_options_default()`.
@@ -295,9 +292,7 @@ pub extern "C" fn crm_base_builder_add_transactions_csv(
             None => TransactionCsv::default(),
         };
         load(builder, path, path_len, out_report, |path, b| {
-            let (columns, report) = read_transactions(path, &spec)?;
-            b.add_transactions(columns)?;
-            Ok(report)
+            Ok(b.inner_mut().add_transactions_csv(path, &spec)?)
         })
     }
 }
@@ -321,9 +316,7 @@ pub extern "C" fn crm_base_builder_add_customers_csv(
         let options = unsafe { self::options(arg_opt(options).unwrap_or(&DEFAULT_OPTIONS)) }?;
         let spec = CustomerCsv { options, ..CustomerCsv::default() };
         load(builder, path, path_len, out_report, |path, b| {
-            let (customers, report) = read_customers(path, &spec)?;
-            b.add_customers(customers);
-            Ok(report)
+            Ok(b.inner_mut().add_customers_csv(path, &spec)?)
         })
     }
 }
@@ -345,9 +338,7 @@ pub extern "C" fn crm_base_builder_add_interactions_csv(
         let options = unsafe { self::options(arg_opt(options).unwrap_or(&DEFAULT_OPTIONS)) }?;
         let spec = InteractionCsv { options, ..InteractionCsv::default() };
         load(builder, path, path_len, out_report, |path, b| {
-            let (columns, report) = read_interactions(path, &spec)?;
-            b.add_interactions(columns)?;
-            Ok(report)
+            Ok(b.inner_mut().add_interactions_csv(path, &spec)?)
         })
     }
 }

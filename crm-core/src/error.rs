@@ -43,7 +43,7 @@ impl std::fmt::Display for FileLine {
 }
 
 /// `row R` for a row of columns, or the file and line it was read from.
-fn place(row: usize, at: &Option<FileLine>) -> String {
+fn place(row: usize, at: &Option<Box<FileLine>>) -> String {
     match at {
         Some(at) => at.to_string(),
         None => format!("row {row}"),
@@ -51,7 +51,7 @@ fn place(row: usize, at: &Option<FileLine>) -> String {
 }
 
 /// Where the first of two duplicates is: its line (its file too when another file).
-fn first_place(first_row: usize, first_at: &Option<FileLine>, at: &Option<FileLine>) -> String {
+fn first_place(first_row: usize, first_at: &Option<Box<FileLine>>, at: &Option<Box<FileLine>>) -> String {
     match (first_at, at) {
         (Some(first), Some(at)) if first.path == at.path => format!("first on line {}", first.line),
         (Some(first), _) => format!("first in {first}"),
@@ -94,8 +94,9 @@ pub enum Error {
     UnknownCustomer {
         /// 0-based row index in the input columns (all batches of the table, in order).
         row: usize,
-        /// The file and line of the row, when it was read from a CSV file.
-        at: Option<FileLine>,
+        /// The file and line of the row, when it was read from a CSV file (boxed to keep
+        /// errors small).
+        at: Option<Box<FileLine>>,
         /// Column name.
         column: String,
         /// The customer id as given.
@@ -113,9 +114,9 @@ pub enum Error {
         /// 0-based row of the first occurrence.
         first_row: usize,
         /// The file and line of the second occurrence, when read from a CSV file.
-        at: Option<FileLine>,
+        at: Option<Box<FileLine>>,
         /// The file and line of the first occurrence, when read from a CSV file.
-        first_at: Option<FileLine>,
+        first_at: Option<Box<FileLine>>,
         /// The customer id.
         customer: String,
     },

@@ -248,7 +248,7 @@ fn item15_unknown_and_duplicate_customers_from_csv_name_the_file_line() {
     );
     let mut b = CustomerBase::builder();
     assert_eq!(b.add_customers_csv(&cu, &cu_spec).unwrap().rows_rejected, 1);
-    let at = |path: &std::path::Path, line| Some(FileLine { path: path.display().to_string(), line });
+    let at = |path: &std::path::Path, line| Some(Box::new(FileLine { path: path.display().to_string(), line }));
     let e = b.build().unwrap_err();
     assert_eq!(
         e,

@@ -295,7 +295,7 @@ fn core_error(py: Python<'_>, e: crm_core::Error, names: &Names) -> PyResult<PyE
 }
 
 /// `row R`, or the file and line the row was read from.
-fn place(row: usize, at: &Option<crm_core::FileLine>) -> String {
+fn place(row: usize, at: &Option<Box<crm_core::FileLine>>) -> String {
     at.as_ref().map_or_else(|| format!("row {row}"), ToString::to_string)
 }
 
@@ -305,7 +305,7 @@ fn put_file_line(
     put: &mut impl FnMut(&'static str, Bound<'_, PyAny>),
     py: Python<'_>,
     prefix: &str,
-    at: Option<crm_core::FileLine>,
+    at: Option<Box<crm_core::FileLine>>,
 ) -> PyResult<()> {
     let Some(at) = at else { return Ok(()) };
     let (file, line) = if prefix.is_empty() { ("file", "line") } else { ("first_file", "first_line") };

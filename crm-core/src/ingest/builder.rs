@@ -37,11 +37,11 @@ impl Origins {
     }
 
     /// The file and line of a table's row, when the row was read from a file.
-    fn at(&self, table: Table, row: usize) -> Option<FileLine> {
+    fn at(&self, table: Table, row: usize) -> Option<Box<FileLine>> {
         self.0
             .iter()
             .filter(|o| o.table == table && row >= o.first_row)
-            .find_map(|o| o.lines.line(row - o.first_row).map(|line| FileLine { path: o.path.clone(), line }))
+            .find_map(|o| o.lines.line(row - o.first_row).map(|line| Box::new(FileLine { path: o.path.clone(), line })))
     }
 
     /// The build's error with the file and line of the rows it names (the one place where

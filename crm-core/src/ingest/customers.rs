@@ -76,7 +76,7 @@ pub fn read_customers(path: impl AsRef<Path>, spec: &CustomerCsv) -> Result<(Vec
 /// [`read_customers`], with the file line of each loaded customer.
 pub(crate) fn read_customers_lines(path: &Path, spec: &CustomerCsv) -> Result<(Vec<Customer>, CsvReport, RowLines)> {
     let opts = &spec.options;
-    let src = Source::open(path.as_ref(), opts.delimiter, opts.encoding)?;
+    let src = Source::open(path, opts.delimiter, opts.encoding)?;
     let header = src.header()?;
     let idi = header.column(&src.path, &spec.id)?;
     let roles: Vec<Role> =

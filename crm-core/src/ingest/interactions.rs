@@ -47,7 +47,7 @@ pub(crate) fn read_interactions_lines(
     spec: &InteractionCsv,
 ) -> Result<(InteractionColumns, CsvReport, RowLines)> {
     let opts = &spec.options;
-    let src = Source::open(path.as_ref(), opts.delimiter, opts.encoding)?;
+    let src = Source::open(path, opts.delimiter, opts.encoding)?;
     let header = src.header()?;
     let col = |name: &str| header.column(&src.path, name);
     let (ci, ti) = (col(&spec.customer)?, col(&spec.timestamp)?);

@@ -271,7 +271,7 @@ pub(crate) fn read_transactions_lines(
 ) -> Result<(TransactionColumns, CsvReport, RowLines)> {
     check_spec(spec)?;
     let opts = &spec.options;
-    let src = Source::open(path.as_ref(), opts.delimiter, opts.encoding)?;
+    let src = Source::open(path, opts.delimiter, opts.encoding)?;
     let header = src.header()?;
     let col = |name: &str| header.column(&src.path, name);
     let map = SalesMap {

@@ -2081,6 +2081,9 @@ struct crm_transaction_csv crm_transaction_csv_default(void);
 // Errors: `CRM_RESULT_FILE_NOT_FOUND`, `CRM_RESULT_IO`, `CRM_RESULT_CSV` (a missing column,
 // or with `CRM_ON_ERROR_FAIL` any bad value: the detail lists each problem as "line L,
 // column `C`: why", lines 1-based with the header on line 1), `CRM_RESULT_INVALID_CONFIG`.
+// Rows read from a file keep their lines: an unknown customer (or, for customers files, a
+// duplicate id) found later by `crm_base_builder_build` names the file and line in the
+// detail ("path, line L, ..."), not the row's index among loaded rows.
 crm_result crm_base_builder_add_transactions_csv(struct crm_base_builder *builder,
                                                  const char *path,
                                                  size_t path_len,

@@ -4,6 +4,7 @@
 use crate::customer::{Customer, CustomerIndex};
 use crate::error::{Error, Result};
 use crate::id::{Key, KeyColumn, StrColumn, intern, lookup};
+use crate::ingest::Origins;
 use crate::interaction::{InteractionColumns, Interactions};
 use crate::transaction::{TransactionColumns, Transactions};
 use std::cmp::Ordering;
@@ -108,9 +109,28 @@ pub struct CustomerBaseBuilder {
     customers: Option<Vec<Customer>>,
     transactions: Option<TransactionColumns>,
     interactions: Option<InteractionColumns>,
+    /// The files rows were read from, to name lines in errors.
+    pub(crate) origins: Origins,
 }
 
+/// The column an unknown customer of the transactions is reported in.
+pub(crate) const TX_CUSTOMER: &str = "customer (transactions)";
+/// The column an unknown customer of the interactions is reported in.
+pub(crate) const IX_CUSTOMER: &str = "customer (interactions)";
+
 impl CustomerBaseBuilder {
+    pub(crate) fn customers_len(&self) -> usize {
+        self.customers.as_ref().map_or(0, Vec::len)
+    }
+
+    pub(crate) fn transactions_len(&self) -> usize {
+        self.transactions.as_ref().map_or(0, TransactionColumns::len)
+    }
+
+    pub(crate) fn interactions_len(&self) -> usize {
+        self.interactions.as_ref().map_or(0, InteractionColumns::len)
+    }
+
     /// Adds customers to the customer table.
     pub fn customers(mut self, customers: impl IntoIterator<Item = Customer>) -> Self {
         self.add_customers(customers);
@@ -246,8 +266,8 @@ impl CustomerBaseBuilder {
 
         let checked = match self.customers.as_deref() {
             Some(customers) => customer_table(customers).and_then(|(ids, slots)| {
-                let tx_map = map_into(&tx, &ids, "customer (transactions)", &transactions.customer)?;
-                let ix_map = map_into(&ix, &ids, "customer (interactions)", &interactions.customer)?;
+                let tx_map = map_into(&tx, &ids, TX_CUSTOMER, &transactions.customer)?;
+                let ix_map = map_into(&ix, &ids, IX_CUSTOMER, &interactions.customer)?;
                 Ok((ids, Some(slots), tx_map, ix_map))
             }),
             None => union(&tx.uniques, &ix.uniques).map(|(ids, tx_map, ix_map)| (ids, None, tx_map, ix_map)),
@@ -257,6 +277,7 @@ impl CustomerBaseBuilder {
             Err(error) => {
                 self.transactions = had_tx.then_some(transactions);
                 self.interactions = had_ix.then_some(interactions);
+                let error = self.origins.locate(error);
                 return Err(BuildError { error, builder: Box::new(self) });
             }
         };
@@ -394,7 +415,13 @@ fn customer_table(customers: &[Customer]) -> Result<(KeyColumn, Vec<u32>)> {
         let first = interned.first_rows();
         let row = (0..customers.len()).find(|&r| first[interned.codes[r] as usize] != r).expect("a duplicate exists");
         let code = interned.codes[row] as usize;
-        return Err(Error::DuplicateCustomer { row, first_row: first[code], customer: keys.display(row) });
+        return Err(Error::DuplicateCustomer {
+            row,
+            first_row: first[code],
+            customer: keys.display(row),
+            at: None,
+            first_at: None,
+        });
     }
     Ok((interned.uniques, interned.codes))
 }
@@ -425,7 +452,7 @@ fn map_into(sub: &crate::id::Interned, universe: &KeyColumn, column: &str, raw: 
     if let Some(first) = mapped.iter().any(Option::is_none).then(|| sub.first_rows()) {
         let u = (0..mapped.len()).filter(|&u| mapped[u].is_none()).min_by_key(|&u| first[u]).expect("one is unknown");
         let row = first[u];
-        return Err(Error::UnknownCustomer { row, column: column.to_owned(), customer: raw.display(row) });
+        return Err(Error::UnknownCustomer { row, column: column.to_owned(), customer: raw.display(row), at: None });
     }
     Ok(mapped.into_iter().map(|m| m.expect("checked")).collect())
 }

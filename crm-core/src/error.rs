@@ -26,6 +26,39 @@ impl std::fmt::Display for CsvProblem {
     }
 }
 
+/// Where a row came from when it was read from a file: the file and its line (1-based; the
+/// header is line 1, as in [`CsvProblem`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileLine {
+    /// The file, as it was given.
+    pub path: String,
+    /// Line in the file, 1-based.
+    pub line: u64,
+}
+
+impl std::fmt::Display for FileLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}, line {}", self.path, self.line)
+    }
+}
+
+/// `row R` for a row of columns, or the file and line it was read from.
+fn place(row: usize, at: &Option<Box<FileLine>>) -> String {
+    match at {
+        Some(at) => at.to_string(),
+        None => format!("row {row}"),
+    }
+}
+
+/// Where the first of two duplicates is: its line (its file too when another file).
+fn first_place(first_row: usize, first_at: &Option<Box<FileLine>>, at: &Option<Box<FileLine>>) -> String {
+    match (first_at, at) {
+        (Some(first), Some(at)) if first.path == at.path => format!("first on line {}", first.line),
+        (Some(first), _) => format!("first in {first}"),
+        (None, _) => format!("first in row {first_row}"),
+    }
+}
+
 /// Everything that can go wrong in the core.
 ///
 /// Rows of columnar input are 0-based indices into the columns; lines of CSV files are
@@ -57,22 +90,33 @@ pub enum Error {
         message: String,
     },
     /// A transaction or interaction names a customer that the customer table does not have.
-    #[error("row {row}, column `{column}`: unknown customer `{customer}` (not in the customer table)")]
+    #[error("{}, column `{column}`: unknown customer `{customer}` (not in the customer table)", place(*.row, .at))]
     UnknownCustomer {
-        /// 0-based row index in the input columns.
+        /// 0-based row index in the input columns (all batches of the table, in order).
         row: usize,
+        /// The file and line of the row, when it was read from a CSV file (boxed to keep
+        /// errors small).
+        at: Option<Box<FileLine>>,
         /// Column name.
         column: String,
         /// The customer id as given.
         customer: String,
     },
     /// The same customer id appears twice in the customer table.
-    #[error("row {row}: duplicate customer id `{customer}` (first in row {first_row})")]
+    #[error(
+        "{}: duplicate customer id `{customer}` ({})",
+        place(*.row, .at),
+        first_place(*.first_row, .first_at, .at)
+    )]
     DuplicateCustomer {
-        /// 0-based row of the second occurrence.
+        /// 0-based row of the second occurrence (all batches of the table, in order).
         row: usize,
         /// 0-based row of the first occurrence.
         first_row: usize,
+        /// The file and line of the second occurrence, when read from a CSV file.
+        at: Option<Box<FileLine>>,
+        /// The file and line of the first occurrence, when read from a CSV file.
+        first_at: Option<Box<FileLine>>,
         /// The customer id.
         customer: String,
     },

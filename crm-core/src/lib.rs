@@ -71,7 +71,7 @@ pub mod wallet;
 pub use base::{BuildError, CustomerBase, CustomerBaseBuilder};
 pub use clv::{ClvConfig, ClvReport};
 pub use customer::{AttributeValue, Channel, Customer, CustomerIndex, Permission};
-pub use error::{CsvProblem, Error, ErrorKind, Result};
+pub use error::{CsvProblem, Error, ErrorKind, FileLine, Result};
 pub use flows::{DurationBase, FlowConfig, FlowReport, Period};
 pub use id::{Key, KeyColumn, StrColumn};
 pub use interaction::{Direction, InteractionColumns, Interactions};

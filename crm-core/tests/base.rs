@@ -39,7 +39,10 @@ fn duplicate_customer_ids_are_refused() {
     let r = CustomerBase::builder().customers([Customer::new(1), Customer::new(2), Customer::new(1)]).build();
     match r {
         Err(e @ Error::DuplicateCustomer { .. }) => {
-            assert_eq!(e, Error::DuplicateCustomer { row: 2, first_row: 0, customer: "1".into() });
+            assert_eq!(
+                e,
+                Error::DuplicateCustomer { row: 2, first_row: 0, customer: "1".into(), at: None, first_at: None }
+            );
             assert!(e.to_string().contains("duplicate customer id `1`"));
         }
         other => panic!("{other:?}"),

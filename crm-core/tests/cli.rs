@@ -262,3 +262,21 @@ fn a_parquet_export_gives_the_same_report_as_its_csv() {
     let rows: Vec<&str> = rejected.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
     assert_eq!(rows, ["7", "12", "13"]);
 }
+
+#[test]
+fn a_duplicate_customer_names_the_file_and_both_lines() {
+    let dir = scratch("duplicate");
+    std::fs::write(dir.join("tx.csv"), "customer_id,date,amount\r\n1,2024-01-05,100\r\n").unwrap();
+    // Line 3 (a bad date) is skipped and Gamma's name spans lines 4-5: the duplicate on line 6
+    // is loaded row 2.
+    std::fs::write(
+        dir.join("cu.csv"),
+        "id,name,acquisition_date\r\n1,Alfa,2024-01-01\r\n2,Beta,2024-13-45\r\n3,\"Gamma\r\nAB\",2024-02-01\r\n1,Alfa,2024-03-01\r\n",
+    )
+    .unwrap();
+    let out = crm(&["report", "-t", "tx.csv", "--customers", "cu.csv", "--on-error", "skip", "--out", "rep"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("cu.csv, line 6: duplicate customer id `1` (first on line 2)"), "{err}");
+    assert!(!dir.join("rep").exists());
+}

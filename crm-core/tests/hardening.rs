@@ -217,3 +217,87 @@ fn item14_sample_sizes_are_bounded() {
     assert_eq!(field(SampleConfig { start: ymd(9999, 1, 1), ..Default::default() }), "start");
     assert!(SampleConfig::default().validate().is_ok());
 }
+
+/// A file in a fresh directory of this test process.
+fn csv(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("crm-hardening-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn skip<T: Default>(set: impl FnOnce(&mut T, crm_core::ingest::CsvOptions)) -> T {
+    let mut spec = T::default();
+    set(&mut spec, crm_core::ingest::CsvOptions { on_error: crm_core::ingest::OnError::Skip, ..Default::default() });
+    spec
+}
+
+#[test]
+fn item15_unknown_and_duplicate_customers_from_csv_name_the_file_line() {
+    use crm_core::ingest::{CustomerCsv, InteractionCsv, TransactionCsv};
+    use crm_core::{FileLine, Key, KeyColumn};
+    let cu_spec: CustomerCsv = skip(|s: &mut CustomerCsv, o| s.options = o);
+    let tx_spec: TransactionCsv = skip(|s: &mut TransactionCsv, o| s.options = o);
+    let ix_spec: InteractionCsv = skip(|s: &mut InteractionCsv, o| s.options = o);
+    // CRLF; customer 1's name spans lines 2-3; line 4 has a bad date (skipped): the loaded
+    // rows are on lines 2, 5 and 6, and the third repeats the first.
+    let cu = csv(
+        "customers.csv",
+        "id,name,acquisition_date\r\n1,\"Alfa AB\r\nHQ\",2024-01-01\r\n2,Beta,2024-13-45\r\n3,Gamma,2024-02-01\r\n1,Alfa again,2024-03-01\r\n",
+    );
+    let mut b = CustomerBase::builder();
+    assert_eq!(b.add_customers_csv(&cu, &cu_spec).unwrap().rows_rejected, 1);
+    let at = |path: &std::path::Path, line| Some(Box::new(FileLine { path: path.display().to_string(), line }));
+    let e = b.build().unwrap_err();
+    assert_eq!(
+        e,
+        Error::DuplicateCustomer { row: 2, first_row: 0, customer: "1".into(), at: at(&cu, 6), first_at: at(&cu, 2) }
+    );
+    assert_eq!(e.to_string(), format!("{}, line 6: duplicate customer id `1` (first on line 2)", cu.display()));
+
+    // Transactions: line 3 is skipped (bad date), line 4 blank; customer 9 on line 6 is the
+    // third loaded row of the file, after two rows given as columns.
+    let good = csv("good_customers.csv", "id,name\r\n1,Alfa\r\n3,Gamma\r\n");
+    let tx = csv(
+        "sales.csv",
+        "customer_id,date,amount\r\n1,2024-01-05,10\r\n3,not a date,5\r\n\r\n3,2024-01-06,7\r\n9,2024-01-07,8\r\n",
+    );
+    let mut b = CustomerBase::builder();
+    b.add_customers_csv(&good, &cu_spec).unwrap();
+    b.add_transactions(TransactionColumns::new(KeyColumn::Int(vec![1, 3]), vec![0, 0], vec![1.0, 1.0])).unwrap();
+    b.add_transactions_csv(&tx, &tx_spec).unwrap();
+    let e = b.build().unwrap_err();
+    match &e {
+        Error::UnknownCustomer { row, customer, at: found, .. } => {
+            assert_eq!((*row, customer.as_str(), found), (4, "9", &at(&tx, 6)));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        e.to_string()
+            .starts_with(&format!("{}, line 6, column `customer (transactions)`: unknown customer `9`", tx.display())),
+        "{e}"
+    );
+
+    // Interactions: customer 7 on line 4, after a row with an unknown channel on line 3.
+    let ix = csv(
+        "contacts.csv",
+        "customer_id,date,channel,direction,kind\n1,2024-01-05,email,outbound,campaign\n3,2024-01-06,pigeon,inbound,question\n7,2024-01-07,phone,inbound,complaint\n",
+    );
+    let mut b = CustomerBase::builder().customers([Customer::new(Key::Int(1)), Customer::new(Key::Int(3))]);
+    b.add_interactions_csv(&ix, &ix_spec).unwrap();
+    match b.try_build() {
+        Err(refused) => {
+            assert!(matches!(&refused.error, Error::UnknownCustomer { row: 1, at: found, .. } if *found == at(&ix, 4)));
+            // Rows given as columns keep their row, with no line.
+            let mut b = *refused.builder;
+            b.add_customers([Customer::new(Key::Int(7)), Customer::new(Key::Int(7))]);
+            match b.build() {
+                Err(Error::DuplicateCustomer { row: 3, first_row: 2, at: None, first_at: None, .. }) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        Ok(_) => panic!("customer 7 is unknown"),
+    }
+}

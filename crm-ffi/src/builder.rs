@@ -39,6 +39,11 @@ impl crm_base_builder {
     pub(crate) fn add_customers(&mut self, customers: Vec<Customer>) {
         self.inner.add_customers(customers);
     }
+
+    /// The core builder, for the CSV loaders (which record the files' lines in it).
+    pub(crate) fn inner_mut(&mut self) -> &mut CustomerBaseBuilder {
+        &mut self.inner
+    }
 }
 
 /// Runs `f` on the builder behind `builder`.

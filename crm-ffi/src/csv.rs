@@ -4,10 +4,7 @@ use crate::builder::crm_base_builder;
 use crate::error::{Failure, crm_result};
 use crate::ptr::{arg_mut, arg_opt, crm_str, optional_out, put, str_arg, utf8};
 use crm_core::Error;
-use crm_core::ingest::{
-    CsvOptions, CsvReport, CustomerCsv, Encoding, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
-    read_interactions, read_transactions,
-};
+use crm_core::ingest::{CsvOptions, CsvReport, CustomerCsv, Encoding, IdKind, InteractionCsv, OnError, TransactionCsv};
 use std::ffi::c_char;
 
 /// Options shared by the CSV readers. Start from `crm_csv_options_default()`.
@@ -280,6 +277,9 @@ fn load(
 /// Errors: `CRM_RESULT_FILE_NOT_FOUND`, `CRM_RESULT_IO`, `CRM_RESULT_CSV` (a missing column,
 /// or with `CRM_ON_ERROR_FAIL` any bad value: the detail lists each problem as "line L,
 /// column `C`: why", lines 1-based with the header on line 1), `CRM_RESULT_INVALID_CONFIG`.
+/// Rows read from a file keep their lines: an unknown customer (or, for customers files, a
+/// duplicate id) found later by `crm_base_builder_build` names the file and line in the
+/// detail ("path, line L, ..."), not the row's index among loaded rows.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_base_builder_add_transactions_csv(
     builder: *mut crm_base_builder,
@@ -295,9 +295,7 @@ pub extern "C" fn crm_base_builder_add_transactions_csv(
             None => TransactionCsv::default(),
         };
         load(builder, path, path_len, out_report, |path, b| {
-            let (columns, report) = read_transactions(path, &spec)?;
-            b.add_transactions(columns)?;
-            Ok(report)
+            Ok(b.inner_mut().add_transactions_csv(path, &spec)?)
         })
     }
 }
@@ -321,9 +319,7 @@ pub extern "C" fn crm_base_builder_add_customers_csv(
         let options = unsafe { self::options(arg_opt(options).unwrap_or(&DEFAULT_OPTIONS)) }?;
         let spec = CustomerCsv { options, ..CustomerCsv::default() };
         load(builder, path, path_len, out_report, |path, b| {
-            let (customers, report) = read_customers(path, &spec)?;
-            b.add_customers(customers);
-            Ok(report)
+            Ok(b.inner_mut().add_customers_csv(path, &spec)?)
         })
     }
 }
@@ -345,9 +341,7 @@ pub extern "C" fn crm_base_builder_add_interactions_csv(
         let options = unsafe { self::options(arg_opt(options).unwrap_or(&DEFAULT_OPTIONS)) }?;
         let spec = InteractionCsv { options, ..InteractionCsv::default() };
         load(builder, path, path_len, out_report, |path, b| {
-            let (columns, report) = read_interactions(path, &spec)?;
-            b.add_interactions(columns)?;
-            Ok(report)
+            Ok(b.inner_mut().add_interactions_csv(path, &spec)?)
         })
     }
 }

@@ -204,8 +204,8 @@ mod tests {
         vec![
             Error::LengthMismatch { column: s(), reference: s(), expected: 1, actual: 2 },
             Error::InvalidValue { row: 0, column: s(), message: s() },
-            Error::UnknownCustomer { row: 0, column: s(), customer: s() },
-            Error::DuplicateCustomer { row: 1, first_row: 0, customer: s() },
+            Error::UnknownCustomer { row: 0, column: s(), customer: s(), at: None },
+            Error::DuplicateCustomer { row: 1, first_row: 0, customer: s(), at: None, first_at: None },
             Error::IdKindMismatch { column: s(), expected: s(), found: s() },
             Error::InvalidConfig { field: s(), message: s() },
             Error::MissingData(s()),

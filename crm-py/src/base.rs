@@ -9,8 +9,7 @@ use crate::table::Table;
 use chrono::NaiveDate;
 use crm_core::flows::{DurationBase, FlowConfig, Period};
 use crm_core::ingest::{
-    AttributeType, CsvOptions, CustomerCsv, Encoding, IdKind, InteractionCsv, OnError, TransactionCsv, read_customers,
-    read_interactions, read_transactions,
+    AttributeType, CsvOptions, CustomerCsv, Encoding, IdKind, InteractionCsv, OnError, TransactionCsv,
 };
 use crm_core::time::{day_of, day_to_date, parse_date};
 use crm_core::{
@@ -963,17 +962,14 @@ impl CustomerBase {
             let mut builder = CustomerBaseBuilder::default();
             let mut reports = Vec::new();
             if let Some((path, spec)) = &cu {
-                let (rows, report) = read_customers(path, spec).map_err(core)?;
+                let report = builder.add_customers_csv(path, spec).map_err(core)?;
                 reports.push(("customers", CsvReport::new(path.display().to_string(), report)));
-                builder.add_customers(rows);
             }
-            let (columns, report) = read_transactions(&tx_path, &tx_spec).map_err(core)?;
+            let report = builder.add_transactions_csv(&tx_path, &tx_spec).map_err(core)?;
             reports.push(("transactions", CsvReport::new(tx_path.display().to_string(), report)));
-            builder.add_transactions(columns).map_err(core)?;
             if let Some((path, spec)) = &ix {
-                let (columns, report) = read_interactions(path, spec).map_err(core)?;
+                let report = builder.add_interactions_csv(path, spec).map_err(core)?;
                 reports.push(("interactions", CsvReport::new(path.display().to_string(), report)));
-                builder.add_interactions(columns).map_err(core)?;
             }
             let base = builder.build().map_err(core)?;
             Ok(CustomerBase::new(base, reports))

@@ -222,21 +222,30 @@ fn core_error(py: Python<'_>, e: crm_core::Error, names: &Names) -> PyResult<PyE
             put("column", col.into_pyobject(py)?.into_any());
             text
         }
-        E::UnknownCustomer { row, column, customer } => {
+        E::UnknownCustomer { row, column, customer, at } => {
             let (table, column) = names.resolve(&column);
             let table = table.unwrap_or("input");
             let text = format!(
-                "{table}: row {row}, column `{column}`: unknown customer `{customer}` (not in the customer table)"
+                "{table}: {}, column `{column}`: unknown customer `{customer}` (not in the customer table)",
+                place(row, &at)
             );
+            put_file_line(&mut put, py, "", at)?;
             put("table", table.into_pyobject(py)?.into_any());
             put("row", row.into_pyobject(py)?.into_any());
             put("column", column.into_pyobject(py)?.into_any());
             put("customer", customer.into_pyobject(py)?.into_any());
             text
         }
-        E::DuplicateCustomer { row, first_row, customer } => {
+        E::DuplicateCustomer { row, first_row, customer, at, first_at } => {
             let (_, column) = names.resolve("id");
-            let text = format!("customers: row {row}: duplicate customer id `{customer}` (first in row {first_row})");
+            let first = match (&first_at, &at) {
+                (Some(f), Some(a)) if f.path == a.path => format!("first on line {}", f.line),
+                (Some(f), _) => format!("first in {f}"),
+                (None, _) => format!("first in row {first_row}"),
+            };
+            let text = format!("customers: {}: duplicate customer id `{customer}` ({first})", place(row, &at));
+            put_file_line(&mut put, py, "", at)?;
+            put_file_line(&mut put, py, "first_", first_at)?;
             put("table", "customers".into_pyobject(py)?.into_any());
             put("row", row.into_pyobject(py)?.into_any());
             put("first_row", first_row.into_pyobject(py)?.into_any());
@@ -283,6 +292,26 @@ fn core_error(py: Python<'_>, e: crm_core::Error, names: &Names) -> PyResult<PyE
         }
         Ok(())
     })
+}
+
+/// `row R`, or the file and line the row was read from.
+fn place(row: usize, at: &Option<Box<crm_core::FileLine>>) -> String {
+    at.as_ref().map_or_else(|| format!("row {row}"), ToString::to_string)
+}
+
+/// The `file` and `line` attributes (`first_file`, `first_line` with `prefix` "first_") of
+/// a row read from a CSV file.
+fn put_file_line(
+    put: &mut impl FnMut(&'static str, Bound<'_, PyAny>),
+    py: Python<'_>,
+    prefix: &str,
+    at: Option<Box<crm_core::FileLine>>,
+) -> PyResult<()> {
+    let Some(at) = at else { return Ok(()) };
+    let (file, line) = if prefix.is_empty() { ("file", "line") } else { ("first_file", "first_line") };
+    put(file, at.path.into_pyobject(py)?.into_any());
+    put(line, at.line.into_pyobject(py)?.into_any());
+    Ok(())
 }
 
 fn csv_error(py: Python<'_>, path: String, problems: Vec<crm_core::CsvProblem>, total: usize) -> PyResult<PyErr> {

@@ -103,21 +103,27 @@ class ColumnNotFoundError(InputError):
 
 class UnknownCustomerError(InputError):
     """A transaction or interaction names a customer the customer table does not have
-    (``customer``, ``row``, ``column``)."""
+    (``customer``, ``row``, ``column``; for a CSV file also ``file`` and ``line``, the
+    file's 1-based line with the header on line 1)."""
 
     code: Optional[int] = ERROR_CODES["UnknownCustomer"]
 
     customer: Optional[str] = None
+    file: Optional[str] = None
 
 
 class DuplicateCustomerError(InputError):
     """The same customer id appears twice in the customer table (``customer``, ``row``,
-    ``first_row``)."""
+    ``first_row``; for a CSV file also ``file`` and ``line`` of the second, ``first_file``
+    and ``first_line`` of the first)."""
 
     code: Optional[int] = ERROR_CODES["DuplicateCustomer"]
 
     customer: Optional[str] = None
     first_row: Optional[int] = None
+    file: Optional[str] = None
+    first_file: Optional[str] = None
+    first_line: Optional[int] = None
 
 
 class CsvError(InputError):

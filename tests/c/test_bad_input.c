@@ -45,23 +45,30 @@ static const char *file_with(const char *name, const char *text) {
 }
 
 /* Builds a base whose transactions come from the CSV text `tx` (and customers from `cu`
- * when not NULL); the code of the first call that fails, or of the build. */
-static crm_result from_csv(const char *tx, const char *cu) {
+ * when not NULL), bad rows handled by `on_error`; the code of the first call that fails, or
+ * of the build. */
+static crm_result from_csv_on_error(const char *tx, const char *cu, crm_on_error on_error) {
     crm_base_builder *b = NULL;
     crm_base *base = NULL;
     crm_result rc;
+    crm_transaction_csv spec = crm_transaction_csv_default();
+    crm_csv_options options = crm_csv_options_default();
+    spec.options.on_error = on_error;
+    options.on_error = on_error;
     CHECK_OK(crm_base_builder_new(&b));
     const char *path = file_with("tx.csv", tx);
-    rc = crm_base_builder_add_transactions_csv(b, path, strlen(path), NULL, NULL);
+    rc = crm_base_builder_add_transactions_csv(b, path, strlen(path), &spec, NULL);
     if (rc == CRM_RESULT_OK && cu != NULL) {
         path = file_with("cu.csv", cu);
-        rc = crm_base_builder_add_customers_csv(b, path, strlen(path), NULL, NULL);
+        rc = crm_base_builder_add_customers_csv(b, path, strlen(path), &options, NULL);
     }
     if (rc == CRM_RESULT_OK) rc = crm_base_builder_build(b, &base);
     crm_base_free(base);
     crm_base_builder_free(b);
     return rc;
 }
+
+static crm_result from_csv(const char *tx, const char *cu) { return from_csv_on_error(tx, cu, CRM_ON_ERROR_FAIL); }
 
 /* Adds transactions of customers 1 and 2 at `times` (in `unit`) and builds; the code of
  * the add or of the build. */
@@ -399,6 +406,23 @@ static crm_result csv_invalid_utf8(void) {
     return from_csv("customer_id,date,amount\nA,2024-01-01,1\nB,2024-01-02,2\nC\xff,2024-01-03,3\n", NULL);
 }
 
+/* CRLF files where a rejected row (skipped) comes before the offending one, so its line is
+ * not its index among loaded rows plus 2 (item 15). Customers: line 3 has a bad date,
+ * Gamma's quoted name spans lines 4-5, and line 6 repeats customer 1 of line 2. */
+static crm_result csv_duplicate_customer_line(void) {
+    return from_csv_on_error("customer_id,date,amount\r\n1,2024-01-05,100\r\n",
+                             "id,name,acquisition_date\r\n1,Alfa,2024-01-01\r\n2,Beta,2024-13-45\r\n"
+                             "3,\"Gamma\r\nAB\",2024-02-01\r\n1,Alfa,2024-03-01\r\n",
+                             CRM_ON_ERROR_SKIP);
+}
+
+/* Transactions: line 3 has a bad date, line 4 is blank, customer 9 on line 6 is unknown. */
+static crm_result csv_unknown_customer_line(void) {
+    return from_csv_on_error("customer_id,date,amount\r\n1,2024-01-05,10\r\n3,not a date,5\r\n\r\n"
+                             "3,2024-01-06,7\r\n9,2024-01-07,8\r\n",
+                             "id\r\n1\r\n3\r\n", CRM_ON_ERROR_SKIP);
+}
+
 static crm_result csv_column_twice(void) { return from_csv("customer_id,date,amount,amount\nA,2024-01-01,1,2\n", NULL); }
 
 static crm_result file_not_found(void) {
@@ -466,6 +490,8 @@ static const bad_input CASES[] = {
     CASE(csv_missing_column, "15", CRM_RESULT_CSV, "customer_id"),
     CASE(csv_invalid_utf8, "3", CRM_RESULT_CSV, "line 4, column `customer_id`: the value is not valid UTF-8"),
     CASE(csv_column_twice, "9", CRM_RESULT_CSV, "line 1, column `amount`: the header names column `amount` twice"),
+    CASE(csv_duplicate_customer_line, "15", CRM_RESULT_DUPLICATE_CUSTOMER, "bad_input_cu.csv, line 6: duplicate customer id `1` (first on line 2)"),
+    CASE(csv_unknown_customer_line, "15", CRM_RESULT_UNKNOWN_CUSTOMER, "bad_input_tx.csv, line 6, column `customer (transactions)`: unknown customer `9`"),
     CASE(file_not_found, "files", CRM_RESULT_FILE_NOT_FOUND, "bad_input_missing.csv"),
     /* No panic crosses the boundary. */
     CASE(internal_panic, "13", CRM_RESULT_PANIC, "panic inside crm: deliberate test panic"),

@@ -76,6 +76,18 @@ def parquet_file(tmp, columns):
     return path
 
 
+# Line 3 has a bad date (skipped), Gamma's quoted name spans lines 4-5, line 6 repeats
+# customer 1 of line 2.
+CUSTOMERS_DUPLICATE_ON_LINE_6 = (
+    b"id,name,acquisition_date\r\n1,Alfa,2024-01-01\r\n2,Beta,2024-13-45\r\n"
+    b"3,\"Gamma\r\nAB\",2024-02-01\r\n1,Alfa,2024-03-01\r\n"
+)
+# Line 3 has a bad date (skipped), line 4 is blank, customer 9 on line 6 is unknown.
+SALES_UNKNOWN_ON_LINE_6 = (
+    b"customer_id,date,amount\r\n1,2024-01-05,10\r\n3,not a date,5\r\n\r\n"
+    b"3,2024-01-06,7\r\n9,2024-01-07,8\r\n"
+)
+
 CASES = [
     # Values (core kind InvalidValue, code 10).
     Case("nan_amount", "values", lambda t: build(tx(np.array([1, 2]), amounts=[1.0, np.nan])),
@@ -178,6 +190,20 @@ CASES = [
          crm.CsvError, "Csv", {"line": 4, "column": "customer_id"}, "not valid UTF-8"),
     Case("csv_column_twice", "9", lambda t: crm.CustomerBase.from_csv(csv_file(t, "tx.csv", "customer_id,date,amount,amount\nA,2024-01-01,1,2\n")),
          crm.CsvError, "Csv", {"line": 1, "column": "amount"}, "the header names column `amount` twice"),
+    # CRLF files where a skipped row comes before the offending one (item 15): the error names
+    # the file's line, not the row's index among loaded rows.
+    Case("csv_duplicate_customer_line", "15", lambda t: crm.CustomerBase.from_csv(
+        csv_file(t, "tx.csv", b"customer_id,date,amount\r\n1,2024-01-05,100\r\n"), on_error="skip",
+        customers=crm.Customers(csv_file(t, "cu.csv", CUSTOMERS_DUPLICATE_ON_LINE_6), id_col="id")),
+         crm.DuplicateCustomerError, "DuplicateCustomer",
+         {"table": "customers", "row": 2, "first_row": 0, "line": 6, "first_line": 2, "customer": "1"},
+         "cu.csv, line 6: duplicate customer id `1` (first on line 2)"),
+    Case("csv_unknown_customer_line", "15", lambda t: crm.CustomerBase.from_csv(
+        csv_file(t, "tx.csv", SALES_UNKNOWN_ON_LINE_6), on_error="skip",
+        customers=crm.Customers(csv_file(t, "cu.csv", b"id\r\n1\r\n3\r\n"), id_col="id")),
+         crm.UnknownCustomerError, "UnknownCustomer",
+         {"table": "transactions", "row": 2, "line": 6, "customer": "9", "column": "customer_id"},
+         "tx.csv, line 6, column `customer_id`: unknown customer `9`"),
     Case("file_not_found", "files", lambda t: crm.CustomerBase.from_csv(t / "missing.csv"),
          FileNotFoundError, "FileNotFound", {}),
     # No panic reaches Python as anything but crm.InternalError (code 99, C's CRM_RESULT_PANIC).

@@ -3,12 +3,8 @@
 use super::Failure;
 use super::config::Plan;
 use super::progress::Progress;
-use crate::customer::Customer;
-use crate::ingest::{
-    CsvOptions, CsvReport, CustomerCsv, Encoding, InteractionCsv, TransactionCsv, read_customers, read_interactions,
-    read_transactions,
-};
-use crate::interaction::InteractionColumns;
+use crate::base::CustomerBaseBuilder;
+use crate::ingest::{CsvOptions, CsvReport, CustomerCsv, Encoding, InteractionCsv, TransactionCsv};
 use crate::report::InputSummary;
 use crate::transaction::TransactionColumns;
 use std::path::Path;
@@ -16,9 +12,8 @@ use std::path::Path;
 /// The files of a run, read.
 #[derive(Debug)]
 pub(crate) struct Loaded {
-    pub transactions: TransactionColumns,
-    pub customers: Option<Vec<Customer>>,
-    pub interactions: Option<InteractionColumns>,
+    /// The rows of every file, with the files and lines they came from.
+    pub builder: CustomerBaseBuilder,
     /// What the sales export gave: rows, anonymous rows, returns, rejected rows, format.
     pub sales: CsvReport,
 }
@@ -67,45 +62,43 @@ fn is_parquet(path: &Path) -> bool {
 pub(crate) fn load(plan: &Plan, progress: &Progress) -> Result<Loaded, Failure> {
     progress.step(&format!("reading {}", plan.transactions.display()));
     let spec = transaction_spec(plan)?;
+    let mut builder = CustomerBaseBuilder::default();
     let read = if is_parquet(&plan.transactions) {
-        read_parquet(&plan.transactions, &spec)
+        read_parquet(&plan.transactions, &spec).and_then(|(columns, report)| {
+            builder.add_transactions(columns)?;
+            Ok(report)
+        })
     } else {
-        read_transactions(&plan.transactions, &spec)
+        builder.add_transactions_csv(&plan.transactions, &spec)
     };
-    let (transactions, sales) = read.map_err(|e| Failure::core(&plan.transactions, e))?;
-    let customers = match &plan.customers {
-        None => None,
-        Some(path) => {
-            progress.step(&format!("reading {}", path.display()));
-            let spec = CustomerCsv {
-                id: plan.customer_file.id.clone().unwrap_or_else(|| CustomerCsv::default().id),
-                attribute_types: plan.customer_file.attribute_types.clone(),
-                options: options(plan)?,
-            };
-            Some(read_customers(path, &spec).map_err(|e| Failure::core(path, e))?.0)
-        }
-    };
-    let interactions = match &plan.interactions {
-        None => None,
-        Some(path) => {
-            progress.step(&format!("reading {}", path.display()));
-            let m = &plan.interaction_file;
-            let d = InteractionCsv::default();
-            let or = |v: &Option<String>, d: String| v.clone().unwrap_or(d);
-            let spec = InteractionCsv {
-                customer: or(&m.customer, d.customer),
-                timestamp: or(&m.date, d.timestamp),
-                channel: or(&m.channel, d.channel),
-                direction: or(&m.direction, d.direction),
-                kind: or(&m.kind, d.kind),
-                outcome: m.outcome.clone().or(d.outcome),
-                cost: m.cost.clone().or(d.cost),
-                options: options(plan)?,
-            };
-            Some(read_interactions(path, &spec).map_err(|e| Failure::core(path, e))?.0)
-        }
-    };
-    Ok(Loaded { transactions, customers, interactions, sales })
+    let sales = read.map_err(|e| Failure::core(&plan.transactions, e))?;
+    if let Some(path) = &plan.customers {
+        progress.step(&format!("reading {}", path.display()));
+        let spec = CustomerCsv {
+            id: plan.customer_file.id.clone().unwrap_or_else(|| CustomerCsv::default().id),
+            attribute_types: plan.customer_file.attribute_types.clone(),
+            options: options(plan)?,
+        };
+        builder.add_customers_csv(path, &spec).map_err(|e| Failure::core(path, e))?;
+    }
+    if let Some(path) = &plan.interactions {
+        progress.step(&format!("reading {}", path.display()));
+        let m = &plan.interaction_file;
+        let d = InteractionCsv::default();
+        let or = |v: &Option<String>, d: String| v.clone().unwrap_or(d);
+        let spec = InteractionCsv {
+            customer: or(&m.customer, d.customer),
+            timestamp: or(&m.date, d.timestamp),
+            channel: or(&m.channel, d.channel),
+            direction: or(&m.direction, d.direction),
+            kind: or(&m.kind, d.kind),
+            outcome: m.outcome.clone().or(d.outcome),
+            cost: m.cost.clone().or(d.cost),
+            options: options(plan)?,
+        };
+        builder.add_interactions_csv(path, &spec).map_err(|e| Failure::core(path, e))?;
+    }
+    Ok(Loaded { builder, sales })
 }
 
 #[cfg(feature = "parquet")]

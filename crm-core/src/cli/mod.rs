@@ -62,7 +62,10 @@ impl Failure {
                 }
                 Failure { message: format!("{total} bad values in {path}; nothing was written"), details }
             }
-            crate::Error::Io { .. } => Failure::from(e.to_string()),
+            // These name their file and line themselves.
+            crate::Error::Io { .. }
+            | crate::Error::UnknownCustomer { at: Some(_), .. }
+            | crate::Error::DuplicateCustomer { at: Some(_), .. } => Failure::from(e.to_string()),
             other => Failure::from(format!("{}: {other}", path.display())),
         }
     }

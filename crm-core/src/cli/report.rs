@@ -6,7 +6,6 @@ use super::input;
 use super::output::StagedDir;
 use super::progress::Progress;
 use super::{Failure, sample};
-use crate::base::CustomerBase;
 use crate::ingest::CsvReport;
 use std::fmt::Write as _;
 
@@ -33,16 +32,7 @@ pub(crate) fn run(args: &ReportArgs) -> Result<String, Failure> {
     let progress = Progress::new(plan.quiet);
     let loaded = input::load(&plan, &progress)?;
     progress.step("building the customer base");
-    let mut builder = CustomerBase::builder();
-    if let Some(c) = loaded.customers {
-        builder.add_customers(c);
-    }
-    builder.add_transactions(loaded.transactions).map_err(|e| Failure::core(&plan.transactions, e))?;
-    if let Some(ix) = loaded.interactions {
-        let path = plan.interactions.as_deref().unwrap_or(plan.transactions.as_path());
-        builder.add_interactions(ix).map_err(|e| Failure::core(path, e))?;
-    }
-    let base = builder.build().map_err(|e| Failure::core(&plan.transactions, e))?;
+    let base = loaded.builder.build().map_err(|e| Failure::core(&plan.transactions, e))?;
     let as_of = plan.as_of.or(loaded.sales.last_sale).ok_or_else(|| {
         Failure::from(format!("{}: no sale to report on (and no --as-of date)", plan.transactions.display()))
     })?;

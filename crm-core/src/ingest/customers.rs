@@ -1,6 +1,7 @@
 //! Customers files (master data: names, acquisition, permissions, attributes).
 
 use super::dates::{DateParser, DateScan};
+use super::lines::RowLines;
 use super::source::{Record, Source, problem, trim};
 use super::table::{Cells, Ids, Log, decimal_option, detected, each_record, sniff_decimal};
 use super::{AttributeType, CsvReport, CustomerCsv, Detected};
@@ -69,8 +70,13 @@ fn role(name: &str, spec: &CustomerCsv) -> Role {
 /// As [`super::read_transactions`]; bad dates, numbers, booleans and permission values are
 /// bad values. Duplicate ids are found when the base is built.
 pub fn read_customers(path: impl AsRef<Path>, spec: &CustomerCsv) -> Result<(Vec<Customer>, CsvReport)> {
+    read_customers_lines(path.as_ref(), spec).map(|(customers, report, _)| (customers, report))
+}
+
+/// [`read_customers`], with the file line of each loaded customer.
+pub(crate) fn read_customers_lines(path: &Path, spec: &CustomerCsv) -> Result<(Vec<Customer>, CsvReport, RowLines)> {
     let opts = &spec.options;
-    let src = Source::open(path.as_ref(), opts.delimiter, opts.encoding)?;
+    let src = Source::open(path, opts.delimiter, opts.encoding)?;
     let header = src.header()?;
     let idi = header.column(&src.path, &spec.id)?;
     let roles: Vec<Role> =
@@ -106,6 +112,7 @@ pub fn read_customers(path: impl AsRef<Path>, spec: &CustomerCsv) -> Result<(Vec
     };
     let mut ids = Ids::new(opts.id_kind);
     let mut customers = Vec::new();
+    let mut lines = RowLines::default();
     let mut log = Log::new(opts.on_error);
     let (mut buf, mut id_buf) = (String::new(), String::new());
     let mut unused = DateScan::default();
@@ -177,6 +184,7 @@ pub fn read_customers(path: impl AsRef<Path>, spec: &CustomerCsv) -> Result<(Vec
         {
             ids.push(opts.id_kind, id);
             customers.push(c);
+            lines.push(line);
         }
     });
     // Lines were relative to the data: shift them to file lines.
@@ -188,5 +196,6 @@ pub fn read_customers(path: impl AsRef<Path>, spec: &CustomerCsv) -> Result<(Vec
         c.id = Some(keys.get(k));
     }
     report.detected = Detected { date_format: scan.describe(day_first), day_first, ..detected(&src, decimal) };
-    Ok((customers, report))
+    // Lines were relative to the data, as in the log.
+    Ok((customers, report, lines.shifted(header.first_line)))
 }

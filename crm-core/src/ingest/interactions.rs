@@ -1,6 +1,7 @@
 //! Interactions files (contacts, campaigns, complaints) to interaction columns.
 
 use super::dates::{DateParser, DateScan, is_pending, resolve};
+use super::lines::RowLines;
 use super::source::{Source, problem};
 use super::table::{Cells, Ids, Log, decimal_option, detected, each_record, in_parts, sniff_decimal};
 use super::{CsvReport, Detected, InteractionCsv};
@@ -14,6 +15,8 @@ use std::path::Path;
 struct Part {
     ids: Ids,
     cols: InteractionColumns,
+    /// The line of each loaded row (part-relative).
+    lines: RowLines,
     log: Log,
     scan: DateScan,
 }
@@ -35,8 +38,16 @@ struct Part {
 /// As [`super::read_transactions`]; unknown channels and directions are bad values. A blank
 /// customer id is a bad value here.
 pub fn read_interactions(path: impl AsRef<Path>, spec: &InteractionCsv) -> Result<(InteractionColumns, CsvReport)> {
+    read_interactions_lines(path.as_ref(), spec).map(|(cols, report, _)| (cols, report))
+}
+
+/// [`read_interactions`], with the file line of each loaded row.
+pub(crate) fn read_interactions_lines(
+    path: &Path,
+    spec: &InteractionCsv,
+) -> Result<(InteractionColumns, CsvReport, RowLines)> {
     let opts = &spec.options;
-    let src = Source::open(path.as_ref(), opts.delimiter, opts.encoding)?;
+    let src = Source::open(path, opts.delimiter, opts.encoding)?;
     let header = src.header()?;
     let col = |name: &str| header.column(&src.path, name);
     let (ci, ti) = (col(&spec.customer)?, col(&spec.timestamp)?);
@@ -68,6 +79,7 @@ pub fn read_interactions(path: impl AsRef<Path>, spec: &InteractionCsv) -> Resul
                 cost: xi.map(|_| Vec::new()),
                 ..Default::default()
             },
+            lines: RowLines::default(),
             log: Log::new(opts.on_error),
             scan: DateScan::default(),
         };
@@ -102,6 +114,7 @@ pub fn read_interactions(path: impl AsRef<Path>, spec: &InteractionCsv) -> Resul
             }
             let (Some(id), Some(ts), Some(ch), Some(dir), Some(k)) = (id, ts, ch, dir, kind_text) else { return };
             p.ids.push(kind, id);
+            p.lines.push(line);
             p.cols.timestamp.push(ts);
             p.cols.channel.push(ch);
             p.cols.direction.push(dir);
@@ -119,6 +132,7 @@ pub fn read_interactions(path: impl AsRef<Path>, spec: &InteractionCsv) -> Resul
     let mut log = Log::new(opts.on_error);
     let mut scan = DateScan::default();
     let mut ids = Vec::new();
+    let mut lines = RowLines::default();
     let mut cols = InteractionColumns {
         outcome: oi.map(|_| StrColumn::new()),
         cost: xi.map(|_| Vec::new()),
@@ -128,6 +142,7 @@ pub fn read_interactions(path: impl AsRef<Path>, spec: &InteractionCsv) -> Resul
         log.append(p.log, first_line);
         scan.merge(&p.scan, first_line);
         ids.push(p.ids);
+        lines.append(&p.lines, first_line);
         cols.timestamp.extend(p.cols.timestamp);
         cols.channel.extend(p.cols.channel);
         cols.direction.extend(p.cols.direction);
@@ -149,5 +164,5 @@ pub fn read_interactions(path: impl AsRef<Path>, spec: &InteractionCsv) -> Resul
     }
     cols.customer = Ids::join(ids);
     report.detected = Detected { date_format: scan.describe(day_first), day_first, ..detected(&src, decimal) };
-    Ok((cols, report))
+    Ok((cols, report, lines))
 }

@@ -21,9 +21,11 @@
 //! Large files are read whole, cut at record ends and parsed on all threads; the pieces
 //! are joined in file order, so the result is the same for any thread count.
 
+mod builder;
 mod customers;
 mod dates;
 mod interactions;
+mod lines;
 mod number;
 #[cfg(feature = "parquet")]
 mod parquet;
@@ -31,11 +33,16 @@ mod sales;
 mod source;
 mod table;
 
+pub(crate) use builder::Origins;
 pub use customers::read_customers;
+use customers::read_customers_lines;
 pub use interactions::read_interactions;
+use interactions::read_interactions_lines;
+pub use lines::RowLines;
 #[cfg(feature = "parquet")]
 pub use parquet::read_transactions_parquet;
 pub use sales::read_transactions;
+use sales::read_transactions_lines;
 
 use crate::error::CsvProblem;
 use chrono::NaiveDate;

@@ -202,7 +202,7 @@ pub fn read_transactions_parquet(
     }
     let mut detected =
         Detected { delimiter: ',', decimal: decimal as char, encoding: "parquet".into(), ..Default::default() };
-    let (cols, mut report) = join(parts, spec, &shown, 1, &mut detected)?;
+    let (cols, mut report, _) = join(parts, spec, &shown, 1, &mut detected)?;
     if detected.date_format.is_empty() {
         detected.date_format = "timestamp".into();
     }

@@ -2,6 +2,7 @@
 //! (negative amounts or quantities, cancelled orders) and anonymous rows.
 
 use super::dates::{DateParser, DateScan, is_pending, resolve};
+use super::lines::RowLines;
 use super::source::{Header, Source, problem};
 use super::table::{
     Cells, Ids, Log, concat, concat_str, decimal_option, detected, each_record, in_parts, sniff_decimal,
@@ -66,6 +67,8 @@ pub(crate) struct Part {
     product: Option<StrColumn>,
     order: Option<StrColumn>,
     anonymous_lines: Vec<u64>,
+    /// The line of each loaded row (part-relative).
+    lines: RowLines,
     anonymous_amount: Vec<f64>,
     /// Return rows of customers and of anonymous rows.
     return_rows: [usize; 2],
@@ -117,6 +120,7 @@ impl Part {
             product: map.product.map(|_| StrColumn::with_capacity(estimate, estimate * 6)),
             order: map.order.map(|_| StrColumn::with_capacity(estimate, estimate * 7)),
             anonymous_lines: Vec::new(),
+            lines: RowLines::default(),
             anonymous_amount: Vec::new(),
             return_rows: [0; 2],
             return_orders: [StrColumn::new(), StrColumn::new()],
@@ -150,6 +154,7 @@ impl Part {
             RowId::Int(id) if self.kind == IdKind::Str => self.ids.push(self.kind, &id.to_string()),
             RowId::Int(id) => self.ids.push_int(id),
         }
+        self.lines.push(line);
         self.time.push(row.time);
         self.amount.push(signed(row.amount));
         if let (Some(col), Some(v)) = (&mut self.margin, row.margin) {
@@ -256,9 +261,17 @@ fn parse_part(
 /// inconsistent spec; [`Error::Csv`] for a missing or doubled column, dates whose day/month
 /// order cannot be decided, or (with [`OnError::Fail`]) listing every bad value.
 pub fn read_transactions(path: impl AsRef<Path>, spec: &TransactionCsv) -> Result<(TransactionColumns, CsvReport)> {
+    read_transactions_lines(path.as_ref(), spec).map(|(cols, report, _)| (cols, report))
+}
+
+/// [`read_transactions`], with the file line of each loaded row.
+pub(crate) fn read_transactions_lines(
+    path: &Path,
+    spec: &TransactionCsv,
+) -> Result<(TransactionColumns, CsvReport, RowLines)> {
     check_spec(spec)?;
     let opts = &spec.options;
-    let src = Source::open(path.as_ref(), opts.delimiter, opts.encoding)?;
+    let src = Source::open(path, opts.delimiter, opts.encoding)?;
     let header = src.header()?;
     let col = |name: &str| header.column(&src.path, name);
     let map = SalesMap {
@@ -297,9 +310,9 @@ pub fn read_transactions(path: impl AsRef<Path>, spec: &TransactionCsv) -> Resul
         parse_part(data, src.delimiter, &cells, &map, spec, data.len() / bytes_per_row + 16)
     });
     let mut found = detected(&src, decimal);
-    join(parts, spec, &src.path, header.first_line, &mut found).map(|(cols, mut report)| {
+    join(parts, spec, &src.path, header.first_line, &mut found).map(|(cols, mut report, lines)| {
         report.detected = found;
-        (cols, report)
+        (cols, report, lines)
     })
 }
 
@@ -317,8 +330,9 @@ pub(crate) fn join(
     path: &str,
     header_line: u64,
     detected: &mut Detected,
-) -> Result<(TransactionColumns, CsvReport)> {
+) -> Result<(TransactionColumns, CsvReport, RowLines)> {
     let mut log = Log::new(spec.options.on_error);
+    let mut lines = RowLines::default();
     let mut scan = DateScan::default();
     let mut anonymous_lines = Vec::new();
     let mut anonymous_amount = Vec::new();
@@ -332,6 +346,7 @@ pub(crate) fn join(
         log.append(p.log, first_line);
         scan.merge(&p.scan, first_line);
         anonymous_lines.extend(p.anonymous_lines.iter().map(|l| l + first_line));
+        lines.append(&p.lines, first_line);
         anonymous_amount.push(p.anonymous_amount);
         for k in 0..2 {
             return_rows[k] += p.return_rows[k];
@@ -393,5 +408,5 @@ pub(crate) fn join(
         product: some_str(product),
         order: some_str(order),
     };
-    Ok((cols, report))
+    Ok((cols, report, lines))
 }

@@ -1,0 +1,205 @@
+//! The profile of each group against the base: category shares and indices with the
+//! two-proportion flag, numeric statistics, and the ranked distinguishing traits.
+
+use super::numeric::Stats;
+use super::*;
+
+impl CustomerBase {
+    pub(super) fn profiles_of(
+        &self,
+        as_of: NaiveDate,
+        config: &ProfileConfig,
+        names: Vec<String>,
+        group: Vec<Option<u32>>,
+        wallet: Option<&Wallet>,
+    ) -> Result<Profiles> {
+        let n = self.len();
+        let g = names.len();
+        let mut sizes = vec![0usize; g];
+        group.iter().flatten().for_each(|&k| sizes[k as usize] += 1);
+        let groups: Vec<ProfileGroup> = names
+            .iter()
+            .zip(&sizes)
+            .map(|(name, &size)| ProfileGroup {
+                group: name.clone(),
+                customers: size,
+                base_share: if n > 0 { size as f64 / n as f64 } else { 0.0 },
+                below_min_size: size < config.min_group_size,
+            })
+            .collect();
+        let mut notes = Vec::new();
+        let small: Vec<String> =
+            groups.iter().filter(|x| x.below_min_size).map(|x| format!("{} ({})", x.group, x.customers)).collect();
+        if !small.is_empty() {
+            notes.push(format!(
+                "group(s) below {} customers, shown without significance: {}",
+                config.min_group_size,
+                small.join(", ")
+            ));
+        }
+        if g == 1 {
+            notes.push(format!("the grouping has one group only (`{}`)", names[0]));
+        }
+
+        // Categorical attributes.
+        let mut rows = Vec::new();
+        // Every categorical attribute in one pass over the customer table.
+        let specs: Vec<(&str, Option<&[f64]>)> =
+            config.categorical.iter().map(|a| (a.as_str(), config.bands.get(a).map(Vec::as_slice))).collect();
+        for (attr, col) in config.categorical.iter().zip(categoricals(self, &specs)) {
+            let values = col.labels.len();
+            let has_missing = col.codes.contains(&MISSING);
+            match values {
+                0 => notes.push(format!("attribute `{attr}` has no value: every customer lacks it")),
+                1 => notes.push(format!("attribute `{attr}` has one value only (`{}`)", col.labels[0])),
+                _ => {}
+            }
+            let width = values + has_missing as usize;
+            let slot = |k: u32| if k == MISSING { values } else { k as usize };
+            let mut counts = vec![0usize; g * width];
+            let mut base = vec![0usize; width];
+            for (c, &k) in col.codes.iter().enumerate() {
+                base[slot(k)] += 1;
+                if let Some(gr) = group[c] {
+                    counts[gr as usize * width + slot(k)] += 1;
+                }
+            }
+            for (gi, grp) in groups.iter().enumerate() {
+                for v in 0..width {
+                    let (count, base_count) = (counts[gi * width + v], base[v]);
+                    let share = ratio(count, grp.customers);
+                    let base_share = ratio(base_count, n);
+                    let (rest_count, rest) = (base_count - count, n - grp.customers);
+                    let (z, p_value) = if grp.customers > 0 && rest > 0 {
+                        let d = compare_proportions(
+                            rest_count as u64,
+                            rest as u64,
+                            count as u64,
+                            grp.customers as u64,
+                            0.95,
+                        );
+                        (d.z, d.p_value)
+                    } else {
+                        (0.0, 1.0)
+                    };
+                    rows.push(CategoryRow {
+                        group: grp.group.clone(),
+                        attribute: attr.clone(),
+                        value: if v < values { col.labels[v].clone() } else { "(missing)".to_owned() },
+                        count,
+                        share,
+                        base_count,
+                        base_share,
+                        index: if base_share > 0.0 { share / base_share * 100.0 } else { 0.0 },
+                        z,
+                        p_value,
+                        significant: !grp.below_min_size && p_value < config.alpha,
+                    });
+                }
+            }
+        }
+
+        // Numeric attributes.
+        let mut numeric_rows = Vec::new();
+        let mut summary = None;
+        for attr in &config.numeric {
+            let values = self.numeric_column(as_of, config, attr, &mut summary, wallet)?;
+            let mut all: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+            if all.is_empty() && n > 0 {
+                notes.push(format!("numeric attribute `{attr}` has no value for any customer"));
+            }
+            let base = Stats::of(&mut all);
+            // The group's values, bucketed by group.
+            let mut offsets = vec![0usize; g + 1];
+            for (c, v) in values.iter().enumerate() {
+                if let Some(k) = group[c]
+                    && !v.is_nan()
+                {
+                    offsets[k as usize + 1] += 1;
+                }
+            }
+            for k in 0..g {
+                offsets[k + 1] += offsets[k];
+            }
+            let mut bucket = vec![0.0; offsets[g]];
+            let mut at = offsets.clone();
+            for (c, &v) in values.iter().enumerate() {
+                if let Some(k) = group[c]
+                    && !v.is_nan()
+                {
+                    bucket[at[k as usize]] = v;
+                    at[k as usize] += 1;
+                }
+            }
+            for (gi, grp) in groups.iter().enumerate() {
+                let slice = &mut bucket[offsets[gi]..offsets[gi + 1]];
+                let count = slice.len();
+                let s = Stats::of(slice);
+                numeric_rows.push(NumericRow {
+                    group: grp.group.clone(),
+                    attribute: attr.clone(),
+                    count,
+                    missing: grp.customers - count,
+                    mean: s.mean,
+                    q1: s.q1,
+                    median: s.median,
+                    q3: s.q3,
+                    base_count: all.len(),
+                    base_mean: base.mean,
+                    base_q1: base.q1,
+                    base_median: base.median,
+                    base_q3: base.q3,
+                });
+            }
+        }
+
+        // Traits.
+        let mut traits = Vec::new();
+        for grp in &groups {
+            let mut cands: Vec<(usize, &CategoryRow)> = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.group == grp.group && r.significant && r.index > 100.0 && r.value != "(missing)")
+                .collect();
+            // Largest z first; ties by position (attribute order, then value).
+            cands.sort_by(|a, b| b.1.z.total_cmp(&a.1.z).then(a.0.cmp(&b.0)));
+            for (rank, (_, r)) in cands.into_iter().take(config.traits).enumerate() {
+                traits.push(Trait {
+                    group: grp.group.clone(),
+                    rank: rank + 1,
+                    attribute: r.attribute.clone(),
+                    value: r.value.clone(),
+                    index: r.index,
+                    share: r.share,
+                    base_share: r.base_share,
+                    z: r.z,
+                    text: format!(
+                        "{}: {} {}, index {:.0}, {:.0} % vs {:.0} %",
+                        grp.group,
+                        r.attribute,
+                        r.value,
+                        r.index,
+                        r.share * 100.0,
+                        r.base_share * 100.0
+                    ),
+                });
+            }
+        }
+
+        Ok(Profiles {
+            as_of,
+            config: config.clone(),
+            base_customers: n,
+            groups,
+            group,
+            categorical: rows,
+            numeric: numeric_rows,
+            traits,
+            notes,
+        })
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}

@@ -1,0 +1,341 @@
+//! Yearly spend per customer and the wallet of every customer: attribute, peer-group
+//! estimate or the whole base; shares, growth potential, ranks and the tables.
+
+use super::groups::Level;
+use super::tables::Cols;
+use super::*;
+
+/// Yearly spend in the window ending on `today`, per customer.
+pub(crate) fn yearly_spend(base: &CustomerBase, today: Day, window_days: u32) -> Vec<f64> {
+    let tx = base.transactions();
+    let from = today - window_days as Day + 1;
+    let per_year = 365.0 / window_days as f64;
+    let mut spend = vec![0.0; base.len()];
+    fill(&mut spend, |first, piece| {
+        for (k, s) in piece.iter_mut().enumerate() {
+            let t = tx.of((first + k) as CustomerIndex).until(today);
+            let revenue: f64 = t.amount[t.first_on_or_after(from)..].iter().sum();
+            *s = revenue * per_year;
+        }
+    });
+    spend
+}
+
+impl CustomerBase {
+    /// Share of wallet and growth potential of every customer as of a date (see the
+    /// [module documentation](crate::wallet) for the rules).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use crm_core::wallet::{WalletConfig, WalletSource};
+    /// use crm_core::{CustomerBase, TransactionColumns};
+    /// // Three customers spend 100, 200 and 300 in the year; no attributes: the wallet of
+    /// // each is the 0.9 quantile of the base, 200 + 0.8 x 100 = 280.
+    /// let base = CustomerBase::from_transactions(TransactionColumns::new(
+    ///     vec![1_i64, 2, 3].into(),
+    ///     vec![0, 0, 0],
+    ///     vec![100.0, 200.0, 300.0],
+    /// ))?;
+    /// let w = base.wallet(NaiveDate::from_ymd_opt(1970, 6, 1).unwrap(), &WalletConfig::default())?;
+    /// assert!((w.wallet[0] - 280.0).abs() < 1e-9);
+    /// assert_eq!(w.source[0], WalletSource::Base);
+    /// assert!((w.growth_potential[0] - 180.0).abs() < 1e-9);
+    /// assert!(w.over_wallet[2]); // 300 > 280: share capped at 1
+    /// assert_eq!(w.rank[0], Some(0));
+    /// # Ok::<(), crm_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for invalid rules (see [`WalletConfig::validate`]).
+    pub fn wallet(&self, as_of: NaiveDate, config: &WalletConfig) -> Result<Wallet> {
+        config.validate()?;
+        let segments = self.segments(as_of, &config.segments)?.segment;
+        let stages = self.lifecycle(as_of, &config.lifecycle)?.stages;
+        self.wallet_with(as_of, config, Some(&segments), Some(&stages))
+    }
+
+    /// [`Self::wallet`] with the value segments ([`crate::Segments::segment`]) and
+    /// lifecycle stages ([`crate::Lifecycle::stages`]) already computed, e.g. when they
+    /// are needed elsewhere too; `None` leaves the table per segment or per stage empty
+    /// (and `config.segments` / `config.lifecycle` unused).
+    ///
+    /// # Errors
+    /// As [`Self::wallet`]; [`Error::LengthMismatch`] when a slice does not hold one entry
+    /// per customer.
+    pub fn wallet_with(
+        &self,
+        as_of: NaiveDate,
+        config: &WalletConfig,
+        segments: Option<&[Option<ValueSegment>]>,
+        stages: Option<&[LifecycleStage]>,
+    ) -> Result<Wallet> {
+        config.validate()?;
+        let n = self.len();
+        for (name, len) in [("segments", segments.map(<[_]>::len)), ("stages", stages.map(<[_]>::len))] {
+            if let Some(len) = len
+                && len != n
+            {
+                return Err(Error::LengthMismatch {
+                    column: name.into(),
+                    reference: "customers".into(),
+                    expected: n,
+                    actual: len,
+                });
+            }
+        }
+        let today = date_to_day(as_of);
+        let spend = yearly_spend(self, today, config.window_days);
+        let mut notes = Vec::new();
+
+        // The attribute.
+        let mut wallet = vec![f64::NAN; n];
+        let mut source = vec![WalletSource::None; n];
+        let mut attribute_problem = vec![None; n];
+        let mut counts = WalletCounts::default();
+        if let Some(attr) = &config.attribute {
+            for c in 0..n {
+                let value = self.profile(c as CustomerIndex).and_then(|p| match attr.as_str() {
+                    "acquisition_cost" => p.acquisition_cost.map(Ok),
+                    _ => p.attributes.get(attr).map(|v| match v {
+                        AttributeValue::Number(x) => Ok(*x),
+                        _ => Err(()),
+                    }),
+                });
+                let problem = match value {
+                    None => Some(WalletProblem::Missing),
+                    Some(Ok(x)) if !x.is_finite() => Some(WalletProblem::NotANumber),
+                    Some(Ok(x)) if x < 0.0 => Some(WalletProblem::Negative),
+                    Some(Ok(x)) => {
+                        wallet[c] = x;
+                        source[c] = WalletSource::Attribute;
+                        None
+                    }
+                    Some(Err(())) => Some(WalletProblem::NotANumber),
+                };
+                if let Some(p) = problem {
+                    counts.problems[p as usize] += 1;
+                }
+                attribute_problem[c] = problem;
+            }
+            let bad: usize = counts.problems.iter().sum();
+            if bad > 0 {
+                notes.push(format!(
+                    "wallet attribute `{attr}`: {bad} customer(s) fell back to the estimate ({} missing, {} negative, {} not a number)",
+                    counts.problems[0], counts.problems[1], counts.problems[2]
+                ));
+            }
+        }
+
+        // The peer groups.
+        let columns = columns_of(self, config.levels.iter().flatten(), &config.bands);
+        for (name, col) in &columns {
+            match col.labels.len() {
+                0 => notes.push(format!("grouping attribute `{name}` has no value: every customer lacks it")),
+                1 => notes.push(format!("grouping attribute `{name}` has one value only (`{}`)", col.labels[0])),
+                _ => {}
+            }
+        }
+        let mut levels = Vec::with_capacity(config.levels.len());
+        for names in &config.levels {
+            let cols: Vec<&Categorical> = names.iter().map(|a| &columns[a]).collect();
+            let (group, keys) = level_groups(names, &cols)?;
+            levels.push(Level { group, keys });
+        }
+        let peer = |c: usize| spend[c] > 0.0;
+        counts.peers = (0..n).filter(|&c| peer(c)).count();
+        let mut groups = Vec::new();
+        let mut first_row = Vec::with_capacity(levels.len());
+        for (li, level) in levels.iter().enumerate() {
+            let g = level.keys.len();
+            let (mut members, mut peers) = (vec![0usize; g], vec![0usize; g]);
+            for c in 0..n {
+                let k = level.group[c];
+                if k != MISSING {
+                    members[k as usize] += 1;
+                    peers[k as usize] += peer(c) as usize;
+                }
+            }
+            // Peer spends bucketed by group, for one quantile per group.
+            let mut offsets = vec![0usize; g + 1];
+            for k in 0..g {
+                offsets[k + 1] = offsets[k] + peers[k];
+            }
+            let mut values = vec![0.0; offsets[g]];
+            let mut at = offsets.clone();
+            for (&k, &s) in level.group.iter().zip(&spend) {
+                if k != MISSING && s > 0.0 {
+                    values[at[k as usize]] = s;
+                    at[k as usize] += 1;
+                }
+            }
+            first_row.push(groups.len());
+            let mut small = 0;
+            for k in 0..g {
+                let q = quantile(&mut values[offsets[k]..offsets[k + 1]], config.quantile);
+                let below = peers[k] < config.min_peers;
+                small += below as usize;
+                groups.push(WalletGroup {
+                    level: li,
+                    key: level.keys[k].clone(),
+                    customers: members[k],
+                    peers: peers[k],
+                    wallet: (peers[k] > 0).then_some(q),
+                    below_min_peers: below,
+                    used_by: 0,
+                });
+            }
+            if small > 0 {
+                notes.push(format!(
+                    "level {li} ({}): {small} of {g} group(s) below {} peers, their customers fall back",
+                    config.levels[li].join(" x "),
+                    config.min_peers
+                ));
+            }
+        }
+        let mut all: Vec<f64> = (0..n).filter(|&c| peer(c)).map(|c| spend[c]).collect();
+        let base_q = quantile(&mut all, config.quantile);
+        let base_row = groups.len();
+        groups.push(WalletGroup {
+            level: levels.len(),
+            key: "all".into(),
+            customers: n,
+            peers: counts.peers,
+            wallet: (counts.peers > 0).then_some(base_q),
+            below_min_peers: counts.peers < config.min_peers,
+            used_by: 0,
+        });
+        if counts.peers < config.min_peers {
+            notes.push(format!(
+                "the whole base has {} peer(s), fewer than min_peers {}; its quantile is used anyway",
+                counts.peers, config.min_peers
+            ));
+        }
+
+        // Estimates where the attribute gave none.
+        let mut group = vec![None; n];
+        for c in 0..n {
+            if source[c] == WalletSource::Attribute {
+                continue;
+            }
+            let mut found = None;
+            for (li, level) in levels.iter().enumerate() {
+                let k = level.group[c];
+                if k != MISSING && !groups[first_row[li] + k as usize].below_min_peers {
+                    found = Some((
+                        first_row[li] + k as usize,
+                        if li == 0 { WalletSource::Group } else { WalletSource::CoarserGroup },
+                    ));
+                    break;
+                }
+            }
+            let (row, src) = match found {
+                Some(f) => f,
+                None if counts.peers > 0 => (base_row, WalletSource::Base),
+                None => continue,
+            };
+            wallet[c] = groups[row].wallet.unwrap_or(f64::NAN);
+            source[c] = src;
+            group[c] = Some(row as u32);
+            groups[row].used_by += 1;
+        }
+        if counts.peers == 0 {
+            let none = source.iter().filter(|s| **s == WalletSource::None).count();
+            if none > 0 {
+                notes.push(format!("no customer spent in the window: {none} customer(s) have no wallet"));
+            }
+        }
+
+        // Shares, growth potential, ranks.
+        let mut share = vec![f64::NAN; n];
+        let mut over_wallet = vec![false; n];
+        let mut growth_potential = vec![f64::NAN; n];
+        for c in 0..n {
+            counts.by_source[source[c] as usize] += 1;
+            let w = wallet[c];
+            if w.is_nan() {
+                continue;
+            }
+            let s = spend[c].max(0.0);
+            let (sh, over) = if w > 0.0 {
+                let r = s / w;
+                if r > 1.0 { (1.0, true) } else { (r, false) }
+            } else if s > 0.0 {
+                (1.0, true)
+            } else {
+                (0.0, false)
+            };
+            share[c] = sh;
+            over_wallet[c] = over;
+            counts.over_wallet += over as usize;
+            growth_potential[c] = (w - s).max(0.0);
+        }
+        let order = crate::rank::descending_order(
+            (0..n).filter(|&c| !growth_potential[c].is_nan()).map(|c| (c as u32, growth_potential[c])),
+        );
+        let mut rank = vec![None; n];
+        for (pos, &c) in order.iter().enumerate() {
+            rank[c as usize] = Some(pos as u32);
+        }
+        let limit = if config.work_list_size == 0 { usize::MAX } else { config.work_list_size };
+        let work_list = order
+            .iter()
+            .map(|&c| c as usize)
+            .filter(|&c| spend[c] > 0.0)
+            .take(limit)
+            .map(|c| GrowthEntry {
+                customer: c as CustomerIndex,
+                id: self.ids().display(c),
+                spend: spend[c],
+                wallet: wallet[c],
+                share: share[c],
+                growth_potential: growth_potential[c],
+                source: source[c],
+            })
+            .collect();
+
+        // Tables.
+        let cols = Cols { spend: &spend, wallet: &wallet, share: &share, over: &over_wallet };
+        let seg_names = ["top", "middle", "bottom", "unranked"];
+        let by_segment = segments
+            .map_or_else(Vec::new, |segments| cols.table(&seg_names, |c| Some(segments[c].map_or(3, |s| s as usize))));
+        let stage_names: Vec<&str> = LifecycleStage::ALL.iter().map(|s| s.name()).collect();
+        let by_stage = stages.map_or_else(Vec::new, |stages| cols.table(&stage_names, |c| Some(stages[c] as usize)));
+        let by_group = match levels.first() {
+            Some(level) => {
+                let mut names: Vec<&str> = level.keys.iter().map(String::as_str).collect();
+                names.push("(missing)");
+                let missing = level.keys.len();
+                let mut rows = cols
+                    .table(&names, |c| Some(if level.group[c] == MISSING { missing } else { level.group[c] as usize }));
+                if rows.last().is_some_and(|r| r.customers == 0) {
+                    rows.pop();
+                }
+                rows
+            }
+            None => Vec::new(),
+        };
+
+        Ok(Wallet {
+            as_of,
+            config: config.clone(),
+            spend,
+            wallet,
+            share,
+            over_wallet,
+            growth_potential,
+            rank,
+            source,
+            group,
+            attribute_problem,
+            groups,
+            by_segment,
+            by_stage,
+            by_group,
+            work_list,
+            counts,
+            notes,
+        })
+    }
+}

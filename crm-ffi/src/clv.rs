@@ -566,6 +566,6 @@ mod tests {
         assert!(d.duration_years.is_nan() && !d.flows.by_segment);
         assert_eq!(clv_config(&d).unwrap(), ClvConfig::default());
         let mut v = 0.0;
-        assert_eq!(crm_retention_clv(100.0, 1.5, 0.1, &mut v), crm_result::InvalidArgument);
+        assert_eq!(crm_retention_clv(100.0, 1.5, 0.1, &mut v), crm_result::InvalidConfig);
     }
 }

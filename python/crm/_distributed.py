@@ -8,6 +8,7 @@ is merged from crm-core's partial results (`crm_core::distributed`) on the drive
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 from typing import Any
 
@@ -234,6 +235,17 @@ def fit_models(
     gamma = lifetimes.GammaGammaFitter(penalizer_coef=penalizer_coef)
     gamma.fit(spend_x, spend_m, weights=spend_w, **({} if tol is None else {"tol": tol}))
     return purchases, gamma
+
+
+def for_tasks(fitter: Any) -> Any:
+    """A copy of a fitted crm.lifetimes fitter to ship to the tasks: the parameters without
+    the fit's data (its distinct rows, which can be millions on a large cluster and which
+    no prediction reads)."""
+    if fitter is None:
+        return None
+    slim = copy.copy(fitter)
+    slim.data = fitter.data.iloc[:0]
+    return slim
 
 
 def local_predictions(

@@ -203,7 +203,7 @@ def predict_clv(
 
     options = {"t": t, "months": months, "discount_rate": discount_rate, "days_per_unit": days_per_unit}
     meta = _pandas(_d.predictions_schema(_arrow(summary._meta).schema, {}, gamma is not None).empty_table())
-    fitted = dask.delayed(purchases, pure=True), dask.delayed(gamma, pure=True)
+    fitted = dask.delayed(_d.for_tasks(purchases), pure=True), dask.delayed(_d.for_tasks(gamma), pure=True)
     return summary.map_partitions(_predict_part, *fitted, options, meta=meta)
 
 

@@ -228,6 +228,8 @@ def predict_clv(
     arrow_schema = to_arrow_schema(summary.schema)
     out_schema = _d.predictions_schema(arrow_schema, {}, gamma is not None)
 
+    purchases, gamma = _d.for_tasks(purchases), _d.for_tasks(gamma)
+
     def local(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         table = _table(batches, arrow_schema)
         yield from _d.local_predictions(table, purchases, gamma, t, months, discount_rate, days_per_unit).to_batches()

@@ -104,6 +104,10 @@ def test_clv_models_equal_single_machine(client, datasets, name, model, partitio
     assert_same_fit(purchases, want_purchases)
     assert_same_fit(gamma, want_gamma)
     assert_same_table(arrow(crm_dask.predict_clv(summary, purchases, gamma)), want)
+    # The tasks get the parameters, not the fit's rows (the caller's fitter keeps them).
+    shipped = crm._distributed.for_tasks(purchases)
+    assert len(shipped.data) == 0 and len(purchases.data) > 0
+    assert shipped.params_.equals(purchases.params_)
 
 
 @pytest.mark.parametrize(("name", "partitions"), [("sample", 64), ("ties", 1)])

@@ -250,12 +250,7 @@ impl CustomerBase {
     /// ascending, or an invalid config.
     pub fn flow_periods(&self, bounds: &[NaiveDate], config: &FlowConfig) -> Result<Vec<FlowReport>> {
         config.validate()?;
-        if bounds.len() < 2 {
-            return Err(Error::config("periods", "need a start and an end date"));
-        }
-        if let Some(w) = bounds.windows(2).find(|w| w[1] <= w[0]) {
-            return Err(Error::config("periods", format!("end {} is not after start {}", w[1], w[0])));
-        }
+        check_bounds(bounds)?;
         let days: Vec<Day> = bounds.iter().map(|&d| date_to_day(d)).collect();
         // Segment membership at the end of the day before each boundary.
         let members: Vec<Vec<u8>> = if config.by_segment {
@@ -305,6 +300,17 @@ impl CustomerBase {
         }
         Ok(out)
     }
+}
+
+/// Checks period boundaries: at least two, strictly ascending.
+pub(crate) fn check_bounds(bounds: &[NaiveDate]) -> Result<()> {
+    if bounds.len() < 2 {
+        return Err(Error::config("periods", "need a start and an end date"));
+    }
+    if let Some(w) = bounds.windows(2).find(|w| w[1] <= w[0]) {
+        return Err(Error::config("periods", format!("end {} is not after start {}", w[1], w[0])));
+    }
+    Ok(())
 }
 
 /// The boundaries of `count` consecutive periods of length `period` from `start`.

@@ -246,7 +246,7 @@ impl CustomerBase {
     }
 }
 
-fn check_dates(from: NaiveDate, to: NaiveDate) -> Result<()> {
+pub(crate) fn check_dates(from: NaiveDate, to: NaiveDate) -> Result<()> {
     if to <= from {
         return Err(Error::config("to", format!("{to} is not after {from}")));
     }

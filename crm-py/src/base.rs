@@ -375,7 +375,22 @@ fn clv_config(
     })
 }
 
-fn u32_arg(field: &str, v: i64) -> Fallible<u32> {
+/// A flow series' period keyword.
+pub(crate) fn period_of(period: &str) -> Fallible<Period> {
+    match period {
+        "month" => Ok(Period::Month),
+        "quarter" => Ok(Period::Quarter),
+        "year" => Ok(Period::Year),
+        other => Err(Failure::config("period", format!("{other:?} is not \"month\", \"quarter\" or \"year\""))),
+    }
+}
+
+/// A flow series' period count (its upper bound is the core's).
+pub(crate) fn count_of(count: i64) -> Fallible<usize> {
+    usize::try_from(count).map_err(|_| Failure::config("count", format!("{count} is negative")))
+}
+
+pub(crate) fn u32_arg(field: &str, v: i64) -> Fallible<u32> {
     u32::try_from(v).map_err(|_| Failure::config(field, format!("{v} is not a whole number of days >= 0")))
 }
 
@@ -1216,15 +1231,7 @@ impl CustomerBase {
         window_days: Option<i64>,
     ) -> Fallible<Py<FlowSeries>> {
         let start = to_date(start, "start")?;
-        let period = match period.as_str() {
-            "month" => Period::Month,
-            "quarter" => Period::Quarter,
-            "year" => Period::Year,
-            other => {
-                return Err(Failure::config("period", format!("{other:?} is not \"month\", \"quarter\" or \"year\"")));
-            }
-        };
-        let count = usize::try_from(count).map_err(|_| Failure::config("count", format!("{count} is negative")))?;
+        let (period, count) = (period_of(&period)?, count_of(count)?);
         let config = flow_config(inactivity_days, &duration_base, by_segment, shares, &by, window_days)?;
         let base = &self.inner;
         let (batch, reports) = detached(py, || {

@@ -5,7 +5,7 @@
 use crate::arrays::Values;
 use crate::errors::{Failure, Fallible};
 use crm_core::distributed::{FlowsPartial, MigrationPartial, ModelPartial, RfmPartial, RfmScorer};
-use crm_core::flows::{Period, period_bounds};
+use crm_core::flows::period_bounds;
 use crm_core::models::{RfmData, RfmSummary};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -172,20 +172,13 @@ pub(crate) fn _flows_finish(
 /// The boundaries of `count` periods ("month", "quarter" or "year") from `start`.
 #[pyfunction]
 pub(crate) fn _period_bounds(start: &Bound<'_, PyAny>, period: &str, count: i64) -> Fallible<Vec<chrono::NaiveDate>> {
-    let period = match period {
-        "month" => Period::Month,
-        "quarter" => Period::Quarter,
-        "year" => Period::Year,
-        other => return Err(Failure::config("period", format!("{other:?} is not \"month\", \"quarter\" or \"year\""))),
-    };
-    let count = usize::try_from(count).map_err(|_| Failure::config("count", format!("{count} is negative")))?;
+    let (period, count) = (crate::base::period_of(period)?, crate::base::count_of(count)?);
     period_bounds(crate::base::to_date(start, "start")?, period, count).map_err(core)
 }
 
 fn lifecycle_config(inactivity_days: i64) -> Fallible<crm_core::lifecycle::LifecycleConfig> {
-    let days = u32::try_from(inactivity_days)
-        .map_err(|_| Failure::config("inactivity_days", format!("{inactivity_days} is out of range")))?;
-    Ok(crm_core::lifecycle::LifecycleConfig { inactivity_days: days, ..Default::default() })
+    let inactivity_days = crate::base::u32_arg("inactivity_days", inactivity_days)?;
+    Ok(crm_core::lifecycle::LifecycleConfig { inactivity_days, ..Default::default() })
 }
 
 /// A task's migration between lifecycle stages from the end of `from_date` to the end of

@@ -303,11 +303,13 @@ def flows_finish(partials: list[Any], bounds: list[_dt.date], options: dict[str,
 def flow_bounds(start: Any, end: Any = None, period: str | None = None, count: int | None = None) -> list[_dt.date]:
     """[start, end] for one period, else the boundaries of `count` periods from `start`."""
     if period is None:
-        return [_as_date(start, "start"), _as_date(end, "end")]
+        return [as_date(start, "start"), as_date(end, "end")]
     return list(_crm._period_bounds(start, period, count))
 
 
-def _as_date(value: Any, name: str) -> _dt.date:
+def as_date(value: Any, name: str) -> _dt.date:
+    """A date from a date, a datetime (its day) or an ISO string; `ConfigError` naming
+    `name` otherwise."""
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):

@@ -101,7 +101,7 @@ def _prepare(transactions: Any, as_of: Any, npartitions: int | None, columns: di
         if not dates:
             raise ValueError("the transactions are empty, so there is no default as-of date; give one")
         as_of = max(dates)
-    return columns, parts, _as_of(as_of)
+    return columns, parts, _d.as_date(as_of, "as_of")
 
 
 def _lifecycle_part(
@@ -271,7 +271,7 @@ def migration(
     client: each task counts its customers' moves, the client adds the counts. Value-segment
     states are not distributed (a `ConfigError`)."""
     _d.check_migration_states(states)
-    dates = (_d._as_date(from_date, "from_date"), _d._as_date(to_date, "to_date"))
+    dates = (_d.as_date(from_date, "from_date"), _d.as_date(to_date, "to_date"))
     _d.migration_finish([], dates, inactivity_days)  # the arguments, checked before any task runs
     columns, parts, _ = _prepare(transactions, dates[0], npartitions, columns)
     partials = parts.map_partitions(_migration_part, columns, dates, inactivity_days, meta=(None, object)).compute()
@@ -281,10 +281,3 @@ def migration(
 def _migration_part(frame: pd.DataFrame, columns: dict[str, Any], dates: tuple, inactivity_days: int) -> pd.Series:
     return pd.Series([_d.local_migration(_arrow(frame), columns, dates, inactivity_days)], dtype=object)
 
-
-def _as_of(value: _dt.date | str) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    return _dt.date.fromisoformat(str(value))

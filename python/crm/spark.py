@@ -121,7 +121,7 @@ def _prepare(transactions: Any, as_of: Any, partitions: int | None, columns: dic
         if not dates:
             raise ValueError("the transactions are empty, so there is no default as-of date; give one")
         as_of = max(dates)
-    return columns, parts, _as_of(as_of)
+    return columns, parts, _d.as_date(as_of, "as_of")
 
 
 def lifecycle(
@@ -308,7 +308,7 @@ def migration(
     from pyspark.sql.pandas.types import to_arrow_schema
 
     _d.check_migration_states(states)
-    dates = (_d._as_date(from_date, "from_date"), _d._as_date(to_date, "to_date"))
+    dates = (_d.as_date(from_date, "from_date"), _d.as_date(to_date, "to_date"))
     _d.migration_finish([], dates, inactivity_days)  # the arguments, checked before any task runs
     columns, parts, _ = _prepare(transactions, dates[0], partitions, columns)
     timezone = transactions.sparkSession.conf.get("spark.sql.session.timeZone")
@@ -321,10 +321,3 @@ def migration(
     partials = [r.partial for r in parts.mapInArrow(partial, "partial binary").collect()]
     return _d.migration_finish(partials, dates, inactivity_days)
 
-
-def _as_of(value: _dt.date | str) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    return _dt.date.fromisoformat(str(value))

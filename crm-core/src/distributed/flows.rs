@@ -2,7 +2,7 @@
 
 use crate::CustomerBase;
 use crate::error::{Error, Result};
-use crate::flows::{FlowConfig, FlowReport, finish_rates, merge};
+use crate::flows::{FlowConfig, FlowReport, check_bounds, finish_rates, merge};
 use chrono::NaiveDate;
 
 /// One task's share of the flows of consecutive periods: each period's counts and values
@@ -115,14 +115,4 @@ impl FlowsPartial {
         }
         Ok(FlowsPartial { reports })
     }
-}
-
-fn check_bounds(bounds: &[NaiveDate]) -> Result<()> {
-    if bounds.len() < 2 {
-        return Err(Error::config("periods", "need a start and an end date"));
-    }
-    if let Some(w) = bounds.windows(2).find(|w| w[1] <= w[0]) {
-        return Err(Error::config("periods", format!("end {} is not after start {}", w[1], w[0])));
-    }
-    Ok(())
 }

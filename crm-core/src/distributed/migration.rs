@@ -43,9 +43,7 @@ impl MigrationPartial {
     /// # Errors
     /// [`Error::InvalidConfig`] when `to` is not after `from`.
     pub fn empty_lifecycle(from: NaiveDate, to: NaiveDate) -> Result<Self> {
-        if to <= from {
-            return Err(Error::config("to", format!("{to} is not after {from}")));
-        }
+        crate::migration::check_dates(from, to)?;
         let states: Vec<String> = crate::lifecycle::LifecycleStage::ALL.iter().map(|s| s.name().to_owned()).collect();
         let k = states.len();
         Ok(MigrationPartial {

@@ -79,6 +79,11 @@ pub(crate) fn ordered_bits(v: f64) -> u64 {
     total_bits(if v == 0.0 { 0.0f64 } else { v })
 }
 
+/// The value of an [`ordered_bits`] key (0.0 for the key of -0.0).
+pub(crate) fn from_ordered_bits(key: u64) -> f64 {
+    f64::from_bits(if key >> 63 == 1 { key & !(1 << 63) } else { !key })
+}
+
 /// A u64 that sorts as [`f64::total_cmp`] does.
 fn total_bits(v: f64) -> u64 {
     let b = v.to_bits();

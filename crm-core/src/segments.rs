@@ -239,17 +239,21 @@ impl CustomerBase {
     /// [`Error::InvalidConfig`] for invalid rules; [`Error::MissingData`] when ranking by
     /// margin or profit in a base without margins.
     pub fn segments(&self, as_of: NaiveDate, config: &SegmentConfig) -> Result<Segments> {
-        config.validate()?;
-        let tx = self.transactions();
-        if config.measure != ValueMeasure::Revenue && !tx.has_margin() {
-            return Err(Error::MissingData(format!(
-                "segments by {:?} need a margin or cost_of_goods column",
-                config.measure
-            )));
-        }
-        let window = customer_values(self, date_to_day(as_of), config);
+        let window = window_of(self, as_of, config)?;
         Ok(assemble(as_of, config, window))
     }
+}
+
+/// Each customer's figures for the value window ending on `as_of`, after checking the rules.
+pub(crate) fn window_of(base: &CustomerBase, as_of: NaiveDate, config: &SegmentConfig) -> Result<Window> {
+    config.validate()?;
+    if config.measure != ValueMeasure::Revenue && !base.transactions().has_margin() {
+        return Err(Error::MissingData(format!(
+            "segments by {:?} need a margin or cost_of_goods column",
+            config.measure
+        )));
+    }
+    Ok(customer_values(base, date_to_day(as_of), config))
 }
 
 /// One customer's revenue, margin and cost to serve in the window ending on `today`, and
@@ -287,20 +291,20 @@ fn window_row(
 }
 
 /// Each customer's window figures, as columns.
-struct Window {
-    value: Vec<f64>,
-    revenue: Vec<f64>,
+pub(crate) struct Window {
+    pub(crate) value: Vec<f64>,
+    pub(crate) revenue: Vec<f64>,
     /// Margin per customer; `None` without margins.
-    margin: Option<Vec<f64>>,
+    pub(crate) margin: Option<Vec<f64>>,
     /// Cost to serve per customer; `None` without interactions (all 0).
-    cost: Option<Vec<f64>>,
+    pub(crate) cost: Option<Vec<f64>>,
     /// [`State`] code per customer.
-    state: Vec<u8>,
+    pub(crate) state: Vec<u8>,
 }
 
 /// Where a customer stands in the window (a code of [`Window::state`]).
 #[repr(u8)]
-enum State {
+pub(crate) enum State {
     Prospect = 0,
     Inactive = 1,
     Ranked = 2,
@@ -413,7 +417,6 @@ fn assemble(as_of: NaiveDate, config: &SegmentConfig, w: Window) -> Segments {
     let seg_ends = ends(&split_counts(ranked.len(), &config.shares));
     let pyr_ends = ends(&split_counts(ranked.len(), &config.pyramid_shares));
     let positive_total: f64 = ranked.iter().map(|&c| w.value[c as usize]).filter(|v| *v > 0.0).sum();
-    let (a_limit, b_limit) = (config.abc_shares[0], config.abc_shares[0] + config.abc_shares[1]);
     let (mut cum, mut seg_at, mut pyr_at) = (0.0, 0, 0);
     for (pos, &c) in ranked.iter().enumerate() {
         let c = c as usize;
@@ -428,24 +431,21 @@ fn assemble(as_of: NaiveDate, config: &SegmentConfig, w: Window) -> Segments {
         segment[c] = Some(seg_levels[seg_at]);
         pyramid[c] = pyr_levels[pyr_at];
         let v = w.value[c];
-        // The customer crossing a limit belongs to the class below it; 1e-12 absorbs
-        // rounding in the running sum.
-        let before = if positive_total > 0.0 { cum / positive_total } else { 1.0 };
-        abc[c] = Some(if v <= 0.0 {
-            AbcClass::C
-        } else if before < a_limit - 1e-12 {
-            AbcClass::A
-        } else if before < b_limit - 1e-12 {
-            AbcClass::B
-        } else {
-            AbcClass::C
-        });
+        abc[c] = Some(abc_class(v, cum, positive_total, &config.abc_shares));
         if v > 0.0 {
             cum += v;
         }
     }
 
-    let [segment_table, abc_table, pyramid_table] = tables(&w, &segment, &abc, &pyramid);
+    let inputs = TableInputs {
+        revenue: &w.revenue,
+        margin: w.margin.as_deref(),
+        cost: w.cost.as_deref(),
+        segment: &segment,
+        abc: &abc,
+        pyramid: &pyramid,
+    };
+    let [segment_table, abc_table, pyramid_table] = tables(&table_sums(&inputs), w.margin.is_some());
     let profit = w.margin.map(|mut m| {
         if let Some(cost) = &w.cost {
             m.iter_mut().zip(cost).for_each(|(m, c)| *m -= c);
@@ -468,7 +468,25 @@ fn assemble(as_of: NaiveDate, config: &SegmentConfig, w: Window) -> Segments {
     }
 }
 
-fn ends(counts: &[usize]) -> Vec<usize> {
+/// The ABC class of a ranked customer of value `value` when the positive values ranked
+/// before it sum to `cum` of `positive_total`: the customer crossing a limit belongs to the
+/// class below it; 1e-12 absorbs rounding in the running sum.
+pub(crate) fn abc_class(value: f64, cum: f64, positive_total: f64, abc_shares: &[f64; 3]) -> AbcClass {
+    let (a_limit, b_limit) = (abc_shares[0], abc_shares[0] + abc_shares[1]);
+    let before = if positive_total > 0.0 { cum / positive_total } else { 1.0 };
+    if value <= 0.0 {
+        AbcClass::C
+    } else if before < a_limit - 1e-12 {
+        AbcClass::A
+    } else if before < b_limit - 1e-12 {
+        AbcClass::B
+    } else {
+        AbcClass::C
+    }
+}
+
+/// The end position of each level of a split (cumulative counts).
+pub(crate) fn ends(counts: &[usize]) -> Vec<usize> {
     counts
         .iter()
         .scan(0, |acc, c| {
@@ -479,14 +497,14 @@ fn ends(counts: &[usize]) -> Vec<usize> {
 }
 
 /// One segment's (or one table's) sums.
-#[derive(Debug, Clone, Copy, Default)]
-struct Sums {
-    customers: usize,
-    revenue: f64,
-    margin: f64,
-    cost: f64,
-    profit: f64,
-    negative_profit: usize,
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Sums {
+    pub(crate) customers: usize,
+    pub(crate) revenue: f64,
+    pub(crate) margin: f64,
+    pub(crate) cost: f64,
+    pub(crate) profit: f64,
+    pub(crate) negative_profit: usize,
 }
 
 impl Sums {
@@ -500,7 +518,7 @@ impl Sums {
         self.negative_profit += (profit < 0.0) as usize;
     }
 
-    fn merge(&mut self, o: &Sums) {
+    pub(crate) fn merge(&mut self, o: &Sums) {
         self.customers += o.customers;
         self.revenue += o.revenue;
         self.margin += o.margin;
@@ -512,32 +530,39 @@ impl Sums {
 
 /// Sums slots: the 3 value segments, the 3 ABC classes, the 6 pyramid levels, then each
 /// table's total (segments, ABC, pyramid).
-const SLOTS: usize = 15;
+pub(crate) const SLOTS: usize = 15;
 
-/// The three segment tables (top / middle / bottom, ABC, pyramid) in one pass over the
-/// customers, on all threads in fixed chunks whose sums are added in chunk order, so the
-/// figures are the same for any thread count.
-fn tables(
-    w: &Window,
-    segment: &[Option<ValueSegment>],
-    abc: &[Option<AbcClass>],
-    pyramid: &[PyramidLevel],
-) -> [Vec<SegmentRow>; 3] {
-    let parts = crate::parallel::fold_chunks(w.value.len(), |range| {
+/// What the segment tables add up, per customer.
+pub(crate) struct TableInputs<'a> {
+    pub(crate) revenue: &'a [f64],
+    /// `None` without margins (all 0).
+    pub(crate) margin: Option<&'a [f64]>,
+    /// `None` without interactions (all 0).
+    pub(crate) cost: Option<&'a [f64]>,
+    pub(crate) segment: &'a [Option<ValueSegment>],
+    pub(crate) abc: &'a [Option<AbcClass>],
+    pub(crate) pyramid: &'a [PyramidLevel],
+}
+
+/// The sums of the three segment tables (top / middle / bottom, ABC, pyramid) in one pass
+/// over the customers, on all threads in fixed chunks whose sums are added in chunk order,
+/// so the figures are the same for any thread count.
+pub(crate) fn table_sums(t: &TableInputs<'_>) -> [Sums; SLOTS] {
+    let parts = crate::parallel::fold_chunks(t.revenue.len(), |range| {
         let mut acc = [Sums::default(); SLOTS];
         for c in range {
             let c = c as usize;
-            let (revenue, margin) = (w.revenue[c], w.margin.as_ref().map_or(0.0, |m| m[c]));
-            let cost = w.cost.as_ref().map_or(0.0, |x| x[c]);
-            if let Some(s) = segment[c] {
+            let (revenue, margin) = (t.revenue[c], t.margin.map_or(0.0, |m| m[c]));
+            let cost = t.cost.map_or(0.0, |x| x[c]);
+            if let Some(s) = t.segment[c] {
                 acc[s as usize].add(revenue, margin, cost);
                 acc[12].add(revenue, margin, cost);
             }
-            if let Some(a) = abc[c] {
+            if let Some(a) = t.abc[c] {
                 acc[3 + a as usize].add(revenue, margin, cost);
                 acc[13].add(revenue, margin, cost);
             }
-            acc[6 + pyramid[c] as usize].add(revenue, margin, cost);
+            acc[6 + t.pyramid[c] as usize].add(revenue, margin, cost);
             acc[14].add(revenue, margin, cost);
         }
         acc
@@ -546,7 +571,11 @@ fn tables(
     for part in &parts {
         sums.iter_mut().zip(part).for_each(|(s, p)| s.merge(p));
     }
-    let has_margin = w.margin.is_some();
+    sums
+}
+
+/// The three segment tables from their sums.
+pub(crate) fn tables(sums: &[Sums; SLOTS], has_margin: bool) -> [Vec<SegmentRow>; 3] {
     [
         segment_table(&["top", "middle", "bottom"], &sums[0..3], &sums[12], has_margin),
         segment_table(&["A", "B", "C"], &sums[3..6], &sums[13], has_margin),

@@ -185,3 +185,143 @@ fn distributed_lifecycle_migration_equals_the_single_machine_one() {
         assert_eq!(merged.unwrap().finish(), single, "parts {parts}");
     }
 }
+
+/// The host's side of distributed segments, simulated: each task's rows, the merged
+/// partial, one global sort by (rank key, id) standing for the cluster's range sort, then
+/// each row classified by its position and the tables summed per task.
+fn distributed_segments(
+    whole: &CustomerBase,
+    tx: &TransactionColumns,
+    parts: u64,
+    as_of: chrono::NaiveDate,
+    config: &crm_core::SegmentConfig,
+) {
+    use crm_core::distributed::{SegmentRows, SegmentTablesPartial, SegmentsPartial, Standing, rank_key};
+    let single = whole.segments(as_of, config).unwrap();
+    let tasks: Vec<(CustomerBase, SegmentRows)> = tasks(tx, parts)
+        .into_iter()
+        .filter(|t| !t.amount.is_empty())
+        .map(|t| {
+            let base = CustomerBase::from_transactions(t).unwrap();
+            let rows = SegmentRows::of(&base, as_of, config).unwrap();
+            (base, rows)
+        })
+        .collect();
+    let mut merged = SegmentsPartial::default();
+    for (_, rows) in tasks.iter().rev() {
+        merged.merge(&SegmentsPartial::from_bytes(&rows.partial().to_bytes()).unwrap());
+    }
+    let ranker =
+        crm_core::distributed::SegmentRanker::from_bytes(&merged.finish(config, parts as u32).unwrap().to_bytes())
+            .unwrap();
+    assert_eq!(ranker.ranked(), single.rank.iter().flatten().count() as u64);
+    assert!(ranker.buckets() <= parts as u32);
+    // The cluster's shuffle: ranked rows by bucket into `parts` tasks (a hash), each task
+    // sorted by (rank key, id) and numbered by the ranker.
+    let mut shuffled: Vec<Vec<(i64, i64, usize, usize)>> = vec![Vec::new(); parts as usize];
+    for (t, (base, rows)) in tasks.iter().enumerate() {
+        for i in 0..base.len() {
+            if rows.standing[i] == Standing::Ranked {
+                let crm_core::Key::Int(id) = base.id(i as u32) else { panic!("integer ids") };
+                let to = (ranker.bucket(rows.value[i]) as u64).wrapping_mul(0x9E37_79B9) % parts;
+                shuffled[to as usize].push((rank_key(rows.value[i]), id, t, i));
+            }
+        }
+    }
+    let mut rank_of: Vec<Vec<Option<u64>>> = tasks.iter().map(|(b, _)| vec![None; b.len()]).collect();
+    for mut rows in shuffled {
+        rows.sort_unstable();
+        let values: Vec<f64> = rows.iter().map(|&(_, _, t, i)| tasks[t].1.value[i]).collect();
+        for (&(_, _, t, i), rank) in rows.iter().zip(ranker.ranks(&values).unwrap()) {
+            rank_of[t][i] = Some(rank);
+        }
+    }
+    let mut tables = SegmentTablesPartial::empty(single.profit.is_some());
+    for (t, (base, rows)) in tasks.iter().enumerate() {
+        let (mut segment, mut abc, mut pyramid) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..base.len() {
+            let c = whole.index_of(&base.id(i as u32)).unwrap() as usize;
+            let (s, a, p) = match rank_of[t][i] {
+                Some(r) => {
+                    let (s, a, p) = ranker.classify(r).unwrap();
+                    (Some(s), Some(a), p)
+                }
+                None => (None, None, rows.standing[i].unranked_level().unwrap()),
+            };
+            let who = format!("parts {parts} customer {:?} config {config:?}", base.id(i as u32));
+            assert_eq!(rank_of[t][i], single.rank[c].map(u64::from), "{who}");
+            assert_eq!((s, a, p), (single.segment[c], single.abc[c], single.pyramid[c]), "{who}");
+            assert_eq!(rows.value[i].to_bits(), single.value[c].to_bits(), "{who}");
+            assert_eq!(rows.revenue[i].to_bits(), single.revenue[c].to_bits(), "{who}");
+            assert_eq!(rows.profit.as_ref().map(|p| p[i]), single.profit.as_ref().map(|p| p[c]), "{who}");
+            segment.push(s);
+            abc.push(a);
+            pyramid.push(p);
+        }
+        let share = SegmentTablesPartial::of(rows, &segment, &abc, &pyramid).unwrap();
+        tables.merge(&SegmentTablesPartial::from_bytes(&share.to_bytes()).unwrap());
+    }
+    let got = tables.finish();
+    let want = [&single.segment_table, &single.abc_table, &single.pyramid_table];
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!(g.len(), w.len());
+        for (g, w) in g.iter().zip(w) {
+            assert_eq!(
+                (&g.segment, g.customers, g.negative_profit_customers),
+                (&w.segment, w.customers, w.negative_profit_customers)
+            );
+            assert!(close(g.revenue, w.revenue) && close(g.revenue_share, w.revenue_share), "{g:?} {w:?}");
+            assert!(close(g.cost_to_serve, w.cost_to_serve) && close(g.customer_share, w.customer_share));
+            for (a, b) in [(g.margin, w.margin), (g.profit, w.profit), (g.profit_share, w.profit_share)] {
+                assert_eq!(a.is_some(), b.is_some());
+                assert!(close(a.unwrap_or(0.0), b.unwrap_or(0.0)), "{g:?} {w:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn distributed_segments_equal_the_single_machine_ones() {
+    use crm_core::{SegmentConfig, ValueMeasure};
+    let data =
+        generate(&SampleConfig { customers: 2_000, profiles: false, interactions: false, ..SampleConfig::default() });
+    let mut tx = data.transactions.clone();
+    // Coarse amounts: many customers tie on value, across tasks, and refunds stay.
+    tx.amount.iter_mut().for_each(|a| *a = (*a / 50.0).round() * 50.0);
+    let whole = CustomerBase::from_transactions(tx.clone()).unwrap();
+    let configs = [
+        SegmentConfig::default(),
+        SegmentConfig { measure: ValueMeasure::Margin, window_days: None, ..SegmentConfig::default() },
+        SegmentConfig {
+            shares: [0.1, 0.1, 0.8],
+            window_days: Some(90),
+            abc_shares: [0.5, 0.3, 0.2],
+            pyramid_shares: [0.25, 0.25, 0.25, 0.25],
+            ..SegmentConfig::default()
+        },
+    ];
+    for config in &configs {
+        for parts in [1u64, 2, 7, 64] {
+            distributed_segments(&whole, &tx, parts, data.end, config);
+        }
+    }
+}
+
+#[test]
+fn distributed_segments_with_equal_values_cut_abc_as_one_machine() {
+    // 40 customers who all spent 25: the ABC limits fall on running sums whose rounding
+    // decides the class of the customer at the limit.
+    let n = 40i64;
+    let ids: Vec<i64> = (1..=n).collect();
+    let tx = TransactionColumns::new(ids.clone().into(), vec![0; n as usize], vec![25.0; n as usize]);
+    let whole = CustomerBase::from_transactions(tx.clone()).unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(1970, 3, 1).unwrap();
+    let single = whole.segments(as_of, &crm_core::SegmentConfig::default()).unwrap();
+    // By hand: 80 % of 1000 is reached after 32 customers, 95 % after 38.
+    let classes: Vec<usize> = single.abc_table.iter().map(|r| r.customers).collect();
+    assert_eq!(classes, vec![32, 6, 2]);
+    for parts in [1u64, 2, 7, 64] {
+        distributed_segments(&whole, &tx, parts, as_of, &crm_core::SegmentConfig::default());
+    }
+}

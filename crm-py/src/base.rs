@@ -286,6 +286,21 @@ pub(crate) fn to_date(obj: &Bound<'_, PyAny>, field: &str) -> Fallible<NaiveDate
     parse_date(&text, &[]).ok_or_else(|| Failure::config(field, format!("`{text}` is not an ISO 8601 date")))
 }
 
+/// The segmentation rules of `segments()`' keywords.
+pub(crate) fn full_segment_config(
+    shares: Vec<f64>,
+    by: &str,
+    window_days: Option<i64>,
+    abc_shares: Vec<f64>,
+    pyramid_shares: Vec<f64>,
+) -> Fallible<SegmentConfig> {
+    Ok(SegmentConfig {
+        abc_shares: self::shares("abc_shares", abc_shares)?,
+        pyramid_shares: self::shares("pyramid_shares", pyramid_shares)?,
+        ..segment_config(shares, by, window_days)?
+    })
+}
+
 fn segment_config(shares: Vec<f64>, by: &str, window_days: Option<i64>) -> Fallible<SegmentConfig> {
     Ok(SegmentConfig {
         shares: self::shares("shares", shares)?,
@@ -1079,21 +1094,7 @@ impl CustomerBase {
         pyramid_shares: Vec<f64>,
     ) -> Fallible<Py<Segments>> {
         let as_of = self.as_of(as_of)?;
-        let measure = match by.as_str() {
-            "revenue" => ValueMeasure::Revenue,
-            "margin" => ValueMeasure::Margin,
-            "profit" => ValueMeasure::Profit,
-            other => {
-                return Err(Failure::config("by", format!("{other:?} is not \"revenue\", \"margin\" or \"profit\"")));
-            }
-        };
-        let config = SegmentConfig {
-            shares: self::shares("shares", shares)?,
-            measure,
-            window_days: window_days.map(|w| u32_arg("window_days", w)).transpose()?,
-            abc_shares: self::shares("abc_shares", abc_shares)?,
-            pyramid_shares: self::shares("pyramid_shares", pyramid_shares)?,
-        };
+        let config = full_segment_config(shares, &by, window_days, abc_shares, pyramid_shares)?;
         let base = &self.inner;
         let batches = detached(py, || {
             let s = base.segments(as_of, &config).map_err(|e| Failure::Core(e, Names::default()))?;

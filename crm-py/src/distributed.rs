@@ -4,7 +4,10 @@
 
 use crate::arrays::Values;
 use crate::errors::{Failure, Fallible};
-use crm_core::distributed::{FlowsPartial, MigrationPartial, ModelPartial, RfmPartial, RfmScorer};
+use crm_core::distributed::{
+    FlowsPartial, MigrationPartial, ModelPartial, RfmPartial, RfmScorer, SegmentRanker, SegmentRows,
+    SegmentTablesPartial, SegmentsPartial, Standing, rank_key,
+};
 use crm_core::flows::period_bounds;
 use crm_core::models::{RfmData, RfmSummary};
 use numpy::{PyArray1, PyReadonlyArray1};
@@ -214,4 +217,222 @@ pub(crate) fn _migration_finish(
         all.merge(&MigrationPartial::from_bytes(p).map_err(core)?).map_err(core)?;
     }
     Ok(crate::analytics::Migration::new(all.finish()))
+}
+
+/// The classes' names by code, as the single-machine `segments()` table has them.
+const SEGMENT_LABELS: [&str; 3] = ["top", "middle", "bottom"];
+const ABC_LABELS: [&str; 3] = ["A", "B", "C"];
+const PYRAMID_LABELS: [&str; 6] = ["top", "large", "medium", "small", "inactive", "prospect"];
+
+/// A task's customers for a segmentation, as a Table: `customer_id`, `value`, `revenue`,
+/// `profit`, then the host's working columns `_margin`, `_cost`, `_standing` (0 prospect, 1
+/// inactive, 2 ranked) and `_key` (the rank sort key, ascending = most valuable first).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _segment_rows<'py>(
+    py: Python<'py>,
+    base: &crate::base::CustomerBase,
+    as_of: &Bound<'py, PyAny>,
+    shares: Vec<f64>,
+    by: String,
+    window_days: Option<i64>,
+    abc_shares: Vec<f64>,
+    pyramid_shares: Vec<f64>,
+) -> Fallible<Py<crate::table::Table>> {
+    use arrow_array::{Float64Array, Int8Array};
+    use std::sync::Arc;
+    let as_of = crate::base::to_date(as_of, "as_of")?;
+    let config = crate::base::full_segment_config(shares, &by, window_days, abc_shares, pyramid_shares)?;
+    let (inner, ids) = (base.inner.clone(), base.ids_array());
+    let batch = crate::errors::detached(py, move || {
+        let rows = SegmentRows::of(&inner, as_of, &config).map_err(core)?;
+        let n = rows.value.len();
+        let optional = |v: Option<Vec<f64>>| Arc::new(v.map_or_else(|| Float64Array::new_null(n), Float64Array::from));
+        let mut b = crate::table::TableBuilder::new();
+        b.array("customer_id", ids);
+        b.i64("_key", rows.value.iter().map(|&v| rank_key(v)).collect());
+        b.f64("value", rows.value);
+        b.f64("revenue", rows.revenue);
+        b.array("profit", optional(rows.profit));
+        b.array("_margin", optional(rows.margin));
+        b.f64("_cost", rows.cost.unwrap_or_else(|| vec![0.0; n]));
+        b.array("_standing", Arc::new(Int8Array::from_iter_values(rows.standing.iter().map(|s| *s as i8))));
+        Ok(b.finish())
+    })?;
+    Ok(Py::new(py, crate::table::Table::new(batch))?)
+}
+
+fn standings(codes: PyReadonlyArray1<'_, i8>) -> Fallible<Vec<Standing>> {
+    codes.as_array().iter().map(|&s| Standing::from_code(u8::try_from(s).unwrap_or(u8::MAX)).map_err(core)).collect()
+}
+
+/// A task's segment partial (bytes) from its rows' `value` and `_standing`.
+#[pyfunction]
+pub(crate) fn _segments_partial<'py>(
+    py: Python<'py>,
+    value: PyReadonlyArray1<'_, f64>,
+    standing: PyReadonlyArray1<'_, i8>,
+) -> Fallible<Bound<'py, PyBytes>> {
+    let partial = SegmentsPartial::from_columns(&value.values(), &standings(standing)?).map_err(core)?;
+    Ok(PyBytes::new(py, &partial.to_bytes()))
+}
+
+/// Merges the tasks' segment partials into the class boundaries and at most `buckets`
+/// buckets of the order (bytes).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _segments_ranker<'py>(
+    py: Python<'py>,
+    partials: Vec<Vec<u8>>,
+    buckets: i64,
+    shares: Vec<f64>,
+    by: String,
+    window_days: Option<i64>,
+    abc_shares: Vec<f64>,
+    pyramid_shares: Vec<f64>,
+) -> Fallible<Bound<'py, PyBytes>> {
+    let config = crate::base::full_segment_config(shares, &by, window_days, abc_shares, pyramid_shares)?;
+    let mut all = SegmentsPartial::default();
+    for p in &partials {
+        all.merge(&SegmentsPartial::from_bytes(p).map_err(core)?);
+    }
+    let buckets =
+        u32::try_from(buckets).ok().filter(|b| (1..=crm_core::distributed::MAX_BUCKETS).contains(b)).ok_or_else(
+            || Failure::config("buckets", format!("{buckets} is not in 1..={}", crm_core::distributed::MAX_BUCKETS)),
+        )?;
+    Ok(PyBytes::new(py, &all.finish(&config, buckets).map_err(core)?.to_bytes()))
+}
+
+/// The bucket of each ranked customer's value (the host shuffles ranked rows by it).
+#[pyfunction]
+pub(crate) fn _segments_bucket<'py>(
+    py: Python<'py>,
+    ranker: Vec<u8>,
+    value: PyReadonlyArray1<'_, f64>,
+) -> Fallible<Bound<'py, PyArray1<i32>>> {
+    let ranker = SegmentRanker::from_bytes(&ranker).map_err(core)?;
+    Ok(PyArray1::from_iter(py, value.values().iter().map(|&v| ranker.bucket(v) as i32)))
+}
+
+/// The classes of a task's rows: the ranked rows (standing 2), in the order value
+/// descending then id ascending and with whole buckets, are numbered by the ranker; the
+/// others are inactive or prospects. A Table of `rank` (1-based, null when not ranked),
+/// `segment`, `abc` and `pyramid`.
+#[pyfunction]
+pub(crate) fn _segments_classify(
+    py: Python<'_>,
+    ranker: Vec<u8>,
+    standing: PyReadonlyArray1<'_, i8>,
+    value: PyReadonlyArray1<'_, f64>,
+) -> Fallible<Py<crate::table::Table>> {
+    use crate::table::label_array;
+    let ranker = SegmentRanker::from_bytes(&ranker).map_err(core)?;
+    let (standing, value) = (standings(standing)?, value.values());
+    if standing.len() != value.len() {
+        return Err(Failure::config("value", "one value per standing"));
+    }
+    let ranked: Vec<f64> =
+        value.iter().zip(&standing).filter(|(_, s)| **s == Standing::Ranked).map(|(v, _)| *v).collect();
+    let mut ranks = ranker.ranks(&ranked).map_err(core)?.into_iter();
+    let n = standing.len();
+    let (mut rank, mut segment, mut abc, mut pyramid) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    for s in standing {
+        match s.unranked_level() {
+            Some(level) => {
+                rank.push(None);
+                segment.push(None);
+                abc.push(None);
+                pyramid.push(level as usize);
+            }
+            None => {
+                let r = ranks.next().expect("one rank per ranked row");
+                let (g, a, p) = ranker.classify(r).map_err(core)?;
+                rank.push(Some(r as i64 + 1));
+                segment.push(Some(g as usize));
+                abc.push(Some(a as usize));
+                pyramid.push(p as usize);
+            }
+        }
+    }
+    let mut b = crate::table::TableBuilder::new();
+    b.opt_i64("rank", rank);
+    b.array("segment", label_array(&SEGMENT_LABELS, segment.into_iter()));
+    b.array("abc", label_array(&ABC_LABELS, abc.into_iter()));
+    b.array("pyramid", label_array(&PYRAMID_LABELS, pyramid.into_iter().map(Some)));
+    Ok(Py::new(py, crate::table::Table::new(b.finish()))?)
+}
+
+/// Codes of labels (-1 for none) as classes.
+fn classes<T: Copy>(codes: &[i8], levels: &[T], field: &str) -> Fallible<Vec<Option<T>>> {
+    codes
+        .iter()
+        .map(|&c| match c {
+            -1 => Ok(None),
+            c => levels.get(c as usize).copied().map(Some).ok_or_else(|| Failure::config(field, format!("code {c}"))),
+        })
+        .collect()
+}
+
+/// A share of the segment tables: per customer revenue, margin (None without margins),
+/// cost to serve, and the codes of segment, ABC class and pyramid level (-1 for none: the
+/// order of the labels of `segments()`).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _segment_tables_partial<'py>(
+    py: Python<'py>,
+    revenue: PyReadonlyArray1<'_, f64>,
+    margin: Option<PyReadonlyArray1<'_, f64>>,
+    cost: PyReadonlyArray1<'_, f64>,
+    segment: PyReadonlyArray1<'_, i8>,
+    abc: PyReadonlyArray1<'_, i8>,
+    pyramid: PyReadonlyArray1<'_, i8>,
+) -> Fallible<Bound<'py, PyBytes>> {
+    use crm_core::{AbcClass, PyramidLevel, ValueSegment};
+    let segment = classes(
+        slice(segment.as_slice())?,
+        &[ValueSegment::Top, ValueSegment::Middle, ValueSegment::Bottom],
+        "segment",
+    )?;
+    let abc = classes(slice(abc.as_slice())?, &[AbcClass::A, AbcClass::B, AbcClass::C], "abc")?;
+    let levels = [
+        PyramidLevel::Top,
+        PyramidLevel::Large,
+        PyramidLevel::Medium,
+        PyramidLevel::Small,
+        PyramidLevel::Inactive,
+        PyramidLevel::Prospect,
+    ];
+    let pyramid: Vec<PyramidLevel> = classes(slice(pyramid.as_slice())?, &levels, "pyramid")?
+        .into_iter()
+        .map(|p| p.ok_or_else(|| Failure::config("pyramid", "every customer has a pyramid level")))
+        .collect::<Fallible<_>>()?;
+    let margin = margin.map(|m| m.values());
+    let share = SegmentTablesPartial::from_columns(
+        &revenue.values(),
+        margin.as_deref(),
+        Some(&cost.values()),
+        &segment,
+        &abc,
+        &pyramid,
+    )
+    .map_err(core)?;
+    Ok(PyBytes::new(py, &share.to_bytes()))
+}
+
+/// The merged segment tables: (segment_table, abc_table, pyramid_table) as on one machine.
+#[pyfunction]
+pub(crate) fn _segment_tables(
+    py: Python<'_>,
+    partials: Vec<Vec<u8>>,
+    has_margin: bool,
+) -> Fallible<(Py<crate::table::Table>, Py<crate::table::Table>, Py<crate::table::Table>)> {
+    let mut all = SegmentTablesPartial::empty(has_margin);
+    for p in &partials {
+        all.merge(&SegmentTablesPartial::from_bytes(p).map_err(core)?);
+    }
+    let [s, a, p] = all.finish();
+    let table =
+        |rows: &[crm_core::SegmentRow]| Py::new(py, crate::table::Table::new(crate::results::segment_table(rows)));
+    Ok((table(&s)?, table(&a)?, table(&p)?))
 }

@@ -59,6 +59,13 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(distributed::_model_partial, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_model_merge, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_flows_partial, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_segment_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_segments_partial, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_segments_ranker, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_segments_bucket, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_segments_classify, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_segment_tables_partial, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_segment_tables, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_flows_finish, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_period_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_migration_partial, m)?)?;

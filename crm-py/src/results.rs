@@ -257,7 +257,7 @@ impl Segments {
     }
 }
 
-fn segment_table(rows: &[SegmentRow]) -> RecordBatch {
+pub(crate) fn segment_table(rows: &[SegmentRow]) -> RecordBatch {
     let mut b = TableBuilder::new();
     b.strs("segment", rows.iter().map(|r| r.segment.as_str()));
     b.i64("customers", rows.iter().map(|r| r.customers as i64).collect());

@@ -342,3 +342,164 @@ def local_migration(table: pa.Table, columns: dict[str, Any], dates: tuple, inac
 def migration_finish(partials: list[Any], dates: tuple, inactivity_days: int) -> Any:
     """On the driver: the merged counts as a `crm.Migration`."""
     return _crm._migration_finish([bytes(p) for p in partials if p is not None], *dates, inactivity_days)
+
+
+#: The keywords of `CustomerBase.segments` the hosts pass on, with their defaults.
+SEGMENTS_DEFAULTS = {
+    "shares": (0.2, 0.5, 0.3),
+    "by": "revenue",
+    "window_days": 365,
+    "abc_shares": (0.8, 0.15, 0.05),
+    "pyramid_shares": (0.01, 0.04, 0.15, 0.8),
+}
+
+#: The working columns of the segment rows (dropped from the result).
+SEGMENT_WORK_COLUMNS = ("_key", "_margin", "_cost", "_standing")
+
+_SEGMENT_LABELS = {
+    "segment": ("top", "middle", "bottom"),
+    "abc": ("A", "B", "C"),
+    "pyramid": ("top", "large", "medium", "small", "inactive", "prospect"),
+}
+
+
+def segments_options(shares: Any, by: str, window_days: Any, abc_shares: Any, pyramid_shares: Any) -> dict[str, Any]:
+    """The rules as `_crm` takes them, checked on the driver before any task runs."""
+    options = {
+        "shares": list(shares),
+        "by": by,
+        "window_days": window_days,
+        "abc_shares": list(abc_shares),
+        "pyramid_shares": list(pyramid_shares),
+    }
+    _crm._segments_ranker([], 1, **options)
+    return options
+
+
+def _plain_id(schema: pa.Schema, columns: dict[str, Any]) -> pa.DataType:
+    id_type = schema.field(id_column(columns)).type
+    if pa.types.is_large_string(id_type) or pa.types.is_string_view(id_type):
+        return pa.string()
+    return id_type
+
+
+def segment_rows_schema(schema: pa.Schema, columns: dict[str, Any]) -> pa.Schema:
+    """The task rows' schema: customer_id (the id column's type), the rank sort key, the
+    figures, and the working columns."""
+    f64 = pa.float64()
+    return pa.schema(
+        [
+            pa.field("customer_id", _plain_id(schema, columns), nullable=False),
+            pa.field("_key", pa.int64(), nullable=False),
+            pa.field("value", f64, nullable=False),
+            pa.field("revenue", f64, nullable=False),
+            pa.field("profit", f64),
+            pa.field("_margin", f64),
+            pa.field("_cost", f64, nullable=False),
+            pa.field("_standing", pa.int8(), nullable=False),
+        ]
+    )
+
+
+def segments_schema(schema: pa.Schema, columns: dict[str, Any], work: bool = True) -> pa.Schema:
+    """The result's schema (the columns of `CustomerBase.segments`, labels as plain
+    strings), with the working columns `_margin` and `_cost` when `work`."""
+    rows = segment_rows_schema(schema, columns)
+    fields = [rows.field(name) for name in ("customer_id", "value", "revenue", "profit")]
+    fields += [pa.field("rank", pa.int64()), pa.field("segment", pa.string()), pa.field("abc", pa.string())]
+    fields.append(pa.field("pyramid", pa.string(), nullable=False))
+    if work:
+        fields += [rows.field("_margin"), rows.field("_cost")]
+    return pa.schema(fields)
+
+
+def local_segment_rows(table: pa.Table, columns: dict[str, Any], as_of: _dt.date, options: dict[str, Any]) -> pa.Table:
+    """The task's customers' segmentation figures (whole customers: the base's own)."""
+    schema = segment_rows_schema(table.schema, columns)
+    base = base_of(table, columns)
+    if base is None:
+        return schema.empty_table()
+    return _crm._segment_rows(base, as_of, **options).to_arrow().cast(schema)
+
+
+def _i8(table: pa.Table, name: str) -> np.ndarray:
+    return np.require(table.column(name).to_numpy(), np.int8, ["C", "A"])
+
+
+def segments_partial(rows: pa.Table) -> bytes:
+    """The rows' partial: the exact distribution of the ranked customers' values."""
+    return _crm._segments_partial(_column(rows, "value"), _i8(rows, "_standing"))
+
+
+def segments_ranker(partials: list[Any], options: dict[str, Any], buckets: int) -> bytes:
+    """On the driver: the class boundaries over all tasks, and the order cut into at most
+    `buckets` buckets of whole values with their first ranks."""
+    return _crm._segments_ranker([bytes(p) for p in partials], buckets, **options)
+
+
+def with_buckets(rows: pa.Table, ranker: bytes) -> pa.Table:
+    """Ranked rows with their `_bucket`, the column the host shuffles them by."""
+    buckets = pa.array(_crm._segments_bucket(ranker, _column(rows, "value")))
+    return rows.append_column(pa.field("_bucket", pa.int32(), nullable=False), buckets)
+
+
+def classify_rows(rows: pa.Table, ranker: bytes) -> pa.Table:
+    """A task's rows with their classes. Its ranked rows must hold whole buckets; they are
+    sorted here (value descending, id ascending) and numbered from their buckets' first
+    ranks. The others are inactive or prospects."""
+    rows = rows.sort_by([("_key", "ascending"), ("customer_id", "ascending")])
+    classes = _crm._segments_classify(ranker, _i8(rows, "_standing"), _column(rows, "value")).to_arrow()
+    columns = [rows.column(n) for n in ("customer_id", "value", "revenue", "profit")]
+    columns += [classes.column(n) for n in ("rank", "segment", "abc", "pyramid")]
+    columns += [rows.column("_margin"), rows.column("_cost")]
+    names = ["customer_id", "value", "revenue", "profit", "rank", "segment", "abc", "pyramid", "_margin", "_cost"]
+    return pa.Table.from_arrays(columns, names=names).cast(segments_schema_of(rows.schema))
+
+
+def segments_schema_of(rows_schema: pa.Schema) -> pa.Schema:
+    return segments_schema(rows_schema, {"customer_id_col": "customer_id"})
+
+
+def _codes(table: pa.Table, name: str) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    codes = pc.index_in(table.column(name), value_set=pa.array(_SEGMENT_LABELS[name]))
+    return np.require(codes.fill_null(-1).to_numpy(), np.int8, ["C", "A"])
+
+
+def segment_tables_partial(classified: pa.Table) -> bytes:
+    """A share of the segment tables from classified rows."""
+    has_margin = classified.num_rows > 0 and classified.column("_margin").null_count == 0
+    return _crm._segment_tables_partial(
+        _column(classified, "revenue"),
+        _column(classified, "_margin") if has_margin else None,
+        _column(classified, "_cost"),
+        _codes(classified, "segment"),
+        _codes(classified, "abc"),
+        _codes(classified, "pyramid"),
+    )
+
+
+def segment_tables(partials: list[Any]) -> tuple[Any, Any, Any]:
+    """On the driver: the merged (segment_table, abc_table, pyramid_table)."""
+    return _crm._segment_tables([bytes(p) for p in partials], False)
+
+
+class Segments:
+    """Value segments over a cluster: `customers`, the host's DataFrame with the columns of
+    `CustomerBase.segments` (one row per customer, in no particular order), and the tables
+    `segment_table`, `abc_table` and `pyramid_table` (`crm.Table`, as on one machine)."""
+
+    def __init__(self, customers: Any, tables: tuple[Any, Any, Any], as_of: _dt.date, options: dict[str, Any]):
+        self.customers = customers
+        self.segment_table, self.abc_table, self.pyramid_table = tables
+        self.as_of = as_of
+        self.by = options["by"]
+        self.shares = tuple(options["shares"])
+        self.window_days = options["window_days"]
+
+    def __repr__(self) -> str:
+        return (
+            f"crm Segments(as_of={self.as_of}, by={self.by!r}, shares={self.shares}, "
+            f"window_days={self.window_days})\nsegment_table:\n{self.segment_table!r}"
+        )

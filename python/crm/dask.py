@@ -20,7 +20,17 @@ import pyarrow as pa
 
 from . import _distributed as _d
 
-__all__ = ["fit_clv", "flow_series", "flows", "lifecycle", "migration", "model_summary", "predict_clv", "summary"]
+__all__ = [
+    "fit_clv",
+    "flow_series",
+    "flows",
+    "lifecycle",
+    "migration",
+    "model_summary",
+    "predict_clv",
+    "segments",
+    "summary",
+]
 
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:
@@ -281,3 +291,81 @@ def migration(
 def _migration_part(frame: pd.DataFrame, columns: dict[str, Any], dates: tuple, inactivity_days: int) -> pd.Series:
     return pd.Series([_d.local_migration(_arrow(frame), columns, dates, inactivity_days)], dtype=object)
 
+
+
+def _segment_rows_part(
+    frame: pd.DataFrame, columns: dict[str, Any], as_of: _dt.date, options: dict[str, Any]
+) -> pd.DataFrame:
+    return _pandas(_d.local_segment_rows(_arrow(frame), columns, as_of, options))
+
+
+def _segments_partial_part(frame: pd.DataFrame, schema: pa.Schema) -> pd.Series:
+    rows = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    return pd.Series([_d.segments_partial(rows)], dtype=object)
+
+
+def _buckets_part(frame: pd.DataFrame, ranker: bytes, schema: pa.Schema) -> pd.DataFrame:
+    return _pandas(_d.with_buckets(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), ranker))
+
+
+def _classify_part(frame: pd.DataFrame, ranker: bytes, schema: pa.Schema) -> pd.DataFrame:
+    rows = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    return _pandas(_d.classify_rows(rows, ranker))
+
+
+def _tables_part(frame: pd.DataFrame, schema: pa.Schema) -> pd.Series:
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    return pd.Series([_d.segment_tables_partial(table)], dtype=object)
+
+
+def segments(
+    transactions: Any,
+    as_of: _dt.date | str | None = None,
+    *,
+    shares: Any = (0.2, 0.5, 0.3),
+    by: str = "revenue",
+    window_days: int | None = 365,
+    abc_shares: Any = (0.8, 0.15, 0.05),
+    pyramid_shares: Any = (0.01, 0.04, 0.15, 0.8),
+    npartitions: int | None = None,
+    **columns: Any,
+) -> _d.Segments:
+    """Value segments, ABC classes and the customer pyramid (`CustomerBase.segments`, same
+    keywords and defaults) over the cluster: `.customers` is a dask DataFrame with one row
+    per customer (customer_id, value, revenue, profit, rank, segment, abc, pyramid),
+    `.segment_table`, `.abc_table` and `.pyramid_table` the tables as on one machine.
+
+    Ranks are exact and global, with the engine's order and tie rule (value descending,
+    id ascending): the merged exact value distribution cuts the order into buckets of
+    whole values whose first ranks it knows; the ranked customers are shuffled by bucket
+    and each partition sorts and numbers its buckets.
+    """
+    import dask.dataframe as dd
+
+    options = _d.segments_options(shares, by, window_days, abc_shares, pyramid_shares)
+    columns, parts, as_of = _prepare(transactions, as_of, npartitions, columns)
+    input_schema = _arrow(transactions._meta).schema
+    rows_schema = _d.segment_rows_schema(input_schema, columns)
+    out_schema = _d.segments_schema(input_schema, columns)
+    rows_meta, out_meta = _pandas(rows_schema.empty_table()), _pandas(out_schema.empty_table())
+    rows = parts.map_partitions(_segment_rows_part, columns, as_of, options, meta=rows_meta).persist()
+    partials = rows.map_partitions(_segments_partial_part, rows_schema, meta=(None, object)).compute()
+    # The ranked rows go by bucket (whole values with known first ranks) to the
+    # partitions, which sort and number them: exact global ranks without a global sort.
+    count = npartitions or parts.npartitions
+    ranker = _d.segments_ranker(list(partials), options, count)
+    bucket_schema = rows_schema.append(pa.field("_bucket", pa.int32(), nullable=False))
+    ranked = rows[rows["_standing"] == 2].map_partitions(
+        _buckets_part, ranker, rows_schema, meta=_pandas(bucket_schema.empty_table())
+    )
+    ranked = ranked.shuffle(on="_bucket", npartitions=count)
+    classified = dd.concat(
+        [
+            ranked.map_partitions(_classify_part, ranker, bucket_schema, meta=out_meta),
+            rows[rows["_standing"] != 2].map_partitions(_classify_part, ranker, rows_schema, meta=out_meta),
+        ]
+    ).persist()
+    partials = classified.map_partitions(_tables_part, out_schema, meta=(None, object)).compute()
+    tables = _d.segment_tables(list(partials))
+    customers = classified.drop(columns=["_margin", "_cost"])
+    return _d.Segments(customers, tables, as_of, options)

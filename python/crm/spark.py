@@ -20,7 +20,17 @@ import pyarrow as pa
 
 from . import _distributed as _d
 
-__all__ = ["fit_clv", "flow_series", "flows", "lifecycle", "migration", "model_summary", "predict_clv", "summary"]
+__all__ = [
+    "fit_clv",
+    "flow_series",
+    "flows",
+    "lifecycle",
+    "migration",
+    "model_summary",
+    "predict_clv",
+    "segments",
+    "summary",
+]
 
 
 def _table(batches: Iterator[pa.RecordBatch], schema: pa.Schema | None = None) -> pa.Table:
@@ -321,3 +331,82 @@ def migration(
     partials = [r.partial for r in parts.mapInArrow(partial, "partial binary").collect()]
     return _d.migration_finish(partials, dates, inactivity_days)
 
+
+
+def segments(
+    transactions: Any,
+    as_of: _dt.date | str | None = None,
+    *,
+    shares: Any = (0.2, 0.5, 0.3),
+    by: str = "revenue",
+    window_days: int | None = 365,
+    abc_shares: Any = (0.8, 0.15, 0.05),
+    pyramid_shares: Any = (0.01, 0.04, 0.15, 0.8),
+    partitions: int | None = None,
+    **columns: Any,
+) -> _d.Segments:
+    """Value segments, ABC classes and the customer pyramid (`CustomerBase.segments`, same
+    keywords and defaults) over the cluster: `.customers` is a Spark DataFrame with one
+    row per customer (customer_id, value, revenue, profit, rank, segment, abc, pyramid),
+    `.segment_table`, `.abc_table` and `.pyramid_table` the tables as on one machine.
+
+    Ranks are exact and global, with the engine's order and tie rule (value descending,
+    id ascending): the merged exact value distribution cuts the order into buckets of
+    whole values whose first ranks it knows; the ranked customers are shuffled by bucket
+    and each task sorts and numbers its buckets. Ranks and classes equal the one-machine
+    result whatever the partitioning; table sums agree to rounding.
+    """
+    from pyspark.sql import functions as F
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+
+    options = _d.segments_options(shares, by, window_days, abc_shares, pyramid_shares)
+    columns, parts, as_of = _prepare(transactions, as_of, partitions, columns)
+    spark = transactions.sparkSession
+    input_schema = to_arrow_schema(transactions.schema, timezone=spark.conf.get("spark.sql.session.timeZone"))
+    rows_schema = _d.segment_rows_schema(input_schema, columns)
+    out_schema = _d.segments_schema(input_schema, columns)
+
+    def local(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        yield from _d.local_segment_rows(_table(batches, input_schema), columns, as_of, options).to_batches()
+
+    rows = parts.mapInArrow(local, from_arrow_schema(rows_schema)).persist()
+
+    def partial(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        cell = _d.segments_partial(_table(batches, rows_schema))
+        yield pa.RecordBatch.from_pydict({"partial": pa.array([cell], pa.binary())})
+
+    # The ranked rows go by bucket (whole values with known first ranks) to the tasks,
+    # which sort and number them: exact global ranks without a global sort.
+    count = partitions or int(spark.conf.get("spark.sql.shuffle.partitions"))
+    cells = [r.partial for r in rows.mapInArrow(partial, "partial binary").collect()]
+    ranker = _d.segments_ranker(cells, options, count)
+    bucket_schema = rows_schema.append(pa.field("_bucket", pa.int32(), nullable=False))
+
+    def buckets(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield from _d.with_buckets(pa.Table.from_batches([batch]).cast(rows_schema), ranker).to_batches()
+
+    def classify(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        table = _table(batches, bucket_schema)
+        yield from _d.classify_rows(table.cast(bucket_schema), ranker).to_batches()
+
+    def classify_unranked(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield from _d.classify_rows(pa.Table.from_batches([batch]).cast(rows_schema), ranker).to_batches()
+
+    spark_out = from_arrow_schema(out_schema)
+    ranked = rows.filter(F.col("_standing") == 2).mapInArrow(buckets, from_arrow_schema(bucket_schema))
+    classified = (
+        ranked.repartition(count, "_bucket")
+        .mapInArrow(classify, spark_out)
+        .unionByName(rows.filter(F.col("_standing") != 2).mapInArrow(classify_unranked, spark_out))
+        .persist()
+    )
+
+    def tables_partial(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        cell = _d.segment_tables_partial(_table(batches, out_schema))
+        yield pa.RecordBatch.from_pydict({"partial": pa.array([cell], pa.binary())})
+
+    tables = _d.segment_tables([r.partial for r in classified.mapInArrow(tables_partial, "partial binary").collect()])
+    customers = classified.drop("_margin", "_cost")
+    return _d.Segments(customers, tables, as_of, options)

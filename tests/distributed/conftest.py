@@ -133,3 +133,30 @@ def assert_same_migration(got, want) -> None:
     np.testing.assert_array_equal(got.counts, want.counts)
     np.testing.assert_array_equal(got.rates, want.rates)
     np.testing.assert_array_equal(got.state_value, want.state_value)
+
+
+def single_segments(table: pa.Table, columns: dict, as_of=None, **options):
+    """The one-machine segmentation of the same rows."""
+    return crm.CustomerBase.from_transactions(table, **columns).segments(as_of, **options)
+
+
+def with_string_ids(table: pa.Table) -> pa.Table:
+    """The ids as strings whose byte order differs from the numbers' ("c10" < "c9")."""
+    ids = pa.array([f"c{i}" for i in table.column("customer_id").to_pylist()], pa.string())
+    return table.set_column(0, "customer_id", ids)
+
+
+def assert_same_segments(got, customers: pa.Table, want) -> None:
+    """The same segmentation: ranks and classes exactly, money within 1e-9 relative, and
+    the same three tables."""
+    want_customers = want.to_arrow()
+    for name in ("segment", "abc", "pyramid"):
+        i = want_customers.schema.get_field_index(name)
+        want_customers = want_customers.set_column(i, name, want_customers.column(name).cast(pa.string()))
+    assert_same_table(customers, want_customers)
+    for name in ("segment_table", "abc_table", "pyramid_table"):
+        a, b = getattr(got, name).to_arrow(), getattr(want, name).to_arrow()
+        assert a.column("segment").to_pylist() == b.column("segment").to_pylist(), name
+        labels = pa.array(range(b.num_rows))
+        assert_same_table(a.set_column(0, "segment", labels), b.set_column(0, "segment", labels), "segment")
+    assert (got.as_of, got.by, got.shares, got.window_days) == (want.as_of, want.by, want.shares, want.window_days)

@@ -13,11 +13,14 @@ from conftest import (
     assert_same_fit,
     assert_same_flows,
     assert_same_migration,
+    assert_same_segments,
     assert_same_table,
     shuffled,
     single_clv,
     single_lifecycle,
+    single_segments,
     single_summary,
+    with_string_ids,
 )
 
 import crm
@@ -129,3 +132,27 @@ def test_lifecycle_migration_equals_single_machine(client, datasets):
     want = base.migration("2023-03-31", "2024-03-31", states="lifecycle")
     got = crm_dask.migration(frame(shuffled(table, 2)), "2023-03-31", "2024-03-31", npartitions=2, **columns)
     assert_same_migration(got, want)
+
+
+@pytest.mark.parametrize("name", ["sample", "ties"])
+@pytest.mark.parametrize("partitions", PARTITIONS)
+def test_segments_equal_single_machine(client, datasets, name, partitions):
+    table, columns = datasets[name]
+    want = single_segments(table, columns)
+    got = crm_dask.segments(frame(shuffled(table, partitions)), npartitions=partitions, **columns)
+    assert_same_segments(got, arrow(got.customers), want)
+
+
+def test_segments_by_margin_with_string_ids_and_other_shares(client, datasets):
+    table, columns = datasets["ties"]
+    table = with_string_ids(table)
+    options = {
+        "by": "margin",
+        "window_days": None,
+        "shares": (0.1, 0.6, 0.3),
+        "abc_shares": (0.5, 0.3, 0.2),
+        "pyramid_shares": (0.25, 0.25, 0.25, 0.25),
+    }
+    want = single_segments(table, columns, "2024-06-30", **options)
+    got = crm_dask.segments(frame(shuffled(table, 5)), "2024-06-30", npartitions=5, **columns, **options)
+    assert_same_segments(got, arrow(got.customers), want)

@@ -14,11 +14,14 @@ from conftest import (
     assert_same_fit,
     assert_same_flows,
     assert_same_migration,
+    assert_same_segments,
     assert_same_table,
     shuffled,
     single_clv,
     single_lifecycle,
+    single_segments,
     single_summary,
+    with_string_ids,
 )
 
 import crm
@@ -151,3 +154,34 @@ def test_lifecycle_migration_equals_single_machine(spark, datasets):
     assert int(want.counts.sum()) == len(base) and int(np.trace(want.counts)) < len(base)  # customers move
     with pytest.raises(crm.ConfigError, match="states"):
         crm_spark.migration(frame, "2023-06-30", "2024-06-30", states="segments", **columns)
+
+
+@pytest.mark.parametrize("name", ["sample", "ties"])
+@pytest.mark.parametrize("partitions", PARTITIONS)
+def test_segments_equal_single_machine(spark, datasets, name, partitions):
+    table, columns = datasets[name]
+    want = single_segments(table, columns)
+    got = crm_spark.segments(spark.createDataFrame(shuffled(table, partitions)), partitions=partitions, **columns)
+    assert_same_segments(got, got.customers.toArrow(), want)
+
+
+def test_segments_by_margin_with_string_ids_and_other_shares(spark, datasets):
+    table, columns = datasets["ties"]
+    table = with_string_ids(table)
+    options = {
+        "by": "margin",
+        "window_days": None,
+        "shares": (0.1, 0.6, 0.3),
+        "abc_shares": (0.5, 0.3, 0.2),
+        "pyramid_shares": (0.25, 0.25, 0.25, 0.25),
+    }
+    want = single_segments(table, columns, "2024-06-30", **options)
+    df = spark.createDataFrame(shuffled(table, 5))
+    got = crm_spark.segments(df, "2024-06-30", partitions=5, **columns, **options)
+    assert_same_segments(got, got.customers.toArrow(), want)
+
+
+def test_segments_check_the_rules_before_any_task(spark, datasets):
+    table, columns = datasets["ties"]
+    with pytest.raises(crm.ConfigError, match="shares"):
+        crm_spark.segments(spark.createDataFrame(table), shares=(0.5, 0.5, 0.5), **columns)

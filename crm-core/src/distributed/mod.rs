@@ -18,6 +18,11 @@
 //!   rates and durations come from the merged counts.
 //! - Migration between lifecycle stages adds up: [`MigrationPartial`] holds a task's
 //!   counts; rates come from the merged counts.
+//! - Value segments, ABC classes and the pyramid rank the whole base: [`SegmentsPartial`]
+//!   (the merged exact value distribution) gives the class boundaries and buckets of
+//!   whole values with their first ranks ([`SegmentRanker`]); the host shuffles the ranked
+//!   customers by bucket and each task numbers its sorted buckets; [`SegmentTablesPartial`]
+//!   adds up the tables.
 //! - The CLV models fit on distinct rows with counts: [`ModelPartial`] holds a task's
 //!   distinct `(x, t_x, T)` and `(x, mean spend)` rows, merged by adding counts; the fit on
 //!   the merged rows is the single-machine fit. Predictions are per customer again, in the
@@ -54,6 +59,7 @@ mod flows;
 mod migration;
 mod models;
 mod rank;
+mod segments;
 mod summary;
 mod wire;
 
@@ -61,4 +67,7 @@ pub use flows::FlowsPartial;
 pub use migration::MigrationPartial;
 pub use models::ModelPartial;
 pub use rank::{QuantileThresholds, ValueDistribution};
+pub use segments::{
+    MAX_BUCKETS, SegmentRanker, SegmentRows, SegmentTablesPartial, SegmentsPartial, Standing, rank_key,
+};
 pub use summary::{RfmPartial, RfmScorer};

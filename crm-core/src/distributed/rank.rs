@@ -64,6 +64,11 @@ impl ValueDistribution {
         self.keys.len()
     }
 
+    /// Distinct values (as their order keys, ascending) with their counts.
+    pub(crate) fn entries(&self) -> impl DoubleEndedIterator<Item = (u64, u64)> + '_ {
+        self.keys.iter().copied().zip(self.counts.iter().copied())
+    }
+
     /// Adds another distribution's values (a merge of two sorted lists).
     pub fn merge(&mut self, other: &ValueDistribution) {
         let (a, b) = (std::mem::take(self), other);

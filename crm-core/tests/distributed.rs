@@ -189,13 +189,16 @@ fn distributed_lifecycle_migration_equals_the_single_machine_one() {
 /// The host's side of distributed segments, simulated: each task's rows, the merged
 /// partial, one global sort by (rank key, id) standing for the cluster's range sort, then
 /// each row classified by its position and the tables summed per task.
+/// The segment and pyramid level and the value of every customer of `whole` (by its
+/// index) over the tasks, checked against the single machine.
 fn distributed_segments(
     whole: &CustomerBase,
     tx: &TransactionColumns,
     parts: u64,
     as_of: chrono::NaiveDate,
     config: &crm_core::SegmentConfig,
-) {
+) -> Vec<(Option<crm_core::ValueSegment>, crm_core::PyramidLevel, f64)> {
+    let mut classes = vec![None; whole.len()];
     use crm_core::distributed::{SegmentRows, SegmentTablesPartial, SegmentsPartial, Standing, rank_key};
     let single = whole.segments(as_of, config).unwrap();
     let tasks: Vec<(CustomerBase, SegmentRows)> = tasks(tx, parts)
@@ -257,6 +260,7 @@ fn distributed_segments(
             segment.push(s);
             abc.push(a);
             pyramid.push(p);
+            classes[c] = Some((s, p, rows.value[i]));
         }
         let share = SegmentTablesPartial::of(rows, &segment, &abc, &pyramid).unwrap();
         tables.merge(&SegmentTablesPartial::from_bytes(&share.to_bytes()).unwrap());
@@ -279,6 +283,7 @@ fn distributed_segments(
             }
         }
     }
+    classes.into_iter().map(|c| c.expect("every customer in a task")).collect()
 }
 
 #[test]
@@ -323,5 +328,43 @@ fn distributed_segments_with_equal_values_cut_abc_as_one_machine() {
     assert_eq!(classes, vec![32, 6, 2]);
     for parts in [1u64, 2, 7, 64] {
         distributed_segments(&whole, &tx, parts, as_of, &crm_core::SegmentConfig::default());
+    }
+}
+
+#[test]
+fn distributed_segment_migration_equals_the_single_machine_one() {
+    use chrono::NaiveDate;
+    use crm_core::SegmentConfig;
+    use crm_core::distributed::MigrationPartial;
+    let data =
+        generate(&SampleConfig { customers: 1_500, profiles: false, interactions: false, ..SampleConfig::default() });
+    let mut tx = data.transactions.clone();
+    tx.amount.iter_mut().for_each(|a| *a = (*a / 50.0).round() * 50.0);
+    let whole = CustomerBase::from_transactions(tx.clone()).unwrap();
+    let (from, to) = (NaiveDate::from_ymd_opt(2023, 6, 30).unwrap(), data.end);
+    let config = SegmentConfig::default();
+    let single = whole.segment_migration(from, to, &config).unwrap();
+    for parts in [1u64, 2, 7, 64] {
+        let (a, b) = (
+            distributed_segments(&whole, &tx, parts, from, &config),
+            distributed_segments(&whole, &tx, parts, to, &config),
+        );
+        // The join by customer, then a partial per task of the joined rows.
+        let mut merged = MigrationPartial::empty_segments(from, to).unwrap();
+        for task in 0..parts as usize {
+            let rows: Vec<usize> = (0..whole.len()).filter(|c| c % parts as usize == task).collect();
+            let pick = |v: &[(Option<crm_core::ValueSegment>, crm_core::PyramidLevel, f64)]| {
+                (rows.iter().map(|&c| v[c].0).collect::<Vec<_>>(), rows.iter().map(|&c| v[c].1).collect::<Vec<_>>())
+            };
+            let ((sa, pa), (sb, pb)) = (pick(&a), pick(&b));
+            let value: Vec<f64> = rows.iter().map(|&c| b[c].2).collect();
+            let share = MigrationPartial::segments(from, to, (&sa, &pa), (&sb, &pb), &value).unwrap();
+            merged.merge(&MigrationPartial::from_bytes(&share.to_bytes()).unwrap()).unwrap();
+        }
+        let got = merged.finish();
+        assert_eq!((&got.states, &got.counts, &got.rates), (&single.states, &single.counts, &single.rates), "{parts}");
+        for (g, w) in got.state_value.iter().zip(&single.state_value) {
+            assert!((g - w).abs() <= 1e-9 * w.abs().max(1.0), "parts {parts}: {g} vs {w}");
+        }
     }
 }

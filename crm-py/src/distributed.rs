@@ -388,25 +388,9 @@ pub(crate) fn _segment_tables_partial<'py>(
     abc: PyReadonlyArray1<'_, i8>,
     pyramid: PyReadonlyArray1<'_, i8>,
 ) -> Fallible<Bound<'py, PyBytes>> {
-    use crm_core::{AbcClass, PyramidLevel, ValueSegment};
-    let segment = classes(
-        slice(segment.as_slice())?,
-        &[ValueSegment::Top, ValueSegment::Middle, ValueSegment::Bottom],
-        "segment",
-    )?;
+    use crm_core::AbcClass;
+    let (segment, pyramid) = segment_classes(slice(segment.as_slice())?, slice(pyramid.as_slice())?)?;
     let abc = classes(slice(abc.as_slice())?, &[AbcClass::A, AbcClass::B, AbcClass::C], "abc")?;
-    let levels = [
-        PyramidLevel::Top,
-        PyramidLevel::Large,
-        PyramidLevel::Medium,
-        PyramidLevel::Small,
-        PyramidLevel::Inactive,
-        PyramidLevel::Prospect,
-    ];
-    let pyramid: Vec<PyramidLevel> = classes(slice(pyramid.as_slice())?, &levels, "pyramid")?
-        .into_iter()
-        .map(|p| p.ok_or_else(|| Failure::config("pyramid", "every customer has a pyramid level")))
-        .collect::<Fallible<_>>()?;
     let margin = margin.map(|m| m.values());
     let share = SegmentTablesPartial::from_columns(
         &revenue.values(),
@@ -435,4 +419,62 @@ pub(crate) fn _segment_tables(
     let table =
         |rows: &[crm_core::SegmentRow]| Py::new(py, crate::table::Table::new(crate::results::segment_table(rows)));
     Ok((table(&s)?, table(&a)?, table(&p)?))
+}
+
+fn segment_classes(segment: &[i8], pyramid: &[i8]) -> Fallible<SegmentClasses> {
+    use crm_core::{PyramidLevel, ValueSegment};
+    let segment = classes(segment, &[ValueSegment::Top, ValueSegment::Middle, ValueSegment::Bottom], "segment")?;
+    let levels = [
+        PyramidLevel::Top,
+        PyramidLevel::Large,
+        PyramidLevel::Medium,
+        PyramidLevel::Small,
+        PyramidLevel::Inactive,
+        PyramidLevel::Prospect,
+    ];
+    let pyramid = classes(pyramid, &levels, "pyramid")?
+        .into_iter()
+        .map(|p| p.ok_or_else(|| Failure::config("pyramid", "every customer has a pyramid level")))
+        .collect::<Fallible<_>>()?;
+    Ok((segment, pyramid))
+}
+
+/// Value segments (None: not ranked) and pyramid levels of some customers.
+type SegmentClasses = (Vec<Option<crm_core::ValueSegment>>, Vec<crm_core::PyramidLevel>);
+
+/// A share of the segment migration from joined segmentations: per customer the codes of
+/// its segment and pyramid level at `from_date` and at `to_date` (-1: none), and its value
+/// at `to_date`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _segment_migration_partial<'py>(
+    py: Python<'py>,
+    from_date: &Bound<'py, PyAny>,
+    to_date: &Bound<'py, PyAny>,
+    from_segment: PyReadonlyArray1<'_, i8>,
+    from_pyramid: PyReadonlyArray1<'_, i8>,
+    to_segment: PyReadonlyArray1<'_, i8>,
+    to_pyramid: PyReadonlyArray1<'_, i8>,
+    to_value: PyReadonlyArray1<'_, f64>,
+) -> Fallible<Bound<'py, PyBytes>> {
+    let (from, to) = (crate::base::to_date(from_date, "from_date")?, crate::base::to_date(to_date, "to_date")?);
+    let a = segment_classes(slice(from_segment.as_slice())?, slice(from_pyramid.as_slice())?)?;
+    let b = segment_classes(slice(to_segment.as_slice())?, slice(to_pyramid.as_slice())?)?;
+    let partial = MigrationPartial::segments(from, to, (&a.0, &a.1), (&b.0, &b.1), &to_value.values()).map_err(core)?;
+    Ok(PyBytes::new(py, &partial.to_bytes()))
+}
+
+/// Merges shares of the segment migration (none: no customers) into a `Migration`.
+#[pyfunction]
+pub(crate) fn _segment_migration_finish(
+    partials: Vec<Vec<u8>>,
+    from_date: &Bound<'_, PyAny>,
+    to_date: &Bound<'_, PyAny>,
+) -> Fallible<crate::analytics::Migration> {
+    let (from, to) = (crate::base::to_date(from_date, "from_date")?, crate::base::to_date(to_date, "to_date")?);
+    let mut all = MigrationPartial::empty_segments(from, to).map_err(core)?;
+    for p in &partials {
+        all.merge(&MigrationPartial::from_bytes(p).map_err(core)?).map_err(core)?;
+    }
+    Ok(crate::analytics::Migration::new(all.finish()))
 }

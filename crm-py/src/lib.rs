@@ -63,6 +63,8 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(distributed::_segments_partial, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_segments_ranker, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_segments_bucket, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_segment_migration_partial, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_segment_migration_finish, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_segments_classify, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_segment_tables_partial, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_segment_tables, m)?)?;

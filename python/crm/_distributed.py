@@ -323,14 +323,24 @@ def as_date(value: Any, name: str) -> _dt.date:
 
 
 def check_migration_states(states: str) -> None:
-    """Only lifecycle migration is merged from partials (segments rank the whole base)."""
-    if states != "lifecycle":
+    """The states a distributed migration counts: lifecycle stages or value segments."""
+    if states not in ("segments", "lifecycle"):
         from .exceptions import ConfigError
 
-        raise ConfigError(
-            f'`states`: {states!r} is not distributed (value segments rank the whole base); use states="lifecycle"',
-            field="states",
-        )
+        raise ConfigError(f'`states`: {states!r} is not "segments" or "lifecycle"', field="states")
+
+
+def segment_migration_partial(joined: pa.Table, dates: tuple) -> bytes:
+    """A share of the segment migration from rows joining a customer's classes at both
+    dates (`from_segment`, `from_pyramid`, `to_segment`, `to_pyramid`, `to_value`)."""
+    pairs = [(when, kind) for when in ("from", "to") for kind in ("segment", "pyramid")]
+    codes = [_codes(joined.column(f"{when}_{kind}"), kind) for when, kind in pairs]
+    return _crm._segment_migration_partial(*dates, *codes, _column(joined, "to_value"))
+
+
+def segment_migration_finish(partials: list[Any], dates: tuple) -> Any:
+    """On the driver: the merged shares as a `crm.Migration`."""
+    return _crm._segment_migration_finish([bytes(p) for p in partials if p is not None], *dates)
 
 
 def local_migration(table: pa.Table, columns: dict[str, Any], dates: tuple, inactivity_days: int) -> bytes | None:
@@ -460,10 +470,11 @@ def segments_schema_of(rows_schema: pa.Schema) -> pa.Schema:
     return segments_schema(rows_schema, {"customer_id_col": "customer_id"})
 
 
-def _codes(table: pa.Table, name: str) -> np.ndarray:
+def _codes(labels: Any, kind: str) -> np.ndarray:
+    """Class labels ("segment", "abc" or "pyramid" names) as their codes, -1 for none."""
     import pyarrow.compute as pc
 
-    codes = pc.index_in(table.column(name), value_set=pa.array(_SEGMENT_LABELS[name]))
+    codes = pc.index_in(labels.cast(pa.string()), value_set=pa.array(_SEGMENT_LABELS[kind]))
     return np.require(codes.fill_null(-1).to_numpy(), np.int8, ["C", "A"])
 
 
@@ -474,9 +485,9 @@ def segment_tables_partial(classified: pa.Table) -> bytes:
         _column(classified, "revenue"),
         _column(classified, "_margin") if has_margin else None,
         _column(classified, "_cost"),
-        _codes(classified, "segment"),
-        _codes(classified, "abc"),
-        _codes(classified, "pyramid"),
+        _codes(classified.column("segment"), "segment"),
+        _codes(classified.column("abc"), "abc"),
+        _codes(classified.column("pyramid"), "pyramid"),
     )
 
 

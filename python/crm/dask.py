@@ -271,22 +271,43 @@ def migration(
     from_date: _dt.date | str,
     to_date: _dt.date | str,
     *,
-    states: str = "lifecycle",
+    states: str = "segments",
+    shares: Any = (0.2, 0.5, 0.3),
+    by: str = "revenue",
+    window_days: int | None = 365,
     inactivity_days: int = 365,
     npartitions: int | None = None,
     **columns: Any,
 ) -> Any:
-    """Migration between lifecycle stages from the end of `from_date` to the end of
-    `to_date` (`CustomerBase.migration(states="lifecycle")`), a `crm.Migration` on the
-    client: each task counts its customers' moves, the client adds the counts. Value-segment
-    states are not distributed (a `ConfigError`)."""
+    """Migration between states from the end of `from_date` to the end of `to_date`
+    (`CustomerBase.migration`, same keywords and defaults), a `crm.Migration` on the
+    client. Lifecycle stages: each partition counts its customers' moves. Value segments
+    (not_yet_customer, top, middle, bottom, lost): the two segmentations of `segments`,
+    joined by customer, counted per partition. The client adds the counts."""
     _d.check_migration_states(states)
     dates = (_d.as_date(from_date, "from_date"), _d.as_date(to_date, "to_date"))
+    if states == "segments":
+        _d.segment_migration_finish([], dates)  # the dates, checked before any task runs
+        options = {"shares": shares, "by": by, "window_days": window_days, "npartitions": npartitions}
+        a, b = (segments(transactions, d, **options, **columns).customers for d in dates)
+        a = a[["customer_id", "segment", "pyramid"]].rename(
+            columns={"segment": "from_segment", "pyramid": "from_pyramid"}
+        )
+        b = b[["customer_id", "segment", "pyramid", "value"]].rename(
+            columns={"segment": "to_segment", "pyramid": "to_pyramid", "value": "to_value"}
+        )
+        joined = a.merge(b, on="customer_id")
+        partials = joined.map_partitions(_segment_migration_part, dates, meta=(None, object)).compute()
+        return _d.segment_migration_finish(list(partials), dates)
     _d.migration_finish([], dates, inactivity_days)  # the arguments, checked before any task runs
     columns, parts, _ = _prepare(transactions, dates[0], npartitions, columns)
     partials = parts.map_partitions(_migration_part, columns, dates, inactivity_days, meta=(None, object)).compute()
     return _d.migration_finish(list(partials), dates, inactivity_days)
 
+
+def _segment_migration_part(frame: pd.DataFrame, dates: tuple) -> pd.Series:
+    cell = _d.segment_migration_partial(_arrow(frame), dates) if len(frame) else None
+    return pd.Series([cell], dtype=object)
 
 def _migration_part(frame: pd.DataFrame, columns: dict[str, Any], dates: tuple, inactivity_days: int) -> pd.Series:
     return pd.Series([_d.local_migration(_arrow(frame), columns, dates, inactivity_days)], dtype=object)

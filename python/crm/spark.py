@@ -306,19 +306,49 @@ def migration(
     from_date: _dt.date | str,
     to_date: _dt.date | str,
     *,
-    states: str = "lifecycle",
+    states: str = "segments",
+    shares: Any = (0.2, 0.5, 0.3),
+    by: str = "revenue",
+    window_days: int | None = 365,
     inactivity_days: int = 365,
     partitions: int | None = None,
     **columns: Any,
 ) -> Any:
-    """Migration between lifecycle stages from the end of `from_date` to the end of
-    `to_date` (`CustomerBase.migration(states="lifecycle")`), a `crm.Migration` on the
-    driver: each task counts its customers' moves, the driver adds the counts. Value-segment
-    states are not distributed (a `ConfigError`)."""
-    from pyspark.sql.pandas.types import to_arrow_schema
+    """Migration between states from the end of `from_date` to the end of `to_date`
+    (`CustomerBase.migration`, same keywords and defaults), a `crm.Migration` on the
+    driver. Lifecycle stages: each task counts its customers' moves. Value segments
+    (not_yet_customer, top, middle, bottom, lost): the two segmentations of `segments`,
+    joined by customer, counted per task. The driver adds the counts."""
+    from pyspark.sql import functions as F
 
     _d.check_migration_states(states)
     dates = (_d.as_date(from_date, "from_date"), _d.as_date(to_date, "to_date"))
+    if states == "segments":
+        _d.segment_migration_finish([], dates)  # the dates, checked before any task runs
+        options = {"shares": shares, "by": by, "window_days": window_days, "partitions": partitions}
+        a, b = (segments(transactions, d, **options, **columns).customers for d in dates)
+        joined = a.select(
+            "customer_id", F.col("segment").alias("from_segment"), F.col("pyramid").alias("from_pyramid")
+        ).join(
+            b.select(
+                "customer_id",
+                F.col("segment").alias("to_segment"),
+                F.col("pyramid").alias("to_pyramid"),
+                F.col("value").alias("to_value"),
+            ),
+            "customer_id",
+        )
+
+        def share(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            table = _table(batches)
+            cell = None if table is None else _d.segment_migration_partial(table, dates)
+            yield pa.RecordBatch.from_pydict({"partial": pa.array([cell], pa.binary())})
+
+        partials = [r.partial for r in joined.mapInArrow(share, "partial binary").collect()]
+        return _d.segment_migration_finish(partials, dates)
+
+    from pyspark.sql.pandas.types import to_arrow_schema
+
     _d.migration_finish([], dates, inactivity_days)  # the arguments, checked before any task runs
     columns, parts, _ = _prepare(transactions, dates[0], partitions, columns)
     timezone = transactions.sparkSession.conf.get("spark.sql.session.timeZone")
@@ -330,8 +360,6 @@ def migration(
 
     partials = [r.partial for r in parts.mapInArrow(partial, "partial binary").collect()]
     return _d.migration_finish(partials, dates, inactivity_days)
-
-
 
 def segments(
     transactions: Any,

@@ -130,8 +130,22 @@ def test_lifecycle_migration_equals_single_machine(client, datasets):
     table, columns = datasets["ties"]
     base = crm.CustomerBase.from_transactions(table, **columns)
     want = base.migration("2023-03-31", "2024-03-31", states="lifecycle")
-    got = crm_dask.migration(frame(shuffled(table, 2)), "2023-03-31", "2024-03-31", npartitions=2, **columns)
+    got = crm_dask.migration(
+        frame(shuffled(table, 2)), "2023-03-31", "2024-03-31", states="lifecycle", npartitions=2, **columns
+    )
     assert_same_migration(got, want)
+
+
+@pytest.mark.parametrize(("name", "partitions", "by"), [("sample", 7, "revenue"), ("ties", 64, "margin")])
+def test_segment_migration_equals_single_machine(client, datasets, name, partitions, by):
+    table, columns = datasets[name]
+    base = crm.CustomerBase.from_transactions(table, **columns)
+    want = base.migration("2023-06-30", "2024-06-30", by=by)
+    got = crm_dask.migration(
+        frame(shuffled(table, partitions)), "2023-06-30", "2024-06-30", by=by, npartitions=partitions, **columns
+    )
+    assert_same_migration(got, want, value_rtol=1e-9)
+    assert int(np.trace(want.counts)) < len(base) and int(want.counts[1:4, 1:4].sum()) > 0
 
 
 @pytest.mark.parametrize("name", ["sample", "ties"])

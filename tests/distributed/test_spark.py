@@ -149,11 +149,24 @@ def test_lifecycle_migration_equals_single_machine(spark, datasets):
     base = crm.CustomerBase.from_transactions(table, **columns)
     want = base.migration("2023-06-30", "2024-06-30", states="lifecycle", inactivity_days=270)
     frame = spark.createDataFrame(shuffled(table, 7))
-    got = crm_spark.migration(frame, "2023-06-30", "2024-06-30", inactivity_days=270, partitions=7, **columns)
+    got = crm_spark.migration(
+        frame, "2023-06-30", "2024-06-30", states="lifecycle", inactivity_days=270, partitions=7, **columns
+    )
     assert_same_migration(got, want)
     assert int(want.counts.sum()) == len(base) and int(np.trace(want.counts)) < len(base)  # customers move
     with pytest.raises(crm.ConfigError, match="states"):
-        crm_spark.migration(frame, "2023-06-30", "2024-06-30", states="segments", **columns)
+        crm_spark.migration(frame, "2023-06-30", "2024-06-30", states="rfm", **columns)
+
+
+@pytest.mark.parametrize(("name", "partitions", "by"), [("sample", 7, "revenue"), ("ties", 2, "margin")])
+def test_segment_migration_equals_single_machine(spark, datasets, name, partitions, by):
+    table, columns = datasets[name]
+    base = crm.CustomerBase.from_transactions(table, **columns)
+    want = base.migration("2023-06-30", "2024-06-30", by=by)
+    frame = spark.createDataFrame(shuffled(table, partitions))
+    got = crm_spark.migration(frame, "2023-06-30", "2024-06-30", by=by, partitions=partitions, **columns)
+    assert_same_migration(got, want, value_rtol=1e-9)
+    assert int(np.trace(want.counts)) < len(base) and int(want.counts[1:4, 1:4].sum()) > 0
 
 
 @pytest.mark.parametrize("name", ["sample", "ties"])

@@ -3,15 +3,18 @@
 use crate::CustomerBase;
 use crate::error::{Error, Result};
 use crate::lifecycle::LifecycleConfig;
-use crate::migration::MigrationMatrix;
+use crate::migration::{MigrationMatrix, SEGMENT_STATES};
+use crate::segments::{PyramidLevel, ValueSegment};
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 /// One task's share of the migration between lifecycle stages: how many of its customers
 /// moved from each stage at `from` to each stage at `to`. A stage depends on the customer's
 /// own history only, so the counts add up across tasks and the rates come from the merged
 /// counts ([`Self::finish`]).
 ///
-/// Value-segment migration ranks the whole base and is not built from partials.
+/// Value-segment migration ranks the whole base: its partial ([`Self::segments`]) is made
+/// from the classes of two distributed segmentations joined by customer.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -31,9 +34,11 @@ use chrono::NaiveDate;
 /// assert_eq!(merged.finish(), whole.lifecycle_migration(from, to, &config)?);
 /// # Ok::<(), crm_core::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MigrationPartial {
     matrix: MigrationMatrix,
+    /// Sum of the value at `to` per state at `to` (the state values are the means).
+    value_sum: Vec<f64>,
 }
 
 impl MigrationPartial {
@@ -43,11 +48,25 @@ impl MigrationPartial {
     /// # Errors
     /// [`Error::InvalidConfig`] when `to` is not after `from`.
     pub fn empty_lifecycle(from: NaiveDate, to: NaiveDate) -> Result<Self> {
+        let states: Vec<&str> = crate::lifecycle::LifecycleStage::ALL.iter().map(|s| s.name()).collect();
+        Self::empty(from, to, &states)
+    }
+
+    /// No customers yet, for segment migration (states [`SEGMENT_STATES`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] when `to` is not after `from`.
+    pub fn empty_segments(from: NaiveDate, to: NaiveDate) -> Result<Self> {
+        Self::empty(from, to, &SEGMENT_STATES)
+    }
+
+    fn empty(from: NaiveDate, to: NaiveDate, states: &[&str]) -> Result<Self> {
         crate::migration::check_dates(from, to)?;
-        let states: Vec<String> = crate::lifecycle::LifecycleStage::ALL.iter().map(|s| s.name().to_owned()).collect();
         let k = states.len();
+        let states = states.iter().map(|s| (*s).to_owned()).collect();
         Ok(MigrationPartial {
             matrix: MigrationMatrix::from_counts(from, to, states, vec![vec![0; k]; k], vec![0.0; k]),
+            value_sum: vec![0.0; k],
         })
     }
 
@@ -57,7 +76,52 @@ impl MigrationPartial {
     /// # Errors
     /// As [`CustomerBase::lifecycle_migration`].
     pub fn lifecycle(base: &CustomerBase, from: NaiveDate, to: NaiveDate, config: &LifecycleConfig) -> Result<Self> {
-        Ok(MigrationPartial { matrix: base.lifecycle_migration(from, to, config)? })
+        let matrix = base.lifecycle_migration(from, to, config)?;
+        let k = matrix.states.len();
+        Ok(MigrationPartial { matrix, value_sum: vec![0.0; k] })
+    }
+
+    /// A share of the migration between value segments ([`CustomerBase::segment_migration`]):
+    /// per customer its class at `from` and at `to` (value segment, `None` when not ranked,
+    /// and pyramid level, which tells the lost from the not-yet customers), and its value
+    /// at `to`. The classes come from the segmentations over all tasks (see
+    /// [`super::SegmentRanker`]), joined by customer.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] when `to` is not after `from`; [`Error::LengthMismatch`]
+    /// when the columns differ in length.
+    pub fn segments(
+        from: NaiveDate,
+        to: NaiveDate,
+        at_from: (&[Option<ValueSegment>], &[PyramidLevel]),
+        at_to: (&[Option<ValueSegment>], &[PyramidLevel]),
+        value_at_to: &[f64],
+    ) -> Result<Self> {
+        let mut p = Self::empty_segments(from, to)?;
+        let n = value_at_to.len();
+        let lengths = [at_from.0.len(), at_from.1.len(), at_to.0.len(), at_to.1.len()];
+        if let Some(&len) = lengths.iter().find(|&&len| len != n) {
+            return Err(Error::LengthMismatch {
+                column: "segment classes".into(),
+                reference: "value_at_to".into(),
+                expected: n,
+                actual: len,
+            });
+        }
+        // The states of `segment_migration`: not yet, top, middle, bottom, lost.
+        let state = |segment: Option<ValueSegment>, level: PyramidLevel| match (segment, level) {
+            (Some(s), _) => 1 + s as usize,
+            (None, PyramidLevel::Inactive) => 4,
+            (None, _) => 0,
+        };
+        for c in 0..n {
+            let (a, b) = (state(at_from.0[c], at_from.1[c]), state(at_to.0[c], at_to.1[c]));
+            p.matrix.counts[a][b] += 1;
+            if (1..=3).contains(&b) {
+                p.value_sum[b] += value_at_to[c];
+            }
+        }
+        Ok(p)
     }
 
     /// Adds another task's counts.
@@ -74,19 +138,24 @@ impl MigrationPartial {
                 *c += o;
             }
         }
+        self.value_sum.iter_mut().zip(&other.value_sum).for_each(|(s, o)| *s += o);
         Ok(())
     }
 
-    /// The migration matrix of the merged counts.
+    /// The migration matrix of the merged counts (state values: the mean value at `to` of
+    /// the customers in each state at `to`).
     pub fn finish(&self) -> MigrationMatrix {
         let m = &self.matrix;
-        MigrationMatrix::from_counts(m.from, m.to, m.states.clone(), m.counts.clone(), m.state_value.clone())
+        let at_to = m.at_to();
+        let state_value =
+            self.value_sum.iter().zip(&at_to).map(|(s, &n)| if n == 0 { 0.0 } else { s / n as f64 }).collect();
+        MigrationMatrix::from_counts(m.from, m.to, m.states.clone(), m.counts.clone(), state_value)
     }
 
     /// The byte form (JSON after the tag).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = b"CRMG\x01".to_vec();
-        serde_json::to_writer(&mut out, &self.matrix).expect("a migration matrix serialises");
+        let mut out = b"CRMG\x02".to_vec();
+        serde_json::to_writer(&mut out, self).expect("a migration partial serialises");
         out
     }
 
@@ -97,14 +166,14 @@ impl MigrationPartial {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let bad = |m: String| Error::config("migration partial", m);
         let body = bytes
-            .strip_prefix(b"CRMG\x01")
+            .strip_prefix(b"CRMG\x02")
             .ok_or_else(|| bad("the bytes are not one (wrong tag or version)".into()))?;
-        let matrix: MigrationMatrix = serde_json::from_slice(body).map_err(|e| bad(format!("unreadable: {e}")))?;
-        let k = matrix.states.len();
+        let p: MigrationPartial = serde_json::from_slice(body).map_err(|e| bad(format!("unreadable: {e}")))?;
+        let (matrix, k) = (&p.matrix, p.matrix.states.len());
         let square = matrix.counts.len() == k && matrix.counts.iter().all(|r| r.len() == k);
-        if !square || matrix.state_value.len() != k || matrix.to <= matrix.from {
+        if !square || matrix.state_value.len() != k || p.value_sum.len() != k || matrix.to <= matrix.from {
             return Err(bad("counts are not one row and column per state".into()));
         }
-        Ok(MigrationPartial { matrix })
+        Ok(p)
     }
 }

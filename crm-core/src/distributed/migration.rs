@@ -114,11 +114,11 @@ impl MigrationPartial {
             (None, PyramidLevel::Inactive) => 4,
             (None, _) => 0,
         };
-        for c in 0..n {
+        for (c, &value) in value_at_to.iter().enumerate() {
             let (a, b) = (state(at_from.0[c], at_from.1[c]), state(at_to.0[c], at_to.1[c]));
             p.matrix.counts[a][b] += 1;
             if (1..=3).contains(&b) {
-                p.value_sum[b] += value_at_to[c];
+                p.value_sum[b] += value;
             }
         }
         Ok(p)

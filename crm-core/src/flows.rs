@@ -259,47 +259,61 @@ impl CustomerBase {
         } else {
             Vec::new()
         };
-        let periods = days.len() - 1;
-        let window = config.inactivity_days as Day;
-        let tx = self.transactions();
-        let parts = fold_chunks(self.len(), |range| {
-            let mut acc = vec![FlowReport::default(); periods];
-            for r in &mut acc {
-                r.by_segment = if config.by_segment { segment_rows() } else { Vec::new() };
-            }
-            let (mut pdays, mut scratch) = (Vec::new(), Vec::new());
-            for c in range {
-                let all = tx.of(c).until(days[periods] - 1);
-                if all.is_empty() {
-                    continue;
-                }
-                purchase_days(&all, &mut pdays);
-                for p in 0..periods {
-                    let (s, e) = (days[p], days[p + 1]);
-                    let seg = |k: usize| members.get(k).map_or(UNRANKED, |m| m[c as usize]) as usize;
-                    count_customer(&mut acc[p], &all, &pdays, s, e, window, &mut scratch, seg(p), seg(p + 1));
-                }
-            }
-            acc
-        });
-        let mut out: Vec<FlowReport> = (0..periods)
-            .map(|p| FlowReport {
-                start: Some(bounds[p]),
-                end: Some(bounds[p + 1]),
-                by_segment: if config.by_segment { segment_rows() } else { Vec::new() },
-                ..Default::default()
-            })
-            .collect();
-        for part in parts {
-            for (o, a) in out.iter_mut().zip(part) {
-                merge(o, &a);
-            }
-        }
+        let mut out = flow_counts(self, bounds, config, &members);
         for o in &mut out {
             finish_rates(o, config.duration_base);
         }
         Ok(out)
     }
+}
+
+/// The flows' counts and values of consecutive periods (rates not finished), with each
+/// customer's segment code at the end of the day before each boundary in `members` (one
+/// code vector per boundary when `config.by_segment`, else none).
+pub(crate) fn flow_counts(
+    base: &CustomerBase,
+    bounds: &[NaiveDate],
+    config: &FlowConfig,
+    members: &[Vec<u8>],
+) -> Vec<FlowReport> {
+    let days: Vec<Day> = bounds.iter().map(|&d| date_to_day(d)).collect();
+    let periods = days.len() - 1;
+    let window = config.inactivity_days as Day;
+    let tx = base.transactions();
+    let parts = fold_chunks(base.len(), |range| {
+        let mut acc = vec![FlowReport::default(); periods];
+        for r in &mut acc {
+            r.by_segment = if config.by_segment { segment_rows() } else { Vec::new() };
+        }
+        let (mut pdays, mut scratch) = (Vec::new(), Vec::new());
+        for c in range {
+            let all = tx.of(c).until(days[periods] - 1);
+            if all.is_empty() {
+                continue;
+            }
+            purchase_days(&all, &mut pdays);
+            for p in 0..periods {
+                let (s, e) = (days[p], days[p + 1]);
+                let seg = |k: usize| members.get(k).map_or(UNRANKED, |m| m[c as usize]) as usize;
+                count_customer(&mut acc[p], &all, &pdays, s, e, window, &mut scratch, seg(p), seg(p + 1));
+            }
+        }
+        acc
+    });
+    let mut out: Vec<FlowReport> = (0..periods)
+        .map(|p| FlowReport {
+            start: Some(bounds[p]),
+            end: Some(bounds[p + 1]),
+            by_segment: if config.by_segment { segment_rows() } else { Vec::new() },
+            ..Default::default()
+        })
+        .collect();
+    for part in parts {
+        for (o, a) in out.iter_mut().zip(part) {
+            merge(o, &a);
+        }
+    }
+    out
 }
 
 /// Checks period boundaries: at least two, strictly ascending.

@@ -355,18 +355,10 @@ fn customer_values(base: &CustomerBase, today: Day, config: &SegmentConfig) -> W
 /// value (NaN when unranked). Same order and tie rule as [`CustomerBase::segments`], found
 /// by selection in O(n).
 pub(crate) fn membership(base: &CustomerBase, days: &[Day], config: &SegmentConfig) -> Vec<(Vec<u8>, Vec<f64>)> {
-    let (tx, ix) = (base.transactions(), base.interactions());
     let n = base.len();
     days.iter()
         .map(|&day| {
-            let value: Vec<f64> = map_ranges(n, |range| {
-                range
-                    .map(|c| {
-                        let r = window_row(&tx.of(c), &ix.of(c), day, config);
-                        if r.in_window { r.value } else { f64::NAN }
-                    })
-                    .collect()
-            });
+            let value = ranked_values(base, day, config);
             let mut ranked: Vec<u32> = (0..n as u32).filter(|&c| !value[c as usize].is_nan()).collect();
             let order =
                 |a: &u32, b: &u32| crate::rank::descending(value[*a as usize], value[*b as usize]).then(a.cmp(b));
@@ -391,6 +383,20 @@ pub(crate) fn membership(base: &CustomerBase, days: &[Day], config: &SegmentConf
             (codes, value)
         })
         .collect()
+}
+
+/// Each customer's value over the window ending on `day`; NaN for customers without a
+/// transaction in it (not ranked).
+pub(crate) fn ranked_values(base: &CustomerBase, day: Day, config: &SegmentConfig) -> Vec<f64> {
+    let (tx, ix) = (base.transactions(), base.interactions());
+    map_ranges(base.len(), |range| {
+        range
+            .map(|c| {
+                let r = window_row(&tx.of(c), &ix.of(c), day, config);
+                if r.in_window { r.value } else { f64::NAN }
+            })
+            .collect()
+    })
 }
 
 /// Membership code of a customer that is not ranked (no transaction in the window).

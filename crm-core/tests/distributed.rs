@@ -368,3 +368,62 @@ fn distributed_segment_migration_equals_the_single_machine_one() {
         }
     }
 }
+
+#[test]
+fn distributed_flows_per_segment_equal_the_single_machine_ones() {
+    use chrono::NaiveDate;
+    use crm_core::distributed::{FlowsPartial, MembershipPartial, TieIds};
+    use crm_core::flows::{FlowConfig, Period, period_bounds};
+    let data =
+        generate(&SampleConfig { customers: 1_500, profiles: false, interactions: false, ..SampleConfig::default() });
+    let mut tx = data.transactions.clone();
+    // Coarse amounts: segment cuts fall inside groups of customers tied on value.
+    tx.amount.iter_mut().for_each(|a| *a = (*a / 100.0).round() * 100.0);
+    let whole = CustomerBase::from_transactions(tx.clone()).unwrap();
+    let bounds = period_bounds(NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(), Period::Quarter, 6).unwrap();
+    let config = FlowConfig::default();
+    let single = whole.flow_periods(&bounds, &config).unwrap();
+    let dates = FlowsPartial::segment_dates(&bounds).unwrap();
+    let mut tied_cuts = false;
+    for parts in [1u64, 2, 7, 64] {
+        let bases: Vec<CustomerBase> = tasks(&tx, parts)
+            .into_iter()
+            .filter(|t| !t.amount.is_empty())
+            .map(|t| CustomerBase::from_transactions(t).unwrap())
+            .collect();
+        // Pass 1: the value distributions at every date.
+        let mut values = MembershipPartial::empty(&dates);
+        for b in bases.iter().rev() {
+            let p = MembershipPartial::of(b, &dates, &config.segments).unwrap();
+            values.merge(&MembershipPartial::from_bytes(&p.to_bytes()).unwrap()).unwrap();
+        }
+        let mut membership = values.finish(&config.segments).unwrap();
+        // Pass 2, only when a cut falls inside tied values: the smallest ids there.
+        if membership.needs_ids() {
+            tied_cuts = true;
+            let mut ids = TieIds::default();
+            for b in &bases {
+                let t = membership.tie_ids(b, &config.segments).unwrap();
+                ids.merge(&TieIds::from_bytes(&t.to_bytes()).unwrap()).unwrap();
+            }
+            membership.resolve(&ids).unwrap();
+        }
+        let membership = crm_core::distributed::Membership::from_bytes(&membership.to_bytes()).unwrap();
+        // Pass 3: every task's flows with the whole base's segments.
+        let mut merged = FlowsPartial::empty(&bounds).unwrap();
+        for b in &bases {
+            let p = FlowsPartial::with_segments(b, &bounds, &config, &membership).unwrap();
+            merged.merge(&FlowsPartial::from_bytes(&p.to_bytes()).unwrap()).unwrap();
+        }
+        let got = merged.finish(&config);
+        for (g, w) in got.iter().zip(&single) {
+            assert_eq!(g.by_segment, w.by_segment, "parts {parts} period {:?}", w.start);
+            assert_eq!(
+                (g.base_at_start, g.new, g.lost, g.base_at_end),
+                (w.base_at_start, w.new, w.lost, w.base_at_end)
+            );
+        }
+    }
+    assert!(tied_cuts, "the data should put some cut inside tied values");
+    assert!(single.iter().all(|r| r.by_segment.iter().map(|s| s.lost + s.new).sum::<u64>() > 0));
+}

@@ -301,7 +301,7 @@ pub(crate) fn full_segment_config(
     })
 }
 
-fn segment_config(shares: Vec<f64>, by: &str, window_days: Option<i64>) -> Fallible<SegmentConfig> {
+pub(crate) fn segment_config(shares: Vec<f64>, by: &str, window_days: Option<i64>) -> Fallible<SegmentConfig> {
     Ok(SegmentConfig {
         shares: self::shares("shares", shares)?,
         measure: measure(by)?,

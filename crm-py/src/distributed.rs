@@ -5,8 +5,8 @@
 use crate::arrays::Values;
 use crate::errors::{Failure, Fallible};
 use crm_core::distributed::{
-    FlowsPartial, MigrationPartial, ModelPartial, RfmPartial, RfmScorer, SegmentRanker, SegmentRows,
-    SegmentTablesPartial, SegmentsPartial, Standing, rank_key,
+    FlowsPartial, Membership, MembershipPartial, MigrationPartial, ModelPartial, RfmPartial, RfmScorer, SegmentRanker,
+    SegmentRows, SegmentTablesPartial, SegmentsPartial, Standing, TieIds, rank_key,
 };
 use crm_core::flows::period_bounds;
 use crm_core::models::{RfmData, RfmSummary};
@@ -130,7 +130,8 @@ pub(crate) fn _model_merge<'py>(py: Python<'py>, partials: Vec<Vec<u8>>) -> Fall
     ))
 }
 
-/// The flow config of the hosts' keywords (no segments: flows per segment are not merged).
+/// The flow config of the hosts' keywords (the segment rules matter only for flows per
+/// segment).
 fn flows_config(inactivity_days: i64, duration_base: &str) -> Fallible<crm_core::flows::FlowConfig> {
     crate::base::flow_config(inactivity_days, duration_base, false, vec![0.2, 0.5, 0.3], "revenue", Some(365))
 }
@@ -139,19 +140,108 @@ fn dates(values: &[Bound<'_, PyAny>], field: &str) -> Fallible<Vec<chrono::Naive
     values.iter().map(|v| crate::base::to_date(v, field)).collect()
 }
 
-/// A task's flows between the period boundaries `bounds`, as bytes.
+/// A task's flows between the period boundaries `bounds`, as bytes; per value segment too
+/// with the resolved `membership` (bytes) of the segment rules `shares`, `by`,
+/// `window_days`.
 #[pyfunction]
+#[pyo3(signature = (
+    base, bounds, inactivity_days, duration_base, membership=None, shares=vec![0.2, 0.5, 0.3],
+    by="revenue".to_owned(), window_days=Some(365)
+))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn _flows_partial<'py>(
     py: Python<'py>,
     base: &crate::base::CustomerBase,
     bounds: Vec<Bound<'py, PyAny>>,
     inactivity_days: i64,
     duration_base: String,
+    membership: Option<Vec<u8>>,
+    shares: Vec<f64>,
+    by: String,
+    window_days: Option<i64>,
 ) -> Fallible<Bound<'py, PyBytes>> {
-    let (bounds, config) = (dates(&bounds, "bounds")?, flows_config(inactivity_days, &duration_base)?);
+    let bounds = dates(&bounds, "bounds")?;
+    let by_segment = membership.is_some();
+    let config = crate::base::flow_config(inactivity_days, &duration_base, by_segment, shares, &by, window_days)?;
+    let membership = membership.map(|m| Membership::from_bytes(&m).map_err(core)).transpose()?;
     let inner = base.inner.clone();
-    let partial = crate::errors::detached(py, move || FlowsPartial::of(&inner, &bounds, &config).map_err(core))?;
+    let partial = crate::errors::detached(py, move || match &membership {
+        None => FlowsPartial::of(&inner, &bounds, &config).map_err(core),
+        Some(m) => FlowsPartial::with_segments(&inner, &bounds, &config, m).map_err(core),
+    })?;
     Ok(PyBytes::new(py, &partial.to_bytes()))
+}
+
+/// A task's value distributions at the days before the period boundaries `bounds` (the
+/// segments flows per segment need), as bytes.
+#[pyfunction]
+pub(crate) fn _membership_partial<'py>(
+    py: Python<'py>,
+    base: &crate::base::CustomerBase,
+    bounds: Vec<Bound<'py, PyAny>>,
+    shares: Vec<f64>,
+    by: String,
+    window_days: Option<i64>,
+) -> Fallible<Bound<'py, PyBytes>> {
+    let days = FlowsPartial::segment_dates(&dates(&bounds, "bounds")?).map_err(core)?;
+    let config = crate::base::segment_config(shares, &by, window_days)?;
+    let inner = base.inner.clone();
+    let partial = crate::errors::detached(py, move || MembershipPartial::of(&inner, &days, &config).map_err(core))?;
+    Ok(PyBytes::new(py, &partial.to_bytes()))
+}
+
+/// Merges the tasks' value distributions into the segment cuts: (membership bytes, whether
+/// some cut still needs the tasks' ids of tied customers).
+#[pyfunction]
+pub(crate) fn _membership_finish<'py>(
+    py: Python<'py>,
+    partials: Vec<Vec<u8>>,
+    bounds: Vec<Bound<'py, PyAny>>,
+    shares: Vec<f64>,
+    by: String,
+    window_days: Option<i64>,
+) -> Fallible<(Bound<'py, PyBytes>, bool)> {
+    let days = FlowsPartial::segment_dates(&dates(&bounds, "bounds")?).map_err(core)?;
+    let config = crate::base::segment_config(shares, &by, window_days)?;
+    let mut all = MembershipPartial::empty(&days);
+    for p in &partials {
+        all.merge(&MembershipPartial::from_bytes(p).map_err(core)?).map_err(core)?;
+    }
+    let m = all.finish(&config).map_err(core)?;
+    Ok((PyBytes::new(py, &m.to_bytes()), m.needs_ids()))
+}
+
+/// A task's smallest ids of the tied groups the membership's open cuts fall in, as bytes.
+#[pyfunction]
+pub(crate) fn _membership_tie_ids<'py>(
+    py: Python<'py>,
+    membership: Vec<u8>,
+    base: &crate::base::CustomerBase,
+    shares: Vec<f64>,
+    by: String,
+    window_days: Option<i64>,
+) -> Fallible<Bound<'py, PyBytes>> {
+    let m = Membership::from_bytes(&membership).map_err(core)?;
+    let config = crate::base::segment_config(shares, &by, window_days)?;
+    let inner = base.inner.clone();
+    let ids = crate::errors::detached(py, move || m.tie_ids(&inner, &config).map_err(core))?;
+    Ok(PyBytes::new(py, &ids.to_bytes()))
+}
+
+/// The membership with its open cuts resolved by the tasks' tie ids, as bytes.
+#[pyfunction]
+pub(crate) fn _membership_resolve<'py>(
+    py: Python<'py>,
+    membership: Vec<u8>,
+    ids: Vec<Vec<u8>>,
+) -> Fallible<Bound<'py, PyBytes>> {
+    let mut m = Membership::from_bytes(&membership).map_err(core)?;
+    let mut all = TieIds::default();
+    for i in &ids {
+        all.merge(&TieIds::from_bytes(i).map_err(core)?).map_err(core)?;
+    }
+    m.resolve(&all).map_err(core)?;
+    Ok(PyBytes::new(py, &m.to_bytes()))
 }
 
 /// Merges the tasks' flows (none: no customers) into the `FlowSeries` of the periods.

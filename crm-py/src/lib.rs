@@ -60,6 +60,10 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(distributed::_model_merge, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_flows_partial, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_segment_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_membership_partial, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_membership_finish, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_membership_tie_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::_membership_resolve, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_segments_partial, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_segments_ranker, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_segments_bucket, m)?)?;

@@ -170,7 +170,12 @@ def lifecycle_schema(schema: pa.Schema, columns: dict[str, Any]) -> pa.Schema:
 
 
 #: The purchase models a cluster fits (crm.lifetimes fitter names), by the engine's names.
-PURCHASE_MODELS = {"bgnbd": "BetaGeoFitter", "mbgnbd": "ModifiedBetaGeoFitter", "paretonbd": "ParetoNBDFitter"}
+PURCHASE_MODELS = {
+    "bgnbd": "BetaGeoFitter",
+    "mbgnbd": "ModifiedBetaGeoFitter",
+    "paretonbd": "ParetoNBDFitter",
+    "bgbb": "BetaGeoBetaBinomFitter",
+}
 
 
 def model_summary_schema(schema: pa.Schema, columns: dict[str, Any]) -> pa.Schema:
@@ -199,9 +204,17 @@ def _column(summary: pa.Table, name: str) -> np.ndarray:
     return np.require(summary.column(name).to_numpy(), np.float64, ["C", "A"])
 
 
+def _age_column(summary: pa.Table) -> str:
+    """T, or BG/BB's number of opportunities."""
+    return "n_periods" if "n_periods" in summary.column_names and "T" not in summary.column_names else "T"
+
+
 def model_partial(summary: pa.Table) -> bytes:
-    """The task's distinct (x, t_x, T) and (x, spend) rows with counts."""
-    return _crm._model_partial(*(_column(summary, n) for n in ("frequency", "recency", "T", "monetary_value")))
+    """The task's distinct (x, t_x, T) and (x, spend) rows with counts (T: `n_periods` for
+    BG/BB; no spend rows without `monetary_value`)."""
+    x, t_x, age = (_column(summary, n) for n in ("frequency", "recency", _age_column(summary)))
+    spend = _column(summary, "monetary_value") if "monetary_value" in summary.column_names else np.zeros_like(x)
+    return _crm._model_partial(x, t_x, age, spend)
 
 
 def fit_models(
@@ -215,6 +228,8 @@ def fit_models(
 
     if model not in PURCHASE_MODELS:
         raise ValueError(f"model {model!r} is not one of {sorted(PURCHASE_MODELS)}")
+    if model == "bgbb" and spend:
+        raise ValueError("BG/BB counts discrete opportunities: fit it with spend=False (no Gamma-Gamma CLV)")
     x, t_x, age, weights, spend_x, spend_m, spend_w = _crm._model_merge(list(partials))
     if len(x) == 0:
         raise ValueError("no customer has a transaction by the observation end: nothing to fit")
@@ -227,6 +242,7 @@ def fit_models(
         penalty = penalizer_coef * per_row
         options["tol"] = (1e-4 if tol is None else tol) * per_row
     purchases = getattr(lifetimes, PURCHASE_MODELS[model])(penalizer_coef=penalty)
+    # BG/BB's objective is lifetimes' weighted mean, so the penalty needs no rescaling.
     purchases.fit(x, t_x, age, weights=weights, **options)
     if not spend:
         return purchases, None
@@ -256,12 +272,18 @@ def local_predictions(
     the next `months` months (crm.lifetimes' `customer_lifetime_value`)."""
     if summary.num_rows == 0:
         return predictions_schema(summary.schema, {}, gamma is not None).empty_table()
-    x, t_x, age, m = (_column(summary, n) for n in ("frequency", "recency", "T", "monetary_value"))
-    out = summary.append_column(
-        "expected_purchases", pa.array(purchases.conditional_expected_number_of_purchases_up_to_time(t, x, t_x, age))
-    )
-    out = out.append_column("p_alive", pa.array(purchases.conditional_probability_alive(x, t_x, age)))
+    x, t_x, age = (_column(summary, n) for n in ("frequency", "recency", _age_column(summary)))
+    if getattr(purchases, "_model", None) == "bgbb":
+        # Discrete opportunities: lifetimes' BG/BB methods take the periods ahead first.
+        expected = purchases.conditional_expected_number_of_purchases_up_to_time(t, x, t_x, age)
+        p_alive = purchases.conditional_probability_alive(0, x, t_x, age)
+    else:
+        expected = purchases.conditional_expected_number_of_purchases_up_to_time(t, x, t_x, age)
+        p_alive = purchases.conditional_probability_alive(x, t_x, age)
+    out = summary.append_column("expected_purchases", pa.array(np.asarray(expected, dtype=np.float64)))
+    out = out.append_column("p_alive", pa.array(np.asarray(p_alive, dtype=np.float64)))
     if gamma is not None:
+        m = _column(summary, "monetary_value")
         out = out.append_column("expected_spend", pa.array(gamma.conditional_expected_average_profit(x, m)))
         clv = gamma.customer_lifetime_value(
             purchases, x, t_x, age, m, time=months, discount_rate=discount_rate, freq=_freq(days_per_unit)
@@ -271,7 +293,11 @@ def local_predictions(
 
 
 def predictions_schema(schema: pa.Schema, columns: dict[str, Any], spend: bool) -> pa.Schema:
-    out = model_summary_schema(schema, columns)
+    """The summary's columns (strings plain), then the predictions."""
+    def plain(t: pa.DataType) -> pa.DataType:
+        return pa.string() if pa.types.is_large_string(t) or pa.types.is_string_view(t) else t
+
+    out = pa.schema([pa.field(f.name, plain(f.type), f.nullable) for f in schema])
     names = ["expected_purchases", "p_alive"] + (["expected_spend", "clv"] if spend else [])
     for name in names:
         out = out.append(pa.field(name, pa.float64()))
@@ -290,9 +316,45 @@ def _freq(days_per_unit: float) -> str:
 def local_flows(
     table: pa.Table, columns: dict[str, Any], bounds: list[_dt.date], options: dict[str, Any]
 ) -> bytes | None:
-    """The task's flows between `bounds` (counts and values; None for an empty task)."""
+    """The task's flows between `bounds` (counts and values; None for an empty task).
+    With `membership` and the segment rules in `options`, per value segment too."""
     base = base_of(table, columns)
     return None if base is None else _crm._flows_partial(base, bounds, **options)
+
+
+def flows_over(run: Any, columns: dict[str, Any], bounds: list[_dt.date], options: dict, segments: dict | None):
+    """Flows of the periods between `bounds` over all tasks, per value segment too unless
+    `segments` (the rules `shares`, `by`, `window_days`) is None. `run(task)` is the
+    host's: it applies `task(table)` to every customer partition's transactions (an Arrow
+    table) and gives the list of the bytes (or None) it returned.
+
+    Per segment, the segments of the whole base at the day before each boundary come from
+    the tasks' value distributions (one pass), the ids of customers tied on a cut's value
+    (a second pass, only when a cut falls inside tied values), and each task then counts
+    its customers' flows with them."""
+    _crm._flows_finish([], bounds, **options)  # the options, checked before any task runs
+    if segments is None:
+        partials = run(lambda table: local_flows(table, columns, bounds, options))
+        return flows_finish(partials, bounds, options)
+    _crm._membership_finish([], bounds, **segments)
+
+    def values(table: pa.Table) -> bytes | None:
+        base = base_of(table, columns)
+        return None if base is None else _crm._membership_partial(base, bounds, **segments)
+
+    cells = [bytes(c) for c in run(values) if c is not None]
+    membership, needs_ids = _crm._membership_finish(cells, bounds, **segments)
+    if needs_ids:
+        cut = bytes(membership)
+
+        def tie_ids(table: pa.Table) -> bytes | None:
+            base = base_of(table, columns)
+            return None if base is None else _crm._membership_tie_ids(cut, base, **segments)
+
+        membership = _crm._membership_resolve(cut, [bytes(c) for c in run(tie_ids) if c is not None])
+    with_segments = {**options, **segments, "membership": bytes(membership)}
+    partials = run(lambda table: local_flows(table, columns, bounds, with_segments))
+    return flows_finish(partials, bounds, options)
 
 
 def flows_finish(partials: list[Any], bounds: list[_dt.date], options: dict[str, Any]) -> Any:

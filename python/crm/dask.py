@@ -182,7 +182,8 @@ def fit_clv(
     summary: Any, model: str = "bgnbd", *, spend: bool = True, penalizer_coef: float = 0.0, tol: float | None = None
 ) -> tuple[Any, Any]:
     """Fits a purchase model ("bgnbd", "mbgnbd" or "paretonbd") and, with `spend`, the
-    Gamma-Gamma spend model on a `model_summary` DataFrame. Each partition sends its
+    Gamma-Gamma spend model on a `model_summary` DataFrame; or BG/BB ("bgbb", with
+    `spend=False`) on a DataFrame of frequency, recency and n_periods per customer. Each partition sends its
     distinct rows with counts (bytes); the driver merges them and fits: the fitted
     crm.lifetimes fitters (purchase model, Gamma-Gamma or None) equal the one-machine fits
     on the same customers (Pareto/NBD's random starting points come from numpy's global
@@ -224,14 +225,22 @@ def flows(
     *,
     inactivity_days: int = 365,
     duration_base: str = "average",
+    by_segment: bool = True,
+    shares: Any = (0.2, 0.5, 0.3),
+    by: str = "revenue",
+    window_days: int | None = 365,
     npartitions: int | None = None,
     **columns: Any,
 ) -> Any:
-    """Customer flows of the period `[start, end)` (`CustomerBase.flows` with
-    `by_segment=False`), a `crm.Flows` on the client: each partition counts its customers'
-    flows, the client adds the counts and values and computes the rates."""
+    """Customer flows of the period `[start, end)` (`CustomerBase.flows`, same keywords
+    and defaults), a `crm.Flows` on the client: each partition counts its customers'
+    flows, the client adds the counts and values and computes the rates. Per value
+    segment, the segments are the whole base's, from the partitions' exact value
+    distributions."""
     bounds = _d.flow_bounds(start, end)
-    return _flows(transactions, bounds, inactivity_days, duration_base, npartitions, columns).flows[0]
+    segments = {"shares": list(shares), "by": by, "window_days": window_days} if by_segment else None
+    options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
+    return _flows(transactions, bounds, options, segments, npartitions, columns).flows[0]
 
 
 def flow_series(
@@ -242,29 +251,36 @@ def flow_series(
     *,
     inactivity_days: int = 365,
     duration_base: str = "average",
+    by_segment: bool = False,
+    shares: Any = (0.2, 0.5, 0.3),
+    by: str = "revenue",
+    window_days: int | None = 365,
     npartitions: int | None = None,
     **columns: Any,
 ) -> Any:
     """Flows of `count` consecutive periods ("month", "quarter", "year") from `start`
-    (`CustomerBase.flow_series`), a `crm.FlowSeries` on the client."""
+    (`CustomerBase.flow_series`, same keywords and defaults), a `crm.FlowSeries` on the
+    client."""
     bounds = _d.flow_bounds(start, period=period, count=count)
-    return _flows(transactions, bounds, inactivity_days, duration_base, npartitions, columns)
-
-
-def _flows_part(frame: pd.DataFrame, columns: dict[str, Any], bounds: list, options: dict[str, Any]) -> pd.Series:
-    return pd.Series([_d.local_flows(_arrow(frame), columns, bounds, options)], dtype=object)
-
-
-def _flows(
-    transactions: Any, bounds: list, inactivity_days: int, duration_base: str, npartitions: Any, columns: dict
-) -> Any:
+    segments = {"shares": list(shares), "by": by, "window_days": window_days} if by_segment else None
     options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
-    # The options are checked on the client before any task runs.
-    _d.flows_finish([], bounds, options)
-    columns, parts, _ = _prepare(transactions, bounds[0], npartitions, columns)
-    partials = parts.map_partitions(_flows_part, columns, bounds, options, meta=(None, object)).compute()
-    return _d.flows_finish(list(partials), bounds, options)
+    return _flows(transactions, bounds, options, segments, npartitions, columns)
 
+
+def _task_part(frame: pd.DataFrame, task: Any) -> pd.Series:
+    return pd.Series([task(_arrow(frame))], dtype=object)
+
+
+def _flows(transactions: Any, bounds: list, options: dict, segments: dict | None, npartitions: Any, columns: dict):
+    _d.flows_finish([], bounds, options)  # the options, checked before any task runs
+    columns, parts, _ = _prepare(transactions, bounds[0], npartitions, columns)
+    if segments is not None:
+        parts = parts.persist()  # read by up to three passes
+
+    def run(task: Any) -> list:
+        return list(parts.map_partitions(_task_part, task, meta=(None, object)).compute())
+
+    return _d.flows_over(run, columns, bounds, options, segments)
 
 def migration(
     transactions: Any,

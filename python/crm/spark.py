@@ -202,7 +202,8 @@ def fit_clv(
     summary: Any, model: str = "bgnbd", *, spend: bool = True, penalizer_coef: float = 0.0, tol: float | None = None
 ) -> tuple[Any, Any]:
     """Fits a purchase model ("bgnbd", "mbgnbd" or "paretonbd") and, with `spend`, the
-    Gamma-Gamma spend model on a `model_summary` DataFrame. Each task sends its distinct
+    Gamma-Gamma spend model on a `model_summary` DataFrame; or BG/BB ("bgbb", with
+    `spend=False`) on a DataFrame of frequency, recency and n_periods per customer. Each task sends its distinct
     rows with counts (bytes); the driver merges them and fits: the fitted crm.lifetimes
     fitters (purchase model, Gamma-Gamma or None) equal the one-machine fits on the same
     customers (Pareto/NBD's random starting points come from numpy's global generator, as
@@ -254,14 +255,21 @@ def flows(
     *,
     inactivity_days: int = 365,
     duration_base: str = "average",
+    by_segment: bool = True,
+    shares: Any = (0.2, 0.5, 0.3),
+    by: str = "revenue",
+    window_days: int | None = 365,
     partitions: int | None = None,
     **columns: Any,
 ) -> Any:
-    """Customer flows of the period `[start, end)` (`CustomerBase.flows` with
-    `by_segment=False`), a `crm.Flows` on the driver: each task counts its customers'
-    flows, the driver adds the counts and values and computes the rates."""
+    """Customer flows of the period `[start, end)` (`CustomerBase.flows`, same keywords
+    and defaults), a `crm.Flows` on the driver: each task counts its customers' flows, the
+    driver adds the counts and values and computes the rates. Per value segment, the
+    segments are the whole base's, from the tasks' exact value distributions."""
     bounds = _d.flow_bounds(start, end)
-    return _flows(transactions, bounds, inactivity_days, duration_base, partitions, columns).flows[0]
+    segments = {"shares": list(shares), "by": by, "window_days": window_days} if by_segment else None
+    options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
+    return _flows(transactions, bounds, options, segments, partitions, columns).flows[0]
 
 
 def flow_series(
@@ -272,34 +280,44 @@ def flow_series(
     *,
     inactivity_days: int = 365,
     duration_base: str = "average",
+    by_segment: bool = False,
+    shares: Any = (0.2, 0.5, 0.3),
+    by: str = "revenue",
+    window_days: int | None = 365,
     partitions: int | None = None,
     **columns: Any,
 ) -> Any:
     """Flows of `count` consecutive periods ("month", "quarter", "year") from `start`
-    (`CustomerBase.flow_series`), a `crm.FlowSeries` on the driver."""
+    (`CustomerBase.flow_series`, same keywords and defaults), a `crm.FlowSeries` on the
+    driver."""
     bounds = _d.flow_bounds(start, period=period, count=count)
-    return _flows(transactions, bounds, inactivity_days, duration_base, partitions, columns)
+    segments = {"shares": list(shares), "by": by, "window_days": window_days} if by_segment else None
+    options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
+    return _flows(transactions, bounds, options, segments, partitions, columns)
 
 
-def _flows(
-    transactions: Any, bounds: list, inactivity_days: int, duration_base: str, partitions: Any, columns: dict
-) -> Any:
+def _flows(transactions: Any, bounds: list, options: dict, segments: dict | None, partitions: Any, columns: dict) -> Any:
     from pyspark.sql.pandas.types import to_arrow_schema
 
-    options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
-    # The options are checked on the driver before any task runs.
-    _d.flows_finish([], bounds, options)
+    _d.flows_finish([], bounds, options)  # the options, checked before any task runs
     columns, parts, _ = _prepare(transactions, bounds[0], partitions, columns)
     timezone = transactions.sparkSession.conf.get("spark.sql.session.timeZone")
     input_schema = to_arrow_schema(transactions.schema, timezone=timezone)
+    if segments is not None:
+        parts = parts.persist()  # read by up to three passes
 
-    def partial(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        cell = _d.local_flows(_table(batches, input_schema), columns, bounds, options)
-        yield pa.RecordBatch.from_pydict({"partial": pa.array([cell], pa.binary())})
+    def run(task: Any) -> list:
+        def cells(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            cell = task(_table(batches, input_schema))
+            yield pa.RecordBatch.from_pydict({"partial": pa.array([cell], pa.binary())})
 
-    partials = [r.partial for r in parts.mapInArrow(partial, "partial binary").collect()]
-    return _d.flows_finish(partials, bounds, options)
+        return [r.partial for r in parts.mapInArrow(cells, "partial binary").collect()]
 
+    try:
+        return _d.flows_over(run, columns, bounds, options, segments)
+    finally:
+        if segments is not None:
+            parts.unpersist()
 
 def migration(
     transactions: Any,

@@ -123,8 +123,12 @@ def assert_same_fit(got, want) -> None:
 
 
 def assert_same_flows(got, want) -> None:
-    """The same flow series: counts exactly, money and rates within 1e-9 relative."""
+    """The same flow series: counts exactly, money and rates within 1e-9 relative, and
+    the same flows per value segment in every period."""
     assert_same_table(got.to_arrow(), want.to_arrow(), key="start")
+    assert len(got.flows) == len(want.flows)
+    for g, w in zip(got.flows, want.flows):
+        assert g.by_segment.to_pylist() == w.by_segment.to_pylist(), w.start
 
 
 def assert_same_migration(got, want, value_rtol: float = 0.0) -> None:
@@ -161,3 +165,32 @@ def assert_same_segments(got, customers: pa.Table, want) -> None:
         labels = pa.array(range(b.num_rows))
         assert_same_table(a.set_column(0, "segment", labels), b.set_column(0, "segment", labels), "segment")
     assert (got.as_of, got.by, got.shares, got.window_days) == (want.as_of, want.by, want.shares, want.window_days)
+
+
+def donors() -> pa.Table:
+    """The donations of the BG/BB paper, one row per donor (11,104): customer_id,
+    frequency, recency, n_periods."""
+    from crm.lifetimes.datasets import load_donations
+
+    d = load_donations()
+    rows = d.loc[d.index.repeat(d["weights"].astype(int))].reset_index(drop=True)
+    return pa.table(
+        {
+            "customer_id": pa.array(range(1, len(rows) + 1), pa.int64()),
+            "frequency": pa.array(rows["frequency"].astype(float)),
+            "recency": pa.array(rows["recency"].astype(float)),
+            "n_periods": pa.array(rows["periods"].astype(float)),
+        }
+    )
+
+
+def single_bgbb(table: pa.Table, t: float = 5.0):
+    """The one-machine BG/BB fit on one row per donor, and its predictions per donor."""
+    from crm import lifetimes
+
+    x, tx, n = (table.column(c).to_numpy() for c in ("frequency", "recency", "n_periods"))
+    fitter = lifetimes.BetaGeoBetaBinomFitter().fit(x, tx, n)
+    want = table.append_column(
+        "expected_purchases", pa.array(fitter.conditional_expected_number_of_purchases_up_to_time(t, x, tx, n))
+    ).append_column("p_alive", pa.array(np.asarray(fitter.conditional_probability_alive(0, x, tx, n), float)))
+    return fitter, want.sort_by("customer_id")

@@ -126,6 +126,19 @@ def test_flows_equal_single_machine(client, datasets, name, partitions):
     assert sum(f.lost for f in want.flows) > 0
 
 
+def test_flows_per_segment_by_margin_with_string_ids(client, datasets):
+    table, columns = datasets["ties"]
+    table = with_string_ids(table)
+    base = crm.CustomerBase.from_transactions(table, **columns)
+    rules = {"by_segment": True, "by": "margin", "shares": (0.1, 0.6, 0.3), "window_days": 180}
+    want = base.flow_series("2023-01-01", "quarter", 6, **rules)
+    got = crm_dask.flow_series(frame(shuffled(table, 7)), "2023-01-01", "quarter", 6, npartitions=7, **rules, **columns)
+    assert_same_flows(got, want)
+    assert sum(r["new"] for f in want.flows for r in f.by_segment.to_pylist()) > 0
+    plain = crm_dask.flows(frame(table), "2023-03-01", "2024-03-01", by_segment=False, npartitions=3, **columns)
+    assert plain.to_dict() == base.flows("2023-03-01", "2024-03-01", by_segment=False).to_dict()
+
+
 def test_lifecycle_migration_equals_single_machine(client, datasets):
     table, columns = datasets["ties"]
     base = crm.CustomerBase.from_transactions(table, **columns)
@@ -170,3 +183,16 @@ def test_segments_by_margin_with_string_ids_and_other_shares(client, datasets):
     want = single_segments(table, columns, "2024-06-30", **options)
     got = crm_dask.segments(frame(shuffled(table, 5)), "2024-06-30", npartitions=5, **columns, **options)
     assert_same_segments(got, arrow(got.customers), want)
+
+
+def test_bgbb_on_the_donations_equals_single_machine(client):
+    from conftest import donors, single_bgbb
+
+    table = donors()
+    want_fit, want = single_bgbb(table)
+    df = frame(shuffled(table, 3), npartitions=4)
+    purchases, gamma = crm_dask.fit_clv(df, "bgbb", spend=False)
+    assert gamma is None
+    assert_same_fit(purchases, want_fit)
+    got = arrow(crm_dask.predict_clv(df, purchases, t=5))
+    assert_same_table(got.sort_by("customer_id"), want)

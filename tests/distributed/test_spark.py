@@ -124,8 +124,25 @@ def test_clv_fit_without_spend_and_a_bad_model(spark, datasets):
     assert gamma is None
     got = crm_spark.predict_clv(summary, purchases).toArrow()
     assert got.column_names[-2:] == ["expected_purchases", "p_alive"]
-    with pytest.raises(ValueError, match="'bgbb' is not one of"):
+    with pytest.raises(ValueError, match="'sbg' is not one of"):
+        crm_spark.fit_clv(summary, "sbg")
+    with pytest.raises(ValueError, match="spend=False"):
         crm_spark.fit_clv(summary, "bgbb")
+
+
+def test_bgbb_on_the_donations_equals_single_machine(spark):
+    from conftest import donors, single_bgbb
+
+    table = donors()
+    want_fit, want = single_bgbb(table)
+    df = spark.createDataFrame(shuffled(table, 3)).repartition(5)
+    purchases, gamma = crm_spark.fit_clv(df, "bgbb", spend=False)
+    assert gamma is None
+    assert_same_fit(purchases, want_fit)
+    # Fader, Hardie and Shang (2010), table 2: alpha 1.204, beta 0.750, gamma 0.657, delta 2.783.
+    np.testing.assert_allclose(purchases.params_.to_numpy(), [1.204, 0.750, 0.657, 2.783], atol=1e-3)
+    got = crm_spark.predict_clv(df, purchases, t=5).toArrow()
+    assert_same_table(got.sort_by("customer_id"), want)
 
 
 @pytest.mark.parametrize(("name", "partitions"), [("sample", 7), ("ties", 2)])
@@ -134,11 +151,18 @@ def test_flows_equal_single_machine(spark, datasets, name, partitions):
     base = crm.CustomerBase.from_transactions(table, **columns)
     start = dt.date(2023, 1, 1)
     frame = spark.createDataFrame(shuffled(table, partitions))
-    want = base.flow_series(start, "quarter", 6, inactivity_days=180)
-    got = crm_spark.flow_series(frame, start, "quarter", 6, inactivity_days=180, partitions=partitions, **columns)
+    want = base.flow_series(start, "quarter", 6, inactivity_days=180, by_segment=True)
+    got = crm_spark.flow_series(
+        frame, start, "quarter", 6, inactivity_days=180, by_segment=True, partitions=partitions, **columns
+    )
     assert_same_flows(got, want)
     one = crm_spark.flows(frame, "2023-03-01", "2024-03-01", duration_base="start", **columns)
-    assert one.to_dict() == base.flows("2023-03-01", "2024-03-01", duration_base="start", by_segment=False).to_dict()
+    assert one.to_dict() == base.flows("2023-03-01", "2024-03-01", duration_base="start").to_dict()
+    assert one.by_segment.to_pylist() == base.flows("2023-03-01", "2024-03-01").by_segment.to_pylist()
+    assert sum(r["lost"] for r in one.by_segment.to_pylist()) > 0
+    plain = crm_spark.flows(frame, "2023-03-01", "2024-03-01", by_segment=False, partitions=3, **columns)
+    assert plain.by_segment.num_rows == 0
+    assert plain.to_dict() == base.flows("2023-03-01", "2024-03-01", by_segment=False).to_dict()
     assert sum(f.lost for f in want.flows) > 0 and sum(f.new for f in want.flows) > 0
     with pytest.raises(crm.ConfigError, match="duration_base"):
         crm_spark.flows(frame, "2023-03-01", "2024-03-01", duration_base="median", **columns)

@@ -1,8 +1,9 @@
 //! Customer flows over all tasks.
 
+use super::Membership;
 use crate::CustomerBase;
 use crate::error::{Error, Result};
-use crate::flows::{FlowConfig, FlowReport, check_bounds, finish_rates, merge};
+use crate::flows::{FlowConfig, FlowReport, SegmentFlows, check_bounds, finish_rates, flow_counts, merge};
 use chrono::NaiveDate;
 
 /// One task's share of the flows of consecutive periods: each period's counts and values
@@ -51,19 +52,54 @@ impl FlowsPartial {
     }
 
     /// The flows of a task's customers between `bounds` (as
-    /// [`CustomerBase::flow_periods`]).
+    /// [`CustomerBase::flow_periods`]) without segments.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for `by_segment` (segments rank the whole base) and as
-    /// [`CustomerBase::flow_periods`].
+    /// [`Error::InvalidConfig`] for `by_segment` (segments rank the whole base: use
+    /// [`Self::with_segments`]) and as [`CustomerBase::flow_periods`].
     pub fn of(base: &CustomerBase, bounds: &[NaiveDate], config: &FlowConfig) -> Result<Self> {
         if config.by_segment {
             return Err(Error::config(
                 "by_segment",
-                "flows per value segment rank the whole base: not computed from partials; use by_segment = false",
+                "flows per value segment need the segments of the whole base: use FlowsPartial::with_segments",
             ));
         }
         Ok(FlowsPartial { reports: base.flow_periods(bounds, config)? })
+    }
+
+    /// The dates whose segments flows per segment need: the day before each boundary (a
+    /// period starts with the segments at the end of the day before it).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for boundaries that are not at least two, ascending.
+    pub fn segment_dates(bounds: &[NaiveDate]) -> Result<Vec<NaiveDate>> {
+        check_bounds(bounds)?;
+        bounds
+            .iter()
+            .map(|d| d.pred_opt().ok_or_else(|| Error::config("periods", "a boundary has no day before")))
+            .collect()
+    }
+
+    /// The flows of a task's customers between `bounds` per value segment too, with the
+    /// segments of the whole base at [`Self::segment_dates`] (a resolved [`Membership`] of
+    /// `config.segments`; see [`super::MembershipPartial`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for an invalid config, a membership of other dates or one
+    /// not resolved.
+    pub fn with_segments(
+        base: &CustomerBase,
+        bounds: &[NaiveDate],
+        config: &FlowConfig,
+        membership: &Membership,
+    ) -> Result<Self> {
+        config.validate()?;
+        if membership.dates() != Self::segment_dates(bounds)? {
+            return Err(Error::config("membership", "its dates are not the days before the period boundaries"));
+        }
+        let codes = membership.codes(base, &config.segments)?;
+        let config = FlowConfig { by_segment: true, ..config.clone() };
+        Ok(FlowsPartial { reports: flow_counts(base, bounds, &config, &codes) })
     }
 
     /// Adds another task's flows of the same periods.
@@ -76,6 +112,14 @@ impl FlowsPartial {
             return Err(Error::config("flows partial", "the partials are of different periods"));
         }
         for (o, a) in self.reports.iter_mut().zip(&other.reports) {
+            // An empty partial has no segment rows yet.
+            if o.by_segment.is_empty() {
+                o.by_segment = a
+                    .by_segment
+                    .iter()
+                    .map(|s| SegmentFlows { segment: s.segment.clone(), ..Default::default() })
+                    .collect();
+            }
             merge(o, a);
         }
         Ok(())

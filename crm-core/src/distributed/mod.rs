@@ -56,6 +56,7 @@
 //! ```
 
 mod flows;
+mod membership;
 mod migration;
 mod models;
 mod rank;
@@ -64,6 +65,7 @@ mod summary;
 mod wire;
 
 pub use flows::FlowsPartial;
+pub use membership::{Membership, MembershipPartial, TieIds};
 pub use migration::MigrationPartial;
 pub use models::ModelPartial;
 pub use rank::{QuantileThresholds, ValueDistribution};

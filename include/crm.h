@@ -180,6 +180,79 @@ typedef uint8_t crm_attribute_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Top / middle / bottom value segment.
+enum crm_value_segment
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The top share (default 20 %).
+  CRM_VALUE_SEGMENT_TOP = 0,
+  // The middle share (default 50 %).
+  CRM_VALUE_SEGMENT_MIDDLE = 1,
+  // The bottom share (default 30 %).
+  CRM_VALUE_SEGMENT_BOTTOM = 2,
+  // Not ranked: no transaction in the value window.
+  CRM_VALUE_SEGMENT_UNRANKED = 255,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_value_segment crm_value_segment;
+#else
+typedef uint8_t crm_value_segment;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// ABC class by cumulative value share.
+enum crm_abc_class
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The first 80 % of value.
+  CRM_ABC_CLASS_A = 0,
+  // The next 15 %.
+  CRM_ABC_CLASS_B = 1,
+  // The rest, and every customer with value <= 0.
+  CRM_ABC_CLASS_C = 2,
+  // Not ranked: no transaction in the value window.
+  CRM_ABC_CLASS_UNRANKED = 255,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_abc_class crm_abc_class;
+#else
+typedef uint8_t crm_abc_class;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A layer of the customer pyramid.
+enum crm_pyramid_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Top customers.
+  CRM_PYRAMID_LEVEL_TOP = 0,
+  // Large customers.
+  CRM_PYRAMID_LEVEL_LARGE = 1,
+  // Medium customers.
+  CRM_PYRAMID_LEVEL_MEDIUM = 2,
+  // Small customers.
+  CRM_PYRAMID_LEVEL_SMALL = 3,
+  // Bought before, not in the value window.
+  CRM_PYRAMID_LEVEL_INACTIVE = 4,
+  // Never bought.
+  CRM_PYRAMID_LEVEL_PROSPECT = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crm_pyramid_level crm_pyramid_level;
+#else
+typedef uint8_t crm_pyramid_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A contact channel (of interactions and marketing permissions).
 enum crm_channel
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -268,79 +341,6 @@ enum crm_lifecycle_stage
 typedef enum crm_lifecycle_stage crm_lifecycle_stage;
 #else
 typedef uint8_t crm_lifecycle_stage;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-// Top / middle / bottom value segment.
-enum crm_value_segment
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint8_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  // The top share (default 20 %).
-  CRM_VALUE_SEGMENT_TOP = 0,
-  // The middle share (default 50 %).
-  CRM_VALUE_SEGMENT_MIDDLE = 1,
-  // The bottom share (default 30 %).
-  CRM_VALUE_SEGMENT_BOTTOM = 2,
-  // Not ranked: no transaction in the value window.
-  CRM_VALUE_SEGMENT_UNRANKED = 255,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum crm_value_segment crm_value_segment;
-#else
-typedef uint8_t crm_value_segment;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-// ABC class by cumulative value share.
-enum crm_abc_class
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint8_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  // The first 80 % of value.
-  CRM_ABC_CLASS_A = 0,
-  // The next 15 %.
-  CRM_ABC_CLASS_B = 1,
-  // The rest, and every customer with value <= 0.
-  CRM_ABC_CLASS_C = 2,
-  // Not ranked: no transaction in the value window.
-  CRM_ABC_CLASS_UNRANKED = 255,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum crm_abc_class crm_abc_class;
-#else
-typedef uint8_t crm_abc_class;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-// A layer of the customer pyramid.
-enum crm_pyramid_level
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint8_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  // Top customers.
-  CRM_PYRAMID_LEVEL_TOP = 0,
-  // Large customers.
-  CRM_PYRAMID_LEVEL_LARGE = 1,
-  // Medium customers.
-  CRM_PYRAMID_LEVEL_MEDIUM = 2,
-  // Small customers.
-  CRM_PYRAMID_LEVEL_SMALL = 3,
-  // Bought before, not in the value window.
-  CRM_PYRAMID_LEVEL_INACTIVE = 4,
-  // Never bought.
-  CRM_PYRAMID_LEVEL_PROSPECT = 5,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum crm_pyramid_level crm_pyramid_level;
-#else
-typedef uint8_t crm_pyramid_level;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -630,6 +630,10 @@ typedef struct crm_base crm_base;
 // `crm_base_builder_build`). Thread safety: use from one thread at a time.
 typedef struct crm_base_builder crm_base_builder;
 
+// Bytes made by the library (a partial, a membership): read `data` / `len`, free with
+// `crm_bytes_free`.
+typedef struct crm_bytes crm_bytes;
+
 // CLV as of a date: one row per customer with a purchase (rows in customer index order;
 // `crm_customer_clv.customer` is the index), and group tables (`crm_clv_table`).
 //
@@ -788,12 +792,35 @@ typedef struct crm_scores crm_scores;
 // Thread safety: immutable; any number of threads may use it at once.
 typedef struct crm_scoring_model crm_scoring_model;
 
+// The class boundaries of a segmentation over all tasks, and the order cut into buckets
+// of whole values with known first ranks.
+//
+// Ownership: made by `crm_segments_partial_ranker` or `crm_segment_ranker_from_bytes`,
+// freed by `crm_segment_ranker_free`. Thread safety: only `_bytes` changes it.
+typedef struct crm_segment_ranker crm_segment_ranker;
+
+// A share of the three segment tables (customers, revenue, margin, cost to serve and
+// profit per class), which adds up across tasks.
+//
+// Ownership: made by `crm_segment_tables_partial_new` or `_from_bytes`, freed by
+// `crm_segment_tables_partial_free`. Thread safety: `_merge`, `_bytes` and `_row` change
+// it: no other use at the same time.
+typedef struct crm_segment_tables_partial crm_segment_tables_partial;
+
 // Value segments, ABC classes and pyramid of a base as of a date: per customer (index
 // order) and as three segment tables (`crm_segment_table`).
 //
 // Ownership: made by `crm_segments_new`, freed by `crm_segments_free`; it keeps what it
 // needs of the base. Thread safety: immutable; any number of threads may read it at once.
 typedef struct crm_segments crm_segments;
+
+// The exact distribution of some customers' values (the ranked ones): what a task sends
+// the driver.
+//
+// Ownership: made by `crm_segments_partial_new` or `_from_bytes`, freed by
+// `crm_segments_partial_free`. Thread safety: `_merge` and `_bytes` change it: no other
+// use at the same time.
+typedef struct crm_segments_partial crm_segments_partial;
 
 // The customer summary of a base as of a date, in customer index order.
 //
@@ -1103,6 +1130,34 @@ typedef struct crm_csv_report {
   uint8_t has_last_sale;
 } crm_csv_report;
 
+// Borrowed bytes: `len` bytes at `data` (e.g. another task's `crm_bytes`, received).
+typedef struct crm_buf {
+  // The bytes.
+  const uint8_t *data;
+  // Number of bytes.
+  size_t len;
+} crm_buf;
+
+// The stage rules (see crm-core `lifecycle`). Start from `crm_lifecycle_config_default()`
+// and change what differs. Every window must lie in 1..=36500 days, `dormant_days` below
+// `inactivity_days`, `decline_ratio` in (0, 1]; otherwise `CRM_RESULT_INVALID_CONFIG`
+// names the field.
+typedef struct crm_lifecycle_config {
+  // Lost after this many days without a purchase. Default 365.
+  uint32_t inactivity_days;
+  // New for this many days after the first purchase. Default 90.
+  uint32_t new_days;
+  // A gap of at least this many days before a purchase makes a return "reactivated".
+  // Default 180.
+  uint32_t dormant_days;
+  // Reactivated / won back for this many days after the return. Default 90.
+  uint32_t return_days;
+  // Length of the two windows compared for "declining". Default 365.
+  uint32_t trend_days;
+  // Declining when recent revenue < `decline_ratio` x the previous window's. Default 0.5.
+  double decline_ratio;
+} crm_lifecycle_config;
+
 // Per-customer model data as columns, borrowed for the call. Start from
 // `crm_rfm_columns_default()` (all NULL / 0) and set what the function reads; each array
 // has its own length and all given ones must be equal (`CRM_RESULT_LENGTH_MISMATCH`).
@@ -1137,6 +1192,33 @@ typedef struct crm_rfm_columns {
   // Length of `monetary_value`.
   size_t monetary_value_len;
 } crm_rfm_columns;
+
+// One row of a segment table. `segment` is the segment's name ("top", "A", "large", ...),
+// NUL-terminated, owned by the `crm_segments` handle (valid while it lives; do not free).
+// Amounts are over the value window; margin, profit and profit share are NaN without
+// margins (profit share also when total profit is 0).
+typedef struct crm_segment_row {
+  // Segment name.
+  const char *segment;
+  // Customers in the segment.
+  size_t customers;
+  // Share of the table's customers.
+  double customer_share;
+  // Revenue.
+  double revenue;
+  // Share of the table's revenue.
+  double revenue_share;
+  // Margin.
+  double margin;
+  // Cost to serve (cost of the customers' interactions).
+  double cost_to_serve;
+  // Margin - cost to serve.
+  double profit;
+  // Share of the table's profit.
+  double profit_share;
+  // Customers whose profit is negative.
+  size_t negative_profit_customers;
+} crm_segment_row;
 
 // Revenue and margin brought or lost by a flow (margin 0 when the base has no margins).
 typedef struct crm_flow_value {
@@ -1286,26 +1368,6 @@ typedef struct crm_funnel_step_result {
   // Number of outcome branches (`crm_funnel_result_outcome`); 0 for purchase steps.
   size_t outcome_count;
 } crm_funnel_step_result;
-
-// The stage rules (see crm-core `lifecycle`). Start from `crm_lifecycle_config_default()`
-// and change what differs. Every window must lie in 1..=36500 days, `dormant_days` below
-// `inactivity_days`, `decline_ratio` in (0, 1]; otherwise `CRM_RESULT_INVALID_CONFIG`
-// names the field.
-typedef struct crm_lifecycle_config {
-  // Lost after this many days without a purchase. Default 365.
-  uint32_t inactivity_days;
-  // New for this many days after the first purchase. Default 90.
-  uint32_t new_days;
-  // A gap of at least this many days before a purchase makes a return "reactivated".
-  // Default 180.
-  uint32_t dormant_days;
-  // Reactivated / won back for this many days after the return. Default 90.
-  uint32_t return_days;
-  // Length of the two windows compared for "declining". Default 365.
-  uint32_t trend_days;
-  // Declining when recent revenue < `decline_ratio` x the previous window's. Default 0.5.
-  double decline_ratio;
-} crm_lifecycle_config;
 
 // How to fit. Start from `crm_fit_options_default()`.
 typedef struct crm_fit_options {
@@ -1565,33 +1627,6 @@ typedef struct crm_report_caveat {
   // True when the figure is withheld; false when printed on a thin basis.
   bool withheld;
 } crm_report_caveat;
-
-// One row of a segment table. `segment` is the segment's name ("top", "A", "large", ...),
-// NUL-terminated, owned by the `crm_segments` handle (valid while it lives; do not free).
-// Amounts are over the value window; margin, profit and profit share are NaN without
-// margins (profit share also when total profit is 0).
-typedef struct crm_segment_row {
-  // Segment name.
-  const char *segment;
-  // Customers in the segment.
-  size_t customers;
-  // Share of the table's customers.
-  double customer_share;
-  // Revenue.
-  double revenue;
-  // Share of the table's revenue.
-  double revenue_share;
-  // Margin.
-  double margin;
-  // Cost to serve (cost of the customers' interactions).
-  double cost_to_serve;
-  // Margin - cost to serve.
-  double profit;
-  // Share of the table's profit.
-  double profit_share;
-  // Customers whose profit is negative.
-  size_t negative_profit_customers;
-} crm_segment_row;
 
 // One of the most valuable customers. `customer` is the customer's id as text,
 // NUL-terminated, owned by the report (valid while it lives; do not free).
@@ -2181,6 +2216,98 @@ crm_result crm_date_to_ymd(int32_t day, int32_t *out_year, uint32_t *out_month, 
 // `CRM_RESULT_INVALID_ARGUMENT` when the text is not a date.
 crm_result crm_date_parse(const char *text, size_t text_len, int32_t *out_day);
 
+// The bytes of `bytes`; NULL for NULL.
+const uint8_t *crm_bytes_data(const struct crm_bytes *bytes);
+
+// Number of bytes; 0 for NULL.
+size_t crm_bytes_len(const struct crm_bytes *bytes);
+
+// Frees bytes. NULL is a no-op.
+void crm_bytes_free(struct crm_bytes *bytes);
+
+// A task's value distributions at the day before each of the `n_bounds` period
+// boundaries (days, ascending) with the segment rules `config` (NULL: the default).
+crm_result crm_membership_partial(const struct crm_base *base,
+                                  const int32_t *bounds,
+                                  size_t n_bounds,
+                                  const struct crm_segments_config *config,
+                                  struct crm_bytes **out_bytes);
+
+// The driver: the segment cuts from every task's `crm_membership_partial` (`n` buffers;
+// none is fine), as membership bytes; `*out_needs_ids` says whether a cut falls inside
+// tied values (then every task runs `crm_membership_tie_ids` and the driver
+// `crm_membership_resolve`).
+crm_result crm_membership_finish(const struct crm_buf *partials,
+                                 size_t n,
+                                 const int32_t *bounds,
+                                 size_t n_bounds,
+                                 const struct crm_segments_config *config,
+                                 struct crm_bytes **out_membership,
+                                 bool *out_needs_ids);
+
+// A task's smallest ids of the tied groups the membership's open cuts fall in.
+crm_result crm_membership_tie_ids(struct crm_buf membership,
+                                  const struct crm_base *base,
+                                  const struct crm_segments_config *config,
+                                  struct crm_bytes **out_bytes);
+
+// The driver: the membership with its open cuts resolved by every task's tie ids.
+crm_result crm_membership_resolve(struct crm_buf membership,
+                                  const struct crm_buf *ids,
+                                  size_t n,
+                                  struct crm_bytes **out_membership);
+
+// A task's flows between the `n_bounds` boundaries (days, ascending). With
+// `config->by_segment`, `membership` must be the resolved membership of the same
+// boundaries and segment rules; otherwise pass `{NULL, 0}`.
+crm_result crm_flows_partial(const struct crm_base *base,
+                             const int32_t *bounds,
+                             size_t n_bounds,
+                             const struct crm_flow_config *config,
+                             struct crm_buf membership,
+                             struct crm_bytes **out_bytes);
+
+// The driver: the flows of every period from every task's `crm_flows_partial` (`n`
+// buffers), as `crm_flows_new_series` gives them on one machine.
+crm_result crm_flows_finish(const struct crm_buf *partials,
+                            size_t n,
+                            const int32_t *bounds,
+                            size_t n_bounds,
+                            const struct crm_flow_config *config,
+                            struct crm_flows **out_flows);
+
+// A task's migration between lifecycle stages from the end of day `from` to the end of
+// day `to` (`config` NULL: the default rules).
+crm_result crm_migration_partial_lifecycle(const struct crm_base *base,
+                                           int32_t from,
+                                           int32_t to,
+                                           const struct crm_lifecycle_config *config,
+                                           struct crm_bytes **out_bytes);
+
+// A share of the migration between value segments from `len` customers' classes at day
+// `from` and day `to` (codes of `crm_value_segment`, 255 when not ranked, and of
+// `crm_pyramid_level`, from two distributed segmentations joined by customer) and their
+// value at `to`.
+crm_result crm_migration_partial_segments(int32_t from,
+                                          int32_t to,
+                                          const uint8_t *from_segment,
+                                          const uint8_t *from_pyramid,
+                                          const uint8_t *to_segment,
+                                          const uint8_t *to_pyramid,
+                                          const double *to_value,
+                                          size_t len,
+                                          struct crm_bytes **out_bytes);
+
+// The driver: the migration matrix from every task's partial (`n` buffers) of the
+// states `states` (0 value segments, 1 lifecycle stages) between `from` and `to`, as
+// `crm_migration_new_segments` / `_new_lifecycle` give it on one machine.
+crm_result crm_migration_finish(const struct crm_buf *partials,
+                                size_t n,
+                                uint8_t states,
+                                int32_t from,
+                                int32_t to,
+                                struct crm_migration **out_migration);
+
 // The partial of a task's model summary: `frequency`, `recency`, `t` and
 // `monetary_value` of `summary` per customer (as `crm_rfm_summary` gives them; `weights`
 // when given count customers per row). Repeat buyers with a positive mean spend enter
@@ -2264,6 +2391,135 @@ crm_result crm_rfm_partial_score(const struct crm_rfm_partial *merged,
 
 // Frees a partial. NULL is a no-op.
 void crm_rfm_partial_free(struct crm_rfm_partial *partial);
+
+// Copies a task's customers' segmentation figures as of day `as_of` (index order; `len`
+// is the base's customer count): the value that ranks, revenue, margin (`out_margin` may
+// be NULL; NaN without margins), cost to serve (0 without interactions) and the standing
+// (0 prospect, 1 inactive, 2 ranked). `config` NULL: the default rules.
+crm_result crm_segment_rows_copy(const struct crm_base *base,
+                                 int32_t as_of,
+                                 const struct crm_segments_config *config,
+                                 double *out_value,
+                                 double *out_revenue,
+                                 double *out_margin,
+                                 double *out_cost,
+                                 uint8_t *out_standing,
+                                 size_t len);
+
+// The sort key of a ranked customer's value: ascending keys are descending values, equal
+// values (-0.0 and 0.0 too) have equal keys. A host sorts a task's ranked rows by (key,
+// customer id ascending) before `crm_segment_ranker_ranks`.
+int64_t crm_segment_rank_key(double value);
+
+// The partial of `len` customers: value and standing (from `crm_segment_rows_copy`).
+crm_result crm_segments_partial_new(const double *value,
+                                    const uint8_t *standing,
+                                    size_t len,
+                                    struct crm_segments_partial **out_partial);
+
+// A partial from the bytes of `crm_segments_partial_bytes`. `CRM_RESULT_INVALID_CONFIG`
+// (naming `segments partial`) for bytes that are not one.
+crm_result crm_segments_partial_from_bytes(const uint8_t *bytes,
+                                           size_t len,
+                                           struct crm_segments_partial **out_partial);
+
+// The partial's bytes: `*out_bytes` points to `*out_len` bytes owned by the partial,
+// valid until the next merge or free of it.
+crm_result crm_segments_partial_bytes(struct crm_segments_partial *partial,
+                                      const uint8_t **out_bytes,
+                                      size_t *out_len);
+
+// Adds `other`'s customers to `into` (any order of merges gives the same result).
+crm_result crm_segments_partial_merge(struct crm_segments_partial *into,
+                                      const struct crm_segments_partial *other);
+
+// Number of ranked customers in the partial; 0 for NULL.
+uint64_t crm_segments_partial_ranked(const struct crm_segments_partial *partial);
+
+// Frees a partial. NULL is a no-op.
+void crm_segments_partial_free(struct crm_segments_partial *partial);
+
+// The ranker of the merged partial with the rules `config` (NULL: the default) and at
+// most `buckets` buckets (1..=65536; the host's task count is a good choice).
+crm_result crm_segments_partial_ranker(const struct crm_segments_partial *merged,
+                                       const struct crm_segments_config *config,
+                                       uint32_t buckets,
+                                       struct crm_segment_ranker **out_ranker);
+
+// A ranker from the bytes of `crm_segment_ranker_bytes`.
+crm_result crm_segment_ranker_from_bytes(const uint8_t *bytes,
+                                         size_t len,
+                                         struct crm_segment_ranker **out_ranker);
+
+// The ranker's bytes, owned by it (valid until it is freed or asked again).
+crm_result crm_segment_ranker_bytes(struct crm_segment_ranker *ranker,
+                                    const uint8_t **out_bytes,
+                                    size_t *out_len);
+
+// The bucket of each of `len` ranked customers' values: the host sends each row to the
+// task of its bucket (every bucket whole in one task).
+crm_result crm_segment_ranker_buckets(const struct crm_segment_ranker *ranker,
+                                      const double *values,
+                                      size_t len,
+                                      uint32_t *out_buckets);
+
+// The global ranks (0 = most valuable) of a task's `len` ranked customers, given sorted
+// by (`crm_segment_rank_key` of the value, customer id ascending) and holding whole
+// buckets. `CRM_RESULT_INVALID_CONFIG` (field `rank`) when they are not sorted or a
+// bucket has more rows than the partials counted.
+crm_result crm_segment_ranker_ranks(const struct crm_segment_ranker *ranker,
+                                    const double *values,
+                                    size_t len,
+                                    uint64_t *out_ranks);
+
+// The value segment, ABC class and pyramid level of `len` global ranks.
+// `CRM_RESULT_INVALID_CONFIG` (field `rank`) for a rank beyond the ranked customers.
+crm_result crm_segment_ranker_classify(const struct crm_segment_ranker *ranker,
+                                       const uint64_t *ranks,
+                                       size_t len,
+                                       crm_value_segment *out_segment,
+                                       crm_abc_class *out_abc,
+                                       crm_pyramid_level *out_pyramid);
+
+// Frees a ranker. NULL is a no-op.
+void crm_segment_ranker_free(struct crm_segment_ranker *ranker);
+
+// A share of the tables from `len` classified customers: revenue, margin (NULL without
+// margins), cost to serve (NULL: all 0), and the codes of `crm_value_segment`,
+// `crm_abc_class` (255 when not ranked) and `crm_pyramid_level`.
+crm_result crm_segment_tables_partial_new(const double *revenue,
+                                          const double *margin,
+                                          const double *cost,
+                                          const uint8_t *segment,
+                                          const uint8_t *abc,
+                                          const uint8_t *pyramid,
+                                          size_t len,
+                                          struct crm_segment_tables_partial **out_partial);
+
+// A tables share from the bytes of `crm_segment_tables_partial_bytes`.
+crm_result crm_segment_tables_partial_from_bytes(const uint8_t *bytes,
+                                                 size_t len,
+                                                 struct crm_segment_tables_partial **out_partial);
+
+// The share's bytes, owned by it (valid until its next merge or free).
+crm_result crm_segment_tables_partial_bytes(struct crm_segment_tables_partial *partial,
+                                            const uint8_t **out_bytes,
+                                            size_t *out_len);
+
+// Adds `other`'s share to `into`.
+crm_result crm_segment_tables_partial_merge(struct crm_segment_tables_partial *into,
+                                            const struct crm_segment_tables_partial *other);
+
+// Row `row` of a table (`crm_segment_table`: 0 top / middle / bottom, 1 A / B / C, 2 the
+// six pyramid levels) of the merged shares, as `crm_segments_table_row` gives it on one
+// machine. The row's name is owned by the partial (valid until its next merge or free).
+crm_result crm_segment_tables_partial_row(struct crm_segment_tables_partial *partial,
+                                          uint8_t table,
+                                          size_t row,
+                                          struct crm_segment_row *out_row);
+
+// Frees a tables share. NULL is a no-op.
+void crm_segment_tables_partial_free(struct crm_segment_tables_partial *partial);
 
 // The snake_case name of a lifecycle stage ("prospect", ..., "won_back") as a static,
 // NUL-terminated string; NULL for an unknown code.

@@ -192,7 +192,7 @@ pub struct crm_flows {
 }
 
 impl crm_flows {
-    fn new(reports: Vec<FlowReport>) -> Self {
+    pub(crate) fn new(reports: Vec<FlowReport>) -> Self {
         let names = reports.iter().map(|r| r.by_segment.iter().map(|s| c_name(&s.segment)).collect()).collect();
         crm_flows { reports, names }
     }

@@ -31,7 +31,7 @@ pub struct crm_migration {
 }
 
 impl crm_migration {
-    fn boxed(inner: MigrationMatrix) -> *mut crm_migration {
+    pub(crate) fn boxed(inner: MigrationMatrix) -> *mut crm_migration {
         let names = inner.states.iter().map(|s| c_name(s)).collect();
         Box::into_raw(Box::new(crm_migration { inner, names }))
     }

@@ -36,6 +36,17 @@ impl PanicDefault for f64 {
         f64::NAN
     }
 }
+impl PanicDefault for u64 {
+    fn panicked() -> Self {
+        0
+    }
+}
+/// An `int64_t` result that cannot be computed is `INT64_MIN`.
+impl PanicDefault for i64 {
+    fn panicked() -> Self {
+        i64::MIN
+    }
+}
 impl PanicDefault for bool {
     fn panicked() -> Self {
         false

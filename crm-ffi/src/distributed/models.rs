@@ -2,9 +2,10 @@
 //! with counts), the driver merges the partials and fits the existing `crm_<model>_fit`
 //! functions on the merged rows: the same fit as on every customer's row on one machine.
 
+use super::{Held, bytes_of, free, handle_from_bytes};
 use crate::error::crm_result;
 use crate::models::{Needs, columns, crm_rfm_columns, crm_rfm_columns_default};
-use crate::ptr::{arg_mut, arg_ref, out, slice};
+use crate::ptr::{arg_mut, arg_ref, out};
 use crm_core::distributed::ModelPartial;
 use crm_core::models::RfmSummary;
 
@@ -16,13 +17,10 @@ use crm_core::models::RfmSummary;
 /// `crm_model_partial_merge` and `crm_model_partial_bytes` change it: no other use at the
 /// same time.
 #[derive(Debug)]
-pub struct crm_model_partial {
-    inner: ModelPartial,
-    bytes: Vec<u8>,
-}
+pub struct crm_model_partial(Held<ModelPartial>);
 
 fn made(inner: ModelPartial) -> *mut crm_model_partial {
-    Box::into_raw(Box::new(crm_model_partial { inner, bytes: Vec::new() }))
+    Box::into_raw(Box::new(crm_model_partial(Held::new(inner))))
 }
 
 /// The partial of a task's model summary: `frequency`, `recency`, `t` and
@@ -55,9 +53,7 @@ pub extern "C" fn crm_model_partial_from_bytes(
 ) -> crm_result {
     ffi_boundary! { fallible:
         // SAFETY: `bytes` holds `len` bytes; `out_partial` is NULL or writable (header contract).
-        let (b, slot) = unsafe { (slice(bytes, len, "bytes")?, out(out_partial, "out_partial")?) };
-        slot.write(made(ModelPartial::from_bytes(b)?));
-        Ok(())
+        unsafe { handle_from_bytes(bytes, len, out_partial, |b| Ok(crm_model_partial(Held::new(ModelPartial::from_bytes(b)?)))) }
     }
 }
 
@@ -71,11 +67,7 @@ pub extern "C" fn crm_model_partial_bytes(
 ) -> crm_result {
     ffi_boundary! { fallible:
         // SAFETY: `partial` is a live handle; the outs are NULL or writable (header contract).
-        let (p, data, len) = unsafe { (arg_mut(partial, "partial")?, out(out_bytes, "out_bytes")?, out(out_len, "out_len")?) };
-        p.bytes = p.inner.to_bytes();
-        data.write(p.bytes.as_ptr());
-        len.write(p.bytes.len());
-        Ok(())
+        unsafe { bytes_of(&mut arg_mut(partial, "partial")?.0, out_bytes, out_len, ModelPartial::to_bytes) }
     }
 }
 
@@ -86,8 +78,7 @@ pub extern "C" fn crm_model_partial_merge(into: *mut crm_model_partial, other: *
     ffi_boundary! { fallible:
         // SAFETY: both are live handles, not the same one (header contract).
         let (a, b) = unsafe { (arg_mut(into, "into")?, arg_ref(other, "other")?) };
-        a.inner.merge(&b.inner);
-        a.bytes.clear();
+        a.0.changed().merge(&b.0.inner);
         Ok(())
     }
 }
@@ -96,7 +87,7 @@ pub extern "C" fn crm_model_partial_merge(into: *mut crm_model_partial, other: *
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_model_partial_customers(partial: *const crm_model_partial) -> f64 {
     // SAFETY: `partial` is NULL or a live handle (header contract).
-    ffi_boundary! { unsafe { arg_ref(partial, "partial") }.map_or(0.0, |p| p.inner.customers()) }
+    ffi_boundary! { unsafe { arg_ref(partial, "partial") }.map_or(0.0, |p| p.0.inner.customers()) }
 }
 
 /// The distinct `(x, t_x, T)` rows with their counts as `weights`, ready for
@@ -110,7 +101,7 @@ pub extern "C" fn crm_model_partial_purchase_rows(
     ffi_boundary! { fallible:
         // SAFETY: `partial` is a live handle; `out_rows` is NULL or writable (header contract).
         let (p, slot) = unsafe { (arg_ref(partial, "partial")?, out(out_rows, "out_rows")?) };
-        let d = p.inner.purchases();
+        let d = p.0.inner.purchases();
         let n = d.len();
         slot.write(crm_rfm_columns {
             frequency: d.frequency.as_ptr(),
@@ -138,7 +129,7 @@ pub extern "C" fn crm_model_partial_spend_rows(
     ffi_boundary! { fallible:
         // SAFETY: `partial` is a live handle; `out_rows` is NULL or writable (header contract).
         let (p, slot) = unsafe { (arg_ref(partial, "partial")?, out(out_rows, "out_rows")?) };
-        let (x, m, w) = p.inner.spend();
+        let (x, m, w) = p.0.inner.spend();
         slot.write(crm_rfm_columns {
             frequency: x.as_ptr(),
             frequency_len: x.len(),
@@ -155,10 +146,6 @@ pub extern "C" fn crm_model_partial_spend_rows(
 /// Frees a partial. NULL is a no-op.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_model_partial_free(partial: *mut crm_model_partial) {
-    ffi_boundary! {
-        if !partial.is_null() {
-            // SAFETY: made by this library and not freed before (header contract).
-            drop(unsafe { Box::from_raw(partial) });
-        }
-    }
+    // SAFETY: made by this library and not freed before (header contract).
+    ffi_boundary! { unsafe { free(partial) } }
 }

@@ -3,6 +3,7 @@
 //! against the merged partial, exactly as the single-machine summary scores them in the
 //! whole base.
 
+use super::{Held, bytes_of, free, handle_from_bytes};
 use crate::error::crm_result;
 use crate::ptr::{arg_mut, arg_ref, fill, out, out_slice, slice};
 use crm_core::distributed::RfmPartial;
@@ -15,13 +16,10 @@ use crm_core::distributed::RfmPartial;
 /// `crm_rfm_partial_merge` and `crm_rfm_partial_bytes` change it: no other use at the same
 /// time.
 #[derive(Debug)]
-pub struct crm_rfm_partial {
-    inner: RfmPartial,
-    bytes: Vec<u8>,
-}
+pub struct crm_rfm_partial(Held<RfmPartial>);
 
 fn made(inner: RfmPartial) -> *mut crm_rfm_partial {
-    Box::into_raw(Box::new(crm_rfm_partial { inner, bytes: Vec::new() }))
+    Box::into_raw(Box::new(crm_rfm_partial(Held::new(inner))))
 }
 
 /// The partial of `len` customers: purchases, days since the last purchase (read where
@@ -55,9 +53,7 @@ pub extern "C" fn crm_rfm_partial_from_bytes(
 ) -> crm_result {
     ffi_boundary! { fallible:
         // SAFETY: `bytes` holds `len` bytes; `out_partial` is NULL or writable (header contract).
-        let (b, slot) = unsafe { (slice(bytes, len, "bytes")?, out(out_partial, "out_partial")?) };
-        slot.write(made(RfmPartial::from_bytes(b)?));
-        Ok(())
+        unsafe { handle_from_bytes(bytes, len, out_partial, |b| Ok(crm_rfm_partial(Held::new(RfmPartial::from_bytes(b)?)))) }
     }
 }
 
@@ -71,11 +67,7 @@ pub extern "C" fn crm_rfm_partial_bytes(
 ) -> crm_result {
     ffi_boundary! { fallible:
         // SAFETY: `partial` is a live handle; the outs are NULL or writable (header contract).
-        let (p, data, len) = unsafe { (arg_mut(partial, "partial")?, out(out_bytes, "out_bytes")?, out(out_len, "out_len")?) };
-        p.bytes = p.inner.to_bytes();
-        data.write(p.bytes.as_ptr());
-        len.write(p.bytes.len());
-        Ok(())
+        unsafe { bytes_of(&mut arg_mut(partial, "partial")?.0, out_bytes, out_len, RfmPartial::to_bytes) }
     }
 }
 
@@ -85,8 +77,7 @@ pub extern "C" fn crm_rfm_partial_merge(into: *mut crm_rfm_partial, other: *cons
     ffi_boundary! { fallible:
         // SAFETY: both are live handles, not the same one (header contract).
         let (a, b) = unsafe { (arg_mut(into, "into")?, arg_ref(other, "other")?) };
-        a.inner.merge(&b.inner);
-        a.bytes.clear();
+        a.0.changed().merge(&b.0.inner);
         Ok(())
     }
 }
@@ -95,7 +86,7 @@ pub extern "C" fn crm_rfm_partial_merge(into: *mut crm_rfm_partial, other: *cons
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_rfm_partial_buyers(partial: *const crm_rfm_partial) -> usize {
     // SAFETY: `partial` is NULL or a live handle (header contract).
-    ffi_boundary! { unsafe { arg_ref(partial, "partial") }.map_or(0, |p| p.inner.buyers() as usize) }
+    ffi_boundary! { unsafe { arg_ref(partial, "partial") }.map_or(0, |p| p.0.inner.buyers() as usize) }
 }
 
 /// Scores `len` customers (columns as for `crm_rfm_partial_new`) against the merged
@@ -120,7 +111,7 @@ pub extern "C" fn crm_rfm_partial_score(
             (arg_ref(merged, "merged")?, slice(purchases, len, "purchases")?, slice(recency_days, len, "recency_days")?,
              slice(revenue, len, "revenue")?)
         };
-        let scores = m.inner.finish().score_columns(p, r, v)?;
+        let scores = m.0.inner.finish().score_columns(p, r, v)?;
         // SAFETY: as above.
         let (or, of, om) = unsafe {
             (out_slice(out_r, len, scores.len(), "out_r")?, out_slice(out_f, len, scores.len(), "out_f")?,
@@ -136,10 +127,6 @@ pub extern "C" fn crm_rfm_partial_score(
 /// Frees a partial. NULL is a no-op.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_rfm_partial_free(partial: *mut crm_rfm_partial) {
-    ffi_boundary! {
-        if !partial.is_null() {
-            // SAFETY: made by this library and not freed before (header contract).
-            drop(unsafe { Box::from_raw(partial) });
-        }
-    }
+    // SAFETY: made by this library and not freed before (header contract).
+    ffi_boundary! { unsafe { free(partial) } }
 }

@@ -120,6 +120,11 @@ pub enum ValueSegment {
     Bottom = 2,
 }
 
+impl ValueSegment {
+    /// Every segment, in code order (`ValueSegment as u8`).
+    pub const ALL: [ValueSegment; 3] = [ValueSegment::Top, ValueSegment::Middle, ValueSegment::Bottom];
+}
+
 /// ABC class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[repr(u8)]
@@ -130,6 +135,11 @@ pub enum AbcClass {
     B = 1,
     /// The rest, and every customer with value <= 0.
     C = 2,
+}
+
+impl AbcClass {
+    /// Every class, in code order (`AbcClass as u8`).
+    pub const ALL: [AbcClass; 3] = [AbcClass::A, AbcClass::B, AbcClass::C];
 }
 
 /// A layer of the customer pyramid.
@@ -149,6 +159,18 @@ pub enum PyramidLevel {
     Inactive = 4,
     /// Never bought.
     Prospect = 5,
+}
+
+impl PyramidLevel {
+    /// Every level, in code order (`PyramidLevel as u8`).
+    pub const ALL: [PyramidLevel; 6] = [
+        PyramidLevel::Top,
+        PyramidLevel::Large,
+        PyramidLevel::Medium,
+        PyramidLevel::Small,
+        PyramidLevel::Inactive,
+        PyramidLevel::Prospect,
+    ];
 }
 
 /// One row of a segment table.
@@ -418,7 +440,7 @@ fn assemble(as_of: NaiveDate, config: &SegmentConfig, w: Window) -> Segments {
         .map(|&s| if s == State::Prospect as u8 { PyramidLevel::Prospect } else { PyramidLevel::Inactive })
         .collect();
 
-    let seg_levels = [ValueSegment::Top, ValueSegment::Middle, ValueSegment::Bottom];
+    let seg_levels = ValueSegment::ALL;
     let pyr_levels = [PyramidLevel::Top, PyramidLevel::Large, PyramidLevel::Medium, PyramidLevel::Small];
     let seg_ends = ends(&split_counts(ranked.len(), &config.shares));
     let pyr_ends = ends(&split_counts(ranked.len(), &config.pyramid_shares));

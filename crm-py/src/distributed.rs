@@ -480,7 +480,7 @@ pub(crate) fn _segment_tables_partial<'py>(
 ) -> Fallible<Bound<'py, PyBytes>> {
     use crm_core::AbcClass;
     let (segment, pyramid) = segment_classes(slice(segment.as_slice())?, slice(pyramid.as_slice())?)?;
-    let abc = classes(slice(abc.as_slice())?, &[AbcClass::A, AbcClass::B, AbcClass::C], "abc")?;
+    let abc = classes(slice(abc.as_slice())?, &AbcClass::ALL, "abc")?;
     let margin = margin.map(|m| m.values());
     let share = SegmentTablesPartial::from_columns(
         &revenue.values(),
@@ -513,16 +513,8 @@ pub(crate) fn _segment_tables(
 
 fn segment_classes(segment: &[i8], pyramid: &[i8]) -> Fallible<SegmentClasses> {
     use crm_core::{PyramidLevel, ValueSegment};
-    let segment = classes(segment, &[ValueSegment::Top, ValueSegment::Middle, ValueSegment::Bottom], "segment")?;
-    let levels = [
-        PyramidLevel::Top,
-        PyramidLevel::Large,
-        PyramidLevel::Medium,
-        PyramidLevel::Small,
-        PyramidLevel::Inactive,
-        PyramidLevel::Prospect,
-    ];
-    let pyramid = classes(pyramid, &levels, "pyramid")?
+    let segment = classes(segment, &ValueSegment::ALL, "segment")?;
+    let pyramid = classes(pyramid, &PyramidLevel::ALL, "pyramid")?
         .into_iter()
         .map(|p| p.ok_or_else(|| Failure::config("pyramid", "every customer has a pyramid level")))
         .collect::<Fallible<_>>()?;

@@ -369,7 +369,7 @@ impl SegmentRanker {
             return Err(Error::config("rank", format!("{rank} is not below the {} ranked customers", self.ranked)));
         }
         let level = |ends: &[u64]| ends.iter().position(|&e| rank < e).expect("the last end is the count");
-        let segment = [ValueSegment::Top, ValueSegment::Middle, ValueSegment::Bottom][level(&self.segment_ends)];
+        let segment = ValueSegment::ALL[level(&self.segment_ends)];
         let pyramid = [PyramidLevel::Top, PyramidLevel::Large, PyramidLevel::Medium, PyramidLevel::Small]
             [level(&self.pyramid_ends)];
         let abc = if rank < self.abc_ends[0] {

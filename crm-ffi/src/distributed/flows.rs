@@ -7,7 +7,7 @@
 //! tied on one value, the tasks' smallest ids of that group (`crm_membership_tie_ids`,
 //! `crm_membership_resolve`).
 
-use super::hand_out;
+use super::{classes, hand_out, pyramid_levels};
 use crate::base::{base_ref, crm_base};
 use crate::date::date_of;
 use crate::error::{Failure, crm_result};
@@ -263,33 +263,8 @@ pub extern "C" fn crm_migration_partial_lifecycle(
     }
 }
 
-fn classes(segment: &[u8], pyramid: &[u8]) -> Result<(Vec<Option<ValueSegment>>, Vec<PyramidLevel>), Failure> {
-    let bad =
-        |field: &str, c: u8| Failure::new(crm_result::InvalidConfig, format!("`{field}`: code {c} is not a class"));
-    let s = segment
-        .iter()
-        .map(|&c| match c {
-            255 => Ok(None),
-            c => [ValueSegment::Top, ValueSegment::Middle, ValueSegment::Bottom]
-                .get(c as usize)
-                .copied()
-                .map(Some)
-                .ok_or_else(|| bad("segment", c)),
-        })
-        .collect::<Result<_, _>>()?;
-    let levels = [
-        PyramidLevel::Top,
-        PyramidLevel::Large,
-        PyramidLevel::Medium,
-        PyramidLevel::Small,
-        PyramidLevel::Inactive,
-        PyramidLevel::Prospect,
-    ];
-    let p = pyramid
-        .iter()
-        .map(|&c| levels.get(c as usize).copied().ok_or_else(|| bad("pyramid", c)))
-        .collect::<Result<_, _>>()?;
-    Ok((s, p))
+fn segment_classes(segment: &[u8], pyramid: &[u8]) -> Result<(Vec<Option<ValueSegment>>, Vec<PyramidLevel>), Failure> {
+    Ok((classes(segment, &ValueSegment::ALL, "segment")?, pyramid_levels(pyramid)?))
 }
 
 /// A share of the migration between value segments from `len` customers' classes at day
@@ -315,7 +290,7 @@ pub extern "C" fn crm_migration_partial_segments(
             (slice(from_segment, len, "from_segment")?, slice(from_pyramid, len, "from_pyramid")?,
              slice(to_segment, len, "to_segment")?, slice(to_pyramid, len, "to_pyramid")?, slice(to_value, len, "to_value")?)
         };
-        let (a, b) = (classes(fs, fp)?, classes(ts, tp)?);
+        let (a, b) = (segment_classes(fs, fp)?, segment_classes(ts, tp)?);
         let p = MigrationPartial::segments(date_of(from, "from")?, date_of(to, "to")?, (&a.0, &a.1), (&b.0, &b.1), v)?;
         // SAFETY: `out_bytes` is NULL or writable (header contract).
         unsafe { give(p.to_bytes(), out_bytes) }

@@ -87,3 +87,28 @@ pub(crate) unsafe fn free<H>(handle: *mut H) {
         drop(unsafe { Box::from_raw(handle) });
     }
 }
+
+/// Class codes (255: none) as classes of `levels` (in code order); `field` names a bad code.
+pub(crate) fn classes<T: Copy>(codes: &[u8], levels: &[T], field: &str) -> Result<Vec<Option<T>>, Failure> {
+    codes
+        .iter()
+        .map(|&c| match c {
+            255 => Ok(None),
+            c => levels.get(c as usize).copied().map(Some).ok_or_else(|| {
+                Failure::new(crate::error::crm_result::InvalidConfig, format!("`{field}`: code {c} is not a class"))
+            }),
+        })
+        .collect()
+}
+
+/// Pyramid level codes: every customer has one.
+pub(crate) fn pyramid_levels(codes: &[u8]) -> Result<Vec<crm_core::PyramidLevel>, Failure> {
+    classes(codes, &crm_core::PyramidLevel::ALL, "pyramid")?
+        .into_iter()
+        .map(|p| {
+            p.ok_or_else(|| {
+                Failure::new(crate::error::crm_result::InvalidConfig, "`pyramid`: every customer has a pyramid level")
+            })
+        })
+        .collect()
+}

@@ -6,7 +6,7 @@
 //! them (`crm_segment_ranker_ranks`) and classifies them (`crm_segment_ranker_classify`);
 //! the tables add up from every task's shares (`crm_segment_tables_partial_*`).
 
-use super::{Held, bytes_of, free, hand_out, handle_from_bytes};
+use super::{Held, bytes_of, classes, free, hand_out, handle_from_bytes, pyramid_levels};
 use crate::base::{base_ref, crm_base};
 use crate::date::date_of;
 use crate::enums::{crm_abc_class, crm_pyramid_level, crm_value_segment};
@@ -14,7 +14,7 @@ use crate::error::{Failure, crm_result};
 use crate::ptr::{arg_mut, arg_opt, arg_ref, fill, out, out_slice, slice};
 use crate::results::segments::{crm_segment_row, crm_segments_config, engine_config, names, segment_row};
 use crm_core::distributed::{SegmentRanker, SegmentRows, SegmentTablesPartial, SegmentsPartial, Standing, rank_key};
-use crm_core::{AbcClass, PyramidLevel, SegmentConfig, SegmentRow, ValueSegment};
+use crm_core::{AbcClass, SegmentConfig, SegmentRow, ValueSegment};
 use std::ffi::CString;
 
 fn config_of(config: *const crm_segments_config) -> Result<SegmentConfig, Failure> {
@@ -301,20 +301,6 @@ pub struct crm_segment_tables_partial {
 /// The three finished tables and their rows' names as C strings.
 type Finished = ([Vec<SegmentRow>; 3], [Vec<CString>; 3]);
 
-fn codes<T: Copy>(codes: &[u8], levels: &[T], field: &str) -> Result<Vec<Option<T>>, Failure> {
-    codes
-        .iter()
-        .map(|&c| match c {
-            255 => Ok(None),
-            c => {
-                levels.get(c as usize).copied().map(Some).ok_or_else(|| {
-                    Failure::new(crm_result::InvalidConfig, format!("`{field}`: code {c} is not a class"))
-                })
-            }
-        })
-        .collect()
-}
-
 /// A share of the tables from `len` classified customers: revenue, margin (NULL without
 /// margins), cost to serve (NULL: all 0), and the codes of `crm_value_segment`,
 /// `crm_abc_class` (255 when not ranked) and `crm_pyramid_level`.
@@ -338,16 +324,9 @@ pub extern "C" fn crm_segment_tables_partial_new(
              if cost.is_null() { None } else { Some(slice(cost, len, "cost")?) },
              slice(segment, len, "segment")?, slice(abc, len, "abc")?, slice(pyramid, len, "pyramid")?)
         };
-        let s = codes(s, &[ValueSegment::Top, ValueSegment::Middle, ValueSegment::Bottom], "segment")?;
-        let a = codes(a, &[AbcClass::A, AbcClass::B, AbcClass::C], "abc")?;
-        let levels = [
-            PyramidLevel::Top, PyramidLevel::Large, PyramidLevel::Medium, PyramidLevel::Small, PyramidLevel::Inactive,
-            PyramidLevel::Prospect,
-        ];
-        let p = codes(p, &levels, "pyramid")?
-            .into_iter()
-            .map(|x| x.ok_or_else(|| Failure::new(crm_result::InvalidConfig, "`pyramid`: every customer has a pyramid level")))
-            .collect::<Result<Vec<_>, _>>()?;
+        let s = classes(s, &ValueSegment::ALL, "segment")?;
+        let a = classes(a, &AbcClass::ALL, "abc")?;
+        let p = pyramid_levels(p)?;
         let share = SegmentTablesPartial::from_columns(r, m, c, &s, &a, &p)?;
         let handle = crm_segment_tables_partial { held: Held::new(share), finished: None };
         // SAFETY: `out_partial` is NULL or writable (header contract).

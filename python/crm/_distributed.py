@@ -2,8 +2,9 @@
 Arrow tables (or partial-result bytes), so both hosts move only Arrow batches and bytes.
 
 A task holds whole customers (the hosts partition by a hash of the customer id), builds an
-ordinary `CustomerBase` of them and runs the engine; what crosses customers (RFM quintiles)
-is merged from crm-core's partial results (`crm_core::distributed`) on the driver.
+ordinary `CustomerBase` of them and runs the engine; what crosses customers (RFM quintiles,
+segment boundaries and ranks, flow and migration counts, the models' distinct rows) is
+merged from crm-core's partial results (`crm_core::distributed`) on the driver.
 """
 
 from __future__ import annotations

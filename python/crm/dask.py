@@ -2,9 +2,11 @@
 results as on one machine.
 
 The transactions are shuffled by customer id, so each partition holds whole customers and
-runs the Rust engine on its rows (``map_partitions``); what crosses customers (the RFM
-quintiles) is merged on the client from crm-core's partial results: a few bytes per
-partition, nothing per transaction.
+runs the Rust engine on its rows (``map_partitions``); what crosses customers (RFM
+quintiles, segment boundaries, flow and migration counts, the models' distinct rows) is
+merged on the client from crm-core's partial results: a few bytes per partition, nothing
+per transaction. Value segments shuffle the ranked customers once more, by bucket of whole
+values, to number them.
 
 >>> import crm.dask  # doctest: +SKIP
 >>> summary = crm.dask.summary(ddf, as_of="2024-12-31")  # a dask DataFrame  # doctest: +SKIP

@@ -3,8 +3,10 @@ results as on one machine.
 
 The transactions are repartitioned by a hash of the customer id, so each task holds whole
 customers and runs the Rust engine on its Arrow batches (``mapInArrow``); what crosses
-customers (the RFM quintiles) is merged on the driver from crm-core's partial results: one
-binary cell per task, nothing per transaction.
+customers (RFM quintiles, segment boundaries, flow and migration counts, the models'
+distinct rows) is merged on the driver from crm-core's partial results: one binary cell
+per task, nothing per transaction. Value segments shuffle the ranked customers once more,
+by bucket of whole values, to number them.
 
 >>> import crm.spark  # doctest: +SKIP
 >>> summary = crm.spark.summary(df, as_of="2024-12-31")  # a Spark DataFrame  # doctest: +SKIP

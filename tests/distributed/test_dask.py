@@ -79,6 +79,13 @@ def test_bad_row_fails_with_the_engines_error_naming_the_customer(client):
     message = str(info.value)
     assert "column `amount`: NaN is not a finite number" in message
     assert "customer `3`" in message
+    # The analyses that shuffle again or run several passes fail the same way.
+    for analysis in (
+        lambda: crm_dask.segments(frame(table, 2), "2024-02-01", npartitions=2),
+        lambda: crm_dask.flows(frame(table, 2), "2024-01-01", "2024-02-01", npartitions=2),
+    ):
+        with pytest.raises(crm.InputError, match="customer `3`"):
+            analysis()
 
 
 def test_unknown_column_is_refused_before_any_work(client, datasets):

@@ -88,6 +88,9 @@ def test_bad_row_fails_the_job_with_the_engines_error(spark):
     assert "InputError" in message
     assert "column `amount`: NaN is not a finite number" in message
     assert "customer `3`" in message
+    # Value segments run several jobs and shuffle again: the first job fails the same way.
+    with pytest.raises(Exception, match="customer `3`"):
+        crm_spark.segments(spark.createDataFrame(table), "2024-02-01", partitions=2)
 
 
 @pytest.mark.parametrize("name", ["sample", "ties"])

@@ -38,13 +38,13 @@ import os
 import resource
 import sys
 import time
-
 import warnings
 
 import numpy as np
 import pyarrow as pa
 
-import crm
+# crm is imported where it is used: databricks_compare.py imports these helpers in a venv
+# without crm (lifetimes' own).
 
 
 def peak_mib() -> float:
@@ -57,7 +57,38 @@ def timed(work):
     return time.perf_counter() - t0, out
 
 
+def transactions(customers: int) -> tuple[pa.Table, dt.date]:
+    """The generated transactions (customer_id, date, amount; about 5 per customer, rows in
+    date order as a sales export comes) and their last date."""
+    import crm
+
+    sample = crm.sample(customers, seed=1, lifetime_years=3.0, prospect_share=0.0, profiles=False, interactions=False)
+    table = pa.table(sample.transactions).select(["customer_id", "date", "amount"])
+    table = table.take(pa.array(np.argsort(table.column("date").to_numpy(), kind="stable")))
+    return table, sample.end
+
+
+def spark_session(partitions: int):
+    """The local Spark of every Spark benchmark here: local[2], 8 GiB for the driver,
+    Arrow on, `partitions` shuffle partitions."""
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "8g")
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
 def single_machine(table: pa.Table, as_of: dt.date, start: dt.date) -> dict:
+    import crm
     from crm import lifetimes
 
     def summary():
@@ -83,19 +114,8 @@ def single_machine(table: pa.Table, as_of: dt.date, start: dt.date) -> dict:
 
 def on_spark(table: pa.Table, as_of: dt.date, start: dt.date, partitions: int) -> dict:
     import crm.spark as cs
-    from pyspark.sql import SparkSession
 
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "8g")
-        .config("spark.sql.shuffle.partitions", str(partitions))
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = spark_session(partitions)
     t0 = time.perf_counter()
     df = spark.createDataFrame(table.to_pandas()).cache()
     df.count()
@@ -118,11 +138,10 @@ def on_spark(table: pa.Table, as_of: dt.date, start: dt.date, partitions: int) -
 
 
 def on_dask(table: pa.Table, as_of: dt.date, start: dt.date, partitions: int) -> dict:
+    import crm.dask as cd
     import dask.dataframe as dd
     import pandas as pd
     from distributed import Client, LocalCluster
-
-    import crm.dask as cd
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with Client(cluster):
@@ -145,6 +164,8 @@ def on_dask(table: pa.Table, as_of: dt.date, start: dt.date, partitions: int) ->
 
 
 def main() -> None:
+    import crm
+
     # PySpark 4 warns that it does not fully support pandas 3 (crm.spark moves Arrow only).
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -155,12 +176,7 @@ def main() -> None:
     args = parser.parse_args()
 
     print(f"crm {crm.__version__}, python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    sample = crm.sample(
-        args.customers, seed=1, lifetime_years=3.0, prospect_share=0.0, profiles=False, interactions=False
-    )
-    table = pa.table(sample.transactions).select(["customer_id", "date", "amount"])
-    table = table.take(pa.array(np.argsort(table.column("date").to_numpy(), kind="stable")))
-    as_of = sample.end
+    table, as_of = transactions(args.customers)
     start = dt.date(as_of.year - 1, as_of.month, 1)
     print(f"data: {args.customers:,} customers, {table.num_rows:,} transactions, as of {as_of}")
     print(f"driver peak RSS after the input: {peak_mib():,.0f} MiB\n")

@@ -2,18 +2,22 @@
 LocalCluster) against single-machine crm on the same transactions. Not run by CI.
 
 On one generated data set (default 1,000,000 customers, about 10 transactions each, rows
-in date order), it times three jobs, each end to end from the transactions the engine is
+in date order), it times five jobs, each end to end from the transactions the engine is
 handed (a Spark DataFrame cached in Spark's memory, a persisted dask DataFrame, an Arrow
 table for one machine):
 
 * summary: the customer summary with RFM scores, written back as a table of one row per
   customer (Spark: ``count()`` of the result; Dask: ``len``);
 * flows: 12 monthly flows (a FlowSeries on the driver);
+* segments: value segments, ABC and pyramid with exact global ranks, a table of one row per
+  customer (counted) and the segment tables;
+* segment flows: 4 quarterly flows per value segment (the segments of the whole base at
+  every boundary);
 * clv: the model summary, a BG/NBD + Gamma-Gamma fit on the driver and the per-customer
   predictions (expected purchases, P(alive), CLV).
 
 It prints seconds per job per host and the overhead ratio (host / one machine), checks
-that the fitted parameters and the flow counts are equal to one machine's, and samples the
+that the fitted parameters, the flow counts and the segments are equal to one machine's, and samples the
 driver's peak resident memory (``ru_maxrss`` of this process, which is Spark's and Dask's
 driver) after building the input and after the jobs.
 
@@ -98,6 +102,13 @@ def single_machine(table: pa.Table, as_of: dt.date, start: dt.date) -> dict:
     def flows():
         return crm.CustomerBase.from_transactions(table).flow_series(start, "month", 12)
 
+    def segments():
+        s = crm.CustomerBase.from_transactions(table).segments(as_of)
+        return s.to_arrow().num_rows, s.segment_table.to_pylist()
+
+    def segment_flows():
+        return crm.CustomerBase.from_transactions(table).flow_series(start, "quarter", 4, by_segment=True)
+
     def clv():
         base = crm.CustomerBase.from_transactions(table)
         rows, x, tx, t, m = crm._crm._rfm_summary(base, as_of)
@@ -109,7 +120,13 @@ def single_machine(table: pa.Table, as_of: dt.date, start: dt.date) -> dict:
         ggf.customer_lifetime_value(bgf, x, tx, t, m, time=12, discount_rate=0.01)
         return bgf, ggf
 
-    return {"summary": timed(summary), "flows": timed(flows), "clv": timed(clv)}
+    return {
+        "summary": timed(summary),
+        "flows": timed(flows),
+        "segments": timed(segments),
+        "segment flows": timed(segment_flows),
+        "clv": timed(clv),
+    }
 
 
 def on_spark(table: pa.Table, as_of: dt.date, start: dt.date, partitions: int) -> dict:
@@ -128,9 +145,17 @@ def on_spark(table: pa.Table, as_of: dt.date, start: dt.date, partitions: int) -
         rows.unpersist()
         return bgf, ggf
 
+    def segments():
+        s = cs.segments(df, as_of, partitions=partitions)
+        return s.customers.count(), s.segment_table.to_pylist()
+
     out = {
         "summary": timed(lambda: cs.summary(df, as_of, partitions=partitions).count()),
         "flows": timed(lambda: cs.flow_series(df, start, "month", 12, partitions=partitions)),
+        "segments": timed(segments),
+        "segment flows": timed(
+            lambda: cs.flow_series(df, start, "quarter", 4, by_segment=True, partitions=partitions)
+        ),
         "clv": timed(clv),
     }
     spark.stop()
@@ -156,9 +181,17 @@ def on_dask(table: pa.Table, as_of: dt.date, start: dt.date, partitions: int) ->
                 len(cd.predict_clv(rows, bgf, ggf))
                 return bgf, ggf
 
+            def segments():
+                s = cd.segments(df, as_of, npartitions=partitions)
+                return len(s.customers), s.segment_table.to_pylist()
+
             return {
                 "summary": timed(lambda: len(cd.summary(df, as_of, npartitions=partitions))),
                 "flows": timed(lambda: cd.flow_series(df, start, "month", 12, npartitions=partitions)),
+                "segments": timed(segments),
+                "segment flows": timed(
+                    lambda: cd.flow_series(df, start, "quarter", 4, by_segment=True, npartitions=partitions)
+                ),
                 "clv": timed(clv),
             }
 
@@ -194,17 +227,23 @@ def main() -> None:
         same = np.allclose(bgf.params_.to_numpy(), want_bgf.params_.to_numpy(), rtol=1e-9, atol=0)
         same &= np.allclose(ggf.params_.to_numpy(), want_ggf.params_.to_numpy(), rtol=1e-9, atol=0)
         same &= [f.lost for f in r["flows"][1].flows] == [f.lost for f in one["flows"][1].flows]
+        rows, table_rows = r["segments"][1]
+        want_rows, want_table = one["segments"][1]
+        same &= rows == want_rows
+        same &= [t["customers"] for t in table_rows] == [t["customers"] for t in want_table]
+        segment_rows = [f.by_segment.to_pylist() for f in r["segment flows"][1].flows]
+        same &= segment_rows == [f.by_segment.to_pylist() for f in one["segment flows"][1].flows]
         assert same, f"{host}: results differ from one machine's"
     print("| job | " + " | ".join(results) + " |")
     print("|---|" + "---|" * len(results))
-    for job in ("summary", "flows", "clv"):
+    for job in ("summary", "flows", "segments", "segment flows", "clv"):
         base_s = one[job][0]
         cells = [
             f"{r[job][0]:.2f} s" + ("" if host == "one machine" else f" ({r[job][0] / base_s:.1f}x)")
             for host, r in results.items()
         ]
         print(f"| {job} | " + " | ".join(cells) + " |")
-    print("\nresults equal to one machine's (parameters within 1e-9, flow counts exactly)")
+    print("\nresults equal to one machine's (parameters within 1e-9, flow and segment counts exactly)")
     print(f"driver peak RSS after the jobs: {peak_mib():,.0f} MiB")
 
 

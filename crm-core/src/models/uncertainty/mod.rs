@@ -347,7 +347,14 @@ impl Fitted<'_> {
                 Fitted::ModifiedBetaGeo(_, d) => {
                     ModifiedBetaGeo::fit(&resample_rfm(d, &mut rng), &start).map(|f| f.1.params)
                 }
-                Fitted::ParetoNbd(_, d) => ParetoNbd::fit(&resample_rfm(d, &mut rng), &start).map(|f| f.1.params),
+                Fitted::ParetoNbd(_, d) => {
+                    // Pareto/NBD's penalty is per row given (lifetimes' objective over the
+                    // mean weight): the resample, merged into its distinct rows here, stands
+                    // for as many rows as `d`, so its penalty is the fit's.
+                    let r = resample_rfm(d, &mut rng);
+                    let penalizer = start.penalizer * r.len() as f64 / d.len() as f64;
+                    ParetoNbd::fit(&r, &FitOptions { penalizer, ..start.clone() }).map(|f| f.1.params)
+                }
                 Fitted::BetaGeoBetaBinom(_, d) => {
                     let r = resample_rfm(d, &mut rng);
                     BetaGeoBetaBinom::fit(&r.frequency, &r.recency, &r.t, Some(&r.weights), &start).map(|f| f.1.params)

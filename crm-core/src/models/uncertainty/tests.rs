@@ -269,3 +269,43 @@ fn bootstrap_coverage() {
     eprintln!("bootstrap: {covered} of {total} covered ({share:.3})");
     assert!((0.85..=0.95).contains(&share), "coverage {share} ({covered} of {total})");
 }
+
+/// A bootstrap draw of a penalised Pareto/NBD is the fit lifetimes would make of that
+/// resample: one row per drawn customer, the same `penalizer_coef` (its objective divides
+/// by the mean weight, so the penalty is per row given).
+#[test]
+fn pareto_nbd_bootstrap_refits_with_the_fits_penalty() {
+    let truth = ParetoNbd { r: 0.55, alpha: 10.0, s: 0.6, beta: 12.0 };
+    let data = truth.simulate(&ages(300), 5);
+    let fit = FitOptions { penalizer: 0.1, ..FitOptions::default() };
+    let (model, _) = ParetoNbd::fit(&data, &fit).unwrap();
+    let options = IntervalOptions {
+        method: IntervalMethod::Bootstrap,
+        draws: 2,
+        seed: 9,
+        fit: fit.clone(),
+        ..IntervalOptions::default()
+    };
+    let draws = Fitted::ParetoNbd(model, &data).parameter_draws(&options).unwrap();
+    // The same resamples, each drawn customer a row of its own.
+    let mut seeds = Rng::new(options.seed);
+    for draw in &draws {
+        let r = resample_rfm(&data, &mut Rng::new(seeds.next_u64()));
+        let mut one_each = RfmData::default();
+        for i in 0..r.len() {
+            for _ in 0..r.weights[i] as usize {
+                one_each.frequency.push(r.frequency[i]);
+                one_each.recency.push(r.recency[i]);
+                one_each.t.push(r.t[i]);
+                one_each.weights.push(1.0);
+            }
+        }
+        assert_eq!(one_each.len(), data.len());
+        assert!(r.len() < data.len(), "a resample repeats customers");
+        let start = FitOptions { initial: Some(model.params().to_vec()), ..fit.clone() };
+        let (want, _) = ParetoNbd::fit(&one_each, &start).unwrap();
+        for (g, w) in draw.iter().zip(want.params()) {
+            assert!(((g - w) / w).abs() < 1e-9, "{draw:?} vs {want:?}");
+        }
+    }
+}

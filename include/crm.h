@@ -1431,8 +1431,10 @@ typedef struct crm_interval_options {
   size_t levels_len;
   // Seed of the draws (the same seed gives the same result on any thread count).
   uint64_t seed;
-  // Fit options of the bootstrap refits (they start from the given model); NULL for the
-  // defaults. Borrowed for the call.
+  // The options the model was fitted with: the bootstrap refits with them (from the
+  // given model), and the normal and delta methods take the Hessian of the objective
+  // with their `penalizer` (the penalised fit's); NULL for the defaults. Borrowed for
+  // the call.
   const struct crm_fit_options *fit;
 } crm_interval_options;
 

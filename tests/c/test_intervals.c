@@ -108,6 +108,20 @@ int main(void) {
     const double expect_delta[6] = {0.23310189788924784, 1.4559262506466237, 4.921027971355241,
                                     0.2717079147979849,  1.668479733253521,  6.193364377511026};
     for (i = 0; i < 6; i++) CHECK(close_rel(bounds[i], expect_delta[i], 1e-9));
+    /* A penalised fit's intervals use its objective's Hessian (penalty included, as
+     * lifetimes' variance_matrix_): the numbers tests/python/test_intervals.py checks
+     * against lifetimes' penalised Hessian. */
+    crm_fit_options penalized = crm_fit_options_default();
+    crm_bgnbd_params pbg;
+    penalized.penalizer = 0.1;
+    CHECK_OK(crm_bgnbd_fit(&data, &penalized, &pbg, NULL));
+    o.fit = &penalized;
+    CHECK_OK(crm_bgnbd_prediction_interval(&pbg, &data, CRM_PREDICTION_EXPECTED_PURCHASES, 52.0, &rows, &o, point, 3,
+                                           bounds, 6));
+    const double expect_penalized[6] = {0.1707116705644178,  2.069210009687136,  7.72409858132084,
+                                        0.19590868403772405, 2.2326092727044298, 8.046145790892204};
+    for (i = 0; i < 6; i++) CHECK(close_rel(bounds[i], expect_penalized[i], 1e-9));
+    o.fit = NULL;
     /* Three quantiles of P(alive): ordered, x = 0 certainly alive. */
     const double levels[3] = {0.1, 0.5, 0.9};
     double alive[9];

@@ -60,8 +60,10 @@ pub struct crm_interval_options {
     pub levels_len: usize,
     /// Seed of the draws (the same seed gives the same result on any thread count).
     pub seed: u64,
-    /// Fit options of the bootstrap refits (they start from the given model); NULL for the
-    /// defaults. Borrowed for the call.
+    /// The options the model was fitted with: the bootstrap refits with them (from the
+    /// given model), and the normal and delta methods take the Hessian of the objective
+    /// with their `penalizer` (the penalised fit's); NULL for the defaults. Borrowed for
+    /// the call.
     pub fit: *const crm_fit_options,
 }
 

@@ -115,7 +115,7 @@ impl Reduce {
             return Ok((fitted.parameter_draws(options)?, Reduce::Draws));
         }
         options.check()?;
-        let u = fitted.parameter_uncertainty()?;
+        let u = fitted.parameter_uncertainty_penalized(options.fit.penalizer)?;
         Ok((moved(&u.params), Reduce::delta(u.log_covariance, logit, &options.levels)))
     }
 
@@ -508,7 +508,9 @@ pub fn clv_intervals(
     let delta = options.method == IntervalMethod::Delta;
     let (purchase_draws, spend_draws, reduce) = if delta {
         // Both models' log-parameters, their covariance block-diagonal.
-        let (pu, su) = (purchase.parameter_uncertainty()?, spend.parameter_uncertainty()?);
+        let penalizer = options.fit.penalizer;
+        let (pu, su) =
+            (purchase.parameter_uncertainty_penalized(penalizer)?, spend.parameter_uncertainty_penalized(penalizer)?);
         let (kp, ks) = (pu.params.len(), su.params.len());
         let cov: Vec<Vec<f64>> = (0..kp + ks)
             .map(|i| {

@@ -1436,6 +1436,9 @@ typedef struct crm_interval_options {
   // with their `penalizer` (the penalised fit's); NULL for the defaults. Borrowed for
   // the call.
   const struct crm_fit_options *fit;
+  // In a CLV interval, the options the Gamma-Gamma model was fitted with (`fit` is then
+  // the purchase model's); NULL: as `fit`. Borrowed for the call.
+  const struct crm_fit_options *spend_fit;
 } crm_interval_options;
 
 // An NPS with its interval: promoters score 9-10, passives 7-8, detractors 0-6; score =

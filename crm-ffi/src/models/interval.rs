@@ -65,6 +65,9 @@ pub struct crm_interval_options {
     /// with their `penalizer` (the penalised fit's); NULL for the defaults. Borrowed for
     /// the call.
     pub fit: *const crm_fit_options,
+    /// In a CLV interval, the options the Gamma-Gamma model was fitted with (`fit` is then
+    /// the purchase model's); NULL: as `fit`. Borrowed for the call.
+    pub spend_fit: *const crm_fit_options,
 }
 
 const DEFAULT_INTERVAL_OPTIONS: crm_interval_options = crm_interval_options {
@@ -74,6 +77,7 @@ const DEFAULT_INTERVAL_OPTIONS: crm_interval_options = crm_interval_options {
     levels_len: 0,
     seed: 0,
     fit: std::ptr::null(),
+    spend_fit: std::ptr::null(),
 };
 
 impl crate::panic::PanicDefault for crm_interval_options {
@@ -113,6 +117,7 @@ fn options(o: *const crm_interval_options) -> Result<IntervalOptions, Failure> {
         return Err(Failure::new(crm_result::InvalidArgument, format!("`options.levels` has {q}, not in (0, 1)")));
     }
     let fit = super::fit::options(o.fit)?;
+    let spend_fit = if o.spend_fit.is_null() { None } else { Some(super::fit::options(o.spend_fit)?) };
     let defaults = IntervalOptions::default();
     Ok(IntervalOptions {
         method,
@@ -120,6 +125,7 @@ fn options(o: *const crm_interval_options) -> Result<IntervalOptions, Failure> {
         levels: levels.map_or(defaults.levels, <[f64]>::to_vec),
         seed: o.seed,
         fit,
+        spend_fit,
     })
 }
 

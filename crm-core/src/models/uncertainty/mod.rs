@@ -83,6 +83,9 @@ pub struct IntervalOptions {
     /// point estimate), and the normal and delta methods take the Hessian of the objective
     /// with their penalizer ([`Fitted::parameter_uncertainty_penalized`]).
     pub fit: FitOptions,
+    /// In a CLV interval, the options the Gamma-Gamma model was fitted with (`None`: those
+    /// of [`Self::fit`]); `fit` is then the purchase model's.
+    pub spend_fit: Option<FitOptions>,
 }
 
 /// The most draws an interval may ask for.
@@ -96,6 +99,7 @@ impl Default for IntervalOptions {
             levels: vec![0.05, 0.95],
             seed: 0,
             fit: FitOptions::default(),
+            spend_fit: None,
         }
     }
 }

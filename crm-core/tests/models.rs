@@ -111,6 +111,9 @@ fn pareto_nbd_without_a_finite_maximum_stops_at_the_poisson_limit() {
     // (time / 500): -2540.7616 in days.
     let lifetimes = -303.502_682_611 + purchases * (1.0f64 / 500.0).ln();
     assert!(s.log_likelihood >= lifetimes, "{} vs {lifetimes}", s.log_likelihood);
+    // Stopped at the bound (beta at 1e6 largest T), where the likelihood is flat.
+    assert_eq!(m.beta, 1e6 * 500.0);
+    assert!(s.std_errors.iter().all(|e| e.is_nan()), "{:?}", s.std_errors);
     // At the limit: the rate r / alpha is the Poisson MLE, everyone is alive and expects
     // rate x t purchases.
     assert!(close(m.r / m.alpha, rate, 1e-4), "{m:?}");

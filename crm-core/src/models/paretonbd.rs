@@ -183,7 +183,10 @@ impl ParetoNbd {
     /// measures time in units of the largest T (so the penalty sees α and β in those
     /// units), and lifetimes divides its Pareto/NBD objective by the mean weight rather
     /// than the sum, so the penalty ([`FitOptions::penalizer`]) is divided by the number of
-    /// rows given (before identical rows are merged).
+    /// rows given (before identical rows are merged). Each parameter stays within
+    /// [1e-6, 1e6] (α and β in those units): data without a finite maximum (no sign of
+    /// dropout, less spread than a Poisson process's) stop there, near the Poisson limit,
+    /// with NaN standard errors (the likelihood is flat beyond the bound).
     ///
     /// # Errors
     /// As [`super::BetaGeo::fit`].

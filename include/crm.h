@@ -1493,9 +1493,14 @@ typedef struct crm_interval_options {
   size_t levels_len;
   // Seed of the draws (the same seed gives the same result on any thread count).
   uint64_t seed;
-  // Fit options of the bootstrap refits (they start from the given model); NULL for the
-  // defaults. Borrowed for the call.
+  // The options the model was fitted with: the bootstrap refits with them (from the
+  // given model), and the normal and delta methods take the Hessian of the objective
+  // with their `penalizer` (the penalised fit's); NULL for the defaults. Borrowed for
+  // the call.
   const struct crm_fit_options *fit;
+  // In a CLV interval, the options the Gamma-Gamma model was fitted with (`fit` is then
+  // the purchase model's); NULL: as `fit`. Borrowed for the call.
+  const struct crm_fit_options *spend_fit;
 } crm_interval_options;
 
 // An NPS with its interval: promoters score 9-10, passives 7-8, detractors 0-6; score =

@@ -91,3 +91,37 @@ fn cdnow_intervals_shared_with_the_other_faces() {
     close(&lin.bounds[0], &[0.23310189788924784, 1.4559262506466237, 4.921027971355241]);
     close(&lin.bounds[1], &[0.2717079147979849, 1.668479733253521, 6.193364377511026]);
 }
+
+/// Penalised fits: the normal approximation of each model is its own fit's objective
+/// (BG/NBD with penalizer 0.1, Gamma-Gamma with 0.01). The numbers tests/c/test_intervals.c
+/// checks, and tests/python/test_intervals.py against lifetimes 0.11.3's penalised Hessians.
+#[test]
+fn penalized_intervals_shared_with_the_other_faces() {
+    use crm_core::models::uncertainty::clv_intervals;
+    let c = csv("cdnow_summary.csv");
+    let d = RfmData::new(col(&c, 1), col(&c, 2), col(&c, 3)).unwrap();
+    let (bg_fit, gg_fit) = (
+        FitOptions { penalizer: 0.1, ..FitOptions::default() },
+        FitOptions { penalizer: 0.01, ..FitOptions::default() },
+    );
+    let (bg, _) = BetaGeo::fit(&d, &bg_fit).unwrap();
+    let repeat: Vec<&Vec<f64>> = c.iter().filter(|r| r[1] > 0.0).collect();
+    let spend = SpendData {
+        frequency: repeat.iter().map(|r| r[1]).collect(),
+        monetary_value: repeat.iter().map(|r| r[4]).collect(),
+        weights: vec![1.0; repeat.len()],
+    };
+    let (gg, _) = GammaGamma::fit(&spend.frequency, &spend.monetary_value, None, &gg_fit).unwrap();
+    let delta = IntervalOptions { method: IntervalMethod::Delta, fit: bg_fit.clone(), ..IntervalOptions::default() };
+    let rows = RfmData::new(vec![0.0, 2.0, 7.0], vec![0.0, 30.43, 35.0], vec![38.86; 3]).unwrap();
+    let f = Fitted::BetaGeo(bg, &d);
+    let lin = f.intervals(Prediction::ExpectedPurchases { horizon: 52.0 }, &rows, None, &delta).unwrap();
+    assert_close(&lin.bounds[0], &[0.1707116705644178, 2.069210009687136, 7.72409858132084], 1e-9);
+    assert_close(&lin.bounds[1], &[0.19590868403772405, 2.2326092727044298, 8.046145790892204], 1e-9);
+    let buyers = RfmData::new(vec![1.0, 2.0, 7.0], vec![10.0, 30.43, 35.0], vec![38.86; 3]).unwrap();
+    let both = IntervalOptions { spend_fit: Some(gg_fit), ..delta };
+    let g = Fitted::GammaGamma(gg, &spend);
+    let clv = clv_intervals(&f, &g, &buyers, &[15.0, 22.35, 40.0], 12, 0.01, 4.345, &both).unwrap();
+    assert_close(&clv.bounds[0], &[7.574324785320463, 47.38447809436178, 295.1081337104457], 1e-9);
+    assert_close(&clv.bounds[1], &[9.400829345201192, 51.170782694484316, 307.37367465224276], 1e-9);
+}

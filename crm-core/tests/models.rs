@@ -50,6 +50,79 @@ fn bg_nbd_on_cdnow_matches_fader_hardie_lee_2005() {
     assert_eq!(m.probability_alive(0.0, 0.0, 38.86), 1.0);
 }
 
+/// The distinct (x, t_x, T, customers) of the "ties" base of tests/distributed/conftest.py
+/// (400 buyers on seven purchase days, in days): no sign of dropout and less spread than a
+/// Poisson process's, so the Pareto/NBD likelihood has no finite maximum.
+const TIES: [(f64, f64, f64, f64); 36] = [
+    (0.0, 0.0, 0.0, 21.0),
+    (0.0, 0.0, 100.0, 25.0),
+    (0.0, 0.0, 136.0, 28.0),
+    (0.0, 0.0, 300.0, 24.0),
+    (0.0, 0.0, 455.0, 10.0),
+    (0.0, 0.0, 470.0, 53.0),
+    (0.0, 0.0, 500.0, 27.0),
+    (1.0, 30.0, 500.0, 8.0),
+    (1.0, 36.0, 136.0, 4.0),
+    (1.0, 100.0, 100.0, 7.0),
+    (1.0, 136.0, 136.0, 4.0),
+    (1.0, 164.0, 300.0, 9.0),
+    (1.0, 170.0, 470.0, 17.0),
+    (1.0, 200.0, 300.0, 9.0),
+    (1.0, 200.0, 500.0, 7.0),
+    (1.0, 300.0, 300.0, 1.0),
+    (1.0, 334.0, 470.0, 15.0),
+    (1.0, 364.0, 500.0, 6.0),
+    (1.0, 370.0, 470.0, 7.0),
+    (1.0, 400.0, 500.0, 6.0),
+    (1.0, 470.0, 470.0, 10.0),
+    (1.0, 500.0, 500.0, 5.0),
+    (2.0, 200.0, 500.0, 6.0),
+    (2.0, 300.0, 300.0, 6.0),
+    (2.0, 334.0, 470.0, 4.0),
+    (2.0, 364.0, 500.0, 6.0),
+    (2.0, 370.0, 470.0, 16.0),
+    (2.0, 400.0, 500.0, 10.0),
+    (2.0, 470.0, 470.0, 17.0),
+    (2.0, 500.0, 500.0, 16.0),
+    (3.0, 300.0, 300.0, 1.0),
+    (3.0, 364.0, 500.0, 4.0),
+    (3.0, 400.0, 500.0, 7.0),
+    (3.0, 470.0, 470.0, 4.0),
+    (3.0, 500.0, 500.0, 5.0),
+    (4.0, 500.0, 500.0, 5.0),
+];
+
+#[test]
+fn pareto_nbd_without_a_finite_maximum_stops_at_the_poisson_limit() {
+    let col = |k: usize| TIES.iter().map(|r| [r.0, r.1, r.2, r.3][k]).collect::<Vec<f64>>();
+    let d = RfmData::with_weights(col(0), col(1), col(2), col(3)).unwrap();
+    // This once walked to alpha ~ 1e9 days with million-term hypergeometric series.
+    let (m, s) = ParetoNbd::fit(&d, &FitOptions::default()).unwrap();
+    // The supremum of the likelihood: one Poisson rate for everyone and no dropout, whose
+    // MLE is purchases / exposure, with log-likelihood X ln(rate) - X.
+    let purchases: f64 = TIES.iter().map(|r| r.0 * r.3).sum();
+    let exposure: f64 = TIES.iter().map(|r| r.2 * r.3).sum();
+    let rate = purchases / exposure;
+    let sup = purchases * rate.ln() - purchases;
+    assert_eq!((purchases, exposure), (360.0, 153_856.0));
+    assert!(s.log_likelihood <= sup + 1e-9 && s.log_likelihood >= sup - 1e-3, "{} vs {sup}", s.log_likelihood);
+    // lifetimes 0.11.3 (Nelder-Mead, scipy 1.11) stops at r = 2.46e6, alpha = 1.05e9,
+    // s = 0.0206, beta = 5.50e8 with a negative log-likelihood of 303.50268 in its units
+    // (time / 500): -2540.7616 in days.
+    let lifetimes = -303.502_682_611 + purchases * (1.0f64 / 500.0).ln();
+    assert!(s.log_likelihood >= lifetimes, "{} vs {lifetimes}", s.log_likelihood);
+    // Stopped at the bound (beta at 1e6 largest T), where the likelihood is flat.
+    assert_eq!(m.beta, 1e6 * 500.0);
+    assert!(s.std_errors.iter().all(|e| e.is_nan()), "{:?}", s.std_errors);
+    // At the limit: the rate r / alpha is the Poisson MLE, everyone is alive and expects
+    // rate x t purchases.
+    assert!(close(m.r / m.alpha, rate, 1e-4), "{m:?}");
+    for &(x, tx, t, _) in &TIES {
+        assert!(m.probability_alive(x, tx, t) > 1.0 - 1e-6, "{x} {tx} {t}");
+        assert!(close(m.conditional_expected_purchases(100.0, x, tx, t), 100.0 * rate, 1e-3), "{x} {tx} {t}");
+    }
+}
+
 #[test]
 fn pareto_nbd_on_cdnow_matches_fader_hardie_2005() {
     let d = rfm();

@@ -110,6 +110,7 @@ fn options(
         levels: levels.unwrap_or_else(|| IntervalOptions::default().levels),
         seed,
         fit: FitOptions { penalizer, ..FitOptions::default() },
+        spend_fit: None,
     };
     o.check().map_err(core)?;
     Ok(o)
@@ -202,10 +203,12 @@ pub(crate) fn _predict_interval<'py>(
 }
 
 /// CLV with quantiles over both models' parameter uncertainty (lifetimes' CLV: `months`
-/// months, `discount` a month, `units_per_month` time units a month).
+/// months, `discount` a month, `units_per_month` time units a month); `penalizer` and
+/// `gg_penalizer` those the two models were fitted with.
 #[pyfunction]
 #[pyo3(signature = (model, params, a, b, c, weights, gg_params, gg_x, gg_m, gg_weights, x, tx, big_t,
-    monetary_value, months=12, discount=0.01, units_per_month=30.0, method="normal", draws=500, levels=None, seed=0))]
+    monetary_value, months=12, discount=0.01, units_per_month=30.0, method="normal", draws=500, levels=None, seed=0,
+    penalizer=0.0, gg_penalizer=0.0))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _clv_interval<'py>(
     py: Python<'py>,
@@ -230,8 +233,12 @@ pub(crate) fn _clv_interval<'py>(
     draws: usize,
     levels: Option<Vec<f64>>,
     seed: u64,
+    penalizer: f64,
+    gg_penalizer: f64,
 ) -> Fallible<IntervalArrays<'py>> {
-    let o = options(method, draws, levels, seed, 0.0)?;
+    // Each model with its own fit's penalty.
+    let mut o = options(method, draws, levels, seed, penalizer)?;
+    o.spend_fit = Some(FitOptions { penalizer: gg_penalizer, ..FitOptions::default() });
     let purchase = FitData::new(model, a.values(), owned(Some(b)), owned(Some(c)), owned(weights))?;
     let spend = FitData::new("gammagamma", gg_x.values(), owned(Some(gg_m)), None, owned(gg_weights))?;
     let rows = RfmData::new(x.values(), tx.values(), big_t.values()).map_err(core)?;

@@ -108,6 +108,20 @@ int main(void) {
     const double expect_delta[6] = {0.23310189788924784, 1.4559262506466237, 4.921027971355241,
                                     0.2717079147979849,  1.668479733253521,  6.193364377511026};
     for (i = 0; i < 6; i++) CHECK(close_rel(bounds[i], expect_delta[i], 1e-9));
+    /* A penalised fit's intervals use its objective's Hessian (penalty included, as
+     * lifetimes' variance_matrix_): the numbers tests/python/test_intervals.py checks
+     * against lifetimes' penalised Hessian. */
+    crm_fit_options penalized = crm_fit_options_default();
+    crm_bgnbd_params pbg;
+    penalized.penalizer = 0.1;
+    CHECK_OK(crm_bgnbd_fit(&data, &penalized, &pbg, NULL));
+    o.fit = &penalized;
+    CHECK_OK(crm_bgnbd_prediction_interval(&pbg, &data, CRM_PREDICTION_EXPECTED_PURCHASES, 52.0, &rows, &o, point, 3,
+                                           bounds, 6));
+    const double expect_penalized[6] = {0.1707116705644178,  2.069210009687136,  7.72409858132084,
+                                        0.19590868403772405, 2.2326092727044298, 8.046145790892204};
+    for (i = 0; i < 6; i++) CHECK(close_rel(bounds[i], expect_penalized[i], 1e-9));
+    o.fit = NULL;
     /* Three quantiles of P(alive): ordered, x = 0 certainly alive. */
     const double levels[3] = {0.1, 0.5, 0.9};
     double alive[9];
@@ -130,6 +144,34 @@ int main(void) {
     for (i = 0; i < 3; i++) {
         CHECK(close_rel(clv_point[i], clv[i], 1e-9));
         CHECK(clv_bounds[i] < clv_point[i] && clv_point[i] < clv_bounds[6 + i]);
+    }
+    /* Each model with its own penalty (BG/NBD 0.1 as above, Gamma-Gamma 0.01): the delta
+     * numbers tests/python/test_intervals.py checks against lifetimes' Hessians. */
+    {
+        crm_fit_options spend_penalized = crm_fit_options_default();
+        crm_gamma_gamma_params pgg;
+        const double qx[3] = {1.0, 2.0, 7.0}, qtx[3] = {10.0, 30.43, 35.0}, qm[3] = {15.0, 22.35, 40.0};
+        const double expect_clv[6] = {7.574324785320463, 47.38447809436178,  295.1081337104457,
+                                      9.400829345201192, 51.170782694484316, 307.37367465224276};
+        double q_point[3], q_bounds[6];
+        spend_penalized.penalizer = 0.01;
+        CHECK_OK(crm_gamma_gamma_fit(&spend, &spend_penalized, &pgg, NULL));
+        rows.frequency = qx;
+        rows.recency = qtx;
+        rows.monetary_value = qm;
+        o.method = CRM_INTERVAL_METHOD_DELTA;
+        o.levels = NULL;
+        o.levels_len = 0;
+        o.fit = &penalized;
+        o.spend_fit = &spend_penalized;
+        CHECK_OK(crm_bgnbd_clv_interval(&pbg, &data, &pgg, &spend, &rows, 12, 0.01, 4.345, &o, q_point, 3, q_bounds,
+                                        6));
+        for (i = 0; i < 6; i++) CHECK(close_rel(q_bounds[i], expect_clv[i], 1e-9));
+        o.fit = NULL;
+        o.spend_fit = NULL;
+        rows.frequency = px;
+        rows.recency = ptx;
+        rows.monetary_value = pm;
     }
 
     /* The bootstrap (20 refits, seeded) and sBG survival. */

@@ -120,6 +120,55 @@ static void pareto_nbd_on_cdnow_matches_fader_hardie_2005(void) {
     for (i = 0; i < 4; i++) CHECK(isfinite(e[i]) && alive[i] >= 0.0 && alive[i] <= 1.0);
 }
 
+/* The distinct rows of the "ties" base of tests/distributed/conftest.py (days), as
+ * crm-core/tests/models.rs: no finite maximum of the likelihood, whose supremum is one
+ * Poisson rate (purchases / exposure) for all and no dropout. */
+static void pareto_nbd_without_a_finite_maximum_stops_at_the_poisson_limit(void) {
+    static const double fx[36] = {
+        0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0,
+        1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0,
+        2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0, 3.0, 4.0};
+    static const double ftx[36] = {
+        0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 30.0, 36.0, 100.0, 136.0, 164.0,
+        170.0, 200.0, 200.0, 300.0, 334.0, 364.0, 370.0, 400.0, 470.0, 500.0, 200.0, 300.0,
+        334.0, 364.0, 370.0, 400.0, 470.0, 500.0, 300.0, 364.0, 400.0, 470.0, 500.0, 500.0};
+    static const double fT[36] = {
+        0.0, 100.0, 136.0, 300.0, 455.0, 470.0, 500.0, 500.0, 136.0, 100.0, 136.0, 300.0,
+        470.0, 300.0, 500.0, 300.0, 470.0, 500.0, 470.0, 500.0, 470.0, 500.0, 500.0, 300.0,
+        470.0, 500.0, 470.0, 500.0, 470.0, 500.0, 300.0, 500.0, 500.0, 470.0, 500.0, 500.0};
+    static const double fw[36] = {
+        21.0, 25.0, 28.0, 24.0, 10.0, 53.0, 27.0, 8.0, 4.0, 7.0, 4.0, 9.0,
+        17.0, 9.0, 7.0, 1.0, 15.0, 6.0, 7.0, 6.0, 10.0, 5.0, 6.0, 6.0,
+        4.0, 6.0, 16.0, 10.0, 17.0, 16.0, 1.0, 4.0, 7.0, 4.0, 5.0, 5.0};
+    crm_rfm_columns d = crm_rfm_columns_default();
+    crm_pareto_nbd_params m;
+    crm_fit_summary s;
+    double purchases = 0, exposure = 0, alive[36], e[36];
+    size_t i;
+    for (i = 0; i < 36; i++) {
+        purchases += fx[i] * fw[i];
+        exposure += fT[i] * fw[i];
+    }
+    d.frequency = fx;
+    d.frequency_len = 36;
+    d.recency = ftx;
+    d.recency_len = 36;
+    d.t = fT;
+    d.t_len = 36;
+    d.weights = fw;
+    d.weights_len = 36;
+    CHECK_OK(crm_pareto_nbd_fit(&d, NULL, &m, &s));
+    const double rate = purchases / exposure, sup = purchases * log(rate) - purchases;
+    CHECK(purchases == 360.0 && exposure == 153856.0);
+    CHECK(s.log_likelihood <= sup + 1e-9 && s.log_likelihood >= sup - 1e-3);
+    /* lifetimes 0.11.3 stops at -303.50268 in its units (time / 500). */
+    CHECK(s.log_likelihood >= -303.502682611 + purchases * log(1.0 / 500.0));
+    CHECK(fabs(m.r / m.alpha / rate - 1.0) <= 1e-4);
+    CHECK_OK(crm_pareto_nbd_probability_alive(&m, &d, alive, 36));
+    CHECK_OK(crm_pareto_nbd_conditional_expected_purchases(&m, 100.0, &d, e, 36));
+    for (i = 0; i < 36; i++) CHECK(alive[i] > 1.0 - 1e-6 && fabs(e[i] / (100.0 * rate) - 1.0) <= 1e-3);
+}
+
 static void gamma_gamma_on_cdnow_repeat_buyers(void) {
     static double rx[CDNOW], rm[CDNOW];
     size_t i, n = 0;
@@ -397,6 +446,7 @@ int main(void) {
     CHECK(read_cdnow() == CDNOW);
     bg_nbd_on_cdnow_matches_fader_hardie_lee_2005(&bg);
     pareto_nbd_on_cdnow_matches_fader_hardie_2005();
+    pareto_nbd_without_a_finite_maximum_stops_at_the_poisson_limit();
     gamma_gamma_on_cdnow_repeat_buyers();
     clv_by_month_matches_the_month_by_month_sum(&bg);
     bg_bb_on_the_donations_matches_fader_hardie_shang_2010();

@@ -1,5 +1,6 @@
 """crm.lifetimes: the lifetimes API on the published figures (CDNOW, donations)."""
 
+import random
 from pathlib import Path
 
 import numpy as np
@@ -70,6 +71,39 @@ def test_other_purchase_models_on_cdnow(cdnow):
     assert mbg.predict(39, 2, 30.43, 38.86) > 0
     penalized = BetaGeoFitter(penalizer_coef=0.1).fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
     assert penalized.params_["r"] != pytest.approx(0.243, abs=1e-3)
+
+
+def test_pareto_nbd_without_a_finite_maximum_stops_at_the_poisson_limit():
+    """The "ties" base of tests/distributed/conftest.py: purchases with no sign of dropout
+    and less spread than a Poisson process's, so the likelihood has no finite maximum (the
+    fit once walked to alpha ~ 1e9 days, for minutes). Its supremum: one Poisson rate
+    (purchases / exposure) for all and no dropout."""
+    rng = random.Random(16)
+    ids, days = [], []
+    for customer in range(1, 401):
+        for _ in range(rng.choice([1, 1, 2, 3, 5])):
+            ids.append(customer)
+            days.append(pd.Timestamp("2023-01-01") + pd.Timedelta(days=rng.choice([0, 30, 30, 200, 364, 400, 500])))
+            rng.choice([10.0, 10.0, 25.0, 40.0, -10.0])  # the amount, drawn to keep the sequence
+        if customer % 37 == 0:  # a refund only
+            ids.append(10_000 + customer)
+            days.append(pd.Timestamp("2023-01-01") + pd.Timedelta(days=45))
+    s = summary_data_from_transaction_data(pd.DataFrame({"id": ids, "date": days}), "id", "date")
+    x, tx, t = s["frequency"], s["recency"], s["T"]
+    purchases, exposure = x.sum(), t.sum()
+    assert (len(s), purchases, exposure) == (410, 360, 153_856)
+    rate = purchases / exposure
+    np.random.seed(16)
+    pnbd = ParetoNBDFitter().fit(x, tx, t)
+    sup = purchases * np.log(rate) - purchases
+    assert sup - 1e-3 <= pnbd.log_likelihood_ <= sup + 1e-9
+    # lifetimes 0.11.3 on these rows: -303.50268 in its units (time / 500).
+    assert -pnbd._negative_log_likelihood_ >= -303.502682611
+    p = pnbd.params_
+    assert p["r"] / p["alpha"] == pytest.approx(rate, rel=1e-4)
+    assert (pnbd.conditional_probability_alive(x, tx, t) > 1 - 1e-6).all()
+    expected = pnbd.conditional_expected_number_of_purchases_up_to_time(100, x, tx, t)
+    np.testing.assert_allclose(expected, 100 * rate, rtol=1e-3)
 
 
 def test_gamma_gamma_and_clv(bgf, cdnow):

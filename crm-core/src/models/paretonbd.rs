@@ -25,19 +25,115 @@ pub struct ParetoNbd {
     pub beta: f64,
 }
 
+/// Above this estimate of the hypergeometric series' length, [`ln_a0`] integrates instead.
+const SERIES_TERMS: f64 = 5_000.0;
+
+/// How far the fit lets a parameter go (α and β in units of the largest T): data with
+/// less spread than the model's (no dropout, one purchase rate for all, as in a synthetic
+/// base) have no finite maximum, and the fit walks off towards the Poisson limit, where
+/// r and α grow together and the likelihood's terms cancel to rounding. Within the bound
+/// the likelihood is a few 1e-8 from that limit.
+const PARAM_BOUND: f64 = 1e6;
+
+/// The parameters clamped to [1 / [`PARAM_BOUND`], [`PARAM_BOUND`]]: beyond, the objective
+/// is flat, so the walk stops there.
+fn bounded(p: &[f64]) -> [f64; 4] {
+    std::array::from_fn(|i| p[i].clamp(1.0 / PARAM_BOUND, PARAM_BOUND))
+}
+
 /// ln A0 of the note (the part of the likelihood from dying in (t_x, T]).
 fn ln_a0(p: &[f64], x: f64, tx: f64, t: f64) -> f64 {
     let (r, alpha, s, beta) = (p[0], p[1], p[2], p[3]);
     let rsx = r + s + x;
     let (big, b_arg, small_gap) =
         if alpha >= beta { (alpha, s + 1.0, alpha - beta) } else { (beta, r + x, beta - alpha) };
+    // The series at z = gap / (big + t_x) needs about (b + 40) / (1 - z) terms: when one
+    // rate's scale dwarfs the other's (the fit walking towards the Poisson limit, where α
+    // and r grow together), millions.
+    if tx >= t {
+        // The interval is empty.
+        return f64::NEG_INFINITY;
+    }
+    let small = big - small_gap;
+    if (b_arg + 40.0) * (big + tx) > SERIES_TERMS * (small + tx) {
+        let (c, d) = if alpha >= beta { (s + 1.0, r + x) } else { (r + x, s + 1.0) };
+        return rsx.ln() + ln_integral(c, d, small, big, tx, t);
+    }
+    ln_a0_series(rsx, big, b_arg, small_gap, tx, t)
+}
+
+/// ln A0 by the note's hypergeometric series (the difference of its values at t_x and T).
+fn ln_a0_series(rsx: f64, big: f64, b_arg: f64, small_gap: f64, tx: f64, t: f64) -> f64 {
     let term = |u: f64| ln_hyp2f1(rsx, b_arg, rsx + 1.0, small_gap / (big + u)) - rsx * (big + u).ln();
     let (at_tx, at_t) = (term(tx), term(t));
     if at_t >= at_tx {
-        // tx == T (or rounding): the interval is empty.
+        // Rounding: the interval is as good as empty.
         return f64::NEG_INFINITY;
     }
     log_sub_exp(at_tx, at_t)
+}
+
+/// ln ∫ (small + τ)^-c (big + τ)^-d dτ over (t_x, T], small <= big: A0 / (r + s + x) as
+/// the integral it is (dying at τ after the last purchase), for when the series is long.
+///
+/// In w = ln((small + τ) / (small + t_x)) the integrand is e^φ(w) times constants, with
+/// φ(w) = (1 - c) w - d ln(1 + q (e^w - 1)), q = (small + t_x) / (big + t_x): φ is
+/// concave, so 16-point Gauss-Legendre panels short enough that φ changes by about one
+/// per panel are exact to rounding, and the tail past a panel is at most e^φ / |φ'|.
+fn ln_integral(c: f64, d: f64, small: f64, big: f64, tx: f64, t: f64) -> f64 {
+    let q = (small + tx) / (big + tx);
+    let width = ((t - tx) / (small + tx)).ln_1p();
+    let phi = |w: f64| (1.0 - c) * w - d * (w.exp_m1() * q).ln_1p();
+    let slope = |w: f64| (1.0 - c) - d * q * w.exp() / (1.0 + w.exp_m1() * q);
+    let (nodes, weights) = gauss_legendre_16();
+    let (mut w, mut total) = (0.0f64, f64::NEG_INFINITY);
+    for _ in 0..100_000 {
+        if w >= width {
+            break;
+        }
+        let (at, k) = (phi(w), slope(w));
+        // Past the peak, the rest is below e^φ / |φ'|: stop when that is negligible.
+        if k < 0.0 && at - (-k).ln() < total - 40.0 {
+            break;
+        }
+        let len = (1.0 / k.abs().max(2.0)).min(width - w);
+        let (mid, half) = (w + 0.5 * len, 0.5 * len);
+        let panel: f64 = nodes.iter().zip(weights).map(|(u, v)| v * (phi(mid + half * u) - at).exp()).sum();
+        total = log_add_exp(total, at + (panel * half).ln());
+        w += len;
+    }
+    (1.0 - c) * (small + tx).ln() - d * (big + tx).ln() + total
+}
+
+/// Nodes and weights of 16-point Gauss-Legendre quadrature on [-1, 1] (Newton's method on
+/// the Legendre polynomial, computed once).
+fn gauss_legendre_16() -> &'static ([f64; 16], [f64; 16]) {
+    static RULE: std::sync::OnceLock<([f64; 16], [f64; 16])> = std::sync::OnceLock::new();
+    RULE.get_or_init(|| {
+        const N: usize = 16;
+        let (mut nodes, mut weights) = ([0.0; N], [0.0; N]);
+        for i in 0..N {
+            let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (N as f64 + 0.5)).cos();
+            let mut deriv = 1.0;
+            for _ in 0..100 {
+                // P_N(x) and P_N'(x) by the three-term recurrence.
+                let (mut p0, mut p1) = (1.0f64, x);
+                for k in 2..=N {
+                    let kf = k as f64;
+                    (p0, p1) = (p1, ((2.0 * kf - 1.0) * x * p1 - (kf - 1.0) * p0) / kf);
+                }
+                deriv = N as f64 * (x * p1 - p0) / (x * x - 1.0);
+                let dx = p1 / deriv;
+                x -= dx;
+                if dx.abs() < 1e-16 {
+                    break;
+                }
+            }
+            nodes[i] = x;
+            weights[i] = 2.0 / ((1.0 - x * x) * deriv * deriv);
+        }
+        (nodes, weights)
+    })
 }
 
 /// ln of the part shared by likelihood and P(alive): ln[ (α+T)^-(r+x) (β+T)^-s ].
@@ -87,7 +183,10 @@ impl ParetoNbd {
     /// measures time in units of the largest T (so the penalty sees α and β in those
     /// units), and lifetimes divides its Pareto/NBD objective by the mean weight rather
     /// than the sum, so the penalty ([`FitOptions::penalizer`]) is divided by the number of
-    /// rows given (before identical rows are merged).
+    /// rows given (before identical rows are merged). Each parameter stays within
+    /// [1e-6, 1e6] (α and β in those units): data without a finite maximum (no sign of
+    /// dropout, less spread than a Poisson process's) stop there, near the Poisson limit,
+    /// with NaN standard errors (the likelihood is flat beyond the bound).
     ///
     /// # Errors
     /// As [`super::BetaGeo::fit`].
@@ -97,8 +196,12 @@ impl ParetoNbd {
         let d = scaled(&data.collapse(), scale);
         let mut o = scaled_options(options, scale, &[1, 3]);
         o.penalizer /= rows;
-        let ll = |p: &[f64]| weighted_sum(&d, |i| ll_row(p, d.frequency[i], d.recency[i], d.t[i]));
+        let ll = |p: &[f64]| {
+            let p = bounded(p);
+            weighted_sum(&d, |i| ll_row(&p, d.frequency[i], d.recency[i], d.t[i]))
+        };
         let mut s = fit_positive("Pareto/NBD", &Self::NAMES, &ll, d.customers(), d.len(), &o)?;
+        s.params = bounded(&s.params).to_vec();
         unscale(&mut s, &d, scale, &[1, 3]);
         Ok((Self::from_params(&s.params), s))
     }
@@ -166,5 +269,38 @@ impl ParetoNbd {
             return r * beta / alpha * ((beta + t) / beta).ln();
         }
         r * beta / (alpha * (s - 1.0)) * -(((s - 1.0) * (beta.ln() - (beta + t).ln())).exp_m1())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The series and the quadrature on both sides of the switch, both α >= β and α < β.
+    #[test]
+    fn integral_matches_the_series() {
+        for &(r, alpha, s, beta) in &[
+            (0.55, 0.27, 0.61, 0.3),
+            (2.0, 40.0, 0.3, 0.2),
+            (0.8, 0.05, 1.7, 9.0),
+            (30.0, 3.0, 0.02, 900.0),
+            (1.0, 100.0, 0.5, 1.0),
+            (1.0, 1000.0, 0.5, 1.0),
+            (5.0, 0.01, 0.4, 30.0),
+            (300.0, 20.0, 1e-4, 5000.0),
+        ] {
+            for &(x, tx, t) in &[(0.0, 0.0, 1.0), (3.0, 0.4, 0.9), (12.0, 0.95, 1.0), (1.0, 0.0, 0.3)] {
+                let rsx = r + s + x;
+                let (big, b_arg, gap) =
+                    if alpha >= beta { (alpha, s + 1.0, alpha - beta) } else { (beta, r + x, beta - alpha) };
+                let (c, d) = if alpha >= beta { (s + 1.0, r + x) } else { (r + x, s + 1.0) };
+                let series = ln_a0_series(rsx, big, b_arg, gap, tx, t);
+                let integral = rsx.ln() + ln_integral(c, d, big - gap, big, tx, t);
+                assert!(
+                    (series - integral).abs() < 1e-12 * series.abs().max(1.0),
+                    "{r} {alpha} {s} {beta} {x} {tx} {t}: {series} {integral}"
+                );
+            }
+        }
     }
 }

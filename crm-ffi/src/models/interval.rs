@@ -60,9 +60,14 @@ pub struct crm_interval_options {
     pub levels_len: usize,
     /// Seed of the draws (the same seed gives the same result on any thread count).
     pub seed: u64,
-    /// Fit options of the bootstrap refits (they start from the given model); NULL for the
-    /// defaults. Borrowed for the call.
+    /// The options the model was fitted with: the bootstrap refits with them (from the
+    /// given model), and the normal and delta methods take the Hessian of the objective
+    /// with their `penalizer` (the penalised fit's); NULL for the defaults. Borrowed for
+    /// the call.
     pub fit: *const crm_fit_options,
+    /// In a CLV interval, the options the Gamma-Gamma model was fitted with (`fit` is then
+    /// the purchase model's); NULL: as `fit`. Borrowed for the call.
+    pub spend_fit: *const crm_fit_options,
 }
 
 const DEFAULT_INTERVAL_OPTIONS: crm_interval_options = crm_interval_options {
@@ -72,6 +77,7 @@ const DEFAULT_INTERVAL_OPTIONS: crm_interval_options = crm_interval_options {
     levels_len: 0,
     seed: 0,
     fit: std::ptr::null(),
+    spend_fit: std::ptr::null(),
 };
 
 impl crate::panic::PanicDefault for crm_interval_options {
@@ -111,6 +117,7 @@ fn options(o: *const crm_interval_options) -> Result<IntervalOptions, Failure> {
         return Err(Failure::new(crm_result::InvalidArgument, format!("`options.levels` has {q}, not in (0, 1)")));
     }
     let fit = super::fit::options(o.fit)?;
+    let spend_fit = if o.spend_fit.is_null() { None } else { Some(super::fit::options(o.spend_fit)?) };
     let defaults = IntervalOptions::default();
     Ok(IntervalOptions {
         method,
@@ -118,6 +125,7 @@ fn options(o: *const crm_interval_options) -> Result<IntervalOptions, Failure> {
         levels: levels.map_or(defaults.levels, <[f64]>::to_vec),
         seed: o.seed,
         fit,
+        spend_fit,
     })
 }
 

@@ -254,5 +254,7 @@ class SpendIntervals(_Intervals):
             draws=int(draws),
             levels=_levels(level, quantiles),
             seed=int(seed),
+            penalizer=float(getattr(model, "penalizer_coef", 0.0)),
+            gg_penalizer=float(getattr(self, "penalizer_coef", 0.0)),
         )
         return _frame(point, bounds, quantiles, frequency)

@@ -79,8 +79,13 @@ pub struct IntervalOptions {
     pub levels: Vec<f64>,
     /// Seed of the draws.
     pub seed: u64,
-    /// Options of the bootstrap refits (they start from the point estimate).
+    /// The options the model was fitted with: the bootstrap refits with them (from the
+    /// point estimate), and the normal and delta methods take the Hessian of the objective
+    /// with their penalizer ([`Fitted::parameter_uncertainty_penalized`]).
     pub fit: FitOptions,
+    /// In a CLV interval, the options the Gamma-Gamma model was fitted with (`None`: those
+    /// of [`Self::fit`]); `fit` is then the purchase model's.
+    pub spend_fit: Option<FitOptions>,
 }
 
 /// The most draws an interval may ask for.
@@ -94,6 +99,7 @@ impl Default for IntervalOptions {
             levels: vec![0.05, 0.95],
             seed: 0,
             fit: FitOptions::default(),
+            spend_fit: None,
         }
     }
 }
@@ -274,15 +280,63 @@ impl Fitted<'_> {
         central_hessian(&f, &u, 1e-4)
     }
 
-    /// Standard errors and covariance from the Hessian at the optimum.
+    /// The log-space curvature of the penalty a fit with `penalizer` added, times the
+    /// customers (the diagonal; 0 without a penalty): the fit minimises
+    /// `-ℓ / n + λ Σ (c_i θ_i)²` with `c_i` 1 / the largest T for the time scales of
+    /// BG/NBD, MBG/NBD and Pareto/NBD (1 otherwise) and λ the penalizer (Pareto/NBD: over
+    /// the rows given), so `n` times its second derivative in `u_i = ln θ_i` is
+    /// `4 n λ c_i² θ_i²`.
+    fn penalty_curvature(&self, penalizer: f64) -> Vec<f64> {
+        let p = self.params();
+        let (n, lambda, scale, scaled): (f64, f64, f64, &[usize]) = match self {
+            Fitted::BetaGeo(_, d) | Fitted::ModifiedBetaGeo(_, d) => {
+                (d.customers(), penalizer, super::bgnbd::time_scale(d), &[1])
+            }
+            Fitted::ParetoNbd(_, d) => {
+                (d.customers(), penalizer / d.len().max(1) as f64, super::bgnbd::time_scale(d), &[1, 3])
+            }
+            Fitted::BetaGeoBetaBinom(_, d) => (d.customers(), penalizer, 1.0, &[]),
+            Fitted::GammaGamma(_, s) => (s.weights.iter().sum(), penalizer, 1.0, &[]),
+            Fitted::ShiftedBetaGeo(_, alive) => (alive.first().copied().unwrap_or(0.0), penalizer, 1.0, &[]),
+        };
+        (0..p.len())
+            .map(|i| {
+                let c = if scaled.contains(&i) { scale } else { 1.0 };
+                4.0 * n * lambda * (c * p[i]) * (c * p[i])
+            })
+            .collect()
+    }
+
+    /// Standard errors and covariance from the Hessian of the negative log-likelihood at
+    /// the optimum.
     ///
     /// # Errors
     /// [`Error::Fit`] when the Hessian is not positive definite (the optimum is flat or not
     /// a maximum in some direction; the bootstrap still works).
     pub fn parameter_uncertainty(&self) -> Result<ParameterUncertainty> {
+        self.parameter_uncertainty_penalized(0.0)
+    }
+
+    /// As [`Self::parameter_uncertainty`], from the Hessian of the objective a fit with
+    /// `penalizer` ([`FitOptions::penalizer`]) minimised: the log-likelihood's plus the
+    /// penalty's, as lifetimes' `variance_matrix_`. The normal and delta intervals use the
+    /// penalizer of [`IntervalOptions::fit`], so they describe the estimate the fit made.
+    ///
+    /// # Errors
+    /// As [`Self::parameter_uncertainty`]; [`Error::InvalidConfig`] naming `penalizer` when
+    /// it is not a finite number >= 0.
+    pub fn parameter_uncertainty_penalized(&self, penalizer: f64) -> Result<ParameterUncertainty> {
+        if !(penalizer >= 0.0 && penalizer.is_finite()) {
+            return Err(Error::config("penalizer", format!("{penalizer} is not >= 0")));
+        }
         let p = self.params();
         let k = p.len();
-        let h = self.log_hessian();
+        let mut h = self.log_hessian();
+        if penalizer > 0.0 {
+            for (i, c) in self.penalty_curvature(penalizer).into_iter().enumerate() {
+                h[i][i] += c;
+            }
+        }
         let not_definite = || Error::Fit {
             model: self.name().into(),
             message: "the Hessian at the optimum is not positive definite: no normal approximation \
@@ -314,7 +368,7 @@ impl Fitted<'_> {
         match options.method {
             IntervalMethod::Delta => Err(Error::config("method", "the delta method draws no parameters")),
             IntervalMethod::Normal => {
-                let u = self.parameter_uncertainty()?;
+                let u = self.parameter_uncertainty_penalized(options.fit.penalizer)?;
                 let mean: Vec<f64> = u.params.iter().map(|v| v.ln()).collect();
                 let l = cholesky(&u.log_covariance).ok_or_else(|| Error::Fit {
                     model: self.name().into(),
@@ -347,7 +401,14 @@ impl Fitted<'_> {
                 Fitted::ModifiedBetaGeo(_, d) => {
                     ModifiedBetaGeo::fit(&resample_rfm(d, &mut rng), &start).map(|f| f.1.params)
                 }
-                Fitted::ParetoNbd(_, d) => ParetoNbd::fit(&resample_rfm(d, &mut rng), &start).map(|f| f.1.params),
+                Fitted::ParetoNbd(_, d) => {
+                    // Pareto/NBD's penalty is per row given (lifetimes' objective over the
+                    // mean weight): the resample, merged into its distinct rows here, stands
+                    // for as many rows as `d`, so its penalty is the fit's.
+                    let r = resample_rfm(d, &mut rng);
+                    let penalizer = start.penalizer * r.len() as f64 / d.len() as f64;
+                    ParetoNbd::fit(&r, &FitOptions { penalizer, ..start.clone() }).map(|f| f.1.params)
+                }
                 Fitted::BetaGeoBetaBinom(_, d) => {
                     let r = resample_rfm(d, &mut rng);
                     BetaGeoBetaBinom::fit(&r.frequency, &r.recency, &r.t, Some(&r.weights), &start).map(|f| f.1.params)

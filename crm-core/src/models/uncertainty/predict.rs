@@ -115,7 +115,7 @@ impl Reduce {
             return Ok((fitted.parameter_draws(options)?, Reduce::Draws));
         }
         options.check()?;
-        let u = fitted.parameter_uncertainty()?;
+        let u = fitted.parameter_uncertainty_penalized(options.fit.penalizer)?;
         Ok((moved(&u.params), Reduce::delta(u.log_covariance, logit, &options.levels)))
     }
 
@@ -467,7 +467,8 @@ fn discounted(
 /// independently (their likelihoods are separate), each draw pair gives each customer a
 /// CLV (as [`crate::models::customer_lifetime_value`]: `months` months, `monthly_discount`
 /// a month, `units_per_month` time units a month), and the quantiles are taken per
-/// customer. The spend draws use the seed after `options.seed` (`seed + 1`).
+/// customer. The spend draws use the seed after `options.seed` (`seed + 1`) and
+/// `options.spend_fit` when given (the Gamma-Gamma fit's own penalty).
 ///
 /// # Errors
 /// [`Error::InvalidConfig`] when `purchase` is not BG/NBD, MBG/NBD or Pareto/NBD, `spend`
@@ -506,9 +507,18 @@ pub fn clv_intervals(
     check_rows(purchase, Prediction::ProbabilityAlive, rows, None)?;
     check_rows(spend, Prediction::AverageProfit, rows, Some(monetary_value))?;
     let delta = options.method == IntervalMethod::Delta;
+    // Each model with the options it was fitted with (its penalty).
+    let spend_options = IntervalOptions {
+        seed: options.seed.wrapping_add(1),
+        fit: options.spend_fit.clone().unwrap_or_else(|| options.fit.clone()),
+        ..options.clone()
+    };
     let (purchase_draws, spend_draws, reduce) = if delta {
         // Both models' log-parameters, their covariance block-diagonal.
-        let (pu, su) = (purchase.parameter_uncertainty()?, spend.parameter_uncertainty()?);
+        let (pu, su) = (
+            purchase.parameter_uncertainty_penalized(options.fit.penalizer)?,
+            spend.parameter_uncertainty_penalized(spend_options.fit.penalizer)?,
+        );
         let (kp, ks) = (pu.params.len(), su.params.len());
         let cov: Vec<Vec<f64>> = (0..kp + ks)
             .map(|i| {
@@ -523,7 +533,6 @@ pub fn clv_intervals(
             .collect();
         (moved(&pu.params), moved(&su.params), Reduce::delta(cov, false, &options.levels))
     } else {
-        let spend_options = IntervalOptions { seed: options.seed.wrapping_add(1), ..options.clone() };
         (purchase.parameter_draws(options)?, spend.parameter_draws(&spend_options)?, Reduce::Draws)
     };
     let models: Vec<Box<dyn PurchaseModel + Sync>> = purchase_draws.iter().map(|p| build(p)).collect();

@@ -269,3 +269,108 @@ fn bootstrap_coverage() {
     eprintln!("bootstrap: {covered} of {total} covered ({share:.3})");
     assert!((0.85..=0.95).contains(&share), "coverage {share} ({covered} of {total})");
 }
+
+/// A bootstrap draw of a penalised Pareto/NBD is the fit lifetimes would make of that
+/// resample: one row per drawn customer, the same `penalizer_coef` (its objective divides
+/// by the mean weight, so the penalty is per row given).
+#[test]
+fn pareto_nbd_bootstrap_refits_with_the_fits_penalty() {
+    let truth = ParetoNbd { r: 0.55, alpha: 10.0, s: 0.6, beta: 12.0 };
+    let data = truth.simulate(&ages(300), 5);
+    let fit = FitOptions { penalizer: 0.1, ..FitOptions::default() };
+    let (model, _) = ParetoNbd::fit(&data, &fit).unwrap();
+    let options = IntervalOptions {
+        method: IntervalMethod::Bootstrap,
+        draws: 2,
+        seed: 9,
+        fit: fit.clone(),
+        ..IntervalOptions::default()
+    };
+    let draws = Fitted::ParetoNbd(model, &data).parameter_draws(&options).unwrap();
+    // The same resamples, each drawn customer a row of its own.
+    let mut seeds = Rng::new(options.seed);
+    for draw in &draws {
+        let r = resample_rfm(&data, &mut Rng::new(seeds.next_u64()));
+        let mut one_each = RfmData::default();
+        for i in 0..r.len() {
+            for _ in 0..r.weights[i] as usize {
+                one_each.frequency.push(r.frequency[i]);
+                one_each.recency.push(r.recency[i]);
+                one_each.t.push(r.t[i]);
+                one_each.weights.push(1.0);
+            }
+        }
+        assert_eq!(one_each.len(), data.len());
+        assert!(r.len() < data.len(), "a resample repeats customers");
+        let start = FitOptions { initial: Some(model.params().to_vec()), ..fit.clone() };
+        let (want, _) = ParetoNbd::fit(&one_each, &start).unwrap();
+        for (g, w) in draw.iter().zip(want.params()) {
+            assert!(((g - w) / w).abs() < 1e-9, "{draw:?} vs {want:?}");
+        }
+    }
+}
+
+/// With a penalty, the normal approximation is of the objective the fit minimised:
+/// lifetimes' `-ℓ / n + λ Σ θ²` with α (and Pareto/NBD's β) in units of the largest T and
+/// Pareto/NBD's λ over the rows given. Its log-space Hessian by central differences,
+/// written out here, is the inverse of the penalised log covariance, and the normal
+/// draws of intervals with that penalizer spread as it says.
+#[test]
+fn penalized_normal_approximation_is_the_fits_objective() {
+    let data = TRUTH.simulate(&ages(2000), 3);
+    let (n, lambda) = (data.len() as f64, 0.05);
+    let scale = 1.0 / data.t.iter().fold(0.0f64, |m, v| m.max(*v));
+    let fit = FitOptions { penalizer: lambda, ..FitOptions::default() };
+    let (bg, _) = BetaGeo::fit(&data, &fit).unwrap();
+    let pnbd = ParetoNbd::fit(&data, &fit).unwrap().0;
+    type Objective<'a> = Box<dyn Fn(&[f64]) -> f64 + 'a>;
+    let objectives: [(Fitted<'_>, Objective<'_>); 2] = [
+        (
+            Fitted::BetaGeo(bg, &data),
+            Box::new(|p: &[f64]| {
+                -BetaGeo::from_params(p).log_likelihood(&data)
+                    + n * lambda * (p[0] * p[0] + (p[1] * scale).powi(2) + p[2] * p[2] + p[3] * p[3])
+            }),
+        ),
+        (
+            Fitted::ParetoNbd(pnbd, &data),
+            Box::new(|p: &[f64]| {
+                -ParetoNbd::from_params(p).log_likelihood(&data)
+                    + lambda * (p[0] * p[0] + (p[1] * scale).powi(2) + p[2] * p[2] + (p[3] * scale).powi(2))
+            }),
+        ),
+    ];
+    for (fitted, objective) in &objectives {
+        let u0: Vec<f64> = fitted.params().iter().map(|v| v.ln()).collect();
+        let want = central_hessian(&|u: &[f64]| objective(&u.iter().map(|v| v.exp()).collect::<Vec<_>>()), &u0, 1e-4);
+        let penalized = fitted.parameter_uncertainty_penalized(lambda).unwrap();
+        let got = invert(&penalized.log_covariance).unwrap();
+        let size = (0..4).map(|i| want[i][i].abs()).fold(0.0, f64::max);
+        for i in 0..4 {
+            for j in 0..4 {
+                assert!(
+                    (got[i][j] - want[i][j]).abs() < 1e-4 * size,
+                    "{} {i} {j}: {} vs {}",
+                    fitted.name(),
+                    got[i][j],
+                    want[i][j]
+                );
+            }
+        }
+        // The normal draws of an interval with that penalizer follow it.
+        let options = IntervalOptions { draws: 4000, seed: 4, fit: fit.clone(), ..IntervalOptions::default() };
+        let draws = fitted.parameter_draws(&options).unwrap();
+        for i in 0..4 {
+            let logs: Vec<f64> = draws.iter().map(|d| d[i].ln()).collect();
+            let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+            let var = logs.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (logs.len() - 1) as f64;
+            let expected = penalized.log_covariance[i][i];
+            assert!((var / expected - 1.0).abs() < 0.1, "{} {i}: {var} vs {expected}", fitted.name());
+        }
+    }
+    // The BG/NBD penalty is strong here: without it, the variance of ln b is several times larger.
+    let plain = Fitted::BetaGeo(bg, &data).parameter_uncertainty().unwrap().log_covariance[3][3];
+    let penalized = Fitted::BetaGeo(bg, &data).parameter_uncertainty_penalized(lambda).unwrap().log_covariance[3][3];
+    assert!(plain > 2.0 * penalized, "{plain} vs {penalized}");
+    assert!(Fitted::BetaGeo(bg, &data).parameter_uncertainty_penalized(-1.0).is_err());
+}

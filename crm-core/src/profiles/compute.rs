@@ -11,6 +11,7 @@ impl CustomerBase {
         config: &ProfileConfig,
         names: Vec<String>,
         group: Vec<Option<u32>>,
+        table: &AttributeTable,
         wallet: Option<&Wallet>,
     ) -> Result<Profiles> {
         let n = self.len();
@@ -43,10 +44,8 @@ impl CustomerBase {
 
         // Categorical attributes.
         let mut rows = Vec::new();
-        // Every categorical attribute in one pass over the customer table.
-        let specs: Vec<(&str, Option<&[f64]>)> =
-            config.categorical.iter().map(|a| (a.as_str(), config.bands.get(a).map(Vec::as_slice))).collect();
-        for (attr, col) in config.categorical.iter().zip(categoricals(self, &specs)) {
+        for attr in &config.categorical {
+            let col = table.get(attr).categorical(config.bands.get(attr).map(Vec::as_slice));
             let values = col.labels.len();
             let has_missing = col.codes.contains(&MISSING);
             match values {
@@ -103,7 +102,7 @@ impl CustomerBase {
         let mut numeric_rows = Vec::new();
         let mut summary = None;
         for attr in &config.numeric {
-            let values = self.numeric_column(as_of, config, attr, &mut summary, wallet)?;
+            let values = self.numeric_column(as_of, config, attr, &mut summary, table, wallet)?;
             let mut all: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
             if all.is_empty() && n > 0 {
                 notes.push(format!("numeric attribute `{attr}` has no value for any customer"));

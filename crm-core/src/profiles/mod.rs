@@ -25,7 +25,7 @@
 //! The results do not depend on row order or thread count: values are numbered in sorted
 //! order and every count is an integer.
 
-use crate::attribute_columns::{MISSING, categorical, categoricals, numeric};
+use crate::attribute_columns::{AttributeTable, MISSING};
 use crate::base::CustomerBase;
 use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
@@ -33,7 +33,7 @@ use crate::lifecycle::{LifecycleConfig, LifecycleStage};
 use crate::scoring::{Condition, ScoringModel};
 use crate::segments::{SegmentConfig, Segments};
 use crate::stats::compare_proportions;
-use crate::wallet::{Wallet, WalletConfig, check_bands, quantiles};
+use crate::wallet::{Wallet, WalletConfig, check_bands, quantiles, wallet_attributes};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -5,6 +5,11 @@ use super::groups::Level;
 use super::tables::Cols;
 use super::*;
 
+/// The attributes the wallet reads: the levels' and the wallet attribute.
+pub(crate) fn wallet_attributes(config: &WalletConfig) -> impl Iterator<Item = &str> {
+    config.levels.iter().flatten().map(String::as_str).chain(config.attribute.as_deref())
+}
+
 /// Yearly spend in the window ending on `today`, per customer.
 pub(crate) fn yearly_spend(base: &CustomerBase, today: Day, window_days: u32) -> Vec<f64> {
     let tx = base.transactions();
@@ -85,6 +90,21 @@ impl CustomerBase {
                 });
             }
         }
+        let table = AttributeTable::read(self, wallet_attributes(config));
+        self.wallet_in(&table, as_of, config, segments, stages)
+    }
+
+    /// [`Self::wallet_with`] on attributes already read (at least [`wallet_attributes`]),
+    /// the slices checked.
+    pub(crate) fn wallet_in(
+        &self,
+        table: &AttributeTable,
+        as_of: NaiveDate,
+        config: &WalletConfig,
+        segments: Option<&[Option<ValueSegment>]>,
+        stages: Option<&[LifecycleStage]>,
+    ) -> Result<Wallet> {
+        let n = self.len();
         let today = date_to_day(as_of);
         let spend = yearly_spend(self, today, config.window_days);
         let mut notes = Vec::new();
@@ -95,14 +115,9 @@ impl CustomerBase {
         let mut attribute_problem = vec![None; n];
         let mut counts = WalletCounts::default();
         if let Some(attr) = &config.attribute {
+            let column = table.get(attr);
             for c in 0..n {
-                let value = self.profile(c as CustomerIndex).and_then(|p| match attr.as_str() {
-                    "acquisition_cost" => p.acquisition_cost.map(Ok),
-                    _ => p.attributes.get(attr).map(|v| match v {
-                        AttributeValue::Number(x) => Ok(*x),
-                        _ => Err(()),
-                    }),
-                });
+                let value = column.number(c);
                 let problem = match value {
                     None => Some(WalletProblem::Missing),
                     Some(Ok(x)) if !x.is_finite() => Some(WalletProblem::NotANumber),
@@ -129,7 +144,7 @@ impl CustomerBase {
         }
 
         // The peer groups.
-        let columns = columns_of(self, config.levels.iter().flatten(), &config.bands);
+        let columns = columns_of(table, config.levels.iter().flatten(), &config.bands);
         for (name, col) in &columns {
             match col.labels.len() {
                 0 => notes.push(format!("grouping attribute `{name}` has no value: every customer lacks it")),
@@ -139,7 +154,7 @@ impl CustomerBase {
         }
         let mut levels = Vec::with_capacity(config.levels.len());
         for names in &config.levels {
-            let cols: Vec<&Categorical> = names.iter().map(|a| &columns[a]).collect();
+            let cols: Vec<&Categorical> = names.iter().map(|a| columns[a.as_str()].as_ref()).collect();
             let (group, keys) = level_groups(names, &cols)?;
             levels.push(Level { group, keys });
         }

@@ -32,9 +32,9 @@
 //! count: quantiles are order statistics, groups are numbered in sorted key order, sums run
 //! in customer index order.
 
-use crate::attribute_columns::{Categorical, MISSING};
+use crate::attribute_columns::{AttributeTable, Categorical, MISSING};
 use crate::base::CustomerBase;
-use crate::customer::{AttributeValue, CustomerIndex};
+use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
 use crate::lifecycle::{LifecycleConfig, LifecycleStage};
 use crate::parallel::fill;
@@ -49,6 +49,7 @@ mod groups;
 mod quantile;
 mod tables;
 
+pub(crate) use estimate::wallet_attributes;
 pub(crate) use groups::{columns_of, level_groups};
 pub use quantile::quantile;
 pub(crate) use quantile::quantiles;

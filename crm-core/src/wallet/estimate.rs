@@ -4,6 +4,7 @@
 use super::groups::Level;
 use super::tables::Cols;
 use super::*;
+use crate::parallel::map_tasks;
 
 /// The attributes the wallet reads: the levels' and the wallet attribute.
 pub(crate) fn wallet_attributes(config: &WalletConfig) -> impl Iterator<Item = &str> {
@@ -24,6 +25,40 @@ pub(crate) fn yearly_spend(base: &CustomerBase, today: Day, window_days: u32) ->
         }
     });
     spend
+}
+
+/// Per group of a level: its customers, its peers (customers with a positive spend) and
+/// the quantile of the peers' spend (NaN without peers).
+struct LevelQuantiles {
+    members: Vec<usize>,
+    peers: Vec<usize>,
+    quantiles: Vec<f64>,
+}
+
+/// The quantile of peer spend of every group of a level (`group`: the customers' groups).
+fn level_quantiles(group: &[u32], g: usize, spend: &[f64], q: f64) -> LevelQuantiles {
+    let (mut members, mut peers) = (vec![0usize; g], vec![0usize; g]);
+    for (&k, &s) in group.iter().zip(spend) {
+        if k != MISSING {
+            members[k as usize] += 1;
+            peers[k as usize] += (s > 0.0) as usize;
+        }
+    }
+    // Peer spends bucketed by group (in customer index order), one quantile per group.
+    let mut offsets = vec![0usize; g + 1];
+    for k in 0..g {
+        offsets[k + 1] = offsets[k] + peers[k];
+    }
+    let mut values = vec![0.0; offsets[g]];
+    let mut at = offsets.clone();
+    for (&k, &s) in group.iter().zip(spend) {
+        if k != MISSING && s > 0.0 {
+            values[at[k as usize]] = s;
+            at[k as usize] += 1;
+        }
+    }
+    let quantiles = (0..g).map(|k| quantile(&mut values[offsets[k]..offsets[k + 1]], q)).collect();
+    LevelQuantiles { members, peers, quantiles }
 }
 
 impl CustomerBase {
@@ -158,45 +193,37 @@ impl CustomerBase {
             let (group, keys) = level_groups(names, &cols)?;
             levels.push(Level { group, keys });
         }
-        let peer = |c: usize| spend[c] > 0.0;
-        counts.peers = (0..n).filter(|&c| peer(c)).count();
+        // The quantiles of every level's groups and of the whole base, as tasks on all
+        // threads.
+        let (per_level, whole) = {
+            let mut done = map_tasks(levels.len() + 1, |t| match levels.get(t) {
+                Some(level) => level_quantiles(&level.group, level.keys.len(), &spend, config.quantile),
+                None => {
+                    let mut all: Vec<f64> = spend.iter().copied().filter(|&s| s > 0.0).collect();
+                    let q = quantile(&mut all, config.quantile);
+                    LevelQuantiles { members: vec![n], peers: vec![all.len()], quantiles: vec![q] }
+                }
+            });
+            let whole = done.pop().expect("the base task");
+            (done, whole)
+        };
+        counts.peers = whole.peers[0];
+        let base_q = whole.quantiles[0];
         let mut groups = Vec::new();
         let mut first_row = Vec::with_capacity(levels.len());
-        for (li, level) in levels.iter().enumerate() {
+        for (li, (level, q)) in levels.iter().zip(&per_level).enumerate() {
             let g = level.keys.len();
-            let (mut members, mut peers) = (vec![0usize; g], vec![0usize; g]);
-            for c in 0..n {
-                let k = level.group[c];
-                if k != MISSING {
-                    members[k as usize] += 1;
-                    peers[k as usize] += peer(c) as usize;
-                }
-            }
-            // Peer spends bucketed by group, for one quantile per group.
-            let mut offsets = vec![0usize; g + 1];
-            for k in 0..g {
-                offsets[k + 1] = offsets[k] + peers[k];
-            }
-            let mut values = vec![0.0; offsets[g]];
-            let mut at = offsets.clone();
-            for (&k, &s) in level.group.iter().zip(&spend) {
-                if k != MISSING && s > 0.0 {
-                    values[at[k as usize]] = s;
-                    at[k as usize] += 1;
-                }
-            }
             first_row.push(groups.len());
             let mut small = 0;
             for k in 0..g {
-                let q = quantile(&mut values[offsets[k]..offsets[k + 1]], config.quantile);
-                let below = peers[k] < config.min_peers;
+                let below = q.peers[k] < config.min_peers;
                 small += below as usize;
                 groups.push(WalletGroup {
                     level: li,
                     key: level.keys[k].clone(),
-                    customers: members[k],
-                    peers: peers[k],
-                    wallet: (peers[k] > 0).then_some(q),
+                    customers: q.members[k],
+                    peers: q.peers[k],
+                    wallet: (q.peers[k] > 0).then_some(q.quantiles[k]),
                     below_min_peers: below,
                     used_by: 0,
                 });
@@ -209,8 +236,6 @@ impl CustomerBase {
                 ));
             }
         }
-        let mut all: Vec<f64> = (0..n).filter(|&c| peer(c)).map(|c| spend[c]).collect();
-        let base_q = quantile(&mut all, config.quantile);
         let base_row = groups.len();
         groups.push(WalletGroup {
             level: levels.len(),

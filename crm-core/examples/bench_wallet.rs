@@ -74,6 +74,14 @@ fn main() -> Result<(), crm_core::Error> {
     let _ = base.wallet(as_of, &wallet_config)?;
     println!("wallet() with the segment and stage tables: {:.3} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
+    let regression = WalletConfig { regression: vec!["employees".into(), "acquisition_cost".into()], ..wallet_config };
+    let w = base.wallet_with(as_of, &regression, None, None)?;
+    println!(
+        "wallet_with() by quantile regression on employees and acquisition cost: {:.3} s ({} peers fitted)",
+        t.elapsed().as_secs_f64(),
+        w.regression.as_ref().map_or(0, |r| r.peers)
+    );
+    let t = Instant::now();
     let c = ProfileConfig {
         numeric: vec!["employees".into(), "purchases_per_year".into(), "average_purchase".into()],
         ..profile_config

@@ -5,10 +5,11 @@ use super::groups::Level;
 use super::tables::Cols;
 use super::*;
 use crate::parallel::map_tasks;
+use std::borrow::Cow;
 
 /// The attributes the wallet reads: the levels' and the wallet attribute.
 pub(crate) fn wallet_attributes(config: &WalletConfig) -> impl Iterator<Item = &str> {
-    config.levels.iter().flatten().map(String::as_str).chain(config.attribute.as_deref())
+    config.levels.iter().flatten().chain(&config.regression).map(String::as_str).chain(config.attribute.as_deref())
 }
 
 /// Yearly spend in the window ending on `today`, per customer.
@@ -59,6 +60,69 @@ fn level_quantiles(group: &[u32], g: usize, spend: &[f64], q: f64) -> LevelQuant
     }
     let quantiles = (0..g).map(|k| quantile(&mut values[offsets[k]..offsets[k + 1]], q)).collect();
     LevelQuantiles { members, peers, quantiles }
+}
+
+/// The quantile regression of `config.regression`, fitted on the peers with every
+/// attribute; it gives the wallet of every customer with every attribute whose wallet
+/// attribute gave none. `None` (with a note) when not configured or not fitted.
+fn fit_regression(
+    table: &AttributeTable,
+    config: &WalletConfig,
+    spend: &[f64],
+    wallet: &mut [f64],
+    source: &mut [WalletSource],
+    notes: &mut Vec<String>,
+) -> Option<WalletRegression> {
+    if config.regression.is_empty() {
+        return None;
+    }
+    let n = spend.len();
+    let columns: Vec<Cow<'_, [f64]>> = config.regression.iter().map(|a| table.get(a).numbers()).collect();
+    let complete = |c: usize| columns.iter().all(|col| !col[c].is_nan());
+    let rows: Vec<usize> = (0..n).filter(|&c| spend[c] > 0.0 && complete(c)).collect();
+    let x: Vec<Vec<f64>> = columns.iter().map(|col| rows.iter().map(|&c| col[c]).collect()).collect();
+    let x: Vec<&[f64]> = x.iter().map(Vec::as_slice).collect();
+    let y: Vec<f64> = rows.iter().map(|&c| spend[c]).collect();
+    let names = config.regression.join(", ");
+    let coefficients = match quantile_regression(&x, &y, config.quantile) {
+        Ok(b) => b,
+        Err(e) => {
+            let why = match e {
+                Error::InvalidConfig { message, .. } => message,
+                e => e.to_string(),
+            };
+            notes.push(format!(
+                "quantile regression on {names} not fitted ({why}); every customer falls back to the peer groups"
+            ));
+            return None;
+        }
+    };
+    let (mut used_by, mut lacking) = (0, 0);
+    for c in 0..n {
+        if source[c] == WalletSource::Attribute {
+            continue;
+        }
+        if !complete(c) {
+            lacking += 1;
+            continue;
+        }
+        let fit = coefficients[0] + columns.iter().zip(&coefficients[1..]).map(|(col, b)| col[c] * b).sum::<f64>();
+        wallet[c] = fit.max(0.0);
+        source[c] = WalletSource::Regression;
+        used_by += 1;
+    }
+    if lacking > 0 {
+        notes.push(format!(
+            "quantile regression on {names}: {lacking} customer(s) lack an attribute and fall back to the peer groups"
+        ));
+    }
+    Some(WalletRegression {
+        attributes: config.regression.clone(),
+        coefficients,
+        quantile: config.quantile,
+        peers: rows.len(),
+        used_by,
+    })
 }
 
 impl CustomerBase {
@@ -178,6 +242,8 @@ impl CustomerBase {
             }
         }
 
+        let regression = fit_regression(table, config, &spend, &mut wallet, &mut source, &mut notes);
+
         // The peer groups.
         let columns = columns_of(table, config.levels.iter().flatten(), &config.bands);
         for (name, col) in &columns {
@@ -256,7 +322,7 @@ impl CustomerBase {
         // Estimates where the attribute gave none.
         let mut group = vec![None; n];
         for c in 0..n {
-            if source[c] == WalletSource::Attribute {
+            if matches!(source[c], WalletSource::Attribute | WalletSource::Regression) {
                 continue;
             }
             let mut found = None;
@@ -375,6 +441,7 @@ impl CustomerBase {
             by_group,
             work_list,
             counts,
+            regression,
             notes,
         })
     }

@@ -206,9 +206,10 @@ pub(crate) fn run_tasks<F: FnOnce() + Send>(mut tasks: Vec<F>) {
 }
 
 /// Runs `work(0)`, ..., `work(k - 1)` on all threads, each thread taking the next task when
-/// done with one; results in task order. For a few independent tasks of similar size.
-pub(crate) fn map_tasks<A: Send>(k: usize, work: impl Fn(usize) -> A + Sync) -> Vec<A> {
-    let workers = threads().min(k);
+/// done with one; results in task order. For a few independent tasks of similar size, each
+/// over `rows` rows (below [`MIN_ROWS_PER_THREAD`] they run on the calling thread).
+pub(crate) fn map_tasks<A: Send>(k: usize, rows: usize, work: impl Fn(usize) -> A + Sync) -> Vec<A> {
+    let workers = if rows < MIN_ROWS_PER_THREAD { 1 } else { threads().min(k) };
     if workers <= 1 {
         return (0..k).map(work).collect();
     }
@@ -305,7 +306,9 @@ mod tests {
 
     #[test]
     fn tasks_return_in_task_order() {
-        assert_eq!(map_tasks(5, |t| t * 10), [0, 10, 20, 30, 40]);
-        assert!(map_tasks(0, |t| t).is_empty());
+        for rows in [10, MIN_ROWS_PER_THREAD] {
+            assert_eq!(map_tasks(5, rows, |t| t * 10), [0, 10, 20, 30, 40]);
+            assert!(map_tasks(0, rows, |t| t).is_empty());
+        }
     }
 }

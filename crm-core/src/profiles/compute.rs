@@ -107,7 +107,7 @@ impl CustomerBase {
         for attr in &config.numeric {
             columns.push(self.numeric_column(as_of, config, attr, &mut summary, table, wallet)?);
         }
-        let stats = map_tasks(2 * columns.len(), |t| {
+        let stats = map_tasks(2 * columns.len(), n, |t| {
             let values = &columns[t / 2];
             if t % 2 == 0 {
                 let mut all: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();

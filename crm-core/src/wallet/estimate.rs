@@ -262,7 +262,7 @@ impl CustomerBase {
         // The quantiles of every level's groups and of the whole base, as tasks on all
         // threads.
         let (per_level, whole) = {
-            let mut done = map_tasks(levels.len() + 1, |t| match levels.get(t) {
+            let mut done = map_tasks(levels.len() + 1, n, |t| match levels.get(t) {
                 Some(level) => level_quantiles(&level.group, level.keys.len(), &spend, config.quantile),
                 None => {
                     let mut all: Vec<f64> = spend.iter().copied().filter(|&s| s > 0.0).collect();

@@ -57,6 +57,9 @@
 // No wallet (no attribute, no peer in the base).
 #define CRM_WALLET_SOURCE_NONE 4
 
+// The quantile regression on the customer's numeric attributes (`"regression"` rule).
+#define CRM_WALLET_SOURCE_REGRESSION 5
+
 // `crm_wallet_customer.attribute_problem`: none (the attribute was used, or none is
 // configured).
 #define CRM_WALLET_PROBLEM_NONE -1
@@ -3688,7 +3691,9 @@ crm_result crm_test_panic(void);
 // `config_len` bytes of UTF-8 JSON with the rules (every field optional), e.g.
 // `{"attribute": "potential", "quantile": 0.9, "min_peers": 20, "levels": [["industry",
 // "size"], ["industry"]], "bands": {"employees": [10, 50, 250]}, "window_days": 365,
-// "work_list_size": 100}`; NULL (length 0) for the defaults. A bad value is
+// "work_list_size": 100, "regression": ["employees"]}`; NULL (length 0) for the defaults.
+// `"regression"` names numeric attributes for a linear quantile regression of yearly
+// spend (see `crm_wallet_regression_len`). A bad value is
 // `CRM_RESULT_INVALID_CONFIG` naming the field. Free the result with `crm_wallet_free`.
 crm_result crm_wallet_new(const struct crm_base *base,
                           int32_t as_of,
@@ -3718,6 +3723,15 @@ crm_result crm_wallet_work_list_at(const struct crm_wallet *wallet,
 crm_result crm_wallet_customer_at(const struct crm_wallet *wallet,
                                   size_t index,
                                   struct crm_wallet_customer *out_customer);
+
+// Coefficients of the fitted quantile regression (intercept, then one per attribute of
+// the `"regression"` rule); 0 when none was configured or it could not be fitted (the
+// JSON's `notes` say why), and for NULL.
+size_t crm_wallet_regression_len(const struct crm_wallet *wallet);
+
+// Copies the coefficients of the quantile regression; `len` must equal
+// `crm_wallet_regression_len`.
+crm_result crm_wallet_copy_regression(const struct crm_wallet *wallet, double *out, size_t len);
 
 // Copies the spend per year of every customer; `len` must equal the count.
 crm_result crm_wallet_copy_spend(const struct crm_wallet *wallet, double *out, size_t len);

@@ -130,7 +130,7 @@ pub use stats::{crm_difference, crm_economics, crm_proportion, crm_variant_resul
 pub use wallet::{
     CRM_WALLET_PROBLEM_MISSING, CRM_WALLET_PROBLEM_NEGATIVE, CRM_WALLET_PROBLEM_NONE, CRM_WALLET_PROBLEM_NOT_A_NUMBER,
     CRM_WALLET_SOURCE_ATTRIBUTE, CRM_WALLET_SOURCE_BASE, CRM_WALLET_SOURCE_COARSER_GROUP, CRM_WALLET_SOURCE_GROUP,
-    CRM_WALLET_SOURCE_NONE, crm_wallet, crm_wallet_customer,
+    CRM_WALLET_SOURCE_NONE, CRM_WALLET_SOURCE_REGRESSION, crm_wallet, crm_wallet_customer,
 };
 
 use std::ffi::c_char;

@@ -8,7 +8,7 @@ use crate::table::{Table, TableBuilder};
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch};
 use chrono::NaiveDate;
 use crm_core::profiles::{CategoryRow, NumericRow, ProfileConfig, ProfileGrouping, Profiles as CoreProfiles};
-use crm_core::wallet::{Wallet as CoreWallet, WalletConfig, WalletRow};
+use crm_core::wallet::{Wallet as CoreWallet, WalletConfig, WalletRegression, WalletRow};
 use crm_core::{KeyColumn, StrColumn};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -23,7 +23,7 @@ fn nullable(values: &[f64]) -> ArrayRef {
 /// Share of wallet and growth potential as of a date: one row per customer
 /// (`customer_id`, `spend` (per year), `wallet`, `share`, `over_wallet`,
 /// `growth_potential`, `rank` (1 = largest growth potential), `source` (attribute, group,
-/// coarser_group, base, none), `group` (the peer group that gave an estimate),
+/// coarser_group, base, none, regression), `group` (the peer group that gave an estimate),
 /// `attribute_problem` (missing, negative, not_a_number)), and the tables `groups`,
 /// `by_segment`, `by_stage`, `by_group`, `work_list`.
 #[pyclass(module = "crm", extends = Table, frozen)]
@@ -52,6 +52,7 @@ pub struct Wallet {
     #[pyo3(get)]
     notes: Vec<String>,
     counts: crm_core::wallet::WalletCounts,
+    regression: Option<WalletRegression>,
 }
 
 /// The batches of a wallet result.
@@ -66,6 +67,7 @@ pub(crate) struct WalletBatches {
     as_of: NaiveDate,
     notes: Vec<String>,
     counts: crm_core::wallet::WalletCounts,
+    regression: Option<WalletRegression>,
 }
 
 fn wallet_rows(rows: &[WalletRow]) -> RecordBatch {
@@ -124,6 +126,7 @@ impl Wallet {
             as_of: w.as_of,
             notes: w.notes,
             counts: w.counts,
+            regression: w.regression,
         }
     }
 
@@ -137,6 +140,7 @@ impl Wallet {
             work_list: Py::new(py, Table::new(b.work_list))?,
             notes: b.notes,
             counts: b.counts,
+            regression: b.regression,
         });
         Py::new(py, init)
     }
@@ -157,12 +161,14 @@ fn picked_ids(keys: &KeyColumn, rows: &[u32]) -> ArrayRef {
 
 #[pymethods]
 impl Wallet {
-    /// Customers per wallet source (attribute, group, coarser_group, base, none), per
-    /// attribute problem (missing, negative, not_a_number), over_wallet and peers.
+    /// Customers per wallet source (attribute, group, coarser_group, base, none,
+    /// regression), per attribute problem (missing, negative, not_a_number), over_wallet and
+    /// peers.
     #[getter]
     fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        for (name, v) in ["attribute", "group", "coarser_group", "base", "none"].iter().zip(self.counts.by_source) {
+        let sources = ["attribute", "group", "coarser_group", "base", "none", "regression"];
+        for (name, v) in sources.iter().zip(self.counts.by_source) {
             d.set_item(*name, v)?;
         }
         for (name, v) in ["missing", "negative", "not_a_number"].iter().zip(self.counts.problems) {
@@ -171,6 +177,20 @@ impl Wallet {
         d.set_item("over_wallet", self.counts.over_wallet)?;
         d.set_item("peers", self.counts.peers)?;
         Ok(d)
+    }
+
+    /// The quantile regression (`attributes`, `coefficients` (intercept first), `quantile`,
+    /// `peers` fitted, `used_by`), or None when not configured or not fitted (see `notes`).
+    #[getter]
+    fn regression<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(r) = &self.regression else { return Ok(None) };
+        let d = PyDict::new(py);
+        d.set_item("attributes", r.attributes.clone())?;
+        d.set_item("coefficients", r.coefficients.clone())?;
+        d.set_item("quantile", r.quantile)?;
+        d.set_item("peers", r.peers)?;
+        d.set_item("used_by", r.used_by)?;
+        Ok(Some(d))
     }
 
     fn __repr__(slf: &Bound<'_, Self>) -> String {
@@ -327,6 +347,7 @@ pub(crate) fn wallet_config(
     bands: Option<BTreeMap<String, Vec<f64>>>,
     window_days: i64,
     work_list_size: i64,
+    regression: Option<Vec<String>>,
 ) -> Fallible<WalletConfig> {
     let d = WalletConfig::default();
     let count = |field: &str, v: i64| -> Fallible<usize> {
@@ -341,6 +362,7 @@ pub(crate) fn wallet_config(
         window_days: u32::try_from(window_days)
             .map_err(|_| Failure::config("window_days", format!("{window_days} is not in 1..=36600")))?,
         work_list_size: count("work_list_size", work_list_size)?,
+        regression: regression.unwrap_or_default(),
         ..WalletConfig::default()
     };
     c.validate().map_err(core)?;

@@ -392,6 +392,37 @@ fn profile_by_industry_by_hand() {
     assert!(close(e.base_median, 550.0) && close(e.base_q3, 825.0));
 }
 
+/// The chi-square test per group and attribute on the profile by industry (figures by hand;
+/// scipy 1.17.1 `chi2_contingency(table, correction=False)` gives the same statistics and
+/// p-values 0.0024787522, 0.5581846494 and 0.2762784158).
+#[test]
+fn chi_square_per_attribute_by_hand() {
+    let p = base()
+        .segment_profiles(as_of(), &profile_config(ProfileGrouping::Attribute { attribute: "industry".into() }))
+        .unwrap();
+    let test = |g: &str, a: &str| p.chi_square.iter().find(|r| r.group == g && r.attribute == a).unwrap().clone();
+    let order: Vec<(&str, &str)> = p.chi_square.iter().map(|r| (r.attribute.as_str(), r.group.as_str())).collect();
+    assert_eq!(
+        order,
+        [("industry", "manufacturing"), ("industry", "retail"), ("size", "manufacturing"), ("size", "retail")]
+    );
+    // Manufacturing x industry: (6, 0, 0) against the rest (0, 5, 1); expected 3, 2.5, 0.5
+    // in both rows: statistic 2 x (9/3 + 6.25/2.5 + 0.25/0.5) = 12, df 2, p = exp(-6).
+    let t = test("manufacturing", "industry");
+    assert!(close(t.statistic, 12.0) && t.df == 2 && close(t.p_value, (-6.0f64).exp()));
+    assert!(t.low_expected && t.significant);
+    // Manufacturing x size: large / small (4, 2) against (3, 3); expected 3.5, 2.5:
+    // 2 x (0.25 / 3.5 + 0.25 / 2.5) = 12 / 35, df 1.
+    let t = test("manufacturing", "size");
+    assert!(close(t.statistic, 12.0 / 35.0) && t.df == 1 && (t.p_value - 0.5581846494).abs() < 1e-9);
+    assert!(t.low_expected && !t.significant);
+    // Retail x size: (2, 3) against (5, 2); every cell 11/12 from its expected count:
+    // (121 / 144) x (12/35 + 12/25 + 12/49 + 12/35) = 1.18530612...
+    let t = test("retail", "size");
+    let by_hand = 121.0 / 144.0 * (12.0 / 35.0 + 12.0 / 25.0 + 12.0 / 49.0 + 12.0 / 35.0);
+    assert!(close(t.statistic, by_hand) && (t.p_value - 0.2762784158).abs() < 1e-9, "{t:?}");
+}
+
 #[test]
 fn profile_of_the_value_segments_by_hand() {
     let c = ProfileConfig { min_group_size: 30, ..profile_config(ProfileGrouping::Segment) };

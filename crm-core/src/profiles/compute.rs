@@ -1,6 +1,7 @@
 //! The profile of each group against the base: category shares and indices with the
 //! two-proportion flag, numeric statistics, and the ranked distinguishing traits.
 
+use super::chi_square::chi_square;
 use super::numeric::Stats;
 use super::*;
 use crate::parallel::map_tasks;
@@ -45,6 +46,7 @@ impl CustomerBase {
 
         // Categorical attributes.
         let mut rows = Vec::new();
+        let mut chi_rows = Vec::new();
         for attr in &config.categorical {
             let col = table.get(attr).categorical(config.bands.get(attr).map(Vec::as_slice));
             let values = col.labels.len();
@@ -65,6 +67,16 @@ impl CustomerBase {
                 }
             }
             for (gi, grp) in groups.iter().enumerate() {
+                let t = chi_square(&counts[gi * width..(gi + 1) * width], &base, grp.customers, n);
+                chi_rows.push(ChiSquareRow {
+                    group: grp.group.clone(),
+                    attribute: attr.clone(),
+                    statistic: t.statistic,
+                    df: t.df,
+                    p_value: t.p_value,
+                    low_expected: t.low_expected,
+                    significant: !grp.below_min_size && t.df > 0 && t.p_value < config.alpha,
+                });
                 for v in 0..width {
                     let (count, base_count) = (counts[gi * width + v], base[v]);
                     let share = ratio(count, grp.customers);
@@ -181,6 +193,7 @@ impl CustomerBase {
             groups,
             group,
             categorical: rows,
+            chi_square: chi_rows,
             numeric: numeric_rows,
             traits,
             notes,

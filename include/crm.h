@@ -1522,6 +1522,27 @@ typedef struct crm_kpi_result {
   bool met;
 } crm_kpi_result;
 
+// Pearson's chi-square test (no continuity correction) of one categorical attribute in
+// one group against the rest of the base: the 2 x k table (group, rest) x the attribute's
+// values, missing included. Nothing to test (an empty group, the whole base, one value):
+// statistic 0, df 0, p 1.
+typedef struct crm_profile_chi_square {
+  // The attribute: its position in the rules' `categorical` list.
+  size_t attribute;
+  // The group: a row of the JSON `groups` (`crm_profiles_group_count`).
+  size_t group;
+  // Sum of (observed - expected)^2 / expected over the table's cells.
+  double statistic;
+  // Degrees of freedom: the attribute's values - 1.
+  size_t df;
+  // P(chi-square with `df` degrees of freedom > statistic).
+  double p_value;
+  // True when an expected count is below 5 (the approximation is rough).
+  bool low_expected;
+  // p < alpha, something to test, and the group not below the minimum size.
+  bool significant;
+} crm_profile_chi_square;
+
 // What the report uses. Start from `crm_report_config_default()`.
 typedef struct crm_report_config {
   // Lifecycle rules (the inactivity window also drives the flows).
@@ -3219,6 +3240,15 @@ size_t crm_profiles_group_count(const struct crm_profiles *profiles);
 // Number of categorical rows (group x attribute x value); 0 for NULL.
 size_t crm_profiles_categorical_count(const struct crm_profiles *profiles);
 
+// Number of chi-square tests (categorical attribute x group); 0 for NULL.
+size_t crm_profiles_chi_square_count(const struct crm_profiles *profiles);
+
+// The chi-square test at `index` (attributes in the rules' order, each with every group
+// in turn: index = attribute x groups + group).
+crm_result crm_profiles_chi_square_at(const struct crm_profiles *profiles,
+                                      size_t index,
+                                      struct crm_profile_chi_square *out_test);
+
 // Number of traits (all groups); 0 for NULL.
 size_t crm_profiles_trait_count(const struct crm_profiles *profiles);
 
@@ -3233,7 +3263,7 @@ crm_result crm_profiles_group_of(const struct crm_profiles *profiles,
                                  size_t customer,
                                  int64_t *out_group);
 
-// The whole result as JSON (`groups`, `group` per customer, `categorical`, `numeric`,
+// The whole result as JSON (`groups`, `group` per customer, `categorical`, `chi_square`, `numeric`,
 // `traits`, `notes`, the config, and `customer_ids`) in a new NUL-terminated string; free
 // it with `crm_string_free`. NaN is written as null.
 crm_result crm_profiles_to_json(const struct crm_profiles *profiles,

@@ -108,6 +108,21 @@ int main(void) {
     CHECK(crm_profiles_group_count(p) == 2);
     CHECK(crm_profiles_categorical_count(p) == 2 * (3 + 2));
     CHECK(crm_profiles_trait_count(p) == 2);
+    /* Chi-square per attribute and group (crm-core/tests/wallet_profiles.rs): industry x
+     * manufacturing 12 with 2 df (p = exp(-6)); size x retail 121/144 x (12/35 + 12/25 +
+     * 12/49 + 12/35), p 0.2762784158 (scipy chi2_contingency, no correction). */
+    CHECK(crm_profiles_chi_square_count(p) == 4);
+    crm_profile_chi_square chi;
+    CHECK_OK(crm_profiles_chi_square_at(p, 0, &chi));
+    CHECK(chi.attribute == 0 && chi.group == 0 && chi.df == 2 && chi.low_expected && chi.significant);
+    CHECK_NEAR(chi.statistic, 12.0);
+    CHECK_NEAR(chi.p_value, exp(-6.0));
+    CHECK_OK(crm_profiles_chi_square_at(p, 3, &chi));
+    CHECK(chi.attribute == 1 && chi.group == 1 && chi.df == 1 && !chi.significant);
+    CHECK_NEAR(chi.statistic, 121.0 / 144.0 * (12.0 / 35.0 + 12.0 / 25.0 + 12.0 / 49.0 + 12.0 / 35.0));
+    CHECK(fabs(chi.p_value - 0.2762784158) < 1e-9);
+    CHECK_FAILS(crm_profiles_chi_square_at(p, 4, &chi), CRM_RESULT_OUT_OF_RANGE, "");
+    CHECK(crm_profiles_chi_square_count(NULL) == 0);
     const char *text = NULL;
     CHECK_OK(crm_profiles_trait_text(p, 0, &text));
     CHECK(strcmp(text, "manufacturing: industry manufacturing, index 200, 100 % vs 50 %") == 0);

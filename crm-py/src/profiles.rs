@@ -7,7 +7,9 @@ use crate::processes::definition;
 use crate::table::{Table, TableBuilder};
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch};
 use chrono::NaiveDate;
-use crm_core::profiles::{CategoryRow, NumericRow, ProfileConfig, ProfileGrouping, Profiles as CoreProfiles};
+use crm_core::profiles::{
+    CategoryRow, ChiSquareRow, NumericRow, ProfileConfig, ProfileGrouping, Profiles as CoreProfiles,
+};
 use crm_core::wallet::{Wallet as CoreWallet, WalletConfig, WalletRegression, WalletRow};
 use crm_core::{KeyColumn, StrColumn};
 use pyo3::prelude::*;
@@ -202,6 +204,7 @@ impl Wallet {
 /// Segment profiles as of a date: one row per customer (`customer_id`, `group`), and the
 /// tables `groups` (group, customers, base_share, below_min_size), `categorical` (group,
 /// attribute, value, count, share, base_count, base_share, index, z, p_value,
+/// significant), `chi_square` (attribute, group, statistic, df, p_value, low_expected,
 /// significant), `numeric` (group, attribute, count, missing, mean, q1, median, q3,
 /// base_count, base_mean, base_q1, base_median, base_q3) and `traits` (group, rank,
 /// attribute, value, index, share, base_share, z, text).
@@ -220,6 +223,9 @@ pub struct Profiles {
     /// Share of each value per group and attribute, against the base, with the index.
     #[pyo3(get)]
     categorical: Py<Table>,
+    /// Chi-square test per categorical attribute and group against the rest of the base.
+    #[pyo3(get)]
+    chi_square: Py<Table>,
     /// Mean and quartiles per group and numeric attribute, against the base.
     #[pyo3(get)]
     numeric: Py<Table>,
@@ -237,6 +243,7 @@ pub(crate) struct ProfileBatches {
     customers: RecordBatch,
     groups: RecordBatch,
     categorical: RecordBatch,
+    chi_square: RecordBatch,
     numeric: RecordBatch,
     traits: RecordBatch,
     as_of: NaiveDate,
@@ -256,6 +263,18 @@ fn categorical_rows(rows: &[CategoryRow]) -> RecordBatch {
     b.f64("index", rows.iter().map(|r| r.index).collect());
     b.f64("z", rows.iter().map(|r| r.z).collect());
     b.f64("p_value", rows.iter().map(|r| r.p_value).collect());
+    b.opt_bool("significant", rows.iter().map(|r| Some(r.significant)).collect());
+    b.finish()
+}
+
+fn chi_square_rows(rows: &[ChiSquareRow]) -> RecordBatch {
+    let mut b = TableBuilder::new();
+    b.strs("attribute", rows.iter().map(|r| r.attribute.as_str()));
+    b.strs("group", rows.iter().map(|r| r.group.as_str()));
+    b.f64("statistic", rows.iter().map(|r| r.statistic).collect());
+    b.i64("df", rows.iter().map(|r| r.df as i64).collect());
+    b.f64("p_value", rows.iter().map(|r| r.p_value).collect());
+    b.opt_bool("low_expected", rows.iter().map(|r| Some(r.low_expected)).collect());
     b.opt_bool("significant", rows.iter().map(|r| Some(r.significant)).collect());
     b.finish()
 }
@@ -304,6 +323,7 @@ impl Profiles {
             customers,
             groups: g.finish(),
             categorical: categorical_rows(&p.categorical),
+            chi_square: chi_square_rows(&p.chi_square),
             numeric: numeric_rows(&p.numeric),
             traits: t.finish(),
             as_of: p.as_of,
@@ -318,6 +338,7 @@ impl Profiles {
             base_customers: b.base_customers,
             groups: Py::new(py, Table::new(b.groups))?,
             categorical: Py::new(py, Table::new(b.categorical))?,
+            chi_square: Py::new(py, Table::new(b.chi_square))?,
             numeric: Py::new(py, Table::new(b.numeric))?,
             traits: Py::new(py, Table::new(b.traits))?,
             notes: b.notes,

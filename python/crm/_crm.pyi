@@ -145,6 +145,11 @@ class Profiles(Table):
         """group, attribute, value, count, share, base_count, base_share, index, z,
         p_value, significant."""
     @property
+    def chi_square(self) -> Table:
+        """attribute, group, statistic, df, p_value, low_expected (an expected count below
+        5), significant: Pearson's chi-square test of each categorical attribute in each
+        group against the rest of the base."""
+    @property
     def numeric(self) -> Table:
         """group, attribute, count, missing, mean, q1, median, q3, base_count, base_mean,
         base_q1, base_median, base_q3."""

@@ -149,6 +149,22 @@ def test_profile_by_industry_by_hand(base: crm.CustomerBase) -> None:
     for g in ("manufacturing", "retail"):
         for a in ("industry", "size"):
             assert sum(r["share"] for r in rows if r["group"] == g and r["attribute"] == a) == pytest.approx(1)
+    # Chi-square per attribute and group (worked out in crm-core/tests/wallet_profiles.rs;
+    # scipy 1.17.1 chi2_contingency(..., correction=False) gives the same figures).
+    chi = pa.table(p.chi_square).to_pydict()
+    assert list(zip(chi["attribute"], chi["group"])) == [
+        ("industry", "manufacturing"),
+        ("industry", "retail"),
+        ("size", "manufacturing"),
+        ("size", "retail"),
+    ]
+    assert chi["df"] == [2, 2, 1, 1]
+    assert chi["statistic"][0] == pytest.approx(12.0) and chi["p_value"][0] == pytest.approx(math.exp(-6))
+    assert chi["statistic"][2] == pytest.approx(12 / 35) and chi["p_value"][2] == pytest.approx(0.5581846494)
+    retail_size = 121 / 144 * (12 / 35 + 12 / 25 + 12 / 49 + 12 / 35)
+    assert chi["statistic"][3] == pytest.approx(retail_size) and chi["p_value"][3] == pytest.approx(0.2762784158)
+    assert chi["low_expected"] == [True] * 4
+    assert chi["significant"] == [True, True, False, False]
 
 
 def test_profile_of_segments_and_labels(base: crm.CustomerBase) -> None:

@@ -13,8 +13,12 @@
 
 use crate::error::{Error, Result};
 
-/// Most simplex steps before giving up (a safeguard against cycling on degenerate data).
-const MAX_STEPS: usize = 10_000;
+/// Most simplex steps before giving up.
+const MAX_STEPS: usize = 2_000;
+/// Most steps in a row that do not lower the loss (steps of length 0 at a degenerate
+/// vertex, where more than `p` observations are fitted exactly) before giving up: a
+/// safeguard against cycling.
+const MAX_STALLED: usize = 50;
 
 /// The coefficients (intercept first, then one per column of `x`) of the linear
 /// `tau`-quantile regression of `y` on the columns of `x`, minimising the check loss
@@ -59,12 +63,22 @@ pub fn quantile_regression(x: &[&[f64]], y: &[f64], tau: f64) -> Result<Vec<f64>
     let start = reweighted_start(&rows, y, p, tau);
     let mut basis = starting_basis(&rows, y, p, &start).ok_or_else(|| bad("the attributes are collinear".into()))?;
     let mut b = vec![0.0; p];
+    let (mut best_loss, mut stalled) = (f64::INFINITY, 0);
     for _ in 0..MAX_STEPS {
         let inv = invert(&basis.iter().flat_map(|&i| rows[i * p..(i + 1) * p].iter().copied()).collect::<Vec<_>>(), p)
             .ok_or_else(|| bad("the attributes are collinear".into()))?;
         // b = B^-1 y_h.
         for (r, v) in b.iter_mut().enumerate() {
             *v = (0..p).map(|k| inv[r * p + k] * y[basis[k]]).sum();
+        }
+        let loss: f64 = rows.chunks_exact(p).zip(y).map(|(row, &v)| check(v - dot(row, &b), tau)).sum();
+        if loss < best_loss * (1.0 - 1e-15) {
+            (best_loss, stalled) = (loss, 0);
+        } else {
+            stalled += 1;
+            if stalled > MAX_STALLED {
+                return Err(bad("degenerate data: the simplex steps stall".into()));
+            }
         }
         match best_edge(&rows, y, p, tau, &basis, &inv, &b) {
             None => return Ok(b),
@@ -206,6 +220,11 @@ fn best_edge(
     None
 }
 
+/// The check loss of a residual.
+fn check(u: f64, tau: f64) -> f64 {
+    u * if u < 0.0 { tau - 1.0 } else { tau }
+}
+
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
@@ -252,8 +271,7 @@ pub(crate) fn check_loss(x: &[&[f64]], y: &[f64], tau: f64, b: &[f64]) -> f64 {
     (0..y.len())
         .map(|i| {
             let fit = b[0] + x.iter().zip(&b[1..]).map(|(c, bj)| c[i] * bj).sum::<f64>();
-            let u = y[i] - fit;
-            u * if u < 0.0 { tau - 1.0 } else { tau }
+            check(y[i] - fit, tau)
         })
         .sum()
 }
@@ -310,6 +328,24 @@ mod tests {
             let (loss, _) = brute_force(&x, &y, tau);
             let got = check_loss(&[&x], &y, tau, &b);
             assert!((got - loss).abs() <= 1e-9 * loss.max(1.0), "n {n} tau {tau}: {got} vs {loss}");
+        }
+    }
+
+    #[test]
+    fn ties_everywhere_still_reach_the_optimum() {
+        // Degenerate data: 5 distinct x, 4 distinct y, 200 rows (many vertices fit more
+        // than two points exactly).
+        let mut state = 17u64;
+        let mut next = |m: u64| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) % m) as f64
+        };
+        let x: Vec<f64> = (0..200).map(|_| next(5)).collect();
+        let y: Vec<f64> = x.iter().map(|&v| v + next(4)).collect();
+        for tau in [0.5, 0.9] {
+            let b = quantile_regression(&[&x], &y, tau).unwrap();
+            let (loss, _) = brute_force(&x, &y, tau);
+            assert!((check_loss(&[&x], &y, tau, &b) - loss).abs() <= 1e-9 * loss, "tau {tau}");
         }
     }
 

@@ -17,7 +17,12 @@
 //! - **Quantile**: type 7 of Hyndman & Fan (numpy's default): with the `n` peer spends
 //!   sorted ascending `x[0] <= ... <= x[n-1]`, `h = (n - 1) q`, the quantile is
 //!   `x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])`.
+//! - **Quantile regression** (optional, [`WalletConfig::regression`]): the linear
+//!   `quantile`-quantile of yearly spend given numeric attributes, fitted exactly (the LP
+//!   optimum of the check loss, [`quantile_regression`]) on the peers with every attribute;
+//!   a customer's wallet is `max(0, prediction)`.
 //! - **Fallback order**: the attribute (when configured and a finite number >= 0); else the
+//!   regression (when configured and fitted, and the customer has every attribute); else the
 //!   customer's group at the first level (finest) with at least `min_peers` peers; else the
 //!   next coarser level, and so on; else the whole base (any number of peers >= 1). A base
 //!   without a single peer gives no wallet (NaN).

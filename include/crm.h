@@ -57,6 +57,9 @@
 // No wallet (no attribute, no peer in the base).
 #define CRM_WALLET_SOURCE_NONE 4
 
+// The quantile regression on the customer's numeric attributes (`"regression"` rule).
+#define CRM_WALLET_SOURCE_REGRESSION 5
+
 // `crm_wallet_customer.attribute_problem`: none (the attribute was used, or none is
 // configured).
 #define CRM_WALLET_PROBLEM_NONE -1
@@ -1585,6 +1588,27 @@ typedef struct crm_kpi_result {
   // Whether the target is met.
   bool met;
 } crm_kpi_result;
+
+// Pearson's chi-square test (no continuity correction) of one categorical attribute in
+// one group against the rest of the base: the 2 x k table (group, rest) x the attribute's
+// values, missing included. Nothing to test (an empty group, the whole base, one value):
+// statistic 0, df 0, p 1.
+typedef struct crm_profile_chi_square {
+  // The attribute: its position in the rules' `categorical` list.
+  size_t attribute;
+  // The group: a row of the JSON `groups` (`crm_profiles_group_count`).
+  size_t group;
+  // Sum of (observed - expected)^2 / expected over the table's cells.
+  double statistic;
+  // Degrees of freedom: the attribute's values - 1.
+  size_t df;
+  // P(chi-square with `df` degrees of freedom > statistic).
+  double p_value;
+  // True when an expected count is below 5 (the approximation is rough).
+  bool low_expected;
+  // p < alpha, something to test, and the group not below the minimum size.
+  bool significant;
+} crm_profile_chi_square;
 
 // What the report uses. Start from `crm_report_config_default()`.
 typedef struct crm_report_config {
@@ -3477,6 +3501,15 @@ size_t crm_profiles_group_count(const struct crm_profiles *profiles);
 // Number of categorical rows (group x attribute x value); 0 for NULL.
 size_t crm_profiles_categorical_count(const struct crm_profiles *profiles);
 
+// Number of chi-square tests (categorical attribute x group); 0 for NULL.
+size_t crm_profiles_chi_square_count(const struct crm_profiles *profiles);
+
+// The chi-square test at `index` (attributes in the rules' order, each with every group
+// in turn: index = attribute x groups + group).
+crm_result crm_profiles_chi_square_at(const struct crm_profiles *profiles,
+                                      size_t index,
+                                      struct crm_profile_chi_square *out_test);
+
 // Number of traits (all groups); 0 for NULL.
 size_t crm_profiles_trait_count(const struct crm_profiles *profiles);
 
@@ -3491,7 +3524,7 @@ crm_result crm_profiles_group_of(const struct crm_profiles *profiles,
                                  size_t customer,
                                  int64_t *out_group);
 
-// The whole result as JSON (`groups`, `group` per customer, `categorical`, `numeric`,
+// The whole result as JSON (`groups`, `group` per customer, `categorical`, `chi_square`, `numeric`,
 // `traits`, `notes`, the config, and `customer_ids`) in a new NUL-terminated string; free
 // it with `crm_string_free`. NaN is written as null.
 crm_result crm_profiles_to_json(const struct crm_profiles *profiles,
@@ -3949,7 +3982,9 @@ crm_result crm_test_panic(void);
 // `config_len` bytes of UTF-8 JSON with the rules (every field optional), e.g.
 // `{"attribute": "potential", "quantile": 0.9, "min_peers": 20, "levels": [["industry",
 // "size"], ["industry"]], "bands": {"employees": [10, 50, 250]}, "window_days": 365,
-// "work_list_size": 100}`; NULL (length 0) for the defaults. A bad value is
+// "work_list_size": 100, "regression": ["employees"]}`; NULL (length 0) for the defaults.
+// `"regression"` names numeric attributes for a linear quantile regression of yearly
+// spend (see `crm_wallet_regression_len`). A bad value is
 // `CRM_RESULT_INVALID_CONFIG` naming the field. Free the result with `crm_wallet_free`.
 crm_result crm_wallet_new(const struct crm_base *base,
                           int32_t as_of,
@@ -3979,6 +4014,15 @@ crm_result crm_wallet_work_list_at(const struct crm_wallet *wallet,
 crm_result crm_wallet_customer_at(const struct crm_wallet *wallet,
                                   size_t index,
                                   struct crm_wallet_customer *out_customer);
+
+// Coefficients of the fitted quantile regression (intercept, then one per attribute of
+// the `"regression"` rule); 0 when none was configured or it could not be fitted (the
+// JSON's `notes` say why), and for NULL.
+size_t crm_wallet_regression_len(const struct crm_wallet *wallet);
+
+// Copies the coefficients of the quantile regression; `len` must equal
+// `crm_wallet_regression_len`.
+crm_result crm_wallet_copy_regression(const struct crm_wallet *wallet, double *out, size_t len);
 
 // Copies the spend per year of every customer; `len` must equal the count.
 crm_result crm_wallet_copy_spend(const struct crm_wallet *wallet, double *out, size_t len);

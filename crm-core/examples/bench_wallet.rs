@@ -6,6 +6,10 @@
 //! (segments and lifecycle stages computed inside) and the profiles with purchases per
 //! year and average purchase (the customer summary computed inside).
 //!
+//! Run 0 reads the customer attributes from the customer table into the base's columns
+//! (once per base; later runs and analyses reuse them), so it is reported apart: the best
+//! total is over the runs after it.
+//!
 //! ```sh
 //! cargo run --profile bench -p crm-core --example bench_wallet -- [customers]
 //! ```
@@ -40,7 +44,8 @@ fn main() -> Result<(), crm_core::Error> {
         ..ProfileConfig::default()
     };
     let mut best = f64::INFINITY;
-    for run in 0..5 {
+    let mut first = 0.0;
+    for run in 0..6 {
         let t = Instant::now();
         let segments = base.segments(as_of, &wallet_config.segments)?;
         let t_segments = t.elapsed().as_secs_f64();
@@ -48,7 +53,11 @@ fn main() -> Result<(), crm_core::Error> {
         let t_wallet = t.elapsed().as_secs_f64();
         let p = base.segment_profiles_with(as_of, &profile_config, Some(&segments), Some(&w))?;
         let total = t.elapsed().as_secs_f64();
-        best = best.min(total);
+        if run == 0 {
+            first = total;
+        } else {
+            best = best.min(total);
+        }
         println!(
             "run {run}: segments {:.3} s, wallet {:.3} s, profiles {:.3} s, total {:.3} s ({} peer groups, {} traits)",
             t_segments,
@@ -59,10 +68,19 @@ fn main() -> Result<(), crm_core::Error> {
             p.traits.len(),
         );
     }
+    println!("first run (reads the attributes into the base's columns): {first:.3} s");
     println!("best total (segments + wallet + profiles of 3 segments x 6 attributes): {best:.3} s");
     let t = Instant::now();
     let _ = base.wallet(as_of, &wallet_config)?;
     println!("wallet() with the segment and stage tables: {:.3} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let regression = WalletConfig { regression: vec!["employees".into(), "acquisition_cost".into()], ..wallet_config };
+    let w = base.wallet_with(as_of, &regression, None, None)?;
+    println!(
+        "wallet_with() by quantile regression on employees and acquisition cost: {:.3} s ({} peers fitted)",
+        t.elapsed().as_secs_f64(),
+        w.regression.as_ref().map_or(0, |r| r.peers)
+    );
     let t = Instant::now();
     let c = ProfileConfig {
         numeric: vec!["employees".into(), "purchases_per_year".into(), "average_purchase".into()],

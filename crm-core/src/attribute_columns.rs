@@ -1,16 +1,32 @@
-//! Customer attributes as columns, for the wallet estimate and segment profiles: a
-//! categorical attribute becomes dense codes into its sorted distinct values, a numeric one
-//! a column of numbers (NaN where missing). Built on all threads; the codes do not depend
-//! on the thread count or on the row order (values are numbered in sorted order).
+//! Customer attributes as columns, for the wallet estimate and segment profiles.
+//!
+//! The customer table keeps each customer's attributes as a record (text fields and a map of
+//! free attributes), which is right for ingest and one customer at a time but slow for an
+//! analysis of every customer: each customer's map is its own allocation (a cache miss), and
+//! a name lookup and text comparisons follow. An [`AttributeTable`] holds the attributes an
+//! analysis needs as per-attribute columns: a code per customer into the attribute's sorted
+//! labels (or [`NUMBER`] / [`MISSING`]) and the numbers, so that the analyses work on
+//! integers and floats only. The columns are read in one pass over the customer table on
+//! all threads the first time an attribute is asked for, and kept in the base's
+//! [`AttributeCache`] (the base is immutable, so a column stays valid): about 4 bytes per
+//! customer and attribute, plus 8 for an attribute with numbers.
+//!
+//! The codes do not depend on the thread count or the row order: labels are numbered in
+//! sorted order.
 
 use crate::base::CustomerBase;
 use crate::customer::{AttributeValue, Customer};
-use crate::parallel::map_pieces;
+use crate::parallel::{fill, map_pieces};
+use chrono::NaiveDate;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The code of a missing value in a [`Categorical`] column.
 pub(crate) const MISSING: u32 = u32::MAX;
+/// The code of a number in an attribute's text codes (the number is in its numbers).
+pub(crate) const NUMBER: u32 = u32::MAX - 1;
 
 /// A categorical attribute: per customer a code into `labels` (sorted ascending; bands in
 /// ascending order), or [`MISSING`].
@@ -43,138 +59,315 @@ fn band_labels(cuts: &[f64]) -> Vec<String> {
     (0..=cuts.len()).map(|k| band_label(if k == 0 { f64::NEG_INFINITY } else { cuts[k - 1] }, cuts)).collect()
 }
 
-/// Text of a number as in [`crate::scoring::attribute_text`] (no trailing `.0`).
-fn number_text(x: f64) -> String {
-    x.to_string()
+/// Where an attribute is kept in a customer's record, resolved once per attribute so that
+/// the pass over the customers does not compare names.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    Industry,
+    Category,
+    Channel,
+    Name,
+    AcquisitionCost,
+    Free(&'a str),
 }
 
-/// The value of a categorical attribute of a customer: a built-in text field (`industry`,
-/// `category`, `acquisition_channel`, `name`), or a free attribute (numbers in `bands`
-/// when given, else as text; booleans `true` / `false`; dates ISO).
-pub(crate) fn category_of<'a>(c: &'a Customer, attribute: &str, bands: Option<&[f64]>) -> Option<Cow<'a, str>> {
-    let text = |v: &'a Option<String>| v.as_deref().map(Cow::Borrowed);
-    match attribute {
-        "industry" => text(&c.industry),
-        "category" => text(&c.category),
-        "acquisition_channel" => text(&c.acquisition_channel),
-        "name" => text(&c.name),
-        "acquisition_cost" => c.acquisition_cost.map(|x| number_cow(x, bands)),
-        _ => c.attributes.get(attribute).map(|v| match v {
-            AttributeValue::Text(s) => Cow::Borrowed(s.as_str()),
-            AttributeValue::Number(x) => number_cow(*x, bands),
-            AttributeValue::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-            AttributeValue::Date(d) => Cow::Owned(d.to_string()),
+impl<'a> Field<'a> {
+    fn of(name: &'a str) -> Self {
+        match name {
+            "industry" => Field::Industry,
+            "category" => Field::Category,
+            "acquisition_channel" => Field::Channel,
+            "name" => Field::Name,
+            "acquisition_cost" => Field::AcquisitionCost,
+            _ => Field::Free(name),
+        }
+    }
+
+    /// True when the attribute can hold numbers.
+    fn numeric(self) -> bool {
+        matches!(self, Field::AcquisitionCost | Field::Free(_))
+    }
+}
+
+/// One customer's value of an attribute, as read from its record.
+enum Value<'c> {
+    Text(&'c str),
+    Date(NaiveDate),
+    Number(f64),
+}
+
+fn value_of<'c>(c: &'c Customer, field: Field<'_>) -> Option<Value<'c>> {
+    let text = |v: &'c Option<String>| v.as_deref().map(Value::Text);
+    match field {
+        Field::Industry => text(&c.industry),
+        Field::Category => text(&c.category),
+        Field::Channel => text(&c.acquisition_channel),
+        Field::Name => text(&c.name),
+        Field::AcquisitionCost => c.acquisition_cost.map(Value::Number),
+        Field::Free(name) => c.attributes.get(name).map(|v| match v {
+            AttributeValue::Text(s) => Value::Text(s),
+            AttributeValue::Number(x) => Value::Number(*x),
+            AttributeValue::Bool(b) => Value::Text(if *b { "true" } else { "false" }),
+            AttributeValue::Date(d) => Value::Date(*d),
         }),
     }
 }
 
-fn number_cow(x: f64, bands: Option<&[f64]>) -> Cow<'static, str> {
-    Cow::Owned(match bands {
-        Some(cuts) => band_label(x, cuts),
-        None => number_text(x),
-    })
-}
+/// FNV-1a: labels are short, and the default hasher costs more than the lookup it serves.
+#[derive(Default)]
+struct Fnv(u64);
 
-/// The number of a numeric attribute of a customer (`acquisition_cost` or a free number).
-pub(crate) fn number_of(c: &Customer, attribute: &str) -> Option<f64> {
-    match attribute {
-        "acquisition_cost" => c.acquisition_cost,
-        _ => match c.attributes.get(attribute)? {
-            AttributeValue::Number(x) => Some(*x),
-            _ => None,
-        },
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 
-/// A categorical column of the base (all missing without a customer table).
-pub(crate) fn categorical(base: &CustomerBase, attribute: &str, bands: Option<&[f64]>) -> Categorical {
-    categoricals(base, &[(attribute, bands)]).pop().expect("one column")
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// One attribute of every customer.
+#[derive(Debug, Clone)]
+pub(crate) struct Attribute {
+    /// Text values (text, flags `true` / `false`, ISO dates) as codes into sorted labels;
+    /// [`NUMBER`] where the value is a number, [`MISSING`] where there is none.
+    text: Categorical,
+    /// The number where the value is one, NaN elsewhere (numbers in a base are finite);
+    /// empty when no customer has a number.
+    numbers: Vec<f64>,
 }
 
-/// Several categorical columns (each with its cut points, if banded) in one pass over the
-/// customer table (each customer's record is read once for all of them).
-pub(crate) fn categoricals(base: &CustomerBase, attributes: &[(&str, Option<&[f64]>)]) -> Vec<Categorical> {
-    let n = base.len();
-    let Some(profiles) = base.profiles() else {
-        return attributes.iter().map(|_| Categorical { labels: Vec::new(), codes: vec![MISSING; n] }).collect();
-    };
-    let k = attributes.len();
-    // Each piece numbers the values it meets in its own dictionary per attribute (a linear
-    // scan while there are few); the dictionaries are then merged in sorted order and the
-    // codes mapped.
-    let parts = map_pieces(n, |range| {
-        let mut dicts: Vec<HashMap<String, u32>> = vec![HashMap::new(); k];
-        let mut labels: Vec<Vec<String>> = vec![Vec::new(); k];
-        let mut codes: Vec<Vec<u32>> = (0..k).map(|_| Vec::with_capacity(range.len())).collect();
-        for c in &profiles[range] {
-            for (a, &(attribute, bands)) in attributes.iter().enumerate() {
-                if let Some(cuts) = bands {
-                    let band = number_of(c, attribute).map_or(MISSING, |x| cuts.partition_point(|&b| b <= x) as u32);
-                    codes[a].push(band);
-                    continue;
+/// What one thread read of one attribute: its own label numbering and the codes.
+struct Piece<'c> {
+    labels: Vec<Cow<'c, str>>,
+    codes: Vec<u32>,
+    numbers: Vec<f64>,
+}
+
+impl Attribute {
+    fn missing(n: usize) -> Self {
+        Attribute { text: Categorical { labels: Vec::new(), codes: vec![MISSING; n] }, numbers: Vec::new() }
+    }
+
+    /// Merges the pieces (in customer order): labels sorted and deduplicated, the pieces'
+    /// codes mapped to them.
+    fn merge(pieces: Vec<Piece<'_>>, n: usize) -> Self {
+        let mut labels: Vec<&str> = pieces.iter().flat_map(|p| p.labels.iter().map(|l| l.as_ref())).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let mut codes = Vec::with_capacity(n);
+        let has_numbers = pieces.iter().any(|p| p.codes.contains(&NUMBER));
+        let mut numbers = if has_numbers { Vec::with_capacity(n) } else { Vec::new() };
+        for p in &pieces {
+            let map: Vec<u32> =
+                p.labels.iter().map(|l| labels.binary_search(&l.as_ref()).expect("merged") as u32).collect();
+            codes.extend(p.codes.iter().map(|&x| if x >= NUMBER { x } else { map[x as usize] }));
+            if has_numbers {
+                if p.numbers.is_empty() {
+                    numbers.extend(std::iter::repeat_n(f64::NAN, p.codes.len()));
+                } else {
+                    numbers.extend_from_slice(&p.numbers);
                 }
-                let code = match category_of(c, attribute, None) {
-                    None => MISSING,
-                    Some(v) => {
-                        let found = if labels[a].len() <= 16 {
-                            labels[a].iter().position(|l| l.as_str() == v.as_ref()).map(|x| x as u32)
-                        } else {
-                            dicts[a].get(v.as_ref()).copied()
-                        };
-                        match found {
-                            Some(x) => x,
-                            None => {
-                                let x = labels[a].len() as u32;
-                                dicts[a].insert(v.to_string(), x);
-                                labels[a].push(v.into_owned());
-                                x
-                            }
+            }
+        }
+        let labels = labels.into_iter().map(str::to_owned).collect();
+        Attribute { text: Categorical { labels, codes }, numbers }
+    }
+
+    /// The number of customer `c`: `None` without a value, `Some(Err(()))` when the value is
+    /// not a number.
+    pub(crate) fn number(&self, c: usize) -> Option<Result<f64, ()>> {
+        match self.text.codes[c] {
+            MISSING => None,
+            NUMBER => Some(Ok(self.numbers[c])),
+            _ => Some(Err(())),
+        }
+    }
+
+    /// The numbers, NaN where a customer has none.
+    pub(crate) fn numbers(&self) -> Cow<'_, [f64]> {
+        if self.numbers.is_empty() {
+            Cow::Owned(vec![f64::NAN; self.text.codes.len()])
+        } else {
+            Cow::Borrowed(&self.numbers)
+        }
+    }
+
+    /// The attribute as categories: numbers cut into the bands of `cuts` when given (other
+    /// values missing), else every value as text (numbers as `x.to_string()`).
+    pub(crate) fn categorical(&self, cuts: Option<&[f64]>) -> Cow<'_, Categorical> {
+        if let Some(cuts) = cuts {
+            let mut codes = vec![MISSING; self.text.codes.len()];
+            if !self.numbers.is_empty() {
+                fill(&mut codes, |first, piece| {
+                    for (o, &x) in piece.iter_mut().zip(&self.numbers[first..]) {
+                        if !x.is_nan() {
+                            *o = cuts.partition_point(|&b| b <= x) as u32;
                         }
                     }
-                };
-                codes[a].push(code);
+                });
             }
+            return Cow::Owned(Categorical { labels: band_labels(cuts), codes });
         }
-        (labels, codes)
-    });
-    (0..k)
-        .map(|a| {
-            if let Some(cuts) = attributes[a].1 {
-                return Categorical {
-                    labels: band_labels(cuts),
-                    codes: parts.iter().flat_map(|p| p.1[a].iter().copied()).collect(),
-                };
-            }
-            let mut labels: Vec<String> = parts.iter().flat_map(|p| p.0[a].iter().cloned()).collect();
-            labels.sort_unstable();
-            labels.dedup();
-            let mut codes = Vec::with_capacity(n);
-            for (local, part) in parts.iter().map(|p| (&p.0[a], &p.1[a])) {
-                let map: Vec<u32> = local.iter().map(|l| labels.binary_search(l).expect("merged") as u32).collect();
-                codes.extend(part.iter().map(|&x| if x == MISSING { MISSING } else { map[x as usize] }));
-            }
-            Categorical { labels, codes }
-        })
-        .collect()
+        if self.numbers.is_empty() {
+            return Cow::Borrowed(&self.text);
+        }
+        // Numbers as text: each distinct number is formatted once.
+        let mut distinct: Vec<f64> = self.numbers.iter().copied().filter(|x| !x.is_nan()).collect();
+        distinct.sort_unstable_by(f64::total_cmp);
+        distinct.dedup_by(|a, b| a.to_bits() == b.to_bits());
+        let texts: Vec<String> = distinct.iter().map(f64::to_string).collect();
+        let mut labels: Vec<String> = self.text.labels.iter().cloned().chain(texts.iter().cloned()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let code = |l: &String| labels.binary_search(l).expect("merged") as u32;
+        let text_map: Vec<u32> = self.text.labels.iter().map(code).collect();
+        let number_map: Vec<u32> = texts.iter().map(code).collect();
+        let codes = self
+            .text
+            .codes
+            .iter()
+            .zip(&self.numbers)
+            .map(|(&k, &x)| match k {
+                MISSING => MISSING,
+                NUMBER => number_map[distinct.binary_search_by(|d| d.total_cmp(&x)).expect("distinct number")],
+                _ => text_map[k as usize],
+            })
+            .collect();
+        Cow::Owned(Categorical { labels, codes })
+    }
 }
 
-/// A numeric column of the base: NaN where the customer has no number (or there is no
-/// customer table).
-pub(crate) fn numeric(base: &CustomerBase, attribute: &str) -> Vec<f64> {
+/// Reads the attributes `names` (distinct) in one pass over the customer table.
+fn read_columns(base: &CustomerBase, names: &[&str]) -> Vec<Attribute> {
     let n = base.len();
-    let Some(profiles) = base.profiles() else { return vec![f64::NAN; n] };
-    let mut out = vec![f64::NAN; n];
-    crate::parallel::fill(&mut out, |first, piece| {
-        for (o, c) in piece.iter_mut().zip(&profiles[first..]) {
-            *o = number_of(c, attribute).unwrap_or(f64::NAN);
+    let Some(profiles) = base.profiles() else {
+        return names.iter().map(|_| Attribute::missing(n)).collect();
+    };
+    let fields: Vec<Field> = names.iter().map(|a| Field::of(a)).collect();
+    let k = fields.len();
+    let parts = map_pieces(n, |range| {
+        let len = range.len();
+        let mut texts: Vec<FnvMap<&str, u32>> = (0..k).map(|_| FnvMap::default()).collect();
+        let mut dates: Vec<FnvMap<NaiveDate, u32>> = (0..k).map(|_| FnvMap::default()).collect();
+        let mut pieces: Vec<Piece> = fields
+            .iter()
+            .map(|f| Piece {
+                labels: Vec::new(),
+                codes: Vec::with_capacity(len),
+                numbers: if f.numeric() { Vec::with_capacity(len) } else { Vec::new() },
+            })
+            .collect();
+        for c in &profiles[range] {
+            for (a, &field) in fields.iter().enumerate() {
+                let p = &mut pieces[a];
+                let (code, number) = match value_of(c, field) {
+                    None => (MISSING, f64::NAN),
+                    Some(Value::Number(x)) => (NUMBER, x),
+                    Some(Value::Text(s)) => {
+                        let next = p.labels.len() as u32;
+                        let code = *texts[a].entry(s).or_insert(next);
+                        if code == next {
+                            p.labels.push(Cow::Borrowed(s));
+                        }
+                        (code, f64::NAN)
+                    }
+                    Some(Value::Date(d)) => {
+                        let next = p.labels.len() as u32;
+                        let code = *dates[a].entry(d).or_insert(next);
+                        if code == next {
+                            p.labels.push(Cow::Owned(d.to_string()));
+                        }
+                        (code, f64::NAN)
+                    }
+                };
+                p.codes.push(code);
+                if field.numeric() {
+                    p.numbers.push(number);
+                }
+            }
         }
+        pieces
     });
-    out
+    let mut by_attribute: Vec<Vec<Piece>> = (0..k).map(|_| Vec::with_capacity(parts.len())).collect();
+    for part in parts {
+        for (a, p) in part.into_iter().enumerate() {
+            by_attribute[a].push(p);
+        }
+    }
+    by_attribute.into_iter().map(|pieces| Attribute::merge(pieces, n)).collect()
+}
+
+/// The columns of customer attributes read so far, by attribute name.
+#[derive(Debug, Default)]
+pub(crate) struct AttributeCache(Mutex<BTreeMap<String, Arc<Attribute>>>);
+
+impl Clone for AttributeCache {
+    fn clone(&self) -> Self {
+        AttributeCache(Mutex::new(self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()))
+    }
+}
+
+/// The attributes an analysis needs.
+#[derive(Debug, Clone)]
+pub(crate) struct AttributeTable {
+    columns: BTreeMap<String, Arc<Attribute>>,
+}
+
+impl AttributeTable {
+    /// The named attributes (repeats read once): from the base's cache, the others read in
+    /// one pass over the customer table and cached (all missing without a customer table).
+    pub(crate) fn read<'a>(base: &CustomerBase, names: impl IntoIterator<Item = &'a str>) -> Self {
+        let cache = &base.attribute_cache().0;
+        let mut columns = BTreeMap::new();
+        let mut wanted: Vec<&str> = Vec::new();
+        {
+            // An insert is whole under the lock, so a poisoned map is still consistent.
+            let cached = cache.lock().unwrap_or_else(PoisonError::into_inner);
+            for name in names {
+                match cached.get(name) {
+                    Some(column) => {
+                        columns.insert(name.to_owned(), Arc::clone(column));
+                    }
+                    None => wanted.push(name),
+                }
+            }
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return AttributeTable { columns };
+        }
+        let read = read_columns(base, &wanted);
+        let mut cached = cache.lock().unwrap_or_else(PoisonError::into_inner);
+        for (name, column) in wanted.into_iter().zip(read) {
+            // Another call may have read it meanwhile: the same data; keep the first.
+            let column = cached.entry(name.to_owned()).or_insert_with(|| Arc::new(column));
+            columns.insert(name.to_owned(), Arc::clone(column));
+        }
+        AttributeTable { columns }
+    }
+
+    /// An attribute read by [`Self::read`].
+    ///
+    /// # Panics
+    /// When `name` was not read (a bug of the caller).
+    pub(crate) fn get(&self, name: &str) -> &Attribute {
+        self.columns.get(name).unwrap_or_else(|| panic!("attribute `{name}` was not read"))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::TransactionColumns;
 
     #[test]
     fn bands_are_labelled_by_their_cut_points() {
@@ -184,5 +377,56 @@ mod tests {
         assert_eq!(band_label(249.5, &cuts), "50-<250");
         assert_eq!(band_label(250.0, &cuts), ">=250");
         assert_eq!(band_label(0.5, &[0.25]), ">=0.25");
+    }
+
+    #[test]
+    fn mixed_values_read_as_text_numbers_and_bands() {
+        let values = [
+            Some(AttributeValue::Text("b".into())),
+            Some(AttributeValue::Number(12.0)),
+            None,
+            Some(AttributeValue::Bool(true)),
+            Some(AttributeValue::Date(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())),
+            Some(AttributeValue::Number(2.5)),
+            Some(AttributeValue::Text("true".into())),
+        ];
+        let customers = values.iter().enumerate().map(|(i, v)| {
+            let mut c = Customer::new(i as i64);
+            c.industry = (i % 2 == 0).then(|| "retail".to_owned());
+            if let Some(v) = v {
+                c.attributes.insert("x".into(), v.clone());
+            }
+            c
+        });
+        let base = CustomerBase::builder()
+            .customers(customers)
+            .transactions(TransactionColumns::new(vec![0_i64].into(), vec![0], vec![1.0]))
+            .unwrap()
+            .build()
+            .unwrap();
+        let t = AttributeTable::read(&base, ["x", "industry", "x"]);
+        let x = t.get("x");
+        // Text: numbers formatted as Rust prints them, a flag and the text "true" one label.
+        let text = x.categorical(None);
+        assert_eq!(text.labels, ["12", "2.5", "2024-02-29", "b", "true"]);
+        assert_eq!(text.codes, [3, 0, MISSING, 4, 2, 1, 4]);
+        let bands = x.categorical(Some(&[10.0]));
+        assert_eq!(bands.labels, ["<10", ">=10"]);
+        assert_eq!(bands.codes, [MISSING, 1, MISSING, MISSING, MISSING, 0, MISSING]);
+        let nums = x.numbers();
+        assert!(nums[0].is_nan() && nums[2].is_nan());
+        assert_eq!((nums[1], nums[5]), (12.0, 2.5));
+        assert_eq!((x.number(0), x.number(1), x.number(2)), (Some(Err(())), Some(Ok(12.0)), None));
+        let industry = t.get("industry").categorical(None);
+        assert!(matches!(industry, Cow::Borrowed(_)));
+        assert_eq!(industry.labels, ["retail"]);
+        assert_eq!(industry.codes, [0, MISSING, 0, MISSING, 0, MISSING, 0]);
+        assert!(t.get("industry").numbers().iter().all(|v| v.is_nan()));
+        // Read once: a second table shares the cached columns, and a clone of the base
+        // carries them.
+        let again = AttributeTable::read(&base, ["industry", "x"]);
+        assert!(Arc::ptr_eq(&t.columns["x"], &again.columns["x"]));
+        let copy = base.clone();
+        assert!(Arc::ptr_eq(&AttributeTable::read(&copy, ["x"]).columns["x"], &t.columns["x"]));
     }
 }

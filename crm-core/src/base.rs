@@ -1,6 +1,7 @@
 //! The customer base: customers, their transactions and interactions, interned and grouped
 //! by customer once, so that every analysis is one pass over contiguous slices.
 
+use crate::attribute_columns::AttributeCache;
 use crate::customer::{Customer, CustomerIndex};
 use crate::error::{Error, Result};
 use crate::id::{Key, KeyColumn, StrColumn, intern, lookup};
@@ -33,6 +34,8 @@ pub struct CustomerBase {
     profiles: Option<Vec<Customer>>,
     transactions: Transactions,
     interactions: Interactions,
+    /// The customer attributes analyses have read, as columns (built on first use).
+    attribute_columns: AttributeCache,
 }
 
 impl CustomerBase {
@@ -96,6 +99,11 @@ impl CustomerBase {
     /// All interactions, grouped by customer.
     pub fn interactions(&self) -> &Interactions {
         &self.interactions
+    }
+
+    /// The columns of customer attributes read so far.
+    pub(crate) fn attribute_cache(&self) -> &AttributeCache {
+        &self.attribute_columns
     }
 }
 
@@ -288,7 +296,7 @@ impl CustomerBaseBuilder {
         let transactions = Transactions::build(transactions, &tx_codes, n, phases);
         let interactions = Interactions::build(interactions, &ix_codes, n);
         phases.lap("group interactions");
-        Ok(CustomerBase { ids, profiles, transactions, interactions })
+        Ok(CustomerBase { ids, profiles, transactions, interactions, attribute_columns: AttributeCache::default() })
     }
 }
 

@@ -204,3 +204,111 @@ pub(crate) fn run_tasks<F: FnOnce() + Send>(mut tasks: Vec<F>) {
         handles.into_iter().for_each(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
     });
 }
+
+/// Runs `work(0)`, ..., `work(k - 1)` on all threads, each thread taking the next task when
+/// done with one; results in task order. For a few independent tasks of similar size, each
+/// over `rows` rows (below [`MIN_ROWS_PER_THREAD`] they run on the calling thread).
+pub(crate) fn map_tasks<A: Send>(k: usize, rows: usize, work: impl Fn(usize) -> A + Sync) -> Vec<A> {
+    let workers = if rows < MIN_ROWS_PER_THREAD { 1 } else { threads().min(k) };
+    if workers <= 1 {
+        return (0..k).map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, A)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (work, next) = (&work, &next);
+                s.spawn(move || {
+                    let mut mine = Vec::new();
+                    loop {
+                        let t = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if t >= k {
+                            break mine;
+                        }
+                        mine.push((t, work(t)));
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    done.sort_unstable_by_key(|d| d.0);
+    done.into_iter().map(|d| d.1).collect()
+}
+
+/// Sorts items that are all distinct on all threads: each thread sorts a piece, then the
+/// sorted pieces are merged. Distinct items have one sorted order, so the result does not
+/// depend on where the pieces are cut.
+pub(crate) fn sort_distinct<T: Ord + Copy + Send>(v: &mut Vec<T>) {
+    let mut runs = pieces(v.len());
+    if runs.len() == 1 {
+        v.sort_unstable();
+        return;
+    }
+    fill_ranges(runs.clone(), &mut v[..], |_, piece: &mut [T]| piece.sort_unstable());
+    let mut merged: Vec<T> = Vec::with_capacity(v.len());
+    while runs.len() > 1 {
+        merged.clear();
+        let mut next = Vec::with_capacity(runs.len().div_ceil(2));
+        for pair in runs.chunks(2) {
+            let start = merged.len();
+            match pair {
+                [a, b] => merge_into(&v[a.clone()], &v[b.clone()], &mut merged),
+                _ => merged.extend_from_slice(&v[pair[0].clone()]),
+            }
+            next.push(start..merged.len());
+        }
+        std::mem::swap(v, &mut merged);
+        runs = next;
+    }
+}
+
+/// Appends the merge of two sorted slices to `out`.
+fn merge_into<T: Ord + Copy>(a: &[T], b: &[T], out: &mut Vec<T>) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if b[j] < a[i] {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push(a[i]);
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorting_in_pieces_gives_the_one_sorted_order() {
+        // Distinct pairs (key, index) with many equal keys, enough for several pieces.
+        let n = 3 * MIN_ROWS_PER_THREAD + 17;
+        let mut state = 7u64;
+        let v: Vec<(u64, u32)> = (0..n as u32)
+            .map(|i| {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                ((state >> 33) % 1000, i)
+            })
+            .collect();
+        let mut expected = v.clone();
+        expected.sort_unstable();
+        let mut got = v;
+        sort_distinct(&mut got);
+        assert_eq!(got, expected);
+        let mut small = vec![(3u64, 0u32), (1, 1), (2, 2)];
+        sort_distinct(&mut small);
+        assert_eq!(small, [(1, 1), (2, 2), (3, 0)]);
+    }
+
+    #[test]
+    fn tasks_return_in_task_order() {
+        for rows in [10, MIN_ROWS_PER_THREAD] {
+            assert_eq!(map_tasks(5, rows, |t| t * 10), [0, 10, 20, 30, 40]);
+            assert!(map_tasks(0, rows, |t| t).is_empty());
+        }
+    }
+}

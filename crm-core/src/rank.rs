@@ -64,7 +64,8 @@ pub fn quantile_scores(values: &[f64], q: u8) -> Vec<u8> {
 /// Equal values tie, -0.0 and 0.0 included.
 pub(crate) fn descending_order(values: impl Iterator<Item = (u32, f64)>) -> Vec<u32> {
     let mut keyed: Vec<(u64, u32)> = values.map(|(i, v)| (!ordered_bits(v), i)).collect();
-    keyed.sort_unstable();
+    // The indices are distinct, so the keys are.
+    crate::parallel::sort_distinct(&mut keyed);
     keyed.into_iter().map(|k| k.1).collect()
 }
 

@@ -152,11 +152,72 @@ fn wallets_shares_and_growth_potential_by_hand() {
     assert_eq!(w.attribute_problem[10], Some(WalletProblem::Negative));
     assert_eq!(w.attribute_problem[4], Some(WalletProblem::NotANumber));
     assert_eq!(w.attribute_problem[9], Option::None);
-    assert_eq!(w.counts.by_source, [1, 7, 3, 1, 0]);
+    assert_eq!(w.counts.by_source, [1, 7, 3, 1, 0, 0]);
     assert_eq!(w.counts.over_wallet, 2);
     assert_eq!(w.counts.peers, 11);
     assert!(w.notes.iter().any(|n| n.contains("11 customer(s) fell back")), "{:?}", w.notes);
     assert!(w.notes.iter().any(|n| n.contains("2 of 4 group(s) below 3 peers")), "{:?}", w.notes);
+}
+
+/// The quantile regression option on the same base, customer 12 without `employees`.
+///
+/// The fit rows are the 10 peers with employees (customer 6 spent nothing in the window):
+/// (500, 100), (800, 200), (1200, 300), (2000, 400), (20, 50), (5, 20), (8, 40), (12, 60),
+/// (900, 500), (600, 80). The 0.9-quantile line passes through (12, 60) (customer 9) and
+/// (900, 500) (customer 10): slope 440 / 888 = 55 / 111, intercept 60 - 12 x 55 / 111 =
+/// 6000 / 111; the other 8 points lie below it, loss 0.1 x their distances = 178.581081...
+/// It is optimal: no edge from that vertex descends. Rotating the line about customer 9 by
+/// e per employee moves customer 10 by 888 e and the 8 others by (x - 12) e (sum 5037 e):
+/// upwards the loss grows by 0.1 x (888 + 5037) e = 592.5 e; downwards customer 10 rises
+/// above (0.9 x 888) while the others come closer (0.1 x 5037): +295.5 e. About customer 10
+/// (others by (x - 900) e, sum -2067 e) the same figures come out: +592.5 e and +295.5 e.
+/// Enumerating every line through two of the points gives the same optimum (178.5811, then
+/// 187.98 through customers 5 and 10), and statsmodels 0.15.0 `QuantReg(y, [1, x]).fit(q=0.9)`
+/// gives 54.0540538 and 0.4954955 (an interior-point approximation of 6000 / 111 =
+/// 54.0540540... and 55 / 111 = 0.4954954...).
+#[test]
+fn quantile_regression_wallets_by_hand() {
+    let mut customers = customers();
+    customers[11].attributes.remove("employees");
+    let base = build(customers, transactions());
+    let config = WalletConfig { regression: vec!["employees".into()], ..config() };
+    let w = base.wallet(as_of(), &config).unwrap();
+    let r = w.regression.as_ref().expect("fitted");
+    assert_eq!((r.peers, r.used_by, r.quantile), (10, 10, 0.9));
+    assert!(close(r.coefficients[0], 6000.0 / 111.0) && close(r.coefficients[1], 55.0 / 111.0), "{r:?}");
+    let fit = |employees: f64| (6000.0 + 55.0 * employees) / 111.0;
+    use WalletSource::*;
+    for (c, &(id, _, _, employees, ..)) in ROWS.iter().enumerate() {
+        let (wallet, source) = match id {
+            10 => (1000.0, Attribute), // its own figure comes first
+            12 => (400.0, Base),       // no employees: falls back (no industry either)
+            _ => (fit(employees), Regression),
+        };
+        assert!(close(w.wallet[c], wallet), "wallet of {id}: {} vs {wallet}", w.wallet[c]);
+        assert_eq!(w.source[c], source, "source of {id}");
+        assert_eq!(w.group[c].is_some(), id == 12, "group of {id}");
+    }
+    // Customer 1: 100 of 33500 / 111 = 301.80...; customer 9 is on the line: share 1 (to
+    // rounding, which may flag it over the wallet).
+    assert!(close(w.share[0], 100.0 * 111.0 / 33500.0));
+    assert!(close(w.share[8], 1.0));
+    assert_eq!(w.counts.by_source, [1, 0, 0, 1, 0, 10]);
+    assert!(w.notes.iter().any(|n| n.contains("1 customer(s) lack an attribute")), "{:?}", w.notes);
+    // Too few rows for the coefficients: a note, every customer on the peer groups.
+    let two = WalletConfig { regression: vec!["employees".into(), "potential".into()], ..config.clone() };
+    let w = base.wallet(as_of(), &two).unwrap();
+    assert!(w.regression.is_none());
+    assert!(w.notes.iter().any(|n| n.contains("not fitted")), "{:?}", w.notes);
+    assert_eq!(w.counts.by_source[5], 0);
+    // Bad rules name the field.
+    for bad in [
+        WalletConfig { regression: vec!["employees".into(), "employees".into()], ..config.clone() },
+        WalletConfig { regression: vec![" ".into()], ..config.clone() },
+        WalletConfig { quantile: 1.0, ..config.clone() },
+    ] {
+        let e = base.wallet(as_of(), &bad).unwrap_err();
+        assert!(e.to_string().contains("regression"), "{e}");
+    }
 }
 
 #[test]
@@ -228,7 +289,7 @@ fn without_attribute_and_levels_every_wallet_is_the_base_quantile() {
     let c = WalletConfig { levels: vec![], ..WalletConfig::default() };
     let w = base().wallet(as_of(), &c).unwrap();
     assert!(w.wallet.iter().all(|x| close(*x, 400.0)));
-    assert_eq!(w.counts.by_source, [0, 0, 0, 12, 0]);
+    assert_eq!(w.counts.by_source, [0, 0, 0, 12, 0, 0]);
     assert!(w.by_group.is_empty());
     // 11 peers < 20: stated.
     assert!(w.notes.iter().any(|n| n.contains("fewer than min_peers")), "{:?}", w.notes);
@@ -329,6 +390,37 @@ fn profile_by_industry_by_hand() {
     assert!(close(e.mean, 755.0) && close(e.q1, 140.0) && close(e.median, 650.0) && close(e.q3, 1100.0));
     assert!(close(e.base_mean, 6755.0 / 12.0) && close(e.base_q1, 11.5));
     assert!(close(e.base_median, 550.0) && close(e.base_q3, 825.0));
+}
+
+/// The chi-square test per group and attribute on the profile by industry (figures by hand;
+/// scipy 1.17.1 `chi2_contingency(table, correction=False)` gives the same statistics and
+/// p-values 0.0024787522, 0.5581846494 and 0.2762784158).
+#[test]
+fn chi_square_per_attribute_by_hand() {
+    let p = base()
+        .segment_profiles(as_of(), &profile_config(ProfileGrouping::Attribute { attribute: "industry".into() }))
+        .unwrap();
+    let test = |g: &str, a: &str| p.chi_square.iter().find(|r| r.group == g && r.attribute == a).unwrap().clone();
+    let order: Vec<(&str, &str)> = p.chi_square.iter().map(|r| (r.attribute.as_str(), r.group.as_str())).collect();
+    assert_eq!(
+        order,
+        [("industry", "manufacturing"), ("industry", "retail"), ("size", "manufacturing"), ("size", "retail")]
+    );
+    // Manufacturing x industry: (6, 0, 0) against the rest (0, 5, 1); expected 3, 2.5, 0.5
+    // in both rows: statistic 2 x (9/3 + 6.25/2.5 + 0.25/0.5) = 12, df 2, p = exp(-6).
+    let t = test("manufacturing", "industry");
+    assert!(close(t.statistic, 12.0) && t.df == 2 && close(t.p_value, (-6.0f64).exp()));
+    assert!(t.low_expected && t.significant);
+    // Manufacturing x size: large / small (4, 2) against (3, 3); expected 3.5, 2.5:
+    // 2 x (0.25 / 3.5 + 0.25 / 2.5) = 12 / 35, df 1.
+    let t = test("manufacturing", "size");
+    assert!(close(t.statistic, 12.0 / 35.0) && t.df == 1 && (t.p_value - 0.5581846494).abs() < 1e-9);
+    assert!(t.low_expected && !t.significant);
+    // Retail x size: (2, 3) against (5, 2); every cell 11/12 from its expected count:
+    // (121 / 144) x (12/35 + 12/25 + 12/49 + 12/35) = 1.18530612...
+    let t = test("retail", "size");
+    let by_hand = 121.0 / 144.0 * (12.0 / 35.0 + 12.0 / 25.0 + 12.0 / 49.0 + 12.0 / 35.0);
+    assert!(close(t.statistic, by_hand) && (t.p_value - 0.2762784158).abs() < 1e-9, "{t:?}");
 }
 
 #[test]

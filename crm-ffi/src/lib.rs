@@ -120,7 +120,7 @@ pub use process::{
     CRM_PROCESS_EXAMPLES, crm_due_action, crm_due_actions, crm_evaluation_config, crm_kpi_result, crm_kpi_results,
     crm_process,
 };
-pub use profiles::crm_profiles;
+pub use profiles::{crm_profile_chi_square, crm_profiles};
 pub use report::{crm_report, crm_report_config, crm_report_overview, crm_top_customer, crm_undesired_flow};
 pub use scoring::{
     crm_backtest, crm_contribution, crm_plan_comparison, crm_rule_backtest, crm_scored_customer, crm_scores,
@@ -130,7 +130,7 @@ pub use stats::{crm_difference, crm_economics, crm_proportion, crm_variant_resul
 pub use wallet::{
     CRM_WALLET_PROBLEM_MISSING, CRM_WALLET_PROBLEM_NEGATIVE, CRM_WALLET_PROBLEM_NONE, CRM_WALLET_PROBLEM_NOT_A_NUMBER,
     CRM_WALLET_SOURCE_ATTRIBUTE, CRM_WALLET_SOURCE_BASE, CRM_WALLET_SOURCE_COARSER_GROUP, CRM_WALLET_SOURCE_GROUP,
-    CRM_WALLET_SOURCE_NONE, crm_wallet, crm_wallet_customer,
+    CRM_WALLET_SOURCE_NONE, CRM_WALLET_SOURCE_REGRESSION, crm_wallet, crm_wallet_customer,
 };
 
 use std::ffi::c_char;

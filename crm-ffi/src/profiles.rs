@@ -82,6 +82,63 @@ pub extern "C" fn crm_profiles_categorical_count(profiles: *const crm_profiles) 
     ffi_boundary! { profiles_ref(profiles).map_or(0, |p| p.inner.categorical.len()) }
 }
 
+/// Number of chi-square tests (categorical attribute x group); 0 for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_profiles_chi_square_count(profiles: *const crm_profiles) -> usize {
+    ffi_boundary! { profiles_ref(profiles).map_or(0, |p| p.inner.chi_square.len()) }
+}
+
+/// Pearson's chi-square test (no continuity correction) of one categorical attribute in
+/// one group against the rest of the base: the 2 x k table (group, rest) x the attribute's
+/// values, missing included. Nothing to test (an empty group, the whole base, one value):
+/// statistic 0, df 0, p 1.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct crm_profile_chi_square {
+    /// The attribute: its position in the rules' `categorical` list.
+    pub attribute: usize,
+    /// The group: a row of the JSON `groups` (`crm_profiles_group_count`).
+    pub group: usize,
+    /// Sum of (observed - expected)^2 / expected over the table's cells.
+    pub statistic: f64,
+    /// Degrees of freedom: the attribute's values - 1.
+    pub df: usize,
+    /// P(chi-square with `df` degrees of freedom > statistic).
+    pub p_value: f64,
+    /// True when an expected count is below 5 (the approximation is rough).
+    pub low_expected: bool,
+    /// p < alpha, something to test, and the group not below the minimum size.
+    pub significant: bool,
+}
+
+/// The chi-square test at `index` (attributes in the rules' order, each with every group
+/// in turn: index = attribute x groups + group).
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_profiles_chi_square_at(
+    profiles: *const crm_profiles,
+    index: usize,
+    out_test: *mut crm_profile_chi_square,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        let p = &profiles_ref(profiles)?.inner;
+        // SAFETY: `out_test` is NULL or writable (header contract).
+        let slot = unsafe { out(out_test, "out_test") }?;
+        let i = crate::ptr::index(index, p.chi_square.len(), "chi-square count")?;
+        let g = p.groups.len().max(1);
+        let t = &p.chi_square[i];
+        slot.write(crm_profile_chi_square {
+            attribute: i / g,
+            group: i % g,
+            statistic: t.statistic,
+            df: t.df,
+            p_value: t.p_value,
+            low_expected: t.low_expected,
+            significant: t.significant,
+        });
+        Ok(())
+    }
+}
+
 /// Number of traits (all groups); 0 for NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_profiles_trait_count(profiles: *const crm_profiles) -> usize {
@@ -123,7 +180,7 @@ pub extern "C" fn crm_profiles_group_of(
     }
 }
 
-/// The whole result as JSON (`groups`, `group` per customer, `categorical`, `numeric`,
+/// The whole result as JSON (`groups`, `group` per customer, `categorical`, `chi_square`, `numeric`,
 /// `traits`, `notes`, the config, and `customer_ids`) in a new NUL-terminated string; free
 /// it with `crm_string_free`. NaN is written as null.
 #[unsafe(no_mangle)]

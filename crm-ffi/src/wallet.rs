@@ -21,6 +21,8 @@ pub const CRM_WALLET_SOURCE_COARSER_GROUP: u8 = 2;
 pub const CRM_WALLET_SOURCE_BASE: u8 = 3;
 /// No wallet (no attribute, no peer in the base).
 pub const CRM_WALLET_SOURCE_NONE: u8 = 4;
+/// The quantile regression on the customer's numeric attributes (`"regression"` rule).
+pub const CRM_WALLET_SOURCE_REGRESSION: u8 = 5;
 /// `crm_wallet_customer.attribute_problem`: none (the attribute was used, or none is
 /// configured).
 pub const CRM_WALLET_PROBLEM_NONE: i8 = -1;
@@ -75,7 +77,9 @@ fn wallet_ref<'a>(wallet: *const crm_wallet) -> Result<&'a crm_wallet, Failure> 
 /// `config_len` bytes of UTF-8 JSON with the rules (every field optional), e.g.
 /// `{"attribute": "potential", "quantile": 0.9, "min_peers": 20, "levels": [["industry",
 /// "size"], ["industry"]], "bands": {"employees": [10, 50, 250]}, "window_days": 365,
-/// "work_list_size": 100}`; NULL (length 0) for the defaults. A bad value is
+/// "work_list_size": 100, "regression": ["employees"]}`; NULL (length 0) for the defaults.
+/// `"regression"` names numeric attributes for a linear quantile regression of yearly
+/// spend (see `crm_wallet_regression_len`). A bad value is
 /// `CRM_RESULT_INVALID_CONFIG` naming the field. Free the result with `crm_wallet_free`.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_wallet_new(
@@ -172,6 +176,28 @@ pub extern "C" fn crm_wallet_customer_at(
             attribute_problem: w.attribute_problem[i].map_or(-1, |p| p as i8),
         });
         Ok(())
+    }
+}
+
+/// Coefficients of the fitted quantile regression (intercept, then one per attribute of
+/// the `"regression"` rule); 0 when none was configured or it could not be fitted (the
+/// JSON's `notes` say why), and for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_wallet_regression_len(wallet: *const crm_wallet) -> usize {
+    ffi_boundary! {
+        wallet_ref(wallet).map_or(0, |w| w.inner.regression.as_ref().map_or(0, |r| r.coefficients.len()))
+    }
+}
+
+/// Copies the coefficients of the quantile regression; `len` must equal
+/// `crm_wallet_regression_len`.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_wallet_copy_regression(wallet: *const crm_wallet, out: *mut f64, len: usize) -> crm_result {
+    ffi_boundary! { fallible:
+        let w = &wallet_ref(wallet)?.inner;
+        let coefficients = w.regression.as_ref().map_or(&[][..], |r| &r.coefficients[..]);
+        // SAFETY: `out` has room for `len` values (header contract).
+        unsafe { copy_rows(coefficients, out, len, "out", |v| *v) }
     }
 }
 

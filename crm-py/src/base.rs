@@ -1109,9 +1109,13 @@ impl CustomerBase {
     /// the same group at the first of `levels` (lists of attributes, finest first; default
     /// industry x category, then industry) with at least `min_peers` peers, else the whole
     /// base. `bands` cuts numeric grouping attributes (`{"employees": [10, 50, 250]}`).
+    /// `regression` (numeric attribute names) fits the linear `quantile`-regression of
+    /// yearly spend on them (exact LP optimum) on the peers with every attribute: it gives
+    /// the wallet (never below 0) of every customer with every attribute and no usable
+    /// `attribute`; the others fall back to the groups (`source` says which).
     #[pyo3(signature = (
         as_of=None, *, attribute=None, quantile=0.9, min_peers=20, levels=None, bands=None, window_days=365,
-        work_list_size=100
+        work_list_size=100, regression=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn wallet(
@@ -1125,10 +1129,19 @@ impl CustomerBase {
         bands: Option<BTreeMap<String, Vec<f64>>>,
         window_days: i64,
         work_list_size: i64,
+        regression: Option<Vec<String>>,
     ) -> Fallible<Py<crate::profiles::Wallet>> {
         let as_of = self.as_of(as_of)?;
-        let config =
-            crate::profiles::wallet_config(attribute, quantile, min_peers, levels, bands, window_days, work_list_size)?;
+        let config = crate::profiles::wallet_config(
+            attribute,
+            quantile,
+            min_peers,
+            levels,
+            bands,
+            window_days,
+            work_list_size,
+            regression,
+        )?;
         crate::profiles::wallet(py, &self.inner, self.ids_array(), as_of, config)
     }
 

@@ -7,8 +7,10 @@ use crate::processes::definition;
 use crate::table::{Table, TableBuilder};
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch};
 use chrono::NaiveDate;
-use crm_core::profiles::{CategoryRow, NumericRow, ProfileConfig, ProfileGrouping, Profiles as CoreProfiles};
-use crm_core::wallet::{Wallet as CoreWallet, WalletConfig, WalletRow};
+use crm_core::profiles::{
+    CategoryRow, ChiSquareRow, NumericRow, ProfileConfig, ProfileGrouping, Profiles as CoreProfiles,
+};
+use crm_core::wallet::{Wallet as CoreWallet, WalletConfig, WalletRegression, WalletRow};
 use crm_core::{KeyColumn, StrColumn};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -23,7 +25,7 @@ fn nullable(values: &[f64]) -> ArrayRef {
 /// Share of wallet and growth potential as of a date: one row per customer
 /// (`customer_id`, `spend` (per year), `wallet`, `share`, `over_wallet`,
 /// `growth_potential`, `rank` (1 = largest growth potential), `source` (attribute, group,
-/// coarser_group, base, none), `group` (the peer group that gave an estimate),
+/// coarser_group, base, none, regression), `group` (the peer group that gave an estimate),
 /// `attribute_problem` (missing, negative, not_a_number)), and the tables `groups`,
 /// `by_segment`, `by_stage`, `by_group`, `work_list`.
 #[pyclass(module = "crm", extends = Table, frozen)]
@@ -52,6 +54,7 @@ pub struct Wallet {
     #[pyo3(get)]
     notes: Vec<String>,
     counts: crm_core::wallet::WalletCounts,
+    regression: Option<WalletRegression>,
 }
 
 /// The batches of a wallet result.
@@ -66,6 +69,7 @@ pub(crate) struct WalletBatches {
     as_of: NaiveDate,
     notes: Vec<String>,
     counts: crm_core::wallet::WalletCounts,
+    regression: Option<WalletRegression>,
 }
 
 fn wallet_rows(rows: &[WalletRow]) -> RecordBatch {
@@ -124,6 +128,7 @@ impl Wallet {
             as_of: w.as_of,
             notes: w.notes,
             counts: w.counts,
+            regression: w.regression,
         }
     }
 
@@ -137,6 +142,7 @@ impl Wallet {
             work_list: Py::new(py, Table::new(b.work_list))?,
             notes: b.notes,
             counts: b.counts,
+            regression: b.regression,
         });
         Py::new(py, init)
     }
@@ -157,12 +163,14 @@ fn picked_ids(keys: &KeyColumn, rows: &[u32]) -> ArrayRef {
 
 #[pymethods]
 impl Wallet {
-    /// Customers per wallet source (attribute, group, coarser_group, base, none), per
-    /// attribute problem (missing, negative, not_a_number), over_wallet and peers.
+    /// Customers per wallet source (attribute, group, coarser_group, base, none,
+    /// regression), per attribute problem (missing, negative, not_a_number), over_wallet and
+    /// peers.
     #[getter]
     fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        for (name, v) in ["attribute", "group", "coarser_group", "base", "none"].iter().zip(self.counts.by_source) {
+        let sources = ["attribute", "group", "coarser_group", "base", "none", "regression"];
+        for (name, v) in sources.iter().zip(self.counts.by_source) {
             d.set_item(*name, v)?;
         }
         for (name, v) in ["missing", "negative", "not_a_number"].iter().zip(self.counts.problems) {
@@ -171,6 +179,20 @@ impl Wallet {
         d.set_item("over_wallet", self.counts.over_wallet)?;
         d.set_item("peers", self.counts.peers)?;
         Ok(d)
+    }
+
+    /// The quantile regression (`attributes`, `coefficients` (intercept first), `quantile`,
+    /// `peers` fitted, `used_by`), or None when not configured or not fitted (see `notes`).
+    #[getter]
+    fn regression<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(r) = &self.regression else { return Ok(None) };
+        let d = PyDict::new(py);
+        d.set_item("attributes", r.attributes.clone())?;
+        d.set_item("coefficients", r.coefficients.clone())?;
+        d.set_item("quantile", r.quantile)?;
+        d.set_item("peers", r.peers)?;
+        d.set_item("used_by", r.used_by)?;
+        Ok(Some(d))
     }
 
     fn __repr__(slf: &Bound<'_, Self>) -> String {
@@ -182,6 +204,7 @@ impl Wallet {
 /// Segment profiles as of a date: one row per customer (`customer_id`, `group`), and the
 /// tables `groups` (group, customers, base_share, below_min_size), `categorical` (group,
 /// attribute, value, count, share, base_count, base_share, index, z, p_value,
+/// significant), `chi_square` (attribute, group, statistic, df, p_value, low_expected,
 /// significant), `numeric` (group, attribute, count, missing, mean, q1, median, q3,
 /// base_count, base_mean, base_q1, base_median, base_q3) and `traits` (group, rank,
 /// attribute, value, index, share, base_share, z, text).
@@ -200,6 +223,9 @@ pub struct Profiles {
     /// Share of each value per group and attribute, against the base, with the index.
     #[pyo3(get)]
     categorical: Py<Table>,
+    /// Chi-square test per categorical attribute and group against the rest of the base.
+    #[pyo3(get)]
+    chi_square: Py<Table>,
     /// Mean and quartiles per group and numeric attribute, against the base.
     #[pyo3(get)]
     numeric: Py<Table>,
@@ -217,6 +243,7 @@ pub(crate) struct ProfileBatches {
     customers: RecordBatch,
     groups: RecordBatch,
     categorical: RecordBatch,
+    chi_square: RecordBatch,
     numeric: RecordBatch,
     traits: RecordBatch,
     as_of: NaiveDate,
@@ -236,6 +263,18 @@ fn categorical_rows(rows: &[CategoryRow]) -> RecordBatch {
     b.f64("index", rows.iter().map(|r| r.index).collect());
     b.f64("z", rows.iter().map(|r| r.z).collect());
     b.f64("p_value", rows.iter().map(|r| r.p_value).collect());
+    b.opt_bool("significant", rows.iter().map(|r| Some(r.significant)).collect());
+    b.finish()
+}
+
+fn chi_square_rows(rows: &[ChiSquareRow]) -> RecordBatch {
+    let mut b = TableBuilder::new();
+    b.strs("attribute", rows.iter().map(|r| r.attribute.as_str()));
+    b.strs("group", rows.iter().map(|r| r.group.as_str()));
+    b.f64("statistic", rows.iter().map(|r| r.statistic).collect());
+    b.i64("df", rows.iter().map(|r| r.df as i64).collect());
+    b.f64("p_value", rows.iter().map(|r| r.p_value).collect());
+    b.opt_bool("low_expected", rows.iter().map(|r| Some(r.low_expected)).collect());
     b.opt_bool("significant", rows.iter().map(|r| Some(r.significant)).collect());
     b.finish()
 }
@@ -284,6 +323,7 @@ impl Profiles {
             customers,
             groups: g.finish(),
             categorical: categorical_rows(&p.categorical),
+            chi_square: chi_square_rows(&p.chi_square),
             numeric: numeric_rows(&p.numeric),
             traits: t.finish(),
             as_of: p.as_of,
@@ -298,6 +338,7 @@ impl Profiles {
             base_customers: b.base_customers,
             groups: Py::new(py, Table::new(b.groups))?,
             categorical: Py::new(py, Table::new(b.categorical))?,
+            chi_square: Py::new(py, Table::new(b.chi_square))?,
             numeric: Py::new(py, Table::new(b.numeric))?,
             traits: Py::new(py, Table::new(b.traits))?,
             notes: b.notes,
@@ -327,6 +368,7 @@ pub(crate) fn wallet_config(
     bands: Option<BTreeMap<String, Vec<f64>>>,
     window_days: i64,
     work_list_size: i64,
+    regression: Option<Vec<String>>,
 ) -> Fallible<WalletConfig> {
     let d = WalletConfig::default();
     let count = |field: &str, v: i64| -> Fallible<usize> {
@@ -341,6 +383,7 @@ pub(crate) fn wallet_config(
         window_days: u32::try_from(window_days)
             .map_err(|_| Failure::config("window_days", format!("{window_days} is not in 1..=36600")))?,
         work_list_size: count("work_list_size", work_list_size)?,
+        regression: regression.unwrap_or_default(),
         ..WalletConfig::default()
     };
     c.validate().map_err(core)?;

@@ -103,7 +103,8 @@ class Segments(Table):
 class Wallet(Table):
     """customer_id, spend (per year), wallet, share, over_wallet, growth_potential, rank
     (1 = largest growth potential), source (attribute / group / coarser_group / base /
-    none), group (peer group key), attribute_problem (missing / negative / not_a_number)."""
+    none / regression), group (peer group key), attribute_problem (missing / negative /
+    not_a_number)."""
 
     @property
     def as_of(self) -> datetime.date: ...
@@ -123,6 +124,10 @@ class Wallet(Table):
     @property
     def counts(self) -> Dict[str, int]: ...
     @property
+    def regression(self) -> Optional[Dict[str, Any]]:
+        """attributes, coefficients (intercept first), quantile, peers, used_by; None when
+        not configured or not fitted (see notes)."""
+    @property
     def notes(self) -> List[str]: ...
 
 class Profiles(Table):
@@ -139,6 +144,11 @@ class Profiles(Table):
     def categorical(self) -> Table:
         """group, attribute, value, count, share, base_count, base_share, index, z,
         p_value, significant."""
+    @property
+    def chi_square(self) -> Table:
+        """attribute, group, statistic, df, p_value, low_expected (an expected count below
+        5), significant: Pearson's chi-square test of each categorical attribute in each
+        group against the rest of the base."""
     @property
     def numeric(self) -> Table:
         """group, attribute, count, missing, mean, q1, median, q3, base_count, base_mean,
@@ -322,12 +332,16 @@ class CustomerBase:
         bands: Optional[Mapping[str, Sequence[float]]] = None,
         window_days: int = 365,
         work_list_size: int = 100,
+        regression: Optional[Sequence[str]] = None,
     ) -> Wallet:
         """Share of wallet and growth potential per customer. The wallet is the customer
         attribute `attribute` where it is a number >= 0, else the type-7 `quantile` of
         yearly spend among peers (customers spending in the window) of the customer's group
         at the first of `levels` (finest first; default industry x category, then
-        industry) with at least `min_peers` peers, else of the whole base."""
+        industry) with at least `min_peers` peers, else of the whole base. `regression`
+        (numeric attributes) fits the linear `quantile`-regression of yearly spend on them
+        exactly; it gives the wallet (never below 0) of customers with every attribute, the
+        others fall back to the groups."""
     def profiles(
         self,
         as_of: Optional[DateLike] = None,

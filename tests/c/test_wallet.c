@@ -12,7 +12,8 @@ static const char *const SIZE[12] = {"large", "large", "large", "large", "small"
 static const double EMPLOYEES[12] = {500, 800, 1200, 2000, 20, 10, 5, 8, 12, 900, 600, 700};
 static const double SPEND[12] = {100, 200, 300, 400, 50, 80, 20, 40, 60, 500, 80, 150};
 
-static crm_base *hand_worked_base(void) {
+/* employees_of_12: 0 leaves customer 12 without employees (the regression case). */
+static crm_base *hand_worked_base(int employees_of_12) {
     crm_base_builder *b = builder();
     int64_t ids[12], days[12];
     int i;
@@ -24,7 +25,7 @@ static crm_base *hand_worked_base(void) {
             CHECK_OK(crm_customer_set_text(c, CRM_CUSTOMER_FIELD_INDUSTRY, INDUSTRY[i], strlen(INDUSTRY[i])));
         }
         CHECK_OK(crm_customer_set_attribute_text(c, S("size"), SIZE[i], strlen(SIZE[i])));
-        CHECK_OK(crm_customer_set_attribute_number(c, S("employees"), EMPLOYEES[i]));
+        if (i != 11 || employees_of_12) CHECK_OK(crm_customer_set_attribute_number(c, S("employees"), EMPLOYEES[i]));
         if (i == 4) CHECK_OK(crm_customer_set_attribute_text(c, S("potential"), S("n/a")));
         if (i == 9) CHECK_OK(crm_customer_set_attribute_number(c, S("potential"), 1000.0));
         if (i == 10) CHECK_OK(crm_customer_set_attribute_number(c, S("potential"), -5.0));
@@ -37,7 +38,7 @@ static crm_base *hand_worked_base(void) {
 }
 
 int main(void) {
-    crm_base *base = hand_worked_base();
+    crm_base *base = hand_worked_base(1);
     int32_t as_of = iso("2024-12-31");
     const char config[] = "{\"attribute\": \"potential\", \"min_peers\": 3, "
                           "\"levels\": [[\"industry\", \"size\"], [\"industry\"]]}";
@@ -107,6 +108,21 @@ int main(void) {
     CHECK(crm_profiles_group_count(p) == 2);
     CHECK(crm_profiles_categorical_count(p) == 2 * (3 + 2));
     CHECK(crm_profiles_trait_count(p) == 2);
+    /* Chi-square per attribute and group (crm-core/tests/wallet_profiles.rs): industry x
+     * manufacturing 12 with 2 df (p = exp(-6)); size x retail 121/144 x (12/35 + 12/25 +
+     * 12/49 + 12/35), p 0.2762784158 (scipy chi2_contingency, no correction). */
+    CHECK(crm_profiles_chi_square_count(p) == 4);
+    crm_profile_chi_square chi;
+    CHECK_OK(crm_profiles_chi_square_at(p, 0, &chi));
+    CHECK(chi.attribute == 0 && chi.group == 0 && chi.df == 2 && chi.low_expected && chi.significant);
+    CHECK_NEAR(chi.statistic, 12.0);
+    CHECK_NEAR(chi.p_value, exp(-6.0));
+    CHECK_OK(crm_profiles_chi_square_at(p, 3, &chi));
+    CHECK(chi.attribute == 1 && chi.group == 1 && chi.df == 1 && !chi.significant);
+    CHECK_NEAR(chi.statistic, 121.0 / 144.0 * (12.0 / 35.0 + 12.0 / 25.0 + 12.0 / 49.0 + 12.0 / 35.0));
+    CHECK(fabs(chi.p_value - 0.2762784158) < 1e-9);
+    CHECK_FAILS(crm_profiles_chi_square_at(p, 4, &chi), CRM_RESULT_OUT_OF_RANGE, "");
+    CHECK(crm_profiles_chi_square_count(NULL) == 0);
     const char *text = NULL;
     CHECK_OK(crm_profiles_trait_text(p, 0, &text));
     CHECK(strcmp(text, "manufacturing: industry manufacturing, index 200, 100 % vs 50 %") == 0);
@@ -133,6 +149,39 @@ int main(void) {
     CHECK(json_has(json, "top (2), middle (6), bottom (3)"));
     crm_profiles_free(p);
 
+    crm_base_free(base);
+
+    /* The quantile regression on employees (customer 12 without them): the 0.9 line through
+     * customers 9 (12, 60) and 10 (900, 500), 6000 / 111 + 55 / 111 x employees. */
+    base = hand_worked_base(0);
+    const char rc[] = "{\"attribute\": \"potential\", \"min_peers\": 3, \"regression\": [\"employees\"], "
+                      "\"levels\": [[\"industry\", \"size\"], [\"industry\"]]}";
+    CHECK_OK(crm_wallet_new(base, as_of, rc, strlen(rc), &w));
+    CHECK(crm_wallet_regression_len(w) == 2);
+    double coefficients[2];
+    CHECK_OK(crm_wallet_copy_regression(w, coefficients, 2));
+    CHECK_NEAR(coefficients[0], 6000.0 / 111.0);
+    CHECK_NEAR(coefficients[1], 55.0 / 111.0);
+    for (i = 0; i < 12; i++) {
+        CHECK_OK(crm_wallet_customer_at(w, i, &c));
+        if (i == 9) {
+            CHECK(c.source == CRM_WALLET_SOURCE_ATTRIBUTE && c.wallet == 1000.0);
+        } else if (i == 11) {
+            CHECK(c.source == CRM_WALLET_SOURCE_BASE && c.group == 6);
+            CHECK_NEAR(c.wallet, 400.0);
+        } else {
+            CHECK(c.source == CRM_WALLET_SOURCE_REGRESSION && c.group == -1);
+            CHECK_NEAR(c.wallet, (6000.0 + 55.0 * EMPLOYEES[i]) / 111.0);
+        }
+    }
+    CHECK_FAILS(crm_wallet_copy_regression(w, coefficients, 1), CRM_RESULT_LENGTH_MISMATCH, "");
+    json = NULL;
+    CHECK_OK(crm_wallet_to_json(w, &json, NULL));
+    CHECK(json_has(json, "1 customer(s) lack an attribute"));
+    crm_wallet_free(w);
+    const char twice[] = "{\"regression\": [\"employees\", \"employees\"]}";
+    CHECK_FAILS(crm_wallet_new(base, as_of, twice, strlen(twice), &bad), CRM_RESULT_INVALID_CONFIG, "regression");
+    CHECK(crm_wallet_regression_len(NULL) == 0);
     crm_base_free(base);
     if (check_failures) {
         fprintf(stderr, "%d check(s) failed\n", check_failures);

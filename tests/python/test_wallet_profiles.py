@@ -30,14 +30,13 @@ ROWS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def base() -> crm.CustomerBase:
+def make_base(employees_of_12: bool = True) -> crm.CustomerBase:
     customers = pa.table(
         {
             "customer_id": [r[0] for r in ROWS],
             "industry": [r[1] for r in ROWS],
             "size": [r[2] for r in ROWS],
-            "employees": [r[3] for r in ROWS],
+            "employees": pa.array([r[3] if r[0] != 12 or employees_of_12 else None for r in ROWS], pa.float64()),
             "potential": pa.array([r[4] for r in ROWS], pa.float64()),
         }
     )
@@ -49,6 +48,11 @@ def base() -> crm.CustomerBase:
         }
     )
     return crm.CustomerBase.from_transactions(tx, customers=customers)
+
+
+@pytest.fixture(scope="module")
+def base() -> crm.CustomerBase:
+    return make_base()
 
 
 def wallet(base: crm.CustomerBase) -> crm.Wallet:
@@ -71,6 +75,38 @@ def test_wallets_by_hand(base: crm.CustomerBase) -> None:
     assert w["group"][0] == "industry=manufacturing, size=large"
     assert w["group"][11] == "all" and w["group"][9] is None
     assert w["attribute_problem"][10] == "negative" and w["attribute_problem"][9] is None
+
+
+def test_quantile_regression_wallets_by_hand() -> None:
+    # Customer 12 without employees. The 0.9 line of spend on employees over the 10 peers
+    # with employees passes through customers 9 (12, 60) and 10 (900, 500): 6000 / 111 +
+    # 55 / 111 x employees (worked out and checked for optimality in
+    # crm-core/tests/wallet_profiles.rs). statsmodels 0.15.0,
+    # QuantReg(spend, add_constant(employees)).fit(q=0.9), gives 54.0540538 and 0.4954955
+    # (an approximation of the same optimum).
+    w = make_base(employees_of_12=False).wallet(
+        AS_OF,
+        attribute="potential",
+        min_peers=3,
+        levels=[["industry", "size"], ["industry"]],
+        regression=["employees"],
+    )
+    r = w.regression
+    assert r is not None
+    assert r["coefficients"] == pytest.approx([6000 / 111, 55 / 111], rel=1e-12)
+    assert r["coefficients"] == pytest.approx([54.0540538, 0.4954955], abs=1e-6)
+    assert (r["attributes"], r["quantile"], r["peers"], r["used_by"]) == (["employees"], 0.9, 10, 10)
+    t = pa.table(w).to_pydict()
+    expected = [(6000 + 55 * row[3]) / 111 for row in ROWS]
+    expected[9], expected[11] = 1000.0, 400.0  # its own figure; no employees: the base
+    assert t["wallet"] == pytest.approx(expected, rel=1e-12)
+    assert t["source"] == ["regression"] * 9 + ["attribute", "regression", "base"]
+    assert t["group"][:11] == [None] * 11 and t["group"][11] == "all"
+    assert w.counts["regression"] == 10 and w.counts["base"] == 1
+    assert any("1 customer(s) lack an attribute" in n for n in w.notes)
+    assert make_base().wallet(AS_OF).regression is None
+    with pytest.raises(crm.ConfigError, match="regression"):
+        make_base().wallet(AS_OF, regression=["employees", "employees"])
 
 
 def test_groups_tables_and_work_list(base: crm.CustomerBase) -> None:
@@ -113,6 +149,22 @@ def test_profile_by_industry_by_hand(base: crm.CustomerBase) -> None:
     for g in ("manufacturing", "retail"):
         for a in ("industry", "size"):
             assert sum(r["share"] for r in rows if r["group"] == g and r["attribute"] == a) == pytest.approx(1)
+    # Chi-square per attribute and group (worked out in crm-core/tests/wallet_profiles.rs;
+    # scipy 1.17.1 chi2_contingency(..., correction=False) gives the same figures).
+    chi = pa.table(p.chi_square).to_pydict()
+    assert list(zip(chi["attribute"], chi["group"])) == [
+        ("industry", "manufacturing"),
+        ("industry", "retail"),
+        ("size", "manufacturing"),
+        ("size", "retail"),
+    ]
+    assert chi["df"] == [2, 2, 1, 1]
+    assert chi["statistic"][0] == pytest.approx(12.0) and chi["p_value"][0] == pytest.approx(math.exp(-6))
+    assert chi["statistic"][2] == pytest.approx(12 / 35) and chi["p_value"][2] == pytest.approx(0.5581846494)
+    retail_size = 121 / 144 * (12 / 35 + 12 / 25 + 12 / 49 + 12 / 35)
+    assert chi["statistic"][3] == pytest.approx(retail_size) and chi["p_value"][3] == pytest.approx(0.2762784158)
+    assert chi["low_expected"] == [True] * 4
+    assert chi["significant"] == [True, True, False, False]
 
 
 def test_profile_of_segments_and_labels(base: crm.CustomerBase) -> None:

@@ -1,8 +1,10 @@
 //! The profile of each group against the base: category shares and indices with the
 //! two-proportion flag, numeric statistics, and the ranked distinguishing traits.
 
+use super::chi_square::chi_square;
 use super::numeric::Stats;
 use super::*;
+use crate::parallel::map_tasks;
 
 impl CustomerBase {
     pub(super) fn profiles_of(
@@ -11,6 +13,7 @@ impl CustomerBase {
         config: &ProfileConfig,
         names: Vec<String>,
         group: Vec<Option<u32>>,
+        table: &AttributeTable,
         wallet: Option<&Wallet>,
     ) -> Result<Profiles> {
         let n = self.len();
@@ -43,10 +46,9 @@ impl CustomerBase {
 
         // Categorical attributes.
         let mut rows = Vec::new();
-        // Every categorical attribute in one pass over the customer table.
-        let specs: Vec<(&str, Option<&[f64]>)> =
-            config.categorical.iter().map(|a| (a.as_str(), config.bands.get(a).map(Vec::as_slice))).collect();
-        for (attr, col) in config.categorical.iter().zip(categoricals(self, &specs)) {
+        let mut chi_rows = Vec::new();
+        for attr in &config.categorical {
+            let col = table.get(attr).categorical(config.bands.get(attr).map(Vec::as_slice));
             let values = col.labels.len();
             let has_missing = col.codes.contains(&MISSING);
             match values {
@@ -65,6 +67,16 @@ impl CustomerBase {
                 }
             }
             for (gi, grp) in groups.iter().enumerate() {
+                let t = chi_square(&counts[gi * width..(gi + 1) * width], &base, grp.customers, n);
+                chi_rows.push(ChiSquareRow {
+                    group: grp.group.clone(),
+                    attribute: attr.clone(),
+                    statistic: t.statistic,
+                    df: t.df,
+                    p_value: t.p_value,
+                    low_expected: t.low_expected,
+                    significant: !grp.below_min_size && t.df > 0 && t.p_value < config.alpha,
+                });
                 for v in 0..width {
                     let (count, base_count) = (counts[gi * width + v], base[v]);
                     let share = ratio(count, grp.customers);
@@ -99,52 +111,40 @@ impl CustomerBase {
             }
         }
 
-        // Numeric attributes.
-        let mut numeric_rows = Vec::new();
+        // Numeric attributes: the columns first (the customer summary is computed once if
+        // needed), then the statistics of the base and of the groups of every attribute as
+        // tasks on all threads.
         let mut summary = None;
+        let mut columns = Vec::with_capacity(config.numeric.len());
         for attr in &config.numeric {
-            let values = self.numeric_column(as_of, config, attr, &mut summary, wallet)?;
-            let mut all: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
-            if all.is_empty() && n > 0 {
+            columns.push(self.numeric_column(as_of, config, attr, &mut summary, table, wallet)?);
+        }
+        let stats = map_tasks(2 * columns.len(), n, |t| {
+            let values = &columns[t / 2];
+            if t % 2 == 0 {
+                let mut all: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+                vec![(all.len(), Stats::of(&mut all))]
+            } else {
+                group_stats(values, &group, g)
+            }
+        });
+        let mut numeric_rows = Vec::with_capacity(g * columns.len());
+        for (a, attr) in config.numeric.iter().enumerate() {
+            let (base_count, base) = &stats[2 * a][0];
+            if *base_count == 0 && n > 0 {
                 notes.push(format!("numeric attribute `{attr}` has no value for any customer"));
             }
-            let base = Stats::of(&mut all);
-            // The group's values, bucketed by group.
-            let mut offsets = vec![0usize; g + 1];
-            for (c, v) in values.iter().enumerate() {
-                if let Some(k) = group[c]
-                    && !v.is_nan()
-                {
-                    offsets[k as usize + 1] += 1;
-                }
-            }
-            for k in 0..g {
-                offsets[k + 1] += offsets[k];
-            }
-            let mut bucket = vec![0.0; offsets[g]];
-            let mut at = offsets.clone();
-            for (c, &v) in values.iter().enumerate() {
-                if let Some(k) = group[c]
-                    && !v.is_nan()
-                {
-                    bucket[at[k as usize]] = v;
-                    at[k as usize] += 1;
-                }
-            }
-            for (gi, grp) in groups.iter().enumerate() {
-                let slice = &mut bucket[offsets[gi]..offsets[gi + 1]];
-                let count = slice.len();
-                let s = Stats::of(slice);
+            for (grp, (count, s)) in groups.iter().zip(&stats[2 * a + 1]) {
                 numeric_rows.push(NumericRow {
                     group: grp.group.clone(),
                     attribute: attr.clone(),
-                    count,
+                    count: *count,
                     missing: grp.customers - count,
                     mean: s.mean,
                     q1: s.q1,
                     median: s.median,
                     q3: s.q3,
-                    base_count: all.len(),
+                    base_count: *base_count,
                     base_mean: base.mean,
                     base_q1: base.q1,
                     base_median: base.median,
@@ -193,11 +193,44 @@ impl CustomerBase {
             groups,
             group,
             categorical: rows,
+            chi_square: chi_rows,
             numeric: numeric_rows,
             traits,
             notes,
         })
     }
+}
+
+/// Per group: the customers with a value and the statistics of their values (in customer
+/// index order, bucketed by group).
+fn group_stats(values: &[f64], group: &[Option<u32>], g: usize) -> Vec<(usize, Stats)> {
+    let mut offsets = vec![0usize; g + 1];
+    for (v, k) in values.iter().zip(group) {
+        if let Some(k) = k
+            && !v.is_nan()
+        {
+            offsets[*k as usize + 1] += 1;
+        }
+    }
+    for k in 0..g {
+        offsets[k + 1] += offsets[k];
+    }
+    let mut bucket = vec![0.0; offsets[g]];
+    let mut at = offsets.clone();
+    for (&v, k) in values.iter().zip(group) {
+        if let Some(k) = k
+            && !v.is_nan()
+        {
+            bucket[at[*k as usize]] = v;
+            at[*k as usize] += 1;
+        }
+    }
+    (0..g)
+        .map(|k| {
+            let slice = &mut bucket[offsets[k]..offsets[k + 1]];
+            (slice.len(), Stats::of(slice))
+        })
+        .collect()
 }
 
 fn ratio(a: usize, b: usize) -> f64 {

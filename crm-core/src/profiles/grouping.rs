@@ -75,8 +75,9 @@ impl CustomerBase {
                 });
             }
         }
-        let (names, group) = self.profile_grouping(as_of, config, segments)?;
-        self.profiles_of(as_of, config, names, group, wallet)
+        let table = self.profile_attributes(config, wallet.is_some());
+        let (names, group) = self.profile_grouping(as_of, config, segments, &table)?;
+        self.profiles_of(as_of, config, names, group, &table, wallet)
     }
 
     /// Profiles of groups the caller gives: a label per customer in customer index order
@@ -108,7 +109,25 @@ impl CustomerBase {
             .iter()
             .map(|l| l.as_ref().map(|s| names.binary_search_by(|n| n.as_str().cmp(s.as_ref())).expect("listed") as u32))
             .collect();
-        self.profiles_of(as_of, config, names, group, None)
+        let table = self.profile_attributes(config, false);
+        self.profiles_of(as_of, config, names, group, &table, None)
+    }
+
+    /// Every customer attribute a profile reads, in one pass over the customer table: the
+    /// grouping attribute, the categorical and numeric ones, and the wallet's when the
+    /// share of wallet is profiled and no wallet is `given`.
+    fn profile_attributes(&self, config: &ProfileConfig, wallet_given: bool) -> AttributeTable {
+        let grouping = match &config.by {
+            ProfileGrouping::Attribute { attribute } => Some(attribute.as_str()),
+            _ => None,
+        };
+        let numeric = config.numeric.iter().map(String::as_str).filter(|a| !DERIVED.contains(a));
+        let wallet = config.numeric.iter().any(|a| a == "share_of_wallet") && !wallet_given;
+        let wallet = wallet.then(|| wallet_attributes(&config.wallet)).into_iter().flatten();
+        AttributeTable::read(
+            self,
+            config.categorical.iter().map(String::as_str).chain(numeric).chain(grouping).chain(wallet),
+        )
     }
 
     /// The group names and each customer's group.
@@ -117,6 +136,7 @@ impl CustomerBase {
         as_of: NaiveDate,
         config: &ProfileConfig,
         given: Option<&Segments>,
+        table: &AttributeTable,
     ) -> Result<(Vec<String>, Vec<Option<u32>>)> {
         let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         let needs = matches!(config.by, ProfileGrouping::Segment | ProfileGrouping::Abc | ProfileGrouping::Pyramid);
@@ -157,9 +177,9 @@ impl CustomerBase {
                 (names, group)
             }
             ProfileGrouping::Attribute { attribute } => {
-                let col = categorical(self, attribute, config.bands.get(attribute).map(Vec::as_slice));
+                let col = table.get(attribute).categorical(config.bands.get(attribute).map(Vec::as_slice));
                 let group = col.codes.iter().map(|&k| (k != MISSING).then_some(k)).collect();
-                (col.labels, group)
+                (col.labels.clone(), group)
             }
             ProfileGrouping::TargetGroup { conditions } => {
                 let model = ScoringModel::all_of(conditions, &config.lifecycle, &config.segments, &config.wallet);

@@ -25,7 +25,7 @@
 //! The results do not depend on row order or thread count: values are numbered in sorted
 //! order and every count is an integer.
 
-use crate::attribute_columns::{MISSING, categorical, categoricals, numeric};
+use crate::attribute_columns::{AttributeTable, MISSING};
 use crate::base::CustomerBase;
 use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
@@ -33,7 +33,7 @@ use crate::lifecycle::{LifecycleConfig, LifecycleStage};
 use crate::scoring::{Condition, ScoringModel};
 use crate::segments::{SegmentConfig, Segments};
 use crate::stats::compare_proportions;
-use crate::wallet::{Wallet, WalletConfig, check_bands, quantiles};
+use crate::wallet::{Wallet, WalletConfig, check_bands, quantiles, wallet_attributes};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -205,6 +205,29 @@ pub struct CategoryRow {
     pub significant: bool,
 }
 
+/// Pearson's chi-square test of independence (no continuity correction) of one categorical
+/// attribute in one group against the rest of the base: the 2 x k table of (group, rest) x
+/// the attribute's values, `(missing)` included. A group that is empty or the whole base,
+/// or an attribute with one value, has nothing to test: statistic 0, df 0, p 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChiSquareRow {
+    /// The group.
+    pub group: String,
+    /// The attribute.
+    pub attribute: String,
+    /// Sum over the table's cells of (observed - expected)^2 / expected.
+    pub statistic: f64,
+    /// Degrees of freedom: the attribute's values (missing included) - 1.
+    pub df: usize,
+    /// P(chi-square with `df` degrees of freedom > statistic).
+    pub p_value: f64,
+    /// Some expected count is below 5: the chi-square approximation is rough; read the
+    /// p-value with care.
+    pub low_expected: bool,
+    /// p < alpha, something to test, and the group is not below the minimum size.
+    pub significant: bool,
+}
+
 /// Distribution of a numeric attribute in one group and in the base (NaN without values).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NumericRow {
@@ -274,6 +297,9 @@ pub struct Profiles {
     pub group: Vec<Option<u32>>,
     /// Per group, attribute (config order) and value.
     pub categorical: Vec<CategoryRow>,
+    /// Per attribute (config order) and group: the chi-square test of the attribute's
+    /// distribution in the group against the rest of the base.
+    pub chi_square: Vec<ChiSquareRow>,
     /// Per group and attribute (config order).
     pub numeric: Vec<NumericRow>,
     /// Per group, ranked.
@@ -283,6 +309,7 @@ pub struct Profiles {
     pub notes: Vec<String>,
 }
 
+mod chi_square;
 mod compute;
 mod grouping;
 mod numeric;

@@ -1,25 +1,30 @@
 //! Numeric attributes: derived measures or customer attributes, and their mean and quartiles.
 
 use super::*;
+use std::borrow::Cow;
 
 impl CustomerBase {
     /// A numeric column: a derived measure or a customer attribute.
-    pub(super) fn numeric_column(
+    pub(super) fn numeric_column<'a>(
         &self,
         as_of: NaiveDate,
         config: &ProfileConfig,
         name: &str,
         summary: &mut Option<crate::Summary>,
-        wallet: Option<&Wallet>,
-    ) -> Result<Vec<f64>> {
+        table: &'a AttributeTable,
+        wallet: Option<&'a Wallet>,
+    ) -> Result<Cow<'a, [f64]>> {
         if name == "share_of_wallet" {
             return Ok(match wallet {
-                Some(w) => w.share.clone(),
-                None => self.wallet_with(as_of, &config.wallet, None, None)?.share,
+                Some(w) => Cow::Borrowed(&w.share),
+                None => {
+                    config.wallet.validate()?;
+                    Cow::Owned(self.wallet_in(table, as_of, &config.wallet, None, None)?.share)
+                }
             });
         }
         if !DERIVED.contains(&name) {
-            return Ok(numeric(self, name));
+            return Ok(table.get(name).numbers());
         }
         if summary.is_none() {
             *summary = Some(self.summary(as_of)?);
@@ -27,7 +32,7 @@ impl CustomerBase {
         let s = summary.as_ref().expect("computed");
         let n = s.len();
         let opt = |v: Option<f64>| v.unwrap_or(f64::NAN);
-        Ok(match name {
+        Ok(Cow::Owned(match name {
             "purchases_per_year" => {
                 (0..n).map(|i| if s.has_purchase(i) { s.purchases_per_year[i] } else { f64::NAN }).collect()
             }
@@ -41,7 +46,7 @@ impl CustomerBase {
                     _ => f64::NAN,
                 })
                 .collect(),
-        })
+        }))
     }
 }
 

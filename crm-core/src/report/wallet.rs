@@ -96,13 +96,25 @@ impl CustomerBase {
 }
 
 fn sources(c: &WalletCounts) -> String {
-    let names = ["the customer's own figure", "its peer group", "a coarser peer group", "the whole base", "no wallet"];
-    let parts: Vec<String> =
-        [WalletSource::Attribute, WalletSource::Group, WalletSource::CoarserGroup, WalletSource::Base]
-            .iter()
-            .filter(|s| c.by_source[**s as usize] > 0)
-            .map(|s| format!("{} from {}", c.by_source[*s as usize], names[*s as usize]))
-            .collect();
+    let names = [
+        "the customer's own figure",
+        "its peer group",
+        "a coarser peer group",
+        "the whole base",
+        "no wallet",
+        "the quantile regression",
+    ];
+    let parts: Vec<String> = [
+        WalletSource::Attribute,
+        WalletSource::Regression,
+        WalletSource::Group,
+        WalletSource::CoarserGroup,
+        WalletSource::Base,
+    ]
+    .iter()
+    .filter(|s| c.by_source[**s as usize] > 0)
+    .map(|s| format!("{} from {}", c.by_source[*s as usize], names[*s as usize]))
+    .collect();
     parts.join(", ")
 }
 

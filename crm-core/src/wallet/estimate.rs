@@ -4,6 +4,13 @@
 use super::groups::Level;
 use super::tables::Cols;
 use super::*;
+use crate::parallel::map_tasks;
+use std::borrow::Cow;
+
+/// The attributes the wallet reads: the levels' and the wallet attribute.
+pub(crate) fn wallet_attributes(config: &WalletConfig) -> impl Iterator<Item = &str> {
+    config.levels.iter().flatten().chain(&config.regression).map(String::as_str).chain(config.attribute.as_deref())
+}
 
 /// Yearly spend in the window ending on `today`, per customer.
 pub(crate) fn yearly_spend(base: &CustomerBase, today: Day, window_days: u32) -> Vec<f64> {
@@ -19,6 +26,103 @@ pub(crate) fn yearly_spend(base: &CustomerBase, today: Day, window_days: u32) ->
         }
     });
     spend
+}
+
+/// Per group of a level: its customers, its peers (customers with a positive spend) and
+/// the quantile of the peers' spend (NaN without peers).
+struct LevelQuantiles {
+    members: Vec<usize>,
+    peers: Vec<usize>,
+    quantiles: Vec<f64>,
+}
+
+/// The quantile of peer spend of every group of a level (`group`: the customers' groups).
+fn level_quantiles(group: &[u32], g: usize, spend: &[f64], q: f64) -> LevelQuantiles {
+    let (mut members, mut peers) = (vec![0usize; g], vec![0usize; g]);
+    for (&k, &s) in group.iter().zip(spend) {
+        if k != MISSING {
+            members[k as usize] += 1;
+            peers[k as usize] += (s > 0.0) as usize;
+        }
+    }
+    // Peer spends bucketed by group (in customer index order), one quantile per group.
+    let mut offsets = vec![0usize; g + 1];
+    for k in 0..g {
+        offsets[k + 1] = offsets[k] + peers[k];
+    }
+    let mut values = vec![0.0; offsets[g]];
+    let mut at = offsets.clone();
+    for (&k, &s) in group.iter().zip(spend) {
+        if k != MISSING && s > 0.0 {
+            values[at[k as usize]] = s;
+            at[k as usize] += 1;
+        }
+    }
+    let quantiles = (0..g).map(|k| quantile(&mut values[offsets[k]..offsets[k + 1]], q)).collect();
+    LevelQuantiles { members, peers, quantiles }
+}
+
+/// The quantile regression of `config.regression`, fitted on the peers with every
+/// attribute; it gives the wallet of every customer with every attribute whose wallet
+/// attribute gave none. `None` (with a note) when not configured or not fitted.
+fn fit_regression(
+    table: &AttributeTable,
+    config: &WalletConfig,
+    spend: &[f64],
+    wallet: &mut [f64],
+    source: &mut [WalletSource],
+    notes: &mut Vec<String>,
+) -> Option<WalletRegression> {
+    if config.regression.is_empty() {
+        return None;
+    }
+    let n = spend.len();
+    let columns: Vec<Cow<'_, [f64]>> = config.regression.iter().map(|a| table.get(a).numbers()).collect();
+    let complete = |c: usize| columns.iter().all(|col| !col[c].is_nan());
+    let rows: Vec<usize> = (0..n).filter(|&c| spend[c] > 0.0 && complete(c)).collect();
+    let x: Vec<Vec<f64>> = columns.iter().map(|col| rows.iter().map(|&c| col[c]).collect()).collect();
+    let x: Vec<&[f64]> = x.iter().map(Vec::as_slice).collect();
+    let y: Vec<f64> = rows.iter().map(|&c| spend[c]).collect();
+    let names = config.regression.join(", ");
+    let coefficients = match quantile_regression(&x, &y, config.quantile) {
+        Ok(b) => b,
+        Err(e) => {
+            let why = match e {
+                Error::InvalidConfig { message, .. } => message,
+                e => e.to_string(),
+            };
+            notes.push(format!(
+                "quantile regression on {names} not fitted ({why}); every customer falls back to the peer groups"
+            ));
+            return None;
+        }
+    };
+    let (mut used_by, mut lacking) = (0, 0);
+    for c in 0..n {
+        if source[c] == WalletSource::Attribute {
+            continue;
+        }
+        if !complete(c) {
+            lacking += 1;
+            continue;
+        }
+        let fit = coefficients[0] + columns.iter().zip(&coefficients[1..]).map(|(col, b)| col[c] * b).sum::<f64>();
+        wallet[c] = fit.max(0.0);
+        source[c] = WalletSource::Regression;
+        used_by += 1;
+    }
+    if lacking > 0 {
+        notes.push(format!(
+            "quantile regression on {names}: {lacking} customer(s) lack an attribute and fall back to the peer groups"
+        ));
+    }
+    Some(WalletRegression {
+        attributes: config.regression.clone(),
+        coefficients,
+        quantile: config.quantile,
+        peers: rows.len(),
+        used_by,
+    })
 }
 
 impl CustomerBase {
@@ -85,6 +189,21 @@ impl CustomerBase {
                 });
             }
         }
+        let table = AttributeTable::read(self, wallet_attributes(config));
+        self.wallet_in(&table, as_of, config, segments, stages)
+    }
+
+    /// [`Self::wallet_with`] on attributes already read (at least [`wallet_attributes`]),
+    /// the slices checked.
+    pub(crate) fn wallet_in(
+        &self,
+        table: &AttributeTable,
+        as_of: NaiveDate,
+        config: &WalletConfig,
+        segments: Option<&[Option<ValueSegment>]>,
+        stages: Option<&[LifecycleStage]>,
+    ) -> Result<Wallet> {
+        let n = self.len();
         let today = date_to_day(as_of);
         let spend = yearly_spend(self, today, config.window_days);
         let mut notes = Vec::new();
@@ -95,14 +214,9 @@ impl CustomerBase {
         let mut attribute_problem = vec![None; n];
         let mut counts = WalletCounts::default();
         if let Some(attr) = &config.attribute {
+            let column = table.get(attr);
             for c in 0..n {
-                let value = self.profile(c as CustomerIndex).and_then(|p| match attr.as_str() {
-                    "acquisition_cost" => p.acquisition_cost.map(Ok),
-                    _ => p.attributes.get(attr).map(|v| match v {
-                        AttributeValue::Number(x) => Ok(*x),
-                        _ => Err(()),
-                    }),
-                });
+                let value = column.number(c);
                 let problem = match value {
                     None => Some(WalletProblem::Missing),
                     Some(Ok(x)) if !x.is_finite() => Some(WalletProblem::NotANumber),
@@ -128,8 +242,10 @@ impl CustomerBase {
             }
         }
 
+        let regression = fit_regression(table, config, &spend, &mut wallet, &mut source, &mut notes);
+
         // The peer groups.
-        let columns = columns_of(self, config.levels.iter().flatten(), &config.bands);
+        let columns = columns_of(table, config.levels.iter().flatten(), &config.bands);
         for (name, col) in &columns {
             match col.labels.len() {
                 0 => notes.push(format!("grouping attribute `{name}` has no value: every customer lacks it")),
@@ -139,49 +255,41 @@ impl CustomerBase {
         }
         let mut levels = Vec::with_capacity(config.levels.len());
         for names in &config.levels {
-            let cols: Vec<&Categorical> = names.iter().map(|a| &columns[a]).collect();
+            let cols: Vec<&Categorical> = names.iter().map(|a| columns[a.as_str()].as_ref()).collect();
             let (group, keys) = level_groups(names, &cols)?;
             levels.push(Level { group, keys });
         }
-        let peer = |c: usize| spend[c] > 0.0;
-        counts.peers = (0..n).filter(|&c| peer(c)).count();
+        // The quantiles of every level's groups and of the whole base, as tasks on all
+        // threads.
+        let (per_level, whole) = {
+            let mut done = map_tasks(levels.len() + 1, n, |t| match levels.get(t) {
+                Some(level) => level_quantiles(&level.group, level.keys.len(), &spend, config.quantile),
+                None => {
+                    let mut all: Vec<f64> = spend.iter().copied().filter(|&s| s > 0.0).collect();
+                    let q = quantile(&mut all, config.quantile);
+                    LevelQuantiles { members: vec![n], peers: vec![all.len()], quantiles: vec![q] }
+                }
+            });
+            let whole = done.pop().expect("the base task");
+            (done, whole)
+        };
+        counts.peers = whole.peers[0];
+        let base_q = whole.quantiles[0];
         let mut groups = Vec::new();
         let mut first_row = Vec::with_capacity(levels.len());
-        for (li, level) in levels.iter().enumerate() {
+        for (li, (level, q)) in levels.iter().zip(&per_level).enumerate() {
             let g = level.keys.len();
-            let (mut members, mut peers) = (vec![0usize; g], vec![0usize; g]);
-            for c in 0..n {
-                let k = level.group[c];
-                if k != MISSING {
-                    members[k as usize] += 1;
-                    peers[k as usize] += peer(c) as usize;
-                }
-            }
-            // Peer spends bucketed by group, for one quantile per group.
-            let mut offsets = vec![0usize; g + 1];
-            for k in 0..g {
-                offsets[k + 1] = offsets[k] + peers[k];
-            }
-            let mut values = vec![0.0; offsets[g]];
-            let mut at = offsets.clone();
-            for (&k, &s) in level.group.iter().zip(&spend) {
-                if k != MISSING && s > 0.0 {
-                    values[at[k as usize]] = s;
-                    at[k as usize] += 1;
-                }
-            }
             first_row.push(groups.len());
             let mut small = 0;
             for k in 0..g {
-                let q = quantile(&mut values[offsets[k]..offsets[k + 1]], config.quantile);
-                let below = peers[k] < config.min_peers;
+                let below = q.peers[k] < config.min_peers;
                 small += below as usize;
                 groups.push(WalletGroup {
                     level: li,
                     key: level.keys[k].clone(),
-                    customers: members[k],
-                    peers: peers[k],
-                    wallet: (peers[k] > 0).then_some(q),
+                    customers: q.members[k],
+                    peers: q.peers[k],
+                    wallet: (q.peers[k] > 0).then_some(q.quantiles[k]),
                     below_min_peers: below,
                     used_by: 0,
                 });
@@ -194,8 +302,6 @@ impl CustomerBase {
                 ));
             }
         }
-        let mut all: Vec<f64> = (0..n).filter(|&c| peer(c)).map(|c| spend[c]).collect();
-        let base_q = quantile(&mut all, config.quantile);
         let base_row = groups.len();
         groups.push(WalletGroup {
             level: levels.len(),
@@ -216,7 +322,7 @@ impl CustomerBase {
         // Estimates where the attribute gave none.
         let mut group = vec![None; n];
         for c in 0..n {
-            if source[c] == WalletSource::Attribute {
+            if matches!(source[c], WalletSource::Attribute | WalletSource::Regression) {
                 continue;
             }
             let mut found = None;
@@ -335,6 +441,7 @@ impl CustomerBase {
             by_group,
             work_list,
             counts,
+            regression,
             notes,
         })
     }

@@ -1,9 +1,9 @@
 //! Peer groups: each level of attributes numbered into dense group codes and labelled.
 
-use crate::attribute_columns::{Categorical, MISSING, categoricals};
-use crate::base::CustomerBase;
+use crate::attribute_columns::{AttributeTable, Categorical, MISSING};
 use crate::error::{Error, Result};
 use crate::parallel::fill;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// One level's groups: the group of each customer (or [`MISSING`]) and their keys.
@@ -89,19 +89,12 @@ pub(crate) fn level_groups(names: &[String], columns: &[&Categorical]) -> Result
     Ok((group, labels))
 }
 
-/// The categorical columns the config names, each once.
-pub(crate) fn columns_of<'a>(
-    base: &CustomerBase,
-    names: impl Iterator<Item = &'a String>,
+/// The categorical columns of the levels' attributes (numeric ones cut into their bands),
+/// each once.
+pub(crate) fn columns_of<'t>(
+    table: &'t AttributeTable,
+    names: impl Iterator<Item = &'t String>,
     bands: &BTreeMap<String, Vec<f64>>,
-) -> BTreeMap<String, Categorical> {
-    let mut wanted: Vec<&String> = names.collect();
-    wanted.sort();
-    wanted.dedup();
-    // Every attribute in one pass over the customer table.
-    let specs: Vec<(&str, Option<&[f64]>)> =
-        wanted.iter().map(|a| (a.as_str(), bands.get(*a).map(Vec::as_slice))).collect();
-    let out: BTreeMap<String, Categorical> =
-        wanted.iter().map(|a| (*a).to_owned()).zip(categoricals(base, &specs)).collect();
-    out
+) -> BTreeMap<&'t str, Cow<'t, Categorical>> {
+    names.map(|a| (a.as_str(), table.get(a).categorical(bands.get(a).map(Vec::as_slice)))).collect()
 }

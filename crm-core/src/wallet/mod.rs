@@ -17,7 +17,12 @@
 //! - **Quantile**: type 7 of Hyndman & Fan (numpy's default): with the `n` peer spends
 //!   sorted ascending `x[0] <= ... <= x[n-1]`, `h = (n - 1) q`, the quantile is
 //!   `x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])`.
+//! - **Quantile regression** (optional, [`WalletConfig::regression`]): the linear
+//!   `quantile`-quantile of yearly spend given numeric attributes, fitted exactly (the LP
+//!   optimum of the check loss, [`quantile_regression`]) on the peers with every attribute;
+//!   a customer's wallet is `max(0, prediction)`.
 //! - **Fallback order**: the attribute (when configured and a finite number >= 0); else the
+//!   regression (when configured and fitted, and the customer has every attribute); else the
 //!   customer's group at the first level (finest) with at least `min_peers` peers; else the
 //!   next coarser level, and so on; else the whole base (any number of peers >= 1). A base
 //!   without a single peer gives no wallet (NaN).
@@ -32,9 +37,9 @@
 //! count: quantiles are order statistics, groups are numbered in sorted key order, sums run
 //! in customer index order.
 
-use crate::attribute_columns::{Categorical, MISSING};
+use crate::attribute_columns::{AttributeTable, Categorical, MISSING};
 use crate::base::CustomerBase;
-use crate::customer::{AttributeValue, CustomerIndex};
+use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
 use crate::lifecycle::{LifecycleConfig, LifecycleStage};
 use crate::parallel::fill;
@@ -47,11 +52,14 @@ use std::collections::BTreeMap;
 mod estimate;
 mod groups;
 mod quantile;
+mod regression;
 mod tables;
 
+pub(crate) use estimate::wallet_attributes;
 pub(crate) use groups::{columns_of, level_groups};
 pub use quantile::quantile;
 pub(crate) use quantile::quantiles;
+pub use regression::quantile_regression;
 
 /// The rules of the wallet analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,6 +84,13 @@ pub struct WalletConfig {
     /// Customers on the growth-potential work list; 0 for every active customer. Default
     /// 100.
     pub work_list_size: usize,
+    /// Numeric attributes for a linear quantile regression of yearly spend (the
+    /// `quantile`-quantile given the attributes, intercept and one coefficient each, fitted
+    /// exactly on the peers with every attribute; see [`quantile_regression`]): it gives
+    /// the wallet, `max(0, prediction)`, of every customer with every attribute and without
+    /// a usable wallet attribute; the others fall back to the peer groups. Empty (default):
+    /// no regression. At most 8 attributes; needs a quantile below 1.
+    pub regression: Vec<String>,
     /// Segment rules for the table per value segment.
     pub segments: SegmentConfig,
     /// Lifecycle rules for the table per lifecycle stage.
@@ -92,6 +107,7 @@ impl Default for WalletConfig {
             levels: vec![vec!["industry".into(), "category".into()], vec!["industry".into()]],
             bands: BTreeMap::new(),
             work_list_size: 100,
+            regression: Vec::new(),
             segments: SegmentConfig::default(),
             lifecycle: LifecycleConfig::default(),
         }
@@ -146,6 +162,17 @@ impl WalletConfig {
         if self.work_list_size > 10_000_000 {
             return Err(Error::config("work_list_size", format!("{} is not in 0..=10000000", self.work_list_size)));
         }
+        if self.regression.len() > 8 || self.regression.iter().any(|a| a.trim().is_empty()) {
+            return Err(Error::config("regression", "give at most 8 attribute names, none empty"));
+        }
+        let mut sorted: Vec<&String> = self.regression.iter().collect();
+        sorted.sort();
+        if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+            return Err(Error::config("regression", format!("`{}` is listed twice", w[0])));
+        }
+        if !self.regression.is_empty() && self.quantile >= 1.0 {
+            return Err(Error::config("regression", "needs a quantile below 1"));
+        }
         check_bands(&self.bands)?;
         self.segments.validate()?;
         self.lifecycle.validate()
@@ -167,12 +194,14 @@ pub enum WalletSource {
     Base = 3,
     /// No wallet: no attribute and no peer in the whole base.
     None = 4,
+    /// The quantile regression on the customer's numeric attributes.
+    Regression = 5,
 }
 
 impl WalletSource {
     /// The snake_case name.
     pub fn name(self) -> &'static str {
-        ["attribute", "group", "coarser_group", "base", "none"][self as usize]
+        ["attribute", "group", "coarser_group", "base", "none", "regression"][self as usize]
     }
 }
 
@@ -195,6 +224,21 @@ impl WalletProblem {
     pub fn name(self) -> &'static str {
         ["missing", "negative", "not_a_number"][self as usize]
     }
+}
+
+/// The fitted quantile regression of yearly spend on numeric attributes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WalletRegression {
+    /// The attributes, in config order.
+    pub attributes: Vec<String>,
+    /// Intercept, then one coefficient per attribute.
+    pub coefficients: Vec<f64>,
+    /// The quantile fitted.
+    pub quantile: f64,
+    /// Peers it was fitted on (positive spend, every attribute).
+    pub peers: usize,
+    /// Customers whose wallet it gave.
+    pub used_by: usize,
 }
 
 /// A peer group of the estimate (or the whole base, the last row).
@@ -260,8 +304,9 @@ pub struct GrowthEntry {
 /// How many customers got their wallet from where, and what was wrong with the attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct WalletCounts {
-    /// Wallets per [`WalletSource`] (attribute, group, coarser group, base, none).
-    pub by_source: [usize; 5],
+    /// Wallets per [`WalletSource`] (attribute, group, coarser group, base, none,
+    /// regression).
+    pub by_source: [usize; 6],
     /// Attribute problems per [`WalletProblem`] (missing, negative, not a number); these
     /// customers fell back to the estimate.
     pub problems: [usize; 3],
@@ -311,6 +356,8 @@ pub struct Wallet {
     pub work_list: Vec<GrowthEntry>,
     /// Counts.
     pub counts: WalletCounts,
+    /// The quantile regression, when configured and fitted.
+    pub regression: Option<WalletRegression>,
     /// What the caller should know, in words: attribute problems, grouping attributes with
     /// one value or none, groups below the minimum peers.
     pub notes: Vec<String>,

@@ -259,7 +259,7 @@ fn parse_part(
 /// # Errors
 /// [`Error::Io`] when the file cannot be read; [`Error::InvalidConfig`] for an
 /// inconsistent spec; [`Error::Csv`] for a missing or doubled column, dates whose day/month
-/// order cannot be decided, or (with [`OnError::Fail`]) listing every bad value.
+/// order cannot be decided, or (with [`OnError::Fail`](super::OnError::Fail)) listing every bad value.
 pub fn read_transactions(path: impl AsRef<Path>, spec: &TransactionCsv) -> Result<(TransactionColumns, CsvReport)> {
     read_transactions_lines(path.as_ref(), spec).map(|(cols, report, _)| (cols, report))
 }

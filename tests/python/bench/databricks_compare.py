@@ -35,12 +35,13 @@ Run (from the repository root; the release build matters)::
 
 lifetimes 0.11.3 needs numpy 1 and scipy < 1.12, so the Databricks side runs in a throwaway
 venv with the same PySpark (its fitters and predictions work on pandas 2.2, which PySpark
-4 needs for pandas UDFs; its summary utilities, which the pattern does not use, do not)::
+4 needs for pandas UDFs; its summary utilities, which the pattern does not use, do not;
+pyarrow 24 and later need numpy 2)::
 
     python3 -m venv /work/venv-dbx
     /work/venv-dbx/bin/pip install "pyspark==$(/work/venv-bench/bin/python -c \\
         'import pyspark; print(pyspark.__version__)')" lifetimes==0.11.3 'numpy<2' \\
-        'scipy<1.12' 'pandas>=2.2,<2.3' pyarrow
+        'scipy<1.12' 'pandas>=2.2,<2.3' 'pyarrow<24'
 
 then::
 

@@ -61,12 +61,16 @@ def timed(work):
     return time.perf_counter() - t0, out
 
 
-def transactions(customers: int) -> tuple[pa.Table, dt.date]:
-    """The generated transactions (customer_id, date, amount; about 5 per customer, rows in
-    date order as a sales export comes) and their last date."""
+def transactions(customers: int, purchases_per_year: float | None = None) -> tuple[pa.Table, dt.date]:
+    """The generated transactions (customer_id, date, amount; about 5 per customer with the
+    generator's purchase rate, rows in date order as a sales export comes) and their last
+    date."""
     import crm
 
-    sample = crm.sample(customers, seed=1, lifetime_years=3.0, prospect_share=0.0, profiles=False, interactions=False)
+    rate = {} if purchases_per_year is None else {"purchases_per_year": purchases_per_year}
+    sample = crm.sample(
+        customers, seed=1, lifetime_years=3.0, prospect_share=0.0, profiles=False, interactions=False, **rate
+    )
     table = pa.table(sample.transactions).select(["customer_id", "date", "amount"])
     table = table.take(pa.array(np.argsort(table.column("date").to_numpy(), kind="stable")))
     return table, sample.end

@@ -24,8 +24,7 @@ transactions to the per-customer scores written to Spark's ``noop`` sink, best o
 fits, per-customer scoring), the ratio, the largest relative difference of the fitted
 parameters (lifetimes' optimizer stops elsewhere: ~1e-4 expected) and of the per-customer
 predictions (written once more, untimed, to Parquet), and each side's peak memory: the
-Python driver's ``ru_maxrss`` and the JVM's (driver and, in local mode, executors)
-``VmHWM``.
+Python driver's and the JVM's (driver and, in local mode, executors) ``VmHWM``.
 
 Run (from the repository root; the release build matters)::
 
@@ -36,12 +35,13 @@ Run (from the repository root; the release build matters)::
 
 lifetimes 0.11.3 needs numpy 1 and scipy < 1.12, so the Databricks side runs in a throwaway
 venv with the same PySpark (its fitters and predictions work on pandas 2.2, which PySpark
-4 needs for pandas UDFs; its summary utilities, which the pattern does not use, do not)::
+4 needs for pandas UDFs; its summary utilities, which the pattern does not use, do not;
+pyarrow 24 and later need numpy 2)::
 
     python3 -m venv /work/venv-dbx
     /work/venv-dbx/bin/pip install "pyspark==$(/work/venv-bench/bin/python -c \\
         'import pyspark; print(pyspark.__version__)')" lifetimes==0.11.3 'numpy<2' \\
-        'scipy<1.12' 'pandas>=2.2,<2.3' pyarrow
+        'scipy<1.12' 'pandas>=2.2,<2.3' 'pyarrow<24'
 
 then::
 
@@ -49,7 +49,8 @@ then::
         --customers 1000000 --databricks-python /work/venv-dbx/bin/python
 
 Options: ``--customers N``, ``--partitions N`` (shuffle partitions, both sides; default
-8), ``--repeat N`` (default 3), ``--databricks-python PATH`` (default
+8), ``--repeat N`` (default 3), ``--purchases-per-year X`` (the generator's purchase rate:
+more transactions for the same customers), ``--databricks-python PATH`` (default
 /work/venv-dbx/bin/python), ``--data DIR``, ``--skip-databricks`` (crm.spark only, e.g.
 for its peak memory at several sizes).
 """
@@ -70,7 +71,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from cluster_compare import peak_mib, spark_session, timed, transactions
+from cluster_compare import spark_session, timed, transactions
 
 #: Scoring horizon (days), CLV months and monthly discount rate (lifetimes' defaults).
 DAYS, MONTHS, DISCOUNT = 30.0, 12, 0.01
@@ -97,9 +98,9 @@ GROUP BY customer_id
 """
 
 
-def jvm_peak_mib(spark) -> float:
-    """Peak resident memory of the session's JVM (in local mode the driver and executors)."""
-    pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+def hwm_mib(pid: int) -> float:
+    """Peak resident memory of a process since its exec (`VmHWM`; `ru_maxrss` would start
+    from the parent's size when it was forked, here the data generator's)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
@@ -178,7 +179,9 @@ def side(args) -> None:
         rows.unpersist()
     best = min(runs, key=lambda r: r["total"])
     out = {**best, "runs": [r["total"] for r in runs], "load": load, "params": params}
-    out.update(driver_mib=peak_mib(), jvm_mib=jvm_peak_mib(spark))
+    # In local mode the JVM is the driver and the executors.
+    jvm = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+    out.update(driver_mib=hwm_mib(os.getpid()), jvm_mib=hwm_mib(jvm))
     spark.stop()
     print(json.dumps(out))
 
@@ -202,7 +205,7 @@ def write_data(args) -> dict:
         return json.loads(meta.read_text())
     folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    table, end = transactions(args.customers)
+    table, end = transactions(args.customers, args.purchases_per_year)
     table = table.set_column(1, "date", table.column("date").cast(pa.timestamp("us")).cast(pa.date32()))
     pq.write_table(table, folder / "transactions.parquet", row_group_size=1 << 20)
     info = {"customers": args.customers, "transactions": table.num_rows, "end": end.isoformat()}
@@ -228,6 +231,7 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--databricks-python", default="/work/venv-dbx/bin/python")
+    parser.add_argument("--purchases-per-year", type=float, default=None)
     parser.add_argument("--data", default=None)
     parser.add_argument("--skip-databricks", action="store_true")
     parser.add_argument("--side", choices=["crm", "databricks"], help=argparse.SUPPRESS)
@@ -238,7 +242,8 @@ def main() -> None:
     import crm
     import pyspark
 
-    args.data = args.data or f"/tmp/crm-databricks/{args.customers}"
+    rate = "" if args.purchases_per_year is None else f"-{args.purchases_per_year:g}py"
+    args.data = args.data or f"/tmp/crm-databricks/{args.customers}{rate}"
     info = write_data(args)
     print(
         f"crm {crm.__version__}, pyspark {pyspark.__version__}, python {sys.version.split()[0]}, {os.cpu_count()} cores"

@@ -323,6 +323,26 @@ def local_flows(
     return None if base is None else _crm._flows_partial(base, bounds, **options)
 
 
+def flow_options(
+    bounds: list[_dt.date],
+    inactivity_days: int,
+    duration_base: str,
+    by_segment: bool,
+    shares: Any,
+    by: str,
+    window_days: int | None,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The flow options and the segment rules (None without `by_segment`) of the hosts'
+    keywords, checked on the driver before any task runs."""
+    options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
+    _crm._flows_finish([], bounds, **options)
+    if not by_segment:
+        return options, None
+    segments = {"shares": list(shares), "by": by, "window_days": window_days}
+    _crm._membership_finish([], bounds, **segments)
+    return options, segments
+
+
 def flows_over(run: Any, columns: dict[str, Any], bounds: list[_dt.date], options: dict, segments: dict | None):
     """Flows of the periods between `bounds` over all tasks, per value segment too unless
     `segments` (the rules `shares`, `by`, `window_days`) is None. `run(task)` is the
@@ -332,12 +352,10 @@ def flows_over(run: Any, columns: dict[str, Any], bounds: list[_dt.date], option
     Per segment, the segments of the whole base at the day before each boundary come from
     the tasks' value distributions (one pass), the ids of customers tied on a cut's value
     (a second pass, only when a cut falls inside tied values), and each task then counts
-    its customers' flows with them."""
-    _crm._flows_finish([], bounds, **options)  # the options, checked before any task runs
+    its customers' flows with them. The options come from `flow_options`."""
     if segments is None:
         partials = run(lambda table: local_flows(table, columns, bounds, options))
         return flows_finish(partials, bounds, options)
-    _crm._membership_finish([], bounds, **segments)
 
     def values(table: pa.Table) -> bytes | None:
         base = base_of(table, columns)

@@ -240,8 +240,7 @@ def flows(
     segment, the segments are the whole base's, from the partitions' exact value
     distributions."""
     bounds = _d.flow_bounds(start, end)
-    segments = {"shares": list(shares), "by": by, "window_days": window_days} if by_segment else None
-    options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
+    options, segments = _d.flow_options(bounds, inactivity_days, duration_base, by_segment, shares, by, window_days)
     return _flows(transactions, bounds, options, segments, npartitions, columns).flows[0]
 
 
@@ -264,8 +263,7 @@ def flow_series(
     (`CustomerBase.flow_series`, same keywords and defaults), a `crm.FlowSeries` on the
     client."""
     bounds = _d.flow_bounds(start, period=period, count=count)
-    segments = {"shares": list(shares), "by": by, "window_days": window_days} if by_segment else None
-    options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
+    options, segments = _d.flow_options(bounds, inactivity_days, duration_base, by_segment, shares, by, window_days)
     return _flows(transactions, bounds, options, segments, npartitions, columns)
 
 
@@ -274,7 +272,6 @@ def _task_part(frame: pd.DataFrame, task: Any) -> pd.Series:
 
 
 def _flows(transactions: Any, bounds: list, options: dict, segments: dict | None, npartitions: Any, columns: dict):
-    _d.flows_finish([], bounds, options)  # the options, checked before any task runs
     columns, parts, _ = _prepare(transactions, bounds[0], npartitions, columns)
     if segments is not None:
         parts = parts.persist()  # read by up to three passes
@@ -283,6 +280,7 @@ def _flows(transactions: Any, bounds: list, options: dict, segments: dict | None
         return list(parts.map_partitions(_task_part, task, meta=(None, object)).compute())
 
     return _d.flows_over(run, columns, bounds, options, segments)
+
 
 def migration(
     transactions: Any,
@@ -306,8 +304,11 @@ def migration(
     dates = (_d.as_date(from_date, "from_date"), _d.as_date(to_date, "to_date"))
     if states == "segments":
         _d.segment_migration_finish([], dates)  # the dates, checked before any task runs
-        options = {"shares": shares, "by": by, "window_days": window_days, "npartitions": npartitions}
-        a, b = (segments(transactions, d, **options, **columns).customers for d in dates)
+        defaults = _d.SEGMENTS_DEFAULTS
+        options = _d.segments_options(shares, by, window_days, defaults["abc_shares"], defaults["pyramid_shares"])
+        columns, parts, _ = _prepare(transactions, dates[0], npartitions, columns)
+        parts = parts.persist()  # the transactions shuffled once for both segmentations
+        a, b = (_segments_on(parts, columns, d, options, npartitions).customers for d in dates)
         a = a[["customer_id", "segment", "pyramid"]].rename(
             columns={"segment": "from_segment", "pyramid": "from_pyramid"}
         )
@@ -379,11 +380,16 @@ def segments(
     whole values whose first ranks it knows; the ranked customers are shuffled by bucket
     and each partition sorts and numbers its buckets.
     """
-    import dask.dataframe as dd
-
     options = _d.segments_options(shares, by, window_days, abc_shares, pyramid_shares)
     columns, parts, as_of = _prepare(transactions, as_of, npartitions, columns)
-    input_schema = _arrow(transactions._meta).schema
+    return _segments_on(parts, columns, as_of, options, npartitions)
+
+
+def _segments_on(parts: Any, columns: dict, as_of: _dt.date, options: dict, npartitions: int | None) -> _d.Segments:
+    """`segments` of transactions already shuffled by customer."""
+    import dask.dataframe as dd
+
+    input_schema = _arrow(parts._meta).schema
     rows_schema = _d.segment_rows_schema(input_schema, columns)
     out_schema = _d.segments_schema(input_schema, columns)
     rows_meta, out_meta = _pandas(rows_schema.empty_table()), _pandas(out_schema.empty_table())

@@ -269,8 +269,7 @@ def flows(
     driver adds the counts and values and computes the rates. Per value segment, the
     segments are the whole base's, from the tasks' exact value distributions."""
     bounds = _d.flow_bounds(start, end)
-    segments = {"shares": list(shares), "by": by, "window_days": window_days} if by_segment else None
-    options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
+    options, segments = _d.flow_options(bounds, inactivity_days, duration_base, by_segment, shares, by, window_days)
     return _flows(transactions, bounds, options, segments, partitions, columns).flows[0]
 
 
@@ -293,15 +292,15 @@ def flow_series(
     (`CustomerBase.flow_series`, same keywords and defaults), a `crm.FlowSeries` on the
     driver."""
     bounds = _d.flow_bounds(start, period=period, count=count)
-    segments = {"shares": list(shares), "by": by, "window_days": window_days} if by_segment else None
-    options = {"inactivity_days": inactivity_days, "duration_base": duration_base}
+    options, segments = _d.flow_options(bounds, inactivity_days, duration_base, by_segment, shares, by, window_days)
     return _flows(transactions, bounds, options, segments, partitions, columns)
 
 
-def _flows(transactions: Any, bounds: list, options: dict, segments: dict | None, partitions: Any, columns: dict) -> Any:
+def _flows(
+    transactions: Any, bounds: list, options: dict, segments: dict | None, partitions: Any, columns: dict
+) -> Any:
     from pyspark.sql.pandas.types import to_arrow_schema
 
-    _d.flows_finish([], bounds, options)  # the options, checked before any task runs
     columns, parts, _ = _prepare(transactions, bounds[0], partitions, columns)
     timezone = transactions.sparkSession.conf.get("spark.sql.session.timeZone")
     input_schema = to_arrow_schema(transactions.schema, timezone=timezone)
@@ -345,8 +344,11 @@ def migration(
     dates = (_d.as_date(from_date, "from_date"), _d.as_date(to_date, "to_date"))
     if states == "segments":
         _d.segment_migration_finish([], dates)  # the dates, checked before any task runs
-        options = {"shares": shares, "by": by, "window_days": window_days, "partitions": partitions}
-        a, b = (segments(transactions, d, **options, **columns).customers for d in dates)
+        defaults = _d.SEGMENTS_DEFAULTS
+        options = _d.segments_options(shares, by, window_days, defaults["abc_shares"], defaults["pyramid_shares"])
+        columns, parts, _ = _prepare(transactions, dates[0], partitions, columns)
+        parts = parts.persist()  # the transactions shuffled once for both segmentations
+        a, b = (_segments_on(parts, columns, d, options, partitions).customers for d in dates)
         joined = a.select(
             "customer_id", F.col("segment").alias("from_segment"), F.col("pyramid").alias("from_pyramid")
         ).join(
@@ -365,6 +367,7 @@ def migration(
             yield pa.RecordBatch.from_pydict({"partial": pa.array([cell], pa.binary())})
 
         partials = [r.partial for r in joined.mapInArrow(share, "partial binary").collect()]
+        parts.unpersist()
         return _d.segment_migration_finish(partials, dates)
 
     from pyspark.sql.pandas.types import to_arrow_schema
@@ -404,13 +407,18 @@ def segments(
     and each task sorts and numbers its buckets. Ranks and classes equal the one-machine
     result whatever the partitioning; table sums agree to rounding.
     """
+    options = _d.segments_options(shares, by, window_days, abc_shares, pyramid_shares)
+    columns, parts, as_of = _prepare(transactions, as_of, partitions, columns)
+    return _segments_on(parts, columns, as_of, options, partitions)
+
+
+def _segments_on(parts: Any, columns: dict, as_of: _dt.date, options: dict, partitions: int | None) -> _d.Segments:
+    """`segments` of transactions already partitioned by customer."""
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 
-    options = _d.segments_options(shares, by, window_days, abc_shares, pyramid_shares)
-    columns, parts, as_of = _prepare(transactions, as_of, partitions, columns)
-    spark = transactions.sparkSession
-    input_schema = to_arrow_schema(transactions.schema, timezone=spark.conf.get("spark.sql.session.timeZone"))
+    spark = parts.sparkSession
+    input_schema = to_arrow_schema(parts.schema, timezone=spark.conf.get("spark.sql.session.timeZone"))
     rows_schema = _d.segment_rows_schema(input_schema, columns)
     out_schema = _d.segments_schema(input_schema, columns)
 

@@ -218,9 +218,9 @@ fn item14_sample_sizes_are_bounded() {
     assert!(SampleConfig::default().validate().is_ok());
 }
 
-/// A file in a fresh directory of this test process.
+/// A file in a directory of this test process (under the target folder, not /tmp).
 fn csv(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("crm-hardening-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("crm-hardening-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();

@@ -9,7 +9,7 @@ use crm_core::{AttributeValue, Channel, CustomerBase, Error, KeyColumn};
 use std::path::PathBuf;
 
 fn file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("crm-ingest-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("crm-ingest-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();

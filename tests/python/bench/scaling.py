@@ -1,0 +1,225 @@
+"""Scaling and memory of issue #15: crm, polars and DuckDB at growing sizes. Not run by CI.
+
+For each size (default 100,000, 1,000,000, 3,000,000 and 10,000,000 customers, about 11.4
+transactions each, rows in date order as a sales export comes) it times, alternately and
+best of ``--repeat`` rounds, the work of ``compare.py``:
+
+* crm from a polars frame: ``CustomerBase.from_transactions`` (the build), ``summary``
+  with RFM quintiles, ``segments`` with their table, results read back into polars;
+* the same summary and segments in idiomatic polars and in DuckDB SQL over the frame
+  handed over as an Arrow table (no copy);
+
+crm's results are checked equal to polars' and DuckDB's at every size below 10 million
+(the check itself needs memory for three result sets).
+
+Peak memory is measured apart, in a fresh process per contender and size (allocators keep
+freed memory, so a step measured after others would look smaller than it is): the child
+generates the frame, resets the process's high-water mark (``/proc/self/clear_refs``),
+runs build + summary + segments once and reports the high-water mark above its resident
+size before the step, i.e. what the analysis needs beyond the input.
+
+It prints a table per size, then the scaling exponent of each contender: the slope of
+log(time) against log(transactions) over the sizes, by least squares (1.0 is linear).
+
+Run (from the repository root, release build of the extension, ``pip install duckdb``)::
+
+    .venv/bin/python tests/python/bench/scaling.py
+    .venv/bin/python tests/python/bench/scaling.py --customers 100000,1000000 --repeat 5
+
+10 million customers (114 million rows) need about 12 GiB at the peak, most of it the
+frame and DuckDB's and polars' working memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import polars as pl
+
+import crm
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare import (  # noqa: E402
+    PeakMemory,
+    check_equal,
+    crm_steps,
+    duckdb_connect,
+    duckdb_segments,
+    duckdb_summary,
+    polars_segments,
+    polars_summary,
+    timed,
+)
+
+
+def frame(customers: int) -> Tuple[pl.DataFrame, Any]:
+    """The generated transactions (date order) and the as-of date, as compare.py makes them."""
+    sample = crm.sample(
+        customers,
+        seed=1,
+        purchases_per_year=13.0,
+        lifetime_years=3.0,
+        prospect_share=0.0,
+        profiles=False,
+        interactions=False,
+    )
+    df = pl.DataFrame(sample.transactions).with_columns(pl.col("date").dt.date()).drop("margin")
+    as_of = sample.end
+    del sample
+    return df.sort("date", maintain_order=True), as_of
+
+
+def memory_child(contender: str, path: str, as_of: str) -> None:
+    """In a fresh process: the peak resident memory of one build + summary + segments
+    above the resident size with the input frame loaded (MiB), printed as JSON. The frame
+    is read from an Arrow file, so nothing but the frame was allocated before."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    # Read into memory (not mapped), so that the frame is resident before the step.
+    with pa.OSFile(path) as f:
+        df = pl.from_arrow(pa.ipc.open_file(f).read_all())
+    day = dt.date.fromisoformat(as_of)
+    gc.collect()
+
+    def status(field: str) -> float:
+        with open("/proc/self/status") as f:
+            line = next(line for line in f if line.startswith(field))
+        return int(line.split()[1]) / 1024
+
+    before = status("VmRSS:")
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    if contender == "crm":
+        crm_steps(df, day)
+    elif contender == "polars":
+        polars_summary(df, day)
+        polars_segments(df, day)
+    else:
+        con = duckdb_connect(df, os.cpu_count() or 1)
+        duckdb_summary(con, day)
+        duckdb_segments(con, day)
+    print(json.dumps({"peak_mib": status("VmHWM:") - before}))
+
+
+def peak_memory(contender: str, path: str, as_of: Any) -> float:
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-child", contender, path, str(as_of)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])["peak_mib"]
+
+
+def crm_once(df: pl.DataFrame, as_of: Any) -> Dict[str, float]:
+    with PeakMemory() as mem:
+        times = crm_steps(df, as_of)
+    return {"build": times["build"], "A": times["summary"], "B": times["segments"], "peak": mem.peak}
+
+
+def peer_once(summary: Any, segments: Any) -> Dict[str, float]:
+    a, peak_a = timed(summary)
+    b, peak_b = timed(segments)
+    return {"A": a, "B": b, "peak": max(peak_a, peak_b)}
+
+
+def measure(customers: int, repeat: int, check: bool) -> Dict[str, Any]:
+    df, as_of = frame(customers)
+    gc.collect()
+    con = duckdb_connect(df, os.cpu_count() or 1)
+    if check:
+        base = crm.CustomerBase.from_transactions(df)
+        check_equal(base, df, con, as_of)
+        del base
+        gc.collect()
+    runs: Dict[str, List[Dict[str, float]]] = {"crm": [], "polars": [], "DuckDB": []}
+    for _ in range(repeat):
+        runs["crm"].append(crm_once(df, as_of))
+        runs["polars"].append(peer_once(lambda: polars_summary(df, as_of), lambda: polars_segments(df, as_of)))
+        runs["DuckDB"].append(peer_once(lambda: duckdb_summary(con, as_of), lambda: duckdb_segments(con, as_of)))
+    best = {name: {k: min(r[k] for r in rs) for k in rs[0] if k != "peak"} for name, rs in runs.items()}
+    peak = {name: max(r["peak"] for r in rs) for name, rs in runs.items()}
+    for name in ("polars", "DuckDB"):
+        best[name]["build"] = 0.0
+    for b in best.values():
+        b["total"] = b["build"] + b["A"] + b["B"]
+    result = {"customers": customers, "rows": df.height, "input_mib": df.estimated_size() / 2**20}
+    con.close()
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/transactions.arrow"
+        df.write_ipc(path, compression="uncompressed")
+        fresh = {name: peak_memory(name.lower(), path, as_of) for name in ("crm", "DuckDB", "polars")}
+    return {**result, "best": best, "peak": peak, "fresh": fresh}
+
+
+def exponent(points: List[Tuple[float, float]]) -> float:
+    """Least-squares slope of log(seconds) against log(rows)."""
+    xs = [math.log(r) for r, _ in points]
+    ys = [math.log(s) for _, s in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--customers", default="100000,1000000,3000000,10000000")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--memory-child", nargs=3, help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.memory_child:
+        memory_child(*args.memory_child)
+        return
+    sizes = [int(s) for s in args.customers.split(",")]
+    print(f"crm {crm.__version__}, polars {pl.__version__}, {os.cpu_count()} cores, crm threads {crm.threads()}")
+    results = []
+    for n in sizes:
+        t0 = time.perf_counter()
+        r = measure(n, args.repeat, check=n < 10_000_000)
+        results.append(r)
+        b, pk = r["best"], r["peak"]
+        print(
+            f"\n{n:,} customers, {r['rows']:,} rows, input {r['input_mib']:.0f} MiB "
+            f"(best of {args.repeat}; {time.perf_counter() - t0:.0f} s with generation and checks)"
+        )
+        print("| step | crm | DuckDB | polars |\n|---|---|---|---|")
+        c, d, q = b["crm"], b["DuckDB"], b["polars"]
+        for label, key in (("build", None), ("build + A", "A"), ("build + B", "B"), ("build + A + B", "total")):
+            if key is None:
+                print(f"| {label} | {c['build']:.3f} | | |")
+                continue
+            cs = c["total"] if key == "total" else c["build"] + c[key]
+            print(f"| {label} | {cs:.3f} | {d[key]:.3f} ({d[key] / cs:.1f}x) | {q[key]:.3f} ({q[key] / cs:.1f}x) |")
+        mib = r["input_mib"]
+        fresh = r["fresh"]
+        print(
+            "peak memory of build + A + B above the input, each in a fresh process (MiB): "
+            + ", ".join(f"{name} {fresh[name]:.0f} ({fresh[name] / mib:.2f} x the input)" for name in fresh)
+        )
+        print(
+            "(within this process, after the other runs: "
+            + ", ".join(f"{name} {pk[name]:.0f}" for name in ("crm", "DuckDB", "polars"))
+            + ")"
+        )
+    if len(results) >= 2:
+        print("\nscaling exponent of build + A + B (time ~ rows^k; least squares over the sizes):")
+        for name in ("crm", "DuckDB", "polars"):
+            k = exponent([(r["rows"], r["best"][name]["total"]) for r in results])
+            print(f"  {name}: k = {k:.2f}")
+        k = exponent([(r["rows"], r["best"]["crm"]["build"]) for r in results])
+        print(f"  crm build alone: k = {k:.2f}")
+
+
+if __name__ == "__main__":
+    main()

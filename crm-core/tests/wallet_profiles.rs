@@ -254,7 +254,10 @@ fn tables_per_segment_stage_and_group_by_hand() {
     let top = &w.by_segment[0];
     assert_eq!((top.group.as_str(), top.customers, top.over_wallet), ("top", 2, 1));
     assert!(close(top.spend, 900.0) && close(top.wallet, 1370.0) && close(top.growth_potential, 500.0));
-    assert!(close(top.share, 900.0 / 1370.0) && close(top.mean_share, 0.75));
+    // Customer 4 spends 30 above its wallet: the share counts its spend up to the wallet,
+    // so that what we get and the growth potential make up the wallets (870 + 500 = 1370).
+    assert!(close(top.share, 870.0 / 1370.0) && close(top.mean_share, 0.75));
+    assert!(close(top.share * top.wallet + top.growth_potential, top.wallet));
     let middle = &w.by_segment[1];
     assert_eq!(middle.customers, 6);
     assert!(close(middle.wallet, 370.0 + 370.0 + 400.0 + 370.0 + 332.0 + 56.0));
@@ -280,7 +283,7 @@ fn tables_per_segment_stage_and_group_by_hand() {
     );
     let ml = &w.by_group[0];
     assert!(close(ml.spend, 1000.0) && close(ml.wallet, 1480.0) && close(ml.growth_potential, 510.0));
-    assert!(close(ml.share, 1000.0 / 1480.0));
+    assert!(close(ml.share, 970.0 / 1480.0));
     assert!(close(ml.mean_share, (100.0 / 370.0 + 200.0 / 370.0 + 300.0 / 370.0 + 1.0) / 4.0));
 }
 
@@ -532,6 +535,11 @@ proptest! {
                 prop_assert!(w.growth_potential[c] >= 0.0);
                 prop_assert!((0.0..=1.0).contains(&w.share[c]));
             }
+        }
+        // Table rows: at most 100 %, and what we get plus the growth potential is the wallet.
+        for r in w.by_segment.iter().chain(&w.by_stage).chain(&w.by_group) {
+            prop_assert!((0.0..=1.0 + 1e-12).contains(&r.share), "{r:?}");
+            prop_assert!((r.share * r.wallet + r.growth_potential - r.wallet).abs() <= 1e-9 * r.wallet.max(1.0), "{r:?}");
         }
         for by in [ProfileGrouping::Segment, ProfileGrouping::Stage, ProfileGrouping::Attribute { attribute: "size".into() }] {
             let p = base.segment_profiles(as_of(), &profile_config(by)).unwrap();

@@ -88,6 +88,12 @@ int main(void) {
     CHECK_OK(crm_wallet_to_json(w, &json, &len));
     CHECK(len == strlen(json));
     CHECK(json_has(json, "\"key\":\"industry=retail, size=small\""));
+    /* The top segment (10, 4): customer 4 spends 30 above its wallet of 370, so the row's
+       share counts 500 + 370 of the 1,370 wallet; with the growth potential of 500 that
+       is the whole wallet. */
+    CHECK_OK(crm_wallet_to_json(w, &json, &len));
+    CHECK(json_has(json, "\"group\":\"top\",\"growth_potential\":500.0,\"mean_share\":0.75,\"over_wallet\":1,"
+                         "\"share\":0.635036496350365,\"spend\":900.0,\"wallet\":1370.0}"));
 
     /* Bad input: checked pointers, ranges and indices. */
     CHECK_FAILS(crm_wallet_customer_at(w, 12, &c), CRM_RESULT_OUT_OF_RANGE, "");

@@ -117,7 +117,9 @@ def test_groups_tables_and_work_list(base: crm.CustomerBase) -> None:
     assert groups["used_by"] == [4, 0, 0, 3, 2, 1, 1]
     top = pa.table(w.by_segment).to_pylist()[0]
     assert top["group"] == "top" and top["customers"] == 2
-    assert top["wallet"] == pytest.approx(1370) and top["share"] == pytest.approx(900 / 1370)
+    # Customer 4 spends 30 above its wallet of 370: the row's share counts 370 of it.
+    assert top["wallet"] == pytest.approx(1370) and top["share"] == pytest.approx(870 / 1370)
+    assert top["share"] * top["wallet"] + top["growth_potential"] == pytest.approx(top["wallet"])
     assert top["mean_share"] == pytest.approx(0.75)
     work = pa.table(w.work_list).to_pydict()
     assert work["customer_id"] == [10, 5, 1, 11, 12, 2, 3, 7, 8, 4, 9]

@@ -141,7 +141,7 @@ impl Report {
                 super::money(r.spend),
                 super::money(r.wallet),
                 super::money(r.growth_potential),
-                pct(r.share.min(1.0))
+                pct(r.share)
             );
         }
         for n in &w.notes {
@@ -180,7 +180,7 @@ impl Report {
                 money(r.spend),
                 money(r.wallet),
                 money(r.growth_potential),
-                pct(r.share.min(1.0)),
+                pct(r.share),
                 pct(r.mean_share),
                 r.over_wallet
             );
@@ -190,7 +190,7 @@ impl Report {
         if over > 0 {
             let _ = writeln!(
                 out,
-                r#"<p class="note thin"><b>Read with care:</b> {over} customers already spend more with us than their estimated wallet (share capped at 100 %): for them the estimate is too low, and a group's share is shown capped.</p>"#
+                r#"<p class="note thin"><b>Read with care:</b> {over} customers already spend more with us than their estimated wallet (share capped at 100 %): for them the estimate is too low, and a group's share counts their spend up to their wallet.</p>"#
             );
         }
         if !w.work_list.is_empty() {
@@ -300,13 +300,7 @@ fn wallet_chart(rows: &[WalletRow]) -> String {
         c.text(left - 8.0, y + 22.0, Anchor::End, "", &name);
         let spend = r.spend.max(0.0);
         c.rect(left, y + 4.0, x.at(spend) - left, 16.0, "#2b6cb0", &format!("{name}: spend {}", short(spend)));
-        c.text(
-            x.at(spend) + 6.0,
-            y + 16.0,
-            Anchor::Start,
-            "value",
-            &format!("{} ({})", short(spend), pct(r.share.min(1.0))),
-        );
+        c.text(x.at(spend) + 6.0, y + 16.0, Anchor::Start, "value", &format!("{} ({})", short(spend), pct(r.share)));
         c.rect(left, y + 22.0, x.at(r.wallet) - left, 16.0, "#a0aec0", &format!("{name}: wallet {}", short(r.wallet)));
         c.text(x.at(r.wallet) + 6.0, y + 34.0, Anchor::Start, "value", &short(r.wallet));
     }

@@ -29,6 +29,9 @@
 //! - **Share of wallet** = max(spend, 0) / wallet, capped at 1 with `over_wallet` set when
 //!   our spend exceeds the wallet (a wallet of 0: share 1 and flagged when the customer
 //!   spends, else 0). **Growth potential** = wallet - max(spend, 0), never negative.
+//!   A table row's share (per segment, stage or group) weights its customers' shares by
+//!   wallet: what we get of the wallets (each spend up to its wallet) / their sum, so that
+//!   share x wallet + growth potential = wallet and no row passes 100 %.
 //! - **Rank**: by growth potential, highest first; ties by customer index (ascending
 //!   external id). The **work list** holds the customers with a positive spend in the
 //!   window (active), in rank order.
@@ -274,7 +277,9 @@ pub struct WalletRow {
     pub wallet: f64,
     /// Their growth potential.
     pub growth_potential: f64,
-    /// Total share: sum of max(spend, 0) / sum of wallets (0 when the wallets sum to 0).
+    /// Total share: the part of the wallets we get (each customer's spend, from 0 up to
+    /// its wallet) / sum of wallets, i.e. the customers' shares weighted by wallet; at most
+    /// 1, and share x wallet + growth potential = wallet (0 when the wallets sum to 0).
     pub share: f64,
     /// Mean of the customers' shares (0 without customers).
     pub mean_share: f64,

@@ -41,7 +41,10 @@ impl Cols<'_> {
             r.growth_potential += (self.wallet[c] - s).max(0.0);
             r.mean_share += self.share[c];
             r.over_wallet += self.over[c] as usize;
-            used[k] += s;
+            // The part of its wallet a customer gives us: its spend, up to the wallet (as
+            // its own share is capped), so that the row's share never passes 1 and
+            // captured + growth potential = wallet.
+            used[k] += s.min(self.wallet[c]);
         }
         for (r, u) in rows.iter_mut().zip(used) {
             r.share = if r.wallet > 0.0 { u / r.wallet } else { 0.0 };

@@ -62,23 +62,48 @@ impl ModelPartial {
         Ok(ModelPartial { purchases: s.data.collapse(), spend_frequency, spend_value, spend_weights })
     }
 
-    /// Adds another task's partial.
+    /// Adds another task's partial: one walk over both sides' sorted rows, adding the
+    /// counts of rows present in both (what collapsing the two sides together gives, in
+    /// linear time; a driver merging many tasks' partials would otherwise sort the growing
+    /// sum again for each task).
     pub fn merge(&mut self, other: &ModelPartial) {
-        let join = |a: &[f64], b: &[f64]| [a, b].concat();
         let (p, q) = (&self.purchases, &other.purchases);
-        let all = RfmData {
-            frequency: join(&p.frequency, &q.frequency),
-            recency: join(&p.recency, &q.recency),
-            t: join(&p.t, &q.t),
-            weights: join(&p.weights, &q.weights),
+        let key = |d: &RfmData, i: usize| (d.frequency[i].to_bits(), d.recency[i].to_bits(), d.t[i].to_bits());
+        self.purchases = match merge_plan(p.len(), q.len(), |i| key(p, i), |j| key(q, j)) {
+            Some(plan) => {
+                let pick = |a: &[f64], b: &[f64]| plan.iter().map(|s| s.pick(a, b)).collect::<Vec<f64>>();
+                let weights = plan.iter().map(|s| s.add(&p.weights, &q.weights)).collect();
+                RfmData {
+                    frequency: pick(&p.frequency, &q.frequency),
+                    recency: pick(&p.recency, &q.recency),
+                    t: pick(&p.t, &q.t),
+                    weights,
+                }
+            }
+            // Rows not in order (bytes from elsewhere): collapse both sides together.
+            None => {
+                let join = |a: &[f64], b: &[f64]| [a, b].concat();
+                RfmData {
+                    frequency: join(&p.frequency, &q.frequency),
+                    recency: join(&p.recency, &q.recency),
+                    t: join(&p.t, &q.t),
+                    weights: join(&p.weights, &q.weights),
+                }
+                .collapse()
+            }
         };
-        self.purchases = all.collapse();
-        let (x, m, w) = collapse_spend(
-            &join(&self.spend_frequency, &other.spend_frequency),
-            &join(&self.spend_value, &other.spend_value),
-            &join(&self.spend_weights, &other.spend_weights),
-        );
-        (self.spend_frequency, self.spend_value, self.spend_weights) = (x, m, w);
+        let (x, m, w) = (&self.spend_frequency, &self.spend_value, &self.spend_weights);
+        let (ox, om, ow) = (&other.spend_frequency, &other.spend_value, &other.spend_weights);
+        let spend_key = |f: &[f64], v: &[f64], i: usize| (f[i].to_bits(), v[i].to_bits());
+        let merged = match merge_plan(x.len(), ox.len(), |i| spend_key(x, m, i), |j| spend_key(ox, om, j)) {
+            Some(plan) => (
+                plan.iter().map(|s| s.pick(x, ox)).collect(),
+                plan.iter().map(|s| s.pick(m, om)).collect(),
+                plan.iter().map(|s| s.add(w, ow)).collect(),
+            ),
+            None => collapse_spend(&[&x[..], ox].concat(), &[&m[..], om].concat(), &[&w[..], ow].concat()),
+        };
+        (self.spend_frequency, self.spend_value, self.spend_weights) = merged;
     }
 
     /// Customers merged so far (sum of the counts).
@@ -144,9 +169,126 @@ impl ModelPartial {
     }
 }
 
+/// Where a merged row comes from: a row of the first side, of the second, or of both.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    First(usize),
+    Second(usize),
+    Both(usize, usize),
+}
+
+impl Source {
+    /// The row's value in a column of each side.
+    fn pick(self, a: &[f64], b: &[f64]) -> f64 {
+        match self {
+            Source::First(i) | Source::Both(i, _) => a[i],
+            Source::Second(j) => b[j],
+        }
+    }
+
+    /// The row's count: added when both sides have it (first side's first, as collapsing
+    /// the sides one after the other adds them).
+    fn add(self, a: &[f64], b: &[f64]) -> f64 {
+        match self {
+            Source::First(i) => a[i],
+            Source::Second(j) => b[j],
+            Source::Both(i, j) => a[i] + b[j],
+        }
+    }
+}
+
+/// The merged order of two sides whose keys each ascend strictly; `None` when one does not.
+fn merge_plan<K: Ord>(n: usize, m: usize, a: impl Fn(usize) -> K, b: impl Fn(usize) -> K) -> Option<Vec<Source>> {
+    if (1..n).any(|i| a(i - 1) >= a(i)) || (1..m).any(|j| b(j - 1) >= b(j)) {
+        return None;
+    }
+    let (mut plan, mut i, mut j) = (Vec::with_capacity(n + m), 0, 0);
+    while i < n || j < m {
+        let next = if i == n {
+            std::cmp::Ordering::Greater
+        } else if j == m {
+            std::cmp::Ordering::Less
+        } else {
+            a(i).cmp(&b(j))
+        };
+        plan.push(match next {
+            std::cmp::Ordering::Less => Source::First(i),
+            std::cmp::Ordering::Greater => Source::Second(j),
+            std::cmp::Ordering::Equal => Source::Both(i, j),
+        });
+        i += usize::from(next != std::cmp::Ordering::Greater);
+        j += usize::from(next != std::cmp::Ordering::Less);
+    }
+    Some(plan)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The old merge: both sides' rows together, collapsed.
+    fn collapsed_together(a: &ModelPartial, b: &ModelPartial) -> ModelPartial {
+        let join = |x: &[f64], y: &[f64]| [x, y].concat();
+        let (p, q) = (&a.purchases, &b.purchases);
+        let purchases = RfmData {
+            frequency: join(&p.frequency, &q.frequency),
+            recency: join(&p.recency, &q.recency),
+            t: join(&p.t, &q.t),
+            weights: join(&p.weights, &q.weights),
+        }
+        .collapse();
+        let (spend_frequency, spend_value, spend_weights) = collapse_spend(
+            &join(&a.spend_frequency, &b.spend_frequency),
+            &join(&a.spend_value, &b.spend_value),
+            &join(&a.spend_weights, &b.spend_weights),
+        );
+        ModelPartial { purchases, spend_frequency, spend_value, spend_weights }
+    }
+
+    #[test]
+    fn merging_in_one_walk_equals_collapsing_together() {
+        // Small integer histories so that tasks share rows; weights not all 1 after a merge.
+        let mut seed = 7u64;
+        let mut next = |k: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % k
+        };
+        let mut task = |n: usize| {
+            let (mut x, mut tx, mut t, mut m) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            for _ in 0..n {
+                let age = 1.0 + next(6) as f64;
+                let last = next(age as u64 + 1) as f64;
+                let repeats = if last == 0.0 { 0.0 } else { 1.0 + next(3) as f64 };
+                x.push(repeats);
+                tx.push(last);
+                t.push(age);
+                m.push(if repeats > 0.0 { 1.0 + next(3) as f64 } else { 0.0 });
+            }
+            let s = RfmSummary {
+                customers: (0..n as u32).collect(),
+                data: RfmData::new(x, tx, t).unwrap(),
+                monetary_value: m,
+            };
+            ModelPartial::from_summary(&s).unwrap()
+        };
+        let tasks: Vec<ModelPartial> = [0, 1, 40, 300, 7, 0, 900].into_iter().map(&mut task).collect();
+        let (mut walked, mut together) = (ModelPartial::default(), ModelPartial::default());
+        for t in &tasks {
+            walked.merge(t);
+            together = collapsed_together(&together, t);
+            assert_eq!(walked, together);
+        }
+        assert_eq!(walked.customers(), 1248.0);
+        // Rows out of order (bytes from elsewhere) are still merged right.
+        let mut unsorted = tasks[3].clone();
+        unsorted.purchases.frequency.reverse();
+        unsorted.purchases.recency.reverse();
+        unsorted.purchases.t.reverse();
+        unsorted.purchases.weights.reverse();
+        let mut a = tasks[6].clone();
+        a.merge(&unsorted);
+        assert_eq!(a, collapsed_together(&tasks[6], &tasks[3]));
+    }
 
     #[test]
     fn bad_bytes_are_errors() {

@@ -197,7 +197,12 @@ def local_model_summary(table: pa.Table, columns: dict[str, Any], end: _dt.date,
     if base is None:
         return schema.empty_table()
     rows, x, t_x, age, spend = _crm._rfm_summary(base, end, days_per_unit=days_per_unit)
-    ids = pa.array(np.asarray(base.customer_ids, dtype=object)[rows].tolist(), type=schema.field(0).type)
+    all_ids = base.customer_ids
+    if all_ids.dtype == np.int64:
+        # Integer ids: numpy to Arrow without a copy, then a take (no Python object per id).
+        ids = pa.array(all_ids).take(pa.array(rows)).cast(schema.field(0).type)
+    else:
+        ids = pa.array(all_ids[rows].tolist(), type=schema.field(0).type)
     return pa.Table.from_arrays([ids, pa.array(x), pa.array(t_x), pa.array(age), pa.array(spend)], schema=schema)
 
 

@@ -17,7 +17,7 @@ of ``--repeat`` processes): a notebook's first question, where memory not touche
 costs page faults (about 0.3 ms per MiB on the 2-core VM) and allocators have kept
 nothing. Peak memory is measured there too (in-process figures after other runs look
 smaller than they are, as allocators keep freed memory): the child reads the frame from
-an Arrow file, resets the process's high-water mark (``/proc/self/clear_refs``), runs the
+numpy files, resets the process's high-water mark (``/proc/self/clear_refs``), runs the
 question and reports the high-water mark above its resident size before it, i.e. what
 the analysis needs beyond the input.
 
@@ -47,6 +47,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
+import numpy as np
 import polars as pl
 
 import crm
@@ -86,14 +87,14 @@ def fresh_child(contender: str, question: str, path: str, as_of: str) -> None:
     """In a fresh process with the input frame loaded: one run of `question` ("AB": build
     + summary + segments, "B": build + segments; polars and DuckDB need no build), printed
     as JSON with its seconds and its peak resident memory above the resident size before
-    it (MiB). The frame is read from an Arrow file, so nothing but the frame was allocated
+    it (MiB). The frame is read from numpy files, so nothing but the frame was allocated
     before: this is the first question of a notebook, memory not yet touched included."""
     import datetime as dt
 
-    # A frame in polars' own memory, resident before the step (the file is in date order
-    # already, so the sort only copies it out of the file's mapping). A frame wrapping
-    # pyarrow's buffers would be copied whole by its Arrow export, which is not crm's cost.
-    df = pl.read_ipc(path).sort("date", maintain_order=True)
+    # The frame from numpy files: anonymous memory, resident before the step (a frame
+    # mapped from an Arrow file would have file pages the kernel may drop during the step,
+    # hiding memory; one wrapping pyarrow's buffers is copied whole by its Arrow export).
+    df = pl.DataFrame({name: np.load(f"{path}/{name}.npy") for name in ("customer_id", "date", "amount")})
     day = dt.date.fromisoformat(as_of)
     con = duckdb_connect(df, os.cpu_count() or 1) if contender == "duckdb" else None
     gc.collect()
@@ -147,22 +148,23 @@ def peer_once(summary: Any, segments: Any) -> Dict[str, float]:
     return {"A": a, "B": b, "peak": max(peak_a, peak_b)}
 
 
-def measure(customers: int, repeat: int, check: bool) -> Dict[str, Any]:
+def measure(customers: int, repeat: int, check: bool, fresh_only: bool = False) -> Dict[str, Any]:
     df, as_of = frame(customers)
     gc.collect()
     con = duckdb_connect(df, os.cpu_count() or 1)
-    if check:
+    if check and not fresh_only:
         base = crm.CustomerBase.from_transactions(df)
         check_equal(base, df, con, as_of)
         del base
         gc.collect()
     runs: Dict[str, List[Dict[str, float]]] = {"crm": [], "polars": [], "DuckDB": []}
-    for _ in range(repeat):
+    for _ in range(0 if fresh_only else repeat):
         runs["crm"].append(crm_once(df, as_of))
         runs["polars"].append(peer_once(lambda: polars_summary(df, as_of), lambda: polars_segments(df, as_of)))
         runs["DuckDB"].append(peer_once(lambda: duckdb_summary(con, as_of), lambda: duckdb_segments(con, as_of)))
-    best = {name: {k: min(r[k] for r in rs) for k in rs[0] if k != "peak"} for name, rs in runs.items()}
-    peak = {name: max(r["peak"] for r in rs) for name, rs in runs.items()}
+    keys = ("build", "A", "B")
+    best = {name: {k: min((r[k] for r in rs), default=math.nan) for k in keys} for name, rs in runs.items()}
+    peak = {name: max((r["peak"] for r in rs), default=math.nan) for name, rs in runs.items()}
     for name in ("polars", "DuckDB"):
         best[name]["build"] = 0.0
     for b in best.values():
@@ -170,8 +172,9 @@ def measure(customers: int, repeat: int, check: bool) -> Dict[str, Any]:
     result = {"customers": customers, "rows": df.height, "input_mib": df.estimated_size() / 2**20}
     con.close()
     with tempfile.TemporaryDirectory() as folder:
-        path = f"{folder}/transactions.arrow"
-        df.write_ipc(path, compression="uncompressed")
+        path = folder
+        for name in ("customer_id", "date", "amount"):
+            np.save(f"{folder}/{name}.npy", df[name].to_numpy())
         # Fresh processes, alternately, best of the repeats.
         fresh: Dict[str, Dict[str, Dict[str, float]]] = {}
         for _ in range(repeat):
@@ -196,6 +199,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--customers", default="100000,1000000,3000000,10000000")
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--fresh-only", action="store_true", help="only the fresh-process runs (no in-process timing)")
     p.add_argument("--fresh-child", nargs=4, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.fresh_child:
@@ -206,7 +210,7 @@ def main() -> None:
     results = []
     for n in sizes:
         t0 = time.perf_counter()
-        r = measure(n, args.repeat, check=n < 10_000_000)
+        r = measure(n, args.repeat, check=n < 10_000_000, fresh_only=args.fresh_only)
         results.append(r)
         b, pk = r["best"], r["peak"]
         print(
@@ -216,6 +220,8 @@ def main() -> None:
         print("| step | crm | DuckDB | polars |\n|---|---|---|---|")
         c, d, q = b["crm"], b["DuckDB"], b["polars"]
         for label, key in (("build", None), ("build + A", "A"), ("build + B", "B"), ("build + A + B", "total")):
+            if args.fresh_only:
+                break
             if key is None:
                 print(f"| {label} | {c['build']:.3f} | | |")
                 continue
@@ -232,18 +238,24 @@ def main() -> None:
             + ", ".join(f"{name} {fresh[name]['AB']['peak_mib']:.0f} ({fresh[name]['AB']['peak_mib'] / mib:.2f} x)"
                         for name in fresh)
         )
-        print(
-            "(within the timing process, after the other runs: "
-            + ", ".join(f"{name} {pk[name]:.0f}" for name in ("crm", "DuckDB", "polars"))
-            + ")"
-        )
+        if not args.fresh_only:
+            print(
+                "(within the timing process, after the other runs: "
+                + ", ".join(f"{name} {pk[name]:.0f}" for name in ("crm", "DuckDB", "polars"))
+                + ")"
+            )
     if len(results) >= 2:
         print("\nscaling exponent of build + A + B (time ~ rows^k; least squares over the sizes):")
         for name in ("crm", "DuckDB", "polars"):
+            fresh_k = exponent([(r["rows"], r["fresh"][name]["AB"]["seconds"]) for r in results])
+            if args.fresh_only:
+                print(f"  {name}: k = {fresh_k:.2f} (fresh process)")
+                continue
             k = exponent([(r["rows"], r["best"][name]["total"]) for r in results])
-            print(f"  {name}: k = {k:.2f}")
-        k = exponent([(r["rows"], r["best"]["crm"]["build"]) for r in results])
-        print(f"  crm build alone: k = {k:.2f}")
+            print(f"  {name}: k = {k:.2f} in one process, {fresh_k:.2f} in a fresh process")
+        if not args.fresh_only:
+            k = exponent([(r["rows"], r["best"]["crm"]["build"]) for r in results])
+            print(f"  crm build alone: k = {k:.2f}")
 
 
 if __name__ == "__main__":

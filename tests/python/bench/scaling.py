@@ -162,8 +162,8 @@ def measure(customers: int, repeat: int, check: bool, fresh_only: bool = False) 
         runs["crm"].append(crm_once(df, as_of))
         runs["polars"].append(peer_once(lambda: polars_summary(df, as_of), lambda: polars_segments(df, as_of)))
         runs["DuckDB"].append(peer_once(lambda: duckdb_summary(con, as_of), lambda: duckdb_segments(con, as_of)))
-    keys = ("build", "A", "B")
-    best = {name: {k: min((r[k] for r in rs), default=math.nan) for k in keys} for name, rs in runs.items()}
+    none = {"build": math.nan, "A": math.nan, "B": math.nan}
+    best = {name: {k: min(r[k] for r in rs) for k in rs[0] if k != "peak"} if rs else dict(none) for name, rs in runs.items()}
     peak = {name: max((r["peak"] for r in rs), default=math.nan) for name, rs in runs.items()}
     for name in ("polars", "DuckDB"):
         best[name]["build"] = 0.0

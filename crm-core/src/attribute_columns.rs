@@ -218,27 +218,40 @@ impl Attribute {
     }
 
     /// Merges the pieces (in customer order): labels sorted and deduplicated, the pieces'
-    /// codes mapped to them.
+    /// codes mapped to them. The first piece's columns are recoded in place and grown, so
+    /// that no second column of `n` is allocated (fresh memory costs a page fault a page).
     fn merge(pieces: Vec<Piece<'_>>, n: usize) -> Self {
         let mut labels: Vec<&str> = pieces.iter().flat_map(|p| p.labels.iter().map(|l| l.as_ref())).collect();
         labels.sort_unstable();
         labels.dedup();
-        let mut codes = Vec::with_capacity(n);
+        let maps: Vec<Vec<u32>> = pieces
+            .iter()
+            .map(|p| p.labels.iter().map(|l| labels.binary_search(&l.as_ref()).expect("merged") as u32).collect())
+            .collect();
+        let labels: Vec<String> = labels.into_iter().map(str::to_owned).collect();
         let has_numbers = pieces.iter().any(|p| !p.numbers.is_empty());
-        let mut numbers = if has_numbers { Vec::with_capacity(n) } else { Vec::new() };
-        for p in &pieces {
-            let map: Vec<u32> =
-                p.labels.iter().map(|l| labels.binary_search(&l.as_ref()).expect("merged") as u32).collect();
-            codes.extend(p.codes.iter().map(|&x| if x >= NUMBER { x } else { map[x as usize] }));
+        let (mut codes, mut numbers) = (Vec::new(), Vec::new());
+        for (p, map) in pieces.into_iter().zip(maps) {
+            let recode = |x: u32| if x >= NUMBER { x } else { map[x as usize] };
+            let len = p.codes.len();
+            if codes.is_empty() {
+                codes = p.codes;
+                codes.iter_mut().for_each(|x| *x = recode(*x));
+                codes.reserve_exact(n - len);
+            } else {
+                codes.extend(p.codes.iter().map(|&x| recode(x)));
+            }
             if has_numbers {
                 if p.numbers.is_empty() {
-                    numbers.extend(std::iter::repeat_n(f64::NAN, p.codes.len()));
+                    numbers.extend(std::iter::repeat_n(f64::NAN, len));
+                } else if numbers.is_empty() {
+                    numbers = p.numbers;
+                    numbers.reserve_exact(n - len);
                 } else {
                     numbers.extend_from_slice(&p.numbers);
                 }
             }
         }
-        let labels = labels.into_iter().map(str::to_owned).collect();
         Attribute { text: Categorical { labels, codes }, numbers }
     }
 

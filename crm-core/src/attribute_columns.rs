@@ -6,10 +6,13 @@
 //! a name lookup and text comparisons follow. An [`AttributeTable`] holds the attributes an
 //! analysis needs as per-attribute columns: a code per customer into the attribute's sorted
 //! labels (or [`NUMBER`] / [`MISSING`]) and the numbers, so that the analyses work on
-//! integers and floats only. The columns are read in one pass over the customer table on
-//! all threads the first time an attribute is asked for, and kept in the base's
-//! [`AttributeCache`] (the base is immutable, so a column stays valid): about 4 bytes per
-//! customer and attribute, plus 8 for an attribute with numbers.
+//! integers and floats only. The record fields industry, category, acquisition channel and
+//! cost and every free attribute are read in one pass over the customer table on all
+//! threads when the base is built (one pass for all costs less than a pass per analysis,
+//! and the first analysis does not wait); others (the name) the first time they are asked
+//! for. The columns are kept in the base's [`AttributeCache`] (the base is immutable, so a
+//! column stays valid): about 4 bytes per customer and attribute, plus 8 for an attribute
+//! with numbers.
 //!
 //! The codes do not depend on the thread count or the row order: labels are numbered in
 //! sorted order.
@@ -82,11 +85,6 @@ impl<'a> Field<'a> {
             _ => Field::Free(name),
         }
     }
-
-    /// True when the attribute can hold numbers.
-    fn numeric(self) -> bool {
-        matches!(self, Field::AcquisitionCost | Field::Free(_))
-    }
 }
 
 /// One customer's value of an attribute, as read from its record.
@@ -104,12 +102,16 @@ fn value_of<'c>(c: &'c Customer, field: Field<'_>) -> Option<Value<'c>> {
         Field::Channel => text(&c.acquisition_channel),
         Field::Name => text(&c.name),
         Field::AcquisitionCost => c.acquisition_cost.map(Value::Number),
-        Field::Free(name) => c.attributes.get(name).map(|v| match v {
-            AttributeValue::Text(s) => Value::Text(s),
-            AttributeValue::Number(x) => Value::Number(*x),
-            AttributeValue::Bool(b) => Value::Text(if *b { "true" } else { "false" }),
-            AttributeValue::Date(d) => Value::Date(*d),
-        }),
+        Field::Free(name) => c.attributes.get(name).map(free_value),
+    }
+}
+
+fn free_value(v: &AttributeValue) -> Value<'_> {
+    match v {
+        AttributeValue::Text(s) => Value::Text(s),
+        AttributeValue::Number(x) => Value::Number(*x),
+        AttributeValue::Bool(b) => Value::Text(if *b { "true" } else { "false" }),
+        AttributeValue::Date(d) => Value::Date(*d),
     }
 }
 
@@ -148,7 +150,66 @@ pub(crate) struct Attribute {
 struct Piece<'c> {
     labels: Vec<Cow<'c, str>>,
     codes: Vec<u32>,
+    /// The numbers, NaN where there is none; empty until the first number.
     numbers: Vec<f64>,
+}
+
+/// One thread's pieces of several attributes, for customers `0..len` of its range.
+struct Reader<'c> {
+    len: usize,
+    pieces: Vec<Piece<'c>>,
+    texts: Vec<FnvMap<&'c str, u32>>,
+    dates: Vec<FnvMap<NaiveDate, u32>>,
+}
+
+impl<'c> Reader<'c> {
+    fn new(len: usize) -> Self {
+        Reader { len, pieces: Vec::new(), texts: Vec::new(), dates: Vec::new() }
+    }
+
+    /// Adds an attribute, missing for every customer so far; returns its position.
+    fn add(&mut self) -> usize {
+        self.pieces.push(Piece::missing(self.len));
+        self.texts.push(FnvMap::default());
+        self.dates.push(FnvMap::default());
+        self.pieces.len() - 1
+    }
+
+    /// Sets attribute `a` of customer `i`.
+    fn put(&mut self, a: usize, i: usize, value: Value<'c>) {
+        let p = &mut self.pieces[a];
+        p.codes[i] = match value {
+            Value::Number(x) => {
+                if p.numbers.is_empty() {
+                    p.numbers = vec![f64::NAN; self.len];
+                }
+                p.numbers[i] = x;
+                NUMBER
+            }
+            Value::Text(s) => {
+                let next = p.labels.len() as u32;
+                let code = *self.texts[a].entry(s).or_insert(next);
+                if code == next {
+                    p.labels.push(Cow::Borrowed(s));
+                }
+                code
+            }
+            Value::Date(d) => {
+                let next = p.labels.len() as u32;
+                let code = *self.dates[a].entry(d).or_insert(next);
+                if code == next {
+                    p.labels.push(Cow::Owned(d.to_string()));
+                }
+                code
+            }
+        };
+    }
+}
+
+impl Piece<'_> {
+    fn missing(len: usize) -> Self {
+        Piece { labels: Vec::new(), codes: vec![MISSING; len], numbers: Vec::new() }
+    }
 }
 
 impl Attribute {
@@ -157,27 +218,40 @@ impl Attribute {
     }
 
     /// Merges the pieces (in customer order): labels sorted and deduplicated, the pieces'
-    /// codes mapped to them.
+    /// codes mapped to them. The first piece's columns are recoded in place and grown, so
+    /// that no second column of `n` is allocated (fresh memory costs a page fault a page).
     fn merge(pieces: Vec<Piece<'_>>, n: usize) -> Self {
         let mut labels: Vec<&str> = pieces.iter().flat_map(|p| p.labels.iter().map(|l| l.as_ref())).collect();
         labels.sort_unstable();
         labels.dedup();
-        let mut codes = Vec::with_capacity(n);
-        let has_numbers = pieces.iter().any(|p| p.codes.contains(&NUMBER));
-        let mut numbers = if has_numbers { Vec::with_capacity(n) } else { Vec::new() };
-        for p in &pieces {
-            let map: Vec<u32> =
-                p.labels.iter().map(|l| labels.binary_search(&l.as_ref()).expect("merged") as u32).collect();
-            codes.extend(p.codes.iter().map(|&x| if x >= NUMBER { x } else { map[x as usize] }));
+        let maps: Vec<Vec<u32>> = pieces
+            .iter()
+            .map(|p| p.labels.iter().map(|l| labels.binary_search(&l.as_ref()).expect("merged") as u32).collect())
+            .collect();
+        let labels: Vec<String> = labels.into_iter().map(str::to_owned).collect();
+        let has_numbers = pieces.iter().any(|p| !p.numbers.is_empty());
+        let (mut codes, mut numbers) = (Vec::new(), Vec::new());
+        for (p, map) in pieces.into_iter().zip(maps) {
+            let recode = |x: u32| if x >= NUMBER { x } else { map[x as usize] };
+            let len = p.codes.len();
+            if codes.is_empty() {
+                codes = p.codes;
+                codes.iter_mut().for_each(|x| *x = recode(*x));
+                codes.reserve_exact(n - len);
+            } else {
+                codes.extend(p.codes.iter().map(|&x| recode(x)));
+            }
             if has_numbers {
                 if p.numbers.is_empty() {
-                    numbers.extend(std::iter::repeat_n(f64::NAN, p.codes.len()));
+                    numbers.extend(std::iter::repeat_n(f64::NAN, len));
+                } else if numbers.is_empty() {
+                    numbers = p.numbers;
+                    numbers.reserve_exact(n - len);
                 } else {
                     numbers.extend_from_slice(&p.numbers);
                 }
             }
         }
-        let labels = labels.into_iter().map(str::to_owned).collect();
         Attribute { text: Categorical { labels, codes }, numbers }
     }
 
@@ -252,51 +326,21 @@ fn read_columns(base: &CustomerBase, names: &[&str]) -> Vec<Attribute> {
         return names.iter().map(|_| Attribute::missing(n)).collect();
     };
     let fields: Vec<Field> = names.iter().map(|a| Field::of(a)).collect();
-    let k = fields.len();
     let parts = map_pieces(n, |range| {
-        let len = range.len();
-        let mut texts: Vec<FnvMap<&str, u32>> = (0..k).map(|_| FnvMap::default()).collect();
-        let mut dates: Vec<FnvMap<NaiveDate, u32>> = (0..k).map(|_| FnvMap::default()).collect();
-        let mut pieces: Vec<Piece> = fields
-            .iter()
-            .map(|f| Piece {
-                labels: Vec::new(),
-                codes: Vec::with_capacity(len),
-                numbers: if f.numeric() { Vec::with_capacity(len) } else { Vec::new() },
-            })
-            .collect();
-        for c in &profiles[range] {
+        let mut r = Reader::new(range.len());
+        fields.iter().for_each(|_| {
+            r.add();
+        });
+        for (i, c) in profiles[range].iter().enumerate() {
             for (a, &field) in fields.iter().enumerate() {
-                let p = &mut pieces[a];
-                let (code, number) = match value_of(c, field) {
-                    None => (MISSING, f64::NAN),
-                    Some(Value::Number(x)) => (NUMBER, x),
-                    Some(Value::Text(s)) => {
-                        let next = p.labels.len() as u32;
-                        let code = *texts[a].entry(s).or_insert(next);
-                        if code == next {
-                            p.labels.push(Cow::Borrowed(s));
-                        }
-                        (code, f64::NAN)
-                    }
-                    Some(Value::Date(d)) => {
-                        let next = p.labels.len() as u32;
-                        let code = *dates[a].entry(d).or_insert(next);
-                        if code == next {
-                            p.labels.push(Cow::Owned(d.to_string()));
-                        }
-                        (code, f64::NAN)
-                    }
-                };
-                p.codes.push(code);
-                if field.numeric() {
-                    p.numbers.push(number);
+                if let Some(v) = value_of(c, field) {
+                    r.put(a, i, v);
                 }
             }
         }
-        pieces
+        r.pieces
     });
-    let mut by_attribute: Vec<Vec<Piece>> = (0..k).map(|_| Vec::with_capacity(parts.len())).collect();
+    let mut by_attribute: Vec<Vec<Piece>> = (0..fields.len()).map(|_| Vec::with_capacity(parts.len())).collect();
     for part in parts {
         for (a, p) in part.into_iter().enumerate() {
             by_attribute[a].push(p);
@@ -305,9 +349,78 @@ fn read_columns(base: &CustomerBase, names: &[&str]) -> Vec<Attribute> {
     by_attribute.into_iter().map(|pieces| Attribute::merge(pieces, n)).collect()
 }
 
+/// The record fields read when a base is built (not `name`: a label per customer, read
+/// only when asked for).
+const BUILT_FIELDS: [&str; 4] = ["acquisition_channel", "acquisition_cost", "category", "industry"];
+
+/// Reads [`BUILT_FIELDS`] and every free attribute of `customers` as columns, in one pass
+/// on all threads. A free attribute named like a record field is left out, as
+/// [`read_columns`] never reads it.
+fn read_all(customers: &[Customer]) -> BTreeMap<String, Arc<Attribute>> {
+    let n = customers.len();
+    let fields = BUILT_FIELDS.map(Field::of);
+    let parts = map_pieces(n, |range| {
+        let mut r = Reader::new(range.len());
+        fields.iter().for_each(|_| {
+            r.add();
+        });
+        // Free attributes in the order found, with their piece (none when shadowed).
+        let mut free: Vec<(&str, Option<usize>)> = Vec::new();
+        for (i, c) in customers[range].iter().enumerate() {
+            for (a, &field) in fields.iter().enumerate() {
+                if let Some(v) = value_of(c, field) {
+                    r.put(a, i, v);
+                }
+            }
+            for (name, v) in &c.attributes {
+                let slot = match free.iter().find(|(k, _)| *k == name.as_str()) {
+                    Some(&(_, slot)) => slot,
+                    None => {
+                        let slot = matches!(Field::of(name), Field::Free(_)).then(|| r.add());
+                        free.push((name, slot));
+                        slot
+                    }
+                };
+                if let Some(a) = slot {
+                    r.put(a, i, free_value(v));
+                }
+            }
+        }
+        let len = r.len;
+        let mut pieces: Vec<Option<Piece>> = r.pieces.into_iter().map(Some).collect();
+        let mut named: Vec<(&str, Piece)> =
+            BUILT_FIELDS.iter().zip(&mut pieces).map(|(&f, p)| (f, p.take().expect("fixed"))).collect();
+        named.extend(free.into_iter().filter_map(|(k, slot)| Some((k, pieces[slot?].take().expect("once")))));
+        (len, named)
+    });
+    let mut names: Vec<&str> = parts.iter().flat_map(|(_, named)| named.iter().map(|(k, _)| *k)).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut parts: Vec<(usize, BTreeMap<&str, Piece>)> =
+        parts.into_iter().map(|(len, named)| (len, named.into_iter().collect())).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let pieces =
+                parts.iter_mut().map(|(len, named)| named.remove(name).unwrap_or_else(|| Piece::missing(*len)));
+            (name.to_owned(), Arc::new(Attribute::merge(pieces.collect(), n)))
+        })
+        .collect()
+}
+
 /// The columns of customer attributes read so far, by attribute name.
 #[derive(Debug, Default)]
 pub(crate) struct AttributeCache(Mutex<BTreeMap<String, Arc<Attribute>>>);
+
+impl AttributeCache {
+    /// The columns of the record fields and free attributes of a customer table (see
+    /// [`read_all`]), read while the base is built so that no analysis waits for them:
+    /// reading them on first use costs a cache miss per customer and field, as every
+    /// record keeps its texts and attributes in allocations of their own.
+    pub(crate) fn of_table(customers: Option<&[Customer]>) -> Self {
+        AttributeCache(Mutex::new(customers.map(read_all).unwrap_or_default()))
+    }
+}
 
 impl Clone for AttributeCache {
     fn clone(&self) -> Self {
@@ -428,5 +541,59 @@ mod tests {
         assert!(Arc::ptr_eq(&t.columns["x"], &again.columns["x"]));
         let copy = base.clone();
         assert!(Arc::ptr_eq(&AttributeTable::read(&copy, ["x"]).columns["x"], &t.columns["x"]));
+    }
+
+    #[test]
+    fn columns_read_at_build_equal_those_read_on_first_use() {
+        // Enough customers for a piece per thread; `late` only in the last customers (a
+        // piece without it), a free `industry` shadowed by the record field.
+        let n = 140_000_usize;
+        let customers = (0..n).map(|i| {
+            let mut c = Customer::new(i as i64);
+            c.industry = (i % 7 != 0).then(|| ["a", "b", "c"][i % 3].to_owned());
+            c.acquisition_cost = (i % 5 == 0).then_some(i as f64 / 4.0);
+            c.attributes.insert("industry".into(), AttributeValue::Number(1.0));
+            c.attributes.insert("size".into(), AttributeValue::Number((i % 11) as f64));
+            if i >= 130_000 {
+                let v = match i % 3 {
+                    0 => AttributeValue::Text(format!("t{}", i % 4)),
+                    1 => AttributeValue::Bool(i % 2 == 0),
+                    _ => AttributeValue::Date(NaiveDate::from_ymd_opt(2024, 1, 1 + (i % 28) as u32).unwrap()),
+                };
+                c.attributes.insert("late".into(), v);
+            }
+            c
+        });
+        let base = CustomerBase::builder()
+            .customers(customers)
+            .transactions(TransactionColumns::new(vec![0_i64].into(), vec![0], vec![1.0]))
+            .unwrap()
+            .build()
+            .unwrap();
+        let cached: Vec<String> = base.attribute_cache().0.lock().unwrap().keys().cloned().collect();
+        assert_eq!(cached, ["acquisition_channel", "acquisition_cost", "category", "industry", "late", "size"]);
+        let names = ["acquisition_channel", "acquisition_cost", "category", "industry", "late", "size"];
+        let lazy = read_columns(&base, &names);
+        let table = AttributeTable::read(&base, names);
+        for (name, column) in names.iter().zip(&lazy) {
+            assert_eq!(format!("{:?}", table.get(name)), format!("{column:?}"), "{name}");
+        }
+        let industry = table.get("industry");
+        assert_eq!(industry.text.labels, ["a", "b", "c"]);
+        assert!(industry.numbers.is_empty());
+        assert_eq!(&industry.text.codes[..8], [MISSING, 1, 2, 0, 1, 2, 0, MISSING]);
+        let cost = table.get("acquisition_cost");
+        assert_eq!((cost.number(5), cost.number(6)), (Some(Ok(1.25)), None));
+        let late = table.get("late");
+        let labels: Vec<&str> = late.text.labels.iter().map(String::as_str).collect();
+        assert_eq!(labels[..2], ["2024-01-01", "2024-01-02"]);
+        assert_eq!(labels[28..], ["false", "t0", "t1", "t2", "t3", "true"]);
+        assert!(late.text.codes[..130_000].iter().all(|&c| c == MISSING));
+        // Labels: 28 dates (codes 0-27), false, t0-t3, true (28-33). 130,000 % 3 = 1 and even:
+        // true; 130,001 % 3 = 2: a date, day 1 + 130,001 % 28 = 26 (code 25); 130,002 % 3 = 0:
+        // t{130,002 % 4} = t2.
+        assert_eq!(&late.text.codes[130_000..130_003], [33, 25, 31]);
+        assert!(late.numbers.is_empty());
+        assert_eq!(table.get("size").number(139_999), Some(Ok((139_999 % 11) as f64)));
     }
 }

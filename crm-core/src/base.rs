@@ -296,7 +296,9 @@ impl CustomerBaseBuilder {
         let transactions = Transactions::build(transactions, &tx_codes, n, phases);
         let interactions = Interactions::build(interactions, &ix_codes, n);
         phases.lap("group interactions");
-        Ok(CustomerBase { ids, profiles, transactions, interactions, attribute_columns: AttributeCache::default() })
+        let attribute_columns = AttributeCache::of_table(profiles.as_deref());
+        phases.lap("customer attributes as columns");
+        Ok(CustomerBase { ids, profiles, transactions, interactions, attribute_columns })
     }
 }
 

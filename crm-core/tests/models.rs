@@ -275,6 +275,35 @@ fn clv_by_month_matches_the_month_by_month_sum() {
 }
 
 #[test]
+fn clv_in_days_matches_the_month_by_month_sum() {
+    // Daily units (30 a month), young customers (z = h / (alpha + T + h) near 1) and many
+    // purchases, with a > 1 and a < 1 (the transformed series' terms then change sign): the
+    // shared-series CLV equals the month-by-month sum of the direct series.
+    use crm_core::models::{PurchaseModel, customer_lifetime_value};
+    let spend = GammaGamma { p: 2.3, q: 3.2, v: 309.0 };
+    for bg in [BetaGeo { r: 0.39, alpha: 15.4, a: 1.1, b: 42.4 }, BetaGeo { r: 0.8, alpha: 3.0, a: 0.7, b: 2.5 }] {
+        let (mut x, mut tx, mut t) = (Vec::new(), Vec::new(), Vec::new());
+        for &age in &[0.0, 2.0, 30.0, 200.0, 1000.0] {
+            for &n in &[0.0, 1.0, 5.0, 40.0] {
+                let last = if n > 0.0 { age * 0.7 } else { 0.0 };
+                x.push(n);
+                tx.push(last);
+                t.push(age);
+            }
+        }
+        let money: Vec<f64> = x.iter().map(|n| if *n > 0.0 { 50.0 + n } else { 0.0 }).collect();
+        let d = RfmData::new(x, tx, t).unwrap();
+        let clv = customer_lifetime_value(&bg, &spend, &d, &money, 12, 0.01, 30.0);
+        for i in 0..d.len() {
+            let profit = spend.conditional_expected_average_profit(d.frequency[i], money[i]);
+            let e = |k: f64| bg.predict(k * 30.0, d.frequency[i], d.recency[i], d.t[i]);
+            let want: f64 = (1..=12).map(|m| profit * (e(m as f64) - e(m as f64 - 1.0)) / 1.01f64.powi(m)).sum();
+            assert!((clv[i] - want).abs() < 1e-10 * want.abs(), "{bg:?} row {i}: {} vs {want}", clv[i]);
+        }
+    }
+}
+
+#[test]
 fn fits_recover_the_parameters_of_simulated_data() {
     let truth = BetaGeo { r: 0.25, alpha: 4.0, a: 0.8, b: 2.5 };
     let ages: Vec<f64> = (0..6_000).map(|i| 30.0 + (i % 12) as f64).collect();

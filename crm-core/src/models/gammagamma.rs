@@ -320,25 +320,37 @@ fn bg_clv(
     // Each pair sums a dozen series of tens of terms: worth threads from a few thousand
     // pairs (the per-customer ranges of `parallel` start at 50,000 items per thread).
     let sums: Vec<f64> = super::split(pairs.len(), 40 * horizons.len(), |range| {
-        let (mut zs, mut ln_f) = (vec![0.0; horizons.len()], vec![0.0; horizons.len()]);
+        let k = horizons.len();
+        let (mut zs, mut ln_1mz, mut tails) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
         range
             .map(|k| {
                 let (xi, ti) = pairs[k];
                 let (x, t) = (xs.values[xi as usize], times.values[ti as usize]);
-                for (z, h) in zs.iter_mut().zip(horizons) {
+                for ((z, l), h) in zs.iter_mut().zip(&mut ln_1mz).zip(horizons) {
                     *z = h / (alpha + t + h);
+                    // ln(1 - z) = -ln(1 + h / (alpha + t)), once for both factors below.
+                    *l = -(h / (alpha + t)).ln_1p();
                 }
                 let (sa, sb, sc) = (r + x, b + x, a + b + x - 1.0);
-                if !super::special::ln_hyp2f1_many_euler(sa, sb, sc, &zs, &mut ln_f) {
-                    super::special::ln_hyp2f1_many(sa, sb, sc, &zs, &mut ln_f);
+                // u(h) = 1 - (1 - z)^(r + x) 2F1(r + x, b + x; c; z), the expected purchases
+                // by h over their limit. By Euler's transformation (1 - z)^(r + x) 2F1 =
+                // (1 - z)^(a - 1) (1 + s) with s its series' tail: u = -(e^L (1 + s) - 1) with
+                // L = (a - 1) ln(1 - z), written as expm1(L) (1 + s) + s (no logarithm of
+                // the sum, and no cancellation when u is small).
+                if super::special::euler_series_tails(sa, sb, sc, &zs, &mut tails) {
+                    for (u, l) in tails.iter_mut().zip(&ln_1mz) {
+                        *u = -(((a - 1.0) * l).exp_m1() * (1.0 + *u) + *u);
+                    }
+                } else {
+                    super::special::ln_hyp2f1_many(sa, sb, sc, &zs, &mut tails);
+                    for (u, l) in tails.iter_mut().zip(&ln_1mz) {
+                        *u = -(sa * l + *u).exp_m1();
+                    }
                 }
-                let ln_at = (alpha + t).ln();
                 let (mut before, mut sum) = (0.0, 0.0);
-                for ((h, f), d) in horizons.iter().zip(&ln_f).zip(&discounts) {
-                    let ln_pow = (r + x) * (ln_at - (alpha + t + h).ln());
-                    let u = -(ln_pow + f).exp_m1();
+                for (u, d) in tails.iter().zip(&discounts) {
                     sum += (u - before) / d;
-                    before = u;
+                    before = *u;
                 }
                 (a + b + x - 1.0) / (a - 1.0) * sum
             })

@@ -105,48 +105,91 @@ pub fn trigamma(mut x: f64) -> f64 {
         + f / x * (1.0 / 6.0 - f * (1.0 / 30.0 - f * (1.0 / 42.0 - f * (1.0 / 30.0 - f * (5.0 / 66.0)))))
 }
 
-/// ln 2F1(a, b; c; z_k) for several z at once: the series coefficients are shared, so
-/// evaluating twelve horizons costs little more than one. Every z in [0, 1).
-pub fn ln_hyp2f1_many(a: f64, b: f64, c: f64, zs: &[f64], out: &mut [f64]) {
+/// Horizons whose sums fit on the stack (twelve months, and a few more) need no allocation.
+const ON_STACK: usize = 24;
+
+/// Bound on the neglected tail relative to the sum (the first neglected term scaled by a
+/// geometric tail bound): about an ulp, so further terms would not change the sum.
+const SERIES_TOL: f64 = 1e-16;
+
+/// The tails `Σ_{n≥1} t_n(z_j)` of the hypergeometric-type series with `t_0 = 1` and term
+/// ratio `(p + n)(q + n) / ((c + n)(n + 1)) z_j`, for every `z_j` at once (the ratio is
+/// shared, so each further z costs a multiply-add per term). With `largest`, also the
+/// largest |term| of each (for a cancellation check when terms may be negative). `false`
+/// when a sum overflows or does not converge.
+///
+/// Horizons are retired from the lowest index up as they converge: with the z in increasing
+/// order (later horizons, larger z), each retires as soon as it is done. Any order is
+/// correct, only slower.
+fn series_tails(p: f64, q: f64, c: f64, zs: &[f64], tails: &mut [f64], largest: Option<&mut [f64]>) -> bool {
     let k = zs.len();
-    let mut sums = vec![1.0f64; k];
-    let mut powers = vec![1.0f64; k];
+    if k == 0 {
+        return true;
+    }
+    let mut stack = [0.0f64; ON_STACK];
+    let mut heap = Vec::new();
+    let terms: &mut [f64] = if k <= ON_STACK {
+        &mut stack[..k]
+    } else {
+        heap.resize(k, 0.0);
+        &mut heap
+    };
+    terms.fill(1.0);
+    tails[..k].fill(0.0);
+    let mut largest = largest;
+    if let Some(l) = largest.as_deref_mut() {
+        l[..k].fill(1.0);
+    }
     let zmax = zs.iter().fold(0.0f64, |m, z| m.max(*z));
-    let (mut coef, mut scale) = (1.0f64, 0.0f64);
-    // Horizons whose series has converged are skipped (they stay converged: the terms
-    // shrink geometrically once n passes the peak).
-    let mut done = vec![false; k];
+    let peak = (p * q / c).abs().min(1e6) * zmax;
+    let mut lo = 0;
     for n in 0..1_000_000u32 {
         let nf = n as f64;
-        coef *= (a + nf) * (b + nf) / ((c + nf) * (nf + 1.0));
-        let mut largest = 0.0f64;
-        let past_peak = nf > (a * b / c).abs().min(1e6) * zmax;
-        for j in 0..k {
-            if done[j] {
-                continue;
-            }
-            powers[j] *= zs[j];
-            let term = coef * powers[j];
-            sums[j] += term;
-            let rel = term / sums[j];
-            if past_peak && rel <= 1e-17 {
-                done[j] = true;
-            }
-            largest = largest.max(rel);
+        let ratio = (p + nf) * (q + nf) / ((c + nf) * (nf + 1.0));
+        // The hot loop: no branch, so it vectorises.
+        for ((t, s), z) in terms[lo..].iter_mut().zip(&mut tails[lo..k]).zip(&zs[lo..]) {
+            *t *= ratio * z;
+            *s += *t;
         }
-        if sums.iter().any(|s| *s > 1e250) {
-            for s in &mut sums {
-                *s /= 1e250;
+        if let Some(l) = largest.as_deref_mut() {
+            for (m, t) in l[lo..k].iter_mut().zip(&terms[lo..]) {
+                *m = m.max(t.abs());
             }
-            coef /= 1e250;
-            scale += 1e250f64.ln();
         }
-        if largest <= 1e-17 && nf > (a * b / c).abs().min(1e6) * zmax {
-            break;
+        if nf > peak {
+            // Past the peak, with the tail bounded by a geometric series of ratio r.
+            while lo < k {
+                let r = ratio.abs() * zs[lo];
+                if r < 1.0 && terms[lo].abs() <= SERIES_TOL * (1.0 - r) * (1.0 + tails[lo]).abs() {
+                    lo += 1;
+                } else {
+                    break;
+                }
+            }
+            if lo == k {
+                return true;
+            }
+        }
+        if !(terms[k - 1].abs() < 1e250 && tails[k - 1].abs() < 1e250) {
+            return false;
         }
     }
-    for j in 0..k {
-        out[j] = if zs[j] == 0.0 { 0.0 } else { sums[j].ln() + scale };
+    false
+}
+
+/// ln 2F1(a, b; c; z_k) for several z at once: the series coefficients are shared, so
+/// evaluating twelve horizons costs little more than one. Every z in [0, 1); fastest with
+/// the z in increasing order.
+pub fn ln_hyp2f1_many(a: f64, b: f64, c: f64, zs: &[f64], out: &mut [f64]) {
+    if series_tails(a, b, c, zs, out, None) {
+        for (o, z) in out.iter_mut().zip(zs) {
+            *o = if *z == 0.0 { 0.0 } else { o.ln_1p() };
+        }
+        return;
+    }
+    // Sums past 1e250 (huge a b / c and z near 1): one at a time, rescaled as they grow.
+    for (o, z) in out.iter_mut().zip(zs) {
+        *o = ln_hyp2f1(a, b, c, *z);
     }
 }
 
@@ -157,54 +200,54 @@ pub fn ln_hyp2f1_many(a: f64, b: f64, c: f64, zs: &[f64], out: &mut [f64]) {
 /// may be negative; `false` (and `out` unspecified) when the sum is not reliably positive,
 /// and the caller then uses [`ln_hyp2f1_many`].
 pub fn ln_hyp2f1_many_euler(a: f64, b: f64, c: f64, zs: &[f64], out: &mut [f64]) -> bool {
-    let (alpha, beta) = (c - a, c - b);
-    let k = zs.len();
-    let mut sums = vec![1.0f64; k];
-    let mut terms = vec![1.0f64; k];
-    let mut largest = vec![1.0f64; k];
-    let mut done = vec![false; k];
-    let zmax = zs.iter().fold(0.0f64, |m, z| m.max(*z));
-    let peak = (alpha * beta / c).abs().min(1e6) * zmax;
-    let mut converged = false;
-    for n in 0..100_000u32 {
-        let nf = n as f64;
-        let ratio = (alpha + nf) * (beta + nf) / ((c + nf) * (nf + 1.0));
-        let mut open = false;
-        for j in 0..k {
-            if done[j] {
-                continue;
-            }
-            terms[j] *= ratio * zs[j];
-            sums[j] += terms[j];
-            largest[j] = largest[j].max(terms[j].abs());
-            // Past the peak, with the tail bounded by a geometric series of ratio q.
-            let q = ratio.abs() * zs[j];
-            if nf > peak && q < 1.0 && terms[j].abs() <= 1e-17 * (1.0 - q) * sums[j].abs() {
-                done[j] = true;
-            } else {
-                open = true;
-            }
-        }
-        if !open {
-            converged = true;
-            break;
-        }
-        if largest.iter().any(|v| *v > 1e250) {
-            return false;
-        }
-    }
-    if !converged {
+    if !ln_euler_series(a, b, c, zs, out) {
         return false;
     }
-    for j in 0..k {
-        // Cancellation would cost more than six digits: not reliable.
-        let reliable = sums[j].is_finite() && sums[j] > 1e-6 * largest[j];
-        if !reliable {
-            return false;
-        }
-        out[j] = if zs[j] == 0.0 { 0.0 } else { (c - a - b) * (-zs[j]).ln_1p() + sums[j].ln() };
+    for (o, z) in out.iter_mut().zip(zs) {
+        *o = if *z == 0.0 { 0.0 } else { *o + (c - a - b) * (-z).ln_1p() };
     }
     true
+}
+
+/// ln 2F1(c - a, c - b; c; z_k), the series of [`ln_hyp2f1_many_euler`] without its
+/// factor (1 - z)^(c - a - b). `false` as [`euler_series_tails`].
+fn ln_euler_series(a: f64, b: f64, c: f64, zs: &[f64], out: &mut [f64]) -> bool {
+    if !euler_series_tails(a, b, c, zs, out) {
+        return false;
+    }
+    for o in out.iter_mut() {
+        *o = o.ln_1p();
+    }
+    true
+}
+
+/// 2F1(c - a, c - b; c; z_k) - 1 for every z_k: the series of Euler's transformation
+/// ([`ln_hyp2f1_many_euler`]) without its leading 1 (so that a caller that needs
+/// `(1 - z)^e 2F1 - 1` keeps its digits when z is small) and without the factor
+/// (1 - z)^(c - a - b). `false` (and `out` unspecified) when cancellation among negative
+/// terms would cost more than six digits, or on overflow.
+pub(crate) fn euler_series_tails(a: f64, b: f64, c: f64, zs: &[f64], out: &mut [f64]) -> bool {
+    let (alpha, beta) = (c - a, c - b);
+    let k = zs.len();
+    // With both upper parameters >= 0 every term is positive: no cancellation to watch.
+    let signed = alpha < 0.0 || beta < 0.0;
+    let mut stack = [0.0f64; ON_STACK];
+    let mut heap = Vec::new();
+    let mut largest: Option<&mut [f64]> = match (signed, k <= ON_STACK) {
+        (false, _) => None,
+        (true, true) => Some(&mut stack[..k]),
+        (true, false) => {
+            heap.resize(k, 0.0);
+            Some(&mut heap)
+        }
+    };
+    if !series_tails(alpha, beta, c, zs, out, largest.as_deref_mut()) {
+        return false;
+    }
+    (0..k).all(|j| {
+        let sum = 1.0 + out[j];
+        sum.is_finite() && largest.as_deref().is_none_or(|l| sum > 1e-6 * l[j])
+    })
 }
 
 #[cfg(test)]
@@ -267,6 +310,20 @@ mod tests {
                 assert!((direct[j] - euler[j]).abs() < 1e-12 * direct[j].abs().max(1.0), "{a} {b} {c} {}", zs[j]);
             }
         }
+    }
+
+    #[test]
+    fn euler_tails_keep_their_digits_for_small_z() {
+        // 2F1 - 1 for z = 1e-9 by its first two terms (the third is ~1e-18 relative): the
+        // tail itself, not 1 + tail, so all its digits remain.
+        let (a, b, c) = (3.39, 43.4, 43.5);
+        let (alpha, beta) = (c - a, c - b);
+        let z = 1e-9;
+        let mut out = [0.0];
+        assert!(euler_series_tails(a, b, c, &[z], &mut out));
+        let first = alpha * beta / c * z;
+        let want = first * (1.0 + (alpha + 1.0) * (beta + 1.0) / (2.0 * (c + 1.0)) * z);
+        assert!((out[0] - want).abs() < 1e-14 * want, "{} vs {want}", out[0]);
     }
 
     #[test]

@@ -89,6 +89,15 @@ def _find_first_transactions(
 
 
 def _period_end(value: Any, datetime_format: Optional[str], freq: str) -> pd.Timestamp:
+    if freq == "D" and datetime_format is None and isinstance(value, str):
+        # An ISO date ("2024-12-31") read directly: pandas' parser guesses the format
+        # first, which costs more than the whole summary's bookkeeping.
+        try:
+            stamp = pd.Timestamp.fromisoformat(value)
+        except ValueError:
+            stamp = None
+        if stamp is not None and stamp.tzinfo is None:
+            return stamp.normalize()
     return _to_datetime(value, datetime_format).to_period(freq).to_timestamp()
 
 
@@ -119,11 +128,18 @@ def _native_summary(
     except (CrmError, TypeError):
         # Missing ids, NaN amounts, ...: lifetimes' pandas semantics decide.
         return None
-    index = pd.Index(np.asarray(base.customer_ids)[rows], name=customer_id_col).astype(ids.dtype)
-    out = pd.DataFrame({"frequency": x, "recency": t_x, "T": age}, index=index)
+    customer_ids = np.asarray(base.customer_ids)
+    # The rows come in the base's order when every customer has a row up to the end.
+    if len(rows) != len(customer_ids) or np.any(rows != np.arange(len(rows), dtype=rows.dtype)):
+        customer_ids = customer_ids[rows]
+    index = pd.Index(customer_ids, name=customer_id_col)
+    if index.dtype != ids.dtype:
+        index = index.astype(ids.dtype)
+    columns = {"frequency": x, "recency": t_x, "T": age}
     if monetary_value_col:
-        out["monetary_value"] = spend
-    return out.astype(float)
+        columns["monetary_value"] = spend
+    # float64 arrays from the engine, one block: no astype copy.
+    return pd.DataFrame(np.column_stack(list(columns.values())), index=index, columns=list(columns))
 
 
 def summary_data_from_transaction_data(

@@ -111,6 +111,23 @@ def _numeric_hessian(f: Any, x: np.ndarray) -> np.ndarray:
     return out
 
 
+class _LazyData:
+    """A fitter's ``data`` frame, built on first read from the columns the fit kept: most
+    notebooks never read it, and building it is most of a fit's time outside the engine at
+    10,000 customers. A non-data descriptor, so assigning ``data`` works as on lifetimes."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        pending = obj.__dict__.pop("_pending_data", None)
+        if pending is None:
+            raise AttributeError(f"{type(obj).__name__!r} object has no attribute 'data'")
+        columns, weights, index = pending
+        frame = pd.DataFrame({**columns, "weights": weights}, index=index)
+        obj.__dict__["data"] = frame
+        return frame
+
+
 class BaseFitter:
     """What every fitter shares: lifetimes' repr, ``_unload_params``, ``save_model`` /
     ``load_model``, the parameters' uncertainty and ``summary``."""
@@ -123,6 +140,7 @@ class BaseFitter:
     # lifetimes raises ConvergenceError when its optimiser stops unconverged (not for
     # Pareto/NBD, whose Nelder-Mead result it keeps).
     _must_converge = True
+    data = _LazyData()
 
     def __init__(self, penalizer_coef: float = 0.0) -> None:
         self.penalizer_coef = penalizer_coef
@@ -146,6 +164,12 @@ class BaseFitter:
         return [params[n] for n in names]
 
     def _params(self) -> List[float]:
+        params = getattr(self, "params_", None)
+        if isinstance(params, pd.Series):
+            # One pass over the Series (label lookups cost microseconds each, and every
+            # prediction asks).
+            by_name = dict(zip(params.index.tolist(), params.to_numpy().tolist()))
+            return [float(by_name[n]) for n in self._names]
         return [float(v) for v in self._unload_params(*self._names)]
 
     # -- saving -------------------------------------------------------------------------
@@ -162,6 +186,7 @@ class BaseFitter:
         ``values_to_save`` (default None)."""
         dropped = ["data" * (not save_data), "generate_new_data" * (not save_generate_data_method)]
         replacements = list(values_to_save) if values_to_save is not None else [None] * len(dropped)
+        getattr(self, "data", None)  # the frame built, if the fit left it pending
         state = dict(self.__dict__)
         for name, value in zip(dropped, replacements):
             if name in state:
@@ -295,14 +320,22 @@ class BaseFitter:
         self.iterations_ = int(iterations)
         self.converged_ = bool(converged)
         self.__dict__.pop("_hessian_cache", None)
-        self.data = pd.DataFrame({**columns, "weights": weights}, index=index)
+        # ``data`` is built when first read (copies now: the inputs may change meanwhile).
+        self.__dict__.pop("data", None)
+        self.__dict__["_pending_data"] = (
+            {k: np.array(v) for k, v in columns.items()},
+            np.array(weights),
+            None if index is None else (index.copy() if hasattr(index, "copy") else list(index)),
+        )
         # lifetimes' objective at the optimum, from the engine's log-likelihood: with time
         # in units of the largest T each repeat purchase's density gains -ln(_scale).
         w = np.asarray(weights, dtype=float)
         ll_in_units = float(ll)
         if self._time_params:
             ll_in_units -= np.log(self._scale) * float(np.dot(w, np.asarray(columns["frequency"], dtype=float)))
-        penalty = float(self.penalizer_coef) * float(np.sum(np.exp(self._hessian_point()) ** 2))
+        penalty = 0.0
+        if self.penalizer_coef:
+            penalty = float(self.penalizer_coef) * float(np.sum(np.exp(self._hessian_point()) ** 2))
         self._negative_log_likelihood_ = -ll_in_units / self._objective_divisor(w) + penalty
         if hasattr(type(self), "conditional_expected_number_of_purchases_up_to_time"):
             self.predict = self.conditional_expected_number_of_purchases_up_to_time

@@ -52,9 +52,8 @@ class GammaGammaFitter(SpendIntervals, BaseFitter):
         out = self._engine_fit([_array(x), _array(m)], _array(w), initial, int(kwargs.pop("maxiter", 500)), tol)
         if q_constraint and out[1][1] < 1.0:
             out = self._fit_on_q_bound(x, m, w.astype(float), out)
+        # lifetimes' frame has the columns in this order (then the weights).
         self._store(out, {"monetary_value": m, "frequency": x}, w, index, verbose)
-        # lifetimes' frame has the columns in this order.
-        self.data = self.data[["monetary_value", "frequency", "weights"]]
         return self
 
     def _fit_on_q_bound(self, x: np.ndarray, m: np.ndarray, w: np.ndarray, free: tuple) -> tuple:

@@ -482,6 +482,16 @@ mod tests {
     use super::*;
     use crate::TransactionColumns;
 
+    /// A base of `customers` with one sale (customer 0's).
+    fn with_one_sale(customers: impl IntoIterator<Item = Customer>) -> CustomerBase {
+        CustomerBase::builder()
+            .customers(customers)
+            .transactions(TransactionColumns::new(vec![0_i64].into(), vec![0], vec![1.0]))
+            .unwrap()
+            .build()
+            .unwrap()
+    }
+
     #[test]
     fn bands_are_labelled_by_their_cut_points() {
         let cuts = [10.0, 50.0, 250.0];
@@ -511,12 +521,7 @@ mod tests {
             }
             c
         });
-        let base = CustomerBase::builder()
-            .customers(customers)
-            .transactions(TransactionColumns::new(vec![0_i64].into(), vec![0], vec![1.0]))
-            .unwrap()
-            .build()
-            .unwrap();
+        let base = with_one_sale(customers);
         let t = AttributeTable::read(&base, ["x", "industry", "x"]);
         let x = t.get("x");
         // Text: numbers formatted as Rust prints them, a flag and the text "true" one label.
@@ -564,12 +569,7 @@ mod tests {
             }
             c
         });
-        let base = CustomerBase::builder()
-            .customers(customers)
-            .transactions(TransactionColumns::new(vec![0_i64].into(), vec![0], vec![1.0]))
-            .unwrap()
-            .build()
-            .unwrap();
+        let base = with_one_sale(customers);
         let cached: Vec<String> = base.attribute_cache().0.lock().unwrap().keys().cloned().collect();
         assert_eq!(cached, ["acquisition_channel", "acquisition_cost", "category", "industry", "late", "size"]);
         let names = ["acquisition_channel", "acquisition_cost", "category", "industry", "late", "size"];

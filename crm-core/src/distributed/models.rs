@@ -67,43 +67,8 @@ impl ModelPartial {
     /// linear time; a driver merging many tasks' partials would otherwise sort the growing
     /// sum again for each task).
     pub fn merge(&mut self, other: &ModelPartial) {
-        let (p, q) = (&self.purchases, &other.purchases);
-        let key = |d: &RfmData, i: usize| (d.frequency[i].to_bits(), d.recency[i].to_bits(), d.t[i].to_bits());
-        self.purchases = match merge_plan(p.len(), q.len(), |i| key(p, i), |j| key(q, j)) {
-            Some(plan) => {
-                let pick = |a: &[f64], b: &[f64]| plan.iter().map(|s| s.pick(a, b)).collect::<Vec<f64>>();
-                let weights = plan.iter().map(|s| s.add(&p.weights, &q.weights)).collect();
-                RfmData {
-                    frequency: pick(&p.frequency, &q.frequency),
-                    recency: pick(&p.recency, &q.recency),
-                    t: pick(&p.t, &q.t),
-                    weights,
-                }
-            }
-            // Rows not in order (bytes from elsewhere): collapse both sides together.
-            None => {
-                let join = |a: &[f64], b: &[f64]| [a, b].concat();
-                RfmData {
-                    frequency: join(&p.frequency, &q.frequency),
-                    recency: join(&p.recency, &q.recency),
-                    t: join(&p.t, &q.t),
-                    weights: join(&p.weights, &q.weights),
-                }
-                .collapse()
-            }
-        };
-        let (x, m, w) = (&self.spend_frequency, &self.spend_value, &self.spend_weights);
-        let (ox, om, ow) = (&other.spend_frequency, &other.spend_value, &other.spend_weights);
-        let spend_key = |f: &[f64], v: &[f64], i: usize| (f[i].to_bits(), v[i].to_bits());
-        let merged = match merge_plan(x.len(), ox.len(), |i| spend_key(x, m, i), |j| spend_key(ox, om, j)) {
-            Some(plan) => (
-                plan.iter().map(|s| s.pick(x, ox)).collect(),
-                plan.iter().map(|s| s.pick(m, om)).collect(),
-                plan.iter().map(|s| s.add(w, ow)).collect(),
-            ),
-            None => collapse_spend(&[&x[..], ox].concat(), &[&m[..], om].concat(), &[&w[..], ow].concat()),
-        };
-        (self.spend_frequency, self.spend_value, self.spend_weights) = merged;
+        // Rows not in order (bytes from elsewhere) are collapsed together instead.
+        *self = walked(self, other).unwrap_or_else(|| collapsed_together(self, other));
     }
 
     /// Customers merged so far (sum of the counts).
@@ -169,6 +134,50 @@ impl ModelPartial {
     }
 }
 
+/// The two partials merged in one walk over their sorted rows; `None` when a side's rows
+/// are not strictly ascending.
+fn walked(a: &ModelPartial, b: &ModelPartial) -> Option<ModelPartial> {
+    let (p, q) = (&a.purchases, &b.purchases);
+    let key = |d: &RfmData, i: usize| (d.frequency[i].to_bits(), d.recency[i].to_bits(), d.t[i].to_bits());
+    let plan = merge_plan(p.len(), q.len(), |i| key(p, i), |j| key(q, j))?;
+    let pick = |x: &[f64], y: &[f64]| plan.iter().map(|s| s.pick(x, y)).collect::<Vec<f64>>();
+    let purchases = RfmData {
+        frequency: pick(&p.frequency, &q.frequency),
+        recency: pick(&p.recency, &q.recency),
+        t: pick(&p.t, &q.t),
+        weights: plan.iter().map(|s| s.add(&p.weights, &q.weights)).collect(),
+    };
+    let (x, m, w) = (&a.spend_frequency, &a.spend_value, &a.spend_weights);
+    let (ox, om, ow) = (&b.spend_frequency, &b.spend_value, &b.spend_weights);
+    let spend_key = |f: &[f64], v: &[f64], i: usize| (f[i].to_bits(), v[i].to_bits());
+    let plan = merge_plan(x.len(), ox.len(), |i| spend_key(x, m, i), |j| spend_key(ox, om, j))?;
+    Some(ModelPartial {
+        purchases,
+        spend_frequency: plan.iter().map(|s| s.pick(x, ox)).collect(),
+        spend_value: plan.iter().map(|s| s.pick(m, om)).collect(),
+        spend_weights: plan.iter().map(|s| s.add(w, ow)).collect(),
+    })
+}
+
+/// Both partials' rows together, collapsed: the merge for rows in any order.
+fn collapsed_together(a: &ModelPartial, b: &ModelPartial) -> ModelPartial {
+    let join = |x: &[f64], y: &[f64]| [x, y].concat();
+    let (p, q) = (&a.purchases, &b.purchases);
+    let purchases = RfmData {
+        frequency: join(&p.frequency, &q.frequency),
+        recency: join(&p.recency, &q.recency),
+        t: join(&p.t, &q.t),
+        weights: join(&p.weights, &q.weights),
+    }
+    .collapse();
+    let (spend_frequency, spend_value, spend_weights) = collapse_spend(
+        &join(&a.spend_frequency, &b.spend_frequency),
+        &join(&a.spend_value, &b.spend_value),
+        &join(&a.spend_weights, &b.spend_weights),
+    );
+    ModelPartial { purchases, spend_frequency, spend_value, spend_weights }
+}
+
 /// Where a merged row comes from: a row of the first side, of the second, or of both.
 #[derive(Debug, Clone, Copy)]
 enum Source {
@@ -225,25 +234,6 @@ fn merge_plan<K: Ord>(n: usize, m: usize, a: impl Fn(usize) -> K, b: impl Fn(usi
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The old merge: both sides' rows together, collapsed.
-    fn collapsed_together(a: &ModelPartial, b: &ModelPartial) -> ModelPartial {
-        let join = |x: &[f64], y: &[f64]| [x, y].concat();
-        let (p, q) = (&a.purchases, &b.purchases);
-        let purchases = RfmData {
-            frequency: join(&p.frequency, &q.frequency),
-            recency: join(&p.recency, &q.recency),
-            t: join(&p.t, &q.t),
-            weights: join(&p.weights, &q.weights),
-        }
-        .collapse();
-        let (spend_frequency, spend_value, spend_weights) = collapse_spend(
-            &join(&a.spend_frequency, &b.spend_frequency),
-            &join(&a.spend_value, &b.spend_value),
-            &join(&a.spend_weights, &b.spend_weights),
-        );
-        ModelPartial { purchases, spend_frequency, spend_value, spend_weights }
-    }
 
     #[test]
     fn merging_in_one_walk_equals_collapsing_together() {

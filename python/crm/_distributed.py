@@ -459,6 +459,14 @@ _SEGMENT_LABELS = {
 }
 
 
+def segment_migration_options(shares: Any, by: str, window_days: Any, dates: tuple) -> dict[str, Any]:
+    """The segment rules of a migration between value segments (ABC and pyramid shares at
+    their defaults), with the rules and the two dates checked before any task runs."""
+    segment_migration_finish([], dates)
+    defaults = SEGMENTS_DEFAULTS
+    return segments_options(shares, by, window_days, defaults["abc_shares"], defaults["pyramid_shares"])
+
+
 def segments_options(shares: Any, by: str, window_days: Any, abc_shares: Any, pyramid_shares: Any) -> dict[str, Any]:
     """The rules as `_crm` takes them, checked on the driver before any task runs."""
     options = {

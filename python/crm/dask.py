@@ -303,9 +303,7 @@ def migration(
     _d.check_migration_states(states)
     dates = (_d.as_date(from_date, "from_date"), _d.as_date(to_date, "to_date"))
     if states == "segments":
-        _d.segment_migration_finish([], dates)  # the dates, checked before any task runs
-        defaults = _d.SEGMENTS_DEFAULTS
-        options = _d.segments_options(shares, by, window_days, defaults["abc_shares"], defaults["pyramid_shares"])
+        options = _d.segment_migration_options(shares, by, window_days, dates)
         columns, parts, _ = _prepare(transactions, dates[0], npartitions, columns)
         parts = parts.persist()  # the transactions shuffled once for both segmentations
         a, b = (_segments_on(parts, columns, d, options, npartitions).customers for d in dates)

@@ -155,16 +155,17 @@ macro_rules! common_api {
                 let grad = |p: &[f64]| super::compiled::bg_value_gradient(p, &compiled, $modified);
                 let hess = |p: &[f64]| super::compiled::bg_value_gradient_hessian(p, &compiled, $modified);
                 let ll = |p: &[f64]| grad(p).0;
-                // Large data: warm-start by Newton on every 16th distinct row, itself
-                // started from a fit on every 256th (a few milliseconds), so that each
-                // stage needs only a few iterations on its rows.
-                let sample = (d.len() > 50_000).then(|| d.every_nth(16));
+                // Beyond a few thousand distinct rows: warm-start by Newton on every 16th
+                // distinct row (at 10,000 customers the ten-odd iterations from the start
+                // then cost a tenth), itself started, on large data, from a fit on every
+                // 256th, so that each stage needs only a few iterations on its rows.
+                let sample = (d.len() > 4_000).then(|| d.every_nth(16));
                 let sample_c = sample.as_ref().map(super::compiled::Compiled::new);
                 let sample_hess = |p: &[f64]| {
                     super::compiled::bg_value_gradient_hessian(p, sample_c.as_ref().expect("sample"), $modified)
                 };
                 let warm = sample.as_ref().map(|s| (&sample_hess as super::LogLikHess<'_>, s.customers()));
-                let coarse = sample.as_ref().and_then(|_| Self::fit_in_units(&d.every_nth(256), options).ok());
+                let coarse = (d.len() > 50_000).then(|| Self::fit_in_units(&d.every_nth(256), options).ok()).flatten();
                 // A failed coarse fit leaves the caller's start.
                 let options = &match coarse {
                     Some((m, _)) => FitOptions { initial: Some(m.params().to_vec()), ..options.clone() },

@@ -317,33 +317,65 @@ fn bg_clv(
         }
     }
     let discounts: Vec<f64> = (1..=horizons.len()).map(|m| (1.0 + monthly_discount).powi(m as i32)).collect();
+    // Per age T and month: z = h / (alpha + T + h), ln(1 - z) = -ln(1 + h / (alpha + T)) and
+    // expm1((a - 1) ln(1 - z)). Tabled per distinct T (a thousand-odd days over a few
+    // years, against a pair per (x, T)) unless the ages are too many to table.
+    let k = horizons.len();
+    let fill = |t: f64, z: &mut [f64], ln_1mz: &mut [f64], em: &mut [f64]| {
+        for (m, h) in horizons.iter().enumerate() {
+            z[m] = h / (alpha + t + h);
+            ln_1mz[m] = -(h / (alpha + t)).ln_1p();
+            em[m] = ((a - 1.0) * ln_1mz[m]).exp_m1();
+        }
+    };
+    let mut slot = vec![u32::MAX; nt];
+    let mut ages = 0usize;
+    for &(_, ti) in &pairs {
+        if slot[ti as usize] == u32::MAX {
+            slot[ti as usize] = ages as u32;
+            ages += 1;
+        }
+    }
+    let tabled = ages * k <= 1 << 20;
+    let (mut z_tab, mut ln_tab, mut em_tab) = (Vec::new(), Vec::new(), Vec::new());
+    if tabled {
+        (z_tab, ln_tab, em_tab) = (vec![0.0; ages * k], vec![0.0; ages * k], vec![0.0; ages * k]);
+        for (ti, &s) in slot.iter().enumerate() {
+            if s != u32::MAX {
+                let at = s as usize * k..(s as usize + 1) * k;
+                fill(times.values[ti], &mut z_tab[at.clone()], &mut ln_tab[at.clone()], &mut em_tab[at]);
+            }
+        }
+    }
     // Each pair sums a dozen series of tens of terms: worth threads from a few thousand
     // pairs (the per-customer ranges of `parallel` start at 50,000 items per thread).
-    let sums: Vec<f64> = super::split(pairs.len(), 40 * horizons.len(), |range| {
-        let k = horizons.len();
-        let (mut zs, mut ln_1mz, mut tails) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
+    let sums: Vec<f64> = super::split(pairs.len(), 40 * k, |range| {
+        let mut tails = vec![0.0; k];
+        let (mut z_own, mut ln_own, mut em_own) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
         range
-            .map(|k| {
-                let (xi, ti) = pairs[k];
-                let (x, t) = (xs.values[xi as usize], times.values[ti as usize]);
-                for ((z, l), h) in zs.iter_mut().zip(&mut ln_1mz).zip(horizons) {
-                    *z = h / (alpha + t + h);
-                    // ln(1 - z) = -ln(1 + h / (alpha + t)), once for both factors below.
-                    *l = -(h / (alpha + t)).ln_1p();
-                }
+            .map(|p| {
+                let (xi, ti) = pairs[p];
+                let x = xs.values[xi as usize];
+                let (zs, ln_1mz, em): (&[f64], &[f64], &[f64]) = if tabled {
+                    let at = slot[ti as usize] as usize * k..(slot[ti as usize] as usize + 1) * k;
+                    (&z_tab[at.clone()], &ln_tab[at.clone()], &em_tab[at])
+                } else {
+                    fill(times.values[ti as usize], &mut z_own, &mut ln_own, &mut em_own);
+                    (&z_own, &ln_own, &em_own)
+                };
                 let (sa, sb, sc) = (r + x, b + x, a + b + x - 1.0);
                 // u(h) = 1 - (1 - z)^(r + x) 2F1(r + x, b + x; c; z), the expected purchases
                 // by h over their limit. By Euler's transformation (1 - z)^(r + x) 2F1 =
                 // (1 - z)^(a - 1) (1 + s) with s its series' tail: u = -(e^L (1 + s) - 1) with
                 // L = (a - 1) ln(1 - z), written as expm1(L) (1 + s) + s (no logarithm of
                 // the sum, and no cancellation when u is small).
-                if super::special::euler_series_tails(sa, sb, sc, &zs, &mut tails) {
-                    for (u, l) in tails.iter_mut().zip(&ln_1mz) {
-                        *u = -(((a - 1.0) * l).exp_m1() * (1.0 + *u) + *u);
+                if super::special::euler_series_tails(sa, sb, sc, zs, &mut tails) {
+                    for (u, e) in tails.iter_mut().zip(em) {
+                        *u = -(e * (1.0 + *u) + *u);
                     }
                 } else {
-                    super::special::ln_hyp2f1_many(sa, sb, sc, &zs, &mut tails);
-                    for (u, l) in tails.iter_mut().zip(&ln_1mz) {
+                    super::special::ln_hyp2f1_many(sa, sb, sc, zs, &mut tails);
+                    for (u, l) in tails.iter_mut().zip(ln_1mz) {
                         *u = -(sa * l + *u).exp_m1();
                     }
                 }

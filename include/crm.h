@@ -1196,6 +1196,19 @@ typedef struct crm_rfm_columns {
   size_t monetary_value_len;
 } crm_rfm_columns;
 
+// What the report uses. Start from `crm_report_config_default()`.
+typedef struct crm_report_config {
+  // Lifecycle rules (the inactivity window also drives the flows).
+  struct crm_lifecycle_config lifecycle;
+  // Segment rules.
+  struct crm_segments_config segments;
+  // How many top customers to list (default 10; 0 also lists 10).
+  size_t top_customers;
+  // CLV rules. When no duration is given and none can be estimated from the flows, the
+  // report uses 1 / (1 - retention) or leaves CLV out (`crm_report_has_clv`).
+  struct crm_clv_config clv;
+} crm_report_config;
+
 // One row of a segment table. `segment` is the segment's name ("top", "A", "large", ...),
 // NUL-terminated, owned by the `crm_segments` handle (valid while it lives; do not free).
 // Amounts are over the value window; margin, profit and profit share are NaN without
@@ -1609,19 +1622,6 @@ typedef struct crm_profile_chi_square {
   // p < alpha, something to test, and the group not below the minimum size.
   bool significant;
 } crm_profile_chi_square;
-
-// What the report uses. Start from `crm_report_config_default()`.
-typedef struct crm_report_config {
-  // Lifecycle rules (the inactivity window also drives the flows).
-  struct crm_lifecycle_config lifecycle;
-  // Segment rules.
-  struct crm_segments_config segments;
-  // How many top customers to list (default 10; 0 also lists 10).
-  size_t top_customers;
-  // CLV rules. When no duration is given and none can be estimated from the flows, the
-  // report uses 1 / (1 - retention) or leaves CLV out (`crm_report_has_clv`).
-  struct crm_clv_config clv;
-} crm_report_config;
 
 // The base at a glance. `margin` is NaN when the base has no margins.
 typedef struct crm_report_overview {
@@ -2379,6 +2379,47 @@ crm_result crm_model_partial_spend_rows(const struct crm_model_partial *partial,
 
 // Frees a partial. NULL is a no-op.
 void crm_model_partial_free(struct crm_model_partial *partial);
+
+// A task's scan of its customers as of day `as_of` with the report rules `config` (NULL:
+// the defaults), as bytes for the driver.
+crm_result crm_report_scan(const struct crm_base *base,
+                           int32_t as_of,
+                           const struct crm_report_config *config,
+                           struct crm_bytes **out_bytes);
+
+// The driver: the context of the second pass from every task's `crm_report_scan` (`n`
+// buffers; none is fine) with the same day and rules; `*out_needs_ids` says whether a cut
+// falls inside tied values (then every task runs `crm_report_tie_ids` and the driver
+// `crm_report_resolve` before the partials).
+crm_result crm_report_context(const struct crm_buf *scans,
+                              size_t n,
+                              int32_t as_of,
+                              const struct crm_report_config *config,
+                              struct crm_bytes **out_context,
+                              bool *out_needs_ids);
+
+// A task's smallest ids of the tied groups the context's open cuts fall in.
+crm_result crm_report_tie_ids(struct crm_buf context,
+                              const struct crm_base *base,
+                              struct crm_bytes **out_bytes);
+
+// The driver: the context with its open cuts resolved by every task's tie ids.
+crm_result crm_report_resolve(struct crm_buf context,
+                              const struct crm_buf *ids,
+                              size_t n,
+                              struct crm_bytes **out_context);
+
+// A task's share of every figure, with the (resolved) context.
+crm_result crm_report_partial(struct crm_buf context,
+                              const struct crm_base *base,
+                              struct crm_bytes **out_bytes);
+
+// The driver: the report from every task's `crm_report_partial` (`n` buffers; none is
+// fine: a report of no customers). Render and free it as one from `crm_report_new`.
+crm_result crm_report_finish(struct crm_buf context,
+                             const struct crm_buf *partials,
+                             size_t n,
+                             struct crm_report **out_report);
 
 // The partial of `len` customers: purchases, days since the last purchase (read where
 // purchases > 0) and net revenue per customer, as in the customer summary.

@@ -312,6 +312,14 @@ impl ClvGroup {
         }
     }
 
+    fn merge(&mut self, other: &ClvGroup) {
+        self.customers += other.customers;
+        self.clv += other.clv;
+        self.discounted_margin += other.discounted_margin;
+        self.with_npv += other.with_npv;
+        self.npv += other.npv;
+    }
+
     fn finish(mut self) -> Self {
         self.mean_clv = if self.customers == 0 { 0.0 } else { self.clv / self.customers as f64 };
         self.mean_npv = (self.with_npv > 0).then(|| self.npv / self.with_npv as f64);
@@ -342,6 +350,24 @@ pub struct ClvReport {
     pub scenario: Scenario,
 }
 
+impl ClvConfig {
+    /// Checks the discount rate and a given duration.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a negative or non-finite discount rate or duration.
+    pub(crate) fn check(&self) -> Result<()> {
+        if !(self.discount_rate >= 0.0 && self.discount_rate.is_finite()) {
+            return Err(Error::config("discount_rate", format!("{} is not a rate >= 0", self.discount_rate)));
+        }
+        match self.duration_years {
+            Some(d) if !(d.is_finite() && d >= 0.0) => {
+                Err(Error::config("duration_years", format!("{d} is not a duration >= 0")))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 impl CustomerBase {
     /// CLV as of a date.
     ///
@@ -354,14 +380,11 @@ impl CustomerBase {
     /// [`Error::MissingData`] when no duration is given and no customer was lost in the
     /// last year (the duration cannot be estimated).
     pub fn clv(&self, as_of: NaiveDate, config: &ClvConfig) -> Result<ClvReport> {
-        if !(config.discount_rate >= 0.0 && config.discount_rate.is_finite()) {
-            return Err(Error::config("discount_rate", format!("{} is not a rate >= 0", config.discount_rate)));
-        }
+        config.check()?;
         let start = as_of - chrono::Months::new(12) + chrono::Days::new(1);
         let flows = self.flows(start, as_of + chrono::Days::new(1), &config.flows)?;
         let duration = match config.duration_years {
-            Some(d) if d.is_finite() && d >= 0.0 => d,
-            Some(d) => return Err(Error::config("duration_years", format!("{d} is not a duration >= 0"))),
+            Some(d) => d,
             None => flows.duration_years.ok_or_else(|| {
                 Error::MissingData(
                     "no customer was lost in the last year, so the duration cannot be estimated: give duration_years"
@@ -371,13 +394,33 @@ impl CustomerBase {
         };
         let summary = self.summary(as_of)?;
         let segments = self.segments(as_of, &config.segments)?;
+        let (customers, sums) = self.clv_rows(&summary, &segments.segment, duration, config);
+        let (by_segment, by_channel, portfolio, scenario) = sums.finish(duration);
+        Ok(ClvReport {
+            as_of,
+            duration_years: duration,
+            retention_rate: flows.retention_rate,
+            discount_rate: config.discount_rate,
+            customers,
+            by_segment,
+            by_channel,
+            portfolio,
+            scenario,
+        })
+    }
+
+    /// Each buyer's CLV and the group sums, given each customer's value segment (over all
+    /// customers, on a cluster) and the duration.
+    pub(crate) fn clv_rows(
+        &self,
+        summary: &crate::Summary,
+        segment: &[Option<crate::ValueSegment>],
+        duration: f64,
+        config: &ClvConfig,
+    ) -> (Vec<CustomerClv>, ClvSums) {
         let d = config.discount_rate;
         let mut customers = Vec::new();
-        let mut seg_groups: Vec<ClvGroup> =
-            ["top", "middle", "bottom"].iter().map(|g| ClvGroup { group: (*g).into(), ..Default::default() }).collect();
-        let mut channels: BTreeMap<String, ClvGroup> = BTreeMap::new();
-        let mut portfolio = ClvGroup { group: "portfolio".into(), ..Default::default() };
-        let (mut n, mut ppy_sum, mut purchases, mut revenue) = (0u64, 0.0, 0u64, 0.0);
+        let mut sums = ClvSums::default();
         for c in (0..summary.len()).filter(|&c| summary.has_purchase(c)) {
             let customer = c as CustomerIndex;
             let (per_year, bought) = (summary.purchases_per_year[c], summary.purchases[c]);
@@ -401,38 +444,88 @@ impl CustomerBase {
                 npv: discounted_margin.zip(acquisition_cost).map(|(v, a)| v - a),
             };
             if in_base {
-                portfolio.add(&row);
-                if let Some(seg) = segments.segment[c] {
-                    seg_groups[seg as usize].add(&row);
+                sums.portfolio.add(&row);
+                if let Some(seg) = segment[c] {
+                    sums.segments[seg as usize].add(&row);
                 }
                 if let Some(ch) = self.profile(customer).and_then(|p| p.acquisition_channel.as_ref()) {
-                    channels
+                    sums.channels
                         .entry(ch.clone())
                         .or_insert_with(|| ClvGroup { group: ch.clone(), ..Default::default() })
                         .add(&row);
                 }
-                n += 1;
-                ppy_sum += per_year;
-                purchases += bought as u64;
-                revenue += summary.revenue[c];
+                sums.in_base += 1;
+                sums.per_year += per_year;
+                sums.purchases += bought as u64;
+                sums.revenue += summary.revenue[c];
             }
             customers.push(row);
         }
-        Ok(ClvReport {
-            as_of,
+        (customers, sums)
+    }
+}
+
+/// The CLV sums of some customers (in the base): per value segment, per channel, the
+/// portfolio and the scenario's levers. They add up over any split of the customers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ClvSums {
+    segments: [ClvGroup; 3],
+    channels: BTreeMap<String, ClvGroup>,
+    portfolio: ClvGroup,
+    in_base: u64,
+    per_year: f64,
+    purchases: u64,
+    revenue: f64,
+}
+
+impl Default for ClvSums {
+    fn default() -> Self {
+        let group = |g: &str| ClvGroup { group: g.into(), ..Default::default() };
+        ClvSums {
+            segments: [group("top"), group("middle"), group("bottom")],
+            channels: BTreeMap::new(),
+            portfolio: group("portfolio"),
+            in_base: 0,
+            per_year: 0.0,
+            purchases: 0,
+            revenue: 0.0,
+        }
+    }
+}
+
+impl ClvSums {
+    /// Adds another split's sums.
+    pub(crate) fn merge(&mut self, other: &ClvSums) {
+        for (a, b) in self.segments.iter_mut().zip(&other.segments) {
+            a.merge(b);
+        }
+        for (name, g) in &other.channels {
+            self.channels
+                .entry(name.clone())
+                .or_insert_with(|| ClvGroup { group: name.clone(), ..Default::default() })
+                .merge(g);
+        }
+        self.portfolio.merge(&other.portfolio);
+        self.in_base += other.in_base;
+        self.per_year += other.per_year;
+        self.purchases += other.purchases;
+        self.revenue += other.revenue;
+    }
+
+    /// By segment, by channel, the portfolio and its scenario.
+    pub(crate) fn finish(self, duration: f64) -> (Vec<ClvGroup>, Vec<ClvGroup>, ClvGroup, Scenario) {
+        let n = self.in_base;
+        let scenario = Scenario {
+            customers: n as f64,
+            purchases_per_year: if n == 0 { 0.0 } else { self.per_year / n as f64 },
+            average_purchase: if self.purchases == 0 { 0.0 } else { self.revenue / self.purchases as f64 },
             duration_years: duration,
-            retention_rate: flows.retention_rate,
-            discount_rate: d,
-            customers,
-            by_segment: seg_groups.into_iter().map(ClvGroup::finish).collect(),
-            by_channel: channels.into_values().map(ClvGroup::finish).collect(),
-            portfolio: portfolio.finish(),
-            scenario: Scenario {
-                customers: n as f64,
-                purchases_per_year: if n == 0 { 0.0 } else { ppy_sum / n as f64 },
-                average_purchase: if purchases == 0 { 0.0 } else { revenue / purchases as f64 },
-                duration_years: duration,
-            },
-        })
+        };
+        (
+            self.segments.into_iter().map(ClvGroup::finish).collect(),
+            self.channels.into_values().map(ClvGroup::finish).collect(),
+            self.portfolio.finish(),
+            scenario,
+        )
     }
 }

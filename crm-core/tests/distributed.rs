@@ -5,25 +5,10 @@
 
 use crm_core::distributed::{RfmPartial, RfmScorer};
 use crm_core::sample::{SampleConfig, generate};
-use crm_core::{CustomerBase, KeyColumn, TransactionColumns};
+use crm_core::{CustomerBase, TransactionColumns};
 
-fn tasks(tx: &TransactionColumns, parts: u64) -> Vec<TransactionColumns> {
-    let KeyColumn::Int(ids) = &tx.customer else { panic!("the sample has integer ids") };
-    (0..parts)
-        .map(|p| {
-            let rows: Vec<usize> = (0..ids.len())
-                .filter(|&r| ((ids[r] as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) % parts == p)
-                .collect();
-            let mut t = TransactionColumns::new(
-                KeyColumn::Int(rows.iter().map(|&r| ids[r]).collect()),
-                rows.iter().map(|&r| tx.timestamp[r]).collect(),
-                rows.iter().map(|&r| tx.amount[r]).collect(),
-            );
-            t.margin = tx.margin.as_ref().map(|m| rows.iter().map(|&r| m[r]).collect());
-            t
-        })
-        .collect()
-}
+mod common;
+use common::hash_tasks as tasks;
 
 #[test]
 fn distributed_summary_equals_the_single_machine_one() {

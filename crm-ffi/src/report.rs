@@ -50,7 +50,7 @@ impl crate::panic::PanicDefault for crm_report_config {
     }
 }
 
-fn report_config(c: &crm_report_config) -> Result<ReportConfig, Failure> {
+pub(crate) fn report_config(c: &crm_report_config) -> Result<ReportConfig, Failure> {
     Ok(ReportConfig {
         lifecycle: LifecycleConfig::from(&c.lifecycle),
         segments: engine_config(&c.segments)?,
@@ -132,7 +132,7 @@ pub struct crm_report {
 }
 
 impl crm_report {
-    fn new(inner: Report) -> Self {
+    pub(crate) fn new(inner: Report) -> Self {
         let group_names = |g: &[ClvGroup]| g.iter().map(|x| c_name(&x.group)).collect::<Vec<_>>();
         let clv = match &inner.clv {
             Some(c) => [

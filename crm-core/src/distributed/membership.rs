@@ -12,12 +12,12 @@
 //! ([`Membership::codes`]), with the single-machine order and tie rule.
 
 use super::rank::ValueDistribution;
-use super::segments::rank_key;
+use super::segments::{abc_ends, rank_key};
 use crate::CustomerBase;
 use crate::error::{Error, Result};
 use crate::id::Key;
 use crate::rank::{from_ordered_bits, split_counts};
-use crate::segments::{SegmentConfig, UNRANKED, ranked_values};
+use crate::segments::{AbcClass, PyramidLevel, SegmentConfig, UNRANKED, ValueSegment, ranked_values};
 use crate::time::date_to_day;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -78,10 +78,30 @@ impl MembershipPartial {
             .map(|d| {
                 let n = usize::try_from(d.len()).expect("counts fit in memory");
                 let counts = split_counts(n, &config.shares);
-                [cut_at(d, counts[0] as u64), cut_at(d, (counts[0] + counts[1]) as u64)]
+                vec![cut_at(d, counts[0] as u64), cut_at(d, (counts[0] + counts[1]) as u64)]
             })
             .collect();
         Ok(Membership { dates: self.dates.clone(), cuts })
+    }
+
+    /// As [`Self::finish`], with the pyramid levels and ABC classes of the ranked customers
+    /// at the last date too ([`Membership::classes`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for invalid rules or without a date.
+    pub fn finish_with_classes(&self, config: &SegmentConfig) -> Result<Membership> {
+        let mut m = self.finish(config)?;
+        let (Some(d), Some(cuts)) = (self.values.last(), m.cuts.last_mut()) else {
+            return Err(Error::config("membership partial", "classes need a date"));
+        };
+        let n = usize::try_from(d.len()).expect("counts fit in memory");
+        let mut above = 0u64;
+        for count in &split_counts(n, &config.pyramid_shares)[..3] {
+            above += *count as u64;
+            cuts.push(cut_at(d, above));
+        }
+        cuts.extend(abc_ends(d, &config.abc_shares).map(|at| cut_at(d, at)));
+        Ok(m)
     }
 
     /// The byte form (JSON after the tag).
@@ -170,7 +190,9 @@ impl Cut {
 pub struct Membership {
     dates: Vec<NaiveDate>,
     /// Per date: the end of the top and of the middle segment.
-    cuts: Vec<[Cut; 2]>,
+    /// Per date: the segment cuts (after top, after middle), then, for the last date of a
+    /// membership with classes, the pyramid cuts (three) and the ABC cuts (two).
+    cuts: Vec<Vec<Cut>>,
 }
 
 impl Membership {
@@ -255,32 +277,54 @@ impl Membership {
     /// # Errors
     /// [`Error::InvalidConfig`] when a cut is unresolved ([`Self::needs_ids`]).
     pub fn codes(&self, base: &CustomerBase, config: &SegmentConfig) -> Result<Vec<Vec<u8>>> {
+        (0..self.dates.len())
+            .map(|k| Ok(self.levels(k, base, config)?.into_iter().map(|l| l.map_or(UNRANKED, |l| l[0])).collect()))
+            .collect()
+    }
+
+    /// Each of a task's customers' classes at the last date (`None`: not ranked), from a
+    /// membership finished with classes ([`MembershipPartial::finish_with_classes`]): its
+    /// value segment, ABC class and pyramid level, as [`CustomerBase::segments`] gives them.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] when a cut is unresolved or the membership has no classes.
+    pub fn classes(
+        &self,
+        base: &CustomerBase,
+        config: &SegmentConfig,
+    ) -> Result<Vec<Option<(ValueSegment, AbcClass, PyramidLevel)>>> {
+        let last = self.dates.len().checked_sub(1).filter(|&k| self.cuts[k].len() == 7);
+        let last = last.ok_or_else(|| Error::config("membership", "finished without the classes"))?;
+        let pyramid = [PyramidLevel::Top, PyramidLevel::Large, PyramidLevel::Medium, PyramidLevel::Small];
+        let abc = [AbcClass::A, AbcClass::B, AbcClass::C];
+        Ok(self
+            .levels(last, base, config)?
+            .into_iter()
+            .map(|l| l.map(|l| (ValueSegment::ALL[l[0] as usize], abc[l[2] as usize], pyramid[l[1] as usize])))
+            .collect())
+    }
+
+    /// Per customer at date `k` (`None`: not ranked), how many cuts of each kind it falls
+    /// below: [segment, pyramid, ABC] (the last two 0 without classes).
+    fn levels(&self, k: usize, base: &CustomerBase, config: &SegmentConfig) -> Result<Vec<Option<[u8; 3]>>> {
         if self.needs_ids() {
             return Err(Error::config("membership", "a cut inside tied values has no id yet: resolve it first"));
         }
-        Ok(self
-            .dates
+        let cuts = &self.cuts[k];
+        let kinds: [&[Cut]; 3] = match cuts.len() {
+            7 => [&cuts[..2], &cuts[2..5], &cuts[5..]],
+            _ => [&cuts[..2], &[], &[]],
+        };
+        let values = ranked_values(base, date_to_day(self.dates[k]), config);
+        Ok(values
             .iter()
-            .zip(&self.cuts)
-            .map(|(date, [top, middle])| {
-                let values = ranked_values(base, date_to_day(*date), config);
-                values
-                    .iter()
-                    .enumerate()
-                    .map(|(c, &v)| {
-                        if v.is_nan() {
-                            return UNRANKED;
-                        }
-                        let (key, id) = (rank_key(v), base.id(c as u32));
-                        if top.above(key, &id) {
-                            0
-                        } else if middle.above(key, &id) {
-                            1
-                        } else {
-                            2
-                        }
-                    })
-                    .collect()
+            .enumerate()
+            .map(|(c, &v)| {
+                (!v.is_nan()).then(|| {
+                    let (key, id) = (rank_key(v), base.id(c as u32));
+                    // The first cut a customer is above is its class; below all, the last class.
+                    kinds.map(|cuts| cuts.iter().position(|cut| cut.above(key, &id)).unwrap_or(cuts.len()) as u8)
+                })
             })
             .collect())
     }
@@ -296,8 +340,9 @@ impl Membership {
     /// [`Error::InvalidConfig`] (field `membership`) for bytes that are not one.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let m: Membership = untagged(bytes, b"CRMB", "membership")?;
-        if m.dates.len() != m.cuts.len() {
-            return Err(Error::config("membership", "one pair of cuts per date"));
+        let classes_last = |k: usize, n: usize| n == 2 || (k + 1 == m.cuts.len() && n == 7);
+        if m.dates.len() != m.cuts.len() || !m.cuts.iter().enumerate().all(|(k, c)| classes_last(k, c.len())) {
+            return Err(Error::config("membership", "one pair of cuts per date (and the classes' at the last)"));
         }
         Ok(m)
     }

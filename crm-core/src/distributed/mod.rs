@@ -60,6 +60,7 @@ mod membership;
 mod migration;
 mod models;
 mod rank;
+mod report;
 mod segments;
 mod summary;
 mod wire;
@@ -69,6 +70,7 @@ pub use membership::{Membership, MembershipPartial, TieIds};
 pub use migration::MigrationPartial;
 pub use models::ModelPartial;
 pub use rank::{QuantileThresholds, ValueDistribution};
+pub use report::{ReportContext, ReportPartial, ReportScan};
 pub use segments::{
     MAX_BUCKETS, SegmentRanker, SegmentRows, SegmentTablesPartial, SegmentsPartial, Standing, rank_key,
 };

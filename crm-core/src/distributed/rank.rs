@@ -64,6 +64,11 @@ impl ValueDistribution {
         self.keys.len()
     }
 
+    /// The values with their counts, lowest first.
+    pub(crate) fn runs(&self) -> Vec<(f64, u64)> {
+        self.keys.iter().map(|&k| crate::rank::from_ordered_bits(k)).zip(self.counts.iter().copied()).collect()
+    }
+
     /// Distinct values (as their order keys, ascending) with their counts.
     pub(crate) fn entries(&self) -> impl DoubleEndedIterator<Item = (u64, u64)> + '_ {
         self.keys.iter().copied().zip(self.counts.iter().copied())

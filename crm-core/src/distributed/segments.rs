@@ -256,7 +256,7 @@ fn cut(values: &ValueDistribution, buckets: u32) -> (Vec<i64>, Vec<u64>) {
 /// added one customer at a time in rank order (the same additions, so the same rounding),
 /// gives the first position of class B and of class C among positive values. Customers of
 /// value <= 0 come after every positive one and are C.
-fn abc_ends(values: &ValueDistribution, abc_shares: &[f64; 3]) -> [u64; 2] {
+pub(super) fn abc_ends(values: &ValueDistribution, abc_shares: &[f64; 3]) -> [u64; 2] {
     let descending = || values.entries().rev().map(|(key, count)| (from_ordered_bits(key), count));
     let mut total = 0.0;
     for (v, count) in descending().take_while(|(v, _)| *v > 0.0) {

@@ -31,6 +31,12 @@ impl Writer {
         self.u64s(&values.iter().map(|v| v.to_bits()).collect::<Vec<u64>>());
     }
 
+    /// Bytes of another kind (a nested cell), with their length.
+    pub(crate) fn blob(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.0.extend_from_slice(bytes);
+    }
+
     pub(crate) fn finish(self) -> Vec<u8> {
         self.0
     }
@@ -65,6 +71,15 @@ impl<'a> Reader<'a> {
         Ok(self.u64s()?.into_iter().map(f64::from_bits).collect())
     }
 
+    /// Reads [`Writer::blob`].
+    pub(crate) fn blob(&mut self) -> Result<&'a [u8]> {
+        let n = usize::try_from(self.word()?).ok().filter(|&n| n <= self.bytes.len());
+        let n = n.ok_or_else(|| bad(self.what, "truncated (a length exceeds the bytes)"))?;
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+
     fn word(&mut self) -> Result<u64> {
         let (head, rest) = self.bytes.split_at_checked(8).ok_or_else(|| bad(self.what, "truncated"))?;
         self.bytes = rest;
@@ -72,6 +87,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Checks nothing is left over.
+    /// True when every byte has been read.
+    pub(crate) fn is_at_end(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
     pub(crate) fn end(self) -> Result<()> {
         if self.bytes.is_empty() { Ok(()) } else { Err(bad(self.what, "trailing bytes")) }
     }

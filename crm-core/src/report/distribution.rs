@@ -45,21 +45,25 @@ impl ParetoCurve {
     /// The curve of `values` (one per customer); `None` when there are none or their
     /// total is not positive (a share of a non-positive total means nothing).
     pub fn new(measure: &str, values: &[f64]) -> Option<Self> {
-        let n = values.len();
-        let total: f64 = values.iter().sum();
+        let mut sorted = values.to_vec();
+        sorted.sort_by(|a, b| b.total_cmp(a));
+        Self::of_descending(measure, sorted.iter().map(|&v| (v, 1)))
+    }
+
+    /// The curve of values given highest first as (value, customers) runs: what a cluster
+    /// merges (an exact value distribution) and one machine sorts. Sums run in that order,
+    /// one customer at a time, so both give the same bits.
+    pub(crate) fn of_descending(measure: &str, runs: impl Iterator<Item = (f64, u64)> + Clone) -> Option<Self> {
+        let (mut n, mut total) = (0usize, 0.0);
+        for (v, count) in runs.clone() {
+            n += count as usize;
+            for _ in 0..count {
+                total += v;
+            }
+        }
         if n == 0 || total.is_nan() || total <= 0.0 {
             return None;
         }
-        let mut sorted = values.to_vec();
-        sorted.sort_by(|a, b| b.total_cmp(a));
-        let mut cumulative = Vec::with_capacity(n + 1);
-        cumulative.push(0.0);
-        let mut sum = 0.0;
-        for v in &sorted {
-            sum += v;
-            cumulative.push(sum);
-        }
-        let for_80 = cumulative.iter().position(|&c| c >= 0.8 * total).map(|k| k as f64 / n as f64);
         let ranks: Vec<usize> = if n <= PARETO_STEPS {
             (0..=n).collect()
         } else {
@@ -67,10 +71,26 @@ impl ParetoCurve {
             r.dedup();
             r
         };
-        let points = ranks
-            .into_iter()
-            .map(|k| ParetoPoint { customer_share: k as f64 / n as f64, value_share: cumulative[k] / total })
-            .collect();
+        let (mut points, mut for_80) = (Vec::with_capacity(ranks.len()), None);
+        let mut next = ranks.iter().peekable();
+        // Customers so far and their cumulative value.
+        let mut visit = |k: usize, sum: f64| {
+            if for_80.is_none() && sum >= 0.8 * total {
+                for_80 = Some(k as f64 / n as f64);
+            }
+            if next.next_if_eq(&&k).is_some() {
+                points.push(ParetoPoint { customer_share: k as f64 / n as f64, value_share: sum / total });
+            }
+        };
+        let (mut k, mut sum) = (0usize, 0.0);
+        visit(0, 0.0);
+        for (v, count) in runs {
+            for _ in 0..count {
+                sum += v;
+                k += 1;
+                visit(k, sum);
+            }
+        }
         Some(ParetoCurve {
             measure: measure.into(),
             customers: n,
@@ -126,12 +146,21 @@ pub struct Histogram {
 impl Histogram {
     /// A histogram of `values` in `bins` equal bins; `None` without values or bins.
     pub fn new(values: &[f64], bins: usize) -> Option<Self> {
-        if values.is_empty() || bins == 0 {
-            return None;
-        }
         let mut sorted = values.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let q = |p: f64| sorted[((sorted.len() - 1) as f64 * p).round() as usize];
+        Self::of_ascending(&sorted.iter().map(|&v| (v, 1)).collect::<Vec<_>>(), bins)
+    }
+
+    /// The histogram of values given lowest first as (value, customers) runs (an exact
+    /// value distribution, or sorted values one by one: the same bits either way).
+    pub(crate) fn of_ascending(runs: &[(f64, u64)], bins: usize) -> Option<Self> {
+        let n: u64 = runs.iter().map(|r| r.1).sum();
+        if n == 0 || bins == 0 {
+            return None;
+        }
+        let ends: Vec<u64> = runs.iter().scan(0, |seen, r| Some(*seen + r.1).inspect(|&e| *seen = e)).collect();
+        // The value at sorted position round((n - 1) p).
+        let q = |p: f64| runs[ends.partition_point(|&e| e <= ((n - 1) as f64 * p).round() as u64)].0;
         let (lower, mut upper) = (q(0.01), q(0.99));
         if upper <= lower {
             upper = lower + 1.0;
@@ -141,26 +170,20 @@ impl Histogram {
             .map(|i| Bin { from: lower + width * i as f64, to: lower + width * (i + 1) as f64, customers: 0 })
             .collect();
         out[bins - 1].to = upper;
-        let (mut below, mut above) = (0, 0);
-        for &v in &sorted {
+        let (mut below, mut above, mut sum) = (0, 0, 0.0);
+        for &(v, count) in runs {
             if v < lower {
-                below += 1;
+                below += count;
             } else if v > upper {
-                above += 1;
+                above += count;
             } else {
                 let i = (((v - lower) / width) as usize).min(bins - 1);
-                out[i].customers += 1;
+                out[i].customers += count;
+            }
+            for _ in 0..count {
+                sum += v;
             }
         }
-        Some(Histogram {
-            customers: sorted.len() as u64,
-            lower,
-            upper,
-            bins: out,
-            below,
-            above,
-            median: q(0.5),
-            mean: sorted.iter().sum::<f64>() / sorted.len() as f64,
-        })
+        Some(Histogram { customers: n, lower, upper, bins: out, below, above, median: q(0.5), mean: sum / n as f64 })
     }
 }

@@ -8,6 +8,7 @@
 //! Every figure states its basis; a figure the history cannot support is withheld with a
 //! [`Caveat`] saying why (see [`Basis`] for the rules).
 
+mod assemble;
 mod basis;
 mod cohorts;
 mod distribution;
@@ -23,7 +24,7 @@ pub use html::CHART_NAMES;
 pub use wallet::{ProfileSection, WalletSection};
 
 use crate::base::CustomerBase;
-use crate::clv::{ClvConfig, ClvGroup, RetentionSensitivity, Scenario, retention_sensitivity};
+use crate::clv::{ClvConfig, ClvGroup, RetentionSensitivity, Scenario};
 use crate::error::Result;
 use crate::flows::{FlowConfig, FlowReport, Period};
 use crate::lifecycle::{LifecycleConfig, LifecycleStage};
@@ -31,6 +32,10 @@ use crate::migration::MigrationMatrix;
 use crate::profiles::ProfileConfig;
 use crate::segments::{SegmentConfig, SegmentRow};
 use crate::wallet::WalletConfig;
+pub(crate) use assemble::{
+    ClvFigures, CohortCounts, Figures, OverviewSums, SegmentView, TopCandidates, UndesiredSums, assemble, clv_duration,
+    clv_rules, top_n,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -297,113 +302,48 @@ impl CustomerBase {
         let summary = self.summary(as_of)?;
         let lifecycle = self.lifecycle(as_of, &config.lifecycle)?;
         let segments = self.segments(as_of, &config.segments)?;
-        let n = self.len();
-
-        let buyers = summary.purchases.iter().filter(|&&p| p > 0).count();
-        let purchases: u64 = summary.purchases.iter().map(|&p| p as u64).sum();
-        let revenue: f64 = summary.revenue.iter().sum();
-        let overview = Overview {
-            customers: n,
-            buyers,
-            transactions: self.transactions().len() - summary.excluded_after_as_of,
-            excluded_after_as_of: summary.excluded_after_as_of,
-            revenue,
-            margin: summary.margin.as_ref().map(|m| m.iter().sum()),
-            purchases_per_year: mean(
-                (0..n).filter(|&c| summary.has_purchase(c)).map(|c| summary.purchases_per_year[c]),
-                buyers,
-            ),
-            average_purchase: if purchases == 0 { 0.0 } else { revenue / purchases as f64 },
-        };
-        let as_of_day = crate::time::date_to_day(as_of);
-        let (history_starts, returns) = self.history_and_returns(as_of_day);
-        let basis = Basis::new(history_starts, as_of, config.lifecycle.inactivity_days, config.segments.window_days);
-        let mut caveats = Vec::new();
-        let lost_ok = basis.lost_measurable();
-        if !lost_ok {
-            caveats.push(Caveat::withheld(
-                "lifecycle stages lost and won back",
-                format!(
-                    "the history covers {} days up to {}{}; a customer is lost after {} days without a purchase",
-                    basis.history_days,
-                    basis.as_of,
-                    basis.history_starts.map_or(String::new(), |s| format!(" (it starts {s})")),
-                    basis.inactivity_days
-                ),
-            ));
-        }
-        let stages = LifecycleStage::ALL
-            .iter()
-            .map(|&stage| StageCount {
-                stage,
-                customers: lifecycle.count(stage),
-                share: if n == 0 { 0.0 } else { lifecycle.count(stage) as f64 / n as f64 },
-                measurable: lost_ok || !matches!(stage, LifecycleStage::Lost | LifecycleStage::WonBack),
-            })
-            .collect();
-        let mut rf = [[0usize; 5]; 5];
-        for r in (0..n).filter_map(|c| summary.rfm_of(c)) {
-            rf[r.r as usize - 1][r.f as usize - 1] += 1;
-        }
-        let top_n = if config.top_customers == 0 { 10 } else { config.top_customers };
-        let mut by_rank: Vec<(u32, usize)> = segments
-            .rank
-            .iter()
-            .enumerate()
-            .filter_map(|(c, r)| r.map(|r| (r, c)))
-            .filter(|(r, _)| (*r as usize) < top_n)
-            .collect();
-        by_rank.sort_unstable();
-        let top_customers = by_rank
-            .into_iter()
-            .map(|(_, c)| TopCustomer {
-                customer: self.ids().display(c),
-                value: segments.value[c],
-                stage: lifecycle.stages[c],
-                rfm: summary.rfm_of(c).map(|r| r.code()),
-            })
-            .collect();
+        let overview = OverviewSums::of(self, &summary, &lifecycle.stages);
+        let basis =
+            Basis::new(overview.history_starts(), as_of, config.lifecycle.inactivity_days, config.segments.window_days);
+        let top = TopCandidates::of(
+            self,
+            top_n(config),
+            &segments.value,
+            |c| segments.rank[c].is_some(),
+            &lifecycle.stages,
+            &summary,
+        );
         let year_ago = as_of - chrono::Months::new(12);
-        let next_day = as_of + chrono::Days::new(1);
-        let flow_cfg = FlowConfig {
-            inactivity_days: config.lifecycle.inactivity_days,
-            segments: config.segments.clone(),
-            ..Default::default()
-        };
-        let (flows, quarterly_flows, monthly_flows) = if basis.flows_measurable() {
+        let flow_cfg = report_flow_rules(config);
+        let flows = if basis.flows_measurable() {
             let series = FlowConfig { by_segment: false, ..flow_cfg.clone() };
             let start = basis.flows_start;
-            (
-                Some(self.flows(start, next_day, &flow_cfg)?),
+            Some((
+                self.flows(start, as_of + chrono::Days::new(1), &flow_cfg)?,
                 self.flow_series(start, Period::Quarter, 4, &series)?,
                 self.flow_series(start, Period::Month, 12, &series)?,
-            )
+            ))
         } else {
-            caveats.push(Caveat::withheld(
-                "customer flows of the last twelve months (new, won back, lost, churn, retention, average duration)",
-                format!(
-                    "{}: before it every customer would look new and nobody could have been lost",
-                    basis.short_history(basis.flows_need_history_from, "telling new from returning customers")
-                ),
-            ));
-            (None, Vec::new(), Vec::new())
+            None
         };
-        if let Some(f) = &flows {
-            duration_caveat(f, &mut caveats);
-        }
         let migration = if basis.migration_measurable() {
             Some(self.segment_migration(year_ago, as_of, &config.segments)?)
         } else {
-            caveats.push(Caveat::withheld(
-                "migration between value segments",
-                basis.short_history(basis.migration_needs_history_from, "the segment window before the year-ago date"),
-            ));
             None
         };
-        let clv = self.clv_section(as_of, config, flows.as_ref(), &basis, &mut caveats)?;
-        let undesired_flows =
-            self.undesired(year_ago, config, flows.as_ref(), migration.is_some(), &lifecycle.stages, &segments)?;
-        let ranked: Vec<usize> = (0..n).filter(|&c| segments.rank[c].is_some()).collect();
+        let clv = match clv_duration(config, flows.as_ref().map(|f| &f.0), &basis) {
+            Ok((duration, source)) => {
+                let rules = clv_rules(config, duration);
+                rules.check()?;
+                let (rows, sums) = self.clv_rows(&summary, &segments.segment, duration, &rules);
+                Some(ClvFigures::new(duration, source, flows.as_ref().and_then(|f| f.0.retention_rate), sums, &rows))
+            }
+            Err(_) => None,
+        };
+        let before = self.segments(year_ago, &config.segments)?;
+        let (before, now) = (SegmentView::of(&before), SegmentView::of(&segments));
+        let undesired = UndesiredSums::of(self, &lifecycle.stages, &before, &now, migration.is_some());
+        let ranked: Vec<usize> = (0..self.len()).filter(|&c| segments.rank[c].is_some()).collect();
         let pareto_revenue =
             ParetoCurve::new("revenue", &ranked.iter().map(|&c| segments.revenue[c]).collect::<Vec<_>>());
         let pareto_profit = segments
@@ -422,32 +362,34 @@ impl CustomerBase {
         };
         let (wallet, profiles) =
             self.wallet_sections(as_of, &wallet_rules, &profile_rules, &segments, &lifecycle.stages)?;
-        Ok(Report {
+        assemble(
             as_of,
-            config: config.clone(),
-            wallet: Some(wallet),
-            profiles,
-            basis,
-            caveats,
-            input: None,
-            returns,
-            pareto_revenue,
-            pareto_profit,
-            flows,
-            quarterly_flows,
-            monthly_flows,
-            migration,
-            cohorts: cohorts::retention_cohorts(self, as_of),
-            clv,
-            undesired_flows,
-            overview,
-            lifecycle: stages,
-            segments: segments.segment_table,
-            abc: segments.abc_table,
-            pyramid: segments.pyramid_table,
-            rfm_recency_frequency: rf,
-            top_customers,
-        })
+            config,
+            Figures {
+                overview,
+                top,
+                tables: [segments.segment_table, segments.abc_table, segments.pyramid_table],
+                pareto_revenue,
+                pareto_profit,
+                flows,
+                migration,
+                cohorts: cohorts::retention_cohorts(self, as_of),
+                clv,
+                undesired,
+                wallet: Some(wallet),
+                profiles,
+                caveats: Vec::new(),
+            },
+        )
+    }
+}
+
+/// The flow rules of the report: its lifecycle and segment rules.
+pub(crate) fn report_flow_rules(config: &ReportConfig) -> FlowConfig {
+    FlowConfig {
+        inactivity_days: config.lifecycle.inactivity_days,
+        segments: config.segments.clone(),
+        ..Default::default()
     }
 }
 
@@ -467,160 +409,6 @@ impl Report {
     pub fn with_input(mut self, input: InputSummary) -> Self {
         self.input = Some(input);
         self
-    }
-}
-
-/// Notes on the average duration of measurable flows: none without lost customers, thin
-/// with few.
-fn duration_caveat(f: &FlowReport, caveats: &mut Vec<Caveat>) {
-    if f.lost == 0 {
-        caveats.push(Caveat::withheld(
-            "average duration",
-            "nobody was lost in the last twelve months: base / customers lost per year has no value",
-        ));
-    } else if f.lost < THIN_LOST {
-        caveats
-            .push(Caveat::thin("average duration and churn", format!("they rest on only {} lost customer(s)", f.lost)));
-    }
-}
-
-impl CustomerBase {
-    /// The first transaction day (any amount) and the returns up to `as_of_day`.
-    fn history_and_returns(&self, as_of_day: crate::time::Day) -> (Option<NaiveDate>, Returns) {
-        let tx = self.transactions();
-        let (mut first, mut r, mut net) = (i64::MAX, Returns::default(), 0.0);
-        for c in 0..self.len() as u32 {
-            let t = tx.of(c).until(as_of_day);
-            if let Some(&s) = t.time.first() {
-                first = first.min(s);
-            }
-            for &a in t.amount {
-                net += a;
-                if a < 0.0 {
-                    r.transactions += 1;
-                    r.value -= a;
-                }
-            }
-        }
-        r.gross_revenue = net + r.value;
-        r.share_of_gross_revenue = (r.gross_revenue > 0.0).then(|| r.value / r.gross_revenue);
-        let start = (first != i64::MAX).then(|| crate::time::day_to_date(crate::time::day_of(first)));
-        (start, r)
-    }
-
-    fn clv_section(
-        &self,
-        as_of: NaiveDate,
-        config: &ReportConfig,
-        flows: Option<&FlowReport>,
-        basis: &Basis,
-        caveats: &mut Vec<Caveat>,
-    ) -> Result<Option<ClvSection>> {
-        let mut cfg = config.clv.clone();
-        cfg.flows.inactivity_days = config.lifecycle.inactivity_days;
-        cfg.segments = config.segments.clone();
-        let source = match (cfg.duration_years, flows) {
-            (Some(_), _) => DurationSource::Configured,
-            (None, Some(f)) if f.duration_years.is_some() => {
-                cfg.duration_years = f.duration_years;
-                DurationSource::Flows
-            }
-            (None, Some(f)) if f.retention_rate.is_some_and(|r| r < 1.0) => {
-                cfg.duration_years = f.retention_rate.map(|r| 1.0 / (1.0 - r));
-                DurationSource::Retention
-            }
-            (None, _) => {
-                let why = if flows.is_none() {
-                    basis.short_history(basis.flows_need_history_from, "the duration (base / customers lost per year)")
-                } else {
-                    "nobody was lost in the last twelve months, so no duration can be estimated".into()
-                };
-                caveats.push(Caveat::withheld(
-                    "customer lifetime value (per customer, per segment, portfolio)",
-                    format!("CLV = yearly revenue x duration; {why}. Set clv.duration_years to assume a duration"),
-                ));
-                return Ok(None);
-            }
-        };
-        let c = self.clv(as_of, &cfg)?;
-        let n = c.portfolio.customers as f64;
-        let yearly: f64 =
-            c.customers.iter().filter(|x| x.in_base).map(|x| x.yearly_margin.unwrap_or(x.yearly_revenue)).sum();
-        let sensitivity = c
-            .retention_rate
-            .filter(|_| n > 0.0)
-            .map(|r| retention_sensitivity(yearly / n, r, c.discount_rate, 0.05, true));
-        let in_base: Vec<f64> = c.customers.iter().filter(|x| x.in_base).map(|x| x.clv).collect();
-        Ok(Some(ClvSection {
-            duration_years: c.duration_years,
-            duration_source: source,
-            distribution: Histogram::new(&in_base, 20),
-            discount_rate: c.discount_rate,
-            by_segment: c.by_segment,
-            by_channel: c.by_channel,
-            portfolio: c.portfolio,
-            scenario: c.scenario,
-            retention_plus_5_percent: sensitivity,
-        }))
-    }
-
-    fn undesired(
-        &self,
-        year_ago: NaiveDate,
-        config: &ReportConfig,
-        flows: Option<&FlowReport>,
-        migration_measurable: bool,
-        stages: &[LifecycleStage],
-        now: &crate::Segments,
-    ) -> Result<Vec<UndesiredFlow>> {
-        let before = self.segments(year_ago, &config.segments)?;
-        let mut out: Vec<UndesiredFlow> = flows
-            .map(|f| UndesiredFlow {
-                flow: "lost (no purchase in the inactivity window)".into(),
-                customers: f.lost,
-                revenue: f.lost_value.revenue,
-            })
-            .into_iter()
-            .collect();
-        let mut add = |flow: &str, customers: u64, revenue: f64| {
-            out.push(UndesiredFlow { flow: flow.into(), customers, revenue })
-        };
-        let (mut starters, mut starter_rev, mut declining, mut decline) = (0u64, 0.0, 0u64, 0.0);
-        let mut down = [(0u64, 0.0f64); 3];
-        for (c, stage) in stages.iter().enumerate() {
-            match stage {
-                LifecycleStage::Starter => {
-                    starters += 1;
-                    starter_rev += self.transactions().of(c as u32).amount.iter().sum::<f64>();
-                }
-                LifecycleStage::Declining => {
-                    declining += 1;
-                    decline += (before.revenue[c] - now.revenue[c]).max(0.0);
-                }
-                _ => {}
-            }
-            // Down a value segment (still ranked): top -> middle, top -> bottom, middle -> bottom.
-            if let (true, Some(a), Some(b)) = (migration_measurable, before.segment[c], now.segment[c]) {
-                let k = match (a as u8, b as u8) {
-                    (0, 1) => Some(0),
-                    (0, 2) => Some(1),
-                    (1, 2) => Some(2),
-                    _ => None,
-                };
-                if let Some(k) = k {
-                    down[k].0 += 1;
-                    down[k].1 += (before.value[c] - now.value[c]).max(0.0);
-                }
-            }
-        }
-        add("still a starter (one purchase, no repeat)", starters, starter_rev);
-        add("declining (buys less than the year before)", declining, decline);
-        add("migrated down: top -> middle", down[0].0, down[0].1);
-        add("migrated down: top -> bottom", down[1].0, down[1].1);
-        add("migrated down: middle -> bottom", down[2].0, down[2].1);
-        out.retain(|f| f.customers > 0);
-        out.sort_by(|a, b| b.revenue.total_cmp(&a.revenue).then(b.customers.cmp(&a.customers)));
-        Ok(out)
     }
 }
 
@@ -663,8 +451,4 @@ pub(crate) fn words(name: &str) -> String {
 /// "2024-01-01 to 2024-12-31" for the half-open period `[start, end)`.
 pub(crate) fn period(start: NaiveDate, end_exclusive: NaiveDate) -> String {
     format!("{start} to {}", end_exclusive - chrono::Days::new(1))
-}
-
-fn mean(values: impl Iterator<Item = f64>, n: usize) -> f64 {
-    if n == 0 { 0.0 } else { values.sum::<f64>() / n as f64 }
 }

@@ -37,3 +37,23 @@ pub fn base(rows: &[(&str, &str, f64)]) -> CustomerBase {
 pub fn idx(b: &CustomerBase, id: &str) -> usize {
     b.index_of(&id.into()).expect("customer in base") as usize
 }
+
+/// The transactions split into `parts` tasks by a hash of the (integer) customer id, as a
+/// cluster partitions them: every task holds whole customers, rows in their input order.
+pub fn hash_tasks(tx: &TransactionColumns, parts: u64) -> Vec<TransactionColumns> {
+    let KeyColumn::Int(ids) = &tx.customer else { panic!("integer ids") };
+    (0..parts)
+        .map(|p| {
+            let rows: Vec<usize> = (0..ids.len())
+                .filter(|&r| ((ids[r] as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) % parts == p)
+                .collect();
+            let mut t = TransactionColumns::new(
+                KeyColumn::Int(rows.iter().map(|&r| ids[r]).collect()),
+                rows.iter().map(|&r| tx.timestamp[r]).collect(),
+                rows.iter().map(|&r| tx.amount[r]).collect(),
+            );
+            t.margin = tx.margin.as_ref().map(|m| rows.iter().map(|&r| m[r]).collect());
+            t
+        })
+        .collect()
+}

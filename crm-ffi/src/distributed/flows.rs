@@ -61,7 +61,7 @@ pub extern "C" fn crm_bytes_free(bytes: *mut crm_bytes) {
 ///
 /// # Safety
 /// `out_bytes` is NULL or writable.
-unsafe fn give(bytes: Vec<u8>, out_bytes: *mut *mut crm_bytes) -> Result<(), Failure> {
+pub(super) unsafe fn give(bytes: Vec<u8>, out_bytes: *mut *mut crm_bytes) -> Result<(), Failure> {
     // SAFETY: per the contract.
     unsafe { hand_out(crm_bytes(bytes), out_bytes, "out_bytes") }
 }
@@ -70,7 +70,7 @@ unsafe fn give(bytes: Vec<u8>, out_bytes: *mut *mut crm_bytes) -> Result<(), Fai
 ///
 /// # Safety
 /// `bufs` holds `n` buffers, each holding its `len` bytes.
-unsafe fn each<T>(
+pub(super) unsafe fn each<T>(
     bufs: *const crm_buf,
     n: usize,
     read: impl Fn(&[u8]) -> crm_core::Result<T>,

@@ -5,6 +5,7 @@
 
 mod flows;
 mod models;
+mod report;
 mod rfm;
 mod segments;
 

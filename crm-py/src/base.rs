@@ -1354,17 +1354,8 @@ impl CustomerBase {
         window_days: Option<i64>,
     ) -> Fallible<Report> {
         let as_of = self.as_of(as_of)?;
-        let segments = segment_config(shares.clone(), &by, window_days)?;
-        let config = ReportConfig {
-            lifecycle: LifecycleConfig {
-                inactivity_days: u32_arg("inactivity_days", inactivity_days)?,
-                ..LifecycleConfig::default()
-            },
-            segments,
-            top_customers,
-            clv: clv_config(duration_years, discount_rate, inactivity_days, "average", shares, &by, window_days)?,
-            ..ReportConfig::default()
-        };
+        let config =
+            report_config(top_customers, duration_years, discount_rate, inactivity_days, shares, &by, window_days)?;
         let base = &self.inner;
         let r = detached(py, || base.report(as_of, &config).map_err(analytics::core))?;
         Ok(Report::new(r))
@@ -1658,4 +1649,26 @@ impl CustomerBase {
             if self.inner.transactions().has_margin() { "True" } else { "False" }
         )
     }
+}
+
+/// The report rules of `CustomerBase.report`'s keywords (also the clusters' report).
+pub(crate) fn report_config(
+    top_customers: usize,
+    duration_years: Option<f64>,
+    discount_rate: f64,
+    inactivity_days: i64,
+    shares: Vec<f64>,
+    by: &str,
+    window_days: Option<i64>,
+) -> Fallible<ReportConfig> {
+    Ok(ReportConfig {
+        lifecycle: LifecycleConfig {
+            inactivity_days: u32_arg("inactivity_days", inactivity_days)?,
+            ..LifecycleConfig::default()
+        },
+        segments: segment_config(shares.clone(), by, window_days)?,
+        top_customers,
+        clv: clv_config(duration_years, discount_rate, inactivity_days, "average", shares, by, window_days)?,
+        ..ReportConfig::default()
+    })
 }

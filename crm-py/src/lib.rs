@@ -76,6 +76,17 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(distributed::_period_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_migration_partial, m)?)?;
     m.add_function(wrap_pyfunction!(distributed::_migration_finish, m)?)?;
+    for f in [
+        wrap_pyfunction!(distributed::_report_rules, m)?,
+        wrap_pyfunction!(distributed::_report_scan, m)?,
+        wrap_pyfunction!(distributed::_report_context, m)?,
+        wrap_pyfunction!(distributed::_report_tie_ids, m)?,
+        wrap_pyfunction!(distributed::_report_resolve, m)?,
+        wrap_pyfunction!(distributed::_report_partial, m)?,
+        wrap_pyfunction!(distributed::_report_finish, m)?,
+    ] {
+        m.add_function(f)?;
+    }
     m.add_function(wrap_pyfunction!(analytics::simple_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::discounted_clv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::retention_clv, m)?)?;

@@ -381,6 +381,56 @@ def flows_over(run: Any, columns: dict[str, Any], bounds: list[_dt.date], option
     return flows_finish(partials, bounds, options)
 
 
+def report_rules(
+    top_customers: int,
+    duration_years: float | None,
+    discount_rate: float,
+    inactivity_days: int,
+    shares: Any,
+    by: str,
+    window_days: int | None,
+) -> str:
+    """The report rules of `CustomerBase.report`'s keywords (JSON for the tasks), checked on
+    the driver before any task runs."""
+    return _crm._report_rules(
+        top_customers=top_customers,
+        duration_years=duration_years,
+        discount_rate=discount_rate,
+        inactivity_days=inactivity_days,
+        shares=list(shares),
+        by=by,
+        window_days=window_days,
+    )
+
+
+def report_over(run: Any, columns: dict[str, Any], as_of: _dt.date, rules: str) -> Any:
+    """The customer-development report over all tasks, a `crm.Report` on the driver.
+    `run(task)` is the host's (see `flows_over`).
+
+    Two passes: every task scans its customers (RFM and segment value distributions, its
+    first transaction, its flows of the year); the driver merges the scans into the
+    context (the whole base's RFM quintiles, segment, pyramid and ABC cuts, what the
+    history supports, the CLV duration); only when a cut falls inside customers tied on
+    one value, the tasks send that group's smallest ids; then every task computes its
+    share of every figure and the driver merges them into the report, assembled and
+    rendered as on one machine (share of wallet and segment profiles left out, with a
+    caveat)."""
+
+    def with_base(task: Any) -> Any:
+        def cell(table: pa.Table) -> bytes | None:
+            base = base_of(table, columns)
+            return None if base is None else task(base)
+
+        return [bytes(c) for c in run(cell) if c is not None]
+
+    context, needs_ids = _crm._report_context(with_base(lambda b: _crm._report_scan(b, as_of, rules)), as_of, rules)
+    context = bytes(context)
+    if needs_ids:
+        cut = context
+        context = bytes(_crm._report_resolve(cut, with_base(lambda b: _crm._report_tie_ids(cut, b))))
+    return _crm._report_finish(context, with_base(lambda b: _crm._report_partial(context, b)))
+
+
 def flows_finish(partials: list[Any], bounds: list[_dt.date], options: dict[str, Any]) -> Any:
     """On the driver: the merged flows of every period, a `crm.FlowSeries`."""
     return _crm._flows_finish([bytes(p) for p in partials if p is not None], bounds, **options)

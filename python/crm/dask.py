@@ -30,6 +30,7 @@ __all__ = [
     "migration",
     "model_summary",
     "predict_clv",
+    "report",
     "segments",
     "summary",
 ]
@@ -275,11 +276,41 @@ def _flows(transactions: Any, bounds: list, options: dict, segments: dict | None
     columns, parts, _ = _prepare(transactions, bounds[0], npartitions, columns)
     if segments is not None:
         parts = parts.persist()  # read by up to three passes
+    return _d.flows_over(_runner(parts), columns, bounds, options, segments)
+
+
+def _runner(parts: Any) -> Any:
+    """`run(task)` of `_distributed`: `task(table)` on every partition of `parts` (the
+    transactions partitioned by customer), the cells it returns collected."""
 
     def run(task: Any) -> list:
         return list(parts.map_partitions(_task_part, task, meta=(None, object)).compute())
 
-    return _d.flows_over(run, columns, bounds, options, segments)
+    return run
+
+
+def report(
+    transactions: Any,
+    as_of: _dt.date | str | None = None,
+    *,
+    top_customers: int = 10,
+    duration_years: float | None = None,
+    discount_rate: float = 0.10,
+    inactivity_days: int = 365,
+    shares: Any = (0.2, 0.5, 0.3),
+    by: str = "revenue",
+    window_days: int | None = 365,
+    npartitions: int | None = None,
+    **columns: Any,
+) -> Any:
+    """The customer-development report as of `as_of` (`CustomerBase.report`, same keywords
+    and defaults), a `crm.Report` on the client with the same figures, caveats and
+    renderings as on one machine: two passes over the partitions (three when a cut falls
+    inside tied values), only partials reach the client. Share of wallet and segment
+    profiles are left out (a caveat says so)."""
+    rules = _d.report_rules(top_customers, duration_years, discount_rate, inactivity_days, shares, by, window_days)
+    columns, parts, as_of = _prepare(transactions, as_of, npartitions, columns)
+    return _d.report_over(_runner(parts.persist()), columns, as_of, rules)
 
 
 def migration(

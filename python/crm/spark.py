@@ -30,6 +30,7 @@ __all__ = [
     "migration",
     "model_summary",
     "predict_clv",
+    "report",
     "segments",
     "summary",
 ]
@@ -299,13 +300,23 @@ def flow_series(
 def _flows(
     transactions: Any, bounds: list, options: dict, segments: dict | None, partitions: Any, columns: dict
 ) -> Any:
-    from pyspark.sql.pandas.types import to_arrow_schema
-
     columns, parts, _ = _prepare(transactions, bounds[0], partitions, columns)
-    timezone = transactions.sparkSession.conf.get("spark.sql.session.timeZone")
-    input_schema = to_arrow_schema(transactions.schema, timezone=timezone)
     if segments is not None:
         parts = parts.persist()  # read by up to three passes
+    try:
+        return _d.flows_over(_runner(transactions, parts), columns, bounds, options, segments)
+    finally:
+        if segments is not None:
+            parts.unpersist()
+
+
+def _runner(transactions: Any, parts: Any) -> Any:
+    """`run(task)` of `_distributed`: `task(table)` on every partition of `parts` (the
+    transactions partitioned by customer), the cells it returns collected."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    timezone = transactions.sparkSession.conf.get("spark.sql.session.timeZone")
+    input_schema = to_arrow_schema(transactions.schema, timezone=timezone)
 
     def run(task: Any) -> list:
         def cells(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -314,11 +325,37 @@ def _flows(
 
         return [r.partial for r in parts.mapInArrow(cells, "partial binary").collect()]
 
+    return run
+
+
+def report(
+    transactions: Any,
+    as_of: _dt.date | str | None = None,
+    *,
+    top_customers: int = 10,
+    duration_years: float | None = None,
+    discount_rate: float = 0.10,
+    inactivity_days: int = 365,
+    shares: Any = (0.2, 0.5, 0.3),
+    by: str = "revenue",
+    window_days: int | None = 365,
+    partitions: int | None = None,
+    **columns: Any,
+) -> Any:
+    """The customer-development report as of `as_of` (`CustomerBase.report`, same keywords
+    and defaults), a `crm.Report` on the driver with the same figures, caveats and
+    renderings (`to_markdown`, `to_html`, `to_json`) as on one machine. The transactions
+    are shuffled by customer once and read by two passes (three when a segment, pyramid or
+    ABC cut falls inside tied values); only fixed-size partials and the exact value
+    distributions of the ranked customers reach the driver. Share of wallet and segment
+    profiles are left out (a caveat says so)."""
+    rules = _d.report_rules(top_customers, duration_years, discount_rate, inactivity_days, shares, by, window_days)
+    columns, parts, as_of = _prepare(transactions, as_of, partitions, columns)
+    parts = parts.persist()
     try:
-        return _d.flows_over(run, columns, bounds, options, segments)
+        return _d.report_over(_runner(transactions, parts), columns, as_of, rules)
     finally:
-        if segments is not None:
-            parts.unpersist()
+        parts.unpersist()
 
 def migration(
     transactions: Any,

@@ -4,6 +4,7 @@ the single-machine engine's on the same rows."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 
 import numpy as np
@@ -194,3 +195,36 @@ def single_bgbb(table: pa.Table, t: float = 5.0):
         "expected_purchases", pa.array(fitter.conditional_expected_number_of_purchases_up_to_time(t, x, tx, n))
     ).append_column("p_alive", pa.array(np.asarray(fitter.conditional_probability_alive(0, x, tx, n), float)))
     return fitter, want.sort_by("customer_id")
+
+
+def single_report(table: pa.Table, columns: dict, as_of=None, **options):
+    """The one-machine customer-development report of the same rows."""
+    return crm.CustomerBase.from_transactions(table, **columns).report(as_of, **options)
+
+
+def _assert_same_value(got, want, path: str) -> None:
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and list(got) == list(want), path
+        for k, v in want.items():
+            _assert_same_value(got[k], v, f"{path}.{k}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), path
+        for i, (a, b) in enumerate(zip(got, want)):
+            _assert_same_value(a, b, f"{path}[{i}]")
+    elif isinstance(want, float) and not isinstance(want, bool):
+        assert abs(got - want) <= 1e-9 * max(abs(got), abs(want), 1.0), f"{path}: {got} vs {want}"
+    else:
+        assert got == want, f"{path}: {got!r} vs {want!r}"
+
+
+def assert_same_report(got, want) -> None:
+    """The same report in every figure (its JSON): counts, texts and caveats exactly, money
+    within 1e-9 relative; the cluster leaves out share of wallet and segment profiles and
+    says so in one more caveat."""
+    g, w = json.loads(got.to_json()), json.loads(want.to_json())
+    assert g["wallet"] is None and g["profiles"] is None
+    w["wallet"], w["profiles"] = None, None
+    note = g["caveats"].pop()
+    assert "share of wallet" in note["figure"] and note["withheld"], note
+    _assert_same_value(g, w, "report")
+    assert "| top |" in got.to_markdown() and "<svg" in got.to_html()

@@ -13,11 +13,13 @@ from conftest import (
     assert_same_fit,
     assert_same_flows,
     assert_same_migration,
+    assert_same_report,
     assert_same_segments,
     assert_same_table,
     shuffled,
     single_clv,
     single_lifecycle,
+    single_report,
     single_segments,
     single_summary,
     with_string_ids,
@@ -203,3 +205,17 @@ def test_bgbb_on_the_donations_equals_single_machine(client):
     assert_same_fit(purchases, want_fit)
     got = arrow(crm_dask.predict_clv(df, purchases, t=5))
     assert_same_table(got.sort_by("customer_id"), want)
+
+
+@pytest.mark.parametrize(("name", "partitions"), [("sample", 2), ("ties", 7)])
+def test_report_equals_single_machine(client, datasets, name, partitions):
+    table, columns = datasets[name]
+    want = single_report(table, columns)
+    got = crm_dask.report(frame(shuffled(table, partitions)), npartitions=partitions, **columns)
+    assert_same_report(got, want)
+    # Other rules, string ids, an as-of date in the middle of the history.
+    table = with_string_ids(table)
+    options = {"by": "margin", "inactivity_days": 200, "top_customers": 5, "window_days": 180}
+    want = single_report(table, columns, "2024-03-31", **options)
+    got = crm_dask.report(frame(shuffled(table, 3)), "2024-03-31", npartitions=3, **columns, **options)
+    assert_same_report(got, want)

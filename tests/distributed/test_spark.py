@@ -14,11 +14,13 @@ from conftest import (
     assert_same_fit,
     assert_same_flows,
     assert_same_migration,
+    assert_same_report,
     assert_same_segments,
     assert_same_table,
     shuffled,
     single_clv,
     single_lifecycle,
+    single_report,
     single_segments,
     single_summary,
     with_string_ids,
@@ -225,3 +227,29 @@ def test_segments_check_the_rules_before_any_task(spark, datasets):
     table, columns = datasets["ties"]
     with pytest.raises(crm.ConfigError, match="shares"):
         crm_spark.segments(spark.createDataFrame(table), shares=(0.5, 0.5, 0.5), **columns)
+
+
+@pytest.mark.parametrize(("name", "partitions"), [("sample", 1), ("sample", 7), ("ties", 2), ("ties", 64)])
+def test_report_equals_single_machine(spark, datasets, name, partitions):
+    table, columns = datasets[name]
+    want = single_report(table, columns)
+    # The sample's history supports every section; the ties' 500 days withhold the flows.
+    assert (want.flows is not None and want.migration is not None) == (name == "sample")
+    frame = spark.createDataFrame(shuffled(table, partitions))
+    got = crm_spark.report(frame, partitions=partitions, **columns)
+    assert_same_report(got, want)
+
+
+def test_report_with_other_rules_string_ids_and_a_short_history(spark, datasets):
+    table, columns = datasets["ties"]
+    table = with_string_ids(table)
+    options = {"by": "margin", "shares": (0.1, 0.6, 0.3), "top_customers": 25, "duration_years": 2.5}
+    frame = spark.createDataFrame(shuffled(table, 5))
+    want = single_report(table, columns, "2024-06-30", **options)
+    assert_same_report(crm_spark.report(frame, "2024-06-30", partitions=5, **columns, **options), want)
+    # Four months of history: flows, migration and CLV withheld with the same reasons.
+    want = single_report(table, columns, "2023-04-30")
+    assert want.flows is None and want.migration is None
+    assert_same_report(crm_spark.report(frame, "2023-04-30", partitions=3, **columns), want)
+    with pytest.raises(crm.ConfigError, match="shares"):
+        crm_spark.report(frame, shares=(0.5, 0.5, 0.5), **columns)

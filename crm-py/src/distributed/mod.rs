@@ -2,6 +2,12 @@
 //! a partial (bytes), the driver merges the partials into a scorer (bytes), each task scores
 //! its customers with it. The logic is crm-core's (`crm_core::distributed`).
 
+mod report;
+
+pub(crate) use report::{
+    _report_context, _report_finish, _report_partial, _report_resolve, _report_rules, _report_scan, _report_tie_ids,
+};
+
 use crate::arrays::Values;
 use crate::errors::{Failure, Fallible};
 use crm_core::distributed::{
@@ -18,7 +24,7 @@ fn slice<T>(s: Result<&[T], numpy::AsSliceError>) -> Fallible<&[T]> {
     s.map_err(|e| Failure::Type(format!("{e}: pass contiguous numpy arrays")))
 }
 
-fn core(e: crm_core::Error) -> Failure {
+pub(crate) fn core(e: crm_core::Error) -> Failure {
     Failure::Core(e, Default::default())
 }
 

@@ -2,7 +2,7 @@
 LocalCluster) against single-machine crm on the same transactions. Not run by CI.
 
 On one generated data set (default 1,000,000 customers, about 10 transactions each, rows
-in date order), it times five jobs, each end to end from the transactions the engine is
+in date order), it times six jobs, each end to end from the transactions the engine is
 handed (a Spark DataFrame cached in Spark's memory, a persisted dask DataFrame, an Arrow
 table for one machine):
 
@@ -14,7 +14,9 @@ table for one machine):
 * segment flows: 4 quarterly flows per value segment (the segments of the whole base at
   every boundary);
 * clv: the model summary, a BG/NBD + Gamma-Gamma fit on the driver and the per-customer
-  predictions (expected purchases, P(alive), CLV).
+  predictions (expected purchases, P(alive), CLV);
+* report: the customer-development report as of the last day (one machine's includes
+  share of wallet and segment profiles, which a cluster leaves out).
 
 It prints seconds per job per host and the overhead ratio (host / one machine), checks
 that the fitted parameters, the flow counts and the segments are equal to one machine's, and samples the
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import resource
 import sys
@@ -130,6 +133,7 @@ def single_machine(table: pa.Table, as_of: dt.date, start: dt.date) -> dict:
         "segments": timed(segments),
         "segment flows": timed(segment_flows),
         "clv": timed(clv),
+        "report": timed(lambda: crm.CustomerBase.from_transactions(table).report(as_of)),
     }
 
 
@@ -161,6 +165,7 @@ def on_spark(table: pa.Table, as_of: dt.date, start: dt.date, partitions: int) -
             lambda: cs.flow_series(df, start, "quarter", 4, by_segment=True, partitions=partitions)
         ),
         "clv": timed(clv),
+        "report": timed(lambda: cs.report(df, as_of, partitions=partitions)),
     }
     spark.stop()
     return out
@@ -197,7 +202,17 @@ def on_dask(table: pa.Table, as_of: dt.date, start: dt.date, partitions: int) ->
                     lambda: cd.flow_series(df, start, "quarter", 4, by_segment=True, npartitions=partitions)
                 ),
                 "clv": timed(clv),
+                "report": timed(lambda: cd.report(df, as_of, npartitions=partitions)),
             }
+
+
+def _counts(value):
+    """The integers and texts of a report section (money left out: sums in another order)."""
+    if isinstance(value, dict):
+        return {k: _counts(v) for k, v in value.items() if not isinstance(v, float)}
+    if isinstance(value, list):
+        return [_counts(v) for v in value]
+    return value
 
 
 def main() -> None:
@@ -237,17 +252,20 @@ def main() -> None:
         same &= [t["customers"] for t in table_rows] == [t["customers"] for t in want_table]
         segment_rows = [f.by_segment.to_pylist() for f in r["segment flows"][1].flows]
         same &= segment_rows == [f.by_segment.to_pylist() for f in one["segment flows"][1].flows]
+        got, want = (json.loads(x["report"][1].to_json()) for x in (r, one))
+        for section in ("overview", "lifecycle", "segments", "abc", "pyramid", "top_customers", "undesired_flows"):
+            same &= _counts(got[section]) == _counts(want[section])
         assert same, f"{host}: results differ from one machine's"
     print("| job | " + " | ".join(results) + " |")
     print("|---|" + "---|" * len(results))
-    for job in ("summary", "flows", "segments", "segment flows", "clv"):
+    for job in ("summary", "flows", "segments", "segment flows", "clv", "report"):
         base_s = one[job][0]
         cells = [
             f"{r[job][0]:.2f} s" + ("" if host == "one machine" else f" ({r[job][0] / base_s:.1f}x)")
             for host, r in results.items()
         ]
         print(f"| {job} | " + " | ".join(cells) + " |")
-    print("\nresults equal to one machine's (parameters within 1e-9, flow and segment counts exactly)")
+    print("\nresults equal to one machine's (parameters within 1e-9; flow, segment and report counts exactly)")
     print(f"driver peak RSS after the jobs: {peak_mib():,.0f} MiB")
 
 

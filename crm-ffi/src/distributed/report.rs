@@ -80,13 +80,25 @@ pub extern "C" fn crm_report_tie_ids(
     base: *const crm_base,
     out_bytes: *mut *mut crm_bytes,
 ) -> crm_result {
-    ffi_boundary! { fallible:
-        let base = base_ref(base)?;
-        // SAFETY: `context` holds its bytes (header contract).
-        let ids = unsafe { context_of(context)? }.tie_ids(&base.inner)?;
-        // SAFETY: `out_bytes` is NULL or writable (header contract).
-        unsafe { give(ids.to_bytes(), out_bytes) }
-    }
+    // SAFETY: the arguments as the header says.
+    ffi_boundary! { fallible: unsafe { on_task(context, base, out_bytes, |c, b| Ok(c.tie_ids(b)?.to_bytes())) } }
+}
+
+/// `work` on a task's base with the context, its bytes to `out_bytes`.
+///
+/// # Safety
+/// `context` holds its bytes, `base` is NULL or live, `out_bytes` NULL or writable.
+unsafe fn on_task(
+    context: crm_buf,
+    base: *const crm_base,
+    out_bytes: *mut *mut crm_bytes,
+    work: impl FnOnce(&ReportContext, &crm_core::CustomerBase) -> crm_core::Result<Vec<u8>>,
+) -> Result<(), Failure> {
+    let base = base_ref(base)?;
+    // SAFETY: per the contract.
+    let bytes = work(&unsafe { context_of(context)? }, &base.inner)?;
+    // SAFETY: per the contract.
+    unsafe { give(bytes, out_bytes) }
 }
 
 /// The driver: the context with its open cuts resolved by every task's tie ids.
@@ -117,13 +129,8 @@ pub extern "C" fn crm_report_partial(
     base: *const crm_base,
     out_bytes: *mut *mut crm_bytes,
 ) -> crm_result {
-    ffi_boundary! { fallible:
-        let base = base_ref(base)?;
-        // SAFETY: `context` holds its bytes (header contract).
-        let p = ReportPartial::of(&base.inner, &unsafe { context_of(context)? })?;
-        // SAFETY: `out_bytes` is NULL or writable (header contract).
-        unsafe { give(p.to_bytes(), out_bytes) }
-    }
+    // SAFETY: the arguments as the header says.
+    ffi_boundary! { fallible: unsafe { on_task(context, base, out_bytes, |c, b| Ok(ReportPartial::of(b, c)?.to_bytes())) } }
 }
 
 /// The driver: the report from every task's `crm_report_partial` (`n` buffers; none is

@@ -85,10 +85,20 @@ pub(crate) fn _report_tie_ids<'py>(
     context: Vec<u8>,
     base: &crate::base::CustomerBase,
 ) -> Fallible<Bound<'py, PyBytes>> {
-    let context = ReportContext::from_bytes(&context).map_err(core)?;
+    on_task(py, &context, base, |c, b| Ok(c.tie_ids(b)?.to_bytes()))
+}
+
+/// `work` on a task's base with the context (without the GIL), its bytes out.
+fn on_task<'py>(
+    py: Python<'py>,
+    context: &[u8],
+    base: &crate::base::CustomerBase,
+    work: impl FnOnce(&ReportContext, &crm_core::CustomerBase) -> crm_core::Result<Vec<u8>> + Send,
+) -> Fallible<Bound<'py, PyBytes>> {
+    let context = ReportContext::from_bytes(context).map_err(core)?;
     let inner = base.inner.clone();
-    let ids = detached(py, move || context.tie_ids(&inner).map_err(core))?;
-    Ok(PyBytes::new(py, &ids.to_bytes()))
+    let bytes = detached(py, move || work(&context, &inner).map_err(core))?;
+    Ok(PyBytes::new(py, &bytes))
 }
 
 /// The driver: the context with its open cuts resolved by every task's tie ids.
@@ -114,10 +124,7 @@ pub(crate) fn _report_partial<'py>(
     context: Vec<u8>,
     base: &crate::base::CustomerBase,
 ) -> Fallible<Bound<'py, PyBytes>> {
-    let context = ReportContext::from_bytes(&context).map_err(core)?;
-    let inner = base.inner.clone();
-    let partial = detached(py, move || ReportPartial::of(&inner, &context).map_err(core))?;
-    Ok(PyBytes::new(py, &partial.to_bytes()))
+    on_task(py, &context, base, |c, b| Ok(ReportPartial::of(b, c)?.to_bytes()))
 }
 
 /// The driver: the `crm.Report` from every task's partial (none: no customers).

@@ -113,7 +113,8 @@ impl GammaGamma {
 pub fn collapse_spend(frequency: &[f64], monetary_value: &[f64], weights: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let mut keyed: Vec<(u64, u64, usize)> =
         (0..frequency.len()).map(|i| (frequency[i].to_bits(), monetary_value[i].to_bits(), i)).collect();
-    keyed.sort_unstable();
+    // Distinct by the row index: one sorted order, sorted in pieces on all threads.
+    crate::parallel::sort_distinct(&mut keyed);
     let (mut x, mut m, mut w) = (Vec::new(), Vec::new(), Vec::<f64>::new());
     for (fx, fm, i) in keyed {
         if x.last().map(|v: &f64| v.to_bits()) == Some(fx) && m.last().map(|v: &f64| v.to_bits()) == Some(fm) {

@@ -7,9 +7,12 @@ use std::ops::Range;
 /// Below this many customers one thread is faster than starting more.
 const MIN_PER_THREAD: usize = 50_000;
 
-/// Number of worker threads used (the machine's parallelism).
+/// Number of worker threads used (the machine's parallelism), read once per process: the
+/// standard library asks the kernel and the cgroup files every time (about 20 µs here,
+/// more than a small analysis takes).
 pub fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Consecutive ranges of `0..n` of about equal size, one per thread, with at least

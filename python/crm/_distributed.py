@@ -413,8 +413,8 @@ def report_over(run: Any, columns: dict[str, Any], as_of: _dt.date, rules: str) 
     history supports, the CLV duration); only when a cut falls inside customers tied on
     one value, the tasks send that group's smallest ids; then every task computes its
     share of every figure and the driver merges them into the report, assembled and
-    rendered as on one machine (share of wallet and segment profiles left out, with a
-    caveat)."""
+    rendered as on one machine, share of wallet included (every wallet is the whole
+    base's quantile: the tasks have no customer tables, so no profiles either)."""
 
     def with_base(task: Any) -> Any:
         def cell(table: pa.Table) -> bytes | None:

@@ -14,8 +14,11 @@
 //!    [`Report`] through the same assembly as [`CustomerBase::report`]: the same figures,
 //!    caveats and rendering.
 //!
-//! Share of wallet and the segment profiles are left out on a cluster (their peer-group
-//! quantiles and tests need each group's customers together); the report says so.
+//! Share of wallet: without customer tables every wallet is the whole base's quantile of
+//! yearly spend, exact from the scans' spend distributions, and the wallet tables and work
+//! list add up over the tasks, as on one machine. With customer tables (peer groups,
+//! profiles) the wallet and the segment profiles are left out, and the report says so:
+//! their peer-group quantiles and tests need each group's customers together.
 //!
 //! ```
 //! use chrono::NaiveDate;
@@ -64,14 +67,17 @@ use super::{
     SegmentTablesPartial, Standing, TieIds, ValueDistribution,
 };
 use crate::CustomerBase;
+use crate::attribute_columns::AttributeTable;
 use crate::clv::ClvSums;
 use crate::error::{Error, Result};
 use crate::flows::{FlowConfig, Period, period_bounds};
 use crate::report::{
     Basis, Caveat, ClvFigures, CohortCounts, DurationSource, Figures, OverviewSums, ParetoCurve, Report, ReportConfig,
-    SegmentView, TopCandidates, UndesiredSums, assemble, clv_duration, clv_rules, report_flow_rules, top_n,
+    SegmentView, TopCandidates, UndesiredSums, WalletSums, assemble, clv_duration, clv_rules, report_flow_rules, top_n,
+    wallet_rules,
 };
 use crate::segments::{AbcClass, PyramidLevel, UNRANKED, ValueSegment};
+use crate::wallet::{BaseQuantile, wallet_attributes, yearly_spend};
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -105,6 +111,10 @@ pub struct ReportScan {
     membership: MembershipPartial,
     flows: FlowsPartial,
     first_day: Option<i64>,
+    /// The positive yearly spends of the wallet's window (its whole-base quantile).
+    spend: ValueDistribution,
+    /// Some task has a customer table (attributes: peer groups, profiles).
+    customer_table: bool,
 }
 
 impl ReportScan {
@@ -121,6 +131,8 @@ impl ReportScan {
             membership: MembershipPartial::empty(&dates.segment_dates()),
             flows: FlowsPartial::empty(&dates.year)?,
             first_day: None,
+            spend: ValueDistribution::default(),
+            customer_table: false,
         })
     }
 
@@ -138,6 +150,12 @@ impl ReportScan {
             membership: MembershipPartial::of(base, &dates.segment_dates(), &config.segments)?,
             flows: FlowsPartial::of(base, &dates.year, &flows)?,
             first_day: OverviewSums::first_day(base, crate::time::date_to_day(as_of)),
+            spend: ValueDistribution::from_values(
+                yearly_spend(base, crate::time::date_to_day(as_of), config.wallet.window_days)
+                    .into_iter()
+                    .filter(|&s| s > 0.0),
+            ),
+            customer_table: base.profiles().is_some(),
         })
     }
 
@@ -156,6 +174,8 @@ impl ReportScan {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+        self.spend.merge(&other.spend);
+        self.customer_table |= other.customer_table;
         Ok(())
     }
 
@@ -173,6 +193,10 @@ impl ReportScan {
         if let Some((d, _)) = duration {
             clv_rules(config, d).check()?;
         }
+        // Wallets from the whole base's quantile alone: without attributes (peer groups, a
+        // wallet figure, the regression) every customer's wallet is that quantile.
+        let w = &config.wallet;
+        let base_only = !self.customer_table && w.attribute.is_none() && w.regression.is_empty();
         Ok(ReportContext {
             as_of,
             config: config.clone(),
@@ -181,6 +205,10 @@ impl ReportScan {
             first_day: self.first_day,
             duration,
             retention_rate: year.and_then(|y| y.retention_rate),
+            wallet: base_only.then(|| BaseQuantile {
+                value: quantile_of_runs(&self.spend.runs(), w.quantile),
+                peers: self.spend.len() as usize,
+            }),
         })
     }
 
@@ -188,10 +216,11 @@ impl ReportScan {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::new(b"CRMS");
         w.blob(self.as_of.to_string().as_bytes());
-        w.u64s(&[self.first_day.is_some() as u64, self.first_day.unwrap_or(0) as u64]);
+        w.u64s(&[self.first_day.is_some() as u64, self.first_day.unwrap_or(0) as u64, self.customer_table as u64]);
         w.blob(&self.rfm.to_bytes());
         w.blob(&self.membership.to_bytes());
         w.blob(&self.flows.to_bytes());
+        self.spend.write(&mut w);
         w.finish()
     }
 
@@ -204,8 +233,9 @@ impl ReportScan {
         let as_of = std::str::from_utf8(r.blob()?).ok().and_then(|d| d.parse::<NaiveDate>().ok());
         let head = r.u64s()?;
         let (rfm, membership, flows) = (r.blob()?, r.blob()?, r.blob()?);
+        let spend = ValueDistribution::read(&mut r)?;
         r.end()?;
-        let (Some(as_of), &[has_first @ 0..=1, first]) = (as_of, &head[..]) else {
+        let (Some(as_of), &[has_first @ 0..=1, first, customer_table @ 0..=1]) = (as_of, &head[..]) else {
             return Err(Error::config("report scan", "the as-of date or first day is unreadable"));
         };
         Ok(ReportScan {
@@ -214,6 +244,8 @@ impl ReportScan {
             membership: MembershipPartial::from_bytes(membership)?,
             flows: FlowsPartial::from_bytes(flows)?,
             first_day: (has_first == 1).then_some(first as i64),
+            spend,
+            customer_table: customer_table == 1,
         })
     }
 }
@@ -229,6 +261,8 @@ pub struct ReportContext {
     first_day: Option<i64>,
     duration: Option<(f64, DurationSource)>,
     retention_rate: Option<f64>,
+    /// The whole base's wallet quantile (`None`: wallets need attributes, left out).
+    wallet: Option<BaseQuantile>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -240,6 +274,7 @@ struct ContextWire {
     first_day: Option<i64>,
     duration: Option<(f64, DurationSource)>,
     retention_rate: Option<f64>,
+    wallet: Option<BaseQuantile>,
 }
 
 impl ReportContext {
@@ -285,6 +320,7 @@ impl ReportContext {
             first_day: self.first_day,
             duration: self.duration,
             retention_rate: self.retention_rate,
+            wallet: self.wallet,
         };
         let mut out = b"CRMX\x01".to_vec();
         serde_json::to_writer(&mut out, &wire).expect("a context serialises");
@@ -309,6 +345,7 @@ impl ReportContext {
             first_day: w.first_day,
             duration: w.duration,
             retention_rate: w.retention_rate,
+            wallet: w.wallet,
         })
     }
 }
@@ -322,6 +359,8 @@ struct Sums {
     undesired: UndesiredSums,
     /// CLV sums and the yearly margin (revenue) sum; `None` without a duration.
     clv: Option<(ClvSums, f64)>,
+    /// `None` when the context leaves the wallet out.
+    wallet: Option<WalletSums>,
 }
 
 /// A task's share of every figure of the report (see the module doc).
@@ -358,6 +397,7 @@ impl ReportPartial {
                 cohorts: CohortCounts::empty(),
                 undesired: UndesiredSums::default(),
                 clv: context.duration.map(|_| (ClvSums::default(), 0.0)),
+                wallet: None,
             },
             tables: SegmentTablesPartial::empty(false),
             pareto_revenue: ValueDistribution::default(),
@@ -439,6 +479,15 @@ impl ReportPartial {
             }
             None => (None, ValueDistribution::default()),
         };
+        let wallet = match context.wallet {
+            Some(quantile) => {
+                let rules = wallet_rules(config);
+                let table = AttributeTable::read(base, wallet_attributes(&rules));
+                let w = base.wallet_in(&table, as_of, &rules, Some(&segment_now), Some(&stages), Some(quantile))?;
+                Some(WalletSums::of(base, &w, &segment_now, &stages))
+            }
+            None => None,
+        };
         let view_before = SegmentView { segment: &segment_before, revenue: &before.revenue, value: &before.value };
         let view_now = SegmentView { segment: &segment_now, revenue: &now.revenue, value: &now.value };
         Ok(ReportPartial {
@@ -448,6 +497,7 @@ impl ReportPartial {
                 cohorts: CohortCounts::of(base, as_of),
                 undesired: UndesiredSums::of(base, &stages, &view_before, &view_now, basis.migration_measurable()),
                 clv,
+                wallet,
             },
             tables: SegmentTablesPartial::of(&now, &segment_now, &abc, &pyramid)?,
             pareto_revenue: ranked_of(&now, &now.revenue),
@@ -475,6 +525,11 @@ impl ReportPartial {
         if let (Some(a), Some(b)) = (&mut s.clv, &other.sums.clv) {
             a.0.merge(&b.0);
             a.1 += b.1;
+        }
+        match (&mut s.wallet, &other.sums.wallet) {
+            (Some(a), Some(b)) => a.merge(b),
+            (a @ None, Some(b)) => *a = Some(b.clone()),
+            _ => {}
         }
         self.tables.merge(&other.tables);
         self.pareto_revenue.merge(&other.pareto_revenue);
@@ -541,12 +596,18 @@ impl ReportPartial {
                 cohorts: self.sums.cohorts.finish(context.as_of),
                 clv,
                 undesired: self.sums.undesired.clone(),
-                wallet: None,
+                wallet: context.wallet.map(|q| {
+                    let sums = self.sums.wallet.clone().unwrap_or_else(WalletSums::empty);
+                    sums.finish(&wallet_rules(config), q.peers)
+                }),
                 profiles: None,
-                caveats: vec![Caveat::withheld(
-                    "share of wallet, growth potential and segment profiles",
-                    "not computed on a cluster: their peer-group quantiles and tests need each group's customers together",
-                )],
+                caveats: match context.wallet {
+                    Some(_) => Vec::new(),
+                    None => vec![Caveat::withheld(
+                        "share of wallet, growth potential and segment profiles",
+                        "not computed on a cluster from customer attributes: their peer-group quantiles and tests need each group's customers together",
+                    )],
+                },
             },
         )
     }
@@ -617,4 +678,29 @@ impl ReportPartial {
 /// The quarters' and the months' boundaries of the flow series.
 fn series_bounds(basis: &Basis) -> Result<[Vec<NaiveDate>; 2]> {
     Ok([period_bounds(basis.flows_start, Period::Quarter, 4)?, period_bounds(basis.flows_start, Period::Month, 12)?])
+}
+
+/// The `q` quantile of values given lowest first as (value, count) runs, as
+/// [`crate::wallet::quantile`] computes it over the values one by one (linear between the
+/// two nearest order statistics).
+fn quantile_of_runs(runs: &[(f64, u64)], q: f64) -> f64 {
+    let n: u64 = runs.iter().map(|r| r.1).sum();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let at = |k: u64| {
+        let mut seen = 0;
+        runs.iter().find(|r| {
+            seen += r.1;
+            seen > k
+        })
+    };
+    let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+    let lo = (h.floor() as u64).min(n - 1);
+    let frac = h - lo as f64;
+    let x = at(lo).expect("lo < n").0;
+    if frac == 0.0 || lo + 1 >= n {
+        return x;
+    }
+    x + frac * (at(lo + 1).expect("lo + 1 < n").0 - x)
 }

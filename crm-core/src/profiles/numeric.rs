@@ -19,7 +19,7 @@ impl CustomerBase {
                 Some(w) => Cow::Borrowed(&w.share),
                 None => {
                     config.wallet.validate()?;
-                    Cow::Owned(self.wallet_in(table, as_of, &config.wallet, None, None)?.share)
+                    Cow::Owned(self.wallet_in(table, as_of, &config.wallet, None, None, None)?.share)
                 }
             });
         }

@@ -21,7 +21,8 @@ pub use basis::{Basis, Caveat, THIN_LOST};
 pub use cohorts::{Cohort, MAX_COHORTS, RetentionCohorts};
 pub use distribution::{Bin, Histogram, PARETO_STEPS, ParetoCurve, ParetoPoint};
 pub use html::CHART_NAMES;
-pub use wallet::{ProfileSection, WalletSection};
+pub(crate) use wallet::WalletSums;
+pub use wallet::{ProfileSection, WalletSection, WorkListEntry};
 
 use crate::base::CustomerBase;
 use crate::clv::{ClvConfig, ClvGroup, RetentionSensitivity, Scenario};
@@ -350,11 +351,7 @@ impl CustomerBase {
             .profit
             .as_ref()
             .and_then(|p| ParetoCurve::new("profit", &ranked.iter().map(|&c| p[c]).collect::<Vec<_>>()));
-        let wallet_rules = WalletConfig {
-            segments: config.segments.clone(),
-            lifecycle: config.lifecycle.clone(),
-            ..config.wallet.clone()
-        };
+        let wallet_rules = wallet_rules(config);
         let profile_rules = ProfileConfig {
             segments: config.segments.clone(),
             lifecycle: config.lifecycle.clone(),
@@ -381,6 +378,17 @@ impl CustomerBase {
                 caveats: Vec::new(),
             },
         )
+    }
+}
+
+/// The wallet rules of the report: its lifecycle and segment rules, and a work list long
+/// enough for the section's ten with the ties at its cut.
+pub(crate) fn wallet_rules(config: &ReportConfig) -> WalletConfig {
+    WalletConfig {
+        segments: config.segments.clone(),
+        lifecycle: config.lifecycle.clone(),
+        work_list_size: 100,
+        ..config.wallet.clone()
     }
 }
 

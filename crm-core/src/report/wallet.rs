@@ -8,10 +8,15 @@ use super::svg::{Anchor, Chart, Scale, esc, short};
 use super::{Report, money_html as money, pct, words};
 use crate::base::CustomerBase;
 use crate::error::Result;
+use crate::id::Key;
 use crate::lifecycle::LifecycleStage;
 use crate::profiles::{CategoryRow, NumericRow, ProfileConfig, ProfileGrouping, Trait};
 use crate::segments::Segments;
-use crate::wallet::{GrowthEntry, WalletConfig, WalletCounts, WalletRow, WalletSource};
+use crate::segments::ValueSegment;
+use crate::wallet::{
+    GrowthEntry, SEGMENT_ROWS, TableSums, Wallet, WalletConfig, WalletCounts, WalletRow, WalletSource, no_spend_note,
+    stage_rows,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
@@ -34,11 +39,152 @@ pub struct WalletSection {
     /// The same per lifecycle stage.
     pub by_stage: Vec<WalletRow>,
     /// The biggest untapped wallets among active customers.
-    pub work_list: Vec<GrowthEntry>,
+    pub work_list: Vec<WorkListEntry>,
     /// Customers per wallet source, attribute problems, customers over their wallet.
     pub counts: WalletCounts,
     /// What to know in words (attribute problems, thin peer groups).
     pub notes: Vec<String>,
+}
+
+/// One of the biggest untapped wallets in the report, by the customer's id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkListEntry {
+    /// External id.
+    pub id: String,
+    /// Yearly spend with us.
+    pub spend: f64,
+    /// Wallet.
+    pub wallet: f64,
+    /// Share of wallet.
+    pub share: f64,
+    /// Growth potential.
+    pub growth_potential: f64,
+    /// Where the wallet came from.
+    pub source: WalletSource,
+}
+
+impl From<&GrowthEntry> for WorkListEntry {
+    fn from(g: &GrowthEntry) -> Self {
+        WorkListEntry {
+            id: g.id.clone(),
+            spend: g.spend,
+            wallet: g.wallet,
+            share: g.share,
+            growth_potential: g.growth_potential,
+            source: g.source,
+        }
+    }
+}
+
+/// The wallet section's sums over some customers: they add up over any split of the base
+/// whose customers' wallets come from the same figures (one machine: the whole base; a
+/// cluster: the whole base's quantile, see [`crate::distributed::ReportContext`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct WalletSums {
+    by_segment: TableSums,
+    by_stage: TableSums,
+    /// The biggest growth potentials, best first, with their order key (potential
+    /// descending, then id).
+    work: Vec<(f64, Key, WorkListEntry)>,
+    by_source: [usize; 6],
+    problems: [usize; 3],
+    over_wallet: usize,
+    /// Customers without a wallet.
+    none: usize,
+    /// The notes that do not count customers (the same in every split).
+    notes: Vec<String>,
+}
+
+impl WalletSums {
+    /// The sums of a base's wallets, with the segments and stages they were taken with.
+    pub(crate) fn of(
+        base: &CustomerBase,
+        w: &Wallet,
+        segments: &[Option<ValueSegment>],
+        stages: &[LifecycleStage],
+    ) -> Self {
+        let (by_segment, by_stage) = w.segment_stage_sums(Some(segments), Some(stages));
+        let none = w.counts.by_source[WalletSource::None as usize];
+        let mut notes = w.notes.clone();
+        notes.retain(|n| *n != no_spend_note(none));
+        // The engine's list breaks ties by customer index; the report's by id, so that
+        // every split of the base gives the same list: the ties at the cut come along.
+        let cut = w.work_list.get(WORK_LIST.saturating_sub(1)).map(|g| g.growth_potential);
+        let mut work: Vec<_> = w
+            .work_list
+            .iter()
+            .take_while(|g| cut.is_none_or(|c| g.growth_potential >= c))
+            .map(|g| (g.growth_potential, base.id(g.customer), WorkListEntry::from(g)))
+            .collect();
+        sort_work(&mut work);
+        WalletSums {
+            by_segment: by_segment.expect("segments given"),
+            by_stage: by_stage.expect("stages given"),
+            work,
+            by_source: w.counts.by_source,
+            problems: w.counts.problems,
+            over_wallet: w.counts.over_wallet,
+            none,
+            notes,
+        }
+    }
+
+    /// The sums over no customers.
+    pub(crate) fn empty() -> Self {
+        WalletSums {
+            by_segment: TableSums::empty(&SEGMENT_ROWS),
+            by_stage: TableSums::empty(&stage_rows()),
+            work: Vec::new(),
+            by_source: [0; 6],
+            problems: [0; 3],
+            over_wallet: 0,
+            none: 0,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds another split's sums.
+    pub(crate) fn merge(&mut self, o: &WalletSums) {
+        self.by_segment.merge(&o.by_segment);
+        self.by_stage.merge(&o.by_stage);
+        self.work.extend(o.work.iter().cloned());
+        sort_work(&mut self.work);
+        self.by_source.iter_mut().zip(o.by_source).for_each(|(a, b)| *a += b);
+        self.problems.iter_mut().zip(o.problems).for_each(|(a, b)| *a += b);
+        self.over_wallet += o.over_wallet;
+        self.none += o.none;
+        if self.notes.is_empty() {
+            self.notes.clone_from(&o.notes);
+        }
+    }
+
+    /// The section, with the whole base's peers.
+    pub(crate) fn finish(self, config: &WalletConfig, peers: usize) -> WalletSection {
+        let mut notes = self.notes;
+        if peers == 0 && self.none > 0 {
+            notes.push(no_spend_note(self.none));
+        }
+        WalletSection {
+            quantile: config.quantile,
+            min_peers: config.min_peers,
+            by_segment: self.by_segment.finish(),
+            by_stage: self.by_stage.finish(),
+            work_list: self.work.into_iter().map(|w| w.2).collect(),
+            counts: WalletCounts {
+                by_source: self.by_source,
+                problems: self.problems,
+                over_wallet: self.over_wallet,
+                peers,
+            },
+            notes,
+        }
+    }
+}
+
+/// The work list's order: growth potential descending, then id; the first [`WORK_LIST`].
+fn sort_work(work: &mut Vec<(f64, Key, WorkListEntry)>) {
+    work.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    work.truncate(WORK_LIST);
 }
 
 /// The profiles of the value segments against the whole base.
@@ -82,15 +228,7 @@ impl CustomerBase {
                 })
             }
         };
-        let section = WalletSection {
-            quantile: wallet.quantile,
-            min_peers: wallet.min_peers,
-            by_segment: w.by_segment,
-            by_stage: w.by_stage,
-            work_list: w.work_list.into_iter().take(WORK_LIST).collect(),
-            counts: w.counts,
-            notes: w.notes,
-        };
+        let section = WalletSums::of(self, &w, &segments.segment, stages).finish(wallet, w.counts.peers);
         Ok((section, profile))
     }
 }

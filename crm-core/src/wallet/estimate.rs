@@ -2,7 +2,7 @@
 //! estimate or the whole base; shares, growth potential, ranks and the tables.
 
 use super::groups::Level;
-use super::tables::Cols;
+use super::tables::{Cols, TableSums};
 use super::*;
 use crate::parallel::map_tasks;
 use std::borrow::Cow;
@@ -190,7 +190,7 @@ impl CustomerBase {
             }
         }
         let table = AttributeTable::read(self, wallet_attributes(config));
-        self.wallet_in(&table, as_of, config, segments, stages)
+        self.wallet_in(&table, as_of, config, segments, stages, None)
     }
 
     /// [`Self::wallet_with`] on attributes already read (at least [`wallet_attributes`]),
@@ -202,6 +202,7 @@ impl CustomerBase {
         config: &WalletConfig,
         segments: Option<&[Option<ValueSegment>]>,
         stages: Option<&[LifecycleStage]>,
+        base: Option<BaseQuantile>,
     ) -> Result<Wallet> {
         let n = self.len();
         let today = date_to_day(as_of);
@@ -265,9 +266,14 @@ impl CustomerBase {
             let mut done = map_tasks(levels.len() + 1, n, |t| match levels.get(t) {
                 Some(level) => level_quantiles(&level.group, level.keys.len(), &spend, config.quantile),
                 None => {
-                    let mut all: Vec<f64> = spend.iter().copied().filter(|&s| s > 0.0).collect();
-                    let q = quantile(&mut all, config.quantile);
-                    LevelQuantiles { members: vec![n], peers: vec![all.len()], quantiles: vec![q] }
+                    let (q, peers) = match base {
+                        Some(b) => (b.value, b.peers),
+                        None => {
+                            let mut all: Vec<f64> = spend.iter().copied().filter(|&s| s > 0.0).collect();
+                            (quantile(&mut all, config.quantile), all.len())
+                        }
+                    };
+                    LevelQuantiles { members: vec![n], peers: vec![peers], quantiles: vec![q] }
                 }
             });
             let whole = done.pop().expect("the base task");
@@ -349,7 +355,7 @@ impl CustomerBase {
         if counts.peers == 0 {
             let none = source.iter().filter(|s| **s == WalletSource::None).count();
             if none > 0 {
-                notes.push(format!("no customer spent in the window: {none} customer(s) have no wallet"));
+                notes.push(no_spend_note(none));
             }
         }
 
@@ -403,11 +409,9 @@ impl CustomerBase {
 
         // Tables.
         let cols = Cols { spend: &spend, wallet: &wallet, share: &share, over: &over_wallet };
-        let seg_names = ["top", "middle", "bottom", "unranked"];
-        let by_segment = segments
-            .map_or_else(Vec::new, |segments| cols.table(&seg_names, |c| Some(segments[c].map_or(3, |s| s as usize))));
-        let stage_names: Vec<&str> = LifecycleStage::ALL.iter().map(|s| s.name()).collect();
-        let by_stage = stages.map_or_else(Vec::new, |stages| cols.table(&stage_names, |c| Some(stages[c] as usize)));
+        let (by_segment, by_stage) = segment_stage_sums(&cols, segments, stages);
+        let (by_segment, by_stage) =
+            (by_segment.map_or_else(Vec::new, TableSums::finish), by_stage.map_or_else(Vec::new, TableSums::finish));
         let by_group = match levels.first() {
             Some(level) => {
                 let mut names: Vec<&str> = level.keys.iter().map(String::as_str).collect();
@@ -444,5 +448,50 @@ impl CustomerBase {
             regression,
             notes,
         })
+    }
+}
+
+/// The whole base's quantile of the positive yearly spends and how many they are: on a
+/// cluster, from every task's spends (see [`crate::distributed::ReportContext`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub(crate) struct BaseQuantile {
+    pub(crate) value: f64,
+    pub(crate) peers: usize,
+}
+
+/// The note when nobody spent in the window.
+pub(crate) fn no_spend_note(none: usize) -> String {
+    format!("no customer spent in the window: {none} customer(s) have no wallet")
+}
+
+/// The wallet tables' sums per value segment and per lifecycle stage.
+fn segment_stage_sums(
+    cols: &Cols<'_>,
+    segments: Option<&[Option<ValueSegment>]>,
+    stages: Option<&[LifecycleStage]>,
+) -> (Option<TableSums>, Option<TableSums>) {
+    let by_segment = segments.map(|segments| cols.sums(&SEGMENT_ROWS, |c| Some(segments[c].map_or(3, |s| s as usize))));
+    let by_stage = stages.map(|stages| cols.sums(&stage_rows(), |c| Some(stages[c] as usize)));
+    (by_segment, by_stage)
+}
+
+/// The rows of the wallet table per value segment (customers without one: `unranked`).
+pub(crate) const SEGMENT_ROWS: [&str; 4] = ["top", "middle", "bottom", "unranked"];
+
+/// The rows of the wallet table per lifecycle stage.
+pub(crate) fn stage_rows() -> Vec<&'static str> {
+    LifecycleStage::ALL.iter().map(|s| s.name()).collect()
+}
+
+impl Wallet {
+    /// The sums behind [`Wallet::by_segment`] and [`Wallet::by_stage`] (to add up over a
+    /// cluster's tasks).
+    pub(crate) fn segment_stage_sums(
+        &self,
+        segments: Option<&[Option<ValueSegment>]>,
+        stages: Option<&[LifecycleStage]>,
+    ) -> (Option<TableSums>, Option<TableSums>) {
+        let cols = Cols { spend: &self.spend, wallet: &self.wallet, share: &self.share, over: &self.over_wallet };
+        segment_stage_sums(&cols, segments, stages)
     }
 }

@@ -58,11 +58,12 @@ mod quantile;
 mod regression;
 mod tables;
 
-pub(crate) use estimate::wallet_attributes;
+pub(crate) use estimate::{BaseQuantile, SEGMENT_ROWS, no_spend_note, stage_rows, wallet_attributes, yearly_spend};
 pub(crate) use groups::{columns_of, level_groups};
 pub use quantile::quantile;
 pub(crate) use quantile::quantiles;
 pub use regression::quantile_regression;
+pub(crate) use tables::TableSums;
 
 /// The rules of the wallet analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! The summary tables (per segment, stage, peer group): sums over customers per row.
 
 use super::WalletRow;
+use serde::{Deserialize, Serialize};
 
 /// The per-customer columns the tables sum.
 pub(super) struct Cols<'a> {
@@ -11,23 +12,13 @@ pub(super) struct Cols<'a> {
 }
 
 impl Cols<'_> {
-    /// One row per name; `slot(c)` is the customer's row (`None`: in no row). Customers
-    /// without a wallet are left out. Sums run in customer index order.
     pub(super) fn table(&self, names: &[&str], slot: impl Fn(usize) -> Option<usize>) -> Vec<WalletRow> {
-        let mut rows: Vec<WalletRow> = names
-            .iter()
-            .map(|n| WalletRow {
-                group: (*n).to_owned(),
-                customers: 0,
-                spend: 0.0,
-                wallet: 0.0,
-                growth_potential: 0.0,
-                share: 0.0,
-                mean_share: 0.0,
-                over_wallet: 0,
-            })
-            .collect();
-        let mut used = vec![0.0; names.len()];
+        self.sums(names, slot).finish()
+    }
+
+    /// The rows' sums before their shares: they add up over any split of the customers.
+    pub(super) fn sums(&self, names: &[&str], slot: impl Fn(usize) -> Option<usize>) -> TableSums {
+        let TableSums { mut rows, mut used } = TableSums::empty(names);
         for c in 0..self.spend.len() {
             if self.wallet[c].is_nan() {
                 continue;
@@ -46,7 +37,54 @@ impl Cols<'_> {
             // captured + growth potential = wallet.
             used[k] += s.min(self.wallet[c]);
         }
-        for (r, u) in rows.iter_mut().zip(used) {
+        TableSums { rows, used }
+    }
+}
+
+/// A wallet table's sums (per row, the share sum in `mean_share` and the wallet used in
+/// `used`), before the shares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct TableSums {
+    rows: Vec<WalletRow>,
+    used: Vec<f64>,
+}
+
+impl TableSums {
+    /// Rows of these names, all zero.
+    pub(crate) fn empty(names: &[&str]) -> TableSums {
+        let rows = names
+            .iter()
+            .map(|n| WalletRow {
+                group: (*n).to_owned(),
+                customers: 0,
+                spend: 0.0,
+                wallet: 0.0,
+                growth_potential: 0.0,
+                share: 0.0,
+                mean_share: 0.0,
+                over_wallet: 0,
+            })
+            .collect();
+        TableSums { rows, used: vec![0.0; names.len()] }
+    }
+
+    /// Adds another split's sums (of the same rows).
+    pub(crate) fn merge(&mut self, o: &TableSums) {
+        for (a, b) in self.rows.iter_mut().zip(&o.rows) {
+            a.customers += b.customers;
+            a.spend += b.spend;
+            a.wallet += b.wallet;
+            a.growth_potential += b.growth_potential;
+            a.mean_share += b.mean_share;
+            a.over_wallet += b.over_wallet;
+        }
+        self.used.iter_mut().zip(&o.used).for_each(|(a, b)| *a += b);
+    }
+
+    /// The rows with their shares.
+    pub(crate) fn finish(self) -> Vec<WalletRow> {
+        let mut rows = self.rows;
+        for (r, u) in rows.iter_mut().zip(self.used) {
             r.share = if r.wallet > 0.0 { u / r.wallet } else { 0.0 };
             r.mean_share = if r.customers > 0 { r.mean_share / r.customers as f64 } else { 0.0 };
         }

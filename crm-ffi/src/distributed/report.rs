@@ -5,7 +5,9 @@
 //! every task's smallest ids of that group (`crm_report_tie_ids`, `crm_report_resolve`);
 //! every task computes its share of the figures with the context (`crm_report_partial`);
 //! the driver finishes the `crm_report` from all shares (`crm_report_finish`), rendered as
-//! on one machine. Share of wallet and the segment profiles are left out (a caveat says so).
+//! on one machine, share of wallet included when the tasks have no customer tables (every
+//! wallet is then the whole base's quantile); with customer tables the wallet and the
+//! segment profiles are left out, and a caveat says so.
 
 use super::flows::{crm_buf, crm_bytes, each, give};
 use crate::base::{base_ref, crm_base};

@@ -318,8 +318,14 @@ pub(crate) fn intern(column: &KeyColumn) -> Interned {
             Interned { uniques: KeyColumn::Int(uniques), codes }
         }
         KeyColumn::Str(v) => {
-            let (uniques, codes) = intern_values(v.iter());
-            Interned { uniques: KeyColumn::Str(uniques.into_iter().collect()), codes }
+            let (uniques, codes) = match intern_numbered(v) {
+                Some(numbered) => numbered,
+                None => {
+                    let (uniques, codes) = intern_strs(v);
+                    (uniques.into_iter().collect(), codes)
+                }
+            };
+            Interned { uniques: KeyColumn::Str(uniques), codes }
         }
     }
 }
@@ -437,6 +443,124 @@ fn intern_values<T: Copy + Eq + std::hash::Hash + Ord>(values: impl ExactSizeIte
         });
         codes.push(code);
     }
+    in_sorted_order(seen, codes)
+}
+
+/// The longest id [`packed`] holds: most ids (customer numbers, e-mail-free codes) fit.
+const PACKED_MAX: usize = 15;
+
+/// A string of at most [`PACKED_MAX`] bytes with its length, as one number: equal strings
+/// give equal numbers, and comparing them follows no pointer.
+#[inline]
+fn packed(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() > PACKED_MAX {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..b.len()].copy_from_slice(b);
+    buf[PACKED_MAX] = b.len() as u8;
+    Some(u128::from_le_bytes(buf))
+}
+
+/// The most digits [`intern_numbered`] reads as one number (below 2^63).
+const NUMBERED_DIGITS: usize = 18;
+
+/// [`intern_strs`] for ids that are one prefix and a number of a fixed width ("C00001234",
+/// "CU-0042", "000517": ERP customer numbers as text). Their order as text is the order of
+/// their numbers, so they are interned as the numbers ([`intern_dense`] when those are
+/// dense) and written back with the prefix: the same result, at the speed of integer ids.
+/// `None` when any id has another shape.
+fn intern_numbered(column: &StrColumn) -> Option<(StrColumn, Vec<u32>)> {
+    let first = column.iter().next()?.as_bytes();
+    let digits = first.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > NUMBERED_DIGITS {
+        return None;
+    }
+    let (width, prefix) = (first.len(), &first[..first.len() - digits]);
+    let mut numbers = vec![0i64; column.len()];
+    let shaped = fill_ranges(pieces(column.len()), numbers.as_mut_slice(), |rows, out| {
+        rows.zip(out).all(|(row, n)| {
+            let id = column.get(row).as_bytes();
+            if id.len() != width || !id.starts_with(prefix) {
+                return false;
+            }
+            let mut value = 0i64;
+            for &b in &id[width - digits..] {
+                if !b.is_ascii_digit() {
+                    return false;
+                }
+                value = value * 10 + i64::from(b - b'0');
+            }
+            *n = value;
+            true
+        })
+    });
+    if !shaped.iter().all(|&ok| ok) {
+        return None;
+    }
+    let (uniques, codes) = intern_dense(&numbers).unwrap_or_else(|| intern_values(numbers.iter().copied()));
+    let prefix = std::str::from_utf8(prefix).ok()?;
+    let mut text = StrColumn::with_capacity(uniques.len(), uniques.len() * width);
+    let mut id = String::with_capacity(width);
+    for n in uniques {
+        use std::fmt::Write;
+        id.clear();
+        let _ = write!(id, "{prefix}{n:0digits$}");
+        text.push(&id);
+    }
+    Some((text, codes))
+}
+
+/// The hash of a packed id.
+#[inline]
+fn packed_hash(key: u128) -> u64 {
+    let mut h = FastHasher::default();
+    h.add(key as u64);
+    h.add((key >> 64) as u64);
+    h.finish()
+}
+
+/// [`intern_values`] for string ids. Short ids are hashed and compared as packed numbers,
+/// kept in a column beside a table of codes: in rows of mixed order (a sales export in
+/// date order) a table of strings, or of packed ids, outgrows the cache, and every row
+/// then waits for memory (150 ns a row at 100,000 customers, against 50 ns now).
+fn intern_strs(column: &StrColumn) -> (Vec<&str>, Vec<u32>) {
+    // Long ids are never equal to a packed key: their length byte would be 255.
+    const LONG: u128 = u128::MAX;
+    let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
+    let mut keys: Vec<u128> = Vec::new();
+    let mut long: FastMap<&str, u32> = FastMap::default();
+    let mut codes = Vec::with_capacity(column.len());
+    let mut seen: Vec<&str> = Vec::new();
+    for id in column.iter() {
+        let next = seen.len() as u32;
+        let code = match packed(id) {
+            Some(key) => {
+                let hash = packed_hash(key);
+                match table.find(hash, |&c| keys[c as usize] == key) {
+                    Some(&c) => c,
+                    None => {
+                        keys.push(key);
+                        seen.push(id);
+                        table.insert_unique(hash, next, |&c| packed_hash(keys[c as usize]));
+                        next
+                    }
+                }
+            }
+            None => *long.entry(id).or_insert_with(|| {
+                keys.push(LONG);
+                seen.push(id);
+                next
+            }),
+        };
+        codes.push(code);
+    }
+    in_sorted_order(seen, codes)
+}
+
+/// Renumbers codes given by first appearance (`seen`) in ascending order of the values.
+fn in_sorted_order<T: Copy + Ord>(seen: Vec<T>, mut codes: Vec<u32>) -> (Vec<T>, Vec<u32>) {
     let mut order: Vec<u32> = (0..seen.len() as u32).collect();
     order.sort_unstable_by(|&a, &b| seen[a as usize].cmp(&seen[b as usize]));
     let mut rank = vec![0u32; order.len()];
@@ -492,6 +616,48 @@ mod tests {
         assert_eq!(lookup(&i.uniques, &Key::from("c")), Some(2));
         assert_eq!(lookup(&i.uniques, &Key::from("x")), None);
         assert_eq!(lookup(&i.uniques, &Key::Int(1)), None);
+    }
+
+    /// Interning by sorting: the distinct ids in order, each row's position among them.
+    fn interned_by_sorting(ids: &[String]) -> (Vec<String>, Vec<u32>) {
+        let mut uniques = ids.to_vec();
+        uniques.sort();
+        uniques.dedup();
+        let codes = ids.iter().map(|id| uniques.binary_search(id).unwrap() as u32).collect();
+        (uniques, codes)
+    }
+
+    #[test]
+    fn every_shape_of_string_id_interns_as_sorting_would() {
+        type Shape = Box<dyn Fn(u64) -> String>;
+        let shapes: Vec<(&str, Shape)> = vec![
+            ("numbered", Box::new(|i| format!("C{:08}", i % 5_000))),
+            ("numbered, sparse", Box::new(|i| format!("CU-{:012}", (i % 5_000) * 1_000_003))),
+            ("digits only", Box::new(|i| format!("{:06}", i % 5_000))),
+            ("non-ASCII prefix", Box::new(|i| format!("Kunde-\u{e4}{:05}", i % 5_000))),
+            ("19 digits", Box::new(|i| format!("{:019}", (i % 5_000) * 999_999_999_999))),
+            (
+                "one id a digit longer",
+                Box::new(|i| if i == 777 { "C123456789".into() } else { format!("C{:08}", i % 5_000) }),
+            ),
+            ("two prefixes", Box::new(|i| format!("{}{:04}", if i % 3 == 0 { "A" } else { "B" }, i % 5_000))),
+            ("digits then letters", Box::new(|i| format!("{:05}x", i % 5_000))),
+            (
+                "short and long",
+                Box::new(|i| if i % 2 == 0 { format!("k{}", i % 500) } else { format!("customer-{:020}", i % 700) }),
+            ),
+            ("with the empty id", Box::new(|i| if i % 11 == 0 { String::new() } else { format!("id{}", i % 5_000) })),
+        ];
+        for (name, shape) in shapes {
+            for n in [1u64, 3, 200_000] {
+                // Mixed order, as a sales export in date order.
+                let ids: Vec<String> = (0..n).map(|r| shape((r * 7_919) % n.max(1))).collect();
+                let (uniques, codes) = interned_by_sorting(&ids);
+                let got = intern(&KeyColumn::Str(ids.iter().collect()));
+                assert_eq!(got.uniques, KeyColumn::Str(uniques.iter().collect()), "{name}, {n} rows");
+                assert_eq!(got.codes, codes, "{name}, {n} rows");
+            }
+        }
     }
 
     #[test]

@@ -285,6 +285,34 @@ pub(crate) fn _rfm_summary<'py>(
     ))
 }
 
+/// The ids of the customers at `rows` (positions in the base), as a pyarrow array: int64,
+/// or large_string, which pandas' Arrow-backed str dtype wraps without a copy (numpy's
+/// object array of Python strings costs more than the summary it indexes).
+#[pyfunction]
+pub(crate) fn _customer_id_array<'py>(
+    py: Python<'py>,
+    base: &crate::base::CustomerBase,
+    rows: PyReadonlyArray1<'_, u32>,
+) -> Fallible<Bound<'py, PyAny>> {
+    use arrow_array::{ArrayRef, Int64Array, LargeStringArray};
+    let rows = rows.as_slice().map_err(PyErr::from)?;
+    let ids = base.inner.ids();
+    if let Some(&bad) = rows.iter().find(|&&r| r as usize >= ids.len()) {
+        return Err(Failure::config("rows", format!("{bad} is not a customer position (the base has {})", ids.len())));
+    }
+    let array: ArrayRef = match ids {
+        crm_core::KeyColumn::Int(v) => {
+            std::sync::Arc::new(Int64Array::from_iter_values(rows.iter().map(|&r| v[r as usize])))
+        }
+        crm_core::KeyColumn::Str(s) => {
+            std::sync::Arc::new(LargeStringArray::from_iter_values(rows.iter().map(|&r| s.get(r as usize))))
+        }
+    };
+    let field = arrow_schema::Field::new("customer_id", array.data_type().clone(), false);
+    let exported = pyo3_arrow::PyArray::new(array, field.into());
+    Ok(exported.to_pyarrow(py)?.unbind().into_bound(py))
+}
+
 /// Simulated customers: (offsets, purchase times, rate, dropout, alive as 0/1) of
 /// `crm_core::models::SimulatedCustomers`, for "bgnbd", "mbgnbd", "paretonbd" (`ages`:
 /// each customer's T) and "bgbb" (`ages`: opportunities).

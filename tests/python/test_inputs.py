@@ -146,6 +146,42 @@ def test_pandas_numpy_columns_read_directly_give_the_arrow_results():
     assert (e.value.row, e.value.column) == (5, "date")
 
 
+def test_dict_columns_of_every_kind_give_the_arrow_results():
+    # A dict may hold pyarrow arrays, polars Series, pandas Series (numpy or Arrow storage),
+    # numpy text or object arrays and lists: all read as the same table.
+    table = pa.table(TRANSACTIONS)
+    reference = _all_results(table)
+    ids = TRANSACTIONS["cust"]
+    kinds = {
+        "pyarrow": pa.array(ids),
+        "chunked": pa.chunked_array([ids[:3], ids[3:]]),
+        "polars": pl.Series(ids),
+        "pandas str": pd.Series(ids, dtype="string[pyarrow]"),
+        "pandas object": pd.Series(ids, dtype=object),
+        "numpy text": np.array(ids),
+        "numpy object": np.array(ids, dtype=object),
+        "list": list(ids),
+    }
+    for kind, column in kinds.items():
+        assert _all_results({**table.to_pydict(), "cust": column}) == reference, kind
+    # and the same frame through pandas' own columns (str, object) as through Arrow
+    frame = table.to_pandas()
+    for dtype in ("string[pyarrow]", object):
+        assert _all_results(frame.astype({"cust": dtype})) == reference, dtype
+
+
+def test_dict_text_columns_name_the_bad_row_whatever_the_route():
+    dates = np.array(["2024-03-01"] * 4, dtype="datetime64[D]")
+    for ids in (np.array(["a", "b", None, "c"], dtype=object), pd.Series(["a", "b", None, "c"], dtype="string[pyarrow]"),
+                pa.array(["a", "b", None, "c"])):
+        with pytest.raises(crm.InputError) as e:
+            crm.CustomerBase.from_transactions({"customer_id": ids, "date": dates, "amount": np.ones(4)})
+        assert (e.value.row, e.value.column) == (2, "customer_id"), type(ids)
+    with pytest.raises(crm.InputError, match="mixed kinds") as e:
+        crm.CustomerBase.from_transactions({"customer_id": np.array(["a", "b", 7, "c"], dtype=object), "date": dates, "amount": np.ones(4)})
+    assert (e.value.row, e.value.column) == (2, "customer_id")
+
+
 def test_numpy_missing_dates_and_too_large_ids_are_refused():
     dates = np.array(["2024-03-01", "NaT"], dtype="datetime64[ns]")
     with pytest.raises(crm.InputError) as e:

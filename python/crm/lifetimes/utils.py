@@ -121,18 +121,26 @@ def _native_summary(
     if monetary_value_col is not None and not pd.api.types.is_numeric_dtype(transactions[monetary_value_col].dtype):
         return None
     amounts = transactions[monetary_value_col].to_numpy(dtype=float) if monetary_value_col else np.ones(len(dates))
-    table = {"id": ids.to_numpy(), "date": dates.to_numpy(), "amount": amounts}
+    # String ids go as the Series: Arrow-backed ones (pandas 3's str) without a copy, object
+    # ones through pyarrow; numpy's object array of Python strings would cost more than the
+    # whole summary.
+    id_column = ids.to_numpy() if pd.api.types.is_integer_dtype(ids.dtype) else ids
+    table = {"id": id_column, "date": dates.to_numpy(), "amount": amounts}
     try:
         base = _crm.CustomerBase.from_transactions(table, customer_id_col="id", date_col="date", amount_col="amount")
         rows, x, t_x, age, spend = _crm._rfm_summary(base, end.date(), days_per_unit=float(freq_multiplier))
     except (CrmError, TypeError):
         # Missing ids, NaN amounts, ...: lifetimes' pandas semantics decide.
         return None
-    customer_ids = np.asarray(base.customer_ids)
-    # The rows come in the base's order when every customer has a row up to the end.
-    if len(rows) != len(customer_ids) or np.any(rows != np.arange(len(rows), dtype=rows.dtype)):
-        customer_ids = customer_ids[rows]
-    index = pd.Index(customer_ids, name=customer_id_col)
+    if isinstance(ids.dtype, np.dtype):
+        customer_ids = np.asarray(base.customer_ids)
+        # The rows come in the base's order when every customer has a row up to the end.
+        if len(rows) != len(customer_ids) or np.any(rows != np.arange(len(rows), dtype=rows.dtype)):
+            customer_ids = customer_ids[rows]
+        index = pd.Index(customer_ids, name=customer_id_col)
+    else:
+        # Arrow-backed text (pandas 3's str): the ids' Arrow array, wrapped without a copy.
+        index = pd.Index(pd.array(_crm._customer_id_array(base, rows), dtype=ids.dtype), name=customer_id_col)
     if index.dtype != ids.dtype:
         index = index.astype(ids.dtype)
     columns = {"frequency": x, "recency": t_x, "T": age}

@@ -35,7 +35,8 @@ Options: ``--customers N,M,...`` (sizes, default 10,000, 100,000 and 1,000,000),
 ``--lifetimes-max N`` (run lifetimes up to this size, default 100,000: at 1,000,000 it
 takes many minutes), ``--purchases-per-year X`` (default 13), ``--repeat N`` (crm: best
 of N, default 10 up to 20,000 customers, 5 up to 200,000, else 3; lifetimes: best of 3 up
-to 200,000, else 1), ``--skip-lifetimes``. At the end: BG/BB on the donations with one row
+to 200,000, else 1), ``--skip-lifetimes``, ``--string-ids`` (customer ids as text,
+"C00001234", as exports have them: pandas 3 reads them as its Arrow-backed str). At the end: BG/BB on the donations with one row
 per donor (11,104 unweighted rows), and a table of every step's ratio per size.
 """
 
@@ -175,7 +176,8 @@ def lifetimes_run(df: pl.DataFrame, as_of: Any, python: Optional[str], repeat: i
         print("lifetimes: no --lifetimes-python and no /tmp/lifetimes-venv: skipped (see the docstring)")
         return None
     with tempfile.TemporaryDirectory() as folder:
-        np.save(f"{folder}/customer_id.npy", df["customer_id"].to_numpy())
+        ids = df["customer_id"].to_numpy()
+        np.save(f"{folder}/customer_id.npy", ids.astype(str) if ids.dtype == object else ids)
         np.save(f"{folder}/date.npy", df["date"].to_numpy().astype("datetime64[D]"))
         np.save(f"{folder}/amount.npy", df["amount"].to_numpy())
         out = subprocess.run(
@@ -271,6 +273,9 @@ def run_size(customers: int, args: Any, with_lifetimes: bool) -> Dict[str, Any]:
     # Rows in date order, as a sales export comes (the generator's customer-by-customer
     # order would flatter crm's grouping).
     df = pl.DataFrame(sample.transactions).with_columns(pl.col("date").dt.date()).sort("date", maintain_order=True)
+    if args.string_ids:
+        # Ids as an export has them: text ("C00001234"), str in pandas 3, object in lifetimes' pandas.
+        df = df.with_columns(("C" + pl.col("customer_id").cast(pl.String).str.zfill(8)).alias("customer_id"))
     pdf = df.to_pandas()
     as_of = sample.end
     print(
@@ -336,6 +341,7 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=None, help="crm rounds (default 10 / 5 / 3 by size)")
     p.add_argument("--lifetimes-python", default=None)
     p.add_argument("--skip-lifetimes", action="store_true")
+    p.add_argument("--string-ids", action="store_true", help="customer ids as text (C00001234) instead of integers")
     args = p.parse_args()
 
     print(f"crm {crm.__version__}, polars {pl.__version__}, pandas {pd.__version__}, numpy {np.__version__}")

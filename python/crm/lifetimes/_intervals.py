@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from crm import _crm
+from crm.lifetimes._arrays import asarray
 
 __all__ = ["RfmIntervals", "BgbbIntervals", "SpendIntervals"]
 
@@ -31,7 +32,7 @@ _UNITS_PER_MONTH = {"W": 4.345, "M": 1.0, "D": 30.0, "H": 30.0 * 24.0}
 
 
 def _array(values: Any) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(values, dtype=np.float64).reshape(-1))
+    return np.ascontiguousarray(asarray(values, dtype=np.float64).reshape(-1))
 
 
 def _levels(level: Optional[float], quantiles: Optional[Sequence[float]]) -> List[float]:
@@ -84,7 +85,7 @@ class _Intervals:
         log-likelihood in log-parameter space at the optimum, scaled to the parameters
         (its diagonal's square roots are the standard errors)."""
         names, cov, _, _ = _crm._parameter_covariance(self._model, self._param_list(), **self._fit_arrays())
-        return pd.DataFrame(np.asarray(cov), index=names, columns=names)
+        return pd.DataFrame(asarray(cov), index=names, columns=names)
 
     def _interval(
         self,

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from crm import _crm
+from crm.lifetimes._arrays import asarray
 
 __all__ = [
     "beta_geometric_nbd_model",
@@ -33,7 +34,7 @@ def _ages(T: Any, size: int) -> np.ndarray:
     """lifetimes' T: one age for everybody, or one per customer (the first ``size``)."""
     if np.ndim(T) == 0:
         return np.full(int(size), float(T))
-    ages = np.asarray(T, dtype=np.float64).reshape(-1)
+    ages = asarray(T, dtype=np.float64).reshape(-1)
     if len(ages) < size:
         raise ValueError(f"T has {len(ages)} ages for size={size} customers")
     return np.ascontiguousarray(ages[: int(size)])

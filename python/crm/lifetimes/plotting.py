@@ -9,6 +9,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
+from crm.lifetimes._arrays import asarray
 from crm.lifetimes.utils import calculate_alive_path, expected_cumulative_transactions
 
 __all__ = [
@@ -51,14 +52,14 @@ def plot_period_transactions(
     labels = kwargs.pop("label", ["Actual", "Model"])
     weights = model.data["weights"] if "weights" in model.data else pd.Series(1.0, index=model.data.index)
     actual = weights.groupby(model.data["frequency"]).sum().sort_index().iloc[:max_frequency]
-    ks = np.union1d(np.asarray(actual.index, dtype=float), np.arange(max_frequency, dtype=float))[:max_frequency]
+    ks = np.union1d(asarray(actual.index, dtype=float), np.arange(max_frequency, dtype=float))[:max_frequency]
     exact, age = getattr(model, "probability_of_n_purchases_up_to_time", None), "T"
     if exact is None and "n_periods" in model.data:  # BG/BB: opportunities for ages
         exact, age = getattr(model, "_probability_of_transactions", None), "n_periods"
     if exact is not None:
         ages = weights.groupby(model.data[age]).sum()
-        t_grid, k_grid = np.meshgrid(np.asarray(ages.index, dtype=float), ks, indexing="ij")
-        p = np.asarray(exact(t_grid.reshape(-1), k_grid.reshape(-1)), dtype=float)
+        t_grid, k_grid = np.meshgrid(asarray(ages.index, dtype=float), ks, indexing="ij")
+        p = asarray(exact(t_grid.reshape(-1), k_grid.reshape(-1)), dtype=float)
         expected = (p.reshape(t_grid.shape) * ages.to_numpy(dtype=float)[:, None]).sum(axis=0)
         modelled = pd.Series(expected, index=ks)
     else:
@@ -153,7 +154,7 @@ def plot_frequency_recency_matrix(
     z = model.conditional_expected_number_of_purchases_up_to_time(
         np.full(frequency.shape, float(T)), frequency, recency, np.full(frequency.shape, float(max_recency))
     )
-    z = np.asarray(z, dtype=float).reshape(frequency.shape)
+    z = asarray(z, dtype=float).reshape(frequency.shape)
     if title is None:
         title = "Expected Number of Future Purchases for {} Unit{} of Time,".format(T, "s"[T == 1 :])
         title += "\nby Frequency and Recency of a Customer"
@@ -240,7 +241,7 @@ def _tracking_plot(
     plt = _pyplot()
     if ax is None:
         ax = plt.subplot(111)
-    x = frame.index.to_timestamp() if set_index_date else np.asarray(frame.index)
+    x = frame.index.to_timestamp() if set_index_date else asarray(frame.index)
     for column in frame.columns:
         ax.plot(x, frame[column].to_numpy(), label=column, **kwargs)
     ax.set_title(title)

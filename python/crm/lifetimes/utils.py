@@ -11,6 +11,7 @@ import pandas as pd
 
 from crm import _crm
 from crm.exceptions import CrmError
+from crm.lifetimes._arrays import asarray
 
 __all__ = [
     "summary_data_from_transaction_data",
@@ -133,7 +134,7 @@ def _native_summary(
         # Missing ids, NaN amounts, ...: lifetimes' pandas semantics decide.
         return None
     if isinstance(ids.dtype, np.dtype):
-        customer_ids = np.asarray(base.customer_ids)
+        customer_ids = asarray(base.customer_ids)
         # The rows come in the base's order when every customer has a row up to the end.
         if len(rows) != len(customer_ids) or np.any(rows != np.arange(len(rows), dtype=rows.dtype)):
             customer_ids = customer_ids[rows]
@@ -264,32 +265,32 @@ def calculate_alive_path(
     frequency = np.cumsum(bought) - 1.0  # the first purchase is not a repeat
     recency = pd.Series(np.where(bought > 0, age, np.nan)).ffill().fillna(0.0).to_numpy()
     alive = model.conditional_probability_alive(frequency, recency, age)
-    return pd.Series(np.asarray(alive, dtype=float).reshape(-1))
+    return pd.Series(asarray(alive, dtype=float).reshape(-1))
 
 
 def _scale_time(age: Any) -> float:
     """lifetimes' time scale for fitting: one over the largest age."""
-    return 1.0 / np.max(np.asarray(age))
+    return 1.0 / np.max(asarray(age))
 
 
 def _check_inputs(frequency: Any, recency: Any = None, T: Any = None, monetary_value: Any = None) -> None:
     """lifetimes' checks of a summary: recency <= T, recency 0 without repeat purchases,
     recency >= 0, no empty column, whole frequencies, positive spend. ValueError when one
     fails."""
-    frequency = np.asarray(frequency)
+    frequency = asarray(frequency)
     if recency is not None:
-        recency = np.asarray(recency)
-        if T is not None and np.any(recency > np.asarray(T)):
+        recency = asarray(recency)
+        if T is not None and np.any(recency > asarray(T)):
             raise ValueError("Some values in recency vector are larger than T vector.")
         if np.any(recency[frequency == 0] != 0):
             raise ValueError("There exist non-zero recency values when frequency is zero.")
         if np.any(recency < 0):
             raise ValueError("There exist negative recency (ex: last order set before first order)")
-        if any(np.asarray(x).shape[0] == 0 for x in (recency, frequency, T) if x is not None):
+        if any(asarray(x).shape[0] == 0 for x in (recency, frequency, T) if x is not None):
             raise ValueError("There exists a zero length vector in one of frequency, recency or T.")
     if np.sum((frequency - frequency.astype(int)) ** 2) != 0:
         raise ValueError("There exist non-integer values in the frequency vector.")
-    if monetary_value is not None and np.any(np.asarray(monetary_value) <= 0):
+    if monetary_value is not None and np.any(asarray(monetary_value) <= 0):
         raise ValueError("There exist non-positive (<= 0) values in the monetary_value vector.")
 
 
@@ -349,7 +350,7 @@ def expected_cumulative_transactions(
         if i % freq_multiplier == 0 and i > 0:
             ages = (period.ordinal - cohort_ordinals).astype(float)
             before = ages > 0
-            expected = np.asarray(
+            expected = asarray(
                 model.expected_number_of_purchases_up_to_time(ages[before] / freq_multiplier), dtype=float
             )
             predicted.append(float(np.sum(expected * cohort_sizes[before])))

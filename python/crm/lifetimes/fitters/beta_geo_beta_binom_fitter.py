@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from crm import _crm
+from crm.lifetimes._arrays import asarray
 from crm.lifetimes import generate_data
 from crm.lifetimes._intervals import BgbbIntervals
 from crm.lifetimes.utils import _check_inputs
@@ -37,12 +38,12 @@ class BetaGeoBetaBinomFitter(BgbbIntervals, BaseFitter):
         """Fits to frequency, recency (the last opportunity with a transaction) and the
         number of opportunities, with optional weights (customers per row);
         ``initial_params`` are the log-parameters, ``tol`` as in :meth:`BetaGeoFitter.fit`."""
-        x = np.asarray(frequency).astype(int)
-        tx = np.asarray(recency).astype(int)
-        n = np.asarray(n_periods).astype(int)
-        w = np.ones_like(tx) if weights is None else np.asarray(weights)
+        x = asarray(frequency).astype(int)
+        tx = asarray(recency).astype(int)
+        n = asarray(n_periods).astype(int)
+        w = np.ones_like(tx) if weights is None else asarray(weights)
         _check_inputs(x, tx, n)
-        initial = None if initial_params is None else np.exp(np.asarray(initial_params, dtype=float))
+        initial = None if initial_params is None else np.exp(asarray(initial_params, dtype=float))
         out = self._engine_fit(
             [_array(x), _array(tx), _array(n)], _array(w), initial, int(kwargs.pop("maxiter", 500)), tol
         )
@@ -56,7 +57,7 @@ class BetaGeoBetaBinomFitter(BgbbIntervals, BaseFitter):
         """lifetimes' objective: weighted mean negative log-likelihood plus the penalty."""
         params = _log_params_to_natural(log_params)
         ll = _row_log_likelihood(cls._model, params, frequency, recency, n_periods)
-        w = np.asarray(weights, dtype=float)
+        w = asarray(weights, dtype=float)
         return -(w * ll).sum() / w.sum() + penalizer_coef * float(np.sum(params**2))
 
     def conditional_expected_number_of_purchases_up_to_time(
@@ -77,7 +78,7 @@ class BetaGeoBetaBinomFitter(BgbbIntervals, BaseFitter):
         for each frequency observed in the fitted data (index ``frequency``, column
         ``model``), as lifetimes."""
         counts = self.data.groupby("frequency")["weights"].sum()
-        x = np.asarray(counts.index, dtype=float)
+        x = asarray(counts.index, dtype=float)
         p = _crm._predict(self._model, self._params(), "probability", np.full(len(x), float(n)), x=_array(x))
         return pd.DataFrame(p * float(counts.sum()), index=pd.Index(counts.index, name="frequency"), columns=["model"])
 

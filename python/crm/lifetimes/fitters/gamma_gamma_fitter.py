@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from crm import _crm
+from crm.lifetimes._arrays import asarray
 from crm.lifetimes._intervals import SpendIntervals
 from crm.lifetimes.utils import _check_inputs
 from crm.lifetimes.fitters import (
@@ -44,11 +45,11 @@ class GammaGammaFitter(SpendIntervals, BaseFitter):
         q >= 1 (so the population mean spend p v / (q - 1) exists): when the free optimum
         has q < 1, the fit is redone with q on that bound. ``tol`` as in
         :meth:`BetaGeoFitter.fit`."""
-        _check_inputs(np.asarray(frequency), monetary_value=np.asarray(monetary_value))
-        x = np.asarray(frequency).astype(float)
-        m = np.asarray(monetary_value).astype(float)
-        w = np.ones_like(x, dtype=int) if weights is None else np.asarray(weights)
-        initial = None if initial_params is None else np.exp(np.asarray(initial_params, dtype=float))
+        _check_inputs(asarray(frequency), monetary_value=asarray(monetary_value))
+        x = asarray(frequency).astype(float)
+        m = asarray(monetary_value).astype(float)
+        w = np.ones_like(x, dtype=int) if weights is None else asarray(weights)
+        initial = None if initial_params is None else np.exp(asarray(initial_params, dtype=float))
         out = self._engine_fit([_array(x), _array(m)], _array(w), initial, int(kwargs.pop("maxiter", 500)), tol)
         if q_constraint and out[1][1] < 1.0:
             out = self._fit_on_q_bound(x, m, w.astype(float), out)
@@ -93,7 +94,7 @@ class GammaGammaFitter(SpendIntervals, BaseFitter):
         """lifetimes' objective: weighted mean negative log-likelihood plus the penalty."""
         params = _log_params_to_natural(log_params)
         ll = _row_log_likelihood(cls._model, params, frequency, avg_monetary_value)
-        w = np.asarray(weights, dtype=float)
+        w = asarray(weights, dtype=float)
         return -(w * ll).sum() / w.sum() + penalizer_coef * float(np.sum(params**2))
 
     def conditional_expected_average_profit(self, frequency: Any = None, monetary_value: Any = None) -> Any:

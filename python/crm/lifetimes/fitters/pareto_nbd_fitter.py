@@ -7,6 +7,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from crm import _crm
+from crm.lifetimes._arrays import asarray
 from crm.lifetimes import generate_data
 from crm.lifetimes.utils import _check_inputs, _scale_time
 from crm.lifetimes.fitters import _RfmFitter, _array, _like, _row_log_likelihood, _SCIPY_METHODS
@@ -51,9 +52,9 @@ class ParetoNBDFitter(_RfmFitter):
             )
         if not (callable(fit_method) or str(fit_method).lower() in _SCIPY_METHODS):
             raise ValueError(f"Unknown solver {fit_method!r} (scipy.optimize.minimize's methods are accepted)")
-        x = np.asarray(frequency).astype(int)
-        tx, t = np.asarray(recency, dtype=float), np.asarray(T, dtype=float)
-        w = np.ones(len(t), dtype=np.int64) if weights is None else np.asarray(weights)
+        x = asarray(frequency).astype(int)
+        tx, t = asarray(recency, dtype=float), asarray(T, dtype=float)
+        w = np.ones(len(t), dtype=np.int64) if weights is None else asarray(weights)
         _check_inputs(x, tx, t)
         self._scale = _scale_time(t)
         best = None
@@ -61,7 +62,7 @@ class ParetoNBDFitter(_RfmFitter):
             start = (
                 np.random.normal(1.0, scale=0.05, size=4)
                 if initial_params is None
-                else np.asarray(initial_params, dtype=float)
+                else asarray(initial_params, dtype=float)
             )
             out = self._engine_fit(
                 [_array(x), _array(tx), _array(t)],
@@ -83,19 +84,19 @@ class ParetoNBDFitter(_RfmFitter):
     ) -> float:
         """lifetimes' Pareto/NBD objective (natural parameters): the weighted negative
         log-likelihood over the mean weight, plus the penalty; inf outside the domain."""
-        p = np.asarray(params, dtype=float)
+        p = asarray(params, dtype=float)
         if np.any(p <= 0.0):
             return np.inf
         ll = _row_log_likelihood(cls._model, p, freq, rec, T)
-        w = np.asarray(weights, dtype=float)
+        w = asarray(weights, dtype=float)
         return -(w * ll).sum() / w.mean() + penalizer_coef * float(np.sum(p**2))
 
     def _objective(self, log_params: np.ndarray, freq: Any, rec: Any, T: Any, weights: Any) -> float:
         """The objective ``_hessian_`` (and so the standard errors) is taken of: lifetimes'
         divided by the customers per row, i.e. per customer as for the other models (its
         sum over rows would count each customer once per row of its collapsed data)."""
-        p = np.exp(np.asarray(log_params, dtype=float))
-        w = np.asarray(weights, dtype=float)
+        p = np.exp(asarray(log_params, dtype=float))
+        w = asarray(weights, dtype=float)
         ll = _row_log_likelihood(self._model, p, freq, rec, T)
         rows = max(len(self.data), 1)
         return float(-(w * ll).sum() / w.sum() + self.penalizer_coef / rows * np.sum(p**2))
@@ -107,7 +108,7 @@ class ParetoNBDFitter(_RfmFitter):
     @staticmethod
     def _log_A_0(params: Sequence[float], freq: Any, recency: Any, age: Any) -> Any:
         """ln A0 of the Pareto/NBD likelihood (Fader & Hardie's note), per customer."""
-        arrays = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in (freq, recency, age)])
+        arrays = np.broadcast_arrays(*[asarray(v, dtype=float) for v in (freq, recency, age)])
         flat = [_array(a) for a in arrays]
         out = _crm._predict(
             "paretonbd",

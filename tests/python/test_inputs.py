@@ -170,6 +170,31 @@ def test_dict_columns_of_every_kind_give_the_arrow_results():
         assert _all_results(frame.astype({"cust": dtype})) == reference, dtype
 
 
+def test_numpy_columns_of_any_layout_read_the_same_and_are_not_kept():
+    # Contiguous numpy columns are read in place, others copied: strided views, big-endian
+    # and read-only arrays give the same base, and changing the arrays afterwards does not
+    # change it.
+    ids = np.array([3, 1, 3, 2, 1, 3], dtype=np.int64)
+    days = np.array(["2024-01-05", "2024-02-01", "2024-03-09", "2024-03-10", "2024-06-30", "2024-07-01"], dtype="datetime64[ns]")
+    amounts = np.array([10.0, 20.5, 7.25, 99.0, 1.0, 3.5])
+    expected = crm.CustomerBase.from_transactions(pa.table({"customer_id": ids, "date": days, "amount": amounts})).summary("2024-12-31").to_pydict()
+    wide = lambda a: np.repeat(a, 2)[::2]  # a strided view with the same values
+    frozen = [a.copy() for a in (ids, days, amounts)]
+    for a in frozen:
+        a.flags.writeable = False
+    layouts = {
+        "contiguous": (ids.copy(), days.copy(), amounts.copy()),
+        "strided": (wide(ids), wide(days), wide(amounts)),
+        "big-endian": (ids.astype(">i8"), days, amounts.astype(">f8")),
+        "read-only": tuple(frozen),
+    }
+    for name, (i, d, a) in layouts.items():
+        base = crm.CustomerBase.from_transactions({"customer_id": i, "date": d, "amount": a})
+        if i.flags.writeable:
+            i[:], a[:] = 0, -1.0
+        assert base.summary("2024-12-31").to_pydict() == expected, name
+
+
 def test_dict_text_columns_name_the_bad_row_whatever_the_route():
     dates = np.array(["2024-03-01"] * 4, dtype="datetime64[D]")
     for ids in (np.array(["a", "b", None, "c"], dtype=object), pd.Series(["a", "b", None, "c"], dtype="string[pyarrow]"),

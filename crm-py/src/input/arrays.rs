@@ -8,9 +8,9 @@ use arrow_array::{
     Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray, TimestampMicrosecondArray,
     TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
 };
-use arrow_buffer::{NullBuffer, ScalarBuffer};
+use arrow_buffer::{ArrowNativeType, Buffer, NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, TimeUnit};
-use numpy::PyReadonlyArray1;
+use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use pyo3_arrow::input::AnyArray;
@@ -78,6 +78,32 @@ fn arrow_chunks(value: &Bound<'_, PyAny>) -> Fallible<Option<(DataType, Vec<Arra
         Ok(chunks) => Ok(Some((data_type, chunks))),
         Err(_) => Ok(None),
     }
+}
+
+/// Keeps a numpy array alive while Arrow reads its memory.
+struct NumpyOwner(#[allow(dead_code)] Py<PyAny>);
+impl std::panic::RefUnwindSafe for NumpyOwner {}
+
+/// The values of a one-dimensional numpy array of `T`, without a copy when the array is
+/// contiguous and aligned (the Arrow buffer holds a reference to the array); a copy
+/// otherwise.
+fn numpy_values<T: numpy::Element + ArrowNativeType>(arr: &Bound<'_, PyAny>) -> Fallible<ScalarBuffer<T>> {
+    let typed = arr.cast::<PyArray1<T>>().map_err(PyErr::from)?;
+    let read = typed.try_readonly().map_err(|e| Failure::Type(format!("a dict column: {e}")))?;
+    if let Ok(slice) = read.as_slice()
+        && let Some(ptr) = std::ptr::NonNull::new(slice.as_ptr() as *mut u8)
+        && !slice.is_empty()
+        && ptr.as_ptr().align_offset(std::mem::align_of::<T>()) == 0
+    {
+        let owner = Arc::new(NumpyOwner(arr.clone().unbind()));
+        // SAFETY: `ptr` points at `slice.len()` initialised, aligned values of `T` in the
+        // array's memory, which `owner` keeps alive (and numpy never moves) for as long as
+        // the buffer lives. Like pyarrow's zero-copy view, the caller must not write to the
+        // array while the base is being built.
+        let buffer = unsafe { Buffer::from_custom_allocation(ptr, std::mem::size_of_val(slice), owner) };
+        return Ok(ScalarBuffer::new(buffer, 0, slice.len()));
+    }
+    Ok(read.as_array().iter().copied().collect::<Vec<T>>().into())
 }
 
 /// Text in a numpy array (fixed-width unicode, or objects whose first value is a str) as an
@@ -187,13 +213,11 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                 return Err(Failure::input(what, None, name, "holds integers above 2^63 - 1, which crm cannot read"));
             }
             let a = arr.call_method("astype", ("int64",), Some(&no_copy(py)?))?;
-            let a: PyReadonlyArray1<'_, i64> = a.extract()?;
-            Arc::new(Int64Array::from(a.as_slice().map_err(PyErr::from)?.to_vec()))
+            Arc::new(Int64Array::new(numpy_values::<i64>(&a)?, None))
         }
         "f" => {
             let a = arr.call_method("astype", ("float64",), Some(&no_copy(py)?))?;
-            let a: PyReadonlyArray1<'_, f64> = a.extract()?;
-            Arc::new(Float64Array::from(a.as_slice().map_err(PyErr::from)?.to_vec()))
+            Arc::new(Float64Array::new(numpy_values::<f64>(&a)?, None))
         }
         "b" => {
             let a: Vec<bool> = arr.call_method0("tolist")?.extract()?;
@@ -204,8 +228,7 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
             // multiple units (days, minutes, 5s, ...) are cast to seconds by numpy.
             let (unit, count): (String, i64) = np.call_method1("datetime_data", (arr.getattr("dtype")?,))?.extract()?;
             let a = arr.call_method1("view", ("int64",))?;
-            let a: PyReadonlyArray1<'_, i64> = a.extract()?;
-            let mut values = a.as_slice().map_err(PyErr::from)?.to_vec();
+            let mut values = numpy_values::<i64>(&a)?;
             let unit = match (unit.as_str(), count) {
                 ("s", 1) => TimeUnit::Second,
                 ("ms", 1) => TimeUnit::Millisecond,
@@ -240,8 +263,7 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                     };
                     if seconds_per_unit == 0 {
                         arr = arr.call_method1("astype", ("datetime64[s]",))?;
-                        let a = arr.call_method1("view", ("int64",))?;
-                        values = a.extract::<PyReadonlyArray1<'_, i64>>()?.as_slice().map_err(PyErr::from)?.to_vec();
+                        values = numpy_values::<i64>(&arr.call_method1("view", ("int64",))?)?;
                     } else {
                         let scale = count.saturating_mul(seconds_per_unit);
                         let scaled: Option<Vec<i64>> = values
@@ -249,7 +271,7 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                             .map(|&v| if v == i64::MIN { Some(v) } else { v.checked_mul(scale) })
                             .collect();
                         match scaled {
-                            Some(s) => values = s,
+                            Some(s) => values = s.into(),
                             None => {
                                 let row = values.iter().position(|&v| v != i64::MIN && v.checked_mul(scale).is_none());
                                 let row = row.expect("one overflows");
@@ -263,7 +285,6 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
             // NaT is i64::MIN: a null.
             let nulls =
                 values.contains(&i64::MIN).then(|| NullBuffer::from_iter(values.iter().map(|&v| v != i64::MIN)));
-            let values = ScalarBuffer::from(values);
             match unit {
                 TimeUnit::Second => Arc::new(TimestampSecondArray::new(values, nulls)),
                 TimeUnit::Millisecond => Arc::new(TimestampMillisecondArray::new(values, nulls)),

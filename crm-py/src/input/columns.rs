@@ -236,22 +236,20 @@ pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) ->
             DataType::Date64 => {
                 out.extend(chunk.as_primitive::<Date64Type>().values().iter().map(|&ms| ms.div_euclid(1000)))
             }
-            DataType::Timestamp(unit, _) => {
-                let per_second: i64 = match unit {
-                    TimeUnit::Second => 1,
-                    TimeUnit::Millisecond => 1_000,
-                    TimeUnit::Microsecond => 1_000_000,
-                    TimeUnit::Nanosecond => 1_000_000_000,
-                };
-                // The values are i64 counts of the unit whatever the zone: read them in place.
-                let raw: &[i64] = match unit {
-                    TimeUnit::Second => chunk.as_primitive::<TimestampSecondType>().values(),
-                    TimeUnit::Millisecond => chunk.as_primitive::<TimestampMillisecondType>().values(),
-                    TimeUnit::Microsecond => chunk.as_primitive::<TimestampMicrosecondType>().values(),
-                    TimeUnit::Nanosecond => chunk.as_primitive::<TimestampNanosecondType>().values(),
-                };
-                // Zoned values are UTC instants already (the zone only says how to display them).
-                out.extend(raw.iter().map(|&v| v.div_euclid(per_second)));
+            // The values are i64 counts of the unit whatever the zone (zoned values are UTC
+            // instants already; the zone only says how to display them): read in place, the
+            // unit a constant so that the division is a multiplication.
+            DataType::Timestamp(TimeUnit::Second, _) => {
+                out.extend_from_slice(chunk.as_primitive::<TimestampSecondType>().values())
+            }
+            DataType::Timestamp(TimeUnit::Millisecond, _) => {
+                whole_seconds::<1_000>(chunk.as_primitive::<TimestampMillisecondType>().values(), &mut out)
+            }
+            DataType::Timestamp(TimeUnit::Microsecond, _) => {
+                whole_seconds::<1_000_000>(chunk.as_primitive::<TimestampMicrosecondType>().values(), &mut out)
+            }
+            DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+                whole_seconds::<1_000_000_000>(chunk.as_primitive::<TimestampNanosecondType>().values(), &mut out)
             }
             t if is_string(t) => {}
             other => {
@@ -280,6 +278,11 @@ pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) ->
         })?;
     }
     Ok(out)
+}
+
+/// Counts of a unit of `PER` to the second as whole seconds (floored: before 1970 too).
+fn whole_seconds<const PER: i64>(raw: &[i64], out: &mut Vec<i64>) {
+    out.extend(raw.iter().map(|&v| v.div_euclid(PER)));
 }
 
 fn expected(formats: &[String]) -> String {

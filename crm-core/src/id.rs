@@ -107,6 +107,33 @@ impl StrColumn {
         None
     }
 
+    /// Appends the strings that Arrow-style `offsets` (one more than the strings, ascending)
+    /// mark in `data`: one copy of the bytes, not one per string.
+    ///
+    /// ```
+    /// # use crm_core::StrColumn;
+    /// let mut ids = StrColumn::new();
+    /// ids.extend_from_offsets([2, 4, 4, 7], "xxC1C2C33yy");
+    /// assert_eq!(ids.iter().collect::<Vec<_>>(), ["C1", "", "C33"]);
+    /// ```
+    ///
+    /// # Panics
+    /// When an offset is beyond `data` or not at a character boundary.
+    pub fn extend_from_offsets(&mut self, offsets: impl IntoIterator<Item = usize>, data: &str) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        let mut offsets = offsets.into_iter();
+        let Some(start) = offsets.next() else { return };
+        let base = self.data.len();
+        let mut end = start;
+        self.offsets.extend(offsets.map(|o| {
+            end = o;
+            base + (o - start)
+        }));
+        self.data.push_str(&data[start..end]);
+    }
+
     /// Appends every string of `other` (two copies of whole buffers, not one per string).
     pub(crate) fn extend_from(&mut self, other: &StrColumn) {
         if self.offsets.is_empty() {

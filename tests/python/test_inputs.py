@@ -155,6 +155,9 @@ def test_dict_columns_of_every_kind_give_the_arrow_results():
     kinds = {
         "pyarrow": pa.array(ids),
         "chunked": pa.chunked_array([ids[:3], ids[3:]]),
+        "sliced": pa.array(["not an id"] + list(ids) + ["nor this"])[1:-1],
+        "large_string": pa.array(ids, type=pa.large_string()),
+        "string_view": pa.array(ids, type=pa.string_view()),
         "polars": pl.Series(ids),
         "pandas str": pd.Series(ids, dtype="string[pyarrow]"),
         "pandas object": pd.Series(ids, dtype=object),

@@ -107,6 +107,32 @@ fn for_each_str(
     Ok(())
 }
 
+/// True when every chunk of a text column is Utf8 or LargeUtf8 without nulls: its ids can
+/// be taken as Arrow's offsets and bytes ([`append_text`]).
+fn plain_text(col: &InColumn) -> bool {
+    col.chunks.iter().all(|c| c.null_count() == 0 && matches!(c.data_type(), DataType::Utf8 | DataType::LargeUtf8))
+}
+
+/// Appends the strings of a Utf8 or LargeUtf8 chunk without nulls: one copy of its bytes.
+/// `None` when its bytes are not UTF-8 (a foreign producer's array).
+fn append_text(out: &mut StrColumn, chunk: &ArrayRef) -> Option<()> {
+    fn append<O: arrow_array::OffsetSizeTrait>(
+        out: &mut StrColumn,
+        a: &arrow_array::GenericStringArray<O>,
+    ) -> Option<()> {
+        let offsets = a.value_offsets();
+        let (first, last) = (offsets.first()?.as_usize(), offsets.last()?.as_usize());
+        let data = std::str::from_utf8(a.value_data().get(first..last)?).ok()?;
+        out.extend_from_offsets(offsets.iter().map(|o| o.as_usize() - first), data);
+        Some(())
+    }
+    match chunk.data_type() {
+        DataType::Utf8 => append(out, chunk.as_string::<i32>()),
+        DataType::LargeUtf8 => append(out, chunk.as_string::<i64>()),
+        _ => None,
+    }
+}
+
 /// A column of ids (customer, product, order): integers or strings, no nulls.
 pub(crate) fn keys(col: &InColumn, what: &'static str, thing: &str) -> Fallible<KeyColumn> {
     if is_integer(&col.data_type) {
@@ -146,6 +172,10 @@ pub(crate) fn keys(col: &InColumn, what: &'static str, thing: &str) -> Fallible<
         Ok(KeyColumn::Int(out))
     } else if is_string(&col.data_type) {
         let bytes: usize = col.chunks.iter().map(|c| c.get_buffer_memory_size()).sum();
+        let mut out = StrColumn::with_capacity(col.chunks.iter().map(|c| c.len()).sum(), bytes);
+        if plain_text(col) && col.chunks.iter().all(|c| append_text(&mut out, c).is_some()) {
+            return Ok(KeyColumn::Str(out));
+        }
         let mut out = StrColumn::with_capacity(col.chunks.iter().map(|c| c.len()).sum(), bytes);
         for_each_str(col, what, |row, v| match v {
             Some(s) => {

@@ -54,7 +54,8 @@ class GammaGammaFitter(SpendIntervals, BaseFitter):
         if q_constraint and out[1][1] < 1.0:
             out = self._fit_on_q_bound(x, m, w.astype(float), out)
         # lifetimes' frame has the columns in this order (then the weights).
-        self._store(out, {"monetary_value": m, "frequency": x}, w, index, verbose)
+        owned = ("monetary_value", "frequency") + (("weights",) if weights is None else ())
+        self._store(out, {"monetary_value": m, "frequency": x}, w, index, verbose, owned)
         return self
 
     def _fit_on_q_bound(self, x: np.ndarray, m: np.ndarray, w: np.ndarray, free: tuple) -> tuple:

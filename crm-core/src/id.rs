@@ -113,7 +113,7 @@ impl StrColumn {
     /// ```
     /// # use crm_core::StrColumn;
     /// let mut ids = StrColumn::new();
-    /// ids.extend_from_offsets([2, 4, 4, 7], "xxC1C2C33yy");
+    /// ids.extend_from_offsets([2, 4, 4, 7], "xxC1C33yy");
     /// assert_eq!(ids.iter().collect::<Vec<_>>(), ["C1", "", "C33"]);
     /// ```
     ///

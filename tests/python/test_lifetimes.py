@@ -180,7 +180,7 @@ def test_summary_data_from_transaction_data():
     assert (m.loc[m["frequency"] == 0, "monetary_value"] == 0).all()
 
 
-@pytest.mark.parametrize("ids", ["int", "str"])
+@pytest.mark.parametrize("ids", ["int", "str", "numbered", "object", "string[pyarrow]"])
 def test_summary_engine_path_equals_lifetimes_pandas_path(monkeypatch, ids):
     # The engine computes the summary for naive datetime64 dates; the pandas path (which
     # reproduces lifetimes: rows in customer id order, the whole end day counted) must give
@@ -192,8 +192,13 @@ def test_summary_engine_path_equals_lifetimes_pandas_path(monkeypatch, ids):
     rng = np.random.default_rng(3)
     tx["date"] = pd.to_datetime(tx["date"]) + pd.to_timedelta(rng.integers(0, 86_400, len(tx)), unit="s")
     tx = tx.sample(frac=1.0, random_state=2).reset_index(drop=True)
-    if ids == "str":
-        tx["customer_id"] = "c" + tx["customer_id"].astype(str)
+    if ids != "int":
+        # Text ids of varying width, of one fixed width ("C000123": interned as numbers), as
+        # numpy objects and as Arrow strings.
+        numbered = ids == "numbered"
+        tx["customer_id"] = [f"C{i:06d}" if numbered else f"c{i}" for i in tx["customer_id"]]
+        if ids in ("object", "string[pyarrow]"):
+            tx["customer_id"] = tx["customer_id"].astype(ids)
     end = pd.Timestamp(s.end) - pd.Timedelta(days=40)
     assert ((tx["date"] > end) & (tx["date"] < end + pd.Timedelta(days=1))).any()
     assert not tx["customer_id"].is_monotonic_increasing

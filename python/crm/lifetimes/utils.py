@@ -142,7 +142,9 @@ def _native_summary(
     else:
         # Arrow-backed text (pandas 3's str): the ids' Arrow array, wrapped without a copy.
         index = pd.Index(pd.array(_crm._customer_id_array(base, rows), dtype=ids.dtype), name=customer_id_col)
-    if index.dtype != ids.dtype:
+    # The dtype pandas' groupby gives (lifetimes' path): the ids' own, but text in object
+    # columns is inferred as pandas does (pandas 3's str, object before).
+    if index.dtype != ids.dtype and ids.dtype != object:
         index = index.astype(ids.dtype)
     columns = {"frequency": x, "recency": t_x, "T": age}
     if monetary_value_col:

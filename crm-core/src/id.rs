@@ -549,42 +549,78 @@ fn packed_hash(key: u128) -> u64 {
     h.finish()
 }
 
-/// [`intern_values`] for string ids. Short ids are hashed and compared as packed numbers,
-/// kept in a column beside a table of 4-byte codes: in rows of mixed order (a sales export
-/// in date order) comparing the strings themselves reads each id's first row from all over
-/// the column, and a table holding the keys outgrows the cache sooner.
-fn intern_strs(column: &StrColumn) -> (Vec<&str>, Vec<u32>) {
-    // Long ids are never equal to a packed key: their length byte would be 255.
+/// String ids numbered by first appearance. Short ids are hashed and compared as packed
+/// numbers, kept in a column beside a table of 4-byte codes: in rows of mixed order (a
+/// sales export in date order) comparing the strings themselves reads each id's first row
+/// from all over the column, and a table holding the keys outgrows the cache sooner.
+#[derive(Default)]
+struct StrCodes<'a> {
+    table: hashbrown::HashTable<u32>,
+    /// Per code: the packed id, or [`StrCodes::LONG`].
+    keys: Vec<u128>,
+    long: FastMap<&'a str, u32>,
+    /// Per code: the id.
+    seen: Vec<&'a str>,
+}
+
+impl<'a> StrCodes<'a> {
+    /// The key of ids too long to pack: never a packed key (its length byte would be 255).
     const LONG: u128 = u128::MAX;
-    let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
-    let mut keys: Vec<u128> = Vec::new();
-    let mut long: FastMap<&str, u32> = FastMap::default();
-    let mut codes = Vec::with_capacity(column.len());
-    let mut seen: Vec<&str> = Vec::new();
-    for id in column.iter() {
-        let next = seen.len() as u32;
-        let code = match packed(id) {
+
+    #[inline]
+    fn code(&mut self, id: &'a str) -> u32 {
+        let next = self.seen.len() as u32;
+        match packed(id) {
             Some(key) => {
                 let hash = packed_hash(key);
-                match table.find(hash, |&c| keys[c as usize] == key) {
-                    Some(&c) => c,
-                    None => {
-                        keys.push(key);
-                        seen.push(id);
-                        table.insert_unique(hash, next, |&c| packed_hash(keys[c as usize]));
-                        next
-                    }
+                let keys = &mut self.keys;
+                if let Some(&c) = self.table.find(hash, |&c| keys[c as usize] == key) {
+                    return c;
                 }
+                keys.push(key);
+                self.seen.push(id);
+                self.table.insert_unique(hash, next, |&c| packed_hash(keys[c as usize]));
+                next
             }
-            None => *long.entry(id).or_insert_with(|| {
-                keys.push(LONG);
-                seen.push(id);
+            None => *self.long.entry(id).or_insert_with(|| {
+                self.keys.push(Self::LONG);
+                self.seen.push(id);
                 next
             }),
-        };
-        codes.push(code);
+        }
     }
-    in_sorted_order(seen, codes)
+}
+
+/// [`intern_values`] for string ids ([`StrCodes`]). Each piece of the rows is coded on its
+/// own thread; the pieces' ids are then coded in the first piece's table (a lookup per
+/// distinct id, not per row) and every row's code mapped to the sorted order.
+fn intern_strs(column: &StrColumn) -> (Vec<&str>, Vec<u32>) {
+    let ranges = pieces(column.len());
+    let mut codes = vec![0u32; column.len()];
+    let mut pieces_codes = fill_ranges(ranges.clone(), codes.as_mut_slice(), |rows, out| {
+        let mut piece = StrCodes::default();
+        for (row, code) in rows.zip(out) {
+            *code = piece.code(column.get(row));
+        }
+        piece
+    });
+    if pieces_codes.is_empty() {
+        return (Vec::new(), codes);
+    }
+    let mut all = pieces_codes.remove(0);
+    // Per piece: its codes in `all`'s numbering (the first piece's are `all`'s own).
+    let mut maps: Vec<Vec<u32>> = vec![(0..all.seen.len() as u32).collect()];
+    maps.extend(pieces_codes.iter().map(|p| p.seen.iter().map(|id| all.code(id)).collect()));
+    let (uniques, rank) = in_sorted_order(all.seen, (0..all.keys.len() as u32).collect());
+    let maps: Vec<Vec<u32>> = maps.into_iter().map(|m| m.into_iter().map(|c| rank[c as usize]).collect()).collect();
+    let (mut tasks, mut rest) = (Vec::new(), codes.as_mut_slice());
+    for (rows, map) in ranges.iter().zip(&maps) {
+        let (piece, tail) = rest.split_at_mut(rows.len());
+        rest = tail;
+        tasks.push(move || piece.iter_mut().for_each(|c| *c = map[*c as usize]));
+    }
+    run_tasks(tasks);
+    (uniques, codes)
 }
 
 /// Renumbers codes given by first appearance (`seen`) in ascending order of the values.

@@ -373,14 +373,19 @@ pub(crate) fn intern_labels(column: &StrColumn) -> (StrColumn, Vec<u32>) {
         .iter()
         .map(|s| s.iter().map(|l| uniques.binary_search(l).expect("a label of the column") as u32).collect())
         .collect();
-    let (mut tasks, mut rest) = (Vec::new(), codes.as_mut_slice());
-    for (rows, table) in ranges.iter().zip(&tables) {
+    recode_pieces(&mut codes, &ranges, &tables);
+    (uniques.into_iter().collect(), codes)
+}
+
+/// Maps each piece's codes (`ranges` of `codes`) through its table, on all threads.
+fn recode_pieces(codes: &mut [u32], ranges: &[std::ops::Range<usize>], tables: &[Vec<u32>]) {
+    let (mut tasks, mut rest) = (Vec::new(), codes);
+    for (rows, table) in ranges.iter().zip(tables) {
         let (piece, tail) = rest.split_at_mut(rows.len());
         rest = tail;
         tasks.push(move || piece.iter_mut().for_each(|c| *c = table[*c as usize]));
     }
     run_tasks(tasks);
-    (uniques.into_iter().collect(), codes)
 }
 
 /// Slots of the label cache of [`intern_piece`].
@@ -613,13 +618,7 @@ fn intern_strs(column: &StrColumn) -> (Vec<&str>, Vec<u32>) {
     maps.extend(pieces_codes.iter().map(|p| p.seen.iter().map(|id| all.code(id)).collect()));
     let (uniques, rank) = in_sorted_order(all.seen, (0..all.keys.len() as u32).collect());
     let maps: Vec<Vec<u32>> = maps.into_iter().map(|m| m.into_iter().map(|c| rank[c as usize]).collect()).collect();
-    let (mut tasks, mut rest) = (Vec::new(), codes.as_mut_slice());
-    for (rows, map) in ranges.iter().zip(&maps) {
-        let (piece, tail) = rest.split_at_mut(rows.len());
-        rest = tail;
-        tasks.push(move || piece.iter_mut().for_each(|c| *c = map[*c as usize]));
-    }
-    run_tasks(tasks);
+    recode_pieces(&mut codes, &ranges, &maps);
     (uniques, codes)
 }
 

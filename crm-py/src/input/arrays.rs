@@ -60,11 +60,12 @@ fn arrow_chunks(value: &Bound<'_, PyAny>) -> Fallible<Option<(DataType, Vec<Arra
     let module = value.get_type().module().map(|m| m.to_string()).unwrap_or_default();
     let value = if module.starts_with("pandas") {
         let arrow_storage = value.getattr("array").is_ok_and(|a| a.hasattr("__arrow_array__").unwrap_or(false));
-        let Ok(pa) = value.py().import("pyarrow") else { return Ok(None) };
-        match arrow_storage.then(|| pa.call_method1("array", (value,))) {
-            Some(Ok(array)) => array,
-            _ => return Ok(None),
+        if !arrow_storage {
+            return Ok(None);
         }
+        let Ok(pa) = value.py().import("pyarrow") else { return Ok(None) };
+        let Ok(array) = pa.call_method1("array", (value,)) else { return Ok(None) };
+        array
     } else {
         value.clone()
     };
@@ -193,10 +194,7 @@ fn numpy_to_arrow(py: Python<'_>, value: &Bound<'_, PyAny>, what: &'static str, 
                 ));
             }
         }
-    }
-    if object {
         // Element-wise, so that None becomes a null.
-        let items = arr.call_method0("tolist")?;
         let array: Option<ArrayRef> = match kind.as_str() {
             "b" => Some(Arc::new(BooleanArray::from(items.extract::<Vec<Option<bool>>>()?))),
             "i" => Some(Arc::new(Int64Array::from(items.extract::<Vec<Option<i64>>>()?))),

@@ -171,12 +171,15 @@ pub(crate) fn keys(col: &InColumn, what: &'static str, thing: &str) -> Fallible<
         }
         Ok(KeyColumn::Int(out))
     } else if is_string(&col.data_type) {
-        let bytes: usize = col.chunks.iter().map(|c| c.get_buffer_memory_size()).sum();
-        let mut out = StrColumn::with_capacity(col.chunks.iter().map(|c| c.len()).sum(), bytes);
-        if plain_text(col) && col.chunks.iter().all(|c| append_text(&mut out, c).is_some()) {
-            return Ok(KeyColumn::Str(out));
+        let (rows, bytes) =
+            (col.chunks.iter().map(|c| c.len()).sum(), col.chunks.iter().map(|c| c.get_buffer_memory_size()).sum());
+        if plain_text(col) {
+            let mut out = StrColumn::with_capacity(rows, bytes);
+            if col.chunks.iter().all(|c| append_text(&mut out, c).is_some()) {
+                return Ok(KeyColumn::Str(out));
+            }
         }
-        let mut out = StrColumn::with_capacity(col.chunks.iter().map(|c| c.len()).sum(), bytes);
+        let mut out = StrColumn::with_capacity(rows, bytes);
         for_each_str(col, what, |row, v| match v {
             Some(s) => {
                 out.push(s);

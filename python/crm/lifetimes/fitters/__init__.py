@@ -372,9 +372,9 @@ _NAMES_INDEX: Dict[Sequence[str], pd.Index] = {}
 
 
 def _names_index(names: Sequence[str]) -> pd.Index:
-    """The index of a fitter's ``params_``: made once per model (pandas 3 infers a text
-    index from a list in about 0.1 ms, as long as the fit of 10,000 customers' summary
-    takes in Python), a copy each time so that renaming one leaves the others."""
+    """The index of a fitter's ``params_``, made once per model: pandas 3 takes about
+    0.1 ms to infer a text index from a list, as long as the Python side of a whole fit of
+    10,000 customers. A copy each time, so that renaming one leaves the others."""
     index = _NAMES_INDEX.get(names)
     if index is None:
         index = _NAMES_INDEX[names] = pd.Index(list(names))

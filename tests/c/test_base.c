@@ -92,6 +92,45 @@ static void string_ids_days_and_margins(void) {
     crm_base_free(base);
 }
 
+/* The ids of customers `at` 0, 1, 2, ... of a base built from `ids` (one day, amount 1 each)
+ * must read back as `want`: ascending text order, whatever the ids' shape. */
+static void ids_read_back_sorted(const crm_str *ids, size_t n, const char *const *want, size_t customers) {
+    int64_t days[8] = {0};
+    double amounts[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    crm_base_builder *b = NULL;
+    crm_base *base = NULL;
+    CHECK_OK(crm_base_builder_new(&b));
+    CHECK_OK(crm_base_builder_add_transactions_str(b, ids, n, days, n, CRM_TIME_UNIT_DAYS, amounts, n, NULL, 0));
+    CHECK_OK(crm_base_builder_build(b, &base));
+    crm_base_builder_free(b);
+    CHECK(crm_base_customer_count(base) == customers);
+    for (size_t i = 0; i < customers; i++) {
+        const char *data = NULL;
+        size_t len = 0;
+        CHECK_OK(crm_base_customer_id_str(base, i, &data, &len));
+        CHECK(len == strlen(want[i]) && memcmp(data, want[i], len) == 0);
+        size_t index = 99;
+        CHECK_OK(crm_base_index_of_str(base, want[i], strlen(want[i]), &index));
+        CHECK(index == i);
+    }
+    crm_base_free(base);
+}
+
+static void text_ids_of_every_shape_come_back_in_text_order(void) {
+    /* One prefix and a fixed-width number (interned as numbers), and the same with one id of
+     * another width, which puts them in text order: C0010 < C010 < C0100. */
+    const crm_str numbered[] = {str("C0100"), str("C0002"), str("C0100"), str("C0010")};
+    const char *numbered_want[] = {"C0002", "C0010", "C0100"};
+    ids_read_back_sorted(numbered, 4, numbered_want, 3);
+    const crm_str mixed[] = {str("C0100"), str("C010"), str("C0010"), str("C010")};
+    const char *mixed_want[] = {"C0010", "C010", "C0100"};
+    ids_read_back_sorted(mixed, 4, mixed_want, 3);
+    /* Ids longer than 15 bytes beside short ones. */
+    const crm_str long_ids[] = {str("customer-000000000002"), str("k1"), str("customer-000000000001"), str("k1")};
+    const char *long_want[] = {"customer-000000000001", "customer-000000000002", "k1"};
+    ids_read_back_sorted(long_ids, 4, long_want, 3);
+}
+
 static void batches_append_and_the_builder_is_reusable(void) {
     const int64_t ids1[] = {10, 20};
     const int64_t ids2[] = {20, 30, 30};
@@ -122,6 +161,7 @@ static void batches_append_and_the_builder_is_reusable(void) {
 int main(void) {
     integer_ids_and_seconds();
     string_ids_days_and_margins();
+    text_ids_of_every_shape_come_back_in_text_order();
     batches_append_and_the_builder_is_reusable();
     CHECK_DONE();
 }

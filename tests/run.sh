@@ -6,6 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
+# CI machines may have little free disk (a run once failed with ENOSPC at ~10 GB): there
+# no incremental caches, no debug info in the linked test binaries, no pip cache.
+if [ "${CI:-}" = true ]; then
+    export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_STRIP=debuginfo PIP_NO_CACHE_DIR=1
+fi
+
 # One interpreter for every cargo and maturin call: switching recompiles pyo3.
 bash tests/python/venv.sh
 export PYO3_PYTHON="$root/.venv/bin/python"

@@ -1207,6 +1207,18 @@ typedef struct crm_report_config {
   // CLV rules. When no duration is given and none can be estimated from the flows, the
   // report uses 1 / (1 - retention) or leaves CLV out (`crm_report_has_clv`).
   struct crm_clv_config clv;
+  // Share-of-wallet rules: `wallet_len` bytes of UTF-8 JSON, the rules of
+  // `crm_wallet_new` (e.g. `{"quantile": 0.8, "levels": [["industry"]]}`); NULL with
+  // length 0 for the defaults. Its segment and lifecycle rules are the report's.
+  const char *wallet_json;
+  // Length of `wallet_json` in bytes.
+  size_t wallet_len;
+  // Segment-profile rules: `profiles_len` bytes of UTF-8 JSON, the rules of
+  // `crm_profiles_new` (the report's profiles are always by value segment); NULL with
+  // length 0 for the defaults.
+  const char *profiles_json;
+  // Length of `profiles_json` in bytes.
+  size_t profiles_len;
 } crm_report_config;
 
 // One row of a segment table. `segment` is the segment's name ("top", "A", "large", ...),

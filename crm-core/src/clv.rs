@@ -231,7 +231,7 @@ pub fn compare(before: &Scenario, after: &Scenario) -> ScenarioComparison {
 
 /// How CLV is computed from a base.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct ClvConfig {
     /// Expected duration in years; `None` = from the flows of the year up to the as-of
     /// date (base / customers lost per year).

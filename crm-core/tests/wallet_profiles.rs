@@ -643,3 +643,26 @@ fn share_of_wallet_as_a_process_target_group() {
     // Shares below 30 %: customers 1 (27 %), 5 (14 %), 6 (0 %) and 11 (24 %).
     assert_eq!(who, ["1", "5", "6", "11"]);
 }
+
+/// The report's wallet and profile rules as every face writes them (JSON; TOML in the
+/// CLI's `[rules.wallet]`): its wallet table per value segment adds up the wallets of
+/// `wallets_shares_and_growth_potential_by_hand` (top = customers 10 and 4: 1000 + 370;
+/// middle = 3, 2, 12, 1, 11, 9: 1898; bottom = 5, 8, 7: 472; customer 6, without spend in
+/// the year: 360). A misspelt rule is an error, not a default.
+#[test]
+fn report_rules_carry_the_wallet_and_profile_rules() {
+    let rules = r#"{"wallet": {"attribute": "potential", "min_peers": 3,
+        "levels": [["industry", "size"], ["industry"]]},
+        "profiles": {"categorical": ["size"], "numeric": []}}"#;
+    let config: crm_core::ReportConfig = crm_core::definition::from_json(rules, "rules").unwrap();
+    let report = base().report(as_of(), &config).unwrap();
+    let wallet = report.wallet.as_ref().unwrap();
+    let by: Vec<(&str, f64)> = wallet.by_segment.iter().map(|r| (r.group.as_str(), r.wallet)).collect();
+    assert_eq!(by, [("top", 1370.0), ("middle", 1898.0), ("bottom", 472.0), ("unranked", 360.0)]);
+    let profiles = report.profiles.as_ref().unwrap();
+    assert!(profiles.categorical.iter().all(|c| c.attribute == "size") && profiles.numeric.is_empty());
+    for typo in [r#"{"wallet": {"quantil": 0.8}}"#, r#"{"profiles": {"min_group": 3}}"#, r#"{"walet": {}}"#] {
+        let e = crm_core::definition::from_json::<crm_core::ReportConfig>(typo, "rules").unwrap_err();
+        assert!(e.to_string().contains("unknown field"), "{typo}: {e}");
+    }
+}

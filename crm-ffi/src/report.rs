@@ -15,6 +15,8 @@ use crate::results::lifecycle::crm_lifecycle_config;
 use crate::results::segments::{crm_segment_row, crm_segments_config, engine_config, names, segment_row};
 use crate::results::{c_name, or_nan, write_text};
 use crm_core::clv::ClvGroup;
+use crm_core::profiles::ProfileConfig;
+use crm_core::wallet::WalletConfig;
 use crm_core::{Error, LifecycleConfig, Report, ReportConfig, SegmentRow};
 use std::ffi::{CString, c_char};
 
@@ -31,8 +33,21 @@ pub struct crm_report_config {
     /// CLV rules. When no duration is given and none can be estimated from the flows, the
     /// report uses 1 / (1 - retention) or leaves CLV out (`crm_report_has_clv`).
     pub clv: crm_clv_config,
+    /// Share-of-wallet rules: `wallet_len` bytes of UTF-8 JSON, the rules of
+    /// `crm_wallet_new` (e.g. `{"quantile": 0.8, "levels": [["industry"]]}`); NULL with
+    /// length 0 for the defaults. Its segment and lifecycle rules are the report's.
+    pub wallet_json: *const c_char,
+    /// Length of `wallet_json` in bytes.
+    pub wallet_len: usize,
+    /// Segment-profile rules: `profiles_len` bytes of UTF-8 JSON, the rules of
+    /// `crm_profiles_new` (the report's profiles are always by value segment); NULL with
+    /// length 0 for the defaults.
+    pub profiles_json: *const c_char,
+    /// Length of `profiles_json` in bytes.
+    pub profiles_len: usize,
 }
 
+/// The C rules of `c` with the default wallet and profile rules (NULL JSON).
 impl From<&ReportConfig> for crm_report_config {
     fn from(c: &ReportConfig) -> Self {
         crm_report_config {
@@ -40,6 +55,10 @@ impl From<&ReportConfig> for crm_report_config {
             segments: (&c.segments).into(),
             top_customers: c.top_customers,
             clv: (&c.clv).into(),
+            wallet_json: std::ptr::null(),
+            wallet_len: 0,
+            profiles_json: std::ptr::null(),
+            profiles_len: 0,
         }
     }
 }
@@ -50,14 +69,34 @@ impl crate::panic::PanicDefault for crm_report_config {
     }
 }
 
+/// The engine's rules of `c`, its wallet and profile JSON read and checked.
+///
+/// `c` comes from the caller, whose header contract makes `wallet_json` and
+/// `profiles_json` NULL (with length 0) or `*_len` readable bytes.
 pub(crate) fn report_config(c: &crm_report_config) -> Result<ReportConfig, Failure> {
+    fn rules<T: serde::de::DeserializeOwned + Default>(
+        text: *const c_char,
+        len: usize,
+        arg: &str,
+        what: &str,
+    ) -> Result<T, Failure> {
+        if text.is_null() && len == 0 {
+            return Ok(T::default());
+        }
+        // SAFETY: NULL with length 0 (handled above) or `len` readable bytes (the contract).
+        unsafe { crate::json::parse(text, len, arg, what) }
+    }
+    let wallet: WalletConfig = rules(c.wallet_json, c.wallet_len, "wallet_json", "wallet")?;
+    let profiles: ProfileConfig = rules(c.profiles_json, c.profiles_len, "profiles_json", "profiles")?;
+    wallet.validate()?;
+    profiles.validate()?;
     Ok(ReportConfig {
         lifecycle: LifecycleConfig::from(&c.lifecycle),
         segments: engine_config(&c.segments)?,
         top_customers: c.top_customers,
         clv: clv_config(&c.clv)?,
-        // Wallet and profile rules keep their defaults from C (their figures are in the JSON).
-        ..ReportConfig::default()
+        wallet,
+        profiles,
     })
 }
 

@@ -11,7 +11,9 @@ use crm_core::flows::{DurationBase, FlowConfig, Period};
 use crm_core::ingest::{
     AttributeType, CsvOptions, CustomerCsv, Encoding, IdKind, InteractionCsv, OnError, TransactionCsv,
 };
+use crm_core::profiles::ProfileConfig;
 use crm_core::time::{day_of, day_to_date, parse_date};
+use crm_core::wallet::WalletConfig;
 use crm_core::{
     AttributeValue, Channel, ClvConfig, Customer, CustomerBaseBuilder, Direction, InteractionColumns, LifecycleConfig,
     Permission, ReportConfig, SegmentConfig, StrColumn, SummaryConfig, TransactionColumns, ValueMeasure,
@@ -1338,12 +1340,16 @@ impl CustomerBase {
 
     /// The customer-base report as of a date (default: the last day with a transaction):
     /// overview, lifecycle, segments, ABC, pyramid, RFM grid, top customers, flows of the
-    /// last twelve months and by quarter, segment migration, CLV and undesired flows.
+    /// last twelve months and by quarter, segment migration, CLV, undesired flows, share of
+    /// wallet and (with a customer table) segment profiles. `wallet` and `profiles` are
+    /// dicts (or JSON text) of the rules of `wallet()` and `profiles()` (e.g.
+    /// `{"quantile": 0.8, "levels": [["industry"]]}`); their segment and lifecycle rules
+    /// are the report's, and profiles are always by value segment.
     #[pyo3(signature = (
         as_of=None, *, top_customers=10, duration_years=None, discount_rate=0.10, inactivity_days=365,
-        shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(), window_days=Some(365)
+        shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(), window_days=Some(365), wallet=None, profiles=None
     ), text_signature = "($self, as_of=None, *, top_customers=10, duration_years=None, discount_rate=0.1, \
-        inactivity_days=365, shares=(0.2, 0.5, 0.3), by='revenue', window_days=365)")]
+        inactivity_days=365, shares=(0.2, 0.5, 0.3), by='revenue', window_days=365, wallet=None, profiles=None)")]
     #[allow(clippy::too_many_arguments)]
     fn report(
         &self,
@@ -1356,10 +1362,20 @@ impl CustomerBase {
         shares: Vec<f64>,
         by: String,
         window_days: Option<i64>,
+        wallet: Option<&Bound<'_, PyAny>>,
+        profiles: Option<&Bound<'_, PyAny>>,
     ) -> Fallible<Report> {
         let as_of = self.as_of(as_of)?;
-        let config =
-            report_config(top_customers, duration_years, discount_rate, inactivity_days, shares, &by, window_days)?;
+        let config = report_config(
+            top_customers,
+            duration_years,
+            discount_rate,
+            inactivity_days,
+            shares,
+            &by,
+            window_days,
+            ReportExtras { wallet, profiles },
+        )?;
         let base = &self.inner;
         let r = detached(py, || base.report(as_of, &config).map_err(analytics::core))?;
         Ok(Report::new(r))
@@ -1655,7 +1671,16 @@ impl CustomerBase {
     }
 }
 
+/// The report's share-of-wallet and profile rules: dicts or JSON text, None for the
+/// defaults.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReportExtras<'a, 'py> {
+    pub wallet: Option<&'a Bound<'py, PyAny>>,
+    pub profiles: Option<&'a Bound<'py, PyAny>>,
+}
+
 /// The report rules of `CustomerBase.report`'s keywords (also the clusters' report).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn report_config(
     top_customers: usize,
     duration_years: Option<f64>,
@@ -1664,8 +1689,21 @@ pub(crate) fn report_config(
     shares: Vec<f64>,
     by: &str,
     window_days: Option<i64>,
+    extras: ReportExtras<'_, '_>,
 ) -> Fallible<ReportConfig> {
+    let wallet: WalletConfig = match extras.wallet.filter(|v| !v.is_none()) {
+        Some(w) => processes::definition(w, "wallet")?,
+        None => WalletConfig::default(),
+    };
+    let profiles: ProfileConfig = match extras.profiles.filter(|v| !v.is_none()) {
+        Some(p) => processes::definition(p, "profiles")?,
+        None => ProfileConfig::default(),
+    };
+    wallet.validate().map_err(analytics::core)?;
+    profiles.validate().map_err(analytics::core)?;
     Ok(ReportConfig {
+        wallet,
+        profiles,
         lifecycle: LifecycleConfig {
             inactivity_days: u32_arg("inactivity_days", inactivity_days)?,
             ..LifecycleConfig::default()
@@ -1673,6 +1711,5 @@ pub(crate) fn report_config(
         segments: segment_config(shares.clone(), by, window_days)?,
         top_customers,
         clv: clv_config(duration_years, discount_rate, inactivity_days, "average", shares, by, window_days)?,
-        ..ReportConfig::default()
     })
 }

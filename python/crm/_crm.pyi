@@ -422,6 +422,8 @@ class CustomerBase:
         shares: Sequence[float] = (0.2, 0.5, 0.3),
         by: str = "revenue",
         window_days: Optional[int] = 365,
+        wallet: Optional[Definition] = None,
+        profiles: Optional[Definition] = None,
     ) -> "Report": ...
     def funnel(
         self,

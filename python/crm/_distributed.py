@@ -389,10 +389,12 @@ def report_rules(
     shares: Any,
     by: str,
     window_days: int | None,
+    wallet: Any = None,
 ) -> str:
     """The report rules of `CustomerBase.report`'s keywords (JSON for the tasks), checked on
     the driver before any task runs."""
     return _crm._report_rules(
+        wallet=wallet,
         top_customers=top_customers,
         duration_years=duration_years,
         discount_rate=discount_rate,

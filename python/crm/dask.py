@@ -300,15 +300,17 @@ def report(
     shares: Any = (0.2, 0.5, 0.3),
     by: str = "revenue",
     window_days: int | None = 365,
+    wallet: Any = None,
     npartitions: int | None = None,
     **columns: Any,
 ) -> Any:
     """The customer-development report as of `as_of` (`CustomerBase.report`, same keywords
     and defaults), a `crm.Report` on the client with the same figures, caveats and
     renderings as on one machine: two passes over the partitions (three when a cut falls
-    inside tied values), only partials reach the client. Share of wallet and segment
-    profiles are left out (a caveat says so)."""
-    rules = _d.report_rules(top_customers, duration_years, discount_rate, inactivity_days, shares, by, window_days)
+    inside tied values), only partials reach the client. Share of wallet is the whole
+    base's, with `wallet`'s `quantile` and `window_days` (as `crm.spark.report`);
+    peer groups and segment profiles are left out (a caveat says so)."""
+    rules = _d.report_rules(top_customers, duration_years, discount_rate, inactivity_days, shares, by, window_days, wallet)
     columns, parts, as_of = _prepare(transactions, as_of, npartitions, columns)
     return _d.report_over(_runner(parts.persist()), columns, as_of, rules)
 

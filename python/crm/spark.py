@@ -339,6 +339,7 @@ def report(
     shares: Any = (0.2, 0.5, 0.3),
     by: str = "revenue",
     window_days: int | None = 365,
+    wallet: Any = None,
     partitions: int | None = None,
     **columns: Any,
 ) -> Any:
@@ -347,9 +348,12 @@ def report(
     renderings (`to_markdown`, `to_html`, `to_json`) as on one machine. The transactions
     are shuffled by customer once and read by two passes (three when a segment, pyramid or
     ABC cut falls inside tied values); only fixed-size partials and the exact value
-    distributions of the ranked customers reach the driver. Share of wallet and segment
-    profiles are left out (a caveat says so)."""
-    rules = _d.report_rules(top_customers, duration_years, discount_rate, inactivity_days, shares, by, window_days)
+    distributions of the ranked customers reach the driver. Share of wallet is the whole
+    base's: `wallet` (a dict of `CustomerBase.wallet`'s rules) may set its `quantile`
+    and `window_days`; peer groups, wallet attributes, the regression and the
+    segment profiles need each group's customers together and are left out (a caveat says
+    so)."""
+    rules = _d.report_rules(top_customers, duration_years, discount_rate, inactivity_days, shares, by, window_days, wallet)
     columns, parts, as_of = _prepare(transactions, as_of, partitions, columns)
     parts = parts.persist()
     try:

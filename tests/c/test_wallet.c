@@ -106,6 +106,41 @@ int main(void) {
     crm_wallet_free(w);
     crm_wallet_free(NULL);
 
+    /* The report takes the same rules as JSON: its wallet table per value segment adds up
+       the wallets above (top = customers 10 and 4: 1000 + 370; middle = 3, 2, 12, 1, 11, 9:
+       1898; bottom = 5, 8, 7: 472), its profiles cover only the attribute asked for. */
+    crm_report_config rules = crm_report_config_default();
+    CHECK(rules.wallet_json == NULL && rules.wallet_len == 0 && rules.profiles_json == NULL);
+    const char only_size[] = "{\"categorical\": [\"size\"], \"numeric\": []}";
+    rules.wallet_json = config;
+    rules.wallet_len = strlen(config);
+    rules.profiles_json = only_size;
+    rules.profiles_len = strlen(only_size);
+    crm_report *r = NULL;
+    CHECK_OK(crm_report_new(base, as_of, &rules, &r));
+    json = NULL;
+    CHECK_OK(crm_report_to_json(r, &json, NULL));
+    CHECK(strstr(json, "\"group\": \"top\",\n        \"customers\": 2,\n        \"spend\": 900.0,\n"
+                       "        \"wallet\": 1370.0") != NULL);
+    CHECK(strstr(json, "\"spend\": 890.0,\n        \"wallet\": 1898.0") != NULL);
+    CHECK(strstr(json, "\"spend\": 110.0,\n        \"wallet\": 472.0") != NULL);
+    CHECK(strstr(json, "\"attribute\": \"size\"") != NULL && strstr(json, "\"attribute\": \"industry\"") == NULL);
+    crm_string_free(json);
+    crm_report_free(r);
+    /* Bad rules name the field; a NULL text with a length is refused. */
+    rules.wallet_json = q;
+    rules.wallet_len = strlen(q);
+    r = NULL;
+    CHECK_FAILS(crm_report_new(base, as_of, &rules, &r), CRM_RESULT_INVALID_CONFIG, "quantile");
+    CHECK(r == NULL);
+    const char typo[] = "{\"quantil\": 0.8}";
+    rules.wallet_json = typo;
+    rules.wallet_len = strlen(typo);
+    CHECK_FAILS(crm_report_new(base, as_of, &rules, &r), CRM_RESULT_INVALID_CONFIG, "quantil");
+    rules.wallet_json = NULL;
+    rules.wallet_len = 3;
+    CHECK_FAILS(crm_report_new(base, as_of, &rules, &r), CRM_RESULT_NULL_PARAMETER, "wallet_json");
+
     /* Profiles by industry: manufacturing 6 of 6 against 6 of 12, index 200, significant. */
     const char pc[] = "{\"by\": {\"type\": \"attribute\", \"attribute\": \"industry\"}, "
                       "\"categorical\": [\"industry\", \"size\"], \"numeric\": [\"employees\"], \"min_group_size\": 1}";

@@ -223,5 +223,6 @@ def assert_same_report(got, want) -> None:
     whole base's quantile, on one machine as on the cluster)."""
     g, w = json.loads(got.to_json()), json.loads(want.to_json())
     assert w["wallet"] is not None and w["profiles"] is None
+    assert g["wallet"]["quantile"] == w["wallet"]["quantile"]
     _assert_same_value(g, w, "report")
     assert "| top |" in got.to_markdown() and "<svg" in got.to_html()

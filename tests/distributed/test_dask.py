@@ -216,6 +216,8 @@ def test_report_equals_single_machine(client, datasets, name, partitions):
     # Other rules, string ids, an as-of date in the middle of the history.
     table = with_string_ids(table)
     options = {"by": "margin", "inactivity_days": 200, "top_customers": 5, "window_days": 180}
+    # Share of wallet by its own rules: the median of half a year's spend.
+    options["wallet"] = {"quantile": 0.5, "window_days": 182}
     want = single_report(table, columns, "2024-03-31", **options)
     got = crm_dask.report(frame(shuffled(table, 3)), "2024-03-31", npartitions=3, **columns, **options)
     assert_same_report(got, want)

@@ -244,6 +244,7 @@ def test_report_with_other_rules_string_ids_and_a_short_history(spark, datasets)
     table, columns = datasets["ties"]
     table = with_string_ids(table)
     options = {"by": "margin", "shares": (0.1, 0.6, 0.3), "top_customers": 25, "duration_years": 2.5}
+    options["wallet"] = {"quantile": 0.75, "window_days": 200, "work_list_size": 5}
     frame = spark.createDataFrame(shuffled(table, 5))
     want = single_report(table, columns, "2024-06-30", **options)
     assert_same_report(crm_spark.report(frame, "2024-06-30", partitions=5, **columns, **options), want)

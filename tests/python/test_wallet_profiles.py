@@ -201,3 +201,34 @@ def test_bad_arguments_name_the_field(base: crm.CustomerBase) -> None:
         base.wallet(AS_OF, quantile=0.1)
     with pytest.raises(crm.ConfigError, match="min_group_size"):
         base.profiles(AS_OF, min_group_size=0)
+
+
+def test_report_takes_the_wallet_and_profile_rules(base: crm.CustomerBase) -> None:
+    """`report(wallet=..., profiles=...)`: the report's wallet table per value segment adds
+    up the hand-worked wallets above (top = customers 10 and 4: 1000 + 370; middle = 3, 2,
+    12, 1, 11, 9: 370 + 370 + 400 + 370 + 332 + 56; bottom = 5, 8, 7: 360 + 56 + 56;
+    customer 6 without 2024 spend: 360); profiles cover only the attributes asked for."""
+    import json
+
+    rules = {"attribute": "potential", "min_peers": 3, "levels": [["industry", "size"], ["industry"]]}
+    r = json.loads(base.report(AS_OF, wallet=rules, profiles={"categorical": ["size"], "numeric": []}).to_json())
+    rows = {row["group"]: row for row in r["wallet"]["by_segment"]}
+    assert {g: rows[g]["wallet"] for g in rows} == pytest.approx(
+        {"top": 1370, "middle": 1898, "bottom": 472, "unranked": 360}
+    )
+    assert {g: rows[g]["spend"] for g in rows} == pytest.approx({"top": 900, "middle": 890, "bottom": 110, "unranked": 0})
+    assert rows["top"]["growth_potential"] == pytest.approx(500)  # 500 + 0 (customer 4 is over its wallet)
+    assert r["wallet"]["min_peers"] == 3
+    assert {c["attribute"] for c in r["profiles"]["categorical"]} == {"size"} and r["profiles"]["numeric"] == []
+    # The same rules as JSON text; the defaults give every customer the whole base's 0.9
+    # quantile of the eleven 2024 spends (400).
+    same = json.loads(base.report(AS_OF, wallet=json.dumps(rules)).to_json())["wallet"]["by_segment"]
+    assert [row["wallet"] for row in same] == pytest.approx([1370, 1898, 472, 360])
+    default = json.loads(base.report(AS_OF).to_json())["wallet"]["by_segment"]
+    assert [row["wallet"] for row in default] == pytest.approx([800, 2400, 1200, 400])
+    with pytest.raises(crm.ConfigError, match="quantile"):
+        base.report(AS_OF, wallet={"quantile": 0.1})
+    with pytest.raises(crm.ConfigError, match="min_group_size"):
+        base.report(AS_OF, profiles={"min_group_size": 0})
+    with pytest.raises(crm.ConfigError, match="wallet"):
+        base.report(AS_OF, wallet={"no_such_rule": 1})

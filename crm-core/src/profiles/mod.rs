@@ -67,7 +67,7 @@ pub enum ProfileGrouping {
 
 /// The rules of a profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct ProfileConfig {
     /// The grouping. Default value segments.
     pub by: ProfileGrouping,

@@ -42,7 +42,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the report uses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct ReportConfig {
     /// Lifecycle rules.
     pub lifecycle: LifecycleConfig,

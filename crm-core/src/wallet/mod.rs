@@ -67,7 +67,7 @@ pub(crate) use tables::TableSums;
 
 /// The rules of the wallet analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct WalletConfig {
     /// Spend over the last N days up to the as-of date, per year. Default 365; 1..=36 600.
     pub window_days: u32,

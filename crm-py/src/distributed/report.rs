@@ -20,7 +20,7 @@ fn rules_of(rules: &str) -> Fallible<ReportConfig> {
 #[pyfunction]
 #[pyo3(signature = (
     *, top_customers=10, duration_years=None, discount_rate=0.10, inactivity_days=365,
-    shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(), window_days=Some(365)
+    shares=vec![0.2, 0.5, 0.3], by="revenue".to_owned(), window_days=Some(365), wallet=None, profiles=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _report_rules(
@@ -31,6 +31,8 @@ pub(crate) fn _report_rules(
     shares: Vec<f64>,
     by: String,
     window_days: Option<i64>,
+    wallet: Option<&Bound<'_, PyAny>>,
+    profiles: Option<&Bound<'_, PyAny>>,
 ) -> Fallible<String> {
     let config = crate::base::report_config(
         top_customers,
@@ -40,6 +42,7 @@ pub(crate) fn _report_rules(
         shares,
         &by,
         window_days,
+        crate::base::ReportExtras { wallet, profiles },
     )?;
     config.segments.validate().map_err(core)?;
     config.lifecycle.validate().map_err(core)?;

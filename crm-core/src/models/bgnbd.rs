@@ -149,8 +149,9 @@ macro_rules! common_api {
                 Ok((Self::from_params(&s.params), s))
             }
 
-            fn fit_in_units(data: &RfmData, options: &FitOptions) -> Result<(Self, FitSummary)> {
-                let d = data.collapse();
+            /// The fit on rows already collapsed (distinct, sorted: `fit` collapses them,
+            /// and every n-th of them stays so).
+            fn fit_in_units(d: &RfmData, options: &FitOptions) -> Result<(Self, FitSummary)> {
                 let compiled = super::compiled::Compiled::new(&d);
                 let grad = |p: &[f64]| super::compiled::bg_value_gradient(p, &compiled, $modified);
                 let hess = |p: &[f64]| super::compiled::bg_value_gradient_hessian(p, &compiled, $modified);

@@ -3339,6 +3339,30 @@ crm_result crm_rfm_summary_new(const struct crm_base *base,
                                double days_per_unit,
                                struct crm_rfm_summary **out_summary);
 
+// The model summary straight from transaction arrays with integer customer ids (as
+// `crm_base_builder_add_transactions_int` takes them, without margins), without building
+// a base: one pass when the rows are in time order, as sales exports come (else through a
+// base, with the same figures bit for bit). Rows in ascending id order;
+// `crm_rfm_summary_copy_ids_int` gives their ids, `crm_rfm_summary_copy_customers` their
+// positions among all customers of the arrays. Errors as building a base of the arrays
+// (the detail names the row and column); `days_per_unit` as `crm_rfm_summary_new`.
+crm_result crm_rfm_summary_from_columns_int(const int64_t *customer_ids,
+                                            size_t customer_ids_len,
+                                            const int64_t *times,
+                                            size_t times_len,
+                                            uint8_t time_unit,
+                                            const double *amounts,
+                                            size_t amounts_len,
+                                            int32_t observation_end,
+                                            double days_per_unit,
+                                            struct crm_rfm_summary **out_summary);
+
+// Copies the customer id of every row (integer ids only: `CRM_RESULT_ID_KIND_MISMATCH`
+// for a base with text ids); `len` must equal the count.
+crm_result crm_rfm_summary_copy_ids_int(const struct crm_rfm_summary *summary,
+                                        int64_t *out,
+                                        size_t len);
+
 // Frees a model summary. NULL is a no-op.
 void crm_rfm_summary_free(struct crm_rfm_summary *summary);
 

@@ -79,7 +79,7 @@ pub extern "C" fn crm_base_builder_free(builder: *mut crm_base_builder) {
 
 /// Transaction columns from C arrays, ids already converted.
 #[allow(clippy::too_many_arguments)]
-fn transactions(
+pub(crate) fn transactions(
     customer: impl FnOnce() -> KeyColumn + Send,
     times: *const i64,
     times_len: usize,
@@ -110,7 +110,7 @@ fn transactions(
 }
 
 /// The lengths of a batch of transaction arrays must agree (margins only when given).
-fn check_transaction_lengths(
+pub(crate) fn check_transaction_lengths(
     customers: usize,
     times: usize,
     amounts: usize,

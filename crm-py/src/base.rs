@@ -788,6 +788,25 @@ fn from_tables(
     Ok(base)
 }
 
+/// The transaction columns of a table with the three required columns (as
+/// `from_transactions` reads them), and the names for its errors.
+pub(crate) fn transactions_of(
+    _py: Python<'_>,
+    transactions: &Bound<'_, PyAny>,
+    customer_id_col: String,
+    date_col: String,
+    amount_col: String,
+) -> Fallible<(TransactionColumns, Names)> {
+    let cols = tx_cols(customer_id_col, date_col, amount_col, None, None, None, None);
+    let mut names = Names::default();
+    cols.names(&mut names);
+    let table = match pandas_numpy_columns(transactions, &cols)? {
+        Some(columns) => import_table(&columns, "transactions")?,
+        None => import_table(transactions, "transactions")?,
+    };
+    Ok((transaction_columns(&table, &cols, &[])?, names))
+}
+
 #[pymethods]
 impl CustomerBase {
     /// A base from a transactions table, optionally with a customer table and an

@@ -308,10 +308,62 @@ pub(crate) fn _customer_id_array<'py>(
             std::sync::Arc::new(LargeStringArray::from_iter_values(rows.iter().map(|&r| s.get(r as usize))))
         }
     };
+    id_array(py, array)
+}
+
+/// Customer ids as a pyarrow array named `customer_id`.
+pub(crate) fn id_array(py: Python<'_>, array: arrow_array::ArrayRef) -> Fallible<Bound<'_, PyAny>> {
     let field = arrow_schema::Field::new("customer_id", array.data_type().clone(), false);
     let exported = pyo3_arrow::PyArray::new(array, field.into());
     Ok(exported.to_pyarrow(py)?.unbind().into_bound(py))
 }
+
+/// The summary of `_rfm_summary` straight from a transactions table (as
+/// `CustomerBase.from_transactions` reads it), without keeping a base: one pass over rows
+/// in time order with integer ids (`crm_core::models::summary_from_columns`), else through
+/// a base. The ids of the rows (pyarrow: int64 or large_string), then frequency, recency, T
+/// and the mean spend of the repeat days.
+#[pyfunction]
+#[pyo3(signature = (transactions, observation_end, *, customer_id_col, date_col, amount_col, days_per_unit=1.0))]
+pub(crate) fn _rfm_summary_of_transactions<'py>(
+    py: Python<'py>,
+    transactions: &Bound<'py, PyAny>,
+    observation_end: &Bound<'py, PyAny>,
+    customer_id_col: String,
+    date_col: String,
+    amount_col: String,
+    days_per_unit: f64,
+) -> Fallible<SummaryArrays<'py>> {
+    use arrow_array::{ArrayRef, Int64Array, LargeStringArray};
+    let end = crate::base::to_date(observation_end, "observation_end")?;
+    if !(days_per_unit.is_finite() && days_per_unit > 0.0) {
+        return Err(Failure::config("days_per_unit", format!("{days_per_unit} is not a positive number")));
+    }
+    let (columns, names) = crate::base::transactions_of(py, transactions, customer_id_col, date_col, amount_col)?;
+    let (ids, s) = detached(py, move || {
+        crm_core::models::summary_from_columns(columns, end, TimeUnit::DaysPer(days_per_unit))
+            .map_err(|e| Failure::Core(e, names))
+    })?;
+    let ids: ArrayRef = match ids {
+        crm_core::KeyColumn::Int(v) => std::sync::Arc::new(Int64Array::from(v)),
+        crm_core::KeyColumn::Str(s) => std::sync::Arc::new(LargeStringArray::from_iter_values(s.iter())),
+    };
+    Ok((
+        id_array(py, ids)?,
+        PyArray1::from_vec(py, s.data.frequency),
+        PyArray1::from_vec(py, s.data.recency),
+        PyArray1::from_vec(py, s.data.t),
+        PyArray1::from_vec(py, s.monetary_value),
+    ))
+}
+
+type SummaryArrays<'py> = (
+    Bound<'py, PyAny>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+);
 
 /// Simulated customers: (offsets, purchase times, rate, dropout, alive as 0/1) of
 /// `crm_core::models::SimulatedCustomers`, for "bgnbd", "mbgnbd", "paretonbd" (`ages`:

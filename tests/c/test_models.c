@@ -419,6 +419,63 @@ static void summary_from_transactions_of_a_base(void) {
     crm_rfm_summary_free(s);
 }
 
+/* The same customers as integer arrays (p = 7, q = 3, and 5 buying only after the end),
+ * summarised without a base: in time order (one pass) and shuffled (through a base), the
+ * figures worked out above, and the ids of the rows. */
+static void summary_from_columns_without_a_base(void) {
+    const int64_t day = 19723; /* 2024-01-01 */
+    const int64_t ids[] = {7, 7, 7, 3, 7, 7, 5};
+    const int64_t days[] = {day, day, day + 7, day + 14, day + 21, day + 21, day + 40};
+    const double amounts[] = {20, 5, 50, 99, 30, 10, 1};
+    const int64_t shuffled_ids[] = {5, 7, 3, 7, 7, 7, 7};
+    const int64_t shuffled_days[] = {day + 40, day + 21, day + 14, day, day + 7, day + 21, day};
+    const double shuffled_amounts[] = {1, 10, 99, 5, 50, 30, 20};
+    int round;
+    for (round = 0; round < 2; round++) {
+        crm_rfm_summary *s = NULL;
+        CHECK_OK(crm_rfm_summary_from_columns_int(round ? shuffled_ids : ids, 7, round ? shuffled_days : days, 7,
+                                                  CRM_TIME_UNIT_DAYS, round ? shuffled_amounts : amounts, 7,
+                                                  iso("2024-01-29"), 7.0, &s));
+        CHECK(crm_rfm_summary_count(s) == 2);
+        int64_t who[2];
+        size_t position[2];
+        double f[2], r[2], t[2], m[2];
+        CHECK_OK(crm_rfm_summary_copy_ids_int(s, who, 2));
+        CHECK_OK(crm_rfm_summary_copy_customers(s, position, 2));
+        CHECK_OK(crm_rfm_summary_copy_frequency(s, f, 2));
+        CHECK_OK(crm_rfm_summary_copy_recency(s, r, 2));
+        CHECK_OK(crm_rfm_summary_copy_t(s, t, 2));
+        CHECK_OK(crm_rfm_summary_copy_monetary_value(s, m, 2));
+        CHECK(who[0] == 3 && who[1] == 7 && position[0] == 0 && position[1] == 2);
+        CHECK(f[1] == 2.0 && r[1] == 3.0 && t[1] == 4.0 && m[1] == 45.0);
+        CHECK(f[0] == 0.0 && r[0] == 0.0 && t[0] == 2.0 && m[0] == 0.0);
+        CHECK_FAILS(crm_rfm_summary_copy_ids_int(s, who, 1), CRM_RESULT_LENGTH_MISMATCH, "");
+        crm_rfm_summary_free(s);
+    }
+    /* Bad input: the error building a base gives, naming the row; a checked unit. */
+    const double bad[] = {20, 5, 50, NAN, 30, 10, 1};
+    crm_rfm_summary *s = NULL;
+    CHECK_FAILS(crm_rfm_summary_from_columns_int(ids, 7, days, 7, CRM_TIME_UNIT_DAYS, bad, 7, iso("2024-01-29"), 7.0, &s),
+                CRM_RESULT_INVALID_VALUE, "row 3");
+    CHECK_FAILS(crm_rfm_summary_from_columns_int(ids, 7, days, 6, CRM_TIME_UNIT_DAYS, amounts, 7, iso("2024-01-29"), 7.0, &s),
+                CRM_RESULT_LENGTH_MISMATCH, "");
+    CHECK_FAILS(crm_rfm_summary_from_columns_int(ids, 7, days, 7, CRM_TIME_UNIT_DAYS, amounts, 7, iso("2024-01-29"), 0.0, &s),
+                CRM_RESULT_INVALID_ARGUMENT, "days_per_unit");
+    CHECK(s == NULL);
+    /* A base with text ids has no integer ids to copy. */
+    static const char *const text[] = {"p"};
+    static const char *const one_date[] = {"2024-01-01"};
+    static const double one_amount[] = {1};
+    crm_base_builder *b = builder();
+    add_tx(b, text, one_date, one_amount, NULL, 1);
+    crm_base *base = build_base(b);
+    CHECK_OK(crm_rfm_summary_new(base, iso("2024-01-29"), 1.0, &s));
+    int64_t id;
+    CHECK_FAILS(crm_rfm_summary_copy_ids_int(s, &id, 1), CRM_RESULT_ID_KIND_MISMATCH, "text ids");
+    crm_rfm_summary_free(s);
+    crm_base_free(base);
+}
+
 /* The penalty as lifetimes 0.11.3 applies it (time in units of the largest T while
    fitting; Pareto/NBD's objective over the mean weight): its fits with penalizer_coef 0.1. */
 static void penalizer_is_lifetimes(void) {
@@ -454,6 +511,7 @@ int main(void) {
     mbg_nbd_fits_cdnow_and_zero_repeat_customers_may_be_dead();
     weights_give_the_same_fit();
     summary_from_transactions_of_a_base();
+    summary_from_columns_without_a_base();
     penalizer_is_lifetimes();
     CHECK_DONE();
 }

@@ -180,11 +180,17 @@ def test_summary_data_from_transaction_data():
     assert (m.loc[m["frequency"] == 0, "monetary_value"] == 0).all()
 
 
-@pytest.mark.parametrize("ids", ["int", "str", "numbered", "object", "string[pyarrow]"])
-def test_summary_engine_path_equals_lifetimes_pandas_path(monkeypatch, ids):
+@pytest.mark.parametrize(
+    ("ids", "order"),
+    [("int", "shuffled"), ("int", "time"), ("int", "day"), ("str", "shuffled"), ("numbered", "time"),
+     ("object", "shuffled"), ("string[pyarrow]", "shuffled")],
+)
+def test_summary_engine_path_equals_lifetimes_pandas_path(monkeypatch, ids, order):
     # The engine computes the summary for naive datetime64 dates; the pandas path (which
     # reproduces lifetimes: rows in customer id order, the whole end day counted) must give
-    # the same frame. Shuffled rows, times of day, rows on the end day, several units.
+    # the same frame. Shuffled rows, times of day, rows on the end day, several units. Rows
+    # in time order with integer ids take the engine's one pass (no base); "day" keeps only
+    # the dates, so that a customer's lines of a day share one timestamp.
     import crm.lifetimes.utils as utils
 
     s = crm.sample(3_000, seed=5, profiles=False, interactions=False)
@@ -192,6 +198,10 @@ def test_summary_engine_path_equals_lifetimes_pandas_path(monkeypatch, ids):
     rng = np.random.default_rng(3)
     tx["date"] = pd.to_datetime(tx["date"]) + pd.to_timedelta(rng.integers(0, 86_400, len(tx)), unit="s")
     tx = tx.sample(frac=1.0, random_state=2).reset_index(drop=True)
+    if order == "day":
+        tx["date"] = tx["date"].dt.normalize()
+    if order != "shuffled":
+        tx = tx.sort_values("date", kind="stable").reset_index(drop=True)
     if ids != "int":
         # Text ids of varying width, of one fixed width ("C000123": interned as numbers), as
         # numpy objects and as Arrow strings.
@@ -200,7 +210,10 @@ def test_summary_engine_path_equals_lifetimes_pandas_path(monkeypatch, ids):
         if ids in ("object", "string[pyarrow]"):
             tx["customer_id"] = tx["customer_id"].astype(ids)
     end = pd.Timestamp(s.end) - pd.Timedelta(days=40)
-    assert ((tx["date"] > end) & (tx["date"] < end + pd.Timedelta(days=1))).any()
+    if order == "day":
+        assert (tx["date"] == end).any() and tx.duplicated(["customer_id", "date"]).any()
+    else:
+        assert ((tx["date"] > end) & (tx["date"] < end + pd.Timedelta(days=1))).any()
     assert not tx["customer_id"].is_monotonic_increasing
     cases = [dict(monetary_value_col="amount"), dict(freq_multiplier=7), dict(monetary_value_col="amount", freq_multiplier=3)]
     engine = [summary_data_from_transaction_data(tx, "customer_id", "date", observation_period_end=end, **c) for c in cases]

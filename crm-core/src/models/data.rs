@@ -25,7 +25,7 @@ pub enum TimeUnit {
 }
 
 impl TimeUnit {
-    fn days(self) -> f64 {
+    pub(crate) fn days(self) -> f64 {
         match self {
             TimeUnit::Days => 1.0,
             TimeUnit::Weeks => 7.0,

@@ -19,6 +19,7 @@ mod paretonbd;
 mod sbg;
 mod simulate;
 pub mod special;
+mod summary_pass;
 pub mod uncertainty;
 
 pub use bgbb::BetaGeoBetaBinom;
@@ -30,6 +31,7 @@ pub use gammagamma::{
 pub use paretonbd::ParetoNbd;
 pub use sbg::ShiftedBetaGeo;
 pub use simulate::{HoldoutRow, SimulatedCustomers, holdout_table};
+pub use summary_pass::summary_from_columns;
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

@@ -4,11 +4,14 @@
 
 use super::crm_rfm_columns;
 use crate::base::{base_ref, crm_base};
+use crate::builder::{check_transaction_lengths, transactions};
 use crate::date::date_of;
 use crate::error::{Failure, crm_result};
+use crate::ptr::slice;
 use crate::ptr::{arg_ref, out};
 use crate::results::copy_rows;
-use crm_core::models::{RfmSummary, TimeUnit, summary_from_transactions};
+use crm_core::KeyColumn;
+use crm_core::models::{RfmSummary, TimeUnit, summary_from_columns, summary_from_transactions};
 
 /// The model summary of every customer with a transaction up to the observation end, in
 /// customer index order (others are left out: `crm_rfm_summary_copy_customers` gives each
@@ -22,6 +25,8 @@ use crm_core::models::{RfmSummary, TimeUnit, summary_from_transactions};
 #[derive(Debug)]
 pub struct crm_rfm_summary {
     inner: RfmSummary,
+    /// Each row's customer id, when the ids are integers.
+    ids: Option<Vec<i64>>,
 }
 
 fn summary_ref<'a>(summary: *const crm_rfm_summary) -> Result<&'a crm_rfm_summary, Failure> {
@@ -48,8 +53,67 @@ pub extern "C" fn crm_rfm_summary_new(
         }
         let unit = TimeUnit::DaysPer(days_per_unit);
         let inner = summary_from_transactions(&base.inner, date_of(observation_end, "observation_end")?, unit);
-        slot.write(Box::into_raw(Box::new(crm_rfm_summary { inner })));
+        let ids = match base.inner.ids() {
+            KeyColumn::Int(v) => Some(inner.customers.iter().map(|&c| v[c as usize]).collect()),
+            KeyColumn::Str(_) => None,
+        };
+        slot.write(Box::into_raw(Box::new(crm_rfm_summary { inner, ids })));
         Ok(())
+    }
+}
+
+/// The model summary straight from transaction arrays with integer customer ids (as
+/// `crm_base_builder_add_transactions_int` takes them, without margins), without building
+/// a base: one pass when the rows are in time order, as sales exports come (else through a
+/// base, with the same figures bit for bit). Rows in ascending id order;
+/// `crm_rfm_summary_copy_ids_int` gives their ids, `crm_rfm_summary_copy_customers` their
+/// positions among all customers of the arrays. Errors as building a base of the arrays
+/// (the detail names the row and column); `days_per_unit` as `crm_rfm_summary_new`.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_rfm_summary_from_columns_int(
+    customer_ids: *const i64,
+    customer_ids_len: usize,
+    times: *const i64,
+    times_len: usize,
+    time_unit: u8,
+    amounts: *const f64,
+    amounts_len: usize,
+    observation_end: i32,
+    days_per_unit: f64,
+    out_summary: *mut *mut crm_rfm_summary,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        // SAFETY: `out_summary` is NULL or writable (header contract).
+        let slot = unsafe { out(out_summary, "out_summary") }?;
+        if !(days_per_unit.is_finite() && days_per_unit > 0.0) {
+            return Err(Failure::new(crm_result::InvalidArgument, format!("`days_per_unit` = {days_per_unit} is not > 0")));
+        }
+        let end = date_of(observation_end, "observation_end")?;
+        check_transaction_lengths(customer_ids_len, times_len, amounts_len, std::ptr::null(), 0)?;
+        // SAFETY: `customer_ids` holds `customer_ids_len` values (header contract).
+        let ids = unsafe { slice(customer_ids, customer_ids_len, "customer_ids") }?;
+        let columns = transactions(|| KeyColumn::Int(ids.to_vec()), times, times_len, time_unit, amounts, amounts_len, std::ptr::null(), 0)?;
+        let (ids, inner) = summary_from_columns(columns, end, TimeUnit::DaysPer(days_per_unit))?;
+        let KeyColumn::Int(ids) = ids else { unreachable!("integer ids in, integer ids out") };
+        slot.write(Box::into_raw(Box::new(crm_rfm_summary { inner, ids: Some(ids) })));
+        Ok(())
+    }
+}
+
+/// Copies the customer id of every row (integer ids only: `CRM_RESULT_ID_KIND_MISMATCH`
+/// for a base with text ids); `len` must equal the count.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_rfm_summary_copy_ids_int(
+    summary: *const crm_rfm_summary,
+    out: *mut i64,
+    len: usize,
+) -> crm_result {
+    ffi_boundary! { fallible:
+        let ids = summary_ref(summary)?.ids.as_ref().ok_or_else(|| {
+            Failure::new(crm_result::IdKindMismatch, "the summary's customers have text ids")
+        })?;
+        // SAFETY: `out` has room for `len` values (header contract).
+        unsafe { copy_rows(ids, out, len, "out", |&v| v) }
     }
 }
 

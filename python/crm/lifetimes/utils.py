@@ -128,20 +128,24 @@ def _native_summary(
     id_column = ids.to_numpy() if pd.api.types.is_integer_dtype(ids.dtype) else ids
     table = {"id": id_column, "date": dates.to_numpy(), "amount": amounts}
     try:
-        base = _crm.CustomerBase.from_transactions(table, customer_id_col="id", date_col="date", amount_col="amount")
-        rows, x, t_x, age, spend = _crm._rfm_summary(base, end.date(), days_per_unit=float(freq_multiplier))
+        # One pass over the columns when the rows are in time order with integer ids (no
+        # base is kept: the notebook asks for the summary alone).
+        row_ids, x, t_x, age, spend = _crm._rfm_summary_of_transactions(
+            table,
+            end.date(),
+            customer_id_col="id",
+            date_col="date",
+            amount_col="amount",
+            days_per_unit=float(freq_multiplier),
+        )
     except (CrmError, TypeError):
         # Missing ids, NaN amounts, ...: lifetimes' pandas semantics decide.
         return None
     if isinstance(ids.dtype, np.dtype):
-        customer_ids = asarray(base.customer_ids)
-        # The rows come in the base's order when every customer has a row up to the end.
-        if len(rows) != len(customer_ids) or np.any(rows != np.arange(len(rows), dtype=rows.dtype)):
-            customer_ids = customer_ids[rows]
-        index = pd.Index(customer_ids, name=customer_id_col)
+        index = pd.Index(row_ids.to_numpy(zero_copy_only=False), name=customer_id_col)
     else:
         # Arrow-backed text (pandas 3's str): the ids' Arrow array, wrapped without a copy.
-        index = pd.Index(pd.array(_crm._customer_id_array(base, rows), dtype=ids.dtype), name=customer_id_col)
+        index = pd.Index(pd.array(row_ids, dtype=ids.dtype), name=customer_id_col)
     # The dtype pandas' groupby gives (lifetimes' path): the ids' own, but text in object
     # columns is inferred as pandas does (pandas 3's str, object before).
     if index.dtype != ids.dtype and ids.dtype != object:

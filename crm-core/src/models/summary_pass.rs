@@ -1,0 +1,272 @@
+//! The model summary straight from transaction columns, without building a base: one pass
+//! over rows in time order (as sales exports come) with integer ids of a compact range,
+//! each customer's state in one slot of a table indexed by id. Any other input builds the
+//! base and summarises it ([`summary_from_transactions`]); both give the same figures bit
+//! for bit.
+//!
+//! A notebook that asks for the summary alone (lifetimes' `summary_data_from_transaction_
+//! data`) then pays a pass over the columns, not the grouping of every transaction by
+//! customer that later analyses need.
+
+use super::data::{RfmSummary, TimeUnit, summary_from_transactions};
+use crate::base::CustomerBase;
+use crate::error::Result;
+use crate::id::KeyColumn;
+use crate::time::{Day, date_to_day, day_of};
+use crate::transaction::TransactionColumns;
+use chrono::NaiveDate;
+
+/// One customer's running summary. `days == 0`: no row up to the end yet.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// Some row of the customer was seen (also after the end): the customer is in the base.
+    seen: bool,
+    /// Rows at `last_time` so far, whether their amounts came out of the base's order, and
+    /// whether the first of them began its day's sum.
+    tie_rows: u32,
+    tie_unordered: bool,
+    tie_starts_day: bool,
+    days: u32,
+    first_day: Day,
+    last_day: Day,
+    last_time: i64,
+    /// The amount of the last row as an ordered integer (the base's order within a second).
+    last_amount: u64,
+    /// The current day's sum so far, and the sum of the completed repeat days.
+    day_sum: f64,
+    repeat_sum: f64,
+}
+
+/// Amounts as integers in numeric order (the base's tie-break within one timestamp).
+fn amount_key(a: f64) -> u64 {
+    let b = a.to_bits();
+    b ^ (((b as i64 >> 63) as u64) >> 1) ^ (1 << 63)
+}
+
+/// The summary of every customer with a transaction up to `observation_end`, in ascending
+/// id order (the base's customer order; `customers` gives each row's position among all
+/// customers of the columns), and the ids of the rows. The same figures as
+/// [`summary_from_transactions`] on the base of these columns.
+///
+/// ```
+/// use crm_core::models::{TimeUnit, summary_from_columns};
+/// use crm_core::{KeyColumn, TransactionColumns};
+/// let day = 86_400;
+/// // Customer 7 buys on days 0, 0 and 10; customer 3 on day 4; customer 5 after the end.
+/// let columns = TransactionColumns::new(
+///     KeyColumn::Int(vec![7, 7, 3, 7, 5]),
+///     vec![0, 3_600, 4 * day, 10 * day, 30 * day],
+///     vec![10.0, 5.0, 8.0, 20.0, 1.0],
+/// );
+/// let end = chrono::NaiveDate::from_ymd_opt(1970, 1, 21).unwrap(); // day 20
+/// let (ids, s) = summary_from_columns(columns, end, TimeUnit::Days)?;
+/// assert_eq!(ids, KeyColumn::Int(vec![3, 7]));
+/// assert_eq!(s.customers, [0, 2]); // customer 5 is the base's second
+/// assert_eq!((s.data.frequency.clone(), s.data.recency.clone(), s.data.t.clone()), (vec![0.0, 1.0], vec![0.0, 10.0], vec![16.0, 20.0]));
+/// assert_eq!(s.monetary_value, [0.0, 20.0]);
+/// # Ok::<(), crm_core::Error>(())
+/// ```
+///
+/// # Errors
+/// As building a base of the columns ([`CustomerBase::from_transactions`]): mismatched
+/// lengths, timestamps out of range, amounts that are not finite, with the row.
+pub fn summary_from_columns(
+    columns: TransactionColumns,
+    observation_end: NaiveDate,
+    unit: TimeUnit,
+) -> Result<(KeyColumn, RfmSummary)> {
+    if let Some(out) = one_pass(&columns, observation_end, unit)? {
+        return Ok(out);
+    }
+    let base = CustomerBase::from_transactions(columns)?;
+    let s = summary_from_transactions(&base, observation_end, unit);
+    let ids = match base.ids() {
+        KeyColumn::Int(v) => KeyColumn::Int(s.customers.iter().map(|&c| v[c as usize]).collect()),
+        KeyColumn::Str(v) => {
+            let mut out = crate::StrColumn::default();
+            for &c in &s.customers {
+                out.push(v.get(c as usize));
+            }
+            KeyColumn::Str(out)
+        }
+    };
+    Ok((ids, s))
+}
+
+/// The pass, or `None` when the input is not for it (text ids, ids spread too thin, rows
+/// not in time order, three or more rows of one customer at one second not in amount
+/// order, extra columns): the caller builds the base.
+fn one_pass(
+    c: &TransactionColumns,
+    observation_end: NaiveDate,
+    unit: TimeUnit,
+) -> Result<Option<(KeyColumn, RfmSummary)>> {
+    let KeyColumn::Int(ids) = &c.customer else { return Ok(None) };
+    if c.margin.is_some() || c.cost_of_goods.is_some() || c.product.is_some() || c.order.is_some() || ids.is_empty() {
+        return Ok(None);
+    }
+    // The base's checks first, so that an error is the one building the base gives.
+    c.validate()?;
+    if !c.timestamp.is_sorted() {
+        return Ok(None);
+    }
+    let (lo, hi) = ids.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let span = (hi as i128 - lo as i128 + 1) as u128;
+    if span > (4 * ids.len()).max(1 << 16) as u128 {
+        return Ok(None);
+    }
+    let end = date_to_day(observation_end);
+    let mut slots = vec![Slot::default(); span as usize];
+    for ((&id, &time), &amount) in ids.iter().zip(&c.timestamp).zip(&c.amount) {
+        let s = &mut slots[(id - lo) as usize];
+        let (key, d) = (amount_key(amount), day_of(time));
+        let starts_day = s.days == 0 || d != s.last_day;
+        if s.seen && time == s.last_time {
+            s.tie_rows += 1;
+            s.tie_unordered |= key < s.last_amount;
+            // The base sums rows of one second in amount order: another order gives the
+            // same sum only for two rows that begin the day's sum (a + b = b + a).
+            if s.tie_unordered && (s.tie_rows >= 3 || !s.tie_starts_day) {
+                return Ok(None);
+            }
+        } else {
+            (s.tie_rows, s.tie_unordered, s.tie_starts_day) = (1, false, starts_day);
+        }
+        (s.seen, s.last_time, s.last_amount) = (true, time, key);
+        if d > end {
+            continue;
+        }
+        if s.days == 0 {
+            (s.days, s.first_day, s.last_day, s.day_sum) = (1, d, d, amount);
+        } else if d == s.last_day {
+            s.day_sum += amount;
+        } else {
+            // The finished day: a repeat day unless it was the first (sums in day order, as
+            // the base's, from -0.0 as `Iterator::sum`).
+            if s.days > 1 {
+                s.repeat_sum += s.day_sum;
+            } else {
+                s.repeat_sum = -0.0;
+            }
+            (s.days, s.last_day, s.day_sum) = (s.days + 1, d, amount);
+        }
+    }
+    let scale = unit.days();
+    let mut out = RfmSummary::default();
+    let mut out_ids = Vec::new();
+    let mut position: crate::CustomerIndex = 0;
+    for (k, s) in slots.iter().enumerate() {
+        if !s.seen {
+            continue;
+        }
+        if s.days > 0 {
+            let repeat = s.days - 1;
+            out.customers.push(position);
+            out_ids.push(lo + k as i64);
+            out.data.frequency.push(repeat as f64);
+            out.data.recency.push((s.last_day - s.first_day) as f64 / scale);
+            out.data.t.push((end - s.first_day) as f64 / scale);
+            out.monetary_value.push(if repeat == 0 { 0.0 } else { (s.repeat_sum + s.day_sum) / repeat as f64 });
+        }
+        position += 1;
+    }
+    out.data.weights = vec![1.0; out.customers.len()];
+    Ok(Some((KeyColumn::Int(out_ids), out)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const DAY: i64 = 86_400;
+
+    fn end() -> NaiveDate {
+        NaiveDate::from_ymd_opt(1970, 1, 8).expect("a date") // day 7
+    }
+
+    /// The base's summary of the same columns, and its ids.
+    fn by_base(c: &TransactionColumns) -> (KeyColumn, RfmSummary) {
+        let base = CustomerBase::from_transactions(c.clone()).expect("valid columns");
+        let s = summary_from_transactions(&base, end(), TimeUnit::Weeks);
+        let KeyColumn::Int(v) = base.ids() else { panic!("integer ids") };
+        (KeyColumn::Int(s.customers.iter().map(|&k| v[k as usize]).collect()), s)
+    }
+
+    fn bits(s: &RfmSummary) -> Vec<Vec<u64>> {
+        [&s.data.frequency, &s.data.recency, &s.data.t, &s.data.weights, &s.monetary_value]
+            .iter()
+            .map(|v| v.iter().map(|x| x.to_bits()).collect())
+            .collect()
+    }
+
+    fn same(c: TransactionColumns) -> bool {
+        let want = by_base(&c);
+        let fast = one_pass(&c, end(), TimeUnit::Weeks).expect("valid columns");
+        let taken = fast.is_some();
+        if let Some((ids, s)) = fast {
+            assert_eq!(ids, want.0);
+            assert_eq!(s.customers, want.1.customers);
+            assert_eq!(bits(&s), bits(&want.1));
+        }
+        let (ids, s) = summary_from_columns(c, end(), TimeUnit::Weeks).expect("valid columns");
+        assert_eq!((ids, &s.customers, bits(&s)), (want.0, &want.1.customers, bits(&want.1)));
+        taken
+    }
+
+    proptest! {
+        /// Rows of a few customers over ten days, on the hour (so that rows share seconds
+        /// and days), refunds, zeros and -0.0 among the amounts, some after the end: the
+        /// pass gives the base's figures bit for bit, or leaves them to the base.
+        #[test]
+        fn the_pass_equals_the_base(
+            rows in prop::collection::vec((1i64..12, 0i64..240, prop::sample::select(vec![
+                10.0, 0.1, 0.2, 0.3, -5.0, 0.0, -0.0, 1e16, 7.25,
+            ])), 1..120),
+            shuffle in any::<bool>(),
+        ) {
+            let mut rows = rows;
+            if !shuffle {
+                rows.sort_by_key(|r| r.1);
+            }
+            let c = TransactionColumns::new(
+                KeyColumn::Int(rows.iter().map(|r| r.0).collect()),
+                rows.iter().map(|r| r.1 * 3_600).collect(),
+                rows.iter().map(|r| r.2).collect(),
+            );
+            let taken = same(c);
+            prop_assert!(!(shuffle && taken && !rows.is_sorted_by_key(|r| r.1)));
+        }
+    }
+
+    #[test]
+    fn time_ordered_integer_ids_take_the_pass() {
+        // Two rows of customer 4 at one second out of amount order, at the start of a day:
+        // the pass; a third row at that second, or a pair after the day's first row: the base.
+        let c = |ids: Vec<i64>, times: Vec<i64>, amounts: Vec<f64>| {
+            TransactionColumns::new(KeyColumn::Int(ids), times, amounts)
+        };
+        assert!(same(c(vec![4, 4, 2, 4], vec![DAY, DAY, 2 * DAY, 3 * DAY], vec![0.3, 0.1, 1.0, 0.2])));
+        assert!(!same(c(vec![4, 4, 4], vec![DAY; 3], vec![0.3, 0.1, 0.2])));
+        assert!(!same(c(vec![4, 4, 4], vec![DAY, DAY + 1, DAY + 1], vec![0.1, 0.3, 0.2])));
+        // Out of time order, text ids, ids spread thin, an order column: the base.
+        assert!(!same(c(vec![1, 2], vec![DAY, 0], vec![1.0, 2.0])));
+        assert!(!same(c(vec![1, 1 << 40], vec![0, DAY], vec![1.0, 2.0])));
+        let mut with_order = c(vec![1, 2], vec![0, DAY], vec![1.0, 2.0]);
+        with_order.order = Some(KeyColumn::Int(vec![1, 2]));
+        assert!(!same(with_order));
+        let text =
+            TransactionColumns::new(KeyColumn::Str(["b", "a"].into_iter().collect()), vec![0, DAY], vec![1.0, 2.0]);
+        let (ids, s) = summary_from_columns(text, end(), TimeUnit::Days).expect("valid");
+        assert_eq!((ids.len(), s.customers), (2, vec![0, 1]));
+    }
+
+    #[test]
+    fn bad_rows_get_the_base_error() {
+        let c = TransactionColumns::new(KeyColumn::Int(vec![1, 2, 3]), vec![0, DAY, 2 * DAY], vec![1.0, f64::NAN, 2.0]);
+        let want = CustomerBase::from_transactions(c.clone()).unwrap_err().to_string();
+        let got = summary_from_columns(c, end(), TimeUnit::Days).unwrap_err().to_string();
+        assert_eq!(got, want);
+        assert!(got.contains("amount"), "{got}");
+    }
+}

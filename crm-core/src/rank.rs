@@ -86,7 +86,7 @@ pub(crate) fn from_ordered_bits(key: u64) -> f64 {
 }
 
 /// A u64 that sorts as [`f64::total_cmp`] does.
-fn total_bits(v: f64) -> u64 {
+pub(crate) fn total_bits(v: f64) -> u64 {
     let b = v.to_bits();
     if b >> 63 == 1 { !b } else { b | (1 << 63) }
 }

@@ -4,6 +4,7 @@ use crate::customer::CustomerIndex;
 use crate::grouping::{atomics32, atomics64, for_each_group, stage_in_buckets};
 use crate::id::KeyColumn;
 use crate::parallel::SplitAt;
+use crate::rank::total_bits;
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -353,11 +354,13 @@ impl Columns<'_> {
         if self.time[g.clone()].windows(2).all(|w| w[0] < w[1]) {
             return;
         }
-        let key = |i: usize| {
+        // Floats compare as `total_cmp` does.
+        let key = |i: u32| {
+            let i = i as usize;
             (
                 self.time[i],
-                self.amount[i].to_bits() ^ (((self.amount[i].to_bits() as i64 >> 63) as u64) >> 1),
-                self.margin.as_ref().map_or(0, |m| m[i].to_bits() ^ (((m[i].to_bits() as i64 >> 63) as u64) >> 1)),
+                total_bits(self.amount[i]),
+                self.margin.as_ref().map_or(0, |m| total_bits(m[i])),
                 self.order.as_ref().map_or(0, |o| o[i]),
                 self.product.as_ref().map_or(0, |p| p[i]),
             )
@@ -365,10 +368,10 @@ impl Columns<'_> {
         let order = &mut scratch.order;
         order.clear();
         order.extend(g.clone().map(|i| i as u32));
-        if order.is_sorted_by_key(|&i| ordered(key(i as usize))) {
+        if order.is_sorted_by_key(|&i| key(i)) {
             return;
         }
-        order.sort_unstable_by_key(|&i| ordered(key(i as usize)));
+        order.sort_unstable_by_key(|&i| key(i));
         permute(&mut self.time[g.clone()], order, g.start, &mut scratch.times);
         permute(&mut self.amount[g.clone()], order, g.start, &mut scratch.floats);
         if let Some(m) = self.margin.as_deref_mut() {
@@ -381,11 +384,6 @@ impl Columns<'_> {
             permute(&mut p[g.clone()], order, g.start, &mut scratch.ints);
         }
     }
-}
-
-/// A sort key from a group row's fields: floats compare as `total_cmp` does.
-fn ordered((t, a, m, o, p): (i64, u64, u64, u32, u32)) -> (i64, i64, i64, u32, u32) {
-    (t, a as i64, m as i64, o, p)
 }
 
 /// Reorders `values` (slots `start..` of a column) so that position k holds the value at

@@ -24,6 +24,23 @@ pub(crate) unsafe fn parse<T: DeserializeOwned>(
     crm_core::definition::from_json(text, what).map_err(Failure::from)
 }
 
+/// [`parse`], or the defaults for NULL with length 0 (the rules a caller leaves out).
+///
+/// # Safety
+/// As [`parse`].
+pub(crate) unsafe fn parse_or_default<T: DeserializeOwned + Default>(
+    text: *const c_char,
+    len: usize,
+    arg: &str,
+    what: &str,
+) -> Result<T, Failure> {
+    if text.is_null() && len == 0 {
+        return Ok(T::default());
+    }
+    // SAFETY: per the contract.
+    unsafe { parse(text, len, arg, what) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,12 +46,9 @@ pub extern "C" fn crm_profiles_new(
         let base = base_ref(base)?;
         // SAFETY: `out_profiles` is NULL or writable (header contract).
         let slot = unsafe { out(out_profiles, "out_profiles") }?;
-        let config: ProfileConfig = if config_json.is_null() && config_len == 0 {
-            ProfileConfig::default()
-        } else {
-            // SAFETY: `config_json` holds `config_len` bytes (header contract).
-            unsafe { crate::json::parse(config_json, config_len, "config_json", "profile config") }?
-        };
+        // SAFETY: `config_json` is NULL (length 0) or holds `config_len` bytes (header contract).
+        let config: ProfileConfig =
+            unsafe { crate::json::parse_or_default(config_json, config_len, "config_json", "profile config") }?;
         let inner = base.inner.segment_profiles(crate::date::date_of(as_of, "as_of")?, &config)?;
         let traits = inner.traits.iter().map(|t| c_name(&t.text)).collect();
         slot.write(Box::into_raw(Box::new(crm_profiles { base: Arc::clone(&base.inner), inner, traits })));

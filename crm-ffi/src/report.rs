@@ -74,20 +74,13 @@ impl crate::panic::PanicDefault for crm_report_config {
 /// `c` comes from the caller, whose header contract makes `wallet_json` and
 /// `profiles_json` NULL (with length 0) or `*_len` readable bytes.
 pub(crate) fn report_config(c: &crm_report_config) -> Result<ReportConfig, Failure> {
-    fn rules<T: serde::de::DeserializeOwned + Default>(
-        text: *const c_char,
-        len: usize,
-        arg: &str,
-        what: &str,
-    ) -> Result<T, Failure> {
-        if text.is_null() && len == 0 {
-            return Ok(T::default());
-        }
-        // SAFETY: NULL with length 0 (handled above) or `len` readable bytes (the contract).
-        unsafe { crate::json::parse(text, len, arg, what) }
-    }
-    let wallet: WalletConfig = rules(c.wallet_json, c.wallet_len, "wallet_json", "wallet")?;
-    let profiles: ProfileConfig = rules(c.profiles_json, c.profiles_len, "profiles_json", "profiles")?;
+    // SAFETY: NULL with length 0 or `*_len` readable bytes (the caller's contract).
+    let (wallet, profiles): (WalletConfig, ProfileConfig) = unsafe {
+        (
+            crate::json::parse_or_default(c.wallet_json, c.wallet_len, "wallet_json", "wallet")?,
+            crate::json::parse_or_default(c.profiles_json, c.profiles_len, "profiles_json", "profiles")?,
+        )
+    };
     wallet.validate()?;
     profiles.validate()?;
     Ok(ReportConfig {

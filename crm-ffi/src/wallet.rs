@@ -93,12 +93,9 @@ pub extern "C" fn crm_wallet_new(
         let base = base_ref(base)?;
         // SAFETY: `out_wallet` is NULL or writable (header contract).
         let slot = unsafe { out(out_wallet, "out_wallet") }?;
-        let config: WalletConfig = if config_json.is_null() && config_len == 0 {
-            WalletConfig::default()
-        } else {
-            // SAFETY: `config_json` holds `config_len` bytes (header contract).
-            unsafe { crate::json::parse(config_json, config_len, "config_json", "wallet config") }?
-        };
+        // SAFETY: `config_json` is NULL (length 0) or holds `config_len` bytes (header contract).
+        let config: WalletConfig =
+            unsafe { crate::json::parse_or_default(config_json, config_len, "config_json", "wallet config") }?;
         let inner = base.inner.wallet(date_of(as_of, "as_of")?, &config)?;
         slot.write(Box::into_raw(Box::new(crm_wallet { base: Arc::clone(&base.inner), inner })));
         Ok(())

@@ -746,13 +746,7 @@ fn from_tables(
     let formats = formats(date_format)?;
     let mut names = Names::default();
     cols.names(&mut names);
-    let tx = transactions
-        .filter(|t| !t.is_none())
-        .map(|t| match pandas_numpy_columns(t, &cols)? {
-            Some(columns) => import_table(&columns, "transactions"),
-            None => import_table(t, "transactions"),
-        })
-        .transpose()?;
+    let tx = transactions.filter(|t| !t.is_none()).map(|t| transactions_table(t, &cols)).transpose()?;
     let cu = customers_arg(customers, &cols.customer)
         .map(|(data, id, _)| -> Fallible<_> { Ok((import_table(&data, "customers")?, id)) })
         .transpose()?;
@@ -791,7 +785,6 @@ fn from_tables(
 /// The transaction columns of a table with the three required columns (as
 /// `from_transactions` reads them), and the names for its errors.
 pub(crate) fn transactions_of(
-    _py: Python<'_>,
     transactions: &Bound<'_, PyAny>,
     customer_id_col: String,
     date_col: String,
@@ -800,11 +793,17 @@ pub(crate) fn transactions_of(
     let cols = tx_cols(customer_id_col, date_col, amount_col, None, None, None, None);
     let mut names = Names::default();
     cols.names(&mut names);
-    let table = match pandas_numpy_columns(transactions, &cols)? {
-        Some(columns) => import_table(&columns, "transactions")?,
-        None => import_table(transactions, "transactions")?,
-    };
+    let table = transactions_table(transactions, &cols)?;
     Ok((transaction_columns(&table, &cols, &[])?, names))
+}
+
+/// A transactions table read as `from_transactions` does: a pandas frame's numpy columns
+/// directly, anything else through its Arrow stream.
+fn transactions_table(transactions: &Bound<'_, PyAny>, cols: &TxCols) -> Fallible<InTable> {
+    match pandas_numpy_columns(transactions, cols)? {
+        Some(columns) => import_table(&columns, "transactions"),
+        None => import_table(transactions, "transactions"),
+    }
 }
 
 #[pymethods]

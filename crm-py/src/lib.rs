@@ -116,7 +116,6 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(models::_predict, m)?)?;
     m.add_function(wrap_pyfunction!(models::_customer_lifetime_value, m)?)?;
     m.add_function(wrap_pyfunction!(models::_rfm_summary, m)?)?;
-    m.add_function(wrap_pyfunction!(models::_customer_id_array, m)?)?;
     m.add_function(wrap_pyfunction!(models::_rfm_summary_of_transactions, m)?)?;
     m.add_function(wrap_pyfunction!(intervals::_parameter_covariance, m)?)?;
     m.add_function(wrap_pyfunction!(intervals::_predict_interval, m)?)?;

@@ -258,6 +258,14 @@ type RfmArrays<'py> = (
     Bound<'py, PyArray1<f64>>,
 );
 
+/// The time unit of `days_per_unit` days (finite and > 0).
+fn days_unit(days_per_unit: f64) -> Fallible<TimeUnit> {
+    if !(days_per_unit.is_finite() && days_per_unit > 0.0) {
+        return Err(Failure::config("days_per_unit", format!("{days_per_unit} is not a positive number")));
+    }
+    Ok(TimeUnit::DaysPer(days_per_unit))
+}
+
 /// lifetimes' `summary_data_from_transaction_data` (daily periods) straight from a base:
 /// per customer with a transaction up to `observation_end`, frequency (repeat days),
 /// recency and T in units of `days_per_unit` days, and the mean spend of the repeat days.
@@ -270,12 +278,9 @@ pub(crate) fn _rfm_summary<'py>(
     observation_end: &Bound<'py, PyAny>,
     days_per_unit: f64,
 ) -> Fallible<RfmArrays<'py>> {
-    let end = crate::base::to_date(observation_end, "observation_end")?;
-    if !(days_per_unit.is_finite() && days_per_unit > 0.0) {
-        return Err(Failure::config("days_per_unit", format!("{days_per_unit} is not a positive number")));
-    }
+    let (end, unit) = (crate::base::to_date(observation_end, "observation_end")?, days_unit(days_per_unit)?);
     let inner = base.inner.clone();
-    let s = detached(py, move || Ok(summary_from_transactions(&inner, end, TimeUnit::DaysPer(days_per_unit))))?;
+    let s = detached(py, move || Ok(summary_from_transactions(&inner, end, unit)))?;
     Ok((
         PyArray1::from_vec(py, s.customers),
         PyArray1::from_vec(py, s.data.frequency),
@@ -285,34 +290,15 @@ pub(crate) fn _rfm_summary<'py>(
     ))
 }
 
-/// The ids of the customers at `rows` (positions in the base), as a pyarrow array: int64,
-/// or large_string, which pandas' Arrow-backed str dtype wraps without a copy (numpy's
-/// object array of Python strings costs more than the summary it indexes).
-#[pyfunction]
-pub(crate) fn _customer_id_array<'py>(
-    py: Python<'py>,
-    base: &crate::base::CustomerBase,
-    rows: PyReadonlyArray1<'_, u32>,
-) -> Fallible<Bound<'py, PyAny>> {
+/// Customer ids as a pyarrow array named `customer_id`: int64, or large_string, which
+/// pandas' Arrow-backed str dtype wraps without a copy (numpy's object array of Python
+/// strings costs more than the summary it indexes).
+fn id_array(py: Python<'_>, ids: crm_core::KeyColumn) -> Fallible<Bound<'_, PyAny>> {
     use arrow_array::{ArrayRef, Int64Array, LargeStringArray};
-    let rows = rows.as_slice().map_err(PyErr::from)?;
-    let ids = base.inner.ids();
-    if let Some(&bad) = rows.iter().find(|&&r| r as usize >= ids.len()) {
-        return Err(Failure::config("rows", format!("{bad} is not a customer position (the base has {})", ids.len())));
-    }
     let array: ArrayRef = match ids {
-        crm_core::KeyColumn::Int(v) => {
-            std::sync::Arc::new(Int64Array::from_iter_values(rows.iter().map(|&r| v[r as usize])))
-        }
-        crm_core::KeyColumn::Str(s) => {
-            std::sync::Arc::new(LargeStringArray::from_iter_values(rows.iter().map(|&r| s.get(r as usize))))
-        }
+        crm_core::KeyColumn::Int(v) => std::sync::Arc::new(Int64Array::from(v)),
+        crm_core::KeyColumn::Str(s) => std::sync::Arc::new(LargeStringArray::from_iter_values(s.iter())),
     };
-    id_array(py, array)
-}
-
-/// Customer ids as a pyarrow array named `customer_id`.
-pub(crate) fn id_array(py: Python<'_>, array: arrow_array::ArrayRef) -> Fallible<Bound<'_, PyAny>> {
     let field = arrow_schema::Field::new("customer_id", array.data_type().clone(), false);
     let exported = pyo3_arrow::PyArray::new(array, field.into());
     Ok(exported.to_pyarrow(py)?.unbind().into_bound(py))
@@ -334,20 +320,11 @@ pub(crate) fn _rfm_summary_of_transactions<'py>(
     amount_col: String,
     days_per_unit: f64,
 ) -> Fallible<SummaryArrays<'py>> {
-    use arrow_array::{ArrayRef, Int64Array, LargeStringArray};
-    let end = crate::base::to_date(observation_end, "observation_end")?;
-    if !(days_per_unit.is_finite() && days_per_unit > 0.0) {
-        return Err(Failure::config("days_per_unit", format!("{days_per_unit} is not a positive number")));
-    }
-    let (columns, names) = crate::base::transactions_of(py, transactions, customer_id_col, date_col, amount_col)?;
+    let (end, unit) = (crate::base::to_date(observation_end, "observation_end")?, days_unit(days_per_unit)?);
+    let (columns, names) = crate::base::transactions_of(transactions, customer_id_col, date_col, amount_col)?;
     let (ids, s) = detached(py, move || {
-        crm_core::models::summary_from_columns(columns, end, TimeUnit::DaysPer(days_per_unit))
-            .map_err(|e| Failure::Core(e, names))
+        crm_core::models::summary_from_columns(columns, end, unit).map_err(|e| Failure::Core(e, names))
     })?;
-    let ids: ArrayRef = match ids {
-        crm_core::KeyColumn::Int(v) => std::sync::Arc::new(Int64Array::from(v)),
-        crm_core::KeyColumn::Str(s) => std::sync::Arc::new(LargeStringArray::from_iter_values(s.iter())),
-    };
     Ok((
         id_array(py, ids)?,
         PyArray1::from_vec(py, s.data.frequency),

@@ -12,6 +12,7 @@ use super::data::{RfmSummary, TimeUnit, summary_from_transactions};
 use crate::base::CustomerBase;
 use crate::error::Result;
 use crate::id::KeyColumn;
+use crate::rank::total_bits;
 use crate::time::{Day, date_to_day, day_of};
 use crate::transaction::TransactionColumns;
 use chrono::NaiveDate;
@@ -31,7 +32,7 @@ struct Slot {
     day_sum: f64,
     repeat_sum: f64,
     /// The second of the last row, and the rows at it so far (the group): the first `TIE`
-    /// of their amounts in the base's order, the largest as an ordered integer, whether
+    /// of their amounts in the base's order (`total_cmp`), the largest as its `total_bits`, whether
     /// they came out of order, whether the group began its day, and the day's sum before it.
     last_time: i64,
     tie_rows: u32,
@@ -44,12 +45,6 @@ struct Slot {
 
 /// The widest id range the pass takes.
 const MAX_SPAN: usize = 1 << 15;
-
-/// Amounts as integers in numeric order (the base's tie-break within one timestamp).
-fn amount_key(a: f64) -> u64 {
-    let b = a.to_bits();
-    b ^ (((b as i64 >> 63) as u64) >> 1) ^ (1 << 63)
-}
 
 /// The summary of every customer with a transaction up to `observation_end`, in ascending
 /// id order (the base's customer order; `customers` gives each row's position among all
@@ -90,13 +85,7 @@ pub fn summary_from_columns(
     let s = summary_from_transactions(&base, observation_end, unit);
     let ids = match base.ids() {
         KeyColumn::Int(v) => KeyColumn::Int(s.customers.iter().map(|&c| v[c as usize]).collect()),
-        KeyColumn::Str(v) => {
-            let mut out = crate::StrColumn::default();
-            for &c in &s.customers {
-                out.push(v.get(c as usize));
-            }
-            KeyColumn::Str(out)
-        }
+        KeyColumn::Str(v) => KeyColumn::Str(s.customers.iter().map(|&c| v.get(c as usize)).collect()),
     };
     Ok((ids, s))
 }
@@ -134,7 +123,7 @@ fn one_pass(
         if d > end {
             continue;
         }
-        let key = amount_key(amount);
+        let key = total_bits(amount);
         if s.days > 0 && time == s.last_time {
             // Another row at the group's second: the base adds a second's rows in amount
             // order, so the group's first rows are kept sorted and summed again.
@@ -144,7 +133,7 @@ fn one_pass(
             let n = s.tie_rows as usize;
             if n <= TIE {
                 let mut k = n - 1;
-                while k > 0 && amount_key(s.tie[k - 1]) > key {
+                while k > 0 && total_bits(s.tie[k - 1]) > key {
                     s.tie[k] = s.tie[k - 1];
                     k -= 1;
                 }

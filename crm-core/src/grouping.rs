@@ -1,6 +1,6 @@
 //! Grouping rows by customer: a counting sort on the customer codes, on all threads.
 //! Transactions and interactions take the two-pass, cache-friendly route of
-//! [`stage_in_buckets`], then order each customer's rows with [`for_each_group`].
+//! [`Buckets`], then order each customer's rows with [`for_each_group`].
 //!
 //! The slot a row gets depends only on its customer and its position among that
 //! customer's rows, so the grouping is the same for any thread count; callers then put
@@ -9,7 +9,6 @@
 
 use crate::parallel::{SplitAt, map_pieces, pieces, run_tasks};
 use std::ops::Range;
-use std::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, Ordering::Relaxed};
 
 /// Per-customer offsets (`customers + 1` of them), and for each of the [`pieces`] of the
 /// rows the slot where its next row of each customer goes. Piece k's rows of a customer
@@ -50,103 +49,115 @@ fn offsets_of(histograms: &[Vec<u32>], customers: usize) -> Vec<usize> {
     offsets
 }
 
-/// Calls `put(row, slot)` for every row, on all threads, with the slots of [`slots`].
-/// Each slot is put exactly once, so `put` may store into shared atomics with relaxed
-/// ordering (plain stores on common hardware); the threads are joined before returning.
-#[cfg(test)]
-pub(crate) fn scatter(codes: &[u32], mut cursors: Vec<Vec<u32>>, put: impl Fn(usize, usize) + Sync) {
-    let mut tasks = Vec::new();
-    for (rows, cursor) in pieces(codes.len()).into_iter().zip(cursors.iter_mut()) {
-        let put = &put;
-        tasks.push(move || {
-            for row in rows {
-                let next = &mut cursor[codes[row] as usize];
-                put(row, *next as usize);
-                *next += 1;
-            }
-        });
-    }
-    run_tasks(tasks);
-}
-
-/// Rows staged by bucket: pass 1 of [`stage_in_buckets`] is done, pass 2
-/// ([`Self::place`]) moves them to their final slots.
-pub(crate) struct Buckets {
+/// Rows of a column grouped by customer in two cache-friendly passes ([`Self::group`]).
+/// Row `row` of customer `c` lands at `offsets[c]` + its position among `c`'s rows (row
+/// order is kept within a customer), whatever the thread count.
+///
+/// Scattering straight to the final slots writes all over memory (a cache and TLB miss
+/// per row and column). Instead, pass 1 appends each row to the staging region of its
+/// block of customers (a bucket; at most 256 of them: sequential writes), and pass 2 moves
+/// each bucket's rows to their final slots, which lie in one small region. Each column
+/// takes both passes on its own: a plain typed loop per column, with each thread writing
+/// its own slices (no atomics, so the staging memory needs no zeroing).
+pub(crate) struct Buckets<'a> {
+    codes: &'a [u32],
     /// Per-customer offsets of the grouped order (`customers + 1`).
     pub offsets: Vec<usize>,
     shift: usize,
+    /// Per bucket, where its rows start in the staging order (`buckets + 1`).
+    bucket_offsets: Vec<usize>,
+    /// Per piece of the rows and bucket, where the piece's rows of the bucket start in the
+    /// staging order (after those of the pieces before it).
+    starts: Vec<Vec<usize>>,
+    /// The customer codes in staging order.
     staged_code: Vec<u32>,
 }
 
-/// Groups rows by customer in two cache-friendly passes. Row `row` of customer `c` lands
-/// at `offsets[c]` + its position among `c`'s rows (row order is kept within a
-/// customer), whatever the thread count.
-///
-/// Scattering straight to the final slots writes all over memory (a cache and TLB miss
-/// per row and column). Instead, pass 1 (this function) appends each row to the bucket of
-/// its block of customers (at most 256 buckets: sequential writes), calling
-/// `stage(row, staging_slot)`. Every staging slot is written exactly once, so `stage` may
-/// store into shared atomics with relaxed ordering. Pass 2 is [`Buckets::place`].
-pub(crate) fn stage_in_buckets(codes: &[u32], customers: usize, stage: impl Fn(usize, usize) + Sync) -> Buckets {
-    let n = codes.len();
-    let shift = (usize::BITS - (customers >> 8).leading_zeros()) as usize;
-    let buckets = (customers >> shift) + 1;
-    let histograms = piece_histograms(codes, customers);
-    let offsets = offsets_of(&histograms, customers);
-    let bucket_customers = |b: usize| (b << shift).min(customers)..((b + 1) << shift).min(customers);
-    // Where piece k's next row of bucket b goes in the staging area.
-    let mut cursors: Vec<Vec<usize>> = vec![vec![0; buckets]; histograms.len()];
-    for b in 0..buckets {
-        let mut at = offsets[bucket_customers(b).start];
-        for (k, h) in histograms.iter().enumerate() {
-            cursors[k][b] = at;
-            at += h[bucket_customers(b)].iter().map(|&x| x as usize).sum::<usize>();
-        }
-    }
-    drop(histograms);
-    let staged_code = atomics32(n);
-    let mut tasks = Vec::new();
-    for (rows, cursor) in pieces(n).into_iter().zip(cursors.iter_mut()) {
-        let (stage, staged_code) = (&stage, &staged_code);
-        tasks.push(move || {
-            for row in rows {
-                let c = codes[row];
-                let next = &mut cursor[c as usize >> shift];
-                staged_code[*next].store(c, Relaxed);
-                stage(row, *next);
-                *next += 1;
-            }
-        });
-    }
-    run_tasks(tasks);
-    Buckets { offsets, shift, staged_code: staged_code.into_iter().map(AtomicU32::into_inner).collect() }
-}
-
-impl Buckets {
-    /// Pass 2: moves each bucket's rows to their final slots, which lie in one small
-    /// region, calling `place(piece, staging_slot, slot)`. Buckets are split over threads
-    /// by rows; `piece` is the part of `out` the thread owns and `slot` counts from its start.
-    pub(crate) fn place<D: SplitAt>(&self, out: D, place: impl Fn(&mut D, usize, usize) + Sync) {
-        let (offsets, shift) = (&self.offsets, self.shift);
-        let customers = offsets.len() - 1;
+impl<'a> Buckets<'a> {
+    /// The grouping of rows with these customer codes (`codes[row] < customers`).
+    pub(crate) fn new(codes: &'a [u32], customers: usize) -> Self {
+        let shift = (usize::BITS - (customers >> 8).leading_zeros()) as usize;
         let buckets = (customers >> shift) + 1;
+        let histograms = piece_histograms(codes, customers);
+        let offsets = offsets_of(&histograms, customers);
         let bucket_customers = |b: usize| (b << shift).min(customers)..((b + 1) << shift).min(customers);
         let bucket_offsets: Vec<usize> = (0..=buckets).map(|b| offsets[(b << shift).min(customers)]).collect();
+        let mut starts: Vec<Vec<usize>> = vec![vec![0; buckets]; histograms.len()];
+        for b in 0..buckets {
+            let mut at = bucket_offsets[b];
+            for (k, h) in histograms.iter().enumerate() {
+                starts[k][b] = at;
+                at += h[bucket_customers(b)].iter().map(|&x| x as usize).sum::<usize>();
+            }
+        }
+        drop(histograms);
+        let mut grouping = Buckets { codes, offsets, shift, bucket_offsets, starts, staged_code: Vec::new() };
+        let mut staged_code = vec![0u32; codes.len()];
+        grouping.stage(codes, &mut staged_code);
+        grouping.staged_code = staged_code;
+        grouping
+    }
+
+    /// Moves `column` (one value per row) into the grouped order, through `staging` (a
+    /// scratch column of the same length; its values do not matter).
+    pub(crate) fn group<T: Copy + Send + Sync>(&self, column: &mut [T], staging: &mut [T]) {
+        self.stage(column, staging);
+        self.place(staging, column);
+    }
+
+    /// Pass 1: copies `column` into `staging` in bucket order (within a bucket, by piece
+    /// of the rows, then row order).
+    fn stage<T: Copy + Send + Sync>(&self, column: &[T], staging: &mut [T]) {
+        let (codes, shift) = (self.codes, self.shift);
+        let buckets = self.bucket_offsets.len() - 1;
+        let pieces = pieces(codes.len());
+        // Cut the staging column into each piece's region of each bucket.
+        let mut regions: Vec<Vec<&mut [T]>> = (0..pieces.len()).map(|_| Vec::with_capacity(buckets)).collect();
+        let mut rest = staging;
+        for b in 0..buckets {
+            for k in 0..pieces.len() {
+                let end = self.starts.get(k + 1).map_or(self.bucket_offsets[b + 1], |s| s[b]);
+                let (region, tail) = std::mem::take(&mut rest).split_at_mut(end - self.starts[k][b]);
+                regions[k].push(region);
+                rest = tail;
+            }
+        }
+        let tasks: Vec<_> = pieces
+            .into_iter()
+            .zip(regions)
+            .map(|(rows, mut regions)| {
+                move || {
+                    let mut at = vec![0usize; regions.len()];
+                    for row in rows {
+                        let b = codes[row] as usize >> shift;
+                        regions[b][at[b]] = column[row];
+                        at[b] += 1;
+                    }
+                }
+            })
+            .collect();
+        run_tasks(tasks);
+    }
+
+    /// Pass 2: moves each bucket's staged rows to their final slots in `out`. Buckets are
+    /// split over threads by rows.
+    fn place<T: Copy + Send + Sync>(&self, staging: &[T], out: &mut [T]) {
+        let (offsets, shift, staged_code) = (&self.offsets, self.shift, &self.staged_code);
+        let customers = offsets.len() - 1;
         let (mut tasks, mut rest) = (Vec::new(), out);
-        for part in customer_pieces(&bucket_offsets) {
-            let first = bucket_offsets[part.start];
-            let (mut piece, tail) = rest.split_at(bucket_offsets[part.end] - first);
+        for part in customer_pieces(&self.bucket_offsets) {
+            let first = self.bucket_offsets[part.start];
+            let (piece, tail) = std::mem::take(&mut rest).split_at_mut(self.bucket_offsets[part.end] - first);
             rest = tail;
-            let (place, staged_code, bucket_customers) = (&place, &self.staged_code, &bucket_customers);
             tasks.push(move || {
                 let mut cursor = Vec::new();
                 for b in part {
-                    let cs = bucket_customers(b);
+                    let cs = (b << shift).min(customers)..((b + 1) << shift).min(customers);
                     cursor.clear();
                     cursor.extend(offsets[cs.clone()].iter().map(|&o| o - first));
                     for from in offsets[cs.start]..offsets[cs.end] {
                         let next = &mut cursor[staged_code[from] as usize - cs.start];
-                        place(&mut piece, from, *next);
+                        piece[*next] = staging[from];
                         *next += 1;
                     }
                 }
@@ -176,28 +187,20 @@ pub(crate) fn offsets_if_grouped(codes: &[u32], customers: usize) -> Option<Vec<
     Some(offsets)
 }
 
-/// `n` zeroed atomics, to scatter 64-bit values into.
-pub(crate) fn atomics64(n: usize) -> Vec<AtomicU64> {
-    (0..n).map(|_| AtomicU64::new(0)).collect()
-}
-
-/// `n` zeroed atomics, to scatter 16-bit values into.
-pub(crate) fn atomics16(n: usize) -> Vec<AtomicU16> {
-    (0..n).map(|_| AtomicU16::new(0)).collect()
-}
-
-/// `n` zeroed atomics, to scatter 32-bit values into.
-pub(crate) fn atomics32(n: usize) -> Vec<AtomicU32> {
-    (0..n).map(|_| AtomicU32::new(0)).collect()
-}
-
-/// Per-customer offsets and the rows of each customer, in row order within a customer.
+/// Per-customer offsets and the rows of each customer, in row order within a customer
+/// (the reference [`Buckets`] is tested against).
 #[cfg(test)]
 pub(crate) fn counting_sort(codes: &[u32], customers: usize) -> (Vec<usize>, Vec<u32>) {
-    let (offsets, cursors) = slots(codes, customers);
-    let perm = atomics32(codes.len());
-    scatter(codes, cursors, |row, slot| perm[slot].store(row as u32, Relaxed));
-    (offsets, perm.into_iter().map(AtomicU32::into_inner).collect())
+    let (offsets, mut cursors) = slots(codes, customers);
+    let mut perm = vec![0u32; codes.len()];
+    for (rows, cursor) in pieces(codes.len()).into_iter().zip(cursors.iter_mut()) {
+        for row in rows {
+            let next = &mut cursor[codes[row] as usize];
+            perm[*next as usize] = row as u32;
+            *next += 1;
+        }
+    }
+    (offsets, perm)
 }
 
 /// Customer ranges with about the same number of rows each, one per thread.
@@ -266,12 +269,11 @@ mod tests {
         for (n, customers) in [(0u32, 0usize), (5, 3), (300_000, 1_000), (300_000, 70_000), (200_000, 300_001)] {
             let codes: Vec<u32> = (0..n).map(|r| r.wrapping_mul(2_654_435_761) % customers.max(1) as u32).collect();
             let (offsets, perm) = counting_sort(&codes, customers);
-            let staged = atomics32(codes.len());
-            let mut out = vec![u32::MAX; codes.len()];
-            let buckets = stage_in_buckets(&codes, customers, |row, s| staged[s].store(row as u32, Relaxed));
-            buckets.place(out.as_mut_slice(), |piece, from, to| piece[to] = staged[from].load(Relaxed));
+            let buckets = Buckets::new(&codes, customers);
+            let mut rows: Vec<u32> = (0..n).collect();
+            buckets.group(&mut rows, &mut vec![u32::MAX; codes.len()]);
             assert_eq!(buckets.offsets, offsets);
-            assert_eq!(out, perm, "{n} rows");
+            assert_eq!(rows, perm, "{n} rows");
         }
     }
 

@@ -2,13 +2,12 @@
 //! (complaint, campaign contact, dialog id, ...), an outcome and a cost to serve.
 
 use crate::customer::{Channel, CustomerIndex};
-use crate::grouping::{atomics16, atomics32, atomics64, for_each_group, stage_in_buckets};
+use crate::grouping::{Buckets, for_each_group};
 use crate::id::{KeyColumn, StrColumn, intern_labels};
 use crate::parallel::SplitAt;
 use crate::transaction::{check_finite, check_len};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// Who started the contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -173,7 +172,7 @@ impl Interactions {
 
     /// Builds the store from validated columns whose customer ids are already coded. The
     /// labels are interned ([`intern_labels`]), every column is moved into customer order
-    /// (see [`stage_in_buckets`]; no row permutation is kept), then each customer's
+    /// (see [`Buckets`]; no row permutation is kept), then each customer's
     /// interactions are put in canonical order.
     pub(crate) fn build(cols: InteractionColumns, codes: &[u32], customers: usize) -> Interactions {
         let n = codes.len();
@@ -188,31 +187,32 @@ impl Interactions {
             }
         };
         let kind = kind_codes;
-        // The customer ids are no longer needed (they are coded): their memory stages the times.
-        let staged_time: Vec<AtomicU64> = match customer {
-            KeyColumn::Int(ids) if ids.len() == n => ids.into_iter().map(|_| AtomicU64::new(0)).collect(),
-            _ => atomics64(n),
+        // The columns are grouped one by one, each in place through a staging column. The
+        // customer ids are no longer needed (they are coded): their memory stages the times.
+        let buckets = Buckets::new(codes, customers);
+        let (mut time, mut kind, mut outcome, mut cost) = (timestamp, kind, outcome, cost);
+        let mut staging: Vec<i64> = match customer {
+            KeyColumn::Int(ids) if ids.len() == n => ids,
+            _ => vec![0; n],
         };
-        let (staged_kind, staged_contact) = (atomics32(n), atomics16(n));
-        let staged_outcome = outcome.as_ref().map(|_| atomics32(n));
-        let staged_cost = cost.as_ref().map(|_| atomics64(n));
-        let stage = |row: usize, s: usize| {
-            staged_time[s].store(timestamp[row] as u64, Relaxed);
-            staged_kind[s].store(kind[row], Relaxed);
-            staged_contact[s].store(contact(channel[row], direction[row]), Relaxed);
-            if let (Some(to), Some(from)) = (&staged_outcome, &outcome) {
-                to[s].store(from[row], Relaxed);
-            }
-            if let (Some(to), Some(from)) = (&staged_cost, &cost) {
-                to[s].store(from[row].to_bits(), Relaxed);
-            }
-        };
-        let buckets = stage_in_buckets(codes, customers, stage);
-        // The input columns were read by pass 1 only: pass 2 writes the grouped store into
-        // them, so it needs little fresh memory.
+        buckets.group(&mut time, &mut staging);
+        drop(staging);
+        let mut ints = vec![0u32; n];
+        buckets.group(&mut kind, &mut ints);
+        if let Some(o) = outcome.as_deref_mut() {
+            buckets.group(o, &mut ints);
+        }
+        drop(ints);
+        if let Some(c) = cost.as_deref_mut() {
+            buckets.group(c, &mut vec![0.0; n]);
+        }
+        let (mut channel, mut direction) = (channel, direction);
+        let (mut channels, mut directions) = (channel.clone(), direction.clone());
+        buckets.group(&mut channel, &mut channels);
+        buckets.group(&mut direction, &mut directions);
         let mut store = Interactions {
             offsets: Vec::new(),
-            time: timestamp,
+            time,
             channel,
             direction,
             kind,
@@ -221,17 +221,6 @@ impl Interactions {
             outcomes,
             cost: cost.unwrap_or_else(|| vec![0.0; n]),
         };
-        buckets.place(store.columns(), |out, from, to| {
-            out.time[to] = staged_time[from].load(Relaxed) as i64;
-            out.kind[to] = staged_kind[from].load(Relaxed);
-            (out.channel[to], out.direction[to]) = from_contact(staged_contact[from].load(Relaxed));
-            if let Some(o) = &staged_outcome {
-                out.outcome[to] = o[from].load(Relaxed);
-            }
-            if let Some(c) = &staged_cost {
-                out.cost[to] = f64::from_bits(c[from].load(Relaxed));
-            }
-        });
         let offsets = buckets.offsets;
         for_each_group(&offsets, store.columns(), |piece, group, keys| piece.sort_group(group, keys));
         store.offsets = offsets;
@@ -261,17 +250,6 @@ fn outcome_codes(outcome: &StrColumn) -> (StrColumn, Vec<u32>) {
     // The empty string sorts first: shifting every code down makes its 0 wrap to NO_OUTCOME.
     crate::parallel::fill(&mut codes, |_, piece| piece.iter_mut().for_each(|c| *c = c.wrapping_sub(1)));
     (dict.iter().skip(1).collect(), codes)
-}
-
-/// A channel and a direction packed in 16 bits, to stage them as one value.
-fn contact(channel: Channel, direction: Direction) -> u16 {
-    channel as u16 | (direction as u16) << 8
-}
-
-/// The channel and direction of [`contact`].
-fn from_contact(packed: u16) -> (Channel, Direction) {
-    let channel = Channel::ALL[(packed & 0xff) as usize];
-    (channel, if packed >> 8 == 0 { Direction::Inbound } else { Direction::Outbound })
 }
 
 /// Mutable slices of the grouped columns, for ordering customers' groups on several threads.

@@ -194,6 +194,20 @@ pub(crate) fn map_rows<S: Sync, T: Send + Copy + Default>(input: &[S], f: impl F
     out
 }
 
+/// The first index whose value fails `ok`, on all threads. Blocks of values are checked
+/// whole (a loop without an early exit, which the compiler vectorizes); only a failing
+/// block is searched value by value.
+pub(crate) fn first_failing<T: Sync>(values: &[T], ok: impl Fn(&T) -> bool + Sync) -> Option<usize> {
+    const BLOCK: usize = 1024;
+    let found = map_pieces(values.len(), |rows| {
+        let first = rows.start;
+        let bad = values[rows].chunks(BLOCK).position(|block| !block.iter().fold(true, |all, v| all & ok(v)))?;
+        let at = first + bad * BLOCK;
+        values[at..].iter().position(|v| !ok(v)).map(|i| at + i)
+    });
+    found.into_iter().flatten().next()
+}
+
 /// Runs the tasks, each on its own thread but the last on the calling thread; a single
 /// task runs inline (no thread is started, nothing is set up for small inputs).
 pub(crate) fn run_tasks<F: FnOnce() + Send>(mut tasks: Vec<F>) {

@@ -31,7 +31,7 @@ pub const MAX_TIMESTAMP: i64 = 2_932_897 * SECONDS_PER_DAY - 1;
 /// Checks that every timestamp of a column is a supported date (see the module docs);
 /// the error names the first row outside.
 pub(crate) fn check_timestamps(column: &str, seconds: &[i64]) -> crate::Result<()> {
-    match seconds.iter().position(|s| !(MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(s)) {
+    match crate::parallel::first_failing(seconds, |s| (MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(s)) {
         None => Ok(()),
         Some(row) => Err(crate::Error::invalid(row, column, out_of_range(seconds[row]))),
     }

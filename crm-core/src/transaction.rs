@@ -1,13 +1,12 @@
 //! Transactions (purchases and refunds): the columns a host gives, and the store a base keeps.
 
 use crate::customer::CustomerIndex;
-use crate::grouping::{atomics32, atomics64, for_each_group, stage_in_buckets};
+use crate::grouping::{Buckets, for_each_group};
 use crate::id::KeyColumn;
 use crate::parallel::SplitAt;
 use crate::rank::total_bits;
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// Transactions as whole columns, the bulk way in (one call for millions of rows).
 ///
@@ -94,7 +93,7 @@ pub(crate) fn check_len(column: &str, actual: usize, reference: &str, expected: 
 }
 
 pub(crate) fn check_finite(column: &str, values: &[f64]) -> crate::Result<()> {
-    match values.iter().position(|v| !v.is_finite()) {
+    match crate::parallel::first_failing(values, |v| v.is_finite()) {
         None => Ok(()),
         Some(row) => Err(crate::Error::invalid(row, column, format!("{} is not a finite number", values[row]))),
     }
@@ -209,7 +208,7 @@ impl Transactions {
 
 impl Transactions {
     /// Builds the store from validated columns whose customer ids are already coded:
-    /// every column is moved into customer order (see [`stage_in_buckets`]; no row
+    /// every column is moved into customer order (see [`Buckets`]; no row
     /// permutation is kept), then each customer's transactions are put in canonical order.
     pub(crate) fn build(
         cols: TransactionColumns,
@@ -242,55 +241,33 @@ impl Transactions {
             phases.lap("order each customer's rows");
             return store;
         }
-        // The customer ids are no longer needed (they are coded): their memory stages the times.
-        let staged_time: Vec<AtomicU64> = match cols.customer {
-            KeyColumn::Int(ids) if ids.len() == n => ids.into_iter().map(|_| AtomicU64::new(0)).collect(),
-            _ => atomics64(n),
+        let buckets = Buckets::new(codes, customers);
+        phases.lap("group by customer: buckets");
+        // The columns are grouped one by one, each in place through a staging column. The
+        // customer ids are no longer needed (they are coded): their memory stages the times.
+        let (mut time, mut amount) = (cols.timestamp, cols.amount);
+        let mut staging: Vec<i64> = match cols.customer {
+            KeyColumn::Int(ids) if ids.len() == n => ids,
+            _ => vec![0; n],
         };
-        let staged_amount = atomics64(n);
-        let staged_margin = margin.as_ref().map(|_| atomics64(n));
-        let (staged_order, staged_product) =
-            (order.as_ref().map(|_| atomics32(n)), product.as_ref().map(|_| atomics32(n)));
-        let stage = |row: usize, s: usize| {
-            staged_time[s].store(cols.timestamp[row] as u64, Relaxed);
-            staged_amount[s].store(cols.amount[row].to_bits(), Relaxed);
-            if let (Some(to), Some(from)) = (&staged_margin, &margin) {
-                to[s].store(from[row].to_bits(), Relaxed);
-            }
-            if let (Some(to), Some(from)) = (&staged_order, &order) {
-                to[s].store(from.codes[row], Relaxed);
-            }
-            if let (Some(to), Some(from)) = (&staged_product, &product) {
-                to[s].store(from.codes[row], Relaxed);
-            }
-        };
-        let buckets = stage_in_buckets(codes, customers, stage);
-        phases.lap("group by customer, pass 1 (stage)");
-        // The input columns were read by pass 1 only: pass 2 writes the grouped store into
-        // them, so it needs no fresh memory.
-        let mut store = Transactions {
-            time: cols.timestamp,
-            amount: cols.amount,
-            margin,
-            order: order.map(|o| (o.codes, o.uniques)),
-            product: product.map(|p| (p.codes, p.uniques)),
-            offsets: Vec::new(),
-        };
-        buckets.place(store.columns(), |out, from, to| {
-            out.time[to] = staged_time[from].load(Relaxed) as i64;
-            out.amount[to] = f64::from_bits(staged_amount[from].load(Relaxed));
-            if let (Some(a), Some(b)) = (out.margin.as_deref_mut(), &staged_margin) {
-                a[to] = f64::from_bits(b[from].load(Relaxed));
-            }
-            if let (Some(a), Some(b)) = (out.order.as_deref_mut(), &staged_order) {
-                a[to] = b[from].load(Relaxed);
-            }
-            if let (Some(a), Some(b)) = (out.product.as_deref_mut(), &staged_product) {
-                a[to] = b[from].load(Relaxed);
-            }
-        });
-        phases.lap("group by customer, pass 2 (place)");
-        store.offsets = buckets.offsets;
+        buckets.group(&mut time, &mut staging);
+        drop(staging);
+        let mut floats = vec![0.0; n];
+        buckets.group(&mut amount, &mut floats);
+        let mut margin = margin;
+        if let Some(m) = margin.as_deref_mut() {
+            buckets.group(m, &mut floats);
+        }
+        drop(floats);
+        let (mut order, mut product) = (order.map(|o| (o.codes, o.uniques)), product.map(|p| (p.codes, p.uniques)));
+        let mut ints = Vec::new();
+        for (codes, _) in order.iter_mut().chain(product.iter_mut()) {
+            ints.resize(n, 0);
+            buckets.group(codes, &mut ints);
+        }
+        drop(ints);
+        phases.lap("group by customer: columns");
+        let mut store = Transactions { time, amount, margin, order, product, offsets: buckets.offsets };
         store.canonical_order();
         phases.lap("order each customer's rows");
         store

@@ -115,10 +115,10 @@ impl<'a> Buckets<'a> {
         let mut regions: Vec<Vec<&mut [T]>> = (0..pieces.len()).map(|_| Vec::with_capacity(buckets)).collect();
         let mut rest = staging;
         for b in 0..buckets {
-            for k in 0..pieces.len() {
+            for (k, piece_regions) in regions.iter_mut().enumerate() {
                 let end = self.starts.get(k + 1).map_or(self.bucket_offsets[b + 1], |s| s[b]);
                 let (region, tail) = std::mem::take(&mut rest).split_at_mut(end - self.starts[k][b]);
-                regions[k].push(region);
+                piece_regions.push(region);
                 rest = tail;
             }
         }

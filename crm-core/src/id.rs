@@ -448,13 +448,22 @@ fn intern_dense(v: &[i64]) -> Option<(Vec<i64>, Vec<u32>)> {
         v[rows].iter().for_each(|&id| present[(id - min) as usize] = true);
         present
     });
+    let mut marks = marks.into_iter();
+    let mut present = marks.next().unwrap_or_default();
+    for m in marks {
+        present.iter_mut().zip(m).for_each(|(p, q)| *p |= q);
+    }
+    if present.iter().all(|&p| p) {
+        // Every number of the range occurs (ids handed out in sequence): a row's code is its
+        // id's offset from the smallest, computed rather than looked up.
+        let uniques = (min..=max).collect();
+        return Some((uniques, map_rows(v, |&id| (id - min) as u32)));
+    }
     let mut code_of = vec![u32::MAX; span as usize];
     let mut uniques = Vec::new();
-    for k in 0..span as usize {
-        if marks.iter().any(|m| m[k]) {
-            code_of[k] = uniques.len() as u32;
-            uniques.push(min + k as i64);
-        }
+    for (k, _) in present.iter().enumerate().filter(|(_, p)| **p) {
+        code_of[k] = uniques.len() as u32;
+        uniques.push(min + k as i64);
     }
     let codes = map_rows(v, |&id| code_of[(id - min) as usize]);
     Some((uniques, codes))
@@ -667,6 +676,10 @@ mod tests {
         assert_eq!(a.codes, b.codes);
         assert_eq!(a.first_rows(), b.first_rows());
         assert_eq!(a.uniques, KeyColumn::Int(vec![3, 5, 7, 9]));
+        // Every number of the range present (codes computed, not looked up).
+        let gapless = vec![-2_i64, 1, 0, -1, 1, -2];
+        let (c, d) = (intern(&KeyColumn::Int(gapless.clone())), interned_by_sorting_ints(&gapless));
+        assert_eq!((c.uniques, c.codes), (KeyColumn::Int(d.0), d.1));
         let extremes = intern(&KeyColumn::Int(vec![i64::MAX, i64::MIN]));
         assert_eq!(extremes.codes, vec![1, 0]);
     }
@@ -679,6 +692,15 @@ mod tests {
         assert_eq!(lookup(&i.uniques, &Key::from("c")), Some(2));
         assert_eq!(lookup(&i.uniques, &Key::from("x")), None);
         assert_eq!(lookup(&i.uniques, &Key::Int(1)), None);
+    }
+
+    /// [`interned_by_sorting`] for integer ids.
+    fn interned_by_sorting_ints(ids: &[i64]) -> (Vec<i64>, Vec<u32>) {
+        let mut uniques = ids.to_vec();
+        uniques.sort();
+        uniques.dedup();
+        let codes = ids.iter().map(|id| uniques.binary_search(id).unwrap() as u32).collect();
+        (uniques, codes)
     }
 
     /// Interning by sorting: the distinct ids in order, each row's position among them.

@@ -113,6 +113,7 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     m.add_function(wrap_pyfunction!(sample::time_native, m)?)?;
     m.add_function(wrap_pyfunction!(models::_fit_model, m)?)?;
+    m.add_function(wrap_pyfunction!(models::_check_summary, m)?)?;
     m.add_function(wrap_pyfunction!(models::_predict, m)?)?;
     m.add_function(wrap_pyfunction!(models::_customer_lifetime_value, m)?)?;
     m.add_function(wrap_pyfunction!(models::_rfm_summary, m)?)?;

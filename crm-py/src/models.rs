@@ -304,6 +304,48 @@ fn id_array(py: Python<'_>, ids: crm_core::KeyColumn) -> Fallible<Bound<'_, PyAn
     Ok(exported.to_pyarrow(py)?.unbind().into_bound(py))
 }
 
+/// lifetimes' checks of a summary (`crm.lifetimes.utils._check_inputs`) in one pass over
+/// columns of one length: the first that fails, in lifetimes' order (0: a recency above T,
+/// 1: a recency other than 0 without repeat purchases, 2: a negative recency, 3: empty
+/// columns, 4: a frequency that is not a whole number, 5: a spend of 0 or less), or None.
+/// Comparisons with NaN answer as numpy's do; a frequency is whole as lifetimes tests it,
+/// `(f - f.astype(int))^2 == 0` (numpy converts NaN, infinities and values out of the int64
+/// range to its smallest).
+#[pyfunction]
+#[pyo3(signature = (frequency, recency=None, t=None, monetary_value=None))]
+pub(crate) fn _check_summary(
+    frequency: PyReadonlyArray1<'_, f64>,
+    recency: Option<PyReadonlyArray1<'_, f64>>,
+    t: Option<PyReadonlyArray1<'_, f64>>,
+    monetary_value: Option<PyReadonlyArray1<'_, f64>>,
+) -> Fallible<Option<u8>> {
+    fn column<'a>(c: Option<&'a PyReadonlyArray1<'_, f64>>) -> Fallible<Option<&'a [f64]>> {
+        c.map(|a| a.as_slice().map_err(|e| Failure::Type(format!("_check_summary: {e}")))).transpose()
+    }
+    let f = column(Some(&frequency))?.unwrap_or_default();
+    let (r, t, m) = (column(recency.as_ref())?, column(t.as_ref())?, column(monetary_value.as_ref())?);
+    if [r, t, m].iter().flatten().any(|c| c.len() != f.len()) {
+        return Err(Failure::Type("_check_summary: columns of different lengths".into()));
+    }
+    const INT_MIN: f64 = -9_223_372_036_854_775_808.0;
+    let whole = |v: f64| {
+        let i = if v.is_nan() || !(INT_MIN..-INT_MIN).contains(&v) { INT_MIN } else { v.trunc() };
+        (v - i) * (v - i) == 0.0
+    };
+    let mut failed = [false; 6];
+    for (i, &x) in f.iter().enumerate() {
+        if let Some(r) = r {
+            failed[0] |= t.is_some_and(|t| r[i] > t[i]);
+            failed[1] |= x == 0.0 && r[i] != 0.0;
+            failed[2] |= r[i] < 0.0;
+        }
+        failed[4] |= !whole(x);
+        failed[5] |= m.is_some_and(|m| m[i] <= 0.0);
+    }
+    failed[3] = r.is_some() && f.is_empty();
+    Ok(failed.iter().position(|&b| b).map(|k| k as u8))
+}
+
 /// The summary of `_rfm_summary` straight from a transactions table (as
 /// `CustomerBase.from_transactions` reads it), without keeping a base: one pass over rows
 /// in time order with integer ids (`crm_core::models::summary_from_columns`), else through

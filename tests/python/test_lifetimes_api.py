@@ -338,6 +338,38 @@ def test_calculate_alive_path_and_helpers():
         utils._check_inputs(np.array([0.5]), np.array([1.0]), np.array([4.0]))
 
 
+def _check_message(*columns):
+    try:
+        utils._check_inputs(*columns)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def test_the_engine_checks_a_summary_as_numpy_does():
+    """Float columns of one length are checked in one pass in the engine; strided ones by
+    lifetimes' numpy expressions. Both give the same first failure on odd values."""
+    import warnings
+
+    rng = np.random.default_rng(7)
+    pool = np.array([0.0, -0.0, 1.0, 2.0, 0.5, -1.0, np.nan, np.inf, -np.inf, 1e300, 2.0**63, -(2.0**63), 1e-200])
+    strided = lambda a: None if a is None else np.repeat(a, 2)[::2]
+    cases = 0
+    for n in [0, 1, 3, 8]:
+        for _ in range(150):
+            f, r, t, m = (pool[rng.integers(0, len(pool), n)] for _ in range(4))
+            if rng.random() < 0.7:  # mostly valid columns, so that later checks are reached
+                f, r = np.abs(np.trunc(f)), np.minimum(np.abs(r), np.abs(t))
+            for given in [(f, r, t), (f, r, t, m), (f, None, None, m), (f, r)]:
+                fast = _check_message(*given)
+                with warnings.catch_warnings(), np.errstate(all="ignore"):
+                    warnings.simplefilter("ignore")
+                    slow = _check_message(*[strided(a) for a in given])
+                assert fast == slow, (given, fast, slow)
+                cases += fast is not None
+    assert cases > 100
+
+
 def test_expected_cumulative_transactions_and_clv(cdnow_transactions):
     tx = cdnow_transactions
     weekly = utils.summary_data_from_transaction_data(

@@ -279,25 +279,47 @@ def _scale_time(age: Any) -> float:
     return 1.0 / np.max(asarray(age))
 
 
+# The messages of _check_inputs, in the order of its checks (lifetimes' words).
+_CHECK_MESSAGES = (
+    "Some values in recency vector are larger than T vector.",
+    "There exist non-zero recency values when frequency is zero.",
+    "There exist negative recency (ex: last order set before first order)",
+    "There exists a zero length vector in one of frequency, recency or T.",
+    "There exist non-integer values in the frequency vector.",
+    "There exist non-positive (<= 0) values in the monetary_value vector.",
+)
+
+
 def _check_inputs(frequency: Any, recency: Any = None, T: Any = None, monetary_value: Any = None) -> None:
     """lifetimes' checks of a summary: recency <= T, recency 0 without repeat purchases,
     recency >= 0, no empty column, whole frequencies, positive spend. ValueError when one
-    fails."""
+    fails. Float columns of one length take one pass in the engine; anything else numpy's
+    checks."""
     frequency = asarray(frequency)
+    given = [None if v is None else asarray(v) for v in (recency, T, monetary_value)]
+    if all(
+        a.dtype == np.float64 and a.ndim == 1 and a.flags.c_contiguous and len(a) == len(frequency)
+        for a in [frequency, *given]
+        if a is not None
+    ):
+        failed = _crm._check_summary(frequency, *given)
+        if failed is not None:
+            raise ValueError(_CHECK_MESSAGES[failed])
+        return
     if recency is not None:
         recency = asarray(recency)
         if T is not None and np.any(recency > asarray(T)):
-            raise ValueError("Some values in recency vector are larger than T vector.")
+            raise ValueError(_CHECK_MESSAGES[0])
         if np.any(recency[frequency == 0] != 0):
-            raise ValueError("There exist non-zero recency values when frequency is zero.")
+            raise ValueError(_CHECK_MESSAGES[1])
         if np.any(recency < 0):
-            raise ValueError("There exist negative recency (ex: last order set before first order)")
+            raise ValueError(_CHECK_MESSAGES[2])
         if any(asarray(x).shape[0] == 0 for x in (recency, frequency, T) if x is not None):
-            raise ValueError("There exists a zero length vector in one of frequency, recency or T.")
+            raise ValueError(_CHECK_MESSAGES[3])
     if np.sum((frequency - frequency.astype(int)) ** 2) != 0:
-        raise ValueError("There exist non-integer values in the frequency vector.")
+        raise ValueError(_CHECK_MESSAGES[4])
     if monetary_value is not None and np.any(asarray(monetary_value) <= 0):
-        raise ValueError("There exist non-positive (<= 0) values in the monetary_value vector.")
+        raise ValueError(_CHECK_MESSAGES[5])
 
 
 def _customer_lifetime_value(

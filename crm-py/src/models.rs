@@ -9,7 +9,7 @@ use crm_core::models::{
     BetaGeo, BetaGeoBetaBinom, FitOptions, GammaGamma, ModifiedBetaGeo, ParetoNbd, PurchaseModel, RfmData, TimeUnit,
     customer_lifetime_value, customer_lifetime_value_with_spend, summary_from_transactions,
 };
-use numpy::{PyArray1, PyReadonlyArray1};
+use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 fn vec(a: Option<PyReadonlyArray1<'_, f64>>, name: &str) -> Fallible<Vec<f64>> {
@@ -349,8 +349,10 @@ pub(crate) fn _check_summary(
 /// The summary of `_rfm_summary` straight from a transactions table (as
 /// `CustomerBase.from_transactions` reads it), without keeping a base: one pass over rows
 /// in time order with integer ids (`crm_core::models::summary_from_columns`), else through
-/// a base. The ids of the rows (pyarrow: int64 or large_string), then frequency, recency, T
-/// and the mean spend of the repeat days.
+/// a base. The ids of the rows (pyarrow: int64 or large_string), and a (4, rows) array of
+/// frequency, recency, T and the mean spend of the repeat days: one block, which pandas
+/// keeps as a frame's block without a copy (made from the engine's memory, not numpy's
+/// fresh pages).
 #[pyfunction]
 #[pyo3(signature = (transactions, observation_end, *, customer_id_col, date_col, amount_col, days_per_unit=1.0))]
 pub(crate) fn _rfm_summary_of_transactions<'py>(
@@ -361,28 +363,23 @@ pub(crate) fn _rfm_summary_of_transactions<'py>(
     date_col: String,
     amount_col: String,
     days_per_unit: f64,
-) -> Fallible<SummaryArrays<'py>> {
+) -> Fallible<(Bound<'py, PyAny>, Bound<'py, PyArray2<f64>>)> {
     let (end, unit) = (crate::base::to_date(observation_end, "observation_end")?, days_unit(days_per_unit)?);
     let (columns, names) = crate::base::transactions_of(transactions, customer_id_col, date_col, amount_col)?;
-    let (ids, s) = detached(py, move || {
-        crm_core::models::summary_from_columns(columns, end, unit).map_err(|e| Failure::Core(e, names))
+    let (ids, block) = detached(py, move || {
+        let (ids, s) =
+            crm_core::models::summary_from_columns(columns, end, unit).map_err(|e| Failure::Core(e, names))?;
+        let mut block = s.data.frequency;
+        block.reserve_exact(3 * block.len());
+        for column in [s.data.recency, s.data.t, s.monetary_value] {
+            block.extend(column);
+        }
+        Ok((ids, block))
     })?;
-    Ok((
-        id_array(py, ids)?,
-        PyArray1::from_vec(py, s.data.frequency),
-        PyArray1::from_vec(py, s.data.recency),
-        PyArray1::from_vec(py, s.data.t),
-        PyArray1::from_vec(py, s.monetary_value),
-    ))
+    let rows = block.len() / 4;
+    let block = PyArray1::from_vec(py, block).reshape([4, rows]).map_err(|e| Failure::Type(e.to_string()))?;
+    Ok((id_array(py, ids)?, block))
 }
-
-type SummaryArrays<'py> = (
-    Bound<'py, PyAny>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-);
 
 /// Simulated customers: (offsets, purchase times, rate, dropout, alive as 0/1) of
 /// `crm_core::models::SimulatedCustomers`, for "bgnbd", "mbgnbd", "paretonbd" (`ages`:

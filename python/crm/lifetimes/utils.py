@@ -294,6 +294,8 @@ def _check_inputs(frequency: Any, recency: Any = None, T: Any = None, monetary_v
     checks."""
     frequency = asarray(frequency)
     given = [None if v is None else asarray(v) for v in (recency, T, monetary_value)]
+    if frequency.dtype == np.int64:  # the fitters' own astype(int): whole numbers already
+        frequency = frequency.astype(np.float64)
     if all(
         a.dtype == np.float64 and a.ndim == 1 and a.flags.c_contiguous and len(a) == len(frequency)
         for a in [frequency, *given]

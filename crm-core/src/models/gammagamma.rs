@@ -122,21 +122,32 @@ impl GammaGamma {
 /// assert_eq!((x, m, w), (vec![1.0, 2.0], vec![3.0, 5.0], vec![1.0, 2.0]));
 /// ```
 pub fn collapse_spend(frequency: &[f64], monetary_value: &[f64], weights: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-    let order = by_frequency_then_spend(frequency, monetary_value).unwrap_or_else(|| {
+    let n = frequency.len();
+    let (mut x, mut m, mut w) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::<f64>::with_capacity(n));
+    let mut push = |fx: f64, fm: f64, weight: f64| {
+        if x.last().map(|v: &f64| v.to_bits()) == Some(fx.to_bits())
+            && m.last().map(|v: &f64| v.to_bits()) == Some(fm.to_bits())
+        {
+            *w.last_mut().expect("same length") += weight;
+        } else {
+            x.push(fx);
+            m.push(fm);
+            w.push(weight);
+        }
+    };
+    if let Some((start, keyed)) = by_frequency_then_spend(frequency, monetary_value) {
+        for (k, group) in start.windows(2).enumerate() {
+            for &(fm, i) in &keyed[group[0]..group[1]] {
+                push(k as f64, f64::from_bits(fm), weights[i as usize]);
+            }
+        }
+    } else {
         let mut keyed: Vec<(u64, u64, usize)> =
-            (0..frequency.len()).map(|i| (frequency[i].to_bits(), monetary_value[i].to_bits(), i)).collect();
+            (0..n).map(|i| (frequency[i].to_bits(), monetary_value[i].to_bits(), i)).collect();
         // Distinct by the row index: one sorted order, sorted in pieces on all threads.
         crate::parallel::sort_distinct(&mut keyed);
-        keyed
-    });
-    let (mut x, mut m, mut w) = (Vec::new(), Vec::new(), Vec::<f64>::new());
-    for (fx, fm, i) in order {
-        if x.last().map(|v: &f64| v.to_bits()) == Some(fx) && m.last().map(|v: &f64| v.to_bits()) == Some(fm) {
-            *w.last_mut().expect("same length") += weights[i];
-        } else {
-            x.push(frequency[i]);
-            m.push(monetary_value[i]);
-            w.push(weights[i]);
+        for (fx, fm, i) in keyed {
+            push(f64::from_bits(fx), f64::from_bits(fm), weights[i]);
         }
     }
     (x, m, w)
@@ -145,10 +156,12 @@ pub fn collapse_spend(frequency: &[f64], monetary_value: &[f64], weights: &[f64]
 /// The rows in (frequency, spend) bit order, as [`collapse_spend`] sorts them, when every
 /// frequency is a whole number up to 65,535 (as repeat purchases are): a counting sort by
 /// frequency, then each frequency's spends sorted alone (many short sorts of one key cost
-/// less than one long sort of pairs). `None` for other frequencies.
-fn by_frequency_then_spend(frequency: &[f64], monetary_value: &[f64]) -> Option<Vec<(u64, u64, usize)>> {
+/// less than one long sort of pairs). Where each frequency's rows start (`top + 2`
+/// offsets) and the rows as (spend bits, row); `None` for other frequencies.
+fn by_frequency_then_spend(frequency: &[f64], monetary_value: &[f64]) -> Option<(Vec<usize>, Vec<(u64, u32)>)> {
     const MAX: f64 = 65_535.0;
-    let whole = |x: f64| x.is_sign_positive() && x <= MAX && x.fract() == 0.0;
+    // `(x as u32) as f64 == x` rather than `fract`, a libm call per value without SSE4.1.
+    let whole = |x: f64| x.is_sign_positive() && x <= MAX && (x as u32) as f64 == x;
     if u32::try_from(frequency.len()).is_err() || !frequency.iter().all(|&x| whole(x)) {
         return None;
     }
@@ -166,15 +179,10 @@ fn by_frequency_then_spend(frequency: &[f64], monetary_value: &[f64]) -> Option<
         keyed[next[x as usize]] = (m.to_bits(), i as u32);
         next[x as usize] += 1;
     }
-    for k in 0..=top {
-        keyed[start[k]..start[k + 1]].sort_unstable();
+    for group in start.windows(2) {
+        keyed[group[0]..group[1]].sort_unstable();
     }
-    let mut out = Vec::with_capacity(keyed.len());
-    for k in 0..=top {
-        let fx = (k as f64).to_bits();
-        out.extend(keyed[start[k]..start[k + 1]].iter().map(|&(fm, i)| (fx, fm, i as usize)));
-    }
-    Some(out)
+    Some((start, keyed))
 }
 
 /// What a [`PurchaseModel`] may keep between calls with the same `(x, T)` (for BG/NBD the
@@ -487,7 +495,13 @@ mod tests {
             keyed.sort_unstable();
             keyed
         };
-        assert_eq!(by_frequency_then_spend(&x, &m).unwrap(), general(&x, &m));
+        let (start, keyed) = by_frequency_then_spend(&x, &m).unwrap();
+        let flat: Vec<(u64, u64, usize)> = (0..start.len() - 1)
+            .flat_map(|k| {
+                keyed[start[k]..start[k + 1]].iter().map(move |&(fm, i)| ((k as f64).to_bits(), fm, i as usize))
+            })
+            .collect();
+        assert_eq!(flat, general(&x, &m));
         assert!(by_frequency_then_spend(&[1.0, 2.5], &[1.0, 1.0]).is_none());
         assert!(by_frequency_then_spend(&[1.0, 70_000.0], &[1.0, 1.0]).is_none());
         let w = vec![1.0; n];

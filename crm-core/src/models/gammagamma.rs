@@ -153,12 +153,14 @@ pub fn collapse_spend(frequency: &[f64], monetary_value: &[f64], weights: &[f64]
     (x, m, w)
 }
 
+/// Where each frequency's rows start, and the rows as (spend bits, row).
+type FrequencyGroups = (Vec<usize>, Vec<(u64, u32)>);
+
 /// The rows in (frequency, spend) bit order, as [`collapse_spend`] sorts them, when every
 /// frequency is a whole number up to 65,535 (as repeat purchases are): a counting sort by
 /// frequency, then each frequency's spends sorted alone (many short sorts of one key cost
-/// less than one long sort of pairs). Where each frequency's rows start (`top + 2`
-/// offsets) and the rows as (spend bits, row); `None` for other frequencies.
-fn by_frequency_then_spend(frequency: &[f64], monetary_value: &[f64]) -> Option<(Vec<usize>, Vec<(u64, u32)>)> {
+/// less than one long sort of pairs). `None` for other frequencies.
+fn by_frequency_then_spend(frequency: &[f64], monetary_value: &[f64]) -> Option<FrequencyGroups> {
     const MAX: f64 = 65_535.0;
     // `(x as u32) as f64 == x` rather than `fract`, a libm call per value without SSE4.1.
     let whole = |x: f64| x.is_sign_positive() && x <= MAX && (x as u32) as f64 == x;

@@ -297,7 +297,7 @@ def _check_inputs(frequency: Any, recency: Any = None, T: Any = None, monetary_v
     if frequency.dtype == np.int64:  # the fitters' own astype(int): whole numbers already
         frequency = frequency.astype(np.float64)
     if all(
-        a.dtype == np.float64 and a.ndim == 1 and a.flags.c_contiguous and len(a) == len(frequency)
+        a.dtype == np.float64 and a.ndim == 1 and a.flags.c_contiguous and a.flags.aligned and len(a) == len(frequency)
         for a in [frequency, *given]
         if a is not None
     ):

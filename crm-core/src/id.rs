@@ -678,7 +678,7 @@ mod tests {
         assert_eq!(a.uniques, KeyColumn::Int(vec![3, 5, 7, 9]));
         // Every number of the range present (codes computed, not looked up).
         let gapless = vec![-2_i64, 1, 0, -1, 1, -2];
-        let (c, d) = (intern(&KeyColumn::Int(gapless.clone())), interned_by_sorting_ints(&gapless));
+        let (c, d) = (intern(&KeyColumn::Int(gapless.clone())), interned_by_sorting(&gapless));
         assert_eq!((c.uniques, c.codes), (KeyColumn::Int(d.0), d.1));
         let extremes = intern(&KeyColumn::Int(vec![i64::MAX, i64::MIN]));
         assert_eq!(extremes.codes, vec![1, 0]);
@@ -694,17 +694,8 @@ mod tests {
         assert_eq!(lookup(&i.uniques, &Key::Int(1)), None);
     }
 
-    /// [`interned_by_sorting`] for integer ids.
-    fn interned_by_sorting_ints(ids: &[i64]) -> (Vec<i64>, Vec<u32>) {
-        let mut uniques = ids.to_vec();
-        uniques.sort();
-        uniques.dedup();
-        let codes = ids.iter().map(|id| uniques.binary_search(id).unwrap() as u32).collect();
-        (uniques, codes)
-    }
-
     /// Interning by sorting: the distinct ids in order, each row's position among them.
-    fn interned_by_sorting(ids: &[String]) -> (Vec<String>, Vec<u32>) {
+    fn interned_by_sorting<T: Ord + Clone>(ids: &[T]) -> (Vec<T>, Vec<u32>) {
         let mut uniques = ids.to_vec();
         uniques.sort();
         uniques.dedup();

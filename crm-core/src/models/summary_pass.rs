@@ -100,14 +100,20 @@ fn one_pass(
     unit: TimeUnit,
 ) -> Result<Option<(KeyColumn, RfmSummary)>> {
     let KeyColumn::Int(ids) = &c.customer else { return Ok(None) };
-    if c.margin.is_some() || c.cost_of_goods.is_some() || c.product.is_some() || c.order.is_some() || ids.is_empty() {
+    let extra = c.margin.is_some() || c.cost_of_goods.is_some() || c.product.is_some() || c.order.is_some();
+    if extra || ids.is_empty() || c.timestamp.len() != ids.len() {
         return Ok(None);
     }
-    // The cheap tests first. Beyond 32,768, ids over a range wider than the rows are many
-    // would take more slots than rows.
-    let (lo, hi) = ids.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    // The cheap tests first, in one read of the ids and times on all threads. Beyond
+    // 32,768, ids over a range wider than the rows are many would take more slots than rows.
+    let pieces = crate::parallel::map_pieces(ids.len(), |rows| {
+        let (lo, hi) = ids[rows.clone()].iter().fold((i64::MAX, i64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        (lo, hi, c.timestamp[rows.start.saturating_sub(1)..rows.end].is_sorted())
+    });
+    let (lo, hi, in_time_order) =
+        pieces.iter().fold((i64::MAX, i64::MIN, true), |(lo, hi, s), &(a, b, t)| (lo.min(a), hi.max(b), s && t));
     let span = (hi as i128 - lo as i128 + 1) as u128;
-    if span > MAX_SPAN.min(ids.len().max(1 << 15)) as u128 || !c.timestamp.is_sorted() {
+    if span > MAX_SPAN.min(ids.len().max(1 << 15)) as u128 || !in_time_order {
         return Ok(None);
     }
     // The base's checks, so that an error is the one building the base gives.
@@ -349,6 +355,20 @@ mod tests {
             assert!(c.len() > 1 << 16);
             assert!(same_at(c, data.end - chrono::Days::new(200)), "{customers} customers");
         }
+    }
+
+    #[test]
+    fn rows_out_of_time_order_only_across_a_cut_go_through_the_base() {
+        let n = 3 << 16;
+        let ids: Vec<i64> = (0..n as i64).map(|r| r % 1_000).collect();
+        let mut time: Vec<i64> = (0..n as i64).map(|r| r * 60).collect();
+        let sorted = TransactionColumns::new(KeyColumn::Int(ids.clone()), time.clone(), vec![1.0; n]);
+        assert!(same_at(sorted, NaiveDate::from_ymd_opt(1970, 12, 31).expect("a date")));
+        // The first row of the last piece goes back in time.
+        let cut = crate::parallel::pieces(n).last().map_or(0, |r| r.start);
+        time[cut.max(1)] = 0;
+        let shuffled = TransactionColumns::new(KeyColumn::Int(ids), time, vec![1.0; n]);
+        assert!(!same_at(shuffled, NaiveDate::from_ymd_opt(1970, 12, 31).expect("a date")));
     }
 
     #[test]

@@ -50,7 +50,9 @@ class GammaGammaFitter(SpendIntervals, BaseFitter):
         m = asarray(monetary_value).astype(float)
         w = np.ones_like(x, dtype=int) if weights is None else asarray(weights)
         initial = None if initial_params is None else np.exp(asarray(initial_params, dtype=float))
-        out = self._engine_fit([_array(x), _array(m)], _array(w), initial, int(kwargs.pop("maxiter", 500)), tol)
+        # Without weights the engine counts every row once itself (no array of ones to convert).
+        engine_w = None if weights is None else _array(w)
+        out = self._engine_fit([_array(x), _array(m)], engine_w, initial, int(kwargs.pop("maxiter", 500)), tol)
         if q_constraint and out[1][1] < 1.0:
             out = self._fit_on_q_bound(x, m, w.astype(float), out)
         # lifetimes' frame has the columns in this order (then the weights).

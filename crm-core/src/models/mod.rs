@@ -31,7 +31,7 @@ pub use gammagamma::{
 pub use paretonbd::ParetoNbd;
 pub use sbg::ShiftedBetaGeo;
 pub use simulate::{HoldoutRow, SimulatedCustomers, holdout_table};
-pub use summary_pass::summary_from_columns;
+pub use summary_pass::{Instants, summary_from_columns, summary_from_slices};
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

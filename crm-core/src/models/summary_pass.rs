@@ -13,8 +13,9 @@ use super::data::{RfmSummary, TimeUnit, summary_from_transactions};
 use crate::base::CustomerBase;
 use crate::error::Result;
 use crate::id::KeyColumn;
+use crate::parallel::first_failing;
 use crate::rank::total_bits;
-use crate::time::{Day, date_to_day, day_of};
+use crate::time::{Day, MAX_TIMESTAMP, MIN_TIMESTAMP, SECONDS_PER_DAY, date_to_day, day_of};
 use crate::transaction::TransactionColumns;
 use chrono::NaiveDate;
 
@@ -79,7 +80,11 @@ pub fn summary_from_columns(
     observation_end: NaiveDate,
     unit: TimeUnit,
 ) -> Result<(KeyColumn, RfmSummary)> {
-    if let Some(out) = one_pass(&columns, observation_end, unit)? {
+    let c = &columns;
+    let extra = c.margin.is_some() || c.cost_of_goods.is_some() || c.product.is_some() || c.order.is_some();
+    if let (KeyColumn::Int(ids), false) = (&c.customer, extra)
+        && let Some(out) = summary_from_slices(ids, Instants::Seconds(&c.timestamp), &c.amount, observation_end, unit)
+    {
         return Ok(out);
     }
     let base = CustomerBase::from_transactions(columns)?;
@@ -91,33 +96,104 @@ pub fn summary_from_columns(
     Ok((ids, s))
 }
 
-/// The pass, or `None` when the input is not for it (text ids, ids over a range wider than
-/// `MAX_SPAN`, rows not in time order, more than `TIE` rows of one customer at one second
-/// not in amount order, extra columns): the caller builds the base.
-fn one_pass(
-    c: &TransactionColumns,
+/// Transaction times as a host holds them, read as a base reads them: Unix seconds; counts
+/// of milliseconds, microseconds or nanoseconds since 1970 (floored to the second, before
+/// 1970 too); or days since 1970-01-01 (their midnight).
+#[derive(Debug, Clone, Copy)]
+pub enum Instants<'a> {
+    /// Unix seconds.
+    Seconds(&'a [i64]),
+    /// Milliseconds since 1970-01-01 00:00 UTC.
+    Millis(&'a [i64]),
+    /// Microseconds since 1970-01-01 00:00 UTC.
+    Micros(&'a [i64]),
+    /// Nanoseconds since 1970-01-01 00:00 UTC.
+    Nanos(&'a [i64]),
+    /// Days since 1970-01-01.
+    Days(&'a [i32]),
+}
+
+impl Instants<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Instants::Seconds(v) | Instants::Millis(v) | Instants::Micros(v) | Instants::Nanos(v) => v.len(),
+            Instants::Days(v) => v.len(),
+        }
+    }
+
+    /// Whether `rows` (and the row before them) are in time order.
+    fn sorted(&self, rows: std::ops::Range<usize>) -> bool {
+        let rows = rows.start.saturating_sub(1)..rows.end;
+        match self {
+            Instants::Seconds(v) | Instants::Millis(v) | Instants::Micros(v) | Instants::Nanos(v) => {
+                v[rows].is_sorted()
+            }
+            Instants::Days(v) => v[rows].is_sorted(),
+        }
+    }
+
+    /// Whether every instant lies within the supported dates (as a base checks them).
+    fn supported(&self) -> bool {
+        let ok = |s: i64| (MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(&s);
+        match *self {
+            Instants::Seconds(v) => first_failing(v, |&s| ok(s)).is_none(),
+            Instants::Millis(v) => first_failing(v, |&x| ok(x.div_euclid(1_000))).is_none(),
+            Instants::Micros(v) => first_failing(v, |&x| ok(x.div_euclid(1_000_000))).is_none(),
+            Instants::Nanos(v) => first_failing(v, |&x| ok(x.div_euclid(1_000_000_000))).is_none(),
+            Instants::Days(v) => first_failing(v, |&d| ok(d as i64 * SECONDS_PER_DAY)).is_none(),
+        }
+    }
+}
+
+/// [`summary_from_columns`] from columns the host keeps (no copy): integer ids, times and
+/// amounts of one length. `None` when the pass does not take them (ids over a range wider
+/// than 2^20 or, beyond 32,768, wider than the rows are many; rows not in time order; more
+/// than four rows of one customer at one second out of amount order; times outside the
+/// supported dates or amounts that are not finite): then build [`TransactionColumns`] and
+/// call [`summary_from_columns`], which also names a bad value's row.
+///
+/// ```
+/// use crm_core::models::{Instants, TimeUnit, summary_from_slices};
+/// let ms = 86_400_000;
+/// // Customer 7 buys on days 0, 0 and 10; customer 3 on day 4.
+/// let (ids, s) = summary_from_slices(
+///     &[7, 7, 3, 7],
+///     Instants::Millis(&[0, 3_600_000, 4 * ms, 10 * ms]),
+///     &[10.0, 5.0, 8.0, 20.0],
+///     chrono::NaiveDate::from_ymd_opt(1970, 1, 21).unwrap(),
+///     TimeUnit::Days,
+/// )
+/// .expect("rows in time order");
+/// assert_eq!(ids, crm_core::KeyColumn::Int(vec![3, 7]));
+/// assert_eq!(s.data.frequency, [0.0, 1.0]);
+/// assert_eq!(s.monetary_value, [0.0, 20.0]);
+/// ```
+pub fn summary_from_slices(
+    ids: &[i64],
+    time: Instants<'_>,
+    amount: &[f64],
     observation_end: NaiveDate,
     unit: TimeUnit,
-) -> Result<Option<(KeyColumn, RfmSummary)>> {
-    let KeyColumn::Int(ids) = &c.customer else { return Ok(None) };
-    let extra = c.margin.is_some() || c.cost_of_goods.is_some() || c.product.is_some() || c.order.is_some();
-    if extra || ids.is_empty() || c.timestamp.len() != ids.len() {
-        return Ok(None);
+) -> Option<(KeyColumn, RfmSummary)> {
+    if ids.is_empty() || time.len() != ids.len() || amount.len() != ids.len() {
+        return None;
     }
     // The cheap tests first, in one read of the ids and times on all threads. Beyond
     // 32,768, ids over a range wider than the rows are many would take more slots than rows.
     let pieces = crate::parallel::map_pieces(ids.len(), |rows| {
         let (lo, hi) = ids[rows.clone()].iter().fold((i64::MAX, i64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-        (lo, hi, c.timestamp[rows.start.saturating_sub(1)..rows.end].is_sorted())
+        (lo, hi, time.sorted(rows))
     });
     let (lo, hi, in_time_order) =
         pieces.iter().fold((i64::MAX, i64::MIN, true), |(lo, hi, s), &(a, b, t)| (lo.min(a), hi.max(b), s && t));
     let span = (hi as i128 - lo as i128 + 1) as u128;
     if span > MAX_SPAN.min(ids.len().max(1 << 15)) as u128 || !in_time_order {
-        return Ok(None);
+        return None;
     }
-    // The base's checks, so that an error is the one building the base gives.
-    c.validate()?;
+    // The base's checks: a bad value is left to the base, which names its row.
+    if !time.supported() || first_failing(amount, |v| v.is_finite()).is_some() {
+        return None;
+    }
     let end = date_to_day(observation_end);
     // Beyond 32,768 customers the slots outgrow the cache and each row costs a cache miss:
     // each thread then reads every row and keeps the customers of its part of the id range
@@ -129,13 +205,20 @@ fn one_pass(
     let step = span.div_ceil(parts);
     let scanned = crate::parallel::map_tasks(parts, ids.len(), |k| {
         let first = lo + (k * step) as i64;
-        scan(c, first..first + (step.min(span - k * step)) as i64, end, unit)
+        let range = first..first + (step.min(span - k * step)) as i64;
+        match time {
+            Instants::Seconds(v) => scan(ids, |i| v[i], amount, range, end, unit),
+            Instants::Millis(v) => scan(ids, |i| v[i].div_euclid(1_000), amount, range, end, unit),
+            Instants::Micros(v) => scan(ids, |i| v[i].div_euclid(1_000_000), amount, range, end, unit),
+            Instants::Nanos(v) => scan(ids, |i| v[i].div_euclid(1_000_000_000), amount, range, end, unit),
+            Instants::Days(v) => scan(ids, |i| v[i] as i64 * SECONDS_PER_DAY, amount, range, end, unit),
+        }
     });
     let mut out = RfmSummary::default();
     let mut out_ids = Vec::new();
     let mut position: crate::CustomerIndex = 0;
     for part in scanned {
-        let Some((part_ids, part, seen)) = part else { return Ok(None) };
+        let (part_ids, part, seen) = part?;
         out.customers.extend(part.customers.iter().map(|&p| p + position));
         out_ids.extend(part_ids);
         out.data.frequency.extend(part.data.frequency);
@@ -145,24 +228,26 @@ fn one_pass(
         position += seen;
     }
     out.data.weights = vec![1.0; out.customers.len()];
-    Ok(Some((KeyColumn::Int(out_ids), out)))
+    Some((KeyColumn::Int(out_ids), out))
 }
 
 /// The pass over every row for the customers with ids in `range`: their ids, their summary
 /// (positions among the range's customers) and how many customers the range has. `None`
 /// for more than `TIE` rows of a customer at one second out of amount order.
 fn scan(
-    c: &TransactionColumns,
+    ids: &[i64],
+    second: impl Fn(usize) -> i64,
+    amount: &[f64],
     range: std::ops::Range<i64>,
     end: Day,
     unit: TimeUnit,
 ) -> Option<(Vec<i64>, RfmSummary, crate::CustomerIndex)> {
-    let KeyColumn::Int(ids) = &c.customer else { return None };
     let lo = range.start;
     let mut slots = vec![Slot::default(); (range.end - range.start) as usize];
-    for ((&id, &time), &amount) in ids.iter().zip(&c.timestamp).zip(&c.amount) {
+    for (row, (&id, &amount)) in ids.iter().zip(amount).enumerate() {
         let Some(s) = slots.get_mut(id.wrapping_sub(lo) as usize) else { continue };
         s.seen = true;
+        let time = second(row);
         let d = day_of(time);
         // In time order, rows after the end come last: the customer counts, its row not.
         if d > end {
@@ -267,7 +352,11 @@ mod tests {
     /// Whether the pass took the columns; either way the figures are the base's.
     fn same_at(c: TransactionColumns, end: NaiveDate) -> bool {
         let want = by_base(&c, end);
-        let fast = one_pass(&c, end, TimeUnit::Weeks).expect("valid columns");
+        let KeyColumn::Int(ids) = &c.customer else { panic!("integer ids") };
+        // With an order or product column the summary is the base's (summary_from_columns).
+        let fast = (c.order.is_none() && c.product.is_none())
+            .then(|| summary_from_slices(ids, Instants::Seconds(&c.timestamp), &c.amount, end, TimeUnit::Weeks))
+            .flatten();
         let taken = fast.is_some();
         if let Some((ids, s)) = fast {
             assert_eq!(ids, want.0);
@@ -369,6 +458,50 @@ mod tests {
         time[cut.max(1)] = 0;
         let shuffled = TransactionColumns::new(KeyColumn::Int(ids), time, vec![1.0; n]);
         assert!(!same_at(shuffled, NaiveDate::from_ymd_opt(1970, 12, 31).expect("a date")));
+    }
+
+    proptest! {
+        /// Times in ms, us, ns (with sub-second parts, before 1970 too) and days give the
+        /// figures of the same instants in seconds, floored as the base reads them.
+        #[test]
+        fn every_unit_reads_as_its_seconds(
+            rows in prop::collection::vec((1i64..6, -3i64..3, 0i64..4, 0.0f64..100.0, 0i64..1_000_000_000), 1..40),
+        ) {
+            let mut rows = rows;
+            rows.sort_by_key(|r| (r.1, r.2, r.4));
+            let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+            let amount: Vec<f64> = rows.iter().map(|r| r.3).collect();
+            let seconds: Vec<i64> = rows.iter().map(|r| r.1 * DAY + r.2 * 3_600).collect();
+            let summary = |t: Instants<'_>| {
+                summary_from_slices(&ids, t, &amount, end(), TimeUnit::Days).map(|(i, s)| (i, s.customers.clone(), bits(&s)))
+            };
+            let want = summary(Instants::Seconds(&seconds));
+            prop_assert!(want.is_some());
+            // The sub-second part grows with r.4, so that every unit's raw values are in order.
+            let scaled =
+                |per: i64| -> Vec<i64> { seconds.iter().zip(&rows).map(|(s, r)| s * per + r.4 * per / 1_000_000_000).collect() };
+            let (ms, us, ns) = (scaled(1_000), scaled(1_000_000), scaled(1_000_000_000));
+            prop_assert_eq!(&summary(Instants::Millis(&ms)), &want);
+            prop_assert_eq!(&summary(Instants::Micros(&us)), &want);
+            prop_assert_eq!(&summary(Instants::Nanos(&ns)), &want);
+            let days: Vec<i32> = rows.iter().map(|r| r.1 as i32).collect();
+            let midnights: Vec<i64> = rows.iter().map(|r| r.1 * DAY).collect();
+            prop_assert_eq!(summary(Instants::Days(&days)), summary(Instants::Seconds(&midnights)));
+        }
+    }
+
+    #[test]
+    fn bad_values_are_left_to_the_base() {
+        let day = |d: i64| d * DAY;
+        let ok = summary_from_slices(&[1, 2], Instants::Seconds(&[0, day(1)]), &[1.0, 2.0], end(), TimeUnit::Days);
+        assert!(ok.is_some());
+        let nan =
+            summary_from_slices(&[1, 2], Instants::Seconds(&[0, day(1)]), &[1.0, f64::NAN], end(), TimeUnit::Days);
+        assert!(nan.is_none());
+        let far = summary_from_slices(&[1, 2], Instants::Seconds(&[0, i64::MAX]), &[1.0, 2.0], end(), TimeUnit::Days);
+        assert!(far.is_none(), "after the supported dates");
+        let short = summary_from_slices(&[1, 2], Instants::Seconds(&[0]), &[1.0, 2.0], end(), TimeUnit::Days);
+        assert!(short.is_none());
     }
 
     #[test]

@@ -6,12 +6,15 @@ use super::crm_rfm_columns;
 use crate::base::{base_ref, crm_base};
 use crate::builder::{check_transaction_lengths, transactions};
 use crate::date::date_of;
+use crate::enums::crm_time_unit;
 use crate::error::{Failure, crm_result};
 use crate::ptr::slice;
 use crate::ptr::{arg_ref, out};
 use crate::results::copy_rows;
 use crm_core::KeyColumn;
-use crm_core::models::{RfmSummary, TimeUnit, summary_from_columns, summary_from_transactions};
+use crm_core::models::{
+    Instants, RfmSummary, TimeUnit, summary_from_columns, summary_from_slices, summary_from_transactions,
+};
 
 /// The model summary of every customer with a transaction up to the observation end, in
 /// customer index order (others are left out: `crm_rfm_summary_copy_customers` gives each
@@ -92,8 +95,19 @@ pub extern "C" fn crm_rfm_summary_from_columns_int(
         check_transaction_lengths(customer_ids_len, times_len, amounts_len, std::ptr::null(), 0)?;
         // SAFETY: `customer_ids` holds `customer_ids_len` values (header contract).
         let ids = unsafe { slice(customer_ids, customer_ids_len, "customer_ids") }?;
+        let unit = TimeUnit::DaysPer(days_per_unit);
+        if crate::enums::time_unit(time_unit)? == crm_time_unit::Seconds {
+            // Times in seconds: the pass reads the caller's arrays as they are (no copy).
+            // SAFETY: `times` and `amounts` hold their lengths' values (header contract).
+            let (t, a) = unsafe { (slice(times, times_len, "times")?, slice(amounts, amounts_len, "amounts")?) };
+            if let Some((ids, inner)) = summary_from_slices(ids, Instants::Seconds(t), a, end, unit) {
+                let KeyColumn::Int(ids) = ids else { unreachable!("integer ids in, integer ids out") };
+                slot.write(Box::into_raw(Box::new(crm_rfm_summary { inner, ids: Some(ids) })));
+                return Ok(());
+            }
+        }
         let columns = transactions(|| KeyColumn::Int(ids.to_vec()), times, times_len, time_unit, amounts, amounts_len, std::ptr::null(), 0)?;
-        let (ids, inner) = summary_from_columns(columns, end, TimeUnit::DaysPer(days_per_unit))?;
+        let (ids, inner) = summary_from_columns(columns, end, unit)?;
         let KeyColumn::Int(ids) = ids else { unreachable!("integer ids in, integer ids out") };
         slot.write(Box::into_raw(Box::new(crm_rfm_summary { inner, ids: Some(ids) })));
         Ok(())

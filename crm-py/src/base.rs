@@ -782,10 +782,22 @@ fn from_tables(
     Ok(base)
 }
 
-/// The transaction columns of a table with the three required columns (as
-/// `from_transactions` reads them), and the names for its errors.
-pub(crate) fn transactions_of(
+/// A transactions table with the three required columns (customer id, date, amount), read
+/// as `from_transactions` reads it, before its columns are converted.
+pub(crate) fn transactions_table_of(
     transactions: &Bound<'_, PyAny>,
+    customer_id_col: &str,
+    date_col: &str,
+    amount_col: &str,
+) -> Fallible<InTable> {
+    let cols = tx_cols(customer_id_col.into(), date_col.into(), amount_col.into(), None, None, None, None);
+    transactions_table(transactions, &cols)
+}
+
+/// The transaction columns of such a table ([`transactions_table_of`]), and the names for
+/// its errors.
+pub(crate) fn transactions_of(
+    table: &InTable,
     customer_id_col: String,
     date_col: String,
     amount_col: String,
@@ -793,8 +805,7 @@ pub(crate) fn transactions_of(
     let cols = tx_cols(customer_id_col, date_col, amount_col, None, None, None, None);
     let mut names = Names::default();
     cols.names(&mut names);
-    let table = transactions_table(transactions, &cols)?;
-    Ok((transaction_columns(&table, &cols, &[])?, names))
+    Ok((transaction_columns(table, &cols, &[])?, names))
 }
 
 /// A transactions table read as `from_transactions` does: a pandas frame's numpy columns

@@ -366,10 +366,20 @@ pub(crate) fn _rfm_summary_of_transactions<'py>(
     days_per_unit: f64,
 ) -> Fallible<(Bound<'py, PyAny>, Bound<'py, PyArray2<f64>>)> {
     let (end, unit) = (crate::base::to_date(observation_end, "observation_end")?, days_unit(days_per_unit)?);
-    let (columns, names) = crate::base::transactions_of(transactions, customer_id_col, date_col, amount_col)?;
+    let table = crate::base::transactions_table_of(transactions, &customer_id_col, &date_col, &amount_col)?;
     let (ids, block) = detached(py, move || {
-        let (ids, s) =
-            crm_core::models::summary_from_columns(columns, end, unit).map_err(|e| Failure::Core(e, names))?;
+        let borrowed = |t: &crate::input::InTable| -> Fallible<_> {
+            let (ids, time, amount) = (t.column(&customer_id_col)?, t.column(&date_col)?, t.column(&amount_col)?);
+            Ok(crate::input::in_place(ids, time, amount)
+                .and_then(|(ids, time, amount)| crm_core::models::summary_from_slices(ids, time, amount, end, unit)))
+        };
+        let (ids, s) = match borrowed(&table)? {
+            Some(out) => out,
+            None => {
+                let (columns, names) = crate::base::transactions_of(&table, customer_id_col, date_col, amount_col)?;
+                crm_core::models::summary_from_columns(columns, end, unit).map_err(|e| Failure::Core(e, names))?
+            }
+        };
         let mut block = s.data.frequency;
         block.reserve_exact(3 * block.len());
         for column in [s.data.recency, s.data.t, s.monetary_value] {

@@ -13,6 +13,7 @@ use arrow_array::{Array, ArrayRef};
 use arrow_cast::{CastOptions, cast_with_options};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::NaiveDate;
+use crm_core::models::Instants;
 use crm_core::time::{
     MAX_TIMESTAMP, MIN_TIMESTAMP, SECONDS_PER_DAY, day_of, day_to_date, out_of_range, parse_timestamp,
 };
@@ -311,6 +312,39 @@ pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) ->
         })?;
     }
     Ok(out)
+}
+
+/// The three transaction columns as the engine can read them in place: one chunk each
+/// without nulls, int64 ids, dates or timestamps of any unit, float64 amounts. `None` for
+/// anything else: the caller then converts the columns ([`keys`], [`seconds`],
+/// [`numbers`]), which also names a bad value's row.
+pub(crate) fn in_place<'a>(
+    ids: &'a InColumn,
+    time: &'a InColumn,
+    amount: &'a InColumn,
+) -> Option<(&'a [i64], Instants<'a>, &'a [f64])> {
+    let one = |c: &'a InColumn| match c.chunks.as_slice() {
+        [chunk] if chunk.null_count() == 0 => Some(chunk),
+        _ => None,
+    };
+    let (i, t, a) = (one(ids)?, one(time)?, one(amount)?);
+    let ids: &[i64] = i.as_primitive_opt::<Int64Type>()?.values();
+    let amount: &[f64] = a.as_primitive_opt::<Float64Type>()?.values();
+    let time = match t.data_type() {
+        DataType::Date32 => Instants::Days(t.as_primitive::<Date32Type>().values()),
+        DataType::Timestamp(TimeUnit::Second, _) => Instants::Seconds(t.as_primitive::<TimestampSecondType>().values()),
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            Instants::Millis(t.as_primitive::<TimestampMillisecondType>().values())
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            Instants::Micros(t.as_primitive::<TimestampMicrosecondType>().values())
+        }
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+            Instants::Nanos(t.as_primitive::<TimestampNanosecondType>().values())
+        }
+        _ => return None,
+    };
+    Some((ids, time, amount))
 }
 
 /// Counts of a unit of `PER` to the second as whole seconds (floored: before 1970 too).

@@ -275,3 +275,42 @@ def test_native_rfm_summary_from_a_base():
     assert sorted(t) == pytest.approx([18 / 7, 20 / 7]) and max(tx_) == pytest.approx(10 / 7)
     with pytest.raises(crm.ConfigError):
         crm._crm._rfm_summary(base, "2024-01-21", days_per_unit=0.0)
+
+
+def test_summary_reads_every_time_unit_in_place_as_converted():
+    """Time-ordered int64 ids with dates or timestamps of any unit are summarised in place
+    (no conversion); a table in several chunks is converted first. Every form gives the
+    same ids and figures, bit for bit."""
+    import pyarrow as pa
+
+    from crm import _crm
+
+    s = crm.sample(2_000, seed=9, profiles=False, interactions=False)
+    tx = s.transactions.to_pandas().sort_values("date", kind="stable").reset_index(drop=True)
+    rng = np.random.default_rng(4)
+    ns = pd.to_datetime(tx["date"]).to_numpy().astype("datetime64[ns]") + rng.integers(0, 86_400 * 10**9, len(tx)).astype("timedelta64[ns]")
+    order = np.argsort(ns, kind="stable")
+    ids, ns, amount = tx["customer_id"].to_numpy()[order], ns[order], tx["amount"].to_numpy()[order]
+    end = s.end - __import__("datetime").timedelta(days=30)
+
+    def summary(table):
+        got_ids, block = _crm._rfm_summary_of_transactions(
+            table, end, customer_id_col="id", date_col="date", amount_col="amount"
+        )
+        return got_ids.to_numpy(), block
+
+    want_ids, want = summary({"id": ids, "date": ns, "amount": amount})
+    for unit in ["s", "ms", "us"]:
+        got_ids, got = summary(pa.table({"id": ids, "date": pa.array(ns.astype(f"datetime64[{unit}]")), "amount": amount}))
+        np.testing.assert_array_equal(got_ids, want_ids)
+        np.testing.assert_array_equal(got.view(np.uint64), want.view(np.uint64))
+    chunked = pa.table({"id": ids, "date": pa.array(ns), "amount": amount})
+    chunked = pa.concat_tables([chunked.slice(0, 1_000), chunked.slice(1_000)])
+    got_ids, got = summary(chunked)
+    np.testing.assert_array_equal(got.view(np.uint64), want.view(np.uint64))
+    days = ns.astype("datetime64[D]")
+    day_ids, by_day = summary(pa.table({"id": ids, "date": pa.array(days), "amount": amount}))
+    midnight_ids, at_midnight = summary({"id": ids, "date": days.astype("datetime64[ns]"), "amount": amount})
+    np.testing.assert_array_equal(day_ids, midnight_ids)
+    np.testing.assert_array_equal(by_day.view(np.uint64), at_midnight.view(np.uint64))
+    assert len(want_ids) > 1_000

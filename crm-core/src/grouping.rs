@@ -167,6 +167,15 @@ impl<'a> Buckets<'a> {
     }
 }
 
+/// A scratch column of `n` values for [`Buckets::group`], made of the customer ids' memory
+/// when they are `n` integers (once coded, the ids are no longer needed), else fresh.
+pub(crate) fn scratch_from_ids(ids: crate::id::KeyColumn, n: usize) -> Vec<i64> {
+    match ids {
+        crate::id::KeyColumn::Int(ids) if ids.len() == n => ids,
+        _ => vec![0; n],
+    }
+}
+
 /// The per-customer offsets (`customers + 1`) when the rows are already grouped by
 /// customer in ascending order (codes never decrease), so that grouping can keep them as
 /// they are; `None` otherwise. The same offsets [`stage_in_buckets`] would give, since it

@@ -2,7 +2,7 @@
 //! (complaint, campaign contact, dialog id, ...), an outcome and a cost to serve.
 
 use crate::customer::{Channel, CustomerIndex};
-use crate::grouping::{Buckets, for_each_group};
+use crate::grouping::{Buckets, for_each_group, scratch_from_ids};
 use crate::id::{KeyColumn, StrColumn, intern_labels};
 use crate::parallel::SplitAt;
 use crate::transaction::{check_finite, check_len};
@@ -187,14 +187,11 @@ impl Interactions {
             }
         };
         let kind = kind_codes;
-        // The columns are grouped one by one, each in place through a staging column. The
-        // customer ids are no longer needed (they are coded): their memory stages the times.
+        // The columns are grouped one by one, each in place through a staging column; the
+        // customer ids' memory stages the times.
         let buckets = Buckets::new(codes, customers);
         let (mut time, mut kind, mut outcome, mut cost) = (timestamp, kind, outcome, cost);
-        let mut staging: Vec<i64> = match customer {
-            KeyColumn::Int(ids) if ids.len() == n => ids,
-            _ => vec![0; n],
-        };
+        let mut staging = scratch_from_ids(customer, n);
         buckets.group(&mut time, &mut staging);
         drop(staging);
         let mut ints = vec![0u32; n];

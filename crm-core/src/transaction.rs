@@ -1,7 +1,7 @@
 //! Transactions (purchases and refunds): the columns a host gives, and the store a base keeps.
 
 use crate::customer::CustomerIndex;
-use crate::grouping::{Buckets, for_each_group};
+use crate::grouping::{Buckets, for_each_group, scratch_from_ids};
 use crate::id::KeyColumn;
 use crate::parallel::SplitAt;
 use crate::rank::total_bits;
@@ -243,13 +243,10 @@ impl Transactions {
         }
         let buckets = Buckets::new(codes, customers);
         phases.lap("group by customer: buckets");
-        // The columns are grouped one by one, each in place through a staging column. The
-        // customer ids are no longer needed (they are coded): their memory stages the times.
+        // The columns are grouped one by one, each in place through a staging column; the
+        // customer ids' memory stages the times.
         let (mut time, mut amount) = (cols.timestamp, cols.amount);
-        let mut staging: Vec<i64> = match cols.customer {
-            KeyColumn::Int(ids) if ids.len() == n => ids,
-            _ => vec![0; n],
-        };
+        let mut staging = scratch_from_ids(cols.customer, n);
         buckets.group(&mut time, &mut staging);
         drop(staging);
         let mut floats = vec![0.0; n];

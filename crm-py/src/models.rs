@@ -349,8 +349,10 @@ pub(crate) fn _check_summary(
 
 /// The summary of `_rfm_summary` straight from a transactions table (as
 /// `CustomerBase.from_transactions` reads it), without keeping a base: one pass over rows
-/// in time order with integer ids (`crm_core::models::summary_from_columns`), else through
-/// a base. The ids of the rows (pyarrow: int64 or large_string), and a (4, rows) array of
+/// in time order with integer ids, over the table's own columns when they are one chunk of
+/// int64 ids, dates or timestamps and float64 amounts (`crm_core::models::summary_from_slices`),
+/// else over converted columns (`summary_from_columns`, through a base when the pass does
+/// not apply). The ids of the rows (pyarrow: int64 or large_string), and a (4, rows) array of
 /// frequency, recency, T and the mean spend of the repeat days: one block, which pandas
 /// keeps as a frame's block without a copy (made from the engine's memory, not numpy's
 /// fresh pages).

@@ -48,6 +48,7 @@ mod grouping;
 mod history;
 pub mod id;
 pub mod ingest;
+pub mod instants;
 pub mod interaction;
 pub mod lifecycle;
 pub mod migration;
@@ -74,6 +75,7 @@ pub use customer::{AttributeValue, Channel, Customer, CustomerIndex, Permission}
 pub use error::{CsvProblem, Error, ErrorKind, FileLine, Result};
 pub use flows::{DurationBase, FlowConfig, FlowReport, Period};
 pub use id::{Key, KeyColumn, StrColumn};
+pub use instants::Instants;
 pub use interaction::{Direction, InteractionColumns, Interactions};
 pub use lifecycle::{Lifecycle, LifecycleConfig, LifecycleStage};
 pub use migration::MigrationMatrix;

@@ -457,6 +457,11 @@ static void summary_from_columns_without_a_base(void) {
     crm_rfm_summary *s = NULL;
     CHECK_FAILS(crm_rfm_summary_from_columns_int(ids, 7, days, 7, CRM_TIME_UNIT_DAYS, bad, 7, iso("2024-01-29"), 7.0, &s),
                 CRM_RESULT_INVALID_VALUE, "row 3");
+    /* Days beyond any date, in time order (so the one pass declines them, not the order). */
+    const int64_t far_days[] = {day, day, day + 7, day + 14, day + 21, day + 21, INT64_MAX};
+    CHECK_FAILS(crm_rfm_summary_from_columns_int(ids, 7, far_days, 7, CRM_TIME_UNIT_DAYS, amounts, 7, iso("2024-01-29"),
+                                                 7.0, &s),
+                CRM_RESULT_INVALID_VALUE, "row 6");
     CHECK_FAILS(crm_rfm_summary_from_columns_int(ids, 7, days, 6, CRM_TIME_UNIT_DAYS, amounts, 7, iso("2024-01-29"), 7.0, &s),
                 CRM_RESULT_LENGTH_MISMATCH, "");
     CHECK_FAILS(crm_rfm_summary_from_columns_int(ids, 7, days, 7, CRM_TIME_UNIT_DAYS, amounts, 7, iso("2024-01-29"), 0.0, &s),

@@ -313,4 +313,10 @@ def test_summary_reads_every_time_unit_in_place_as_converted():
     midnight_ids, at_midnight = summary({"id": ids, "date": days.astype("datetime64[ns]"), "amount": amount})
     np.testing.assert_array_equal(day_ids, midnight_ids)
     np.testing.assert_array_equal(by_day.view(np.uint64), at_midnight.view(np.uint64))
+    # Arrow's date64 (milliseconds at midnight): in place, and converted when chunked.
+    d64 = pa.table({"id": ids, "date": pa.array(days).cast(pa.date64()), "amount": amount})
+    for table in (d64, pa.concat_tables([d64.slice(0, 700), d64.slice(700)])):
+        got_ids, got = summary(table)
+        np.testing.assert_array_equal(got_ids, midnight_ids)
+        np.testing.assert_array_equal(got.view(np.uint64), at_midnight.view(np.uint64))
     assert len(want_ids) > 1_000

@@ -22,6 +22,7 @@ pub mod special;
 mod summary_pass;
 pub mod uncertainty;
 
+pub use crate::instants::Instants;
 pub use bgbb::BetaGeoBetaBinom;
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
 pub use data::{CalibrationHoldout, RfmData, RfmSummary, TimeUnit, calibration_and_holdout, summary_from_transactions};
@@ -31,7 +32,7 @@ pub use gammagamma::{
 pub use paretonbd::ParetoNbd;
 pub use sbg::ShiftedBetaGeo;
 pub use simulate::{HoldoutRow, SimulatedCustomers, holdout_table};
-pub use summary_pass::{Instants, summary_from_columns, summary_from_slices};
+pub use summary_pass::{summary_from_columns, summary_from_slices};
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

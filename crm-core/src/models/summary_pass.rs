@@ -13,9 +13,10 @@ use super::data::{RfmSummary, TimeUnit, summary_from_transactions};
 use crate::base::CustomerBase;
 use crate::error::Result;
 use crate::id::KeyColumn;
+use crate::instants::{Instants, by_unit};
 use crate::parallel::first_failing;
 use crate::rank::total_bits;
-use crate::time::{Day, MAX_TIMESTAMP, MIN_TIMESTAMP, SECONDS_PER_DAY, date_to_day, day_of};
+use crate::time::{Day, date_to_day, day_of};
 use crate::transaction::TransactionColumns;
 use chrono::NaiveDate;
 
@@ -96,55 +97,6 @@ pub fn summary_from_columns(
     Ok((ids, s))
 }
 
-/// Transaction times as a host holds them, read as a base reads them: Unix seconds; counts
-/// of milliseconds, microseconds or nanoseconds since 1970 (floored to the second, before
-/// 1970 too); or days since 1970-01-01 (their midnight).
-#[derive(Debug, Clone, Copy)]
-pub enum Instants<'a> {
-    /// Unix seconds.
-    Seconds(&'a [i64]),
-    /// Milliseconds since 1970-01-01 00:00 UTC.
-    Millis(&'a [i64]),
-    /// Microseconds since 1970-01-01 00:00 UTC.
-    Micros(&'a [i64]),
-    /// Nanoseconds since 1970-01-01 00:00 UTC.
-    Nanos(&'a [i64]),
-    /// Days since 1970-01-01.
-    Days(&'a [i32]),
-}
-
-impl Instants<'_> {
-    fn len(&self) -> usize {
-        match self {
-            Instants::Seconds(v) | Instants::Millis(v) | Instants::Micros(v) | Instants::Nanos(v) => v.len(),
-            Instants::Days(v) => v.len(),
-        }
-    }
-
-    /// Whether `rows` (and the row before them) are in time order.
-    fn sorted(&self, rows: std::ops::Range<usize>) -> bool {
-        let rows = rows.start.saturating_sub(1)..rows.end;
-        match self {
-            Instants::Seconds(v) | Instants::Millis(v) | Instants::Micros(v) | Instants::Nanos(v) => {
-                v[rows].is_sorted()
-            }
-            Instants::Days(v) => v[rows].is_sorted(),
-        }
-    }
-
-    /// Whether every instant lies within the supported dates (as a base checks them).
-    fn supported(&self) -> bool {
-        let ok = |s: i64| (MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(&s);
-        match *self {
-            Instants::Seconds(v) => first_failing(v, |&s| ok(s)).is_none(),
-            Instants::Millis(v) => first_failing(v, |&x| ok(x.div_euclid(1_000))).is_none(),
-            Instants::Micros(v) => first_failing(v, |&x| ok(x.div_euclid(1_000_000))).is_none(),
-            Instants::Nanos(v) => first_failing(v, |&x| ok(x.div_euclid(1_000_000_000))).is_none(),
-            Instants::Days(v) => first_failing(v, |&d| ok(d as i64 * SECONDS_PER_DAY)).is_none(),
-        }
-    }
-}
-
 /// [`summary_from_columns`] from columns the host keeps (no copy): integer ids, times and
 /// amounts of one length. `None` when the pass does not take them (ids over a range wider
 /// than 2^20 or, beyond 32,768, wider than the rows are many; rows not in time order; more
@@ -206,13 +158,7 @@ pub fn summary_from_slices(
     let scanned = crate::parallel::map_tasks(parts, ids.len(), |k| {
         let first = lo + (k * step) as i64;
         let range = first..first + (step.min(span - k * step)) as i64;
-        match time {
-            Instants::Seconds(v) => scan(ids, |i| v[i], amount, range, end, unit),
-            Instants::Millis(v) => scan(ids, |i| v[i].div_euclid(1_000), amount, range, end, unit),
-            Instants::Micros(v) => scan(ids, |i| v[i].div_euclid(1_000_000), amount, range, end, unit),
-            Instants::Nanos(v) => scan(ids, |i| v[i].div_euclid(1_000_000_000), amount, range, end, unit),
-            Instants::Days(v) => scan(ids, |i| v[i] as i64 * SECONDS_PER_DAY, amount, range, end, unit),
-        }
+        by_unit!(time, v, second => scan(ids, |i| second(&v[i]), amount, range, end, unit))
     });
     let mut out = RfmSummary::default();
     let mut out_ids = Vec::new();

@@ -96,15 +96,18 @@ pub extern "C" fn crm_rfm_summary_from_columns_int(
         // SAFETY: `customer_ids` holds `customer_ids_len` values (header contract).
         let ids = unsafe { slice(customer_ids, customer_ids_len, "customer_ids") }?;
         let unit = TimeUnit::DaysPer(days_per_unit);
-        if crate::enums::time_unit(time_unit)? == crm_time_unit::Seconds {
-            // Times in seconds: the pass reads the caller's arrays as they are (no copy).
-            // SAFETY: `times` and `amounts` hold their lengths' values (header contract).
-            let (t, a) = unsafe { (slice(times, times_len, "times")?, slice(amounts, amounts_len, "amounts")?) };
-            if let Some((ids, inner)) = summary_from_slices(ids, Instants::Seconds(t), a, end, unit) {
-                let KeyColumn::Int(ids) = ids else { unreachable!("integer ids in, integer ids out") };
-                slot.write(Box::into_raw(Box::new(crm_rfm_summary { inner, ids: Some(ids) })));
-                return Ok(());
-            }
+        // The pass reads the caller's arrays as they are (no copy); a bad value is left to
+        // the conversion below, which names its row.
+        // SAFETY: `times` and `amounts` hold their lengths' values (header contract).
+        let (t, a) = unsafe { (slice(times, times_len, "times")?, slice(amounts, amounts_len, "amounts")?) };
+        let instants = match crate::enums::time_unit(time_unit)? {
+            crm_time_unit::Seconds => Instants::Seconds(t),
+            crm_time_unit::Days => Instants::DaysI64(t),
+        };
+        if let Some((ids, inner)) = summary_from_slices(ids, instants, a, end, unit) {
+            let KeyColumn::Int(ids) = ids else { unreachable!("integer ids in, integer ids out") };
+            slot.write(Box::into_raw(Box::new(crm_rfm_summary { inner, ids: Some(ids) })));
+            return Ok(());
         }
         let columns = transactions(|| KeyColumn::Int(ids.to_vec()), times, times_len, time_unit, amounts, amounts_len, std::ptr::null(), 0)?;
         let (ids, inner) = summary_from_columns(columns, end, unit)?;

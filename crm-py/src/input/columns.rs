@@ -14,9 +14,7 @@ use arrow_cast::{CastOptions, cast_with_options};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::NaiveDate;
 use crm_core::models::Instants;
-use crm_core::time::{
-    MAX_TIMESTAMP, MIN_TIMESTAMP, SECONDS_PER_DAY, day_of, day_to_date, out_of_range, parse_timestamp,
-};
+use crm_core::time::{MAX_TIMESTAMP, MIN_TIMESTAMP, day_of, day_to_date, out_of_range, parse_timestamp};
 use crm_core::{KeyColumn, StrColumn};
 fn is_integer(t: &DataType) -> bool {
     matches!(
@@ -263,35 +261,15 @@ pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) ->
         {
             return Err(missing(offset + r));
         }
-        match chunk.data_type() {
-            DataType::Date32 => {
-                out.extend(chunk.as_primitive::<Date32Type>().values().iter().map(|&d| d as i64 * SECONDS_PER_DAY))
-            }
-            DataType::Date64 => {
-                out.extend(chunk.as_primitive::<Date64Type>().values().iter().map(|&ms| ms.div_euclid(1000)))
-            }
-            // The values are i64 counts of the unit whatever the zone (zoned values are UTC
-            // instants already; the zone only says how to display them): read in place, the
-            // unit a constant so that the division is a multiplication.
-            DataType::Timestamp(TimeUnit::Second, _) => {
-                out.extend_from_slice(chunk.as_primitive::<TimestampSecondType>().values())
-            }
-            DataType::Timestamp(TimeUnit::Millisecond, _) => {
-                whole_seconds::<1_000>(chunk.as_primitive::<TimestampMillisecondType>().values(), &mut out)
-            }
-            DataType::Timestamp(TimeUnit::Microsecond, _) => {
-                whole_seconds::<1_000_000>(chunk.as_primitive::<TimestampMicrosecondType>().values(), &mut out)
-            }
-            DataType::Timestamp(TimeUnit::Nanosecond, _) => {
-                whole_seconds::<1_000_000_000>(chunk.as_primitive::<TimestampNanosecondType>().values(), &mut out)
-            }
-            t if is_string(t) => {}
-            other => {
+        match instants_of(chunk) {
+            Some(instants) => instants.append_seconds(&mut out),
+            None if is_string(chunk.data_type()) => {}
+            None => {
                 return Err(Failure::input(
                     what,
                     None,
                     &col.name,
-                    format!("must hold dates, timestamps or ISO 8601 strings, not {other}"),
+                    format!("must hold dates, timestamps or ISO 8601 strings, not {}", chunk.data_type()),
                 ));
             }
         }
@@ -330,26 +308,31 @@ pub(crate) fn in_place<'a>(
     let (i, t, a) = (one(ids)?, one(time)?, one(amount)?);
     let ids: &[i64] = i.as_primitive_opt::<Int64Type>()?.values();
     let amount: &[f64] = a.as_primitive_opt::<Float64Type>()?.values();
-    let time = match t.data_type() {
-        DataType::Date32 => Instants::Days(t.as_primitive::<Date32Type>().values()),
-        DataType::Timestamp(TimeUnit::Second, _) => Instants::Seconds(t.as_primitive::<TimestampSecondType>().values()),
-        DataType::Timestamp(TimeUnit::Millisecond, _) => {
-            Instants::Millis(t.as_primitive::<TimestampMillisecondType>().values())
-        }
-        DataType::Timestamp(TimeUnit::Microsecond, _) => {
-            Instants::Micros(t.as_primitive::<TimestampMicrosecondType>().values())
-        }
-        DataType::Timestamp(TimeUnit::Nanosecond, _) => {
-            Instants::Nanos(t.as_primitive::<TimestampNanosecondType>().values())
-        }
-        _ => return None,
-    };
+    let time = instants_of(t)?;
     Some((ids, time, amount))
 }
 
-/// Counts of a unit of `PER` to the second as whole seconds (floored: before 1970 too).
-fn whole_seconds<const PER: i64>(raw: &[i64], out: &mut Vec<i64>) {
-    out.extend(raw.iter().map(|&v| v.div_euclid(PER)));
+/// A chunk of dates or timestamps as the engine reads them (`None` for other types). The
+/// values are i64 counts of the unit whatever the zone: zoned values are UTC instants
+/// already; the zone only says how to display them.
+fn instants_of(chunk: &ArrayRef) -> Option<Instants<'_>> {
+    Some(match chunk.data_type() {
+        DataType::Date32 => Instants::Days(chunk.as_primitive::<Date32Type>().values()),
+        DataType::Date64 => Instants::Millis(chunk.as_primitive::<Date64Type>().values()),
+        DataType::Timestamp(TimeUnit::Second, _) => {
+            Instants::Seconds(chunk.as_primitive::<TimestampSecondType>().values())
+        }
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            Instants::Millis(chunk.as_primitive::<TimestampMillisecondType>().values())
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            Instants::Micros(chunk.as_primitive::<TimestampMicrosecondType>().values())
+        }
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+            Instants::Nanos(chunk.as_primitive::<TimestampNanosecondType>().values())
+        }
+        _ => return None,
+    })
 }
 
 fn expected(formats: &[String]) -> String {

@@ -1,5 +1,7 @@
 //! The customer base: customers, their transactions and interactions, interned and grouped
-//! by customer once, so that every analysis is one pass over contiguous slices.
+//! by customer once, so that every analysis is one pass over contiguous slices. The
+//! transactions are grouped when an analysis first needs customers' histories: a base
+//! asked only for its value segments never groups them.
 
 use crate::attribute_columns::AttributeCache;
 use crate::customer::{Customer, CustomerIndex};
@@ -7,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::id::{Key, KeyColumn, StrColumn, intern, lookup};
 use crate::ingest::Origins;
 use crate::interaction::{InteractionColumns, Interactions};
+use crate::store::TransactionStore;
 use crate::transaction::{TransactionColumns, Transactions};
 use std::cmp::Ordering;
 
@@ -32,7 +35,7 @@ use std::cmp::Ordering;
 pub struct CustomerBase {
     ids: KeyColumn,
     profiles: Option<Vec<Customer>>,
-    transactions: Transactions,
+    transactions: TransactionStore,
     interactions: Interactions,
     /// The customer attributes analyses have read, as columns (built on first use).
     attribute_columns: AttributeCache,
@@ -91,8 +94,32 @@ impl CustomerBase {
         self.profiles.as_ref().map(|p| &p[customer as usize])
     }
 
-    /// All transactions, grouped by customer.
+    /// All transactions, grouped by customer. A base groups them when they are first
+    /// asked for (here, or by an analysis that reads customers' histories), once; the
+    /// value segments read them as given, so a base built to ask only those never groups.
     pub fn transactions(&self) -> &Transactions {
+        self.transactions.get()
+    }
+
+    /// Number of transactions (without grouping them).
+    pub fn transaction_count(&self) -> usize {
+        self.transactions.len()
+    }
+
+    /// True when the transactions have margins, given or derived from cost of goods
+    /// (without grouping them).
+    pub fn has_margin(&self) -> bool {
+        self.transactions.has_margin()
+    }
+
+    /// The first and last transaction times, Unix seconds (without grouping them); `None`
+    /// without transactions.
+    pub fn transaction_span(&self) -> Option<(i64, i64)> {
+        self.transactions.span()
+    }
+
+    /// The transactions as given, when no analysis has grouped them yet.
+    pub(crate) fn transaction_store(&self) -> &TransactionStore {
         &self.transactions
     }
 
@@ -251,8 +278,9 @@ impl CustomerBaseBuilder {
         self.try_build_timed(&mut Phases::off())
     }
 
-    /// [`Self::build`], also returning the seconds each phase of the build took (for the
-    /// benchmarks, which print where the time goes).
+    /// [`Self::build`], grouping the transactions by customer now (a build otherwise leaves
+    /// that to the first analysis that needs it), also returning the seconds each phase
+    /// took (for the benchmarks, which print where the time goes).
     ///
     /// # Errors
     /// As [`Self::build`].
@@ -260,6 +288,7 @@ impl CustomerBaseBuilder {
     pub fn build_with_phases(self) -> Result<(CustomerBase, Vec<(&'static str, f64)>)> {
         let mut phases = Phases::on();
         let base = self.try_build_timed(&mut phases).map_err(|e| e.error)?;
+        base.transactions.group(&mut phases);
         Ok((base, phases.done))
     }
 
@@ -293,7 +322,8 @@ impl CustomerBaseBuilder {
         let n = ids.len();
         let (tx_codes, ix_codes) = (recode(tx.codes, &tx_map), recode(ix.codes, &ix_map));
         phases.lap("map ids to customers");
-        let transactions = Transactions::build(transactions, &tx_codes, n, phases);
+        let transactions = TransactionStore::deferred(transactions, tx_codes, n);
+        phases.lap("transactions' time span");
         let interactions = Interactions::build(interactions, &ix_codes, n);
         phases.lap("group interactions");
         let attribute_columns = AttributeCache::of_table(profiles.as_deref());
@@ -310,7 +340,7 @@ pub(crate) struct Phases {
 }
 
 impl Phases {
-    fn off() -> Self {
+    pub(crate) fn off() -> Self {
         Phases { last: None, done: Vec::new() }
     }
 

@@ -63,6 +63,7 @@ pub mod sample;
 pub mod scoring;
 pub mod segments;
 pub mod stats;
+mod store;
 pub mod summary;
 pub mod time;
 pub mod transaction;

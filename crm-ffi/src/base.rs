@@ -77,7 +77,7 @@ pub extern "C" fn crm_base_customer_count(base: *const crm_base) -> usize {
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_base_transaction_count(base: *const crm_base) -> usize {
     // SAFETY: `base` is NULL or a live handle (header contract).
-    ffi_boundary! { unsafe { arg_opt(base) }.map_or(0, |b| b.inner.transactions().len()) }
+    ffi_boundary! { unsafe { arg_opt(base) }.map_or(0, |b| b.inner.transaction_count()) }
 }
 
 /// Number of interactions; 0 for NULL.
@@ -100,7 +100,7 @@ pub extern "C" fn crm_base_has_customer_table(base: *const crm_base) -> bool {
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_base_has_margin(base: *const crm_base) -> bool {
     // SAFETY: `base` is NULL or a live handle (header contract).
-    ffi_boundary! { unsafe { arg_opt(base) }.is_some_and(|b| b.inner.transactions().has_margin()) }
+    ffi_boundary! { unsafe { arg_opt(base) }.is_some_and(|b| b.inner.has_margin()) }
 }
 
 /// The kind of the base's customer ids: `CRM_ID_KIND_INT` or `CRM_ID_KIND_STR` (a

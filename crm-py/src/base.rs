@@ -224,8 +224,6 @@ impl IxCols {
 #[derive(Debug)]
 pub struct CustomerBase {
     pub(crate) inner: Arc<crm_core::CustomerBase>,
-    /// First and last day with a transaction, found when first asked for.
-    span: std::sync::OnceLock<Option<(NaiveDate, NaiveDate)>>,
     /// The customer ids as an Arrow array, made once and shared by every result table.
     ids_array: std::sync::OnceLock<arrow_array::ArrayRef>,
     reports: Vec<(&'static str, CsvReport)>,
@@ -233,12 +231,7 @@ pub struct CustomerBase {
 
 impl CustomerBase {
     pub(crate) fn new(inner: crm_core::CustomerBase, reports: Vec<(&'static str, CsvReport)>) -> Self {
-        CustomerBase {
-            inner: Arc::new(inner),
-            span: std::sync::OnceLock::new(),
-            ids_array: std::sync::OnceLock::new(),
-            reports,
-        }
+        CustomerBase { inner: Arc::new(inner), ids_array: std::sync::OnceLock::new(), reports }
     }
 
     /// The `customer_id` column of the per-customer results (an `Arc` clone: no copy).
@@ -248,18 +241,8 @@ impl CustomerBase {
 
     /// First and last day with a transaction.
     fn span(&self) -> Option<(NaiveDate, NaiveDate)> {
-        *self.span.get_or_init(|| {
-            let tx = self.inner.transactions();
-            let (mut first, mut last) = (i64::MAX, i64::MIN);
-            for c in 0..self.inner.len() as u32 {
-                let t = tx.of(c).time;
-                if let (Some(a), Some(b)) = (t.first(), t.last()) {
-                    first = first.min(*a);
-                    last = last.max(*b);
-                }
-            }
-            (first <= last).then(|| (day_to_date(day_of(first)), day_to_date(day_of(last))))
-        })
+        let (first, last) = self.inner.transaction_span()?;
+        Some((day_to_date(day_of(first)), day_to_date(day_of(last))))
     }
 
     fn as_of(&self, as_of: Option<&Bound<'_, PyAny>>) -> Fallible<NaiveDate> {
@@ -1631,7 +1614,7 @@ impl CustomerBase {
     /// Number of transactions.
     #[getter]
     fn n_transactions(&self) -> usize {
-        self.inner.transactions().len()
+        self.inner.transaction_count()
     }
 
     /// Number of interactions.
@@ -1643,7 +1626,7 @@ impl CustomerBase {
     /// True when margins are known (a margin or cost-of-goods column was given).
     #[getter]
     fn has_margin(&self) -> bool {
-        self.inner.transactions().has_margin()
+        self.inner.has_margin()
     }
 
     /// True when a customer table was given.
@@ -1693,9 +1676,9 @@ impl CustomerBase {
         format!(
             "CustomerBase(customers={}, transactions={}, interactions={}, has_margin={}, dates={span})",
             self.inner.len(),
-            self.inner.transactions().len(),
+            self.inner.transaction_count(),
             self.inner.interactions().len(),
-            if self.inner.transactions().has_margin() { "True" } else { "False" }
+            if self.inner.has_margin() { "True" } else { "False" }
         )
     }
 }

@@ -200,11 +200,46 @@ static void window_limits_the_value(void) {
     crm_base_free(base);
 }
 
+/* A base built for segments alone reads its rows as given (one pass); once another
+ * analysis has grouped them, the grouped store. Sums in time order either way: customer a
+ * bought 0.1, 0.2, 0.3 (rows listed out of time order: the pass declines, the store
+ * sorts), customer b bought 1e16, 1, -1e16 in time order (the pass takes them); every
+ * value equal bit for bit on both bases and to the sums worked out in time order. */
+static void a_fresh_base_sums_in_time_order_as_a_grouped_one(void) {
+    const crm_str ids[] = {str("b"), str("a"), str("b"), str("a"), str("a"), str("b")};
+    const int64_t times[] = {secs(2024, 3, 1), secs(2024, 3, 3), secs(2024, 3, 2),
+                             secs(2024, 3, 2), secs(2024, 3, 1), secs(2024, 3, 3)};
+    const double amounts[] = {1e16, 0.3, 1.0, 0.2, 0.1, -1e16};
+    double value[2][2], revenue[2][2];
+    int round;
+    for (round = 0; round < 2; round++) {
+        crm_base *base = build(NULL, 0, ids, times, amounts, 6);
+        if (round == 1) {
+            crm_summary *summary = NULL;
+            CHECK_OK(crm_summary_new(base, day(2024, 12, 31), NULL, &summary)); /* groups the rows */
+            crm_summary_free(summary);
+        }
+        crm_segments *s = NULL;
+        CHECK_OK(crm_segments_new(base, day(2024, 12, 31), NULL, &s));
+        CHECK_OK(crm_segments_copy_value(s, value[round], 2));
+        CHECK_OK(crm_segments_copy_revenue(s, revenue[round], 2));
+        crm_segments_free(s);
+        crm_base_free(base);
+    }
+    volatile double a = 0.1, b = 1e16; /* volatile: summed at run time, in this order */
+    a = (a + 0.2) + 0.3;
+    b = (b + 1.0) + -1e16;
+    CHECK(value[0][0] == a && value[0][1] == b && a != 0.6 && b == 0.0);
+    CHECK(memcmp(value[0], value[1], sizeof value[0]) == 0);
+    CHECK(memcmp(revenue[0], revenue[1], sizeof revenue[0]) == 0);
+}
+
 int main(void) {
     ten_customers_split_2_5_3();
     abc_classes_by_cumulative_share();
     ties_are_broken_by_ascending_id();
     pyramid_with_inactive_and_prospect();
     window_limits_the_value();
+    a_fresh_base_sums_in_time_order_as_a_grouped_one();
     CHECK_DONE();
 }

@@ -16,6 +16,8 @@
 //! Profit = margin - cost to serve (the cost of the customer's interactions in the
 //! window), so a customer who buys little and calls often shows a negative profit.
 
+mod one_pass;
+
 use crate::base::CustomerBase;
 use crate::customer::CustomerIndex;
 use crate::error::{Error, Result};
@@ -269,7 +271,7 @@ impl CustomerBase {
 /// Each customer's figures for the value window ending on `as_of`, after checking the rules.
 pub(crate) fn window_of(base: &CustomerBase, as_of: NaiveDate, config: &SegmentConfig) -> Result<Window> {
     config.validate()?;
-    if config.measure != ValueMeasure::Revenue && !base.transactions().has_margin() {
+    if config.measure != ValueMeasure::Revenue && !base.has_margin() {
         return Err(Error::MissingData(format!(
             "segments by {:?} need a margin or cost_of_goods column",
             config.measure
@@ -335,6 +337,12 @@ pub(crate) enum State {
 /// Each customer's figures for the window ending on `today`, computed on all threads
 /// straight into the columns.
 fn customer_values(base: &CustomerBase, today: Day, config: &SegmentConfig) -> Window {
+    // Transactions not grouped yet (a base built for this question): one pass over them.
+    if base.interactions().is_empty()
+        && let Some(Some(w)) = base.transaction_store().with_ungrouped(|u| one_pass::window(u, today, config))
+    {
+        return w;
+    }
     let (tx, ix) = (base.transactions(), base.interactions());
     let n = base.len();
     let mut w = Window {

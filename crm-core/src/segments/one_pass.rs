@@ -1,0 +1,211 @@
+//! Each customer's window figures in one pass over the transactions as given, for a base
+//! whose transactions are not grouped yet (see [`crate::store`]).
+
+use super::{SegmentConfig, State, ValueMeasure, Window};
+use crate::rank::total_bits;
+use crate::store::Ungrouped;
+use crate::time::{Day, SECONDS_PER_DAY, day_start};
+
+/// A customer's running figures: the time of its latest row read (shifted left one bit,
+/// the low bit set once it bought anything), that row's amount as a sort key, and its
+/// sums over the window. 32 bytes, aligned: one cache line per row's visit.
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
+struct Slot {
+    time_bought: i64,
+    amount_key: u64,
+    revenue: f64,
+    margin: f64,
+}
+
+/// The figures `customer_values` computes from the grouped store, bit for bit, without
+/// grouping: a customer's sums are taken in the store's order (time, then amount, then
+/// margin), so the pass declines (`None`) when a customer's rows up to `today` come in
+/// another order (then the caller groups them). Rows after `today` are not read. Without
+/// interactions (no cost to serve) only.
+pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Option<Window> {
+    let cols = &u.columns;
+    let has_margin = cols.margin.is_some() || cols.cost_of_goods.is_some();
+    let from: Day = config.window_days.map_or(Day::MIN, |w| today - w as Day + 1);
+    let (from_s, end_s) = (day_start(from), day_start(today) + SECONDS_PER_DAY);
+    // The value of an empty sum, as the grouped path's `iter().sum()` starts; adding -0.0
+    // leaves every sum as it is, so rows outside the window add it (no branch).
+    let empty: f64 = (&[] as &[f64]).iter().sum();
+    let fresh = Slot { time_bought: i64::MIN, amount_key: 0, revenue: empty, margin: empty };
+    // Each thread reads every row and keeps the customers of its part of the index range
+    // (each slot written by one thread; parts join in index order). (Sending the other
+    // parts' rows to a spare slot instead of skipping them was slower: its updates form one
+    // long dependency chain.)
+    let n = u.customers;
+    let parts = crate::parallel::threads().min(n / 32_768).max(1);
+    let step = n.div_ceil(parts).max(1);
+    let scanned = crate::parallel::map_tasks(parts, cols.len(), |k| {
+        let lo = (k * step).min(n);
+        let len = step.min(n - lo);
+        let mut slots = vec![fresh; len];
+        // Margin sort keys, read only when a customer's rows tie on time and amount.
+        let mut margin_keys = if has_margin { vec![0u64; len] } else { Vec::new() };
+        for (i, (&code, &t)) in u.codes.iter().zip(&cols.timestamp).enumerate() {
+            if t >= end_s {
+                continue;
+            }
+            let at = (code as usize).wrapping_sub(lo);
+            let Some(s) = slots.get_mut(at) else { continue };
+            let a = cols.amount[i];
+            let key = total_bits(a);
+            let last_t = s.time_bought >> 1;
+            let mut behind = t < last_t || (t == last_t && key < s.amount_key);
+            let m = if has_margin {
+                let m = u.margin(i);
+                let mk = total_bits(m);
+                behind |= t == last_t && key == s.amount_key && mk < margin_keys[at];
+                margin_keys[at] = mk;
+                m
+            } else {
+                -0.0
+            };
+            if behind {
+                return None;
+            }
+            let in_window = t >= from_s;
+            s.time_bought = (t << 1) | (s.time_bought & 1) | i64::from(a > 0.0);
+            s.amount_key = key;
+            s.revenue += if in_window { a } else { -0.0 };
+            s.margin += if in_window { m } else { -0.0 };
+        }
+        Some(slots)
+    });
+    let mut w = Window {
+        value: Vec::with_capacity(n),
+        revenue: Vec::with_capacity(n),
+        margin: has_margin.then(|| Vec::with_capacity(n)),
+        cost: None,
+        state: Vec::with_capacity(n),
+    };
+    for part in scanned {
+        for s in part? {
+            // As `window_row`: margin 0 without margins, cost to serve 0 without interactions.
+            let margin = if has_margin { s.margin } else { 0.0 };
+            w.value.push(match config.measure {
+                ValueMeasure::Revenue => s.revenue,
+                ValueMeasure::Margin => margin,
+                ValueMeasure::Profit => margin, // margin - 0 (no cost to serve), bit for bit
+            });
+            w.revenue.push(s.revenue);
+            if let Some(m) = w.margin.as_mut() {
+                m.push(margin);
+            }
+            // Ranked when its latest row up to `today` is in the window (rows come in time
+            // order); else inactive when it ever bought; else a prospect.
+            let state = if s.time_bought == i64::MIN {
+                State::Prospect
+            } else if s.time_bought >> 1 >= from_s {
+                State::Ranked
+            } else if s.time_bought & 1 == 1 {
+                State::Inactive
+            } else {
+                State::Prospect
+            };
+            w.state.push(state as u8);
+        }
+    }
+    Some(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CustomerBase, KeyColumn, TransactionColumns};
+    use proptest::prelude::*;
+
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// The window's columns as bits, for comparing bit for bit.
+    fn fingerprint(w: &Window) -> (Vec<u64>, Vec<u64>, Option<Vec<u64>>, Vec<u8>) {
+        (bits(&w.value), bits(&w.revenue), w.margin.as_deref().map(bits), w.state.clone())
+    }
+
+    /// The pass's window (`None` when it declines) and the grouped store's.
+    fn both(c: TransactionColumns, today: Day, config: &SegmentConfig) -> (Option<Window>, Window) {
+        let base = CustomerBase::from_transactions(c).expect("valid rows");
+        let pass = base.transaction_store().with_ungrouped(|u| window(u, today, config)).expect("not grouped yet");
+        base.transactions();
+        assert!(base.transaction_store().with_ungrouped(|_| ()).is_none(), "grouped now");
+        (pass, super::super::customer_values(&base, today, config))
+    }
+
+    proptest! {
+        /// Rows of a few customers on the hour over a few days (rows share seconds), with
+        /// refunds, zeros, -0.0 and amounts whose sum depends on its order, margins or cost
+        /// of goods, rows after the as-of day: in the store's order per customer the pass
+        /// gives the store's figures bit for bit; in any order it gives them or declines.
+        #[test]
+        fn the_pass_equals_the_grouped_store(
+            rows in prop::collection::vec((1i64..15, 0i64..6, 0i64..3, prop::sample::select(vec![
+                10.0, 0.1, 0.2, 0.3, -5.0, 0.0, -0.0, 1e16, -1e16, 7.25,
+            ]), prop::sample::select(vec![0.5, 0.1, -0.0, 3.0])), 1..150),
+            order in 0u8..3,
+            costs in 0u8..3,
+            today in 0i32..7,
+            window_days in prop::option::of(1u32..4),
+            measure in prop::sample::select(vec![ValueMeasure::Revenue, ValueMeasure::Margin, ValueMeasure::Profit]),
+        ) {
+            let mut rows = rows;
+            let time = |r: &(i64, i64, i64, f64, f64)| r.1 * 86_400 + r.2 * 3_600;
+            match order {
+                // The store's order: by time, amount, margin.
+                0 => rows.sort_by_key(|a| (time(a), total_bits(a.3), total_bits(a.4))),
+                // By time alone (ties in the generated order).
+                1 => rows.sort_by_key(time),
+                _ => {}
+            }
+            let mut c = TransactionColumns::new(
+                KeyColumn::Int(rows.iter().map(|r| r.0).collect()),
+                rows.iter().map(time).collect(),
+                rows.iter().map(|r| r.3).collect(),
+            );
+            match costs {
+                0 => c.margin = Some(rows.iter().map(|r| r.4).collect()),
+                1 => c.cost_of_goods = Some(rows.iter().map(|r| r.4).collect()),
+                _ => {}
+            }
+            let config = SegmentConfig {
+                window_days,
+                measure: if costs == 2 { ValueMeasure::Revenue } else { measure },
+                ..SegmentConfig::default()
+            };
+            let (pass, grouped) = both(c, today, &config);
+            if costs != 1 && order == 0 {
+                // (Cost of goods: the margin a - c may reorder rows of equal amount.)
+                prop_assert!(pass.is_some(), "rows in the store's order take the pass");
+            }
+            if let Some(pass) = pass {
+                prop_assert_eq!(fingerprint(&pass), fingerprint(&grouped));
+            }
+        }
+    }
+
+    #[test]
+    fn a_customer_out_of_order_is_left_to_the_store() {
+        let day = 86_400;
+        // Customer 1's second row is earlier than its first; customer 2's rows at one
+        // second come out of amount order (0.3 then 0.1): each alone makes the pass decline.
+        for (ids, times, amounts) in [
+            (vec![1, 2, 1], vec![day, day, 0], vec![1.0, 2.0, 3.0]),
+            (vec![2, 1, 2], vec![day, day, day], vec![0.3, 1.0, 0.1]),
+        ] {
+            let c = TransactionColumns::new(KeyColumn::Int(ids), times, amounts);
+            let (pass, grouped) = both(c, 3, &SegmentConfig::default());
+            assert!(pass.is_none());
+            assert_eq!(grouped.state, [State::Ranked as u8; 2]);
+        }
+        // Rows after the as-of day are not read, so their order does not matter.
+        let c = TransactionColumns::new(KeyColumn::Int(vec![1, 1, 1]), vec![9 * day, 0, day], vec![5.0, 1.0, 2.0]);
+        let (pass, grouped) = both(c, 3, &SegmentConfig::default());
+        let pass = pass.expect("in order up to the as-of day");
+        assert_eq!(pass.revenue, [3.0]);
+        assert_eq!(fingerprint(&pass), fingerprint(&grouped));
+    }
+}

@@ -80,3 +80,154 @@ pub(crate) fn in_base(days: &[Day], day: Day, window: Day) -> bool {
     let k = days.partition_point(|&d| d <= day);
     k > 0 && day - days[k - 1] < window
 }
+
+/// A customer's [`History`] as its rows are read one by one (see [`histories_of_rows`]).
+#[derive(Clone, Copy)]
+struct Reading {
+    last_time: i64,
+    amount_key: u64,
+    revenue: f64,
+    margin: f64,
+    /// Times of the first and last purchase (rows with a positive amount).
+    first_buy: i64,
+    last_buy: i64,
+    purchases: u32,
+}
+
+impl crate::row_pass::Running for Reading {
+    #[inline]
+    fn last(&self) -> (i64, u64) {
+        (self.last_time, self.amount_key)
+    }
+
+    #[inline]
+    fn add(&mut self, t: i64, a: f64, amount_key: u64, m: f64) {
+        (self.last_time, self.amount_key) = (t, amount_key);
+        self.revenue += a;
+        self.margin += m;
+        if a > 0.0 {
+            if self.purchases == 0 {
+                self.first_buy = t;
+            }
+            self.last_buy = t;
+            self.purchases += 1;
+        }
+    }
+}
+
+/// Every customer's [`scan`] up to `today` in one pass over the transactions as given (a
+/// base that has not grouped them), bit for bit, and the number of later transactions;
+/// `None` with order ids (a purchase is then an order) or when a customer's rows are out
+/// of the grouped store's order.
+pub(crate) fn histories_of_rows(u: &crate::store::Ungrouped, today: Day) -> Option<(Vec<History>, usize)> {
+    if u.columns.order.is_some() {
+        return None;
+    }
+    let has_margin = u.columns.margin.is_some() || u.columns.cost_of_goods.is_some();
+    // As `scan` starts: revenue from `History::default()`, margins as `iter().sum()`.
+    let margin: f64 = if has_margin { (&[] as &[f64]).iter().sum() } else { 0.0 };
+    let fresh = Reading {
+        last_time: i64::MIN,
+        amount_key: 0,
+        revenue: History::default().revenue,
+        margin,
+        first_buy: 0,
+        last_buy: 0,
+        purchases: 0,
+    };
+    let end = crate::time::day_start(today) + crate::time::SECONDS_PER_DAY;
+    let (readings, later) = crate::row_pass::per_customer(u, end, fresh)?;
+    let histories = readings
+        .into_iter()
+        .map(|r| {
+            let bought = r.purchases > 0;
+            History {
+                purchases: r.purchases,
+                first_day: bought.then(|| day_of(r.first_buy)),
+                last_day: bought.then(|| day_of(r.last_buy)),
+                revenue: r.revenue,
+                margin: r.margin,
+            }
+        })
+        .collect();
+    Some((histories, later))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rank::total_bits;
+    use crate::{CustomerBase, KeyColumn, TransactionColumns};
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    /// The summary of a fresh base (one pass over the rows, when it takes them) and of the
+    /// same base once grouped, as text (`{:?}` tells -0.0 from 0.0), and whether the pass
+    /// took the rows.
+    fn both(c: TransactionColumns, as_of: NaiveDate) -> (String, String, bool) {
+        let base = CustomerBase::from_transactions(c).expect("valid rows");
+        let taken = base
+            .transaction_store()
+            .with_ungrouped(|u| super::histories_of_rows(u, crate::time::date_to_day(as_of)).is_some())
+            .expect("not grouped yet");
+        let fresh = format!("{:?}", base.summary(as_of).expect("summary"));
+        base.transactions();
+        (fresh, format!("{:?}", base.summary(as_of).expect("summary")), taken)
+    }
+
+    proptest! {
+        /// Rows of a few customers on the hour over a few days, refunds, zeros, -0.0 and
+        /// amounts whose sum depends on its order, margins or cost of goods, rows after the
+        /// as-of day: the summary of a fresh base equals the grouped base's bit for bit, and
+        /// rows in the store's order take the pass.
+        #[test]
+        fn the_pass_gives_the_grouped_summary(
+            rows in prop::collection::vec((1i64..15, 0i64..6, 0i64..3, prop::sample::select(vec![
+                10.0, 0.1, 0.2, 0.3, -5.0, 0.0, -0.0, 1e16, -1e16, 7.25,
+            ]), prop::sample::select(vec![0.5, 0.1, -0.0, 3.0])), 1..150),
+            order in 0u8..3,
+            costs in 0u8..3,
+            today in 0u32..7,
+        ) {
+            let mut rows = rows;
+            let time = |r: &(i64, i64, i64, f64, f64)| r.1 * 86_400 + r.2 * 3_600;
+            match order {
+                0 => rows.sort_by_key(|a| (time(a), total_bits(a.3), total_bits(a.4))),
+                1 => rows.sort_by_key(time),
+                _ => {}
+            }
+            let mut c = TransactionColumns::new(
+                KeyColumn::Int(rows.iter().map(|r| r.0).collect()),
+                rows.iter().map(time).collect(),
+                rows.iter().map(|r| r.3).collect(),
+            );
+            match costs {
+                0 => c.margin = Some(rows.iter().map(|r| r.4).collect()),
+                1 => c.cost_of_goods = Some(rows.iter().map(|r| r.4).collect()),
+                _ => {}
+            }
+            let as_of = crate::time::day_to_date(today as i32);
+            let (fresh, grouped, taken) = both(c, as_of);
+            prop_assert_eq!(fresh, grouped);
+            prop_assert!(taken || order != 0 || costs == 1);
+        }
+    }
+
+    #[test]
+    fn order_ids_and_rows_out_of_order_are_left_to_the_store() {
+        let day = 86_400;
+        let as_of = crate::time::day_to_date(5);
+        let mut c = TransactionColumns::new(KeyColumn::Int(vec![1, 1]), vec![0, day], vec![1.0, 2.0]);
+        c.order = Some(KeyColumn::Int(vec![7, 7]));
+        let (fresh, grouped, taken) = both(c, as_of);
+        assert!(!taken && fresh == grouped);
+        assert!(fresh.contains("purchases: [1]"), "one order: {fresh}");
+        let c = TransactionColumns::new(KeyColumn::Int(vec![1, 1]), vec![day, 0], vec![0.1, 0.2]);
+        let (fresh, grouped, taken) = both(c, as_of);
+        assert!(!taken && fresh == grouped);
+        // After the as-of day: not read, only counted.
+        let c = TransactionColumns::new(KeyColumn::Int(vec![1, 1, 1]), vec![9 * day, 0, day], vec![5.0, 1.0, 2.0]);
+        let (fresh, grouped, taken) = both(c, as_of);
+        assert!(taken && fresh == grouped);
+        assert!(fresh.contains("excluded_after_as_of: 1") && fresh.contains("revenue: [3.0]"), "{fresh}");
+    }
+}

@@ -59,6 +59,7 @@ pub mod process;
 pub mod profiles;
 pub mod rank;
 pub mod report;
+mod row_pass;
 pub mod sample;
 pub mod scoring;
 pub mod segments;

@@ -5,7 +5,7 @@
 use crate::base::CustomerBase;
 use crate::customer::CustomerIndex;
 use crate::error::Result;
-use crate::history::scan;
+use crate::history::{histories_of_rows, scan};
 use crate::parallel::{SplitAt, customer_ranges, fill_ranges};
 use crate::rank::quantile_scores;
 use crate::time::{DAYS_PER_YEAR, Day, date_to_day, day_to_date};
@@ -340,7 +340,6 @@ impl CustomerBase {
     pub fn summary_with(&self, as_of: NaiveDate, config: &SummaryConfig) -> Result<Summary> {
         config.validate()?;
         let today = date_to_day(as_of);
-        let tx = self.transactions();
         let n = self.len();
         let min_span = config.min_span_days as f64;
         // Zeroed columns (fresh pages from the allocator), filled on all threads: one pass
@@ -351,7 +350,7 @@ impl CustomerBase {
             purchases: vec![0; n],
             purchases_per_year: vec![0.0; n],
             revenue: vec![0.0; n],
-            margin: tx.has_margin().then(|| vec![0.0; n]),
+            margin: self.has_margin().then(|| vec![0.0; n]),
             first_purchase: vec![Summary::NO_PURCHASE_DAY; n],
             last_purchase: vec![Summary::NO_PURCHASE_DAY; n],
             rfm: Vec::new(),
@@ -364,33 +363,51 @@ impl CustomerBase {
             first_purchase: &mut s.first_purchase,
             last_purchase: &mut s.last_purchase,
         };
-        let excluded = fill_ranges(customer_ranges(n), columns, |customers, mut out| {
-            let mut scratch = Vec::new();
-            let mut excluded = 0;
-            for (k, c) in customers.enumerate() {
-                let all = tx.of(c as CustomerIndex);
-                let t = all.until(today);
-                excluded += all.len() - t.len();
-                let h = scan(&t, &mut scratch);
-                // The placeholders rest on this: a purchase count without a first purchase
-                // day (or the reverse) cannot happen.
-                debug_assert_eq!(h.purchases > 0, h.first_day.is_some(), "customer {c}");
-                let tenure = h.first_day.map(|d| (today - d) as u32);
-                let span = tenure.map_or(min_span, |t| (t as f64).max(min_span));
-                out.purchases[k] = h.purchases;
-                out.purchases_per_year[k] = h.purchases as f64 * DAYS_PER_YEAR / span;
-                out.revenue[k] = h.revenue;
-                if let Some(m) = out.margin.as_deref_mut() {
-                    m[k] = h.margin;
-                }
-                if let (Some(first), Some(last)) = (h.first_day, h.last_day) {
-                    out.first_purchase[k] = first;
-                    out.last_purchase[k] = last;
-                }
+        // One customer's row of the columns from its history.
+        let put = |out: &mut Columns<'_>, k: usize, h: &crate::history::History| {
+            // The placeholders rest on this: a purchase count without a first purchase day
+            // (or the reverse) cannot happen.
+            debug_assert_eq!(h.purchases > 0, h.first_day.is_some());
+            let tenure = h.first_day.map(|d| (today - d) as u32);
+            let span = tenure.map_or(min_span, |t| (t as f64).max(min_span));
+            out.purchases[k] = h.purchases;
+            out.purchases_per_year[k] = h.purchases as f64 * DAYS_PER_YEAR / span;
+            out.revenue[k] = h.revenue;
+            if let Some(m) = out.margin.as_deref_mut() {
+                m[k] = h.margin;
             }
-            excluded
-        });
-        s.excluded_after_as_of = excluded.into_iter().sum();
+            if let (Some(first), Some(last)) = (h.first_day, h.last_day) {
+                out.first_purchase[k] = first;
+                out.last_purchase[k] = last;
+            }
+        };
+        // Transactions not grouped yet (a base built for this question): one pass over them.
+        let pass = self.transaction_store().with_ungrouped(|u| histories_of_rows(u, today)).flatten();
+        s.excluded_after_as_of = match pass {
+            Some((histories, later)) => {
+                fill_ranges(customer_ranges(n), columns, |customers, mut out| {
+                    for (k, c) in customers.enumerate() {
+                        put(&mut out, k, &histories[c]);
+                    }
+                });
+                later
+            }
+            None => {
+                let tx = self.transactions();
+                let excluded = fill_ranges(customer_ranges(n), columns, |customers, mut out| {
+                    let mut scratch = Vec::new();
+                    let mut excluded = 0;
+                    for (k, c) in customers.enumerate() {
+                        let all = tx.of(c as CustomerIndex);
+                        let t = all.until(today);
+                        excluded += all.len() - t.len();
+                        put(&mut out, k, &scan(&t, &mut scratch));
+                    }
+                    excluded
+                });
+                excluded.into_iter().sum()
+            }
+        };
         s.rfm = score_rfm(&s, today);
         Ok(s)
     }

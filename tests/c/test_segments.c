@@ -200,38 +200,50 @@ static void window_limits_the_value(void) {
     crm_base_free(base);
 }
 
-/* A base built for segments alone reads its rows as given (one pass); once another
- * analysis has grouped them, the grouped store. Sums in time order either way: customer a
- * bought 0.1, 0.2, 0.3 (rows listed out of time order: the pass declines, the store
- * sorts), customer b bought 1e16, 1, -1e16 in time order (the pass takes them); every
- * value equal bit for bit on both bases and to the sums worked out in time order. */
+/* A base built for segments (or the summary) alone reads its rows as given (one pass);
+ * once another analysis has grouped them, the grouped store. Sums in time order either
+ * way: customer a bought 0.1, 0.2, 0.3 (rows listed out of time order: the pass declines,
+ * the store sorts), customer b bought 1e16, 1, -1e16 in time order (the pass takes them);
+ * every value, revenue and summary revenue equal bit for bit on both bases and to the
+ * sums worked out in time order. */
 static void a_fresh_base_sums_in_time_order_as_a_grouped_one(void) {
     const crm_str ids[] = {str("b"), str("a"), str("b"), str("a"), str("a"), str("b")};
     const int64_t times[] = {secs(2024, 3, 1), secs(2024, 3, 3), secs(2024, 3, 2),
                              secs(2024, 3, 2), secs(2024, 3, 1), secs(2024, 3, 3)};
     const double amounts[] = {1e16, 0.3, 1.0, 0.2, 0.1, -1e16};
-    double value[2][2], revenue[2][2];
+    const int32_t as_of = day(2024, 12, 31);
+    double value[2][2], revenue[2][2], summary_revenue[2][2];
     int round;
     for (round = 0; round < 2; round++) {
         crm_base *base = build(NULL, 0, ids, times, amounts, 6);
+        crm_base *other = build(NULL, 0, ids, times, amounts, 6);
         if (round == 1) {
-            crm_summary *summary = NULL;
-            CHECK_OK(crm_summary_new(base, day(2024, 12, 31), NULL, &summary)); /* groups the rows */
-            crm_summary_free(summary);
+            crm_lifecycle *l = NULL;
+            CHECK_OK(crm_lifecycle_new(base, as_of, NULL, &l)); /* groups the rows */
+            crm_lifecycle_free(l);
+            crm_base_free(other);
+            other = base;
         }
         crm_segments *s = NULL;
-        CHECK_OK(crm_segments_new(base, day(2024, 12, 31), NULL, &s));
+        CHECK_OK(crm_segments_new(base, as_of, NULL, &s));
         CHECK_OK(crm_segments_copy_value(s, value[round], 2));
         CHECK_OK(crm_segments_copy_revenue(s, revenue[round], 2));
         crm_segments_free(s);
+        crm_summary *summary = NULL;
+        CHECK_OK(crm_summary_new(other, as_of, NULL, &summary));
+        CHECK_OK(crm_summary_copy_revenue(summary, summary_revenue[round], 2));
+        crm_summary_free(summary);
+        if (other != base) crm_base_free(other);
         crm_base_free(base);
     }
     volatile double a = 0.1, b = 1e16; /* volatile: summed at run time, in this order */
     a = (a + 0.2) + 0.3;
     b = (b + 1.0) + -1e16;
     CHECK(value[0][0] == a && value[0][1] == b && a != 0.6 && b == 0.0);
+    CHECK(summary_revenue[0][0] == a && summary_revenue[0][1] == b);
     CHECK(memcmp(value[0], value[1], sizeof value[0]) == 0);
     CHECK(memcmp(revenue[0], revenue[1], sizeof revenue[0]) == 0);
+    CHECK(memcmp(summary_revenue[0], summary_revenue[1], sizeof summary_revenue[0]) == 0);
 }
 
 int main(void) {

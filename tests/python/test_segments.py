@@ -125,11 +125,12 @@ def test_bad_segment_config(kwargs, field):
     assert e.value.field == field
 
 
-def test_a_fresh_base_answers_segments_as_a_grouped_one():
-    """A base built to ask for segments alone answers in one pass over the rows as given;
-    after another analysis has grouped its transactions it answers from the grouped store.
-    Both give the same tables bit for bit: an invoice-line export with returns (Latin-1),
-    and generated rows with margins in time order (the pass) and shuffled (grouped)."""
+def test_a_fresh_base_answers_segments_and_summary_as_a_grouped_one():
+    """A base built to ask for segments or the summary alone answers in one pass over the
+    rows as given; after another analysis has grouped its transactions it answers from the
+    grouped store. Both give the same tables bit for bit: an invoice-line export with
+    returns and order ids (Latin-1), and generated rows with margins in time order (the
+    pass) and shuffled (grouped)."""
     import datetime as dt
     from pathlib import Path
 
@@ -143,12 +144,13 @@ def test_a_fresh_base_answers_segments_as_a_grouped_one():
         return sink.getvalue().to_pybytes()
 
     def tables(build, as_of, **kw):
-        fresh, grouped = build(), build()
-        grouped.summary(as_of)  # groups the transactions
+        fresh, grouped, fresh_summary = build(), build(), build()
+        grouped.lifecycle(as_of)  # groups the transactions
         out = []
-        for base in (fresh, grouped):
+        for base, summary_base in ((fresh, fresh_summary), (grouped, grouped)):
             s = base.segments(as_of, **kw)
-            out.append([ipc(pa.table(t)) for t in (s, s.segment_table, s.abc_table, s.pyramid_table)])
+            tables = [s, s.segment_table, s.abc_table, s.pyramid_table, summary_base.summary(as_of)]
+            out.append([ipc(pa.table(t)) for t in tables])
         return out, len(s)
 
     exports = Path(__file__).resolve().parents[1] / "data" / "exports"

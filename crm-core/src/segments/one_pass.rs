@@ -1,8 +1,8 @@
 //! Each customer's window figures in one pass over the transactions as given, for a base
-//! whose transactions are not grouped yet (see [`crate::store`]).
+//! whose transactions are not grouped yet (see [`crate::row_pass`]).
 
 use super::{SegmentConfig, State, ValueMeasure, Window};
-use crate::rank::total_bits;
+use crate::row_pass::{Running, per_customer};
 use crate::store::Ungrouped;
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
 
@@ -18,63 +18,43 @@ struct Slot {
     margin: f64,
 }
 
+/// [`Slot`] with the window's first second.
+#[derive(Clone, Copy)]
+struct InWindow {
+    slot: Slot,
+    from: i64,
+}
+
+impl Running for InWindow {
+    #[inline]
+    fn last(&self) -> (i64, u64) {
+        (self.slot.time_bought >> 1, self.slot.amount_key)
+    }
+
+    #[inline]
+    fn add(&mut self, t: i64, a: f64, amount_key: u64, m: f64) {
+        let s = &mut self.slot;
+        s.time_bought = (t << 1) | (s.time_bought & 1) | i64::from(a > 0.0);
+        s.amount_key = amount_key;
+        // Adding -0.0 leaves every sum as it is: rows before the window add it (no branch).
+        let in_window = t >= self.from;
+        s.revenue += if in_window { a } else { -0.0 };
+        s.margin += if in_window { m } else { -0.0 };
+    }
+}
+
 /// The figures `customer_values` computes from the grouped store, bit for bit, without
-/// grouping: a customer's sums are taken in the store's order (time, then amount, then
-/// margin), so the pass declines (`None`) when a customer's rows up to `today` come in
-/// another order (then the caller groups them). Rows after `today` are not read. Without
-/// interactions (no cost to serve) only.
+/// grouping; `None` when a customer's rows up to `today` are out of the store's order.
+/// Without interactions (no cost to serve) only.
 pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Option<Window> {
-    let cols = &u.columns;
-    let has_margin = cols.margin.is_some() || cols.cost_of_goods.is_some();
+    let has_margin = u.columns.margin.is_some() || u.columns.cost_of_goods.is_some();
     let from: Day = config.window_days.map_or(Day::MIN, |w| today - w as Day + 1);
     let (from_s, end_s) = (day_start(from), day_start(today) + SECONDS_PER_DAY);
-    // The value of an empty sum, as the grouped path's `iter().sum()` starts; adding -0.0
-    // leaves every sum as it is, so rows outside the window add it (no branch).
+    // The value of an empty sum, as the grouped path's `iter().sum()` starts.
     let empty: f64 = (&[] as &[f64]).iter().sum();
     let fresh = Slot { time_bought: i64::MIN, amount_key: 0, revenue: empty, margin: empty };
-    // Each thread reads every row and keeps the customers of its part of the index range
-    // (each slot written by one thread; parts join in index order). (Sending the other
-    // parts' rows to a spare slot instead of skipping them was slower: its updates form one
-    // long dependency chain.)
-    let n = u.customers;
-    let parts = crate::parallel::threads().min(n / 32_768).max(1);
-    let step = n.div_ceil(parts).max(1);
-    let scanned = crate::parallel::map_tasks(parts, cols.len(), |k| {
-        let lo = (k * step).min(n);
-        let len = step.min(n - lo);
-        let mut slots = vec![fresh; len];
-        // Margin sort keys, read only when a customer's rows tie on time and amount.
-        let mut margin_keys = if has_margin { vec![0u64; len] } else { Vec::new() };
-        for (i, (&code, &t)) in u.codes.iter().zip(&cols.timestamp).enumerate() {
-            if t >= end_s {
-                continue;
-            }
-            let at = (code as usize).wrapping_sub(lo);
-            let Some(s) = slots.get_mut(at) else { continue };
-            let a = cols.amount[i];
-            let key = total_bits(a);
-            let last_t = s.time_bought >> 1;
-            let mut behind = t < last_t || (t == last_t && key < s.amount_key);
-            let m = if has_margin {
-                let m = u.margin(i);
-                let mk = total_bits(m);
-                behind |= t == last_t && key == s.amount_key && mk < margin_keys[at];
-                margin_keys[at] = mk;
-                m
-            } else {
-                -0.0
-            };
-            if behind {
-                return None;
-            }
-            let in_window = t >= from_s;
-            s.time_bought = (t << 1) | (s.time_bought & 1) | i64::from(a > 0.0);
-            s.amount_key = key;
-            s.revenue += if in_window { a } else { -0.0 };
-            s.margin += if in_window { m } else { -0.0 };
-        }
-        Some(slots)
-    });
+    let (states, _) = per_customer(u, end_s, InWindow { slot: fresh, from: from_s })?;
+    let n = states.len();
     let mut w = Window {
         value: Vec::with_capacity(n),
         revenue: Vec::with_capacity(n),
@@ -82,32 +62,30 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
         cost: None,
         state: Vec::with_capacity(n),
     };
-    for part in scanned {
-        for s in part? {
-            // As `window_row`: margin 0 without margins, cost to serve 0 without interactions.
-            let margin = if has_margin { s.margin } else { 0.0 };
-            w.value.push(match config.measure {
-                ValueMeasure::Revenue => s.revenue,
-                ValueMeasure::Margin => margin,
-                ValueMeasure::Profit => margin, // margin - 0 (no cost to serve), bit for bit
-            });
-            w.revenue.push(s.revenue);
-            if let Some(m) = w.margin.as_mut() {
-                m.push(margin);
-            }
-            // Ranked when its latest row up to `today` is in the window (rows come in time
-            // order); else inactive when it ever bought; else a prospect.
-            let state = if s.time_bought == i64::MIN {
-                State::Prospect
-            } else if s.time_bought >> 1 >= from_s {
-                State::Ranked
-            } else if s.time_bought & 1 == 1 {
-                State::Inactive
-            } else {
-                State::Prospect
-            };
-            w.state.push(state as u8);
+    for InWindow { slot: s, .. } in states {
+        // As `window_row`: margin 0 without margins, cost to serve 0 without interactions.
+        let margin = if has_margin { s.margin } else { 0.0 };
+        w.value.push(match config.measure {
+            ValueMeasure::Revenue => s.revenue,
+            ValueMeasure::Margin => margin,
+            ValueMeasure::Profit => margin, // margin - 0 (no cost to serve), bit for bit
+        });
+        w.revenue.push(s.revenue);
+        if let Some(m) = w.margin.as_mut() {
+            m.push(margin);
         }
+        // Ranked when its latest row up to `today` is in the window (rows come in time
+        // order); else inactive when it ever bought; else a prospect.
+        let state = if s.time_bought == i64::MIN {
+            State::Prospect
+        } else if s.time_bought >> 1 >= from_s {
+            State::Ranked
+        } else if s.time_bought & 1 == 1 {
+            State::Inactive
+        } else {
+            State::Prospect
+        };
+        w.state.push(state as u8);
     }
     Some(w)
 }
@@ -115,6 +93,7 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rank::total_bits;
     use crate::{CustomerBase, KeyColumn, TransactionColumns};
     use proptest::prelude::*;
 

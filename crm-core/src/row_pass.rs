@@ -1,0 +1,75 @@
+//! Per-customer figures in one pass over a base's transactions as given (not grouped, see
+//! [`crate::store`]), equal bit for bit to the grouped store's: each customer's rows are
+//! read in the store's order (time, then amount, then margin), so the pass declines when a
+//! customer's rows up to the as-of day come in another order, and the caller groups them.
+//!
+//! Each thread reads every row and keeps the customers of its part of the index range
+//! (each customer's state written by one thread; the parts join in index order), so the
+//! result does not depend on the thread count. (Sending the other parts' rows to a spare
+//! state instead of skipping them was slower: its updates form one long dependency chain.)
+
+use crate::rank::total_bits;
+use crate::store::Ungrouped;
+
+/// A customer's running state in a pass.
+pub(crate) trait Running: Copy + Send + Sync {
+    /// The sort key (time, amount's [`total_bits`]) of the latest row read; a time of
+    /// `i64::MIN` before the first.
+    fn last(&self) -> (i64, u64);
+    /// Reads the customer's next row in the store's order: time, amount (and its key) and
+    /// margin (0 without margins).
+    fn add(&mut self, time: i64, amount: f64, amount_key: u64, margin: f64);
+}
+
+/// Each customer's state after its rows before `end` (Unix seconds) and the number of rows
+/// at or after `end`; `None` when a customer's rows before `end` are out of the store's
+/// order.
+pub(crate) fn per_customer<S: Running>(u: &Ungrouped, end: i64, fresh: S) -> Option<(Vec<S>, usize)> {
+    let cols = &u.columns;
+    let has_margin = cols.margin.is_some() || cols.cost_of_goods.is_some();
+    let n = u.customers;
+    let parts = crate::parallel::threads().min(n / 32_768).max(1);
+    let step = n.div_ceil(parts).max(1);
+    let scanned = crate::parallel::map_tasks(parts, cols.len(), |k| {
+        let lo = (k * step).min(n);
+        let len = step.min(n - lo);
+        let mut states = vec![fresh; len];
+        // Margin sort keys, compared only when a customer's rows tie on time and amount.
+        let mut margin_keys = if has_margin { vec![0u64; len] } else { Vec::new() };
+        let mut later = 0;
+        for (i, (&code, &t)) in u.codes.iter().zip(&cols.timestamp).enumerate() {
+            let at = (code as usize).wrapping_sub(lo);
+            let Some(s) = states.get_mut(at) else { continue };
+            if t >= end {
+                later += 1;
+                continue;
+            }
+            let a = cols.amount[i];
+            let key = total_bits(a);
+            let (last_t, last_key) = s.last();
+            let mut behind = t < last_t || (t == last_t && key < last_key);
+            let m = if has_margin {
+                let m = u.margin(i);
+                let mk = total_bits(m);
+                behind |= t == last_t && key == last_key && mk < margin_keys[at];
+                margin_keys[at] = mk;
+                m
+            } else {
+                0.0
+            };
+            if behind {
+                return None;
+            }
+            s.add(t, a, key, m);
+        }
+        Some((states, later))
+    });
+    let mut out = Vec::with_capacity(n);
+    let mut later = 0;
+    for part in scanned {
+        let (states, l) = part?;
+        out.extend(states);
+        later += l;
+    }
+    Some((out, later))
+}

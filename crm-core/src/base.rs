@@ -1,7 +1,7 @@
 //! The customer base: customers, their transactions and interactions, interned and grouped
 //! by customer once, so that every analysis is one pass over contiguous slices. The
 //! transactions are grouped when an analysis first needs customers' histories: a base
-//! asked only for its value segments never groups them.
+//! asked only for its summary or value segments never groups them.
 
 use crate::attribute_columns::AttributeCache;
 use crate::customer::{Customer, CustomerIndex};
@@ -96,7 +96,8 @@ impl CustomerBase {
 
     /// All transactions, grouped by customer. A base groups them when they are first
     /// asked for (here, or by an analysis that reads customers' histories), once; the
-    /// value segments read them as given, so a base built to ask only those never groups.
+    /// summary (without order ids) and the value segments read them as given while they
+    /// are not grouped, with the same figures bit for bit.
     pub fn transactions(&self) -> &Transactions {
         self.transactions.get()
     }

@@ -95,13 +95,15 @@ struct Reading {
 }
 
 impl crate::row_pass::Running for Reading {
+    type Context = ();
+
     #[inline]
     fn last(&self) -> (i64, u64) {
         (self.last_time, self.amount_key)
     }
 
     #[inline]
-    fn add(&mut self, t: i64, a: f64, amount_key: u64, m: f64) {
+    fn add(&mut self, _: &(), t: i64, a: f64, amount_key: u64, m: f64) {
         (self.last_time, self.amount_key) = (t, amount_key);
         self.revenue += a;
         self.margin += m;
@@ -136,7 +138,7 @@ pub(crate) fn histories_of_rows(u: &crate::store::Ungrouped, today: Day) -> Opti
         purchases: 0,
     };
     let end = crate::time::day_start(today) + crate::time::SECONDS_PER_DAY;
-    let (readings, later) = crate::row_pass::per_customer(u, end, fresh)?;
+    let (readings, later) = crate::row_pass::per_customer(u, end, fresh, &())?;
     let histories = readings
         .into_iter()
         .map(|r| {

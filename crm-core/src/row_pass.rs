@@ -13,18 +13,26 @@ use crate::store::Ungrouped;
 
 /// A customer's running state in a pass.
 pub(crate) trait Running: Copy + Send + Sync {
+    /// What every customer's reading shares (kept out of the state, which is read and
+    /// written once per row: its size is the pass's memory traffic).
+    type Context: Sync;
     /// The sort key (time, amount's [`total_bits`]) of the latest row read; a time of
     /// `i64::MIN` before the first.
     fn last(&self) -> (i64, u64);
     /// Reads the customer's next row in the store's order: time, amount (and its key) and
     /// margin (0 without margins).
-    fn add(&mut self, time: i64, amount: f64, amount_key: u64, margin: f64);
+    fn add(&mut self, context: &Self::Context, time: i64, amount: f64, amount_key: u64, margin: f64);
 }
 
 /// Each customer's state after its rows before `end` (Unix seconds) and the number of rows
 /// at or after `end`; `None` when a customer's rows before `end` are out of the store's
 /// order.
-pub(crate) fn per_customer<S: Running>(u: &Ungrouped, end: i64, fresh: S) -> Option<(Vec<S>, usize)> {
+pub(crate) fn per_customer<S: Running>(
+    u: &Ungrouped,
+    end: i64,
+    fresh: S,
+    context: &S::Context,
+) -> Option<(Vec<S>, usize)> {
     let cols = &u.columns;
     let has_margin = cols.margin.is_some() || cols.cost_of_goods.is_some();
     let n = u.customers;
@@ -60,7 +68,7 @@ pub(crate) fn per_customer<S: Running>(u: &Ungrouped, end: i64, fresh: S) -> Opt
             if behind {
                 return None;
             }
-            s.add(t, a, key, m);
+            s.add(context, t, a, key, m);
         }
         Some((states, later))
     });

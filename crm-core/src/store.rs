@@ -2,9 +2,9 @@
 //! needs each customer's history, then grouped by customer once.
 //!
 //! Grouping moves every column (two thirds of a build from columns). Questions answered by
-//! one pass over the rows as given (the value segments) read them without it, so a
-//! notebook that builds a base to ask one of them does not pay for the grouping; any other
-//! analysis groups them, once, on first use.
+//! one pass over the rows as given (the value segments, and the summary without order ids;
+//! see [`crate::row_pass`]) read them without it, so a notebook that builds a base to ask
+//! those does not pay for the grouping; any other analysis groups them, once, on first use.
 
 use crate::base::Phases;
 use crate::transaction::{TransactionColumns, Transactions};

@@ -18,28 +18,23 @@ struct Slot {
     margin: f64,
 }
 
-/// [`Slot`] with the window's first second.
-#[derive(Clone, Copy)]
-struct InWindow {
-    slot: Slot,
-    from: i64,
-}
+impl Running for Slot {
+    /// The window's first second.
+    type Context = i64;
 
-impl Running for InWindow {
     #[inline]
     fn last(&self) -> (i64, u64) {
-        (self.slot.time_bought >> 1, self.slot.amount_key)
+        (self.time_bought >> 1, self.amount_key)
     }
 
     #[inline]
-    fn add(&mut self, t: i64, a: f64, amount_key: u64, m: f64) {
-        let s = &mut self.slot;
-        s.time_bought = (t << 1) | (s.time_bought & 1) | i64::from(a > 0.0);
-        s.amount_key = amount_key;
+    fn add(&mut self, from: &i64, t: i64, a: f64, amount_key: u64, m: f64) {
+        self.time_bought = (t << 1) | (self.time_bought & 1) | i64::from(a > 0.0);
+        self.amount_key = amount_key;
         // Adding -0.0 leaves every sum as it is: rows before the window add it (no branch).
-        let in_window = t >= self.from;
-        s.revenue += if in_window { a } else { -0.0 };
-        s.margin += if in_window { m } else { -0.0 };
+        let in_window = t >= *from;
+        self.revenue += if in_window { a } else { -0.0 };
+        self.margin += if in_window { m } else { -0.0 };
     }
 }
 
@@ -53,7 +48,7 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
     // The value of an empty sum, as the grouped path's `iter().sum()` starts.
     let empty: f64 = (&[] as &[f64]).iter().sum();
     let fresh = Slot { time_bought: i64::MIN, amount_key: 0, revenue: empty, margin: empty };
-    let (states, _) = per_customer(u, end_s, InWindow { slot: fresh, from: from_s })?;
+    let (states, _) = per_customer(u, end_s, fresh, &from_s)?;
     let n = states.len();
     let mut w = Window {
         value: Vec::with_capacity(n),
@@ -62,7 +57,7 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
         cost: None,
         state: Vec::with_capacity(n),
     };
-    for InWindow { slot: s, .. } in states {
+    for s in states {
         // As `window_row`: margin 0 without margins, cost to serve 0 without interactions.
         let margin = if has_margin { s.margin } else { 0.0 };
         w.value.push(match config.measure {

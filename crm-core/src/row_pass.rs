@@ -7,9 +7,17 @@
 //! (each customer's state written by one thread; the parts join in index order), so the
 //! result does not depend on the thread count. (Sending the other parts' rows to a spare
 //! state instead of skipping them was slower: its updates form one long dependency chain.)
+//!
+//! Exports with several rows of a customer at one time (invoice lines) in no particular
+//! amount order are declined, usually within the first blocks of rows: the pass stops
+//! there and the base groups the rows, as it would have without the pass.
 
 use crate::rank::total_bits;
 use crate::store::Ungrouped;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Rows between two looks at whether another part has declined.
+const BLOCK: usize = 1 << 16;
 
 /// A customer's running state in a pass.
 pub(crate) trait Running: Copy + Send + Sync {
@@ -38,6 +46,8 @@ pub(crate) fn per_customer<S: Running>(
     let n = u.customers;
     let parts = crate::parallel::threads().min(n / 32_768).max(1);
     let step = n.div_ceil(parts).max(1);
+    // A part that finds a customer out of order stops the others at their next block.
+    let declined = AtomicBool::new(false);
     let scanned = crate::parallel::map_tasks(parts, cols.len(), |k| {
         let lo = (k * step).min(n);
         let len = step.min(n - lo);
@@ -45,30 +55,37 @@ pub(crate) fn per_customer<S: Running>(
         // Margin sort keys, compared only when a customer's rows tie on time and amount.
         let mut margin_keys = if has_margin { vec![0u64; len] } else { Vec::new() };
         let mut later = 0;
-        for (i, (&code, &t)) in u.codes.iter().zip(&cols.timestamp).enumerate() {
-            let at = (code as usize).wrapping_sub(lo);
-            let Some(s) = states.get_mut(at) else { continue };
-            if t >= end {
-                later += 1;
-                continue;
-            }
-            let a = cols.amount[i];
-            let key = total_bits(a);
-            let (last_t, last_key) = s.last();
-            let mut behind = t < last_t || (t == last_t && key < last_key);
-            let m = if has_margin {
-                let m = u.margin(i);
-                let mk = total_bits(m);
-                behind |= t == last_t && key == last_key && mk < margin_keys[at];
-                margin_keys[at] = mk;
-                m
-            } else {
-                0.0
-            };
-            if behind {
+        for block in (0..cols.len()).step_by(BLOCK) {
+            if declined.load(Ordering::Relaxed) {
                 return None;
             }
-            s.add(context, t, a, key, m);
+            let rows = block..(block + BLOCK).min(cols.len());
+            for (i, (&code, &t)) in rows.clone().zip(u.codes[rows.clone()].iter().zip(&cols.timestamp[rows])) {
+                let at = (code as usize).wrapping_sub(lo);
+                let Some(s) = states.get_mut(at) else { continue };
+                if t >= end {
+                    later += 1;
+                    continue;
+                }
+                let a = cols.amount[i];
+                let key = total_bits(a);
+                let (last_t, last_key) = s.last();
+                let mut behind = t < last_t || (t == last_t && key < last_key);
+                let m = if has_margin {
+                    let m = u.margin(i);
+                    let mk = total_bits(m);
+                    behind |= t == last_t && key == last_key && mk < margin_keys[at];
+                    margin_keys[at] = mk;
+                    m
+                } else {
+                    0.0
+                };
+                if behind {
+                    declined.store(true, Ordering::Relaxed);
+                    return None;
+                }
+                s.add(context, t, a, key, m);
+            }
         }
         Some((states, later))
     });

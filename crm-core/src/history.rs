@@ -157,7 +157,7 @@ pub(crate) fn histories_of_rows(u: &crate::store::Ungrouped, today: Day) -> Opti
 
 #[cfg(test)]
 mod tests {
-    use crate::rank::total_bits;
+    use crate::row_pass::test_rows;
     use crate::{CustomerBase, KeyColumn, TransactionColumns};
     use chrono::NaiveDate;
     use proptest::prelude::*;
@@ -183,30 +183,12 @@ mod tests {
         /// rows in the store's order take the pass.
         #[test]
         fn the_pass_gives_the_grouped_summary(
-            rows in prop::collection::vec((1i64..15, 0i64..6, 0i64..3, prop::sample::select(vec![
-                10.0, 0.1, 0.2, 0.3, -5.0, 0.0, -0.0, 1e16, -1e16, 7.25,
-            ]), prop::sample::select(vec![0.5, 0.1, -0.0, 3.0])), 1..150),
+            rows in test_rows::rows(),
             order in 0u8..3,
             costs in 0u8..3,
             today in 0u32..7,
         ) {
-            let mut rows = rows;
-            let time = |r: &(i64, i64, i64, f64, f64)| r.1 * 86_400 + r.2 * 3_600;
-            match order {
-                0 => rows.sort_by_key(|a| (time(a), total_bits(a.3), total_bits(a.4))),
-                1 => rows.sort_by_key(time),
-                _ => {}
-            }
-            let mut c = TransactionColumns::new(
-                KeyColumn::Int(rows.iter().map(|r| r.0).collect()),
-                rows.iter().map(time).collect(),
-                rows.iter().map(|r| r.3).collect(),
-            );
-            match costs {
-                0 => c.margin = Some(rows.iter().map(|r| r.4).collect()),
-                1 => c.cost_of_goods = Some(rows.iter().map(|r| r.4).collect()),
-                _ => {}
-            }
+            let c = test_rows::columns(rows, order, costs);
             let as_of = crate::time::day_to_date(today as i32);
             let (fresh, grouped, taken) = both(c, as_of);
             prop_assert_eq!(fresh, grouped);

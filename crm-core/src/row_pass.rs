@@ -98,3 +98,44 @@ pub(crate) fn per_customer<S: Running>(
     }
     Some((out, later))
 }
+
+/// Rows for testing a pass against the grouped store.
+#[cfg(test)]
+pub(crate) mod test_rows {
+    use crate::rank::total_bits;
+    use crate::{KeyColumn, TransactionColumns};
+    use proptest::prelude::*;
+
+    /// A row: customer, day, hour, amount, margin (or cost of goods).
+    pub(crate) type Row = (i64, i64, i64, f64, f64);
+
+    /// Rows of a few customers on the hour over a few days (rows share seconds), with
+    /// refunds, zeros, -0.0 and amounts whose sum depends on its order.
+    pub(crate) fn rows() -> impl Strategy<Value = Vec<Row>> {
+        let amounts = prop::sample::select(vec![10.0, 0.1, 0.2, 0.3, -5.0, 0.0, -0.0, 1e16, -1e16, 7.25]);
+        let margins = prop::sample::select(vec![0.5, 0.1, -0.0, 3.0]);
+        prop::collection::vec((1i64..15, 0i64..6, 0i64..3, amounts, margins), 1..150)
+    }
+
+    /// The rows as columns: `order` 0 in the store's order (time, amount, margin), 1 by
+    /// time alone, else as drawn; `costs` 0 with margins, 1 with cost of goods, else neither.
+    pub(crate) fn columns(mut rows: Vec<Row>, order: u8, costs: u8) -> TransactionColumns {
+        let time = |r: &Row| r.1 * 86_400 + r.2 * 3_600;
+        match order {
+            0 => rows.sort_by_key(|a| (time(a), total_bits(a.3), total_bits(a.4))),
+            1 => rows.sort_by_key(time),
+            _ => {}
+        }
+        let mut c = TransactionColumns::new(
+            KeyColumn::Int(rows.iter().map(|r| r.0).collect()),
+            rows.iter().map(time).collect(),
+            rows.iter().map(|r| r.3).collect(),
+        );
+        match costs {
+            0 => c.margin = Some(rows.iter().map(|r| r.4).collect()),
+            1 => c.cost_of_goods = Some(rows.iter().map(|r| r.4).collect()),
+            _ => {}
+        }
+        c
+    }
+}

@@ -88,7 +88,7 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rank::total_bits;
+    use crate::row_pass::test_rows;
     use crate::{CustomerBase, KeyColumn, TransactionColumns};
     use proptest::prelude::*;
 
@@ -117,34 +117,14 @@ mod tests {
         /// gives the store's figures bit for bit; in any order it gives them or declines.
         #[test]
         fn the_pass_equals_the_grouped_store(
-            rows in prop::collection::vec((1i64..15, 0i64..6, 0i64..3, prop::sample::select(vec![
-                10.0, 0.1, 0.2, 0.3, -5.0, 0.0, -0.0, 1e16, -1e16, 7.25,
-            ]), prop::sample::select(vec![0.5, 0.1, -0.0, 3.0])), 1..150),
+            rows in test_rows::rows(),
             order in 0u8..3,
             costs in 0u8..3,
             today in 0i32..7,
             window_days in prop::option::of(1u32..4),
             measure in prop::sample::select(vec![ValueMeasure::Revenue, ValueMeasure::Margin, ValueMeasure::Profit]),
         ) {
-            let mut rows = rows;
-            let time = |r: &(i64, i64, i64, f64, f64)| r.1 * 86_400 + r.2 * 3_600;
-            match order {
-                // The store's order: by time, amount, margin.
-                0 => rows.sort_by_key(|a| (time(a), total_bits(a.3), total_bits(a.4))),
-                // By time alone (ties in the generated order).
-                1 => rows.sort_by_key(time),
-                _ => {}
-            }
-            let mut c = TransactionColumns::new(
-                KeyColumn::Int(rows.iter().map(|r| r.0).collect()),
-                rows.iter().map(time).collect(),
-                rows.iter().map(|r| r.3).collect(),
-            );
-            match costs {
-                0 => c.margin = Some(rows.iter().map(|r| r.4).collect()),
-                1 => c.cost_of_goods = Some(rows.iter().map(|r| r.4).collect()),
-                _ => {}
-            }
+            let c = test_rows::columns(rows, order, costs);
             let config = SegmentConfig {
                 window_days,
                 measure: if costs == 2 { ValueMeasure::Revenue } else { measure },

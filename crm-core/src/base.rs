@@ -324,7 +324,6 @@ impl CustomerBaseBuilder {
         let (tx_codes, ix_codes) = (recode(tx.codes, &tx_map), recode(ix.codes, &ix_map));
         phases.lap("map ids to customers");
         let transactions = TransactionStore::deferred(transactions, tx_codes, n);
-        phases.lap("transactions' time span");
         let interactions = Interactions::build(interactions, &ix_codes, n);
         phases.lap("group interactions");
         let attribute_columns = AttributeCache::of_table(profiles.as_deref());

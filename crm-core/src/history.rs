@@ -125,7 +125,7 @@ pub(crate) fn histories_of_rows(u: &crate::store::Ungrouped, today: Day) -> Opti
     if u.columns.order.is_some() {
         return None;
     }
-    let has_margin = u.columns.margin.is_some() || u.columns.cost_of_goods.is_some();
+    let has_margin = u.columns.has_margin();
     // As `scan` starts: revenue from `History::default()`, margins as `iter().sum()`.
     let margin: f64 = if has_margin { (&[] as &[f64]).iter().sum() } else { 0.0 };
     let fresh = Reading {

@@ -42,7 +42,7 @@ pub(crate) fn per_customer<S: Running>(
     context: &S::Context,
 ) -> Option<(Vec<S>, usize)> {
     let cols = &u.columns;
-    let has_margin = cols.margin.is_some() || cols.cost_of_goods.is_some();
+    let has_margin = cols.has_margin();
     let n = u.customers;
     let parts = crate::parallel::threads().min(n / 32_768).max(1);
     let step = n.div_ceil(parts).max(1);

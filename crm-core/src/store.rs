@@ -16,10 +16,11 @@ pub(crate) struct TransactionStore {
     grouped: OnceLock<Transactions>,
     /// The columns as given, until they are grouped.
     pending: Mutex<Option<Ungrouped>>,
-    /// Rows, whether margins are known, and the first and last time: known without grouping.
+    /// Rows and whether margins are known: known without grouping.
     rows: usize,
     has_margin: bool,
-    span: Option<(i64, i64)>,
+    /// The first and last time, found when first asked for.
+    span: OnceLock<Option<(i64, i64)>>,
 }
 
 /// Checked transaction columns in the caller's row order, with each row's customer index.
@@ -47,21 +48,12 @@ impl TransactionStore {
     /// A store of checked columns whose rows belong to the customers `codes` (of
     /// `customers`), grouped when first needed.
     pub(crate) fn deferred(columns: TransactionColumns, codes: Vec<u32>, customers: usize) -> Self {
-        let rows = columns.len();
-        let has_margin = columns.margin.is_some() || columns.cost_of_goods.is_some();
-        let span = crate::parallel::map_pieces(rows, |r| {
-            let t = &columns.timestamp[r];
-            t.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &s| (lo.min(s), hi.max(s)))
-        })
-        .into_iter()
-        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
-        .filter(|_| rows > 0);
         TransactionStore {
             grouped: OnceLock::new(),
+            rows: columns.len(),
+            has_margin: columns.has_margin(),
             pending: Mutex::new(Some(Ungrouped { columns, codes, customers })),
-            rows,
-            has_margin,
-            span,
+            span: OnceLock::new(),
         }
     }
 
@@ -105,9 +97,23 @@ impl TransactionStore {
     }
 
     /// The first and last transaction time (Unix seconds); `None` without transactions.
+    /// Found once, from the columns as given or the grouped ones (the same times).
     pub(crate) fn span(&self) -> Option<(i64, i64)> {
-        self.span
+        *self.span.get_or_init(|| {
+            if let Some(span) = self.with_ungrouped(|u| min_max(&u.columns.timestamp)) {
+                return span;
+            }
+            min_max(&self.get().time)
+        })
     }
+}
+
+/// The smallest and largest value, on all threads; `None` when empty.
+fn min_max(values: &[i64]) -> Option<(i64, i64)> {
+    let parts = crate::parallel::map_pieces(values.len(), |r| {
+        values[r].iter().fold((i64::MAX, i64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)))
+    });
+    parts.into_iter().reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))).filter(|_| !values.is_empty())
 }
 
 impl Clone for TransactionStore {
@@ -118,7 +124,30 @@ impl Clone for TransactionStore {
             pending: Mutex::new(None),
             rows: self.rows,
             has_margin: self.has_margin,
-            span: self.span,
+            span: self.span.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{CustomerBase, KeyColumn, TransactionColumns};
+
+    #[test]
+    fn counts_margins_and_span_without_grouping_and_after() {
+        let columns = || {
+            let mut c = TransactionColumns::new(KeyColumn::Int(vec![2, 1, 2]), vec![500, -86_400, 90], vec![1.0; 3]);
+            c.cost_of_goods = Some(vec![0.5; 3]);
+            c
+        };
+        let fresh = CustomerBase::from_transactions(columns()).expect("valid");
+        assert_eq!((fresh.transaction_count(), fresh.has_margin()), (3, true));
+        assert_eq!(fresh.transaction_span(), Some((-86_400, 500)));
+        assert!(fresh.transaction_store().with_ungrouped(|_| ()).is_some(), "still not grouped");
+        let grouped = CustomerBase::from_transactions(columns()).expect("valid");
+        grouped.transactions();
+        assert_eq!(grouped.transaction_span(), Some((-86_400, 500)));
+        let empty = CustomerBase::from_transactions(TransactionColumns::default()).expect("valid");
+        assert_eq!((empty.transaction_count(), empty.transaction_span()), (0, None));
     }
 }

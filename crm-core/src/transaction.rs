@@ -53,6 +53,11 @@ impl TransactionColumns {
         self.len() == 0
     }
 
+    /// True when margins are known: given, or derived from cost of goods.
+    pub(crate) fn has_margin(&self) -> bool {
+        self.margin.is_some() || self.cost_of_goods.is_some()
+    }
+
     /// Checks lengths and values (timestamps within the supported dates, see
     /// [`crate::time`]); names the first bad row and column.
     pub(crate) fn validate(&self) -> crate::Result<()> {

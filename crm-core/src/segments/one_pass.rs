@@ -42,7 +42,7 @@ impl Running for Slot {
 /// grouping; `None` when a customer's rows up to `today` are out of the store's order.
 /// Without interactions (no cost to serve) only.
 pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Option<Window> {
-    let has_margin = u.columns.margin.is_some() || u.columns.cost_of_goods.is_some();
+    let has_margin = u.columns.has_margin();
     let from: Day = config.window_days.map_or(Day::MIN, |w| today - w as Day + 1);
     let (from_s, end_s) = (day_start(from), day_start(today) + SECONDS_PER_DAY);
     // The value of an empty sum, as the grouped path's `iter().sum()` starts.

@@ -81,7 +81,7 @@ pub use instants::Instants;
 pub use interaction::{Direction, InteractionColumns, Interactions};
 pub use lifecycle::{Lifecycle, LifecycleConfig, LifecycleStage};
 pub use migration::MigrationMatrix;
-pub use parallel::threads;
+pub use parallel::{fill_pieces, join, threads};
 pub use profiles::{ProfileConfig, ProfileGrouping, Profiles};
 pub use report::{Report, ReportConfig};
 pub use segments::{AbcClass, PyramidLevel, SegmentConfig, SegmentRow, Segments, ValueMeasure, ValueSegment};

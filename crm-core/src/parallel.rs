@@ -15,6 +15,118 @@ pub fn threads() -> usize {
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// The engine's worker threads: started on first use and kept, as starting a thread costs
+/// about as much as a small analysis (20 µs here). A forked child gets its own (a fork
+/// copies no threads, so the parent's pool would never answer); `None` when the system
+/// refuses threads, and the work then runs on the calling thread.
+fn pool() -> Option<&'static rayon_core::ThreadPool> {
+    type Pools = std::sync::Mutex<Vec<(u32, &'static rayon_core::ThreadPool)>>;
+    static FIRST: std::sync::OnceLock<(u32, Option<&'static rayon_core::ThreadPool>)> = std::sync::OnceLock::new();
+    static FORKED: std::sync::OnceLock<Pools> = std::sync::OnceLock::new();
+    let start = || {
+        let pool = rayon_core::ThreadPoolBuilder::new()
+            .num_threads(threads())
+            .thread_name(|i| format!("crm-worker-{i}"))
+            .build()
+            .ok()?;
+        // Kept for the life of the process (the threads serve every later call).
+        Some(&*Box::leak(Box::new(pool)))
+    };
+    let pid = std::process::id();
+    let &(first_pid, first) = FIRST.get_or_init(|| (pid, start()));
+    if first_pid == pid {
+        return first;
+    }
+    let mut forked = FORKED.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&(_, p)) = forked.iter().find(|(p, _)| *p == pid) {
+        return Some(p);
+    }
+    let p = start()?;
+    forked.push((pid, p));
+    Some(p)
+}
+
+/// Runs `a` and `b` side by side on the engine's worker threads and returns both results
+/// (for hosts that convert two large results at once).
+///
+/// ```
+/// let (a, b) = crm_core::join(|| (1..=100u64).sum::<u64>(), || "done");
+/// assert_eq!((a, b), (5050, "done"));
+/// ```
+pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    use std::sync::Mutex;
+    let (a, b) = (Mutex::new(Some(a)), Mutex::new(Some(b)));
+    let (ra, rb) = (Mutex::new(None), Mutex::new(None));
+    fn run<R>(f: &Mutex<Option<impl FnOnce() -> R>>, out: &Mutex<Option<R>>) {
+        let f = f.lock().unwrap_or_else(|e| e.into_inner()).take();
+        *out.lock().unwrap_or_else(|e| e.into_inner()) = f.map(|f| f());
+    }
+    fn result<R>(out: Mutex<Option<R>>) -> R {
+        out.into_inner().unwrap_or_else(|e| e.into_inner()).expect("both ran")
+    }
+    run_indexed(2, |t| if t == 0 { run(&a, &ra) } else { run(&b, &rb) });
+    (result(ra), result(rb))
+}
+
+/// Fills `out` on the engine's worker threads in pieces of at least `min_piece` items:
+/// `work(first, piece)` writes `piece`, which starts at index `first` of `out`. For
+/// row-wise work whose result does not depend on where the pieces are cut.
+///
+/// ```
+/// let mut squares = vec![0u64; 10_000];
+/// crm_core::fill_pieces(&mut squares, 1024, |first, piece| {
+///     for (k, o) in piece.iter_mut().enumerate() {
+///         *o = ((first + k) as u64).pow(2);
+///     }
+/// });
+/// assert_eq!(squares[9_999], 99_980_001);
+/// ```
+pub fn fill_pieces<T: Send>(out: &mut [T], min_piece: usize, work: impl Fn(usize, &mut [T]) + Sync) {
+    fill_ranges(even_ranges(out.len(), min_piece.max(1)), out, |r, piece| work(r.start, piece));
+}
+
+/// Runs `work(0)`, ..., `work(k - 1)` and returns the results in task order. The calling
+/// thread takes tasks too, in turn with up to `threads() - 1` workers of the pool, each
+/// taking the next task when done with one: a worker still waking when the tasks are
+/// gone costs nothing, so a small call is never slower than on one thread. A panic in a
+/// task is raised again here once the others have finished.
+pub(crate) fn run_indexed<A: Send>(k: usize, work: impl Fn(usize) -> A + Sync) -> Vec<A> {
+    let helpers = threads().min(k).saturating_sub(1);
+    let pool = pool().filter(|_| helpers > 0);
+    let Some(pool) = pool else { return (0..k).map(work).collect() };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::with_capacity(k));
+    let take = || {
+        loop {
+            let t = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if t >= k {
+                break;
+            }
+            let a = work(t);
+            done.lock().unwrap_or_else(|e| e.into_inner()).push((t, a));
+        }
+    };
+    pool.in_place_scope(|s| {
+        for _ in 0..helpers {
+            s.spawn(|_| take());
+        }
+        take();
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_unstable_by_key(|d| d.0);
+    done.into_iter().map(|d| d.1).collect()
+}
+
+/// Runs each of `tasks` once as [`run_indexed`] does, `work(task)` moving the task in;
+/// results in task order.
+pub(crate) fn run_each<T: Send, A: Send>(tasks: Vec<T>, work: impl Fn(T) -> A + Sync) -> Vec<A> {
+    let tasks: Vec<std::sync::Mutex<Option<T>>> = tasks.into_iter().map(|t| std::sync::Mutex::new(Some(t))).collect();
+    run_indexed(tasks.len(), |t| {
+        let task = tasks[t].lock().unwrap_or_else(|e| e.into_inner()).take().expect("each task taken once");
+        work(task)
+    })
+}
+
 /// Consecutive ranges of `0..n` of about equal size, one per thread, with at least
 /// `min_per_thread` items each (one range for small `n`).
 fn even_ranges(n: usize, min_per_thread: usize) -> Vec<Range<usize>> {
@@ -34,16 +146,7 @@ pub(crate) fn map_ranges<T: Send>(n: usize, work: impl Fn(Range<u32>) -> Vec<T> 
     if ranges.len() == 1 {
         return work(0..n as u32);
     }
-    let parts: Vec<Vec<T>> = std::thread::scope(|s| {
-        let handles: Vec<_> = ranges
-            .into_iter()
-            .map(|r| {
-                let work = &work;
-                s.spawn(move || work(r.start as u32..r.end as u32))
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    });
+    let parts = run_each(ranges, |r| work(r.start as u32..r.end as u32));
     // Grow the first part in place (a large realloc moves pages, not bytes) rather than
     // copying every part into a new vector.
     let mut parts = parts.into_iter();
@@ -62,33 +165,18 @@ const CHUNK: usize = 1 << 15;
 /// Runs `work` over fixed-size consecutive ranges of `0..n` on all threads and returns the
 /// per-range results in range order (the caller combines them in that order).
 pub(crate) fn fold_chunks<A: Send>(n: usize, work: impl Fn(Range<u32>) -> A + Sync) -> Vec<A> {
-    let chunks = n.div_ceil(CHUNK).max(1);
-    let range = |k: usize| (k * CHUNK).min(n) as u32..((k + 1) * CHUNK).min(n) as u32;
-    let workers = threads().min(chunks);
-    if workers <= 1 {
+    fold_chunks_of(CHUNK, n, work)
+}
+
+/// [`fold_chunks`] with chunks of `chunk` items (fixed by the caller, never by the thread
+/// count): for work heavy enough per item that a few thousand items pay for a thread.
+pub(crate) fn fold_chunks_of<A: Send>(chunk: usize, n: usize, work: impl Fn(Range<u32>) -> A + Sync) -> Vec<A> {
+    let chunks = n.div_ceil(chunk).max(1);
+    let range = |k: usize| (k * chunk).min(n) as u32..((k + 1) * chunk).min(n) as u32;
+    if threads() <= 1 || chunks == 1 {
         return (0..chunks).map(|k| work(range(k))).collect();
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut parts: Vec<(usize, A)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                let (work, next, range) = (&work, &next, &range);
-                s.spawn(move || {
-                    let mut mine = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if k >= chunks {
-                            break mine;
-                        }
-                        mine.push((k, work(range(k))));
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    });
-    parts.sort_unstable_by_key(|p| p.0);
-    parts.into_iter().map(|p| p.1).collect()
+    run_indexed(chunks, |k| work(range(k)))
 }
 
 /// Below this many rows one thread is faster than starting more.
@@ -107,16 +195,7 @@ pub(crate) fn map_pieces<A: Send>(n: usize, work: impl Fn(Range<usize>) -> A + S
     if parts.len() == 1 {
         return vec![work(0..n)];
     }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = parts
-            .into_iter()
-            .map(|r| {
-                let work = &work;
-                s.spawn(move || work(r))
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
+    run_each(parts, work)
 }
 
 /// Mutable output columns that can be cut in two at a slot, so that threads can fill
@@ -164,17 +243,14 @@ pub(crate) fn fill_ranges<D: SplitAt, A: Send>(
     if let [range] = &ranges[..] {
         return vec![work(range.clone(), out)];
     }
-    std::thread::scope(|s| {
-        let mut rest = out;
-        let mut handles = Vec::with_capacity(ranges.len());
-        for r in ranges {
-            let (piece, tail) = rest.split_at(r.len());
-            rest = tail;
-            let work = &work;
-            handles.push(s.spawn(move || work(r, piece)));
-        }
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
+    let mut rest = out;
+    let mut tasks = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        let (piece, tail) = rest.split_at(r.len());
+        rest = tail;
+        tasks.push((r, piece));
+    }
+    run_each(tasks, |(r, piece)| work(r, piece))
 }
 
 /// Fills `out` on all threads: `work(first, piece)` writes `piece`, which starts at index
@@ -208,18 +284,9 @@ pub(crate) fn first_failing<T: Sync>(values: &[T], ok: impl Fn(&T) -> bool + Syn
     found.into_iter().flatten().next()
 }
 
-/// Runs the tasks, each on its own thread but the last on the calling thread; a single
-/// task runs inline (no thread is started, nothing is set up for small inputs).
-pub(crate) fn run_tasks<F: FnOnce() + Send>(mut tasks: Vec<F>) {
-    let Some(last) = tasks.pop() else { return };
-    if tasks.is_empty() {
-        return last();
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = tasks.into_iter().map(|t| s.spawn(t)).collect();
-        last();
-        handles.into_iter().for_each(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-    });
+/// Runs the tasks on the worker threads; a single task runs inline.
+pub(crate) fn run_tasks<F: FnOnce() + Send>(tasks: Vec<F>) {
+    run_each(tasks, |t| t());
 }
 
 /// Runs `work(0)`, ..., `work(k - 1)` on all threads, each thread taking the next task when
@@ -230,27 +297,7 @@ pub(crate) fn map_tasks<A: Send>(k: usize, rows: usize, work: impl Fn(usize) -> 
     if workers <= 1 {
         return (0..k).map(work).collect();
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, A)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                let (work, next) = (&work, &next);
-                s.spawn(move || {
-                    let mut mine = Vec::new();
-                    loop {
-                        let t = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if t >= k {
-                            break mine;
-                        }
-                        mine.push((t, work(t)));
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    });
-    done.sort_unstable_by_key(|d| d.0);
-    done.into_iter().map(|d| d.1).collect()
+    run_indexed(k, work)
 }
 
 /// Sorts items that are all distinct on all threads: each thread sorts a piece, then the
@@ -319,6 +366,38 @@ mod tests {
         let mut small = vec![(3u64, 0u32), (1, 1), (2, 2)];
         sort_distinct(&mut small);
         assert_eq!(small, [(1, 1), (2, 2), (3, 0)]);
+    }
+
+    #[test]
+    fn pooled_tasks_run_once_each_and_return_in_order() {
+        let runs = std::sync::atomic::AtomicUsize::new(0);
+        let out = run_indexed(100, |t| {
+            runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            t * t
+        });
+        assert_eq!(out, (0..100).map(|t| t * t).collect::<Vec<_>>());
+        assert_eq!(runs.into_inner(), 100);
+        assert_eq!(run_each(vec![String::from("a"), String::from("b")], |s| s + "!"), ["a!", "b!"]);
+        assert_eq!(join(|| 1, || "two"), (1, "two"));
+        // Nested use from a worker thread finishes too.
+        assert_eq!(run_indexed(4, |t| run_indexed(3, |u| t * 3 + u).iter().sum::<usize>()), [3, 12, 21, 30]);
+    }
+
+    #[test]
+    fn a_panicking_task_panics_the_caller_after_the_others_finish() {
+        let finished = std::sync::atomic::AtomicUsize::new(0);
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_indexed(8, |t| {
+                if t == 3 {
+                    panic!("task 3");
+                }
+                finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            })
+        }));
+        assert!(caught.is_err());
+        assert_eq!(finished.into_inner(), 7);
+        // The pool still serves later calls.
+        assert_eq!(run_indexed(3, |t| t + 1), [1, 2, 3]);
     }
 
     #[test]

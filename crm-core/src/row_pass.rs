@@ -44,7 +44,9 @@ pub(crate) fn per_customer<S: Running>(
     let cols = &u.columns;
     let has_margin = cols.has_margin();
     let n = u.customers;
-    let parts = crate::parallel::threads().min(n / 32_768).max(1);
+    // Two parts from about 8,000 customers, as the lifetimes summary's pass (the state
+    // updates are most of a row's cost, so halving them pays for the second thread).
+    let parts = crate::parallel::threads().min(n / 4096).max(1);
     let step = n.div_ceil(parts).max(1);
     // A part that finds a customer out of order stops the others at their next block.
     let declined = AtomicBool::new(false);

@@ -425,12 +425,8 @@ fn score_rfm(s: &Summary, today: Day) -> Vec<Rfm> {
     let (r, f, m) = if buyers().count() < 50_000 || crate::parallel::threads() == 1 {
         (recency(), frequency(), monetary())
     } else {
-        std::thread::scope(|scope| {
-            let r = scope.spawn(recency);
-            let f = scope.spawn(frequency);
-            let m = monetary();
-            (r.join().expect("no panic"), f.join().expect("no panic"), m)
-        })
+        let ((r, f), m) = crate::parallel::join(|| crate::parallel::join(recency, frequency), monetary);
+        (r, f, m)
     };
     let mut rfm = vec![Rfm::NONE; s.len()];
     for (k, i) in buyers().enumerate() {

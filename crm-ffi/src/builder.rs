@@ -124,17 +124,13 @@ pub(crate) fn check_transaction_lengths(
     check_lengths(&lengths)
 }
 
-/// Runs `a` on another thread and `b` on this one when `rows` is large enough to pay for
-/// a thread (small batches start none); both results.
+/// Runs `a` and `b` side by side on the engine's threads when `rows` is large enough to
+/// pay for it; both results.
 fn side_by_side<A: Send, B: Send>(rows: usize, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
     if rows < 1 << 16 {
         return (a(), b());
     }
-    std::thread::scope(|s| {
-        let handle = s.spawn(a);
-        let rb = b();
-        (handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), rb)
-    })
+    crm_core::join(a, b)
 }
 
 /// Adds transactions with integer customer ids: row `i` is customer `customer_ids[i]` at

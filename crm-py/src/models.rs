@@ -185,15 +185,9 @@ pub(crate) fn _predict<'py>(
 /// the result does not depend on the split).
 fn rows_in_parallel(n: usize, f: &(dyn Fn(usize) -> f64 + Sync)) -> Vec<f64> {
     let mut out = vec![0.0; n];
-    let threads = crm_core::threads().clamp(1, n.div_ceil(4096).max(1));
-    let chunk = n.div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        for (k, part) in out.chunks_mut(chunk).enumerate() {
-            scope.spawn(move || {
-                for (j, o) in part.iter_mut().enumerate() {
-                    *o = f(k * chunk + j);
-                }
-            });
+    crm_core::fill_pieces(&mut out, 4096, |first, piece| {
+        for (j, o) in piece.iter_mut().enumerate() {
+            *o = f(first + j);
         }
     });
     out

@@ -420,12 +420,8 @@ impl CsvReport {
     }
 }
 
-/// Runs `a` on another thread and `b` on this one (for large results: converting columns
-/// side by side); both results.
+/// Runs `a` and `b` side by side on the engine's threads (for large results: converting
+/// columns); both results.
 pub(crate) fn side_by_side<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
-    std::thread::scope(|scope| {
-        let handle = scope.spawn(a);
-        let rb = b();
-        (handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), rb)
-    })
+    crm_core::join(a, b)
 }

@@ -39,7 +39,7 @@ for src in tests/c/test_*.c; do
             plain) cmd=("$root/$out/$name") ;;
             valgrind)
                 command -v valgrind >/dev/null || { echo "valgrind missing: cannot run $name under valgrind"; exit 1; }
-                cmd=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 "$root/$out/$name") ;;
+                cmd=(valgrind -q --suppressions="$root/tests/c/valgrind.supp" --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 "$root/$out/$name") ;;
             asan) cmd=(env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$root/$out/$name.asan") ;;
         esac
         if (cd tests/c && "${cmd[@]}" > "$root/$out/$name.$mode.log" 2>&1); then

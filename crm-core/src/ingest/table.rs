@@ -9,7 +9,6 @@ use super::{CsvReport, Detected, Encoding, IdKind, MAX_REPORTED_PROBLEMS, OnErro
 use crate::error::{CsvProblem, Error, Result};
 use crate::id::{KeyColumn, StrColumn};
 use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Rows and problems of one part of a file. Lines are relative to the part until
 /// [`Log::append`] shifts them.
@@ -366,29 +365,8 @@ pub(crate) fn in_parts<T: Send>(
     let threads = crate::parallel::threads();
     let n = if data.len() < MIN_PARALLEL_BYTES || threads == 1 { 1 } else { threads * 4 };
     let parts: Vec<Range<usize>> = super::source::cut(data, n);
-    let results: Vec<(T, u64)> = if parts.len() == 1 {
-        vec![work(data)]
-    } else {
-        let next = AtomicUsize::new(0);
-        let mut done: Vec<(usize, (T, u64))> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads.min(parts.len()))
-                .map(|_| {
-                    let (work, next, parts) = (&work, &next, &parts);
-                    s.spawn(move || {
-                        let mut mine = Vec::new();
-                        loop {
-                            let k = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(r) = parts.get(k) else { break mine };
-                            mine.push((k, work(&data[r.clone()])));
-                        }
-                    })
-                })
-                .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-        });
-        done.sort_unstable_by_key(|d| d.0);
-        done.into_iter().map(|d| d.1).collect()
-    };
+    let results: Vec<(T, u64)> =
+        if parts.len() == 1 { vec![work(data)] } else { crate::parallel::run_each(parts, |r| work(&data[r])) };
     let mut line = header.first_line;
     results
         .into_iter()

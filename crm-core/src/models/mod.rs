@@ -52,19 +52,10 @@ pub(crate) fn split<T: Send>(
         return work(0..n);
     }
     let step = n.div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|k| {
-                let work = &work;
-                s.spawn(move || work((k * step).min(n)..((k + 1) * step).min(n)))
-            })
-            .collect();
-        let mut out = Vec::with_capacity(n);
-        for h in handles {
-            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-        out
-    })
+    let parts = crate::parallel::run_indexed(threads, |k| work((k * step).min(n)..((k + 1) * step).min(n)));
+    let mut out = Vec::with_capacity(n);
+    parts.into_iter().for_each(|p| out.extend(p));
+    out
 }
 
 /// How to fit.

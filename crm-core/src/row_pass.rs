@@ -8,9 +8,11 @@
 //! result does not depend on the thread count. (Sending the other parts' rows to a spare
 //! state instead of skipping them was slower: its updates form one long dependency chain.)
 //!
-//! Exports with several rows of a customer at one time (invoice lines) in no particular
-//! amount order are declined, usually within the first blocks of rows: the pass stops
-//! there and the base groups the rows, as it would have without the pass.
+//! Several rows of a customer at one time in no particular amount order (an invoice's
+//! lines) are read in the store's order when they come one after another, as exports list
+//! them; rows of one time that other rows separate must already be in order, else the pass
+//! declines, usually within the first blocks of rows: it stops there and the base groups
+//! the rows, as it would have without the pass.
 
 use crate::rank::total_bits;
 use crate::store::Ungrouped;
@@ -57,6 +59,33 @@ pub(crate) fn per_customer<S: Running>(
         // Margin sort keys, compared only when a customer's rows tie on time and amount.
         let mut margin_keys = if has_margin { vec![0u64; len] } else { Vec::new() };
         let mut later = 0;
+        // Reads row `i` into its customer's state; false when it comes behind the state's
+        // latest row in the store's order.
+        let mut read = |states: &mut [S], at: usize, i: usize, t: i64| {
+            let s = &mut states[at];
+            let a = cols.amount[i];
+            let key = total_bits(a);
+            let (last_t, last_key) = s.last();
+            let mut behind = t < last_t || (t == last_t && key < last_key);
+            let m = if has_margin {
+                let m = u.margin(i);
+                let mk = total_bits(m);
+                behind |= t == last_t && key == last_key && mk < margin_keys[at];
+                margin_keys[at] = mk;
+                m
+            } else {
+                0.0
+            };
+            if !behind {
+                s.add(context, t, a, key, m);
+            }
+            !behind
+        };
+        // The rows of a run (consecutive rows of one customer at one time: an invoice's
+        // lines) out of amount order, in the store's order.
+        let mut run: Vec<usize> = Vec::new();
+        // Rows before this one were read as part of a run.
+        let mut resume = 0;
         for block in (0..cols.len()).step_by(BLOCK) {
             if declined.load(Ordering::Relaxed) {
                 return None;
@@ -64,29 +93,39 @@ pub(crate) fn per_customer<S: Running>(
             let rows = block..(block + BLOCK).min(cols.len());
             for (i, (&code, &t)) in rows.clone().zip(u.codes[rows.clone()].iter().zip(&cols.timestamp[rows])) {
                 let at = (code as usize).wrapping_sub(lo);
-                let Some(s) = states.get_mut(at) else { continue };
+                if at >= len || i < resume {
+                    continue;
+                }
                 if t >= end {
                     later += 1;
                     continue;
                 }
-                let a = cols.amount[i];
-                let key = total_bits(a);
-                let (last_t, last_key) = s.last();
-                let mut behind = t < last_t || (t == last_t && key < last_key);
-                let m = if has_margin {
-                    let m = u.margin(i);
-                    let mk = total_bits(m);
-                    behind |= t == last_t && key == last_key && mk < margin_keys[at];
-                    margin_keys[at] = mk;
-                    m
-                } else {
-                    0.0
-                };
-                if behind {
+                let same = |r: usize| u.codes.get(r) == Some(&code) && cols.timestamp[r] == t;
+                if !same(i + 1) {
+                    if !read(&mut states, at, i, t) {
+                        declined.store(true, Ordering::Relaxed);
+                        return None;
+                    }
+                    continue;
+                }
+                // A run: read in the store's order, sorted when it is not.
+                let key = |r: usize| (total_bits(cols.amount[r]), if has_margin { total_bits(u.margin(r)) } else { 0 });
+                let mut stop = i + 1;
+                let mut sorted = true;
+                while same(stop) {
+                    sorted &= key(stop - 1) <= key(stop);
+                    stop += 1;
+                }
+                run.clear();
+                run.extend(i..stop);
+                if !sorted {
+                    run.sort_by_key(|&r| key(r));
+                }
+                if !run.iter().all(|&r| read(&mut states, at, r, t)) {
                     declined.store(true, Ordering::Relaxed);
                     return None;
                 }
-                s.add(context, t, a, key, m);
+                resume = stop;
             }
         }
         Some((states, later))
@@ -120,12 +159,15 @@ pub(crate) mod test_rows {
     }
 
     /// The rows as columns: `order` 0 in the store's order (time, amount, margin), 1 by
-    /// time alone, else as drawn; `costs` 0 with margins, 1 with cost of goods, else neither.
+    /// time alone, 3 by time and customer (each customer's rows at one time one after
+    /// another, as drawn: invoice lines), else as drawn; `costs` 0 with margins, 1 with cost
+    /// of goods, else neither.
     pub(crate) fn columns(mut rows: Vec<Row>, order: u8, costs: u8) -> TransactionColumns {
         let time = |r: &Row| r.1 * 86_400 + r.2 * 3_600;
         match order {
             0 => rows.sort_by_key(|a| (time(a), total_bits(a.3), total_bits(a.4))),
             1 => rows.sort_by_key(time),
+            3 => rows.sort_by_key(|r| (time(r), r.0)),
             _ => {}
         }
         let mut c = TransactionColumns::new(

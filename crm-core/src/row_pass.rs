@@ -82,7 +82,7 @@ pub(crate) fn per_customer<S: Running>(
             !behind
         };
         // The rows of a run (consecutive rows of one customer at one time: an invoice's
-        // lines) out of amount order, in the store's order.
+        // lines), put in the store's order.
         let mut run: Vec<usize> = Vec::new();
         // Rows before this one were read as part of a run.
         let mut resume = 0;

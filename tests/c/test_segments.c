@@ -246,6 +246,35 @@ static void a_fresh_base_sums_in_time_order_as_a_grouped_one(void) {
     CHECK(memcmp(summary_revenue[0], summary_revenue[1], sizeof summary_revenue[0]) == 0);
 }
 
+/* An invoice's lines (consecutive rows of one customer at one time) in any amount order:
+ * a fresh base reads them in the store's order (amount ascending) as the grouped store
+ * does. Customer c's lines 1e16, -1e16, 1 sum to 1 in file order but to 0 in amount order
+ * (-1e16 + 1 rounds back to -1e16); d's lines come in order. Both bases give 0. */
+static void an_invoices_lines_are_summed_in_amount_order(void) {
+    const crm_str ids[] = {str("c"), str("c"), str("c"), str("d"), str("d")};
+    const int64_t t = secs(2024, 5, 6);
+    const int64_t times[] = {t, t, t, t, t + 60};
+    const double amounts[] = {1e16, -1e16, 1.0, 2.5, 4.0};
+    const int32_t as_of = day(2024, 12, 31);
+    double value[2][2];
+    int round;
+    for (round = 0; round < 2; round++) {
+        crm_base *base = build(NULL, 0, ids, times, amounts, 5);
+        if (round == 1) {
+            crm_lifecycle *l = NULL;
+            CHECK_OK(crm_lifecycle_new(base, as_of, NULL, &l)); /* groups the rows */
+            crm_lifecycle_free(l);
+        }
+        crm_segments *s = NULL;
+        CHECK_OK(crm_segments_new(base, as_of, NULL, &s));
+        CHECK_OK(crm_segments_copy_value(s, value[round], 2));
+        crm_segments_free(s);
+        crm_base_free(base);
+    }
+    CHECK(value[0][0] == 0.0 && value[0][1] == 6.5);
+    CHECK(memcmp(value[0], value[1], sizeof value[0]) == 0);
+}
+
 int main(void) {
     ten_customers_split_2_5_3();
     abc_classes_by_cumulative_share();
@@ -253,5 +282,6 @@ int main(void) {
     pyramid_with_inactive_and_prospect();
     window_limits_the_value();
     a_fresh_base_sums_in_time_order_as_a_grouped_one();
+    an_invoices_lines_are_summed_in_amount_order();
     CHECK_DONE();
 }

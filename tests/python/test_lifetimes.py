@@ -182,7 +182,7 @@ def test_summary_data_from_transaction_data():
 
 @pytest.mark.parametrize(
     ("ids", "order"),
-    [("int", "shuffled"), ("int", "time"), ("int", "day"), ("str", "shuffled"), ("numbered", "time"),
+    [("int", "shuffled"), ("int", "time"), ("int", "day"), ("int", "lines"), ("str", "shuffled"), ("numbered", "time"),
      ("object", "shuffled"), ("string[pyarrow]", "shuffled")],
 )
 def test_summary_engine_path_equals_lifetimes_pandas_path(monkeypatch, ids, order):
@@ -190,7 +190,8 @@ def test_summary_engine_path_equals_lifetimes_pandas_path(monkeypatch, ids, orde
     # reproduces lifetimes: rows in customer id order, the whole end day counted) must give
     # the same frame. Shuffled rows, times of day, rows on the end day, several units. Rows
     # in time order with integer ids take the engine's one pass (no base); "day" keeps only
-    # the dates, so that a customer's lines of a day share one timestamp.
+    # the dates, so that a customer's lines of a day share one timestamp; "lines" makes each
+    # purchase an invoice of 1-9 consecutive lines in random amount order (also in the pass).
     import crm.lifetimes.utils as utils
 
     s = crm.sample(3_000, seed=5, profiles=False, interactions=False)
@@ -200,6 +201,10 @@ def test_summary_engine_path_equals_lifetimes_pandas_path(monkeypatch, ids, orde
     tx = tx.sample(frac=1.0, random_state=2).reset_index(drop=True)
     if order == "day":
         tx["date"] = tx["date"].dt.normalize()
+    if order == "lines":
+        tx = tx.sort_values("date", kind="stable").reset_index(drop=True)
+        tx = tx.loc[tx.index.repeat(rng.integers(1, 10, len(tx)))].reset_index(drop=True)
+        tx["amount"] = np.round(rng.normal(20.0, 15.0, len(tx)), 2)
     if order != "shuffled":
         tx = tx.sort_values("date", kind="stable").reset_index(drop=True)
     if ids != "int":

@@ -100,7 +100,8 @@ pub fn summary_from_columns(
 /// [`summary_from_columns`] from columns the host keeps (no copy): integer ids, times and
 /// amounts of one length. `None` when the pass does not take them (ids over a range wider
 /// than 2^20 or, beyond 32,768, wider than the rows are many; rows not in time order; more
-/// than four rows of one customer at one second out of amount order; times outside the
+/// than four rows of one customer at one second out of amount order with other rows
+/// between them (consecutive ones, an invoice's lines, are sorted); times outside the
 /// supported dates or amounts that are not finite): then build [`TransactionColumns`] and
 /// call [`summary_from_columns`], which also names a bad value's row.
 ///
@@ -179,7 +180,8 @@ pub fn summary_from_slices(
 
 /// The pass over every row for the customers with ids in `range`: their ids, their summary
 /// (positions among the range's customers) and how many customers the range has. `None`
-/// for more than `TIE` rows of a customer at one second out of amount order.
+/// for more than `TIE` rows of a customer at one second out of amount order, unless they
+/// are consecutive rows (an invoice's lines), which are then read in amount order.
 fn scan(
     ids: &[i64],
     second: impl Fn(usize) -> i64,
@@ -190,6 +192,10 @@ fn scan(
 ) -> Option<(Vec<i64>, RfmSummary, crate::CustomerIndex)> {
     let lo = range.start;
     let mut slots = vec![Slot::default(); (range.end - range.start) as usize];
+    // An invoice's lines re-read in amount order (reused: no allocation per invoice), and
+    // the end of the lines so read.
+    let (mut lines, mut read_to) = (Vec::new(), 0);
+    let amounts = amount;
     for (row, (&id, &amount)) in ids.iter().zip(amount).enumerate() {
         let Some(s) = slots.get_mut(id.wrapping_sub(lo) as usize) else { continue };
         s.seen = true;
@@ -201,6 +207,9 @@ fn scan(
         }
         let key = total_bits(amount);
         if s.days > 0 && time == s.last_time {
+            if row < read_to {
+                continue;
+            }
             // Another row at the group's second: the base adds a second's rows in amount
             // order, so the group's first rows are kept sorted and summed again.
             s.tie_rows += 1;
@@ -220,7 +229,9 @@ fn scan(
                 }
                 s.day_sum = sum;
             } else if s.tie_unordered {
-                return None;
+                // Past `TIE` rows out of order: an invoice's lines (the group's rows
+                // consecutive) are read again with the rest of the run, in amount order.
+                read_to = reread_lines(s, ids, &second, amounts, row, &mut lines)?;
             } else {
                 s.day_sum += amount;
             }
@@ -263,6 +274,41 @@ fn scan(
         position += 1;
     }
     Some((out_ids, out, position))
+}
+
+/// A customer's group of rows at one second, found out of amount order at `row`, summed
+/// again in amount order with the rest of its run when its rows are consecutive (an
+/// invoice's lines); the end of the run. `None` when other rows separate them.
+#[cold]
+#[inline(never)]
+fn reread_lines(
+    s: &mut Slot,
+    ids: &[i64],
+    second: &impl Fn(usize) -> i64,
+    amounts: &[f64],
+    row: usize,
+    lines: &mut Vec<f64>,
+) -> Option<usize> {
+    let (id, time) = (ids[row], second(row));
+    let first = (row + 1).checked_sub(s.tie_rows as usize)?;
+    let same = |k: usize| ids[k] == id && second(k) == time;
+    if !(first..row).all(same) {
+        return None;
+    }
+    let end = (row + 1..ids.len()).find(|&k| !same(k)).unwrap_or(ids.len());
+    lines.clear();
+    lines.extend_from_slice(&amounts[first..end]);
+    lines.sort_unstable_by_key(|v| total_bits(*v));
+    let mut sum = if s.tie_starts_day { lines[0] } else { s.pre_tie + lines[0] };
+    for v in &lines[1..] {
+        sum += v;
+    }
+    s.day_sum = sum;
+    s.tie_rows = (end - first) as u32;
+    s.last_amount = total_bits(lines[lines.len() - 1]);
+    s.tie_unordered = false;
+    s.tie.copy_from_slice(&lines[..TIE]);
+    Some(end)
 }
 
 #[cfg(test)]
@@ -341,11 +387,37 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// An export's invoice lines: each invoice's rows together in any amount order,
+        /// invoices in time order (several customers at one second), some after the end:
+        /// the pass, with the base's figures bit for bit.
+        #[test]
+        fn invoice_lines_in_any_order_take_the_pass(
+            invoices in prop::collection::vec((1i64..8, 0i64..40, prop::collection::vec(prop::sample::select(vec![
+                10.0, 0.1, 0.2, 0.3, -5.0, 0.0, -0.0, 1e16, -1e16, 7.25,
+            ]), 1..12)), 1..30),
+        ) {
+            // By time, then customer: an invoice drawn twice is one run of lines.
+            let mut invoices = invoices;
+            invoices.sort_by_key(|i| (i.1, i.0));
+            let rows: Vec<(i64, i64, f64)> =
+                invoices.iter().flat_map(|(c, t, lines)| lines.iter().map(move |a| (*c, t * 6 * 3_600, *a))).collect();
+            let c = TransactionColumns::new(
+                KeyColumn::Int(rows.iter().map(|r| r.0).collect()),
+                rows.iter().map(|r| r.1).collect(),
+                rows.iter().map(|r| r.2).collect(),
+            );
+            prop_assert!(same(c));
+        }
+    }
+
     #[test]
     fn time_ordered_integer_ids_take_the_pass() {
         // Rows of customer 4 at one second out of amount order (summed in the base's order,
         // which differs in the last bit here: 0.3 + 0.1 + 0.2 vs 0.1 + 0.2 + 0.3), also after
-        // the day's first row: the pass; five at one second out of order: the base.
+        // the day's first row: the pass; five at one second out of order: the pass when they
+        // are consecutive (an invoice's lines), the base when another customer's row
+        // separates them.
         let c = |ids: Vec<i64>, times: Vec<i64>, amounts: Vec<f64>| {
             TransactionColumns::new(KeyColumn::Int(ids), times, amounts)
         };
@@ -353,7 +425,23 @@ mod tests {
         assert!(same(c(vec![4, 4, 4, 4], vec![0, DAY, DAY, DAY], vec![1.0, 0.3, 0.1, 0.2])));
         assert!(same(c(vec![4, 4, 4, 4], vec![0, DAY, DAY + 1, DAY + 1], vec![1.0, 0.1, 0.3, 0.2])));
         assert!(same(c(vec![4; 6], vec![0, DAY, DAY, DAY, DAY, DAY], vec![1.0, 0.1, 0.2, 0.3, 0.4, 0.5])));
-        assert!(!same(c(vec![4; 6], vec![0, DAY, DAY, DAY, DAY, DAY], vec![1.0, 0.5, 0.4, 0.3, 0.2, 0.1])));
+        assert!(same(c(
+            vec![4; 7],
+            vec![0, DAY, DAY, DAY, DAY, DAY, 2 * DAY],
+            vec![1.0, 0.5, 0.4, 0.3, 0.2, 0.1, 1.0]
+        )));
+        let split = c(
+            vec![4, 4, 4, 2, 4, 4, 4],
+            vec![0, DAY, DAY, DAY, DAY, DAY, DAY],
+            vec![1.0, 0.5, 0.4, 9.0, 0.3, 0.2, 0.1],
+        );
+        assert!(!same(split));
+        // Lines 1e16, -1e16, 1 (and two more) add up to 1 in file order and to 0 in amount
+        // order (the base's).
+        let lines = c(vec![4; 7], vec![0, DAY, DAY, DAY, DAY, DAY, DAY], vec![5.0, 1e16, 3.0, 2.0, -1e16, -5.0, 1.0]);
+        let (_, s) = summary_from_columns(lines.clone(), end(), TimeUnit::Days).expect("valid");
+        assert_eq!(s.monetary_value, [0.0]);
+        assert!(same(lines));
         // Out of time order, text ids, ids spread thin, an order column: the base.
         assert!(!same(c(vec![1, 2], vec![DAY, 0], vec![1.0, 2.0])));
         assert!(!same(c(vec![1, 1 << 40], vec![0, DAY], vec![1.0, 2.0])));

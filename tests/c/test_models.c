@@ -503,6 +503,31 @@ static void penalizer_is_lifetimes(void) {
     CHECK(fabs(bg.r - 0.243) < 0.01 && fabs(bg.a - 0.793) < 0.05); /* near the optimum */
 }
 
+/* An invoice's six lines at one day, out of amount order, in time order (the one pass) and
+ * shuffled (through a base): summed in amount order as a base sums them. 1e16, 3, 2,
+ * -1e16, -5, 1 add up to 2 in file order and to 0 in amount order. */
+static void invoice_lines_are_summed_in_amount_order(void) {
+    const int64_t day = 19723; /* 2024-01-01 */
+    const int64_t ids[] = {7, 4, 7, 7, 7, 7, 7, 7};
+    const int64_t days[] = {day, day + 1, day + 7, day + 7, day + 7, day + 7, day + 7, day + 7};
+    const double amounts[] = {10, 8, 1e16, 3, 2, -1e16, -5, 1};
+    const int64_t shuffled_ids[] = {7, 7, 4, 7, 7, 7, 7, 7};
+    const int64_t shuffled_days[] = {day + 7, day + 7, day + 1, day, day + 7, day + 7, day + 7, day + 7};
+    const double shuffled_amounts[] = {-1e16, 1, 8, 10, 2, 1e16, -5, 3};
+    int round;
+    for (round = 0; round < 2; round++) {
+        crm_rfm_summary *s = NULL;
+        CHECK_OK(crm_rfm_summary_from_columns_int(round ? shuffled_ids : ids, 8, round ? shuffled_days : days, 8,
+                                                  CRM_TIME_UNIT_DAYS, round ? shuffled_amounts : amounts, 8,
+                                                  iso("2024-01-29"), 1.0, &s));
+        double f[2], m[2];
+        CHECK_OK(crm_rfm_summary_copy_frequency(s, f, 2));
+        CHECK_OK(crm_rfm_summary_copy_monetary_value(s, m, 2));
+        CHECK(f[0] == 0.0 && f[1] == 1.0 && m[1] == 0.0);
+        crm_rfm_summary_free(s);
+    }
+}
+
 int main(void) {
     crm_bgnbd_params bg;
     CHECK(read_cdnow() == CDNOW);
@@ -517,6 +542,7 @@ int main(void) {
     weights_give_the_same_fit();
     summary_from_transactions_of_a_base();
     summary_from_columns_without_a_base();
+    invoice_lines_are_summed_in_amount_order();
     penalizer_is_lifetimes();
     CHECK_DONE();
 }

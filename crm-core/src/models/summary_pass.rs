@@ -20,7 +20,8 @@ use crate::time::{Day, date_to_day, day_of};
 use crate::transaction::TransactionColumns;
 use chrono::NaiveDate;
 
-/// Rows of one customer at one second summed in the base's amount order, out of any order.
+/// Rows of one customer at one second summed in the base's amount order, out of any order;
+/// beyond that, only consecutive rows (an invoice's lines, [`reread_lines`]).
 const TIE: usize = 4;
 
 /// One customer's running summary. `days == 0`: no row up to the end yet.
@@ -278,7 +279,8 @@ fn scan(
 
 /// A customer's group of rows at one second, found out of amount order at `row`, summed
 /// again in amount order with the rest of its run when its rows are consecutive (an
-/// invoice's lines); the end of the run. `None` when other rows separate them.
+/// invoice's lines); the end of the run. `None` when other rows separate them. Out of line:
+/// in the row loop it made rows without lines 11-24 % slower.
 #[cold]
 #[inline(never)]
 fn reread_lines(

@@ -1,13 +1,14 @@
 //! The probabilistic models for `crm.lifetimes`: fit from numpy arrays, predict into numpy
-//! arrays. Models are named "bgnbd", "mbgnbd", "paretonbd", "bgbb" and "gammagamma";
-//! parameters travel as plain lists in the core's order.
+//! arrays. Models are named "bgnbd", "mbgnbd", "paretonbd", "bgbb", "gammagamma" and "sbg"
+//! (contractual churn, for `crm.ShiftedBetaGeo`); parameters travel as plain lists in the
+//! core's order.
 
 use crate::analytics::core;
 use crate::arrays::Values;
 use crate::errors::{Failure, Fallible, detached};
 use crm_core::models::{
-    BetaGeo, BetaGeoBetaBinom, FitOptions, GammaGamma, ModifiedBetaGeo, ParetoNbd, PurchaseModel, RfmData, TimeUnit,
-    customer_lifetime_value, customer_lifetime_value_with_spend, summary_from_transactions,
+    BetaGeo, BetaGeoBetaBinom, FitOptions, GammaGamma, ModifiedBetaGeo, ParetoNbd, PurchaseModel, RfmData,
+    ShiftedBetaGeo, TimeUnit, customer_lifetime_value, customer_lifetime_value_with_spend, summary_from_transactions,
 };
 use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -30,7 +31,8 @@ fn params_of(params: &[f64], n: usize) -> Fallible<()> {
 type FitOut = (Vec<String>, Vec<f64>, Vec<f64>, f64, f64, usize, bool);
 
 /// Fits a model. `a, b, c` are frequency, recency, T (n_periods for "bgbb"); for
-/// "gammagamma" frequency and monetary value.
+/// "gammagamma" frequency and monetary value; for "sbg" `a` is a cohort's customers still
+/// active at the start of each period (`b` is not read).
 #[pyfunction]
 #[pyo3(signature = (model, a, b, c=None, weights=None, initial=None, penalizer=0.0, max_iterations=500, tolerance=1e-10))]
 #[allow(clippy::too_many_arguments)]
@@ -69,6 +71,7 @@ pub(crate) fn _fit_model(
                 BetaGeoBetaBinom::fit(&x, &y, &n, w.as_deref(), &options).map_err(core)?.1
             }
             "gammagamma" => GammaGamma::fit(&x, &y, w.as_deref(), &options).map_err(core)?.1,
+            "sbg" => ShiftedBetaGeo::fit(&x, &options).map_err(core)?.1,
             other => return Err(Failure::config("model", format!("unknown model {other:?}"))),
         };
         Ok(s)
@@ -82,7 +85,9 @@ pub(crate) fn _fit_model(
 /// "average_profit" (Gamma-Gamma: `x` frequency, `tx` monetary value); MBG/NBD
 /// "probability" too; Pareto/NBD "log_a0" and "conditional_probability" (P(`n`
 /// purchases in `t` more periods)); BG/BB "alive" is alive `t` opportunities after n
-/// (lifetimes' m) and "probability" P(x transactions in the first `t` opportunities).
+/// (lifetimes' m) and "probability" P(x transactions in the first `t` opportunities); sBG
+/// "survival" (share of a cohort active after `t` periods), "retention_rate" (in period
+/// `t`) and "residual_lifetime" (discounted at rate `t` a period, after `x` renewals).
 #[pyfunction]
 #[pyo3(signature = (model, params, what, t, x=None, tx=None, big_t=None, n=None))]
 #[allow(clippy::too_many_arguments)]
@@ -162,6 +167,16 @@ pub(crate) fn _predict<'py>(
                     "conditional" => Box::new(move |i| m.conditional_expected_purchases(t[i], x[i], tx[i], bt[i])),
                     "expected" => Box::new(move |i| m.expected_purchases(t[i])),
                     "log_likelihood" => Box::new(move |i| m.log_likelihood_row(x[i], tx[i], bt[i])),
+                    _ => return Err(bad()),
+                }
+            }
+            "sbg" => {
+                params_of(&params, 2)?;
+                let m = ShiftedBetaGeo { alpha: params[0], beta: params[1] };
+                match what.as_str() {
+                    "survival" => Box::new(move |i| m.survival(t[i])),
+                    "retention_rate" => Box::new(move |i| m.retention_rate(t[i])),
+                    "residual_lifetime" => Box::new(move |i| m.discounted_expected_residual_lifetime(t[i], x[i])),
                     _ => return Err(bad()),
                 }
             }

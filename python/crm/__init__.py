@@ -78,6 +78,7 @@ from crm._crm import (  # noqa: E402
     sample,
     threads,
 )
+from crm.contractual import ShiftedBetaGeo  # noqa: E402
 from crm.exceptions import (  # noqa: E402
     ColumnNotFoundError,
     ConfigError,
@@ -96,6 +97,7 @@ from crm.exceptions import (  # noqa: E402
 
 __all__ = [
     "__version__",
+    "ShiftedBetaGeo",
     "CustomerBase",
     "Customers",
     "Interactions",

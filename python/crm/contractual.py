@@ -37,8 +37,9 @@ def _values(name: str, values: Any, low: float, *, above: bool = False, whole: b
     return out
 
 
-def _shaped(out: np.ndarray, like: Any) -> Any:
-    return float(out[0]) if np.ndim(like) == 0 else out
+def _shaped(out: np.ndarray, *given: Any) -> Any:
+    """A float when every input was a scalar, else the array."""
+    return float(out[0]) if all(np.ndim(g) == 0 for g in given) else out
 
 
 class ShiftedBetaGeo:
@@ -65,7 +66,7 @@ class ShiftedBetaGeo:
         counts = np.ascontiguousarray(np.asarray(alive, dtype=np.float64).reshape(-1))
         if not (1 <= max_iterations <= 100_000):
             raise ValueError(f"max_iterations: {max_iterations} is not within 1..=100000")
-        names, params, se, ll, _, iterations, converged = _crm._fit_model(
+        _, params, se, ll, _, iterations, converged = _crm._fit_model(
             "sbg", counts, np.zeros(0), None, None, None, 0.0, int(max_iterations), float(tol)
         )
         model = cls(params[0], params[1])
@@ -98,7 +99,7 @@ class ShiftedBetaGeo:
         n = _values("renewals", renewals, 0.0, whole=True)
         d, n = np.broadcast_arrays(d, n)
         out = self._predict("residual_lifetime", np.ascontiguousarray(d), np.ascontiguousarray(n))
-        return _shaped(out, discount_rate if np.ndim(renewals) == 0 else renewals)
+        return _shaped(out, discount_rate, renewals)
 
     def survival_interval(
         self, t: Any, *, level: float = 0.9, method: str = "normal", draws: int = 500, seed: int = 0

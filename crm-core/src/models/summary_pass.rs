@@ -186,7 +186,7 @@ pub fn summary_from_slices(
 fn scan(
     ids: &[i64],
     second: impl Fn(usize) -> i64,
-    amount: &[f64],
+    amounts: &[f64],
     range: std::ops::Range<i64>,
     end: Day,
     unit: TimeUnit,
@@ -196,8 +196,7 @@ fn scan(
     // An invoice's lines re-read in amount order (reused: no allocation per invoice), and
     // the end of the lines so read.
     let (mut lines, mut read_to) = (Vec::new(), 0);
-    let amounts = amount;
-    for (row, (&id, &amount)) in ids.iter().zip(amount).enumerate() {
+    for (row, (&id, &amount)) in ids.iter().zip(amounts).enumerate() {
         let Some(s) = slots.get_mut(id.wrapping_sub(lo) as usize) else { continue };
         s.seen = true;
         let time = second(row);

@@ -138,7 +138,8 @@ pub(crate) fn histories_of_rows(u: &crate::store::Ungrouped, today: Day) -> Opti
         purchases: 0,
     };
     let end = crate::time::day_start(today) + crate::time::SECONDS_PER_DAY;
-    let (readings, later) = crate::row_pass::per_customer(u, end, fresh, &())?;
+    let pass = crate::row_pass::per_customer(u, i64::MIN, end, fresh, &())?;
+    let (readings, later) = (pass.states, pass.later);
     let histories = readings
         .into_iter()
         .map(|r| {

@@ -6,40 +6,38 @@ use crate::row_pass::{Running, per_customer};
 use crate::store::Ungrouped;
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
 
-/// A customer's running figures: the time of its latest row read (shifted left one bit,
-/// the low bit set once it bought anything), that row's amount as a sort key, and its
-/// sums over the window. 32 bytes, aligned: one cache line per row's visit.
+/// A customer's running figures over the window: the time of its latest row read, that
+/// row's amount as a sort key, and its sums. 32 bytes, aligned: one cache line per row's
+/// visit. (Rows before the window only mark who bought, see [`per_customer`].)
 #[derive(Clone, Copy)]
 #[repr(C, align(32))]
 struct Slot {
-    time_bought: i64,
+    time: i64,
     amount_key: u64,
     revenue: f64,
     margin: f64,
 }
 
 impl Running for Slot {
-    /// The window's first second.
-    type Context = i64;
+    type Context = ();
 
     #[inline]
     fn last(&self) -> (i64, u64) {
-        (self.time_bought >> 1, self.amount_key)
+        (self.time, self.amount_key)
     }
 
     #[inline]
-    fn add(&mut self, from: &i64, t: i64, a: f64, amount_key: u64, m: f64) {
-        self.time_bought = (t << 1) | (self.time_bought & 1) | i64::from(a > 0.0);
+    fn add(&mut self, _: &(), t: i64, a: f64, amount_key: u64, m: f64) {
+        self.time = t;
         self.amount_key = amount_key;
-        // Adding -0.0 leaves every sum as it is: rows before the window add it (no branch).
-        let in_window = t >= *from;
-        self.revenue += if in_window { a } else { -0.0 };
-        self.margin += if in_window { m } else { -0.0 };
+        self.revenue += a;
+        self.margin += m;
     }
 }
 
 /// The figures `customer_values` computes from the grouped store, bit for bit, without
-/// grouping; `None` when a customer's rows up to `today` are out of the store's order.
+/// grouping; `None` when a customer's rows in the window are out of the store's order
+/// (rows before it only tell whether the customer bought, in any order).
 /// Without interactions (no cost to serve) only.
 pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Option<Window> {
     let has_margin = u.columns.has_margin();
@@ -47,8 +45,9 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
     let (from_s, end_s) = (day_start(from), day_start(today) + SECONDS_PER_DAY);
     // The value of an empty sum, as the grouped path's `iter().sum()` starts.
     let empty: f64 = (&[] as &[f64]).iter().sum();
-    let fresh = Slot { time_bought: i64::MIN, amount_key: 0, revenue: empty, margin: empty };
-    let (states, _) = per_customer(u, end_s, fresh, &from_s)?;
+    let fresh = Slot { time: i64::MIN, amount_key: 0, revenue: empty, margin: empty };
+    let pass = per_customer(u, from_s, end_s, fresh, &())?;
+    let (states, bought_early) = (pass.states, pass.bought_early);
     let n = states.len();
     let mut w = Window {
         value: Vec::with_capacity(n),
@@ -57,7 +56,7 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
         cost: None,
         state: Vec::with_capacity(n),
     };
-    for s in states {
+    for (c, s) in states.into_iter().enumerate() {
         // As `window_row`: margin 0 without margins, cost to serve 0 without interactions.
         let margin = if has_margin { s.margin } else { 0.0 };
         w.value.push(match config.measure {
@@ -69,13 +68,11 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
         if let Some(m) = w.margin.as_mut() {
             m.push(margin);
         }
-        // Ranked when its latest row up to `today` is in the window (rows come in time
-        // order); else inactive when it ever bought; else a prospect.
-        let state = if s.time_bought == i64::MIN {
-            State::Prospect
-        } else if s.time_bought >> 1 >= from_s {
+        // Ranked when it has a row in the window; else inactive when it bought before it;
+        // else a prospect.
+        let state = if s.time != i64::MIN {
             State::Ranked
-        } else if s.time_bought & 1 == 1 {
+        } else if bought_early[c / 64] >> (c % 64) & 1 == 1 {
             State::Inactive
         } else {
             State::Prospect
@@ -161,6 +158,38 @@ mod tests {
         let (pass, grouped) = both(c, 3, &SegmentConfig::default());
         let pass = pass.expect("in order up to the as-of day");
         assert_eq!(pass.revenue, [3.0]);
+        assert_eq!(fingerprint(&pass), fingerprint(&grouped));
+    }
+
+    #[test]
+    fn rows_before_the_window_may_come_in_any_order() {
+        let day = 86_400;
+        // Window of 2 days ending on day 5 (days 4 and 5). Customer 1: days 1 and 0 out of
+        // order before the window, then 2.0 and 1.5 in it: ranked, revenue 3.5. Customer 2:
+        // 4.0 and a refund before the window, out of order: inactive. Customer 3: only a
+        // refund, and customer 4 only zeros, before the window: prospects.
+        let rows = [
+            (1, day, 5.0),
+            (2, 2 * day, 4.0),
+            (1, 0, 3.0),
+            (2, day, -1.0),
+            (3, 3 * day, -2.0),
+            (4, 3 * day, 0.0),
+            (4, day, -0.0),
+            (1, 4 * day, 2.0),
+            (1, 5 * day, 1.5),
+        ];
+        let c = TransactionColumns::new(
+            KeyColumn::Int(rows.iter().map(|r| r.0).collect()),
+            rows.iter().map(|r| r.1).collect(),
+            rows.iter().map(|r| r.2).collect(),
+        );
+        let config = SegmentConfig { window_days: Some(2), ..SegmentConfig::default() };
+        let (pass, grouped) = both(c, 5, &config);
+        let pass = pass.expect("in order within the window");
+        assert_eq!(pass.revenue[0], 3.5);
+        let (r, i, p) = (State::Ranked as u8, State::Inactive as u8, State::Prospect as u8);
+        assert_eq!(pass.state, [r, i, p, p]);
         assert_eq!(fingerprint(&pass), fingerprint(&grouped));
     }
 }

@@ -37,12 +37,13 @@ pub(crate) trait Running: Copy + Send + Sync {
     /// What every customer's reading shares (kept out of the state, which is read and
     /// written once per row: its size is the pass's memory traffic).
     type Context: Sync;
-    /// The sort key (time, amount's [`total_bits`]) of the latest row read; a time of
-    /// `i64::MIN` before the first.
-    fn last(&self) -> (i64, u64);
-    /// Reads the customer's next row in the store's order: time, amount (and its key) and
-    /// margin (0 without margins).
-    fn add(&mut self, context: &Self::Context, time: i64, amount: f64, amount_key: u64, margin: f64);
+    /// The time and the row of the latest row read; a time of `i64::MIN` before the first.
+    /// (The row, not its amount: the amount is read again only when a row comes at the
+    /// same time, and the state stays small.)
+    fn last(&self) -> (i64, u32);
+    /// Reads the customer's next row in the store's order: its row, time, amount and margin
+    /// (0 without margins).
+    fn add(&mut self, context: &Self::Context, row: u32, time: i64, amount: f64, margin: f64);
 }
 
 /// What a pass gives: each customer's state, the rows at or after its end, and which
@@ -73,7 +74,7 @@ pub(crate) fn per_customer<S: Running>(
     let cols = &u.columns;
     let has_margin = cols.has_margin();
     let n = u.customers;
-    if n.saturating_mul(std::mem::size_of::<S>()) > MAX_STATE_BYTES {
+    if n.saturating_mul(std::mem::size_of::<S>()) > MAX_STATE_BYTES || u32::try_from(cols.len()).is_err() {
         return None;
     }
     // Two parts from about 8,000 customers, as the lifetimes summary's pass (the state
@@ -88,28 +89,15 @@ pub(crate) fn per_customer<S: Running>(
         let len = step.min(n - lo);
         let mut states = vec![fresh; len];
         let mut bought_early = vec![0u64; len.div_ceil(64)];
-        // Margin sort keys, compared only when a customer's rows tie on time and amount.
-        let mut margin_keys = if has_margin { vec![0u64; len] } else { Vec::new() };
         let mut later = 0;
         // Reads row `i` into its customer's state; false when it comes behind the state's
-        // latest row in the store's order.
-        let mut read = |states: &mut [S], at: usize, i: usize, t: i64| {
+        // latest row in the store's order (time, then amount, then margin).
+        let read = |states: &mut [S], at: usize, i: usize, t: i64| {
             let s = &mut states[at];
-            let a = cols.amount[i];
-            let key = total_bits(a);
-            let (last_t, last_key) = s.last();
-            let mut behind = t < last_t || (t == last_t && key < last_key);
-            let m = if has_margin {
-                let m = u.margin(i);
-                let mk = total_bits(m);
-                behind |= t == last_t && key == last_key && mk < margin_keys[at];
-                margin_keys[at] = mk;
-                m
-            } else {
-                0.0
-            };
+            let (last_t, last_row) = s.last();
+            let behind = t < last_t || (t == last_t && order_key(u, i) < order_key(u, last_row as usize));
             if !behind {
-                s.add(context, t, a, key, m);
+                s.add(context, i as u32, t, cols.amount[i], if has_margin { u.margin(i) } else { 0.0 });
             }
             !behind
         };
@@ -145,7 +133,7 @@ pub(crate) fn per_customer<S: Running>(
                     continue;
                 }
                 // A run: read in the store's order, sorted when it is not.
-                let key = |r: usize| (total_bits(cols.amount[r]), if has_margin { total_bits(u.margin(r)) } else { 0 });
+                let key = |r: usize| order_key(u, r);
                 let mut stop = i + 1;
                 let mut sorted = true;
                 while same(stop) {
@@ -174,6 +162,14 @@ pub(crate) fn per_customer<S: Running>(
         pass.bought_early.extend(bought_early);
     }
     Some(pass)
+}
+
+/// Row `r`'s place among its customer's rows at one time in the store's order: its amount,
+/// then its margin (0 without margins), as [`total_bits`].
+#[inline]
+fn order_key(u: &Ungrouped, r: usize) -> (u64, u64) {
+    let margin = if u.columns.has_margin() { total_bits(u.margin(r)) } else { 0 };
+    (total_bits(u.columns.amount[r]), margin)
 }
 
 /// Rows for testing a pass against the grouped store.

@@ -6,14 +6,14 @@ use crate::row_pass::{Running, per_customer};
 use crate::store::Ungrouped;
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
 
-/// A customer's running figures over the window: the time of its latest row read, that
-/// row's amount as a sort key, and its sums. 32 bytes, aligned: one cache line per row's
-/// visit. (Rows before the window only mark who bought, see [`per_customer`].)
+/// A customer's running figures over the window: the time and row of its latest row read
+/// and its sums. 32 bytes, aligned: one cache line per row's visit. (Rows before the window
+/// only mark who bought, see [`per_customer`].)
 #[derive(Clone, Copy)]
 #[repr(C, align(32))]
 struct Slot {
     time: i64,
-    amount_key: u64,
+    row: u32,
     revenue: f64,
     margin: f64,
 }
@@ -22,14 +22,13 @@ impl Running for Slot {
     type Context = ();
 
     #[inline]
-    fn last(&self) -> (i64, u64) {
-        (self.time, self.amount_key)
+    fn last(&self) -> (i64, u32) {
+        (self.time, self.row)
     }
 
     #[inline]
-    fn add(&mut self, _: &(), t: i64, a: f64, amount_key: u64, m: f64) {
-        self.time = t;
-        self.amount_key = amount_key;
+    fn add(&mut self, _: &(), row: u32, t: i64, a: f64, m: f64) {
+        (self.time, self.row) = (t, row);
         self.revenue += a;
         self.margin += m;
     }
@@ -45,7 +44,7 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
     let (from_s, end_s) = (day_start(from), day_start(today) + SECONDS_PER_DAY);
     // The value of an empty sum, as the grouped path's `iter().sum()` starts.
     let empty: f64 = (&[] as &[f64]).iter().sum();
-    let fresh = Slot { time: i64::MIN, amount_key: 0, revenue: empty, margin: empty };
+    let fresh = Slot { time: i64::MIN, row: 0, revenue: empty, margin: empty };
     let pass = per_customer(u, from_s, end_s, fresh, &())?;
     let (states, bought_early) = (pass.states, pass.bought_early);
     let n = states.len();

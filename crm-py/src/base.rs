@@ -427,23 +427,28 @@ fn transaction_columns(t: &InTable, c: &TxCols, formats: &[String]) -> Fallible<
     for name in c.all() {
         t.column(name)?;
     }
-    // Two threads: ids, amounts and margins on one, dates (a conversion) and the
-    // optional key columns on the other.
-    let ((customer, amount, margin, cost_of_goods), (timestamp, product, order)) = join(
-        || -> Fallible<_> {
-            Ok((
-                keys(t.column(&c.customer)?, what, "customer id")?,
-                numbers(t.column(&c.amount)?, what)?,
-                optional_numbers(&c.margin)?,
-                optional_numbers(&c.cost_of_goods)?,
-            ))
-        },
-        || -> Fallible<_> {
-            Ok((
-                seconds(t.column(&c.date)?, what, formats)?,
-                optional_keys(&c.product, "product")?,
-                optional_keys(&c.order, "order id")?,
-            ))
+    // Three tasks of about one column each (ids; amounts and margins; dates, a conversion,
+    // and the optional key columns) on the engine's threads: with two threads, the copies
+    // and their page faults take one and a half columns' time instead of two.
+    let (customer, ((amount, margin, cost_of_goods), (timestamp, product, order))) = join(
+        || keys(t.column(&c.customer)?, what, "customer id"),
+        || {
+            join(
+                || -> Fallible<_> {
+                    Ok((
+                        numbers(t.column(&c.amount)?, what)?,
+                        optional_numbers(&c.margin)?,
+                        optional_numbers(&c.cost_of_goods)?,
+                    ))
+                },
+                || -> Fallible<_> {
+                    Ok((
+                        seconds(t.column(&c.date)?, what, formats)?,
+                        optional_keys(&c.product, "product")?,
+                        optional_keys(&c.order, "order id")?,
+                    ))
+                },
+            )
         },
     )?;
     Ok(TransactionColumns { customer, timestamp, amount, margin, cost_of_goods, product, order })

@@ -20,6 +20,11 @@ struct Slot {
 
 impl Running for Slot {
     type Context = ();
+    /// Only the window's rows visit the states (a year of three, here), so the pass pays
+    /// far beyond the summary's limit. Segments on a fresh base, 11.4 rows per customer
+    /// over three years in time order, 2 cores, release: 3 M customers 0.48 s by the pass
+    /// against 0.86 s grouping first, 10 M customers (320 MiB of states) 2.6 s against 4.1.
+    const MAX_STATE_BYTES: usize = 512 << 20;
 
     #[inline]
     fn last(&self) -> (i64, u32) {

@@ -76,7 +76,7 @@ pub(crate) fn per_customer<S: Running>(
     let cols = &u.columns;
     let has_margin = cols.has_margin();
     let n = u.customers;
-    if n.saturating_mul(std::mem::size_of::<S>()) > S::MAX_STATE_BYTES || u32::try_from(u.len()).is_err() {
+    if n.saturating_mul(std::mem::size_of::<S>()) > S::MAX_STATE_BYTES || u32::try_from(cols.len()).is_err() {
         return None;
     }
     // Two parts from about 8,000 customers, as the lifetimes summary's pass (the state
@@ -86,7 +86,7 @@ pub(crate) fn per_customer<S: Running>(
     let step = n.div_ceil(parts).next_multiple_of(64).max(64);
     // A part that finds a customer out of order stops the others at their next block.
     let declined = AtomicBool::new(false);
-    let scanned = crate::parallel::map_tasks(parts, u.len(), |k| {
+    let scanned = crate::parallel::map_tasks(parts, cols.len(), |k| {
         let lo = (k * step).min(n);
         let len = step.min(n - lo);
         let mut states = vec![fresh; len];
@@ -108,11 +108,11 @@ pub(crate) fn per_customer<S: Running>(
         let mut run: Vec<usize> = Vec::new();
         // Rows before this one were read as part of a run.
         let mut resume = 0;
-        for block in (0..u.len()).step_by(BLOCK) {
+        for block in (0..cols.len()).step_by(BLOCK) {
             if declined.load(Ordering::Relaxed) {
                 return None;
             }
-            let rows = block..(block + BLOCK).min(u.len());
+            let rows = block..(block + BLOCK).min(cols.len());
             for (i, (&code, &t)) in rows.clone().zip(u.codes[rows.clone()].iter().zip(&cols.timestamp[rows])) {
                 let at = (code as usize).wrapping_sub(lo);
                 if at >= len || i < resume {

@@ -6,7 +6,6 @@
 //! see [`crate::row_pass`]) read them without it, so a notebook that builds a base to ask
 //! those does not pay for the grouping; any other analysis groups them, once, on first use.
 
-use crate::KeyColumn;
 use crate::base::Phases;
 use crate::transaction::{TransactionColumns, Transactions};
 use std::sync::{Mutex, OnceLock, PoisonError};
@@ -27,18 +26,12 @@ pub(crate) struct TransactionStore {
 /// Checked transaction columns in the caller's row order, with each row's customer index.
 #[derive(Debug)]
 pub(crate) struct Ungrouped {
-    /// The columns as given, without the customer ids (empty: `codes` replace them).
     pub(crate) columns: TransactionColumns,
     pub(crate) codes: Vec<u32>,
     pub(crate) customers: usize,
 }
 
 impl Ungrouped {
-    /// Number of rows.
-    pub(crate) fn len(&self) -> usize {
-        self.codes.len()
-    }
-
     /// The margin of row `i`: given, or amount - cost of goods (as the grouped store
     /// computes it); 0 without either.
     #[inline]
@@ -53,14 +46,11 @@ impl Ungrouped {
 
 impl TransactionStore {
     /// A store of checked columns whose rows belong to the customers `codes` (of
-    /// `customers`), grouped when first needed. The customer ids are dropped: the codes
-    /// say whose each row is, and a notebook's one question should not keep 8 bytes a row
-    /// it never reads (grouping then stages in fresh memory instead of in the ids').
-    pub(crate) fn deferred(mut columns: TransactionColumns, codes: Vec<u32>, customers: usize) -> Self {
-        columns.customer = KeyColumn::Int(Vec::new());
+    /// `customers`), grouped when first needed.
+    pub(crate) fn deferred(columns: TransactionColumns, codes: Vec<u32>, customers: usize) -> Self {
         TransactionStore {
             grouped: OnceLock::new(),
-            rows: codes.len(),
+            rows: columns.len(),
             has_margin: columns.has_margin(),
             pending: Mutex::new(Some(Ungrouped { columns, codes, customers })),
             span: OnceLock::new(),

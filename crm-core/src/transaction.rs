@@ -248,9 +248,8 @@ impl Transactions {
         }
         let buckets = Buckets::new(codes, customers);
         phases.lap("group by customer: buckets");
-        // The columns are grouped one by one, each in place through a staging column (the
-        // customer ids' memory when the columns still have them; a base dropped them when it
-        // was built).
+        // The columns are grouped one by one, each in place through a staging column; the
+        // customer ids' memory stages the times.
         let (mut time, mut amount) = (cols.timestamp, cols.amount);
         let mut staging = scratch_from_ids(cols.customer, n);
         buckets.group(&mut time, &mut staging);

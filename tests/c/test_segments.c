@@ -275,6 +275,45 @@ static void an_invoices_lines_are_summed_in_amount_order(void) {
     CHECK(memcmp(value[0], value[1], sizeof value[0]) == 0);
 }
 
+/* Rows before the value window may come in any order: they only tell whether their
+ * customer bought. Window of 365 days ending 2024-12-31. Customer g: 5.0 on 2023-03-01
+ * listed before 3.0 on 2023-02-01 (both before the window), then 2.0 and 1.5 in it: ranked,
+ * value 3.5 (the only ranked customer: the pyramid's small level). Customer h: 4.0 and a
+ * refund before the window, out of order: inactive.
+ * Customer i: only a refund before the window: a prospect. A fresh base (one pass) and
+ * a grouped one give the same figures. */
+static void rows_before_the_window_come_in_any_order(void) {
+    const crm_str ids[] = {str("g"), str("h"), str("g"), str("h"), str("i"), str("g"), str("g")};
+    const int64_t times[] = {secs(2023, 3, 1), secs(2023, 5, 1), secs(2023, 2, 1), secs(2023, 4, 1),
+                             secs(2023, 6, 1), secs(2024, 2, 1), secs(2024, 7, 1)};
+    const double amounts[] = {5.0, 4.0, 3.0, -1.0, -2.0, 2.0, 1.5};
+    const int32_t as_of = day(2024, 12, 31);
+    const crm_pyramid_level expected[] = {CRM_PYRAMID_LEVEL_SMALL, CRM_PYRAMID_LEVEL_INACTIVE,
+                                          CRM_PYRAMID_LEVEL_PROSPECT};
+    double value[2][3];
+    int round, k;
+    for (round = 0; round < 2; round++) {
+        crm_base *base = build(NULL, 0, ids, times, amounts, 7);
+        if (round == 1) {
+            crm_lifecycle *l = NULL;
+            CHECK_OK(crm_lifecycle_new(base, as_of, NULL, &l)); /* groups the rows */
+            crm_lifecycle_free(l);
+        }
+        crm_segments *s = NULL;
+        CHECK_OK(crm_segments_new(base, as_of, NULL, &s));
+        CHECK_OK(crm_segments_copy_value(s, value[round], 3));
+        for (k = 0; k < 3; k++) {
+            crm_segment_customer c;
+            CHECK_OK(crm_segments_customer_at(s, (size_t)k, &c)); /* g, h, i: id order */
+            CHECK(c.pyramid == expected[k]);
+        }
+        crm_segments_free(s);
+        crm_base_free(base);
+    }
+    CHECK(value[0][0] == 3.5);
+    CHECK(memcmp(value[0], value[1], sizeof value[0]) == 0);
+}
+
 int main(void) {
     ten_customers_split_2_5_3();
     abc_classes_by_cumulative_share();
@@ -283,5 +322,6 @@ int main(void) {
     window_limits_the_value();
     a_fresh_base_sums_in_time_order_as_a_grouped_one();
     an_invoices_lines_are_summed_in_amount_order();
+    rows_before_the_window_come_in_any_order();
     CHECK_DONE();
 }

@@ -135,6 +135,7 @@ def test_a_fresh_base_answers_segments_and_summary_as_a_grouped_one():
     from pathlib import Path
 
     import numpy as np
+    import pandas as pd
     import pyarrow as pa
 
     def ipc(table):  # the bytes, so that -0.0 and 0.0 (equal for Arrow) differ
@@ -166,7 +167,12 @@ def test_a_fresh_base_answers_segments_and_summary_as_a_grouped_one():
     in_time = tx.sort_values("date", kind="stable").reset_index(drop=True)
     shuffled = tx.sample(frac=1.0, random_state=np.random.RandomState(3)).reset_index(drop=True)
     as_of = in_time["date"].max().date() - dt.timedelta(days=40)
-    for frame in (in_time, shuffled):
+    # Rows before a 90-day window shuffled, the window's in time order: the pass takes
+    # them (rows before the window only tell whether their customer bought).
+    early = in_time["date"].dt.date < as_of - dt.timedelta(days=89)
+    before = in_time[early].sample(frac=1.0, random_state=np.random.RandomState(4))
+    mixed = pd.concat([before, in_time[~early]]).reset_index(drop=True)
+    for frame in (in_time, shuffled, mixed):
         for kw in ({"by": "revenue"}, {"by": "margin", "window_days": 90}, {"by": "profit", "window_days": None}):
             (one, two), rows = tables(lambda: crm.CustomerBase.from_transactions(frame, margin_col="margin"), as_of, **kw)
             assert one == two, kw

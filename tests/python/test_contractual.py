@@ -80,3 +80,12 @@ def test_bad_input_is_named():
         m.survival_interval([1])
     with pytest.raises(ValueError, match="max_iterations"):
         crm.ShiftedBetaGeo.fit(REGULAR, max_iterations=0)
+    # Draws and seeds out of range, negative ones included, name the argument.
+    fitted = crm.ShiftedBetaGeo.fit(REGULAR)
+    for draws in (-1, 1, 100_001):
+        with pytest.raises(crm.ConfigError, match=f"{draws} is not in 2..=100000") as e:
+            fitted.survival_interval([1], method="bootstrap", draws=draws)
+        assert e.value.field == "draws"
+    with pytest.raises(crm.ConfigError, match="-3 is not a seed") as e:
+        fitted.survival_interval([1], method="bootstrap", seed=-3)
+    assert e.value.field == "seed"

@@ -175,20 +175,18 @@ fn histories_with<M: MarginSum>(u: &crate::store::Ungrouped, end: i64, margin: M
         margin,
     };
     let pass = crate::row_pass::per_customer(u, i64::MIN, end, fresh, &())?;
-    let histories = pass
-        .states
-        .into_iter()
-        .map(|r| {
-            let bought = r.purchases > 0;
-            History {
-                purchases: r.purchases,
-                first_day: bought.then_some(r.first_day),
-                last_day: bought.then_some(r.last_day),
-                revenue: r.revenue,
-                margin: r.margin.value(),
-            }
-        })
-        .collect();
+    // Sized up front: the parts' states chained do not tell their count.
+    let mut histories = Vec::with_capacity(u.customers);
+    histories.extend(pass.states().map(|r| {
+        let bought = r.purchases > 0;
+        History {
+            purchases: r.purchases,
+            first_day: bought.then_some(r.first_day),
+            last_day: bought.then_some(r.last_day),
+            revenue: r.revenue,
+            margin: r.margin.value(),
+        }
+    }));
     Some((histories, pass.later))
 }
 

@@ -52,9 +52,18 @@ pub(crate) trait Running: Copy + Send + Sync {
 /// customers bought (an amount above 0) in the rows before its start (bit `c % 64` of word
 /// `c / 64`).
 pub(crate) struct Pass<S> {
-    pub(crate) states: Vec<S>,
+    /// The states of each thread's part of the customers, in customer order (kept as the
+    /// threads made them: joining them would copy every state once more).
+    parts: Vec<Vec<S>>,
     pub(crate) later: usize,
     pub(crate) bought_early: Vec<u64>,
+}
+
+impl<S: Copy> Pass<S> {
+    /// Every customer's state, in customer order.
+    pub(crate) fn states(&self) -> impl Iterator<Item = S> + '_ {
+        self.parts.iter().flatten().copied()
+    }
 }
 
 /// Each customer's state after its rows from `start` to before `end` (Unix seconds), the
@@ -156,10 +165,11 @@ pub(crate) fn per_customer<S: Running>(
         }
         Some((states, later, bought_early))
     });
-    let mut pass = Pass { states: Vec::with_capacity(n), later: 0, bought_early: Vec::with_capacity(n.div_ceil(64)) };
+    let mut pass =
+        Pass { parts: Vec::with_capacity(parts), later: 0, bought_early: Vec::with_capacity(n.div_ceil(64)) };
     for part in scanned {
         let (states, later, bought_early) = part?;
-        pass.states.extend(states);
+        pass.parts.push(states);
         pass.later += later;
         pass.bought_early.extend(bought_early);
     }

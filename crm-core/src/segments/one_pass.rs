@@ -51,8 +51,7 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
     let empty: f64 = (&[] as &[f64]).iter().sum();
     let fresh = Slot { time: i64::MIN, row: 0, revenue: empty, margin: empty };
     let pass = per_customer(u, from_s, end_s, fresh, &())?;
-    let (states, bought_early) = (pass.states, pass.bought_early);
-    let n = states.len();
+    let n = u.customers;
     let mut w = Window {
         value: Vec::with_capacity(n),
         revenue: Vec::with_capacity(n),
@@ -60,7 +59,7 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
         cost: None,
         state: Vec::with_capacity(n),
     };
-    for (c, s) in states.into_iter().enumerate() {
+    for (c, s) in pass.states().enumerate() {
         // As `window_row`: margin 0 without margins, cost to serve 0 without interactions.
         let margin = if has_margin { s.margin } else { 0.0 };
         w.value.push(match config.measure {
@@ -76,7 +75,7 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
         // else a prospect.
         let state = if s.time != i64::MIN {
             State::Ranked
-        } else if bought_early[c / 64] >> (c % 64) & 1 == 1 {
+        } else if pass.bought_early[c / 64] >> (c % 64) & 1 == 1 {
             State::Inactive
         } else {
             State::Prospect

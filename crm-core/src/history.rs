@@ -86,7 +86,7 @@ pub(crate) fn in_base(days: &[Day], day: Day, window: Day) -> bool {
 /// aligned: one cache line per row's visit, as the pass reads the states at random.
 #[derive(Clone, Copy)]
 #[repr(C, align(32))]
-struct Reading<M> {
+pub(crate) struct Reading<M> {
     last_time: i64,
     last_row: u32,
     purchases: u32,
@@ -98,7 +98,7 @@ struct Reading<M> {
 }
 
 /// A margin sum kept by a [`Reading`], or none.
-trait MarginSum: Copy + Send + Sync {
+pub(crate) trait MarginSum: Copy + Send + Sync {
     fn add(&mut self, margin: f64);
     fn value(self) -> f64;
 }
@@ -149,21 +149,61 @@ impl<M: MarginSum> crate::row_pass::Running for Reading<M> {
 /// base that has not grouped them), bit for bit, and the number of later transactions;
 /// `None` with order ids (a purchase is then an order) or when a customer's rows are out
 /// of the grouped store's order.
-pub(crate) fn histories_of_rows(u: &crate::store::Ungrouped, today: Day) -> Option<(Vec<History>, usize)> {
+pub(crate) fn histories_of_rows(u: &crate::store::Ungrouped, today: Day) -> Option<(Histories, usize)> {
     if u.columns.order.is_some() {
         return None;
     }
     let end = crate::time::day_start(today) + crate::time::SECONDS_PER_DAY;
-    if u.columns.has_margin() {
+    Some(if u.columns.has_margin() {
         // As `scan` starts: margins as `iter().sum()`.
-        histories_with(u, end, (&[] as &[f64]).iter().sum::<f64>())
+        let pass = pass_with(u, end, (&[] as &[f64]).iter().sum::<f64>())?;
+        let later = pass.later;
+        (Histories::WithMargin(pass), later)
     } else {
-        histories_with(u, end, ())
+        let pass = pass_with(u, end, ())?;
+        let later = pass.later;
+        (Histories::Plain(pass), later)
+    })
+}
+
+/// Every customer's [`History`] from a pass over the rows, read where the pass left its
+/// readings (no vector of histories is made).
+pub(crate) enum Histories {
+    Plain(crate::row_pass::Pass<Reading<()>>),
+    WithMargin(crate::row_pass::Pass<Reading<f64>>),
+}
+
+impl Histories {
+    /// Customer `c`'s history.
+    #[inline]
+    pub(crate) fn get(&self, c: usize) -> History {
+        match self {
+            Histories::Plain(p) => p.state(c).history(),
+            Histories::WithMargin(p) => p.state(c).history(),
+        }
     }
 }
 
-/// [`histories_of_rows`] with readings that keep the margin sum `M`, starting at `margin`.
-fn histories_with<M: MarginSum>(u: &crate::store::Ungrouped, end: i64, margin: M) -> Option<(Vec<History>, usize)> {
+impl<M: MarginSum> Reading<M> {
+    fn history(self) -> History {
+        let bought = self.purchases > 0;
+        History {
+            purchases: self.purchases,
+            first_day: bought.then_some(self.first_day),
+            last_day: bought.then_some(self.last_day),
+            revenue: self.revenue,
+            margin: self.margin.value(),
+        }
+    }
+}
+
+/// The pass of [`histories_of_rows`] with readings that keep the margin sum `M`, starting
+/// at `margin`.
+fn pass_with<M: MarginSum>(
+    u: &crate::store::Ungrouped,
+    end: i64,
+    margin: M,
+) -> Option<crate::row_pass::Pass<Reading<M>>> {
     let fresh = Reading {
         last_time: i64::MIN,
         last_row: 0,
@@ -174,20 +214,7 @@ fn histories_with<M: MarginSum>(u: &crate::store::Ungrouped, end: i64, margin: M
         revenue: History::default().revenue,
         margin,
     };
-    let pass = crate::row_pass::per_customer(u, i64::MIN, end, fresh, &())?;
-    // Sized up front: the parts' states chained do not tell their count.
-    let mut histories = Vec::with_capacity(u.customers);
-    histories.extend(pass.states().map(|r| {
-        let bought = r.purchases > 0;
-        History {
-            purchases: r.purchases,
-            first_day: bought.then_some(r.first_day),
-            last_day: bought.then_some(r.last_day),
-            revenue: r.revenue,
-            margin: r.margin.value(),
-        }
-    }));
-    Some((histories, pass.later))
+    crate::row_pass::per_customer(u, i64::MIN, end, fresh, &())
 }
 
 #[cfg(test)]

@@ -55,6 +55,8 @@ pub(crate) struct Pass<S> {
     /// The states of each thread's part of the customers, in customer order (kept as the
     /// threads made them: joining them would copy every state once more).
     parts: Vec<Vec<S>>,
+    /// Customers per part (all but the last).
+    step: usize,
     pub(crate) later: usize,
     pub(crate) bought_early: Vec<u64>,
 }
@@ -63,6 +65,12 @@ impl<S: Copy> Pass<S> {
     /// Every customer's state, in customer order.
     pub(crate) fn states(&self) -> impl Iterator<Item = S> + '_ {
         self.parts.iter().flatten().copied()
+    }
+
+    /// Customer `c`'s state.
+    #[inline]
+    pub(crate) fn state(&self, c: usize) -> S {
+        self.parts[c / self.step][c % self.step]
     }
 }
 
@@ -166,7 +174,7 @@ pub(crate) fn per_customer<S: Running>(
         Some((states, later, bought_early))
     });
     let mut pass =
-        Pass { parts: Vec::with_capacity(parts), later: 0, bought_early: Vec::with_capacity(n.div_ceil(64)) };
+        Pass { parts: Vec::with_capacity(parts), step, later: 0, bought_early: Vec::with_capacity(n.div_ceil(64)) };
     for part in scanned {
         let (states, later, bought_early) = part?;
         pass.parts.push(states);

@@ -387,7 +387,7 @@ impl CustomerBase {
             Some((histories, later)) => {
                 fill_ranges(customer_ranges(n), columns, |customers, mut out| {
                     for (k, c) in customers.enumerate() {
-                        put(&mut out, k, &histories[c]);
+                        put(&mut out, k, &histories.get(c));
                     }
                 });
                 later

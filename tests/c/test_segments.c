@@ -14,6 +14,19 @@ static crm_base *build(const crm_str *customers, size_t n_customers, const crm_s
     return base;
 }
 
+/* A base of these transactions, grouped by customer when `grouped` (a lifecycle groups
+ * its rows) or as built (segments then read the rows in one pass). */
+static crm_base *fresh_or_grouped(const crm_str *ids, const int64_t *times, const double *amounts, size_t n,
+                                  int grouped, int32_t as_of) {
+    crm_base *base = build(NULL, 0, ids, times, amounts, n);
+    if (grouped) {
+        crm_lifecycle *l = NULL;
+        CHECK_OK(crm_lifecycle_new(base, as_of, NULL, &l));
+        crm_lifecycle_free(l);
+    }
+    return base;
+}
+
 static void ten_customers_split_2_5_3(void) {
     /* Customer k has revenue 100 k; total 5500. Top = {10, 9}: 1900 / 5500. */
     char names[10][4];
@@ -259,12 +272,7 @@ static void an_invoices_lines_are_summed_in_amount_order(void) {
     double value[2][2];
     int round;
     for (round = 0; round < 2; round++) {
-        crm_base *base = build(NULL, 0, ids, times, amounts, 5);
-        if (round == 1) {
-            crm_lifecycle *l = NULL;
-            CHECK_OK(crm_lifecycle_new(base, as_of, NULL, &l)); /* groups the rows */
-            crm_lifecycle_free(l);
-        }
+        crm_base *base = fresh_or_grouped(ids, times, amounts, 5, round == 1, as_of);
         crm_segments *s = NULL;
         CHECK_OK(crm_segments_new(base, as_of, NULL, &s));
         CHECK_OK(crm_segments_copy_value(s, value[round], 2));
@@ -293,12 +301,7 @@ static void rows_before_the_window_come_in_any_order(void) {
     double value[2][3];
     int round, k;
     for (round = 0; round < 2; round++) {
-        crm_base *base = build(NULL, 0, ids, times, amounts, 7);
-        if (round == 1) {
-            crm_lifecycle *l = NULL;
-            CHECK_OK(crm_lifecycle_new(base, as_of, NULL, &l)); /* groups the rows */
-            crm_lifecycle_free(l);
-        }
+        crm_base *base = fresh_or_grouped(ids, times, amounts, 7, round == 1, as_of);
         crm_segments *s = NULL;
         CHECK_OK(crm_segments_new(base, as_of, NULL, &s));
         CHECK_OK(crm_segments_copy_value(s, value[round], 3));

@@ -89,13 +89,19 @@ impl FitData {
     }
 }
 
-/// The interval options. `draws` and `seed` come as Python ints of any sign: a negative
-/// one is a `ConfigError` naming it, as an out-of-range one is, not an `OverflowError`.
-fn options(method: &str, draws: i64, levels: Option<Vec<f64>>, seed: i64, penalizer: f64) -> Fallible<IntervalOptions> {
+/// The interval options. `draws` and `seed` come as Python ints of any sign and size: one
+/// out of range (a negative one too) is a `ConfigError` naming it, not an `OverflowError`.
+fn options(
+    method: &str,
+    draws: i128,
+    levels: Option<Vec<f64>>,
+    seed: i128,
+    penalizer: f64,
+) -> Fallible<IntervalOptions> {
     let draws = usize::try_from(draws).map_err(|_| {
         Failure::config("draws", format!("{draws} is not in 2..={}", crm_core::models::uncertainty::MAX_DRAWS))
     })?;
-    let seed = u64::try_from(seed).map_err(|_| Failure::config("seed", format!("{seed} is not a seed >= 0")))?;
+    let seed = u64::try_from(seed).map_err(|_| Failure::config("seed", format!("{seed} is not a seed in 0..2^64")))?;
     let method = match method {
         "normal" => IntervalMethod::Normal,
         "bootstrap" => IntervalMethod::Bootstrap,
@@ -167,9 +173,9 @@ pub(crate) fn _predict_interval<'py>(
     monetary_value: Option<PyReadonlyArray1<'_, f64>>,
     horizon: f64,
     method: &str,
-    draws: i64,
+    draws: i128,
     levels: Option<Vec<f64>>,
-    seed: i64,
+    seed: i128,
     penalizer: f64,
 ) -> Fallible<IntervalArrays<'py>> {
     let o = options(method, draws, levels, seed, penalizer)?;
@@ -230,9 +236,9 @@ pub(crate) fn _clv_interval<'py>(
     discount: f64,
     units_per_month: f64,
     method: &str,
-    draws: i64,
+    draws: i128,
     levels: Option<Vec<f64>>,
-    seed: i64,
+    seed: i128,
     penalizer: f64,
     gg_penalizer: f64,
 ) -> Fallible<IntervalArrays<'py>> {

@@ -86,6 +86,10 @@ def test_bad_input_is_named():
         with pytest.raises(crm.ConfigError, match=f"{draws} is not in 2..=100000") as e:
             fitted.survival_interval([1], method="bootstrap", draws=draws)
         assert e.value.field == "draws"
-    with pytest.raises(crm.ConfigError, match="-3 is not a seed") as e:
-        fitted.survival_interval([1], method="bootstrap", seed=-3)
-    assert e.value.field == "seed"
+    for seed in (-3, 2**64):
+        with pytest.raises(crm.ConfigError, match=f"{seed} is not a seed in 0..2") as e:
+            fitted.survival_interval([1], method="bootstrap", seed=seed)
+        assert e.value.field == "seed"
+    # Every 64-bit seed is taken.
+    top = fitted.survival_interval([1], method="bootstrap", draws=20, seed=2**64 - 1)
+    assert np.all(np.isfinite(top))

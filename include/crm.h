@@ -626,8 +626,9 @@ typedef struct crm_base crm_base;
 // Batches added in several calls are appended. With a customer table (any
 // `crm_base_builder_add_customer*` call), every transaction and interaction must name one
 // of its customers; without one, the customers are the ids the transactions and
-// interactions use. Every add copies its input: the caller's arrays can be freed after the
-// call. A failed add adds nothing.
+// interactions use. Every add copies its input (but `crm_base_builder_keep_transactions_int`,
+// which keeps the caller's arrays): the caller's arrays can be freed after the call. A failed
+// add adds nothing.
 //
 // Ownership: made by `crm_base_builder_new`, freed by `crm_base_builder_free` (also after
 // `crm_base_builder_build`). Thread safety: use from one thread at a time.
@@ -1396,6 +1397,9 @@ typedef struct crm_funnel_step_result {
   // Number of outcome branches (`crm_funnel_result_outcome`); 0 for purchase steps.
   size_t outcome_count;
 } crm_funnel_step_result;
+
+// Called once with the caller's context when the engine no longer reads its arrays.
+typedef void (*crm_release_fn)(void *context);
 
 // How to fit. Start from `crm_fit_options_default()`.
 typedef struct crm_fit_options {
@@ -2791,6 +2795,32 @@ crm_result crm_funnel_result_outcome(const struct crm_funnel_result *result,
 crm_result crm_funnel_result_to_json(const struct crm_funnel_result *result,
                                      char **out_json,
                                      size_t *out_len);
+
+// Adds transactions with integer customer ids as `crm_base_builder_add_transactions_int`
+// (without margins), but keeps the caller's arrays instead of copying them: a base built
+// from this one batch reads them in place (its build then copies nothing, and the value
+// segments and the summary read them where they are), until an analysis that needs each
+// customer's history groups its transactions (copying them then).
+//
+// The caller keeps the three arrays valid and unchanged until the engine calls
+// `release(context)`: exactly once, from any thread, when it no longer reads them: when
+// the base groups its transactions; when the base, or the builder holding them (a failed
+// build keeps them in the builder), is freed; when another batch joins them in the builder
+// (the batches are then copied into one); or before this call returns when it fails or
+// the builder already holds transactions. `release` may be NULL when the arrays outlive
+// the builder and every base built from it.
+//
+// Errors as `crm_base_builder_add_transactions_int`, the same codes naming the same rows.
+crm_result crm_base_builder_keep_transactions_int(struct crm_base_builder *builder,
+                                                  const int64_t *customer_ids,
+                                                  size_t customer_ids_len,
+                                                  const int64_t *times,
+                                                  size_t times_len,
+                                                  uint8_t time_unit,
+                                                  const double *amounts,
+                                                  size_t amounts_len,
+                                                  crm_release_fn release,
+                                                  void *context);
 
 // Migration between value segments from the end of day `from` to the end of day `to`.
 // `config` (the segment rules) may be NULL for the defaults. `CRM_RESULT_INVALID_CONFIG`

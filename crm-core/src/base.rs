@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::id::{Key, KeyColumn, StrColumn, intern, lookup};
 use crate::ingest::Origins;
 use crate::interaction::{InteractionColumns, Interactions};
+use crate::shared::{GivenColumns, SharedTransactions};
 use crate::store::TransactionStore;
 use crate::transaction::{TransactionColumns, Transactions};
 use std::cmp::Ordering;
@@ -143,7 +144,7 @@ impl CustomerBase {
 #[derive(Debug, Clone, Default)]
 pub struct CustomerBaseBuilder {
     customers: Option<Vec<Customer>>,
-    transactions: Option<TransactionColumns>,
+    transactions: Option<GivenColumns>,
     interactions: Option<InteractionColumns>,
     /// The files rows were read from, to name lines in errors.
     pub(crate) origins: Origins,
@@ -160,7 +161,7 @@ impl CustomerBaseBuilder {
     }
 
     pub(crate) fn transactions_len(&self) -> usize {
-        self.transactions.as_ref().map_or(0, TransactionColumns::len)
+        self.transactions.as_ref().map_or(0, GivenColumns::len)
     }
 
     pub(crate) fn interactions_len(&self) -> usize {
@@ -195,10 +196,43 @@ impl CustomerBaseBuilder {
     pub fn add_transactions(&mut self, columns: TransactionColumns) -> Result<()> {
         columns.validate()?;
         match &mut self.transactions {
-            None => self.transactions = Some(columns),
-            Some(t) => append_transactions(t, columns)?,
+            None => self.transactions = Some(GivenColumns::Owned(columns)),
+            Some(GivenColumns::Owned(t)) => append_transactions(t, columns)?,
+            Some(GivenColumns::Shared(s)) => {
+                // A second batch: both are kept as one owned set of columns.
+                let mut t = s.to_columns();
+                append_transactions(&mut t, columns)?;
+                self.transactions = Some(GivenColumns::Owned(t));
+            }
         }
         Ok(())
+    }
+
+    /// Adds transaction columns their owner keeps (an Arrow table's buffers): a base built
+    /// from them alone reads them in place (see [`crate::shared`]); with other batches they
+    /// are copied into one set of columns.
+    ///
+    /// # Errors
+    /// As [`Self::transactions`].
+    pub fn shared_transactions(mut self, columns: SharedTransactions) -> Result<Self> {
+        self.add_shared_transactions(columns)?;
+        Ok(self)
+    }
+
+    /// Adds transaction columns their owner keeps (in place). See
+    /// [`Self::shared_transactions`].
+    ///
+    /// # Errors
+    /// As [`Self::transactions`]; on error nothing is added.
+    pub fn add_shared_transactions(&mut self, columns: SharedTransactions) -> Result<()> {
+        match self.transactions {
+            None => {
+                columns.validate()?;
+                self.transactions = Some(GivenColumns::Shared(columns));
+                Ok(())
+            }
+            Some(_) => self.add_transactions(columns.to_columns()),
+        }
     }
 
     /// Adds interaction columns.
@@ -298,14 +332,14 @@ impl CustomerBaseBuilder {
         let (had_tx, had_ix) = (self.transactions.is_some(), self.interactions.is_some());
         let transactions = self.transactions.take().unwrap_or_default();
         let interactions = self.interactions.take().unwrap_or_default();
-        let tx = intern(&transactions.customer);
+        let tx = transactions.intern();
         let ix = intern(&interactions.customer);
         phases.lap("intern customer ids");
 
         let checked = match self.customers.as_deref() {
             Some(customers) => customer_table(customers).and_then(|(ids, slots)| {
-                let tx_map = map_into(&tx, &ids, TX_CUSTOMER, &transactions.customer)?;
-                let ix_map = map_into(&ix, &ids, IX_CUSTOMER, &interactions.customer)?;
+                let tx_map = map_into(&tx, &ids, TX_CUSTOMER, &|r| transactions.customer_display(r))?;
+                let ix_map = map_into(&ix, &ids, IX_CUSTOMER, &|r| interactions.customer.display(r))?;
                 Ok((ids, Some(slots), tx_map, ix_map))
             }),
             None => union(&tx.uniques, &ix.uniques).map(|(ids, tx_map, ix_map)| (ids, None, tx_map, ix_map)),
@@ -477,7 +511,12 @@ fn in_id_order(customers: Vec<Customer>, slots: &[u32]) -> Vec<Customer> {
 
 /// Maps each distinct id of `sub` to its index in `universe`; an id missing from the
 /// universe is an unknown customer, reported at its first row.
-fn map_into(sub: &crate::id::Interned, universe: &KeyColumn, column: &str, raw: &KeyColumn) -> Result<Vec<u32>> {
+fn map_into(
+    sub: &crate::id::Interned,
+    universe: &KeyColumn,
+    column: &str,
+    raw: &dyn Fn(usize) -> String,
+) -> Result<Vec<u32>> {
     if sub.uniques.is_empty() {
         return Ok(Vec::new());
     }
@@ -492,7 +531,7 @@ fn map_into(sub: &crate::id::Interned, universe: &KeyColumn, column: &str, raw: 
     if let Some(first) = mapped.iter().any(Option::is_none).then(|| sub.first_rows()) {
         let u = (0..mapped.len()).filter(|&u| mapped[u].is_none()).min_by_key(|&u| first[u]).expect("one is unknown");
         let row = first[u];
-        return Err(Error::UnknownCustomer { row, column: column.to_owned(), customer: raw.display(row), at: None });
+        return Err(Error::UnknownCustomer { row, column: column.to_owned(), customer: raw(row), at: None });
     }
     Ok(mapped.into_iter().map(|m| m.expect("checked")).collect())
 }

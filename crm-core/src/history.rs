@@ -150,7 +150,7 @@ impl<M: MarginSum> crate::row_pass::Running for Reading<M> {
 /// `None` with order ids (a purchase is then an order) or when a customer's rows are out
 /// of the grouped store's order.
 pub(crate) fn histories_of_rows(u: &crate::store::Ungrouped, today: Day) -> Option<(Histories, usize)> {
-    if u.columns.order.is_some() {
+    if u.columns.has_order() {
         return None;
     }
     let end = crate::time::day_start(today) + crate::time::SECONDS_PER_DAY;

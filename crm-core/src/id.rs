@@ -340,10 +340,7 @@ impl Interned {
 /// Interns a column: distinct ids sorted ascending, codes per row.
 pub(crate) fn intern(column: &KeyColumn) -> Interned {
     match column {
-        KeyColumn::Int(v) => {
-            let (uniques, codes) = intern_dense(v).unwrap_or_else(|| intern_values(v.iter().copied()));
-            Interned { uniques: KeyColumn::Int(uniques), codes }
-        }
+        KeyColumn::Int(v) => intern_ints(v),
         KeyColumn::Str(v) => {
             let (uniques, codes) = match intern_numbered(v) {
                 Some(numbered) => numbered,
@@ -355,6 +352,12 @@ pub(crate) fn intern(column: &KeyColumn) -> Interned {
             Interned { uniques: KeyColumn::Str(uniques), codes }
         }
     }
+}
+
+/// [`intern`] for integer ids wherever they are kept.
+pub(crate) fn intern_ints(v: &[i64]) -> Interned {
+    let (uniques, codes) = intern_dense(v).unwrap_or_else(|| intern_values(v.iter().copied()));
+    Interned { uniques: KeyColumn::Int(uniques), codes }
 }
 
 /// [`intern`] for a string column of labels (few distinct values, such as interaction

@@ -99,8 +99,24 @@ impl Instants<'_> {
 
     /// Whether every instant lies within the supported dates (as a base checks them).
     pub(crate) fn supported(&self) -> bool {
+        self.first_unsupported().is_none()
+    }
+
+    /// The first row outside the supported dates, and its time in Unix seconds.
+    pub(crate) fn first_unsupported(&self) -> Option<(usize, i64)> {
         let ok = |s: i64| (MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(&s);
-        by_unit!(*self, v, second => first_failing(v, |x| ok(second(x))).is_none())
+        by_unit!(*self, v, second => first_failing(v, |x| ok(second(x))).map(|r| (r, second(&v[r]))))
+    }
+
+    /// The smallest and largest instant in Unix seconds; `None` when empty. (Every unit
+    /// reads as seconds by a rule that keeps the order.)
+    pub(crate) fn min_max(&self) -> Option<(i64, i64)> {
+        by_unit!(*self, v, second => {
+            let parts = crate::parallel::map_pieces(v.len(), |r| (v[r.clone()].iter().min(), v[r].iter().max()));
+            let lo = parts.iter().filter_map(|p| p.0).min()?;
+            let hi = parts.iter().filter_map(|p| p.1).max()?;
+            Some((second(lo), second(hi)))
+        })
     }
 }
 

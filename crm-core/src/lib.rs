@@ -63,6 +63,7 @@ mod row_pass;
 pub mod sample;
 pub mod scoring;
 pub mod segments;
+pub mod shared;
 pub mod stats;
 mod store;
 pub mod summary;

@@ -16,6 +16,7 @@
 //! declines, usually within the first blocks of rows: it stops there and the base groups
 //! the rows, as it would have without the pass.
 
+use crate::instants::by_unit;
 use crate::rank::total_bits;
 use crate::store::Ungrouped;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -90,10 +91,9 @@ pub(crate) fn per_customer<S: Running>(
     fresh: S,
     context: &S::Context,
 ) -> Option<Pass<S>> {
-    let cols = &u.columns;
-    let has_margin = cols.has_margin();
     let n = u.customers;
-    if n.saturating_mul(std::mem::size_of::<S>()) > S::MAX_STATE_BYTES || u32::try_from(cols.len()).is_err() {
+    let rows = u.columns.len();
+    if n.saturating_mul(std::mem::size_of::<S>()) > S::MAX_STATE_BYTES || u32::try_from(rows).is_err() {
         return None;
     }
     // Two parts from about 8,000 customers, as the lifetimes summary's pass (the state
@@ -103,9 +103,46 @@ pub(crate) fn per_customer<S: Running>(
     let step = n.div_ceil(parts).next_multiple_of(64).max(64);
     // A part that finds a customer out of order stops the others at their next block.
     let declined = AtomicBool::new(false);
-    let scanned = crate::parallel::map_tasks(parts, cols.len(), |k| {
+    let scanned = crate::parallel::map_tasks(parts, rows, |k| {
         let lo = (k * step).min(n);
-        let len = step.min(n - lo);
+        let part = Part { u, start, end, fresh, context, lo, len: step.min(n - lo), declined: &declined };
+        // One loop per time unit, the unit's conversion inlined.
+        by_unit!(u.columns.times(), v, second => part.scan(v, second))
+    });
+    let mut pass =
+        Pass { parts: Vec::with_capacity(parts), step, later: 0, bought_early: Vec::with_capacity(n.div_ceil(64)) };
+    for part in scanned {
+        let (states, later, bought_early) = part?;
+        pass.parts.push(states);
+        pass.later += later;
+        pass.bought_early.extend(bought_early);
+    }
+    Some(pass)
+}
+
+/// One thread's part of a pass: the customers `lo..lo + len`.
+struct Part<'a, S: Running> {
+    u: &'a Ungrouped,
+    start: i64,
+    end: i64,
+    fresh: S,
+    context: &'a S::Context,
+    lo: usize,
+    len: usize,
+    declined: &'a AtomicBool,
+}
+
+/// A part's states, its rows at or after the end, and its customers' bits of buying before
+/// the start; `None` when it (or another part) declined.
+type Scanned<S> = Option<(Vec<S>, usize, Vec<u64>)>;
+
+impl<S: Running> Part<'_, S> {
+    /// Reads every row with times `times` (in their unit; `second` reads one as Unix
+    /// seconds) into the part's customers' states.
+    fn scan<T>(&self, times: &[T], second: impl Fn(&T) -> i64) -> Scanned<S> {
+        let Part { u, start, end, fresh, context, lo, len, declined } = *self;
+        let amounts = u.columns.amounts();
+        let has_margin = u.columns.has_margin();
         let mut states = vec![fresh; len];
         let mut bought_early = vec![0u64; len.div_ceil(64)];
         let mut later = 0;
@@ -116,7 +153,7 @@ pub(crate) fn per_customer<S: Running>(
             let (last_t, last_row) = s.last();
             let behind = t < last_t || (t == last_t && order_key(u, i) < order_key(u, last_row as usize));
             if !behind {
-                s.add(context, i as u32, t, cols.amount[i], if has_margin { u.margin(i) } else { 0.0 });
+                s.add(context, i as u32, t, amounts[i], if has_margin { u.columns.margin(i) } else { 0.0 });
             }
             !behind
         };
@@ -125,25 +162,26 @@ pub(crate) fn per_customer<S: Running>(
         let mut run: Vec<usize> = Vec::new();
         // Rows before this one were read as part of a run.
         let mut resume = 0;
-        for block in (0..cols.len()).step_by(BLOCK) {
+        for block in (0..times.len()).step_by(BLOCK) {
             if declined.load(Ordering::Relaxed) {
                 return None;
             }
-            let rows = block..(block + BLOCK).min(cols.len());
-            for (i, (&code, &t)) in rows.clone().zip(u.codes[rows.clone()].iter().zip(&cols.timestamp[rows])) {
+            let rows = block..(block + BLOCK).min(times.len());
+            for (i, (&code, t)) in rows.clone().zip(u.codes[rows.clone()].iter().zip(&times[rows])) {
                 let at = (code as usize).wrapping_sub(lo);
                 if at >= len || i < resume {
                     continue;
                 }
+                let t = second(t);
                 if t >= end {
                     later += 1;
                     continue;
                 }
                 if t < start {
-                    bought_early[at / 64] |= u64::from(cols.amount[i] > 0.0) << (at % 64);
+                    bought_early[at / 64] |= u64::from(amounts[i] > 0.0) << (at % 64);
                     continue;
                 }
-                let same = |r: usize| u.codes.get(r) == Some(&code) && cols.timestamp[r] == t;
+                let same = |r: usize| u.codes.get(r) == Some(&code) && second(&times[r]) == t;
                 if !same(i + 1) {
                     if !read(&mut states, at, i, t) {
                         declined.store(true, Ordering::Relaxed);
@@ -172,24 +210,14 @@ pub(crate) fn per_customer<S: Running>(
             }
         }
         Some((states, later, bought_early))
-    });
-    let mut pass =
-        Pass { parts: Vec::with_capacity(parts), step, later: 0, bought_early: Vec::with_capacity(n.div_ceil(64)) };
-    for part in scanned {
-        let (states, later, bought_early) = part?;
-        pass.parts.push(states);
-        pass.later += later;
-        pass.bought_early.extend(bought_early);
     }
-    Some(pass)
 }
 
 /// Row `r`'s place among its customer's rows at one time in the store's order: its amount,
 /// then its margin (0 without margins), as [`total_bits`].
 #[inline]
 fn order_key(u: &Ungrouped, r: usize) -> (u64, u64) {
-    let margin = if u.columns.has_margin() { total_bits(u.margin(r)) } else { 0 };
-    (total_bits(u.columns.amount[r]), margin)
+    (total_bits(u.columns.amounts()[r]), total_bits(u.columns.margin(r)))
 }
 
 /// Rows for testing a pass against the grouped store.

@@ -7,7 +7,8 @@
 //! those does not pay for the grouping; any other analysis groups them, once, on first use.
 
 use crate::base::Phases;
-use crate::transaction::{TransactionColumns, Transactions};
+use crate::shared::GivenColumns;
+use crate::transaction::Transactions;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// The transactions of a base, grouped on first use.
@@ -26,28 +27,15 @@ pub(crate) struct TransactionStore {
 /// Checked transaction columns in the caller's row order, with each row's customer index.
 #[derive(Debug)]
 pub(crate) struct Ungrouped {
-    pub(crate) columns: TransactionColumns,
+    pub(crate) columns: GivenColumns,
     pub(crate) codes: Vec<u32>,
     pub(crate) customers: usize,
-}
-
-impl Ungrouped {
-    /// The margin of row `i`: given, or amount - cost of goods (as the grouped store
-    /// computes it); 0 without either.
-    #[inline]
-    pub(crate) fn margin(&self, i: usize) -> f64 {
-        match (&self.columns.margin, &self.columns.cost_of_goods) {
-            (Some(m), _) => m[i],
-            (None, Some(c)) => self.columns.amount[i] - c[i],
-            (None, None) => 0.0,
-        }
-    }
 }
 
 impl TransactionStore {
     /// A store of checked columns whose rows belong to the customers `codes` (of
     /// `customers`), grouped when first needed.
-    pub(crate) fn deferred(columns: TransactionColumns, codes: Vec<u32>, customers: usize) -> Self {
+    pub(crate) fn deferred(columns: GivenColumns, codes: Vec<u32>, customers: usize) -> Self {
         TransactionStore {
             grouped: OnceLock::new(),
             rows: columns.len(),
@@ -62,7 +50,7 @@ impl TransactionStore {
         self.grouped.get_or_init(|| {
             let pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner).take();
             match pending {
-                Some(u) => Transactions::build(u.columns, &u.codes, u.customers, phases),
+                Some(u) => Transactions::build(u.columns.into_columns(), &u.codes, u.customers, phases),
                 None => Transactions::default(),
             }
         })
@@ -100,20 +88,12 @@ impl TransactionStore {
     /// Found once, from the columns as given or the grouped ones (the same times).
     pub(crate) fn span(&self) -> Option<(i64, i64)> {
         *self.span.get_or_init(|| {
-            if let Some(span) = self.with_ungrouped(|u| min_max(&u.columns.timestamp)) {
+            if let Some(span) = self.with_ungrouped(|u| u.columns.times().min_max()) {
                 return span;
             }
-            min_max(&self.get().time)
+            crate::Instants::Seconds(&self.get().time).min_max()
         })
     }
-}
-
-/// The smallest and largest value, on all threads; `None` when empty.
-fn min_max(values: &[i64]) -> Option<(i64, i64)> {
-    let parts = crate::parallel::map_pieces(values.len(), |r| {
-        values[r].iter().fold((i64::MAX, i64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)))
-    });
-    parts.into_iter().reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))).filter(|_| !values.is_empty())
 }
 
 impl Clone for TransactionStore {

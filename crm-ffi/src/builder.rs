@@ -17,8 +17,9 @@ use std::sync::Arc;
 /// Batches added in several calls are appended. With a customer table (any
 /// `crm_base_builder_add_customer*` call), every transaction and interaction must name one
 /// of its customers; without one, the customers are the ids the transactions and
-/// interactions use. Every add copies its input: the caller's arrays can be freed after the
-/// call. A failed add adds nothing.
+/// interactions use. Every add copies its input (but `crm_base_builder_keep_transactions_int`,
+/// which keeps the caller's arrays): the caller's arrays can be freed after the call. A failed
+/// add adds nothing.
 ///
 /// Ownership: made by `crm_base_builder_new`, freed by `crm_base_builder_free` (also after
 /// `crm_base_builder_build`). Thread safety: use from one thread at a time.
@@ -30,6 +31,13 @@ pub struct crm_base_builder {
 impl crm_base_builder {
     pub(crate) fn add_transactions(&mut self, columns: TransactionColumns) -> Result<(), Failure> {
         Ok(self.inner.add_transactions(columns)?)
+    }
+
+    pub(crate) fn add_shared_transactions(
+        &mut self,
+        columns: crm_core::shared::SharedTransactions,
+    ) -> Result<(), Failure> {
+        Ok(self.inner.add_shared_transactions(columns)?)
     }
 
     pub(crate) fn add_interactions(&mut self, columns: InteractionColumns) -> Result<(), Failure> {
@@ -47,7 +55,7 @@ impl crm_base_builder {
 }
 
 /// Runs `f` on the builder behind `builder`.
-fn with_builder(
+pub(crate) fn with_builder(
     builder: *mut crm_base_builder,
     f: impl FnOnce(&mut crm_base_builder) -> Result<(), Failure>,
 ) -> Result<(), Failure> {

@@ -77,6 +77,7 @@ mod error;
 mod flows;
 mod funnel;
 mod json;
+mod kept;
 mod migration;
 mod models;
 mod nps;

@@ -454,6 +454,17 @@ fn transaction_columns(t: &InTable, c: &TxCols, formats: &[String]) -> Fallible<
     Ok(TransactionColumns { customer, timestamp, amount, margin, cost_of_goods, product, order })
 }
 
+/// The transaction columns a base can keep as the table holds them ([`crate::input::shared`]):
+/// only the three required ones, of a table whose buffers do not change.
+fn shared_columns(t: &InTable, c: &TxCols) -> Option<crm_core::shared::SharedTransactions> {
+    let only_three = c.margin.is_none() && c.cost_of_goods.is_none() && c.product.is_none() && c.order.is_none();
+    if !(t.shareable && only_three) {
+        return None;
+    }
+    let (ids, date, amount) = (t.find(&c.customer).ok()??, t.find(&c.date).ok()??, t.find(&c.amount).ok()??);
+    crate::input::shared(ids, date, amount)
+}
+
 /// [`side_by_side`] for fallible work; the first failure (of `a`, then `b`) wins.
 fn join<A: Send, B: Send>(
     a: impl FnOnce() -> Fallible<A> + Send,
@@ -757,8 +768,13 @@ fn from_tables(
             builder.add_customers(customer_rows(table, id, &formats)?);
         }
         if let Some(t) = &tx {
-            let columns = transaction_columns(t, &cols, &formats)?;
-            builder.add_transactions(columns).map_err(|e| Failure::Core(e, names.clone()))?;
+            // The three columns of an immutable table as they are, without a copy; on any
+            // refusal the conversion below reads them again and names the bad value.
+            let kept = shared_columns(t, &cols).is_some_and(|s| builder.add_shared_transactions(s).is_ok());
+            if !kept {
+                let columns = transaction_columns(t, &cols, &formats)?;
+                builder.add_transactions(columns).map_err(|e| Failure::Core(e, names.clone()))?;
+            }
         }
         if let Some((table, ic)) = &ix {
             let columns = interaction_columns(table, ic, &formats)?;

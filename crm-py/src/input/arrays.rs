@@ -47,7 +47,7 @@ pub(super) fn dict_table(dict: &Bound<'_, PyDict>, what: &'static str) -> Fallib
         }
         columns.push(InColumn { name, data_type, chunks });
     }
-    Ok(InTable { what, columns, rows: rows.unwrap_or(0) })
+    Ok(InTable { what, columns, rows: rows.unwrap_or(0), shareable: false })
 }
 
 /// The chunks of a column that speaks the Arrow PyCapsule interface (pyarrow arrays,

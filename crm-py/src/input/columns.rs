@@ -9,11 +9,12 @@ use arrow_array::types::{
     Date32Type, Date64Type, Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef};
+use arrow_array::{Array, ArrayRef, ArrowPrimitiveType};
 use arrow_cast::{CastOptions, cast_with_options};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::NaiveDate;
 use crm_core::models::Instants;
+use crm_core::shared::{Shared, SharedInstants, SharedTransactions};
 use crm_core::time::{MAX_TIMESTAMP, MIN_TIMESTAMP, day_of, day_to_date, out_of_range, parse_timestamp};
 use crm_core::{KeyColumn, StrColumn};
 fn is_integer(t: &DataType) -> bool {
@@ -301,15 +302,40 @@ pub(crate) fn in_place<'a>(
     time: &'a InColumn,
     amount: &'a InColumn,
 ) -> Option<(&'a [i64], Instants<'a>, &'a [f64])> {
-    let one = |c: &'a InColumn| match c.chunks.as_slice() {
-        [chunk] if chunk.null_count() == 0 => Some(chunk),
-        _ => None,
-    };
-    let (i, t, a) = (one(ids)?, one(time)?, one(amount)?);
+    let (i, t, a) = (one_chunk(ids)?, one_chunk(time)?, one_chunk(amount)?);
     let ids: &[i64] = i.as_primitive_opt::<Int64Type>()?.values();
     let amount: &[f64] = a.as_primitive_opt::<Float64Type>()?.values();
     let time = instants_of(t)?;
     Some((ids, time, amount))
+}
+
+/// The columns [`in_place`] reads, shared with a base (which keeps their buffers instead
+/// of copying them).
+pub(crate) fn shared(ids: &InColumn, time: &InColumn, amount: &InColumn) -> Option<SharedTransactions> {
+    let (i, t, a) = (one_chunk(ids)?, one_chunk(time)?, one_chunk(amount)?);
+    let ids = Shared::new(i.as_primitive_opt::<Int64Type>()?.values().clone());
+    let amount = Shared::new(a.as_primitive_opt::<Float64Type>()?.values().clone());
+    fn values<T: ArrowPrimitiveType>(a: &ArrayRef) -> Shared<T::Native> {
+        Shared::new(a.as_primitive::<T>().values().clone())
+    }
+    let time = match t.data_type() {
+        DataType::Date32 => SharedInstants::Days(values::<Date32Type>(t)),
+        DataType::Date64 => SharedInstants::Millis(values::<Date64Type>(t)),
+        DataType::Timestamp(TimeUnit::Second, _) => SharedInstants::Seconds(values::<TimestampSecondType>(t)),
+        DataType::Timestamp(TimeUnit::Millisecond, _) => SharedInstants::Millis(values::<TimestampMillisecondType>(t)),
+        DataType::Timestamp(TimeUnit::Microsecond, _) => SharedInstants::Micros(values::<TimestampMicrosecondType>(t)),
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => SharedInstants::Nanos(values::<TimestampNanosecondType>(t)),
+        _ => return None,
+    };
+    Some(SharedTransactions::new(ids, time, amount))
+}
+
+/// A column's one chunk, when it has one and no nulls.
+fn one_chunk(c: &InColumn) -> Option<&ArrayRef> {
+    match c.chunks.as_slice() {
+        [chunk] if chunk.null_count() == 0 => Some(chunk),
+        _ => None,
+    }
 }
 
 /// A chunk of dates or timestamps as the engine reads them (`None` for other types). The

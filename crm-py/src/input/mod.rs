@@ -8,7 +8,7 @@
 mod arrays;
 mod columns;
 
-pub(crate) use columns::{Values, in_place, keys, numbers, optional_numbers, seconds, values};
+pub(crate) use columns::{Values, in_place, keys, numbers, optional_numbers, seconds, shared, values};
 
 use crate::errors::{Failure, Fallible};
 use crate::sources::{Source, parquet_reader, source};
@@ -33,6 +33,10 @@ pub(crate) struct InTable {
     pub what: &'static str,
     pub columns: Vec<InColumn>,
     pub rows: usize,
+    /// Whether a base may keep the table's buffers instead of copying them: true for
+    /// Arrow producers whose tables are immutable (pyarrow, polars, DuckDB, Parquet), false
+    /// for pandas and numpy, whose arrays their owner may change in place.
+    pub shareable: bool,
 }
 
 impl InTable {
@@ -64,7 +68,7 @@ impl InTable {
 }
 
 /// Reads every batch of an Arrow stream into the table's columns.
-fn read_batches(reader: impl RecordBatchReader, what: &'static str) -> Fallible<InTable> {
+fn read_batches(reader: impl RecordBatchReader, what: &'static str, shareable: bool) -> Fallible<InTable> {
     let schema = reader.schema();
     let mut columns: Vec<InColumn> = schema
         .fields()
@@ -79,7 +83,7 @@ fn read_batches(reader: impl RecordBatchReader, what: &'static str) -> Fallible<
             c.chunks.push(array.clone());
         }
     }
-    Ok(InTable { what, columns, rows })
+    Ok(InTable { what, columns, rows, shareable })
 }
 
 /// Imports a table-like object: anything with `__arrow_c_stream__` or `__arrow_c_array__`
@@ -90,13 +94,15 @@ pub(crate) fn import_table(obj: &Bound<'_, PyAny>, what: &'static str) -> Fallib
     let py = obj.py();
     let obj = match source(obj, what)? {
         Source::Parquet(path) => {
-            return py.detach(|| read_batches(parquet_reader(&path)?, what));
+            return py.detach(|| read_batches(parquet_reader(&path)?, what, true));
         }
         Source::Table(table) => table,
     };
     if obj.hasattr("__arrow_c_stream__")? || obj.hasattr("__arrow_c_array__")? {
+        // pandas may export its numpy arrays without a copy, and they stay writable.
+        let module: String = obj.get_type().getattr("__module__")?.extract().unwrap_or_default();
         let input: AnyRecordBatch = obj.extract()?;
-        return read_batches(input.into_reader()?, what);
+        return read_batches(input.into_reader()?, what, !module.starts_with("pandas"));
     }
     if let Ok(dict) = obj.cast::<PyDict>() {
         return arrays::dict_table(dict, what);

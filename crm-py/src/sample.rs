@@ -163,10 +163,10 @@ fn attribute<'a>(c: &'a Customer, name: &str) -> Option<&'a AttributeValue> {
 #[allow(clippy::too_many_arguments)]
 pub fn sample(
     py: Python<'_>,
-    customers: usize,
-    seed: u64,
+    customers: i128,
+    seed: i128,
     start: Option<&Bound<'_, PyAny>>,
-    days: u32,
+    days: i128,
     purchases_per_year: f64,
     lifetime_years: f64,
     prospect_share: f64,
@@ -174,6 +174,13 @@ pub fn sample(
     profiles: bool,
     interactions: bool,
 ) -> Fallible<Sample> {
+    // Any Python int comes in (128 bits), so that one out of range is a ConfigError
+    // naming it, not an OverflowError; the config checks the rest of each range.
+    let seed = u64::try_from(seed).map_err(|_| Failure::config("seed", format!("{seed} is not a seed in 0..2^64")))?;
+    let customers = usize::try_from(customers)
+        .map_err(|_| Failure::config("customers", format!("{customers} is not a number of customers >= 0")))?;
+    let days = u32::try_from(days)
+        .map_err(|_| Failure::config("days", format!("{days} is not a whole number of days >= 1")))?;
     let mut config = SampleConfig {
         seed,
         customers,

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pyarrow as pa
+import pytest
 
 import crm
 from crm import _crm
@@ -31,3 +32,20 @@ def test_time_native_reports_each_step():
     assert set(times) == {"build", "summary", "segments", "total"}
     assert all(v >= 0 for v in times.values())
     assert crm.threads() >= 1
+
+
+def test_arguments_out_of_range_are_config_errors_naming_them():
+    for kwargs, field in (
+        ({"seed": -1}, "seed"),
+        ({"seed": 2**64}, "seed"),
+        ({"customers": -5}, "customers"),
+        ({"customers": 2**70}, "customers"),
+        ({"days": -1}, "days"),
+        ({"days": 0}, "days"),
+        ({"days": 2**40}, "days"),
+    ):
+        with pytest.raises(crm.ConfigError) as e:
+            crm.sample(**{"customers": 10, **kwargs})
+        assert e.value.field == field, kwargs
+    # The whole 64-bit seed range is taken.
+    assert crm.sample(10, seed=2**64 - 1, profiles=False, interactions=False).transactions.num_rows > 0

@@ -24,22 +24,25 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Rows between two looks at whether another part has declined.
 const BLOCK: usize = 1 << 16;
 
-/// The most bytes of customers' states a pass keeps unless its state says otherwise
-/// ([`Running::MAX_STATE_BYTES`]): each row reads and writes its customer's state at
-/// random, and beyond about this much the misses cost more than grouping the rows, whose
-/// passes read and write in order. The summary (32-byte states, 11.4 rows per customer in
-/// time order, 2 cores, release): 3 M customers 0.82 s by the pass against 0.83 s grouping
-/// first; at 1 M customers the pass paid even with 56-byte states (`compare.py`: build +
-/// summary 0.257 s against 0.355).
-const MAX_STATE_BYTES: usize = 64 << 20;
+/// The most bytes of customers' states a pass keeps (beyond, the caller groups the rows):
+/// each row reads and writes its customer's state at random, and beyond some size the
+/// misses cost more than grouping the rows, whose passes read and write in order. With the
+/// host's columns kept in place ([`crate::shared`]), grouping also copies them, and the
+/// pass needs no memory beyond its states: the summary (32-byte states, 11.4 rows per
+/// customer in time order, 2 cores, release, from a polars frame) at 3 M customers takes
+/// 1.48 s for build + summary by the pass against 1.25 s grouping first, but build +
+/// summary + segments needs 0.87 x the input beyond it at the peak against 1.83 x
+/// (`scaling.py`); at 10 M customers the pass was faster even when grouping did not copy
+/// (3.8 s against 4.4). The segments' pass, where only the value window's rows visit the
+/// states (a year of three): 3 M customers 0.48 s against 0.86 s grouping first, 10 M (320
+/// MiB of states) 2.6 s against 4.1.
+const MAX_STATE_BYTES: usize = 512 << 20;
 
 /// A customer's running state in a pass.
 pub(crate) trait Running: Copy + Send + Sync {
     /// What every customer's reading shares (kept out of the state, which is read and
     /// written once per row: its size is the pass's memory traffic).
     type Context: Sync;
-    /// The most bytes of states a pass of this kind keeps (beyond, the caller groups).
-    const MAX_STATE_BYTES: usize = MAX_STATE_BYTES;
     /// The time and the row of the latest row read; a time of `i64::MIN` before the first.
     /// (The row, not its amount: the amount is read again only when a row comes at the
     /// same time, and the state stays small.)
@@ -78,7 +81,7 @@ impl<S: Copy> Pass<S> {
 /// Each customer's state after its rows from `start` to before `end` (Unix seconds), the
 /// number of rows at or after `end`, and who bought before `start`; `None` when a
 /// customer's rows from `start` to before `end` are out of the store's order, or when the
-/// customers are too many for the pass to pay ([`Running::MAX_STATE_BYTES`]).
+/// customers are too many for the pass to pay ([`MAX_STATE_BYTES`]).
 ///
 /// Rows before `start` only set their customer's bit when their amount is above 0: a bit
 /// array of a million customers (125 KiB) stays in a core's cache, where the states are
@@ -93,7 +96,7 @@ pub(crate) fn per_customer<S: Running>(
 ) -> Option<Pass<S>> {
     let n = u.customers;
     let rows = u.columns.len();
-    if n.saturating_mul(std::mem::size_of::<S>()) > S::MAX_STATE_BYTES || u32::try_from(rows).is_err() {
+    if n.saturating_mul(std::mem::size_of::<S>()) > MAX_STATE_BYTES || u32::try_from(rows).is_err() {
         return None;
     }
     // Two parts from about 8,000 customers, as the lifetimes summary's pass (the state

@@ -20,15 +20,6 @@ struct Slot {
 
 impl Running for Slot {
     type Context = ();
-    /// Only the window's rows visit the states (a year of three, here), so the pass pays
-    /// far beyond the summary's limit. Segments on a fresh base, 11.4 rows per customer
-    /// over three years in time order, 2 cores, release: 3 M customers 0.48 s by the pass
-    /// against 0.86 s grouping first, 10 M customers (320 MiB of states) 2.6 s against 4.1.
-    /// Without a window every row visits them, as in the summary's pass, which on the same
-    /// rows ties with grouping first at 3 M customers (0.82 s against 0.83) and wins at
-    /// 10 M (3.8 s against 4.4).
-    const MAX_STATE_BYTES: usize = 512 << 20;
-
     #[inline]
     fn last(&self) -> (i64, u32) {
         (self.time, self.row)

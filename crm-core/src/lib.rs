@@ -30,11 +30,13 @@
 //! # Ok::<(), crm_core::Error>(())
 //! ```
 
-#![forbid(unsafe_code)]
+// No `unsafe` but one prefetch hint, allowed where it is (`cache`).
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 mod attribute_columns;
 pub mod base;
+mod cache;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod clv;

@@ -16,10 +16,19 @@
 //! declines, usually within the first blocks of rows: it stops there and the base groups
 //! the rows, as it would have without the pass.
 
+use crate::cache::prefetch;
 use crate::instants::by_unit;
 use crate::rank::total_bits;
 use crate::store::Ungrouped;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Rows between a row and the later row whose state it asks the cache for
+/// ([`prefetch`]): each row's state is a miss at random in memory, and a row in the
+/// pass's loop waits for it; asked for this many rows ahead, the misses overlap. 1 M
+/// customers, 11.4 M rows in time order, 2 cores, release, from a polars frame, best of
+/// 5 twice: summary on a fresh base 0.22-0.30 s -> 0.105-0.117 s, segments 0.16-0.24 s ->
+/// 0.11-0.14 s.
+const LOOK_AHEAD: usize = 16;
 
 /// Rows between two looks at whether another part has declined.
 const BLOCK: usize = 1 << 16;
@@ -171,6 +180,9 @@ impl<S: Running> Part<'_, S> {
             }
             let rows = block..(block + BLOCK).min(times.len());
             for (i, (&code, t)) in rows.clone().zip(u.codes[rows.clone()].iter().zip(&times[rows])) {
+                if let Some(&ahead) = u.codes.get(i + LOOK_AHEAD) {
+                    prefetch(&states[(ahead as usize).wrapping_sub(lo).min(len - 1)]);
+                }
                 let at = (code as usize).wrapping_sub(lo);
                 if at >= len || i < resume {
                     continue;

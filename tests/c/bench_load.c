@@ -25,6 +25,34 @@ static double now(void) {
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Builds a base of the rows (with margins when `margins` is not NULL; kept in place when
+ * `keep`) and frees it; the seconds it took, or a negative number when the load failed. */
+static double load(const int64_t *ids, const int64_t *times, const double *amounts, const double *margins,
+                   size_t rows, int keep, int report) {
+    crm_base_builder *b = NULL;
+    crm_base *base = NULL;
+    double t = now(), secs;
+    crm_result rc = crm_base_builder_new(&b);
+    if (rc == CRM_RESULT_OK && keep)
+        rc = crm_base_builder_keep_transactions_int(b, ids, rows, times, rows, CRM_TIME_UNIT_SECONDS, amounts, rows,
+                                                    NULL, NULL);
+    else if (rc == CRM_RESULT_OK)
+        rc = crm_base_builder_add_transactions_int(b, ids, rows, times, rows, CRM_TIME_UNIT_SECONDS, amounts, rows,
+                                                   margins, margins ? rows : 0);
+    if (rc == CRM_RESULT_OK) rc = crm_base_builder_build(b, &base);
+    secs = now() - t;
+    crm_base_builder_free(b);
+    if (rc != CRM_RESULT_OK) {
+        fprintf(stderr, "load failed: %s: %s\n", crm_result_message(rc), crm_last_error_detail());
+        return -1.0;
+    }
+    if (report)
+        printf("c load: %zu customers, %zu transactions in %.3f s\n", crm_base_customer_count(base),
+               crm_base_transaction_count(base), secs);
+    crm_base_free(base);
+    return secs;
+}
+
 int main(int argc, char **argv) {
     size_t rows = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 10000000u;
     const int64_t start_2020 = 1577836800;
@@ -44,24 +72,9 @@ int main(int argc, char **argv) {
         margins[i] = amounts[i] * 0.3;
     }
     for (run = 0; run < 3; run++) {
-        crm_base_builder *b = NULL;
-        crm_base *base = NULL;
-        double t = now(), secs;
-        crm_result rc = crm_base_builder_new(&b);
-        if (rc == CRM_RESULT_OK)
-            rc = crm_base_builder_add_transactions_int(b, ids, rows, times, rows, CRM_TIME_UNIT_SECONDS, amounts, rows,
-                                                       margins, rows);
-        if (rc == CRM_RESULT_OK) rc = crm_base_builder_build(b, &base);
-        secs = now() - t;
-        crm_base_builder_free(b);
-        if (rc != CRM_RESULT_OK) {
-            fprintf(stderr, "load failed: %s: %s\n", crm_result_message(rc), crm_last_error_detail());
-            return 1;
-        }
-        printf("c load: %zu customers, %zu transactions in %.3f s\n", crm_base_customer_count(base),
-               crm_base_transaction_count(base), secs);
+        double secs = load(ids, times, amounts, margins, rows, 0, 1);
+        if (secs < 0) return 1;
         if (secs < best) best = secs;
-        crm_base_free(base);
     }
     printf("c best: %.3f s\n", best);
 
@@ -69,26 +82,9 @@ int main(int argc, char **argv) {
      * fastest of 3 each: what the build costs when it copies nothing. */
     double fastest[2] = {1e300, 1e300};
     for (run = 0; run < 6; run++) {
-        int keep = run % 2;
-        crm_base_builder *b = NULL;
-        crm_base *base = NULL;
-        double t = now(), secs;
-        crm_result rc = crm_base_builder_new(&b);
-        if (rc == CRM_RESULT_OK && keep)
-            rc = crm_base_builder_keep_transactions_int(b, ids, rows, times, rows, CRM_TIME_UNIT_SECONDS, amounts,
-                                                        rows, NULL, NULL);
-        else if (rc == CRM_RESULT_OK)
-            rc = crm_base_builder_add_transactions_int(b, ids, rows, times, rows, CRM_TIME_UNIT_SECONDS, amounts, rows,
-                                                       NULL, 0);
-        if (rc == CRM_RESULT_OK) rc = crm_base_builder_build(b, &base);
-        secs = now() - t;
-        crm_base_builder_free(b);
-        if (rc != CRM_RESULT_OK) {
-            fprintf(stderr, "load failed: %s: %s\n", crm_result_message(rc), crm_last_error_detail());
-            return 1;
-        }
-        crm_base_free(base);
-        if (secs < fastest[keep]) fastest[keep] = secs;
+        double secs = load(ids, times, amounts, NULL, rows, run % 2, 0);
+        if (secs < 0) return 1;
+        if (secs < fastest[run % 2]) fastest[run % 2] = secs;
     }
     printf("c without margins, fastest of 3: copied %.3f s, kept %.3f s\n", fastest[0], fastest[1]);
     free(ids);

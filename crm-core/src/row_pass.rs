@@ -36,15 +36,15 @@ const BLOCK: usize = 1 << 16;
 /// The most bytes of customers' states a pass keeps (beyond, the caller groups the rows):
 /// each row reads and writes its customer's state at random, and beyond some size the
 /// misses cost more than grouping the rows, whose passes read and write in order. With the
-/// host's columns kept in place ([`crate::shared`]), grouping also copies them, and the
-/// pass needs no memory beyond its states: the summary (32-byte states, 11.4 rows per
-/// customer in time order, 2 cores, release, from a polars frame) at 3 M customers takes
-/// 1.48 s for build + summary by the pass against 1.25 s grouping first, but build +
-/// summary + segments needs 0.87 x the input beyond it at the peak against 1.83 x
-/// (`scaling.py`); at 10 M customers the pass was faster even when grouping did not copy
-/// (3.8 s against 4.4). The segments' pass, where only the value window's rows visit the
-/// states (a year of three): 3 M customers 0.48 s against 0.86 s grouping first, 10 M (320
-/// MiB of states) 2.6 s against 4.1.
+/// host's columns kept in place ([`crate::shared`]) grouping also copies them, while the
+/// pass needs no memory beyond its states. The summary (32-byte states, 11.4 rows per
+/// customer in time order, 2 cores, release, from a polars frame, `scaling.py`) at 3 M
+/// customers: build + summary 0.74 s by the pass against 1.25 s grouping first (a path the
+/// prefetch does not touch), and build + summary + segments needs 0.87 x the input beyond
+/// it at the peak against 1.83 x; at 10 M the pass was faster even before both (3.8 s
+/// against 4.4). The segments' pass, where only the value window's rows visit the states (a
+/// year of three): 3 M customers 0.48 s against 0.86 s grouping first, 10 M (320 MiB of
+/// states) 2.6 s against 4.1.
 const MAX_STATE_BYTES: usize = 512 << 20;
 
 /// A customer's running state in a pass.

@@ -1,9 +1,9 @@
-//! Transaction columns a host keeps (an Arrow table's buffers, a numpy array's memory),
+//! Transaction columns a host keeps (an Arrow table's buffers, a C caller's arrays),
 //! read in place by a base instead of copied.
 //!
 //! A base built from [`SharedTransactions`] holds a reference to the host's values: the
 //! build copies nothing (its time and memory are the coding of the ids), the one-pass
-//! analyses ([`crate::row_pass`]) read the values where they are, in the host's time
+//! analyses (value segments, summary) read the values where they are, in the host's time
 //! unit, and only an analysis that needs each customer's history copies them, once, when
 //! it groups them. Results are the same bit for bit as from [`TransactionColumns`]
 //! holding the same values.

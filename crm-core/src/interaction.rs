@@ -64,7 +64,7 @@ impl InteractionColumns {
     pub(crate) fn validate(&self) -> crate::Result<()> {
         let n = self.customer.len();
         check_len("timestamp", self.timestamp.len(), "customer", n)?;
-        crate::time::check_timestamps("timestamp (interactions)", &self.timestamp)?;
+        crate::time::check_timestamps("timestamp (interactions)", crate::Instants::Seconds(&self.timestamp))?;
         check_len("channel", self.channel.len(), "customer", n)?;
         check_len("direction", self.direction.len(), "customer", n)?;
         check_len("kind", self.kind.len(), "customer", n)?;

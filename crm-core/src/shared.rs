@@ -133,9 +133,7 @@ impl SharedTransactions {
         let n = self.len();
         check_len("timestamp", self.time.instants().len(), "customer", n)?;
         check_len("amount", self.amount.len(), "customer", n)?;
-        if let Some((row, s)) = self.time.instants().first_unsupported() {
-            return Err(crate::Error::invalid(row, "timestamp", crate::time::out_of_range(s)));
-        }
+        crate::time::check_timestamps("timestamp", self.time.instants())?;
         check_finite("amount", &self.amount)
     }
 

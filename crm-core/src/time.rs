@@ -28,12 +28,12 @@ pub const MIN_TIMESTAMP: i64 = -354_285 * SECONDS_PER_DAY;
 /// Last supported timestamp: 9999-12-31 23:59:59 UTC.
 pub const MAX_TIMESTAMP: i64 = 2_932_897 * SECONDS_PER_DAY - 1;
 
-/// Checks that every timestamp of a column is a supported date (see the module docs);
-/// the error names the first row outside.
-pub(crate) fn check_timestamps(column: &str, seconds: &[i64]) -> crate::Result<()> {
-    match crate::parallel::first_failing(seconds, |s| (MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(s)) {
+/// Checks that every time of a column (in any unit) is a supported date (see the module
+/// docs); the error names the first row outside.
+pub(crate) fn check_timestamps(column: &str, times: crate::Instants<'_>) -> crate::Result<()> {
+    match times.first_unsupported() {
         None => Ok(()),
-        Some(row) => Err(crate::Error::invalid(row, column, out_of_range(seconds[row]))),
+        Some((row, seconds)) => Err(crate::Error::invalid(row, column, out_of_range(seconds))),
     }
 }
 

@@ -64,7 +64,7 @@ impl TransactionColumns {
         let n = self.customer.len();
         check_len("timestamp", self.timestamp.len(), "customer", n)?;
         check_len("amount", self.amount.len(), "customer", n)?;
-        crate::time::check_timestamps("timestamp", &self.timestamp)?;
+        crate::time::check_timestamps("timestamp", crate::Instants::Seconds(&self.timestamp))?;
         check_finite("amount", &self.amount)?;
         if self.margin.is_some() && self.cost_of_goods.is_some() {
             return Err(crate::Error::config("margin", "give margin or cost_of_goods, not both"));

@@ -58,15 +58,14 @@ pub(crate) unsafe fn str_ids(values: &[crm_str], column: &str) -> Result<KeyColu
 pub(crate) fn seconds(times: &[i64], unit: u8, column: &str) -> Result<Vec<i64>, Failure> {
     match time_unit(unit)? {
         crm_time_unit::Seconds => Ok(times.to_vec()),
-        crm_time_unit::Days => times
-            .iter()
-            .enumerate()
-            .map(|(row, &d)| {
-                d.checked_mul(SECONDS_PER_DAY).ok_or_else(|| {
-                    Error::InvalidValue { row, column: column.to_owned(), message: format!("{d} days is out of range") }
-                        .into()
-                })
-            })
-            .collect(),
+        crm_time_unit::Days => times.iter().enumerate().map(|(row, &d)| day_second(row, d, column)).collect(),
     }
+}
+
+/// The Unix second of day `d` (row `row` of `column`), or the error naming the row when it
+/// overflows.
+pub(crate) fn day_second(row: usize, d: i64, column: &str) -> Result<i64, Failure> {
+    d.checked_mul(SECONDS_PER_DAY).ok_or_else(|| {
+        Error::InvalidValue { row, column: column.to_owned(), message: format!("{d} days is out of range") }.into()
+    })
 }

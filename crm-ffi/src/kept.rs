@@ -2,10 +2,10 @@
 //! place by the base instead of copied (the core's `crm_core::shared`).
 
 use crate::builder::{check_transaction_lengths, crm_base_builder, with_builder};
+use crate::columns::day_second;
 use crate::enums::{crm_time_unit, time_unit as unit_of};
 use crate::error::{Failure, crm_result};
 use crate::ptr::slice;
-use crm_core::Error;
 use crm_core::shared::{Shared, SharedInstants, SharedTransactions};
 use std::ffi::c_void;
 use std::sync::Arc;
@@ -115,10 +115,8 @@ pub extern "C" fn crm_base_builder_keep_transactions_int(
             crm_time_unit::Seconds => SharedInstants::Seconds(time),
             crm_time_unit::Days => {
                 // As the copying add: days whose second overflows are named as such.
-                let overflow = time.iter().position(|d| d.checked_mul(crm_core::time::SECONDS_PER_DAY).is_none());
-                if let Some(row) = overflow {
-                    let message = format!("{} days is out of range", time[row]);
-                    return Err(Error::InvalidValue { row, column: "timestamp".into(), message }.into());
+                for (row, &d) in time.iter().enumerate() {
+                    day_second(row, d, "timestamp")?;
                 }
                 SharedInstants::DaysI64(time)
             }

@@ -381,8 +381,9 @@ pub(crate) fn _rfm_summary_of_transactions<'py>(
     let (ids, block) = detached(py, move || {
         let borrowed = |t: &crate::input::InTable| -> Fallible<_> {
             let (ids, time, amount) = (t.column(&customer_id_col)?, t.column(&date_col)?, t.column(&amount_col)?);
-            Ok(crate::input::in_place(ids, time, amount)
-                .and_then(|(ids, time, amount)| crm_core::models::summary_from_slices(ids, time, amount, end, unit)))
+            Ok(crate::input::shared(ids, time, amount).and_then(|s| {
+                crm_core::models::summary_from_slices(&s.customer, s.time.instants(), &s.amount, end, unit)
+            }))
         };
         let (ids, s) = match borrowed(&table)? {
             Some(out) => out,

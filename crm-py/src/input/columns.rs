@@ -13,7 +13,6 @@ use arrow_array::{Array, ArrayRef, ArrowPrimitiveType};
 use arrow_cast::{CastOptions, cast_with_options};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::NaiveDate;
-use crm_core::models::Instants;
 use crm_core::shared::{Shared, SharedInstants, SharedTransactions};
 use crm_core::time::{MAX_TIMESTAMP, MIN_TIMESTAMP, day_of, day_to_date, out_of_range, parse_timestamp};
 use crm_core::{KeyColumn, StrColumn};
@@ -263,7 +262,7 @@ pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) ->
             return Err(missing(offset + r));
         }
         match instants_of(chunk) {
-            Some(instants) => instants.append_seconds(&mut out),
+            Some(instants) => instants.instants().append_seconds(&mut out),
             None if is_string(chunk.data_type()) => {}
             None => {
                 return Err(Failure::input(
@@ -293,41 +292,16 @@ pub(crate) fn seconds(col: &InColumn, what: &'static str, formats: &[String]) ->
     Ok(out)
 }
 
-/// The three transaction columns as the engine can read them in place: one chunk each
-/// without nulls, int64 ids, dates or timestamps of any unit, float64 amounts. `None` for
-/// anything else: the caller then converts the columns ([`keys`], [`seconds`],
-/// [`numbers`]), which also names a bad value's row.
-pub(crate) fn in_place<'a>(
-    ids: &'a InColumn,
-    time: &'a InColumn,
-    amount: &'a InColumn,
-) -> Option<(&'a [i64], Instants<'a>, &'a [f64])> {
-    let (i, t, a) = (one_chunk(ids)?, one_chunk(time)?, one_chunk(amount)?);
-    let ids: &[i64] = i.as_primitive_opt::<Int64Type>()?.values();
-    let amount: &[f64] = a.as_primitive_opt::<Float64Type>()?.values();
-    let time = instants_of(t)?;
-    Some((ids, time, amount))
-}
-
-/// The columns [`in_place`] reads, shared with a base (which keeps their buffers instead
-/// of copying them).
+/// The three transaction columns as the engine can read them in place, shared with it
+/// (their buffers kept, not copied): one chunk each without nulls, int64 ids, dates or
+/// timestamps of any unit, float64 amounts. `None` for anything else: the caller then
+/// converts the columns ([`keys`], [`seconds`], [`numbers`]), which also names a bad
+/// value's row.
 pub(crate) fn shared(ids: &InColumn, time: &InColumn, amount: &InColumn) -> Option<SharedTransactions> {
     let (i, t, a) = (one_chunk(ids)?, one_chunk(time)?, one_chunk(amount)?);
     let ids = Shared::new(i.as_primitive_opt::<Int64Type>()?.values().clone());
     let amount = Shared::new(a.as_primitive_opt::<Float64Type>()?.values().clone());
-    fn values<T: ArrowPrimitiveType>(a: &ArrayRef) -> Shared<T::Native> {
-        Shared::new(a.as_primitive::<T>().values().clone())
-    }
-    let time = match t.data_type() {
-        DataType::Date32 => SharedInstants::Days(values::<Date32Type>(t)),
-        DataType::Date64 => SharedInstants::Millis(values::<Date64Type>(t)),
-        DataType::Timestamp(TimeUnit::Second, _) => SharedInstants::Seconds(values::<TimestampSecondType>(t)),
-        DataType::Timestamp(TimeUnit::Millisecond, _) => SharedInstants::Millis(values::<TimestampMillisecondType>(t)),
-        DataType::Timestamp(TimeUnit::Microsecond, _) => SharedInstants::Micros(values::<TimestampMicrosecondType>(t)),
-        DataType::Timestamp(TimeUnit::Nanosecond, _) => SharedInstants::Nanos(values::<TimestampNanosecondType>(t)),
-        _ => return None,
-    };
-    Some(SharedTransactions::new(ids, time, amount))
+    Some(SharedTransactions::new(ids, instants_of(t)?, amount))
 }
 
 /// A column's one chunk, when it has one and no nulls.
@@ -338,25 +312,24 @@ fn one_chunk(c: &InColumn) -> Option<&ArrayRef> {
     }
 }
 
-/// A chunk of dates or timestamps as the engine reads them (`None` for other types). The
-/// values are i64 counts of the unit whatever the zone: zoned values are UTC instants
-/// already; the zone only says how to display them.
-fn instants_of(chunk: &ArrayRef) -> Option<Instants<'_>> {
+/// A chunk of dates or timestamps as the engine reads them, its buffer shared (`None` for
+/// other types). The values are i64 counts of the unit whatever the zone: zoned values are
+/// UTC instants already; the zone only says how to display them.
+fn instants_of(chunk: &ArrayRef) -> Option<SharedInstants> {
+    fn values<T: ArrowPrimitiveType>(a: &ArrayRef) -> Shared<T::Native> {
+        Shared::new(a.as_primitive::<T>().values().clone())
+    }
     Some(match chunk.data_type() {
-        DataType::Date32 => Instants::Days(chunk.as_primitive::<Date32Type>().values()),
-        DataType::Date64 => Instants::Millis(chunk.as_primitive::<Date64Type>().values()),
-        DataType::Timestamp(TimeUnit::Second, _) => {
-            Instants::Seconds(chunk.as_primitive::<TimestampSecondType>().values())
-        }
+        DataType::Date32 => SharedInstants::Days(values::<Date32Type>(chunk)),
+        DataType::Date64 => SharedInstants::Millis(values::<Date64Type>(chunk)),
+        DataType::Timestamp(TimeUnit::Second, _) => SharedInstants::Seconds(values::<TimestampSecondType>(chunk)),
         DataType::Timestamp(TimeUnit::Millisecond, _) => {
-            Instants::Millis(chunk.as_primitive::<TimestampMillisecondType>().values())
+            SharedInstants::Millis(values::<TimestampMillisecondType>(chunk))
         }
         DataType::Timestamp(TimeUnit::Microsecond, _) => {
-            Instants::Micros(chunk.as_primitive::<TimestampMicrosecondType>().values())
+            SharedInstants::Micros(values::<TimestampMicrosecondType>(chunk))
         }
-        DataType::Timestamp(TimeUnit::Nanosecond, _) => {
-            Instants::Nanos(chunk.as_primitive::<TimestampNanosecondType>().values())
-        }
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => SharedInstants::Nanos(values::<TimestampNanosecondType>(chunk)),
         _ => return None,
     })
 }

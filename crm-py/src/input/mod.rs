@@ -8,7 +8,7 @@
 mod arrays;
 mod columns;
 
-pub(crate) use columns::{Values, in_place, keys, numbers, optional_numbers, seconds, shared, values};
+pub(crate) use columns::{Values, keys, numbers, optional_numbers, seconds, shared, values};
 
 use crate::errors::{Failure, Fallible};
 use crate::sources::{Source, parquet_reader, source};

@@ -5,14 +5,19 @@ On one generated data set (default 1,000,000 customers and about 10,000,000 tran
 from crm's seeded generator), it times in one run:
 
 * crm from a polars DataFrame: ``CustomerBase.from_transactions`` + ``summary`` +
-  ``segments``, results read back into polars (``pl.DataFrame(result)``);
+  ``segments`` + ``flow_series`` (12 calendar months up to the data's end), results read
+  back into polars (``pl.DataFrame(result)``);
 * the same customer summary (purchases, revenue, recency, tenure, purchases per year,
   R/F/M quintiles with crm's tie rule) and value segments (top / middle / bottom, ABC,
-  pyramid, segment table) in idiomatic polars, then in idiomatic pandas;
+  pyramid, segment table) in idiomatic polars, then in idiomatic pandas; the flows in
+  polars and DuckDB only, and only the balancing counts (base at start and end, new, won
+  back, lost), the new and won back who lapsed again and the revenue of the new, won-back
+  and staying customers (crm also counts lapses inside a period, starters and the lost
+  customers' last year, so the peers do less work than crm there);
 * lifetimes' ``summary_data_from_transaction_data`` (only the summary), against crm's
   build + summary and against crm's build + the same (frequency, recency, T, monetary)
   columns (``_crm._rfm_summary``);
-* the same summary and segments in DuckDB SQL over the frame handed over as an Arrow table
+* the same summary, segments and flows in DuckDB SQL over the frame handed over as an Arrow table
   (``pip install duckdb``);
 * the same crm work timed inside Rust (``crm._crm.time_native``), to show what the Python
   face adds.
@@ -194,6 +199,71 @@ def polars_segments(df: pl.DataFrame, as_of: dt.date) -> Tuple[pl.DataFrame, pl.
     return per_customer, table
 
 
+FLOW_COUNTS = ("base_at_start", "new", "won_back", "lost", "base_at_end", "new_and_lost", "won_back_and_lost")
+FLOW_REVENUES = ("new_revenue", "won_back_revenue", "stayed_revenue")
+
+
+def month_bounds(as_of: dt.date, months: int = 12) -> List[dt.date]:
+    """The first days of ``months`` calendar months ending with ``as_of``'s month, and the
+    first day after them."""
+    first = (as_of.year * 12 + as_of.month - 1) - (months - 1)
+    return [dt.date((first + k) // 12, (first + k) % 12 + 1, 1) for k in range(months + 1)]
+
+
+def flow_rows(row: Dict[str, Any], bounds: List[dt.date]) -> pl.DataFrame:
+    """One wide row of ``<field>_<period>`` sums as one row per period."""
+    periods = range(len(bounds) - 1)
+    columns: Dict[str, Any] = {"start": bounds[:-1], "end": bounds[1:]}
+    for name in FLOW_COUNTS:
+        columns[name] = [int(row[f"{name}_{p}"] or 0) for p in periods]
+    for name in FLOW_REVENUES:
+        columns[name] = [float(row[f"{name}_{p}"] or 0.0) for p in periods]
+    return pl.DataFrame(columns)
+
+
+def polars_flows(df: pl.DataFrame, bounds: List[dt.date]) -> pl.DataFrame:
+    """Monthly flows as crm counts them (flows.rs): a customer is in the base at the end of
+    a day when it bought (amount > 0) within the last WINDOW_DAYS days; the period's
+    revenue of the new, won-back and staying customers counts every row in the period."""
+    date, buy = pl.col("date"), pl.col("amount") > 0
+    periods = range(len(bounds) - 1)
+    per_customer = (
+        df.lazy()
+        .filter(date < bounds[-1])
+        .group_by("customer_id")
+        .agg(
+            *[date.filter(buy & (date < b)).max().alias(f"last{k}") for k, b in enumerate(bounds)],
+            *[
+                pl.col("amount").filter((date >= bounds[p]) & (date < bounds[p + 1])).sum().alias(f"rev{p}")
+                for p in periods
+            ],
+        )
+    )
+
+    def inside(k: int) -> pl.Expr:
+        last = pl.col(f"last{k}")
+        return last.is_not_null() & ((pl.lit(bounds[k]) - last).dt.total_days() <= WINDOW_DAYS)
+
+    sums = []
+    for p in periods:
+        s0, s1, rev = inside(p), inside(p + 1), pl.col(f"rev{p}")
+        before = pl.col(f"last{p}").is_not_null()
+        bought_in = pl.col(f"last{p + 1}") >= bounds[p]
+        sums += [
+            s0.sum().alias(f"base_at_start_{p}"),
+            (~s0 & s1 & ~before).sum().alias(f"new_{p}"),
+            (~s0 & s1 & before).sum().alias(f"won_back_{p}"),
+            (s0 & ~s1).sum().alias(f"lost_{p}"),
+            s1.sum().alias(f"base_at_end_{p}"),
+            (~s0 & ~s1 & bought_in.fill_null(False) & ~before).sum().alias(f"new_and_lost_{p}"),
+            (~s0 & ~s1 & bought_in.fill_null(False) & before).sum().alias(f"won_back_and_lost_{p}"),
+            rev.filter(~s0 & s1 & ~before).sum().alias(f"new_revenue_{p}"),
+            rev.filter(~s0 & s1 & before).sum().alias(f"won_back_revenue_{p}"),
+            rev.filter(s0 & s1).sum().alias(f"stayed_revenue_{p}"),
+        ]
+    return flow_rows(per_customer.select(sums).collect().row(0, named=True), bounds)
+
+
 # ----------------------------------------------------------------------------- pandas
 
 
@@ -327,6 +397,42 @@ def duckdb_segments(con: Any, as_of: dt.date) -> Tuple[pl.DataFrame, pl.DataFram
     return per_customer, table
 
 
+def duckdb_flows(con: Any, bounds: List[dt.date]) -> pl.DataFrame:
+    """Monthly flows as :func:`polars_flows` counts them, in DuckDB SQL over ``t``."""
+    b = [f"DATE '{d.isoformat()}'" for d in bounds]
+    periods = range(len(bounds) - 1)
+    lasts = ", ".join(f"max(date) FILTER (WHERE amount > 0 AND date < {x}) AS last{k}" for k, x in enumerate(b))
+    revs = ", ".join(
+        f"coalesce(sum(amount) FILTER (WHERE date >= {b[p]} AND date < {b[p + 1]}), 0.0) AS rev{p}" for p in periods
+    )
+    states = ", ".join(
+        f"coalesce({x} - last{k} <= {WINDOW_DAYS}, false) AS in{k}" for k, x in enumerate(b)
+    )
+    sums = []
+    for p in periods:
+        before, bought_in = f"last{p} IS NOT NULL", f"coalesce(last{p + 1} >= {b[p]}, false)"
+        new, won = f"NOT in{p} AND in{p + 1} AND NOT ({before})", f"NOT in{p} AND in{p + 1} AND {before}"
+        sums += [
+            f"count(*) FILTER (WHERE in{p}) AS base_at_start_{p}",
+            f"count(*) FILTER (WHERE {new}) AS new_{p}",
+            f"count(*) FILTER (WHERE {won}) AS won_back_{p}",
+            f"count(*) FILTER (WHERE in{p} AND NOT in{p + 1}) AS lost_{p}",
+            f"count(*) FILTER (WHERE in{p + 1}) AS base_at_end_{p}",
+            f"count(*) FILTER (WHERE NOT in{p} AND NOT in{p + 1} AND {bought_in} AND NOT ({before})) AS new_and_lost_{p}",
+            f"count(*) FILTER (WHERE NOT in{p} AND NOT in{p + 1} AND {bought_in} AND {before}) AS won_back_and_lost_{p}",
+            f"sum(rev{p}) FILTER (WHERE {new}) AS new_revenue_{p}",
+            f"sum(rev{p}) FILTER (WHERE {won}) AS won_back_revenue_{p}",
+            f"sum(rev{p}) FILTER (WHERE in{p} AND in{p + 1}) AS stayed_revenue_{p}",
+        ]
+    q = f"""
+    WITH g AS (SELECT customer_id, {lasts}, {revs} FROM t WHERE date < {b[-1]} GROUP BY customer_id),
+    s AS (SELECT *, {states} FROM g)
+    SELECT {", ".join(sums)} FROM s
+    """
+    row = con.sql(q).pl().row(0, named=True)
+    return flow_rows(row, bounds)
+
+
 def duckdb_connect(df: pl.DataFrame, threads: int) -> Any:
     """A DuckDB connection with ``df`` registered as the Arrow table ``t`` (no copy)."""
     import duckdb
@@ -357,26 +463,34 @@ def crm_steps(df: pl.DataFrame, as_of: dt.date) -> Dict[str, float]:
     segments_df = pl.DataFrame(segments)
     table_df = pl.DataFrame(segments.segment_table)
     t3 = time.perf_counter()
+    bounds = month_bounds(as_of)
+    flows_df = pl.DataFrame(base.flow_series(bounds[0], "month", len(bounds) - 1))
+    t4 = time.perf_counter()
     # The same columns as lifetimes' summary (frequency, recency, T, monetary_value, daily).
     rfm = _crm._rfm_summary(base, as_of)
-    t4 = time.perf_counter()
-    del summary_df, segments_df, table_df, rfm
+    t5 = time.perf_counter()
+    del summary_df, segments_df, table_df, flows_df, rfm
     return {
         "build": t1 - t0,
         "summary": t2 - t1,
         "segments": t3 - t2,
-        "total": t3 - t0,
-        "lifetimes_summary": t4 - t3,
+        "flows": t4 - t3,
+        "total": t4 - t0,
+        "lifetimes_summary": t5 - t4,
     }
 
 
 def crm_one_question(df: pl.DataFrame, as_of: dt.date, question: str) -> float:
-    """A notebook asking one question: a fresh base, then the summary ("A") or the
-    segments with their table ("B"), read back into polars; seconds for the whole."""
+    """A notebook asking one question: a fresh base, then the summary ("A"), the segments
+    with their table ("B") or 12 monthly flows ("C"), read back into polars; seconds for
+    the whole."""
     t0 = time.perf_counter()
     base = crm.CustomerBase.from_transactions(df, customer_id_col="customer_id", date_col="date", amount_col="amount")
     if question == "A":
         out = [pl.DataFrame(base.summary(as_of))]
+    elif question == "C":
+        bounds = month_bounds(as_of)
+        out = [pl.DataFrame(base.flow_series(bounds[0], "month", len(bounds) - 1))]
     else:
         segments = base.segments(as_of)
         out = [pl.DataFrame(segments), pl.DataFrame(segments.segment_table)]
@@ -509,7 +623,7 @@ def timed(run: Callable[[], Any]) -> Tuple[float, float]:
 
 
 def check_equal(base: Any, df: pl.DataFrame, con: Any, as_of: dt.date) -> None:
-    """polars and DuckDB give crm's summary and segments on the full data."""
+    """polars and DuckDB give crm's summary, segments and flows on the full data."""
     cols = ["customer_id", "purchases", "recency_days", "tenure_days", "r", "f", "m"]
     expected = pl.DataFrame(base.summary(as_of))
     for name, got in (("polars", polars_summary(df, as_of)), ("DuckDB", duckdb_summary(con, as_of))):
@@ -523,7 +637,14 @@ def check_equal(base: Any, df: pl.DataFrame, con: Any, as_of: dt.date) -> None:
         assert got.equals(expected_seg.with_columns(pl.col(pl.String).cast(pl.String))), f"{name} segments differ"
         counts = dict(zip(table["segment"], table["customers"]))
         assert [counts[s] for s in ("top", "middle", "bottom")] == seg.segment_table["customers"].tolist()
-    print("polars and DuckDB give crm's summary and segments on the full data: ok")
+    bounds = month_bounds(as_of)
+    expected_flows = pl.DataFrame(base.flow_series(bounds[0], "month", len(bounds) - 1))
+    for name, got in (("polars", polars_flows(df, bounds)), ("DuckDB", duckdb_flows(con, bounds))):
+        counts = ["start", "end", *FLOW_COUNTS]
+        assert got.select(counts).equals(expected_flows.select(counts)), f"{name} flows differ from crm"
+        for column in FLOW_REVENUES:
+            assert (got[column] - expected_flows[column]).abs().max() <= 1e-6 * expected_flows[column].abs().max()
+    print("polars and DuckDB give crm's summary, segments and flows on the full data: ok")
 
 
 def fingerprints(df: pl.DataFrame, as_of: dt.date) -> str:
@@ -610,36 +731,50 @@ def main() -> None:
         crm_runs.append(crm_run(df, as_of))
         crm_runs[-1]["one_a"] = crm_one_question(df, as_of, "A")
         crm_runs[-1]["one_b"] = crm_one_question(df, as_of, "B")
+        crm_runs[-1]["one_c"] = crm_one_question(df, as_of, "C")
         native_runs.append(_crm.time_native(sample, as_of, repeat=1, in_time_order=args.order == "time"))
         polars_runs.append(
-            {"summary": timed(lambda: polars_summary(df, as_of)), "segments": timed(lambda: polars_segments(df, as_of))}
+            {
+                "summary": timed(lambda: polars_summary(df, as_of)),
+                "segments": timed(lambda: polars_segments(df, as_of)),
+                "flows": timed(lambda: polars_flows(df, month_bounds(as_of))),
+            }
         )
         duck_runs.append(
-            {"summary": timed(lambda: duckdb_summary(con, as_of)), "segments": timed(lambda: duckdb_segments(con, as_of))}
+            {
+                "summary": timed(lambda: duckdb_summary(con, as_of)),
+                "segments": timed(lambda: duckdb_segments(con, as_of)),
+                "flows": timed(lambda: duckdb_flows(con, month_bounds(as_of))),
+            }
         )
     crm_best = {k: min(r[k] for r in crm_runs) for k in crm_runs[0]}
     native = {k: min(r[k] for r in native_runs) for k in ("build", "summary", "segments")}
     polars_best = {k: min(r[k][0] for r in polars_runs) for k in polars_runs[0]}
     duck_best = {k: min(r[k][0] for r in duck_runs) for k in duck_runs[0]}
     peak = {
-        "crm build + summary + segments": max(r["peak_mib"] for r in crm_runs),
-        "polars summary, segments": max(max(r[k][1] for k in r) for r in polars_runs),
-        "DuckDB summary, segments": max(max(r[k][1] for k in r) for r in duck_runs),
+        "crm build + summary + segments + flows": max(r["peak_mib"] for r in crm_runs),
+        "polars summary, segments, flows": max(max(r[k][1] for k in r) for r in polars_runs),
+        "DuckDB summary, segments, flows": max(max(r[k][1] for k in r) for r in duck_runs),
     }
     # Every total is the sum of its steps' bests, as for polars and pandas.
     crm_best["total"] = crm_best["build"] + crm_best["summary"] + crm_best["segments"]
+    crm_d = crm_best["total"] + crm_best["flows"]
     native["total"] = native["build"] + native["summary"] + native["segments"]
     polars_summary_s, polars_segments_s = polars_best["summary"], polars_best["segments"]
     polars_total = polars_summary_s + polars_segments_s
     duck_total = duck_best["summary"] + duck_best["segments"]
+    polars_d, duck_d = polars_total + polars_best["flows"], duck_total + duck_best["flows"]
 
     print("| step | crm | DuckDB | polars |\n|---|---|---|---|")
     for name, c, d, p_ in (
         ("A summary + RFM quintiles (on a built base)", crm_best["summary"], duck_best["summary"], polars_summary_s),
         ("B segments 20/50/30 + table (on a built base)", crm_best["segments"], duck_best["segments"], polars_segments_s),
+        ("C 12 monthly flows (on a base asked A and B)", crm_best["flows"], duck_best["flows"], polars_best["flows"]),
         ("build + A (one question, a fresh base)", crm_best["one_a"], duck_best["summary"], polars_summary_s),
         ("build + B (one question, a fresh base)", crm_best["one_b"], duck_best["segments"], polars_segments_s),
+        ("build + C (one question, a fresh base)", crm_best["one_c"], duck_best["flows"], polars_best["flows"]),
         ("build + A + B", crm_best["total"], duck_total, polars_total),
+        ("D build + A + B + C", crm_d, duck_d, polars_d),
     ):
         print(f"| {name} | {c:.3f} | {d:.3f} ({d / c:.1f}x) | {p_:.3f} ({p_ / c:.1f}x) |")
     print(f"| base build alone (grouping left to the first analysis that needs it) | {crm_best['build']:.3f} | | |")
@@ -653,6 +788,7 @@ def main() -> None:
         ("crm (polars in/out): build", crm_best["build"]),
         ("crm: summary", crm_best["summary"]),
         ("crm: segments", crm_best["segments"]),
+        ("crm: flows", crm_best["flows"]),
         ("crm: total", crm_best["total"]),
         ("crm: lifetimes-style summary from the base", crm_best["lifetimes_summary"]),
         ("crm inside Rust: build", native["build"]),
@@ -661,9 +797,11 @@ def main() -> None:
         ("crm inside Rust: total", native["total"]),
         ("polars: summary", polars_summary_s),
         ("polars: segments", polars_segments_s),
+        ("polars: flows", polars_best["flows"]),
         ("polars: total", polars_total),
         ("DuckDB: summary", duck_best["summary"]),
         ("DuckDB: segments", duck_best["segments"]),
+        ("DuckDB: flows", duck_best["flows"]),
         ("DuckDB: total", duck_total),
     ]
     pandas_total = None

@@ -56,9 +56,10 @@ fn offsets_of(histograms: &[Vec<u32>], customers: usize) -> Vec<usize> {
 /// Scattering straight to the final slots writes all over memory (a cache and TLB miss
 /// per row and column). Instead, pass 1 appends each row to the staging region of its
 /// block of customers (a bucket; at most 256 of them: sequential writes), and pass 2 moves
-/// each bucket's rows to their final slots, which lie in one small region. Each column
-/// takes both passes on its own: a plain typed loop per column, with each thread writing
-/// its own slices (no atomics, so the staging memory needs no zeroing).
+/// each bucket's rows to their final slots, which are the bucket's own staging region, so
+/// the staging column becomes the grouped one. Each column takes both passes on its own:
+/// a plain typed loop per column, with each thread writing its own slices (no atomics, so
+/// the staging memory needs no zeroing).
 pub(crate) struct Buckets<'a> {
     codes: &'a [u32],
     /// Per-customer offsets of the grouped order (`customers + 1`).
@@ -93,21 +94,33 @@ impl<'a> Buckets<'a> {
         drop(histograms);
         let mut grouping = Buckets { codes, offsets, shift, bucket_offsets, starts, staged_code: Vec::new() };
         let mut staged_code = vec![0u32; codes.len()];
-        grouping.stage(codes, &mut staged_code);
+        grouping.stage(|row| codes[row], &mut staged_code);
         grouping.staged_code = staged_code;
         grouping
     }
 
     /// Moves `column` (one value per row) into the grouped order, through `staging` (a
-    /// scratch column of the same length; its values do not matter).
-    pub(crate) fn group<T: Copy + Send + Sync>(&self, column: &mut [T], staging: &mut [T]) {
-        self.stage(column, staging);
-        self.place(staging, column);
+    /// scratch column of the same length; its values do not matter). Afterwards `column`
+    /// holds the grouped values and `staging` the old column's memory, for the next column.
+    pub(crate) fn group<T: Copy + Send + Sync>(&self, column: &mut Vec<T>, staging: &mut Vec<T>) {
+        let given: &[T] = column;
+        self.stage(|row| given[row], staging);
+        self.place(staging);
+        std::mem::swap(column, staging);
     }
 
-    /// Pass 1: copies `column` into `staging` in bucket order (within a bucket, by piece
-    /// of the rows, then row order).
-    fn stage<T: Copy + Send + Sync>(&self, column: &[T], staging: &mut [T]) {
+    /// A column in the grouped order from one the caller keeps, `value(row)` being row
+    /// `row`'s value (converted as it is read): one write of every row, no staging column.
+    pub(crate) fn grouped_from<T: Copy + Default + Send + Sync>(&self, value: impl Fn(usize) -> T + Sync) -> Vec<T> {
+        let mut column = vec![T::default(); self.codes.len()];
+        self.stage(value, &mut column);
+        self.place(&mut column);
+        column
+    }
+
+    /// Pass 1: copies `value` of every row into `staging` in bucket order (within a
+    /// bucket, by piece of the rows, then row order).
+    fn stage<T: Copy + Send + Sync>(&self, value: impl Fn(usize) -> T + Sync, staging: &mut [T]) {
         let (codes, shift) = (self.codes, self.shift);
         let buckets = self.bucket_offsets.len() - 1;
         let pieces = pieces(codes.len());
@@ -126,11 +139,12 @@ impl<'a> Buckets<'a> {
             .into_iter()
             .zip(regions)
             .map(|(rows, mut regions)| {
+                let value = &value;
                 move || {
                     let mut at = vec![0usize; regions.len()];
                     for row in rows {
                         let b = codes[row] as usize >> shift;
-                        regions[b][at[b]] = column[row];
+                        regions[b][at[b]] = value(row);
                         at[b] += 1;
                     }
                 }
@@ -139,25 +153,29 @@ impl<'a> Buckets<'a> {
         run_tasks(tasks);
     }
 
-    /// Pass 2: moves each bucket's staged rows to their final slots in `out`. Buckets are
-    /// split over threads by rows.
-    fn place<T: Copy + Send + Sync>(&self, staging: &[T], out: &mut [T]) {
+    /// Pass 2: puts each bucket's staged rows in their final slots, in place: a bucket's
+    /// slots are the rows it was staged to, so each bucket is copied out (a few thousand
+    /// rows, in cache) and written back in order. Buckets are split over threads by rows.
+    fn place<T: Copy + Send + Sync>(&self, staging: &mut [T]) {
         let (offsets, shift, staged_code) = (&self.offsets, self.shift, &self.staged_code);
         let customers = offsets.len() - 1;
-        let (mut tasks, mut rest) = (Vec::new(), out);
+        let (mut tasks, mut rest) = (Vec::new(), staging);
         for part in customer_pieces(&self.bucket_offsets) {
             let first = self.bucket_offsets[part.start];
             let (piece, tail) = std::mem::take(&mut rest).split_at_mut(self.bucket_offsets[part.end] - first);
             rest = tail;
             tasks.push(move || {
-                let mut cursor = Vec::new();
+                let (mut cursor, mut staged) = (Vec::new(), Vec::new());
                 for b in part {
                     let cs = (b << shift).min(customers)..((b + 1) << shift).min(customers);
+                    let (lo, hi) = (offsets[cs.start], offsets[cs.end]);
+                    staged.clear();
+                    staged.extend_from_slice(&piece[lo - first..hi - first]);
                     cursor.clear();
                     cursor.extend(offsets[cs.clone()].iter().map(|&o| o - first));
-                    for from in offsets[cs.start]..offsets[cs.end] {
-                        let next = &mut cursor[staged_code[from] as usize - cs.start];
-                        piece[*next] = staging[from];
+                    for (&code, &value) in staged_code[lo..hi].iter().zip(&staged) {
+                        let next = &mut cursor[code as usize - cs.start];
+                        piece[*next] = value;
                         *next += 1;
                     }
                 }
@@ -283,6 +301,9 @@ mod tests {
             buckets.group(&mut rows, &mut vec![u32::MAX; codes.len()]);
             assert_eq!(buckets.offsets, offsets);
             assert_eq!(rows, perm, "{n} rows");
+            let from: Vec<u64> = (0..n).map(|r| u64::from(r) * 3).collect();
+            let grouped = buckets.grouped_from(|r| from[r] + 1);
+            assert_eq!(grouped, perm.iter().map(|&r| u64::from(r) * 3 + 1).collect::<Vec<_>>(), "{n} rows from");
         }
     }
 

@@ -196,11 +196,11 @@ impl Interactions {
         drop(staging);
         let mut ints = vec![0u32; n];
         buckets.group(&mut kind, &mut ints);
-        if let Some(o) = outcome.as_deref_mut() {
+        if let Some(o) = outcome.as_mut() {
             buckets.group(o, &mut ints);
         }
         drop(ints);
-        if let Some(c) = cost.as_deref_mut() {
+        if let Some(c) = cost.as_mut() {
             buckets.group(c, &mut vec![0.0; n]);
         }
         let (mut channel, mut direction) = (channel, direction);

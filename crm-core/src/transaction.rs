@@ -3,8 +3,10 @@
 use crate::customer::CustomerIndex;
 use crate::grouping::{Buckets, for_each_group, scratch_from_ids};
 use crate::id::KeyColumn;
+use crate::instants::by_unit;
 use crate::parallel::SplitAt;
 use crate::rank::total_bits;
+use crate::shared::GivenColumns;
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
 use serde::{Deserialize, Serialize};
 
@@ -257,7 +259,7 @@ impl Transactions {
         let mut floats = vec![0.0; n];
         buckets.group(&mut amount, &mut floats);
         let mut margin = margin;
-        if let Some(m) = margin.as_deref_mut() {
+        if let Some(m) = margin.as_mut() {
             buckets.group(m, &mut floats);
         }
         drop(floats);
@@ -270,6 +272,32 @@ impl Transactions {
         drop(ints);
         phases.lap("group by customer: columns");
         let mut store = Transactions { time, amount, margin, order, product, offsets: buckets.offsets };
+        store.canonical_order();
+        phases.lap("order each customer's rows");
+        store
+    }
+
+    /// [`Self::build`] for the columns as a base was given them. Columns the caller keeps
+    /// ([`GivenColumns::Shared`]) are read once into the grouped order, their times
+    /// converted to seconds on the way, rather than copied and then grouped: one write of
+    /// every row instead of three, and no staging column.
+    pub(crate) fn build_given(
+        columns: GivenColumns,
+        codes: &[u32],
+        customers: usize,
+        phases: &mut crate::base::Phases,
+    ) -> Transactions {
+        let shared = match columns {
+            GivenColumns::Shared(s) if crate::grouping::offsets_if_grouped(codes, customers).is_none() => s,
+            given => return Self::build(given.into_columns(), codes, customers, phases),
+        };
+        let buckets = Buckets::new(codes, customers);
+        phases.lap("group by customer: buckets");
+        let time = by_unit!(shared.time.instants(), v, second => buckets.grouped_from(|r| second(&v[r])));
+        let amount = buckets.grouped_from(|r| shared.amount[r]);
+        phases.lap("group by customer: columns");
+        let mut store =
+            Transactions { time, amount, margin: None, order: None, product: None, offsets: buckets.offsets };
         store.canonical_order();
         phases.lap("order each customer's rows");
         store

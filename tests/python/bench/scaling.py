@@ -5,14 +5,16 @@ transactions each, rows in date order as a sales export comes) it times, alterna
 best of ``--repeat`` rounds, the work of ``compare.py``:
 
 * crm from a polars frame: ``CustomerBase.from_transactions`` (the build), ``summary``
-  with RFM quintiles, ``segments`` with their table, results read back into polars;
-* the same summary and segments in idiomatic polars and in DuckDB SQL over the frame
-  handed over as an Arrow table (no copy);
+  with RFM quintiles (A), ``segments`` with their table (B), 12 monthly flows (C),
+  results read back into polars;
+* the same summary, segments and flows in idiomatic polars and in DuckDB SQL over the
+  frame handed over as an Arrow table (no copy);
 
 crm's results are checked equal to polars' and DuckDB's at every size below 10 million
 (the check itself needs memory for three result sets).
 
-Then each contender answers build + B and build + A + B once in a fresh process (best
+Then each contender answers build + B, build + C, build + A + B and D (build + A + B + C)
+once in a fresh process (best
 of ``--repeat`` processes): a notebook's first question, where memory not touched before
 costs page faults (about 0.3 ms per MiB on the 2-core VM) and allocators have kept
 nothing. Peak memory is measured there too (in-process figures after other runs look
@@ -58,8 +60,11 @@ from compare import (  # noqa: E402
     check_equal,
     crm_steps,
     duckdb_connect,
+    duckdb_flows,
     duckdb_segments,
     duckdb_summary,
+    month_bounds,
+    polars_flows,
     polars_segments,
     polars_summary,
     timed,
@@ -84,8 +89,9 @@ def frame(customers: int) -> Tuple[pl.DataFrame, Any]:
 
 
 def fresh_child(contender: str, question: str, path: str, as_of: str) -> None:
-    """In a fresh process with the input frame loaded: one run of `question` ("AB": build
-    + summary + segments, "B": build + segments; polars and DuckDB need no build), printed
+    """In a fresh process with the input frame loaded: one run of `question` (the letters
+    of the steps after the build: "B" segments, "C" flows, "AB" summary and segments, "ABC";
+    polars and DuckDB need no build), printed
     as JSON with its seconds and its peak resident memory above the resident size before
     it (MiB). The frame is read from numpy files, so nothing but the frame was allocated
     before: this is the first question of a notebook, memory not yet touched included."""
@@ -107,21 +113,29 @@ def fresh_child(contender: str, question: str, path: str, as_of: str) -> None:
     before = status("VmRSS:")
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
+    bounds = month_bounds(day)
     t0 = time.perf_counter()
     if contender == "crm":
         base = crm.CustomerBase.from_transactions(df)
-        if question == "AB":
+        if "A" in question:
             pl.DataFrame(base.summary(day))
-        segments = base.segments(day)
-        pl.DataFrame(segments), pl.DataFrame(segments.segment_table)
+        if "B" in question:
+            segments = base.segments(day)
+            pl.DataFrame(segments), pl.DataFrame(segments.segment_table)
+        if "C" in question:
+            pl.DataFrame(base.flow_series(bounds[0], "month", len(bounds) - 1))
     elif contender == "polars":
-        if question == "AB":
-            polars_summary(df, day)
-        polars_segments(df, day)
+        for step, run in (("A", polars_summary), ("B", polars_segments)):
+            if step in question:
+                run(df, day)
+        if "C" in question:
+            polars_flows(df, bounds)
     else:
-        if question == "AB":
-            duckdb_summary(con, day)
-        duckdb_segments(con, day)
+        for step, run in (("A", duckdb_summary), ("B", duckdb_segments)):
+            if step in question:
+                run(con, day)
+        if "C" in question:
+            duckdb_flows(con, bounds)
     seconds = time.perf_counter() - t0
     print(json.dumps({"seconds": seconds, "peak_mib": status("VmHWM:") - before}))
 
@@ -139,13 +153,14 @@ def fresh_run(contender: str, question: str, path: str, as_of: Any) -> Dict[str,
 def crm_once(df: pl.DataFrame, as_of: Any) -> Dict[str, float]:
     with PeakMemory() as mem:
         times = crm_steps(df, as_of)
-    return {"build": times["build"], "A": times["summary"], "B": times["segments"], "peak": mem.peak}
+    return {"build": times["build"], "A": times["summary"], "B": times["segments"], "C": times["flows"], "peak": mem.peak}
 
 
-def peer_once(summary: Any, segments: Any) -> Dict[str, float]:
+def peer_once(summary: Any, segments: Any, flows: Any) -> Dict[str, float]:
     a, peak_a = timed(summary)
     b, peak_b = timed(segments)
-    return {"A": a, "B": b, "peak": max(peak_a, peak_b)}
+    c, peak_c = timed(flows)
+    return {"A": a, "B": b, "C": c, "peak": max(peak_a, peak_b, peak_c)}
 
 
 def measure(customers: int, repeat: int, check: bool, fresh_only: bool = False) -> Dict[str, Any]:
@@ -160,15 +175,25 @@ def measure(customers: int, repeat: int, check: bool, fresh_only: bool = False) 
     runs: Dict[str, List[Dict[str, float]]] = {"crm": [], "polars": [], "DuckDB": []}
     for _ in range(0 if fresh_only else repeat):
         runs["crm"].append(crm_once(df, as_of))
-        runs["polars"].append(peer_once(lambda: polars_summary(df, as_of), lambda: polars_segments(df, as_of)))
-        runs["DuckDB"].append(peer_once(lambda: duckdb_summary(con, as_of), lambda: duckdb_segments(con, as_of)))
-    none = {"build": math.nan, "A": math.nan, "B": math.nan}
+        bounds = month_bounds(as_of)
+        runs["polars"].append(
+            peer_once(
+                lambda: polars_summary(df, as_of), lambda: polars_segments(df, as_of), lambda: polars_flows(df, bounds)
+            )
+        )
+        runs["DuckDB"].append(
+            peer_once(
+                lambda: duckdb_summary(con, as_of), lambda: duckdb_segments(con, as_of), lambda: duckdb_flows(con, bounds)
+            )
+        )
+    none = {"build": math.nan, "A": math.nan, "B": math.nan, "C": math.nan}
     best = {name: {k: min(r[k] for r in rs) for k in rs[0] if k != "peak"} if rs else dict(none) for name, rs in runs.items()}
     peak = {name: max((r["peak"] for r in rs), default=math.nan) for name, rs in runs.items()}
     for name in ("polars", "DuckDB"):
         best[name]["build"] = 0.0
     for b in best.values():
         b["total"] = b["build"] + b["A"] + b["B"]
+        b["D"] = b["total"] + b["C"]
     result = {"customers": customers, "rows": df.height, "input_mib": df.estimated_size() / 2**20}
     con.close()
     with tempfile.TemporaryDirectory() as folder:
@@ -179,12 +204,16 @@ def measure(customers: int, repeat: int, check: bool, fresh_only: bool = False) 
         fresh: Dict[str, Dict[str, Dict[str, float]]] = {}
         for _ in range(repeat):
             for name in ("crm", "DuckDB", "polars"):
-                for question in ("AB", "B"):
+                for question in QUESTIONS:
                     r = fresh_run(name.lower(), question, path, as_of)
                     slot = fresh.setdefault(name, {}).setdefault(question, {"seconds": math.inf, "peak_mib": 0.0})
                     slot["seconds"] = min(slot["seconds"], r["seconds"])
                     slot["peak_mib"] = max(slot["peak_mib"], r["peak_mib"])
     return {**result, "best": best, "peak": peak, "fresh": fresh}
+
+
+QUESTIONS = ("B", "C", "AB", "ABC")
+LABELS = {"B": "build + B", "C": "build + C", "AB": "build + A + B", "ABC": "D build + A + B + C"}
 
 
 def exponent(points: List[Tuple[float, float]]) -> float:
@@ -219,24 +248,29 @@ def main() -> None:
         )
         print("| step | crm | DuckDB | polars |\n|---|---|---|---|")
         c, d, q = b["crm"], b["DuckDB"], b["polars"]
-        for label, key in (("build", None), ("build + A", "A"), ("build + B", "B"), ("build + A + B", "total")):
+        steps = (("build", None), ("build + A", "A"), ("build + B", "B"), ("build + C", "C"))
+        for label, key in steps + (("build + A + B", "total"), ("D build + A + B + C", "D")):
             if args.fresh_only:
                 break
             if key is None:
                 print(f"| {label} | {c['build']:.3f} | | |")
                 continue
-            cs = c["total"] if key == "total" else c["build"] + c[key]
+            cs = c[key] if key in ("total", "D") else c["build"] + c[key]
             print(f"| {label} | {cs:.3f} | {d[key]:.3f} ({d[key] / cs:.1f}x) | {q[key]:.3f} ({q[key] / cs:.1f}x) |")
         mib, fresh = r["input_mib"], r["fresh"]
         c, d, q = fresh["crm"], fresh["DuckDB"], fresh["polars"]
         print("first question in a fresh process (the frame loaded, nothing else run):")
-        for label, key in (("build + B", "B"), ("build + A + B", "AB")):
+        for key in QUESTIONS:
+            label = LABELS[key]
             cs, ds, qs = c[key]["seconds"], d[key]["seconds"], q[key]["seconds"]
             print(f"| {label}, fresh process | {cs:.3f} | {ds:.3f} ({ds / cs:.1f}x) | {qs:.3f} ({qs / cs:.1f}x) |")
         print(
-            "peak memory of build + A + B above the input, fresh process (MiB): "
-            + ", ".join(f"{name} {fresh[name]['AB']['peak_mib']:.0f} ({fresh[name]['AB']['peak_mib'] / mib:.2f} x)"
-                        for name in fresh)
+            "peak memory above the input, fresh process (MiB): "
+            + "; ".join(
+                f"{LABELS[key]}: "
+                + ", ".join(f"{name} {fresh[name][key]['peak_mib']:.0f} ({fresh[name][key]['peak_mib'] / mib:.2f} x)" for name in fresh)
+                for key in ("AB", "ABC")
+            )
         )
         if not args.fresh_only:
             print(
@@ -245,13 +279,13 @@ def main() -> None:
                 + ")"
             )
     if len(results) >= 2:
-        print("\nscaling exponent of build + A + B (time ~ rows^k; least squares over the sizes):")
+        print("\nscaling exponent of D, build + A + B + C (time ~ rows^k; least squares over the sizes):")
         for name in ("crm", "DuckDB", "polars"):
-            fresh_k = exponent([(r["rows"], r["fresh"][name]["AB"]["seconds"]) for r in results])
+            fresh_k = exponent([(r["rows"], r["fresh"][name]["ABC"]["seconds"]) for r in results])
             if args.fresh_only:
                 print(f"  {name}: k = {fresh_k:.2f} (fresh process)")
                 continue
-            k = exponent([(r["rows"], r["best"][name]["total"]) for r in results])
+            k = exponent([(r["rows"], r["best"][name]["D"]) for r in results])
             print(f"  {name}: k = {k:.2f} in one process, {fresh_k:.2f} in a fresh process")
         if not args.fresh_only:
             k = exponent([(r["rows"], r["best"]["crm"]["build"]) for r in results])

@@ -6,7 +6,7 @@
 use crate::attribute_columns::AttributeCache;
 use crate::customer::{Customer, CustomerIndex};
 use crate::error::{Error, Result};
-use crate::id::{Key, KeyColumn, StrColumn, intern, lookup};
+use crate::id::{Key, KeyColumn, RowCodes, StrColumn, first_rows, intern, lookup};
 use crate::ingest::Origins;
 use crate::interaction::{InteractionColumns, Interactions};
 use crate::shared::{GivenColumns, SharedTransactions};
@@ -332,17 +332,21 @@ impl CustomerBaseBuilder {
         let (had_tx, had_ix) = (self.transactions.is_some(), self.interactions.is_some());
         let transactions = self.transactions.take().unwrap_or_default();
         let interactions = self.interactions.take().unwrap_or_default();
-        let tx = transactions.intern();
+        let (tx_uniques, tx_codes) = transactions.intern();
         let ix = intern(&interactions.customer);
         phases.lap("intern customer ids");
 
         let checked = match self.customers.as_deref() {
             Some(customers) => customer_table(customers).and_then(|(ids, slots)| {
-                let tx_map = map_into(&tx, &ids, TX_CUSTOMER, &|r| transactions.customer_display(r))?;
-                let ix_map = map_into(&ix, &ids, IX_CUSTOMER, &|r| interactions.customer.display(r))?;
+                let tx_first = || first_rows(&tx_codes.clone().stored(transactions.int_ids()), tx_uniques.len());
+                let tx_map =
+                    map_into(&tx_uniques, &tx_first, &ids, TX_CUSTOMER, &|r| transactions.customer_display(r))?;
+                let ix_map = map_into(&ix.uniques, &|| ix.first_rows(), &ids, IX_CUSTOMER, &|r| {
+                    interactions.customer.display(r)
+                })?;
                 Ok((ids, Some(slots), tx_map, ix_map))
             }),
-            None => union(&tx.uniques, &ix.uniques).map(|(ids, tx_map, ix_map)| (ids, None, tx_map, ix_map)),
+            None => union(&tx_uniques, &ix.uniques).map(|(ids, tx_map, ix_map)| (ids, None, tx_map, ix_map)),
         };
         let (ids, slots, tx_map, ix_map) = match checked {
             Ok(checked) => checked,
@@ -355,7 +359,8 @@ impl CustomerBaseBuilder {
         };
         let profiles = slots.map(|slots| in_id_order(self.customers.take().unwrap_or_default(), &slots));
         let n = ids.len();
-        let (tx_codes, ix_codes) = (recode(tx.codes, &tx_map), recode(ix.codes, &ix_map));
+        let tx_codes = recode_rows(tx_codes, &tx_map, transactions.int_ids());
+        let ix_codes = recode(ix.codes, &ix_map);
         phases.lap("map ids to customers");
         let transactions = TransactionStore::deferred(transactions, tx_codes, n);
         let interactions = Interactions::build(interactions, &ix_codes, n);
@@ -419,12 +424,23 @@ impl From<BuildError> for Error {
     }
 }
 
+/// Whether a map from one numbering to another keeps every number.
+fn is_identity(map: &[u32]) -> bool {
+    map.iter().enumerate().all(|(i, &m)| m as usize == i)
+}
+
 /// Codes mapped through `map` (kept as they are when `map` is the identity).
 fn recode(codes: Vec<u32>, map: &[u32]) -> Vec<u32> {
-    if map.iter().enumerate().all(|(i, &m)| m as usize == i) {
-        codes
-    } else {
-        crate::parallel::map_rows(&codes, |&c| map[c as usize])
+    if is_identity(map) { codes } else { crate::parallel::map_rows(&codes, |&c| map[c as usize]) }
+}
+
+/// [`recode`] for a base's transaction rows (`ids` their integer ids): an offset is kept
+/// as long as `map` is the identity, else the codes are mapped in one pass over the ids.
+fn recode_rows(codes: RowCodes, map: &[u32], ids: &[i64]) -> RowCodes {
+    match codes {
+        _ if is_identity(map) => codes,
+        RowCodes::Stored(codes) => RowCodes::Stored(recode(codes, map)),
+        RowCodes::Offset(min) => RowCodes::Stored(crate::parallel::map_rows(ids, |&id| map[(id - min) as usize])),
     }
 }
 
@@ -512,23 +528,24 @@ fn in_id_order(customers: Vec<Customer>, slots: &[u32]) -> Vec<Customer> {
 /// Maps each distinct id of `sub` to its index in `universe`; an id missing from the
 /// universe is an unknown customer, reported at its first row.
 fn map_into(
-    sub: &crate::id::Interned,
+    sub: &KeyColumn,
+    first_rows: &dyn Fn() -> Vec<usize>,
     universe: &KeyColumn,
     column: &str,
     raw: &dyn Fn(usize) -> String,
 ) -> Result<Vec<u32>> {
-    if sub.uniques.is_empty() {
+    if sub.is_empty() {
         return Ok(Vec::new());
     }
-    if universe.kind() != sub.uniques.kind() && !universe.is_empty() {
+    if universe.kind() != sub.kind() && !universe.is_empty() {
         return Err(Error::IdKindMismatch {
             column: column.to_owned(),
             expected: universe.kind().to_owned(),
-            found: sub.uniques.kind().to_owned(),
+            found: sub.kind().to_owned(),
         });
     }
-    let mapped = merge_map(&sub.uniques, universe);
-    if let Some(first) = mapped.iter().any(Option::is_none).then(|| sub.first_rows()) {
+    let mapped = merge_map(sub, universe);
+    if let Some(first) = mapped.iter().any(Option::is_none).then(first_rows) {
         let u = (0..mapped.len()).filter(|&u| mapped[u].is_none()).min_by_key(|&u| first[u]).expect("one is unknown");
         let row = first[u];
         return Err(Error::UnknownCustomer { row, column: column.to_owned(), customer: raw(row), at: None });

@@ -329,11 +329,37 @@ impl Interned {
     /// For each unique id, the first input row holding it (for error messages: a pass
     /// over the rows, so only on the error path).
     pub fn first_rows(&self) -> Vec<usize> {
-        let mut first = vec![usize::MAX; self.uniques.len()];
-        for (row, &c) in self.codes.iter().enumerate().rev() {
-            first[c as usize] = row;
+        first_rows(&self.codes, self.uniques.len())
+    }
+}
+
+/// For each of `uniques` codes, the first row holding it.
+pub(crate) fn first_rows(codes: &[u32], uniques: usize) -> Vec<usize> {
+    let mut first = vec![usize::MAX; uniques];
+    for (row, &c) in codes.iter().enumerate().rev() {
+        first[c as usize] = row;
+    }
+    first
+}
+
+/// Each row's index into the interned ids, as an ungrouped base keeps them.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RowCodes {
+    /// Looked up once and kept, one per row.
+    Stored(Vec<u32>),
+    /// The rows' integer ids are every number from this one up (ids handed out in
+    /// sequence): a row's code is its id minus this, computed as it is read, so no code
+    /// column is written or kept.
+    Offset(i64),
+}
+
+impl RowCodes {
+    /// The codes as a column; `ids` are the rows' integer ids (read for an offset only).
+    pub(crate) fn stored(self, ids: &[i64]) -> Vec<u32> {
+        match self {
+            RowCodes::Stored(codes) => codes,
+            RowCodes::Offset(min) => map_rows(ids, |&id| (id - min) as u32),
         }
-        first
     }
 }
 
@@ -356,8 +382,17 @@ pub(crate) fn intern(column: &KeyColumn) -> Interned {
 
 /// [`intern`] for integer ids wherever they are kept.
 pub(crate) fn intern_ints(v: &[i64]) -> Interned {
-    let (uniques, codes) = intern_dense(v).unwrap_or_else(|| intern_values(v.iter().copied()));
-    Interned { uniques: KeyColumn::Int(uniques), codes }
+    let (uniques, codes) = intern_int_rows(v);
+    Interned { uniques: KeyColumn::Int(uniques), codes: codes.stored(v) }
+}
+
+/// [`intern_ints`] with the codes left to be computed from the ids when those are every
+/// number of a range.
+pub(crate) fn intern_int_rows(v: &[i64]) -> (Vec<i64>, RowCodes) {
+    intern_dense(v).unwrap_or_else(|| {
+        let (uniques, codes) = intern_values(v.iter().copied());
+        (uniques, RowCodes::Stored(codes))
+    })
 }
 
 /// [`intern`] for a string column of labels (few distinct values, such as interaction
@@ -430,8 +465,9 @@ fn label_slot(label: &str) -> usize {
 
 /// [`intern_values`] for integer ids in a range at most four times the row count (the
 /// usual case: ERP customer numbers): a lookup table replaces the hash map, and the rows
-/// are read on all threads. Same result.
-fn intern_dense(v: &[i64]) -> Option<(Vec<i64>, Vec<u32>)> {
+/// are read on all threads. Same result; the codes an offset when every number of the
+/// range occurs.
+fn intern_dense(v: &[i64]) -> Option<(Vec<i64>, RowCodes)> {
     let bounds = map_pieces(v.len(), |rows| {
         let piece = &v[rows];
         piece.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
@@ -459,8 +495,7 @@ fn intern_dense(v: &[i64]) -> Option<(Vec<i64>, Vec<u32>)> {
     if present.iter().all(|&p| p) {
         // Every number of the range occurs (ids handed out in sequence): a row's code is its
         // id's offset from the smallest, computed rather than looked up.
-        let uniques = (min..=max).collect();
-        return Some((uniques, map_rows(v, |&id| (id - min) as u32)));
+        return Some(((min..=max).collect(), RowCodes::Offset(min)));
     }
     let mut code_of = vec![u32::MAX; span as usize];
     let mut uniques = Vec::new();
@@ -469,7 +504,7 @@ fn intern_dense(v: &[i64]) -> Option<(Vec<i64>, Vec<u32>)> {
         uniques.push(min + k as i64);
     }
     let codes = map_rows(v, |&id| code_of[(id - min) as usize]);
-    Some((uniques, codes))
+    Some((uniques, RowCodes::Stored(codes)))
 }
 
 /// Distinct values in ascending order and each row's index into them. Hashing numbers
@@ -544,7 +579,8 @@ fn intern_numbered(column: &StrColumn) -> Option<(StrColumn, Vec<u32>)> {
     if !shaped.iter().all(|&ok| ok) {
         return None;
     }
-    let (uniques, codes) = intern_dense(&numbers).unwrap_or_else(|| intern_values(numbers.iter().copied()));
+    let (uniques, codes) = intern_int_rows(&numbers);
+    let codes = codes.stored(&numbers);
     let prefix = std::str::from_utf8(prefix).ok()?;
     let mut text = StrColumn::with_capacity(uniques.len(), uniques.len() * width);
     let mut id = String::with_capacity(width);

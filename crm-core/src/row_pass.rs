@@ -17,6 +17,7 @@
 //! the rows, as it would have without the pass.
 
 use crate::cache::prefetch;
+use crate::id::RowCodes;
 use crate::instants::by_unit;
 use crate::rank::total_bits;
 use crate::store::Ungrouped;
@@ -119,7 +120,10 @@ pub(crate) fn per_customer<S: Running>(
         let lo = (k * step).min(n);
         let part = Part { u, start, end, fresh, context, lo, len: step.min(n - lo), declined: &declined };
         // One loop per time unit, the unit's conversion inlined.
-        by_unit!(u.columns.times(), v, second => part.scan(v, second))
+        by_unit!(u.columns.times(), v, second => match u.codes {
+            RowCodes::Stored(ref codes) => part.scan(v, second, codes, |&c: &u32| c),
+            RowCodes::Offset(min) => part.scan(v, second, u.columns.int_ids(), move |&id: &i64| (id - min) as u32),
+        })
     });
     let mut pass =
         Pass { parts: Vec::with_capacity(parts), step, later: 0, bought_early: Vec::with_capacity(n.div_ceil(64)) };
@@ -150,8 +154,9 @@ type Scanned<S> = Option<(Vec<S>, usize, Vec<u64>)>;
 
 impl<S: Running> Part<'_, S> {
     /// Reads every row with times `times` (in their unit; `second` reads one as Unix
-    /// seconds) into the part's customers' states.
-    fn scan<T>(&self, times: &[T], second: impl Fn(&T) -> i64) -> Scanned<S> {
+    /// seconds) into the part's customers' states; `code` reads a row's customer code
+    /// from `coded` (the stored codes, or the ids when a code is computed from its id).
+    fn scan<T, C>(&self, times: &[T], second: impl Fn(&T) -> i64, coded: &[C], code: impl Fn(&C) -> u32) -> Scanned<S> {
         let Part { u, start, end, fresh, context, lo, len, declined } = *self;
         let amounts = u.columns.amounts();
         let has_margin = u.columns.has_margin();
@@ -179,11 +184,12 @@ impl<S: Running> Part<'_, S> {
                 return None;
             }
             let rows = block..(block + BLOCK).min(times.len());
-            for (i, (&code, t)) in rows.clone().zip(u.codes[rows.clone()].iter().zip(&times[rows])) {
-                if let Some(&ahead) = u.codes.get(i + LOOK_AHEAD) {
-                    prefetch(&states[(ahead as usize).wrapping_sub(lo).min(len - 1)]);
+            for (i, (c, t)) in rows.clone().zip(coded[rows.clone()].iter().zip(&times[rows])) {
+                if let Some(ahead) = coded.get(i + LOOK_AHEAD) {
+                    prefetch(&states[(code(ahead) as usize).wrapping_sub(lo).min(len - 1)]);
                 }
-                let at = (code as usize).wrapping_sub(lo);
+                let row_code = code(c);
+                let at = (row_code as usize).wrapping_sub(lo);
                 if at >= len || i < resume {
                     continue;
                 }
@@ -196,7 +202,7 @@ impl<S: Running> Part<'_, S> {
                     bought_early[at / 64] |= u64::from(amounts[i] > 0.0) << (at % 64);
                     continue;
                 }
-                let same = |r: usize| u.codes.get(r) == Some(&code) && second(&times[r]) == t;
+                let same = |r: usize| coded.get(r).map(&code) == Some(row_code) && second(&times[r]) == t;
                 if !same(i + 1) {
                     if !read(&mut states, at, i, t) {
                         declined.store(true, Ordering::Relaxed);

@@ -9,7 +9,7 @@
 //! holding the same values.
 
 use crate::error::Result;
-use crate::id::{Interned, KeyColumn};
+use crate::id::{Interned, KeyColumn, RowCodes};
 use crate::instants::Instants;
 use crate::transaction::{TransactionColumns, check_finite, check_len};
 use std::sync::Arc;
@@ -205,11 +205,30 @@ impl GivenColumns {
         }
     }
 
-    /// The customer ids coded.
-    pub(crate) fn intern(&self) -> Interned {
+    /// The distinct customer ids, sorted, and each row's index into them (computed from
+    /// [`Self::int_ids`] as it is read when those are every number of a range).
+    pub(crate) fn intern(&self) -> (KeyColumn, RowCodes) {
+        let ints = |v: &[i64]| {
+            let (uniques, codes) = crate::id::intern_int_rows(v);
+            (KeyColumn::Int(uniques), codes)
+        };
         match self {
-            GivenColumns::Owned(c) => crate::id::intern(&c.customer),
-            GivenColumns::Shared(s) => crate::id::intern_ints(&s.customer),
+            GivenColumns::Owned(TransactionColumns { customer: KeyColumn::Int(v), .. }) => ints(v),
+            GivenColumns::Owned(c) => {
+                let Interned { uniques, codes } = crate::id::intern(&c.customer);
+                (uniques, RowCodes::Stored(codes))
+            }
+            GivenColumns::Shared(s) => ints(&s.customer),
+        }
+    }
+
+    /// The rows' customer ids when they are integers (empty for text ids, whose codes are
+    /// always stored).
+    pub(crate) fn int_ids(&self) -> &[i64] {
+        match self {
+            GivenColumns::Owned(TransactionColumns { customer: KeyColumn::Int(v), .. }) => v,
+            GivenColumns::Owned(_) => &[],
+            GivenColumns::Shared(s) => &s.customer,
         }
     }
 

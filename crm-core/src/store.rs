@@ -7,6 +7,7 @@
 //! those does not pay for the grouping; any other analysis groups them, once, on first use.
 
 use crate::base::Phases;
+use crate::id::RowCodes;
 use crate::shared::GivenColumns;
 use crate::transaction::Transactions;
 use std::sync::{Mutex, OnceLock, PoisonError};
@@ -28,14 +29,14 @@ pub(crate) struct TransactionStore {
 #[derive(Debug)]
 pub(crate) struct Ungrouped {
     pub(crate) columns: GivenColumns,
-    pub(crate) codes: Vec<u32>,
+    pub(crate) codes: RowCodes,
     pub(crate) customers: usize,
 }
 
 impl TransactionStore {
     /// A store of checked columns whose rows belong to the customers `codes` (of
     /// `customers`), grouped when first needed.
-    pub(crate) fn deferred(columns: GivenColumns, codes: Vec<u32>, customers: usize) -> Self {
+    pub(crate) fn deferred(columns: GivenColumns, codes: RowCodes, customers: usize) -> Self {
         TransactionStore {
             grouped: OnceLock::new(),
             rows: columns.len(),
@@ -50,7 +51,10 @@ impl TransactionStore {
         self.grouped.get_or_init(|| {
             let pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner).take();
             match pending {
-                Some(u) => Transactions::build_given(u.columns, &u.codes, u.customers, phases),
+                Some(u) => {
+                    let codes = u.codes.stored(u.columns.int_ids());
+                    Transactions::build_given(u.columns, &codes, u.customers, phases)
+                }
                 None => Transactions::default(),
             }
         })
@@ -129,5 +133,54 @@ mod tests {
         assert_eq!(grouped.transaction_span(), Some((-86_400, 500)));
         let empty = CustomerBase::from_transactions(TransactionColumns::default()).expect("valid");
         assert_eq!((empty.transaction_count(), empty.transaction_span()), (0, None));
+    }
+
+    /// Ids that are every number of a range keep no code column; mapped into a wider
+    /// customer table, or joined by interaction ids, they are coded from the ids.
+    #[test]
+    fn codes_computed_from_ids_are_mapped_into_a_wider_numbering() {
+        use crate::id::RowCodes;
+        use crate::{Channel, Customer, CustomerBaseBuilder, Direction, InteractionColumns, Key};
+        let day = 86_400;
+        let tx = || {
+            TransactionColumns::new(
+                KeyColumn::Int(vec![4, 2, 3, 2]),
+                vec![0, day, 2 * day, 3 * day],
+                vec![1.0, 2.0, 4.0, 8.0],
+            )
+        };
+        let codes = |base: &CustomerBase| base.transaction_store().with_ungrouped(|u| u.codes.clone());
+        assert_eq!(codes(&CustomerBase::from_transactions(tx()).expect("valid")), Some(RowCodes::Offset(2)));
+        let table = CustomerBaseBuilder::default()
+            .customers((1..=5).map(|i| Customer::new(Key::Int(i))))
+            .transactions(tx())
+            .and_then(CustomerBaseBuilder::build)
+            .expect("valid");
+        let contacts = InteractionColumns {
+            customer: KeyColumn::Int(vec![1]),
+            timestamp: vec![0],
+            channel: vec![Channel::Phone],
+            direction: vec![Direction::Outbound],
+            kind: ["call"].into_iter().collect(),
+            ..Default::default()
+        };
+        let joined = CustomerBaseBuilder::default()
+            .transactions(tx())
+            .and_then(|b| b.interactions(contacts))
+            .and_then(CustomerBaseBuilder::build)
+            .expect("valid");
+        let as_of = chrono::NaiveDate::from_ymd_opt(1970, 1, 10).expect("date");
+        // Customers 1..=5 (1..=4 joined): purchases 0, 2, 1, 1, 0; revenue 0, 10, 4, 1, 0.
+        for (base, purchases, revenue) in [
+            (&table, vec![0, 2, 1, 1, 0], vec![0.0, 10.0, 4.0, 1.0, 0.0]),
+            (&joined, vec![0, 2, 1, 1], vec![0.0, 10.0, 4.0, 1.0]),
+        ] {
+            assert!(matches!(codes(base), Some(RowCodes::Stored(_))));
+            let one_pass = base.summary(as_of).expect("summary");
+            assert_eq!((&one_pass.purchases, &one_pass.revenue), (&purchases, &revenue));
+            base.transactions();
+            let grouped = base.summary(as_of).expect("summary");
+            assert_eq!((&grouped.purchases, &grouped.revenue), (&purchases, &revenue));
+        }
     }
 }

@@ -29,12 +29,48 @@ pub(crate) fn slots(codes: &[u32], customers: usize) -> (Vec<usize>, Vec<Vec<u32
     (offsets, cursors)
 }
 
+/// Each row's customer code as grouping reads it: stored per row (`[u32]`), or computed
+/// from the row's id ([`IdOffsets`]).
+pub(crate) trait RowCode: Sync {
+    /// Number of rows.
+    fn rows(&self) -> usize;
+    /// Row `row`'s customer code.
+    fn code(&self, row: usize) -> u32;
+}
+
+impl RowCode for [u32] {
+    fn rows(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn code(&self, row: usize) -> u32 {
+        self[row]
+    }
+}
+
+/// Codes of rows whose integer ids are every number from `min` up: a row's code is its id
+/// minus `min` ([`crate::id::RowCodes::Offset`]).
+pub(crate) struct IdOffsets<'a> {
+    pub ids: &'a [i64],
+    pub min: i64,
+}
+
+impl RowCode for IdOffsets<'_> {
+    fn rows(&self) -> usize {
+        self.ids.len()
+    }
+    #[inline]
+    fn code(&self, row: usize) -> u32 {
+        (self.ids[row] - self.min) as u32
+    }
+}
+
 /// Rows per customer in each of the [`pieces`] of the rows.
-fn piece_histograms(codes: &[u32], customers: usize) -> Vec<Vec<u32>> {
-    map_pieces(codes.len(), |rows| {
+fn piece_histograms<C: RowCode + ?Sized>(codes: &C, customers: usize) -> Vec<Vec<u32>> {
+    map_pieces(codes.rows(), |rows| {
         let mut h = vec![0u32; customers];
-        for &c in &codes[rows] {
-            h[c as usize] += 1;
+        for row in rows {
+            h[codes.code(row) as usize] += 1;
         }
         h
     })
@@ -60,8 +96,8 @@ fn offsets_of(histograms: &[Vec<u32>], customers: usize) -> Vec<usize> {
 /// the staging column becomes the grouped one. Each column takes both passes on its own:
 /// a plain typed loop per column, with each thread writing its own slices (no atomics, so
 /// the staging memory needs no zeroing).
-pub(crate) struct Buckets<'a> {
-    codes: &'a [u32],
+pub(crate) struct Buckets<'a, C: RowCode + ?Sized> {
+    codes: &'a C,
     /// Per-customer offsets of the grouped order (`customers + 1`).
     pub offsets: Vec<usize>,
     shift: usize,
@@ -74,9 +110,9 @@ pub(crate) struct Buckets<'a> {
     staged_code: Vec<u32>,
 }
 
-impl<'a> Buckets<'a> {
-    /// The grouping of rows with these customer codes (`codes[row] < customers`).
-    pub(crate) fn new(codes: &'a [u32], customers: usize) -> Self {
+impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
+    /// The grouping of rows with these customer codes (each below `customers`).
+    pub(crate) fn new(codes: &'a C, customers: usize) -> Self {
         let shift = (usize::BITS - (customers >> 8).leading_zeros()) as usize;
         let buckets = (customers >> shift) + 1;
         let histograms = piece_histograms(codes, customers);
@@ -93,8 +129,8 @@ impl<'a> Buckets<'a> {
         }
         drop(histograms);
         let mut grouping = Buckets { codes, offsets, shift, bucket_offsets, starts, staged_code: Vec::new() };
-        let mut staged_code = vec![0u32; codes.len()];
-        grouping.stage(|row| codes[row], &mut staged_code);
+        let mut staged_code = vec![0u32; codes.rows()];
+        grouping.stage(|row| codes.code(row), &mut staged_code);
         grouping.staged_code = staged_code;
         grouping
     }
@@ -112,7 +148,7 @@ impl<'a> Buckets<'a> {
     /// A column in the grouped order from one the caller keeps, `value(row)` being row
     /// `row`'s value (converted as it is read): one write of every row, no staging column.
     pub(crate) fn grouped_from<T: Copy + Default + Send + Sync>(&self, value: impl Fn(usize) -> T + Sync) -> Vec<T> {
-        let mut column = vec![T::default(); self.codes.len()];
+        let mut column = vec![T::default(); self.codes.rows()];
         self.stage(value, &mut column);
         self.place(&mut column);
         column
@@ -123,7 +159,7 @@ impl<'a> Buckets<'a> {
     fn stage<T: Copy + Send + Sync>(&self, value: impl Fn(usize) -> T + Sync, staging: &mut [T]) {
         let (codes, shift) = (self.codes, self.shift);
         let buckets = self.bucket_offsets.len() - 1;
-        let pieces = pieces(codes.len());
+        let pieces = pieces(codes.rows());
         // Cut the staging column into each piece's region of each bucket.
         let mut regions: Vec<Vec<&mut [T]>> = (0..pieces.len()).map(|_| Vec::with_capacity(buckets)).collect();
         let mut rest = staging;
@@ -143,7 +179,7 @@ impl<'a> Buckets<'a> {
                 move || {
                     let mut at = vec![0usize; regions.len()];
                     for row in rows {
-                        let b = codes[row] as usize >> shift;
+                        let b = codes.code(row) as usize >> shift;
                         regions[b][at[b]] = value(row);
                         at[b] += 1;
                     }
@@ -198,19 +234,20 @@ pub(crate) fn scratch_from_ids(ids: crate::id::KeyColumn, n: usize) -> Vec<i64> 
 /// customer in ascending order (codes never decrease), so that grouping can keep them as
 /// they are; `None` otherwise. The same offsets [`stage_in_buckets`] would give, since it
 /// keeps row order within a customer. One read of the codes, on all threads.
-pub(crate) fn offsets_if_grouped(codes: &[u32], customers: usize) -> Option<Vec<usize>> {
-    let sorted = map_pieces(codes.len(), |rows| codes[rows.start.saturating_sub(1)..rows.end].is_sorted());
+pub(crate) fn offsets_if_grouped<C: RowCode + ?Sized>(codes: &C, customers: usize) -> Option<Vec<usize>> {
+    let sorted =
+        map_pieces(codes.rows(), |rows| (rows.start.max(1)..rows.end).all(|r| codes.code(r - 1) <= codes.code(r)));
     if !sorted.into_iter().all(|s| s) {
         return None;
     }
     // offsets[c] is the first row of a code >= c: one walk over the rows.
     let mut offsets = Vec::with_capacity(customers + 1);
-    for (row, &c) in codes.iter().enumerate() {
-        while offsets.len() <= c as usize {
+    for row in 0..codes.rows() {
+        while offsets.len() <= codes.code(row) as usize {
             offsets.push(row);
         }
     }
-    offsets.resize(customers + 1, codes.len());
+    offsets.resize(customers + 1, codes.rows());
     Some(offsets)
 }
 
@@ -281,14 +318,14 @@ mod tests {
     fn grouped_rows_are_detected_with_the_counting_sort_offsets() {
         for (codes, customers) in [(vec![], 0usize), (vec![0, 0, 1, 3, 3], 5), (vec![1, 1, 2], 3)] {
             let (offsets, _) = counting_sort(&codes, customers);
-            assert_eq!(offsets_if_grouped(&codes, customers), Some(offsets), "{codes:?}");
+            assert_eq!(offsets_if_grouped(codes.as_slice(), customers), Some(offsets), "{codes:?}");
         }
-        assert_eq!(offsets_if_grouped(&[0, 1, 0], 2), None);
+        assert_eq!(offsets_if_grouped(&[0, 1, 0][..], 2), None);
         // Unsorted only across a cut between the pieces of the rows.
         let mut codes: Vec<u32> = (0..300_000).map(|r| r / 3).collect();
         let cut = pieces(codes.len()).last().map_or(0, |r| r.start);
         codes[cut..].iter_mut().for_each(|c| *c = 0);
-        assert_eq!(offsets_if_grouped(&codes, 100_000), (cut == 0).then(|| counting_sort(&codes, 100_000).0));
+        assert_eq!(offsets_if_grouped(codes.as_slice(), 100_000), (cut == 0).then(|| counting_sort(&codes, 100_000).0));
     }
 
     #[test]
@@ -296,7 +333,7 @@ mod tests {
         for (n, customers) in [(0u32, 0usize), (5, 3), (300_000, 1_000), (300_000, 70_000), (200_000, 300_001)] {
             let codes: Vec<u32> = (0..n).map(|r| r.wrapping_mul(2_654_435_761) % customers.max(1) as u32).collect();
             let (offsets, perm) = counting_sort(&codes, customers);
-            let buckets = Buckets::new(&codes, customers);
+            let buckets = Buckets::new(codes.as_slice(), customers);
             let mut rows: Vec<u32> = (0..n).collect();
             buckets.group(&mut rows, &mut vec![u32::MAX; codes.len()]);
             assert_eq!(buckets.offsets, offsets);

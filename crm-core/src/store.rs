@@ -51,10 +51,7 @@ impl TransactionStore {
         self.grouped.get_or_init(|| {
             let pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner).take();
             match pending {
-                Some(u) => {
-                    let codes = u.codes.stored(u.columns.int_ids());
-                    Transactions::build_given(u.columns, &codes, u.customers, phases)
-                }
+                Some(u) => Transactions::build_given(u.columns, u.codes, u.customers, phases),
                 None => Transactions::default(),
             }
         })

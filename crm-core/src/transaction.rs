@@ -1,12 +1,12 @@
 //! Transactions (purchases and refunds): the columns a host gives, and the store a base keeps.
 
 use crate::customer::CustomerIndex;
-use crate::grouping::{Buckets, for_each_group, scratch_from_ids};
-use crate::id::KeyColumn;
+use crate::grouping::{Buckets, IdOffsets, RowCode, for_each_group, offsets_if_grouped, scratch_from_ids};
+use crate::id::{KeyColumn, RowCodes};
 use crate::instants::by_unit;
 use crate::parallel::SplitAt;
 use crate::rank::total_bits;
-use crate::shared::GivenColumns;
+use crate::shared::{GivenColumns, SharedTransactions};
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
 use serde::{Deserialize, Serialize};
 
@@ -232,7 +232,7 @@ impl Transactions {
         };
         let n = codes.len();
         phases.lap("intern products and orders");
-        if let Some(offsets) = crate::grouping::offsets_if_grouped(codes, customers) {
+        if let Some(offsets) = offsets_if_grouped(codes, customers) {
             // Rows already grouped by customer (an export sorted by customer): the columns
             // are the grouped store as they are.
             let mut store = Transactions {
@@ -280,21 +280,44 @@ impl Transactions {
     /// [`Self::build`] for the columns as a base was given them. Columns the caller keeps
     /// ([`GivenColumns::Shared`]) are read once into the grouped order, their times
     /// converted to seconds on the way, rather than copied and then grouped: one write of
-    /// every row instead of three, and no staging column.
+    /// every row instead of three, no staging column, and no code column when the codes
+    /// are computed from the ids.
     pub(crate) fn build_given(
         columns: GivenColumns,
-        codes: &[u32],
+        codes: RowCodes,
         customers: usize,
         phases: &mut crate::base::Phases,
     ) -> Transactions {
-        let shared = match columns {
-            GivenColumns::Shared(s) if crate::grouping::offsets_if_grouped(codes, customers).is_none() => s,
-            given => return Self::build(given.into_columns(), codes, customers, phases),
-        };
+        match (columns, codes) {
+            (GivenColumns::Shared(s), RowCodes::Offset(min))
+                if offsets_if_grouped(&IdOffsets { ids: &s.customer, min }, customers).is_none() =>
+            {
+                Self::group_kept(&s, &IdOffsets { ids: &s.customer, min }, customers, phases)
+            }
+            (GivenColumns::Shared(s), RowCodes::Stored(codes))
+                if offsets_if_grouped(&codes[..], customers).is_none() =>
+            {
+                Self::group_kept(&s, &codes[..], customers, phases)
+            }
+            // Owned columns, or rows already grouped by customer (kept as they are).
+            (given, codes) => {
+                let codes = codes.stored(given.int_ids());
+                Self::build(given.into_columns(), &codes, customers, phases)
+            }
+        }
+    }
+
+    /// The grouped store of kept columns whose rows are not grouped by customer.
+    fn group_kept<C: RowCode + ?Sized>(
+        kept: &SharedTransactions,
+        codes: &C,
+        customers: usize,
+        phases: &mut crate::base::Phases,
+    ) -> Transactions {
         let buckets = Buckets::new(codes, customers);
         phases.lap("group by customer: buckets");
-        let time = by_unit!(shared.time.instants(), v, second => buckets.grouped_from(|r| second(&v[r])));
-        let amount = buckets.grouped_from(|r| shared.amount[r]);
+        let time = by_unit!(kept.time.instants(), v, second => buckets.grouped_from(|r| second(&v[r])));
+        let amount = buckets.grouped_from(|r| kept.amount[r]);
         phases.lap("group by customer: columns");
         let mut store =
             Transactions { time, amount, margin: None, order: None, product: None, offsets: buckets.offsets };

@@ -37,8 +37,8 @@ const BLOCK: usize = 1 << 16;
 /// The most bytes of customers' states a pass keeps (beyond, the caller groups the rows):
 /// each row reads and writes its customer's state at random, and beyond some size the
 /// misses cost more than grouping the rows, whose passes read and write in order. With the
-/// host's columns kept in place ([`crate::shared`]) grouping also copies them, while the
-/// pass needs no memory beyond its states. The summary (32-byte states, 11.4 rows per
+/// host's columns kept in place ([`crate::shared`]) grouping also writes the grouped
+/// store beside them, while the pass needs no memory beyond its states. The summary (32-byte states, 11.4 rows per
 /// customer in time order, 2 cores, release, from a polars frame, `scaling.py`) at 3 M
 /// customers: build + summary 0.74 s by the pass against 1.25 s grouping first (a path the
 /// prefetch does not touch), and build + summary + segments needs 0.87 x the input beyond

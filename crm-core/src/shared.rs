@@ -4,8 +4,8 @@
 //! A base built from [`SharedTransactions`] holds a reference to the host's values: the
 //! build copies nothing (its time and memory are the coding of the ids), the one-pass
 //! analyses (value segments, summary) read the values where they are, in the host's time
-//! unit, and only an analysis that needs each customer's history copies them, once, when
-//! it groups them. Results are the same bit for bit as from [`TransactionColumns`]
+//! unit, and only an analysis that needs each customer's history reads them, once, into
+//! the grouped store. Results are the same bit for bit as from [`TransactionColumns`]
 //! holding the same values.
 
 use crate::error::Result;

@@ -7,6 +7,7 @@
 //! each customer's rows in a canonical order (a full ordering on every field), which makes
 //! the grouped store independent of the row order too.
 
+use crate::id::RowCode;
 use crate::parallel::{SplitAt, map_pieces, pieces, run_tasks};
 use std::ops::Range;
 
@@ -27,42 +28,6 @@ pub(crate) fn slots(codes: &[u32], customers: usize) -> (Vec<usize>, Vec<Vec<u32
         }
     }
     (offsets, cursors)
-}
-
-/// Each row's customer code as grouping reads it: stored per row (`[u32]`), or computed
-/// from the row's id ([`IdOffsets`]).
-pub(crate) trait RowCode: Sync {
-    /// Number of rows.
-    fn rows(&self) -> usize;
-    /// Row `row`'s customer code.
-    fn code(&self, row: usize) -> u32;
-}
-
-impl RowCode for [u32] {
-    fn rows(&self) -> usize {
-        self.len()
-    }
-    #[inline]
-    fn code(&self, row: usize) -> u32 {
-        self[row]
-    }
-}
-
-/// Codes of rows whose integer ids are every number from `min` up: a row's code is its id
-/// minus `min` ([`crate::id::RowCodes::Offset`]).
-pub(crate) struct IdOffsets<'a> {
-    pub ids: &'a [i64],
-    pub min: i64,
-}
-
-impl RowCode for IdOffsets<'_> {
-    fn rows(&self) -> usize {
-        self.ids.len()
-    }
-    #[inline]
-    fn code(&self, row: usize) -> u32 {
-        (self.ids[row] - self.min) as u32
-    }
 }
 
 /// Rows per customer in each of the [`pieces`] of the rows.

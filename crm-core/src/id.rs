@@ -363,6 +363,42 @@ impl RowCodes {
     }
 }
 
+/// Each row's customer code as the row passes and the grouping read it: stored per row
+/// (`[u32]`), or computed from the row's id ([`IdOffsets`]).
+pub(crate) trait RowCode: Sync {
+    /// Number of rows.
+    fn rows(&self) -> usize;
+    /// Row `row`'s customer code.
+    fn code(&self, row: usize) -> u32;
+}
+
+impl RowCode for [u32] {
+    fn rows(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn code(&self, row: usize) -> u32 {
+        self[row]
+    }
+}
+
+/// Codes of rows whose integer ids are every number from `min` up: a row's code is its id
+/// minus `min` ([`RowCodes::Offset`]).
+pub(crate) struct IdOffsets<'a> {
+    pub ids: &'a [i64],
+    pub min: i64,
+}
+
+impl RowCode for IdOffsets<'_> {
+    fn rows(&self) -> usize {
+        self.ids.len()
+    }
+    #[inline]
+    fn code(&self, row: usize) -> u32 {
+        (self.ids[row] - self.min) as u32
+    }
+}
+
 /// Interns a column: distinct ids sorted ascending, codes per row.
 pub(crate) fn intern(column: &KeyColumn) -> Interned {
     match column {

@@ -17,7 +17,7 @@
 //! the rows, as it would have without the pass.
 
 use crate::cache::prefetch;
-use crate::id::RowCodes;
+use crate::id::{IdOffsets, RowCode, RowCodes};
 use crate::instants::by_unit;
 use crate::rank::total_bits;
 use crate::store::Ungrouped;
@@ -38,14 +38,14 @@ const BLOCK: usize = 1 << 16;
 /// each row reads and writes its customer's state at random, and beyond some size the
 /// misses cost more than grouping the rows, whose passes read and write in order. With the
 /// host's columns kept in place ([`crate::shared`]) grouping also writes the grouped
-/// store beside them, while the pass needs no memory beyond its states. The summary (32-byte states, 11.4 rows per
-/// customer in time order, 2 cores, release, from a polars frame, `scaling.py`) at 3 M
-/// customers: build + summary 0.74 s by the pass against 1.25 s grouping first (a path the
-/// prefetch does not touch), and build + summary + segments needs 0.87 x the input beyond
-/// it at the peak against 1.83 x; at 10 M the pass was faster even before both (3.8 s
-/// against 4.4). The segments' pass, where only the value window's rows visit the states (a
-/// year of three): 3 M customers 0.48 s against 0.86 s grouping first, 10 M (320 MiB of
-/// states) 2.6 s against 4.1.
+/// store beside them, while the pass needs no memory beyond its states. The summary
+/// (32-byte states, 11.4 rows per customer in time order, 2 cores, release, from a polars
+/// frame, `scaling.py`) at 3 M customers: build + summary 0.74 s by the pass against 1.25 s
+/// grouping first (a path the prefetch does not touch), and build + summary + segments
+/// needs 0.87 x the input beyond it at the peak against 1.83 x; at 10 M the pass was faster
+/// even before both (3.8 s against 4.4). The segments' pass, where only the value window's
+/// rows visit the states (a year of three): 3 M customers 0.48 s against 0.86 s grouping
+/// first, 10 M (320 MiB of states) 2.6 s against 4.1.
 const MAX_STATE_BYTES: usize = 512 << 20;
 
 /// A customer's running state in a pass.
@@ -121,8 +121,8 @@ pub(crate) fn per_customer<S: Running>(
         let part = Part { u, start, end, fresh, context, lo, len: step.min(n - lo), declined: &declined };
         // One loop per time unit, the unit's conversion inlined.
         by_unit!(u.columns.times(), v, second => match u.codes {
-            RowCodes::Stored(ref codes) => part.scan(v, second, codes, |&c: &u32| c),
-            RowCodes::Offset(min) => part.scan(v, second, u.columns.int_ids(), move |&id: &i64| (id - min) as u32),
+            RowCodes::Stored(ref codes) => part.scan(v, second, &codes[..]),
+            RowCodes::Offset(min) => part.scan(v, second, &IdOffsets { ids: u.columns.int_ids(), min }),
         })
     });
     let mut pass =
@@ -154,9 +154,8 @@ type Scanned<S> = Option<(Vec<S>, usize, Vec<u64>)>;
 
 impl<S: Running> Part<'_, S> {
     /// Reads every row with times `times` (in their unit; `second` reads one as Unix
-    /// seconds) into the part's customers' states; `code` reads a row's customer code
-    /// from `coded` (the stored codes, or the ids when a code is computed from its id).
-    fn scan<T, C>(&self, times: &[T], second: impl Fn(&T) -> i64, coded: &[C], code: impl Fn(&C) -> u32) -> Scanned<S> {
+    /// seconds) into the part's customers' states, with the rows' customer `codes`.
+    fn scan<T, C: RowCode + ?Sized>(&self, times: &[T], second: impl Fn(&T) -> i64, codes: &C) -> Scanned<S> {
         let Part { u, start, end, fresh, context, lo, len, declined } = *self;
         let amounts = u.columns.amounts();
         let has_margin = u.columns.has_margin();
@@ -184,12 +183,12 @@ impl<S: Running> Part<'_, S> {
                 return None;
             }
             let rows = block..(block + BLOCK).min(times.len());
-            for (i, (c, t)) in rows.clone().zip(coded[rows.clone()].iter().zip(&times[rows])) {
-                if let Some(ahead) = coded.get(i + LOOK_AHEAD) {
-                    prefetch(&states[(code(ahead) as usize).wrapping_sub(lo).min(len - 1)]);
+            for (i, t) in rows.clone().zip(&times[rows]) {
+                if i + LOOK_AHEAD < times.len() {
+                    prefetch(&states[(codes.code(i + LOOK_AHEAD) as usize).wrapping_sub(lo).min(len - 1)]);
                 }
-                let row_code = code(c);
-                let at = (row_code as usize).wrapping_sub(lo);
+                let code = codes.code(i);
+                let at = (code as usize).wrapping_sub(lo);
                 if at >= len || i < resume {
                     continue;
                 }
@@ -202,7 +201,7 @@ impl<S: Running> Part<'_, S> {
                     bought_early[at / 64] |= u64::from(amounts[i] > 0.0) << (at % 64);
                     continue;
                 }
-                let same = |r: usize| coded.get(r).map(&code) == Some(row_code) && second(&times[r]) == t;
+                let same = |r: usize| r < times.len() && codes.code(r) == code && second(&times[r]) == t;
                 if !same(i + 1) {
                     if !read(&mut states, at, i, t) {
                         declined.store(true, Ordering::Relaxed);

@@ -1,8 +1,8 @@
 //! Transactions (purchases and refunds): the columns a host gives, and the store a base keeps.
 
 use crate::customer::CustomerIndex;
-use crate::grouping::{Buckets, IdOffsets, RowCode, for_each_group, offsets_if_grouped, scratch_from_ids};
-use crate::id::{KeyColumn, RowCodes};
+use crate::grouping::{Buckets, for_each_group, offsets_if_grouped, scratch_from_ids};
+use crate::id::{IdOffsets, KeyColumn, RowCode, RowCodes};
 use crate::instants::by_unit;
 use crate::parallel::SplitAt;
 use crate::rank::total_bits;
@@ -289,38 +289,42 @@ impl Transactions {
         phases: &mut crate::base::Phases,
     ) -> Transactions {
         match (columns, codes) {
-            (GivenColumns::Shared(s), RowCodes::Offset(min))
-                if offsets_if_grouped(&IdOffsets { ids: &s.customer, min }, customers).is_none() =>
-            {
+            (GivenColumns::Shared(s), RowCodes::Offset(min)) => {
                 Self::group_kept(&s, &IdOffsets { ids: &s.customer, min }, customers, phases)
             }
-            (GivenColumns::Shared(s), RowCodes::Stored(codes))
-                if offsets_if_grouped(&codes[..], customers).is_none() =>
-            {
-                Self::group_kept(&s, &codes[..], customers, phases)
-            }
-            // Owned columns, or rows already grouped by customer (kept as they are).
-            (given, codes) => {
-                let codes = codes.stored(given.int_ids());
-                Self::build(given.into_columns(), &codes, customers, phases)
+            (GivenColumns::Shared(s), RowCodes::Stored(codes)) => Self::group_kept(&s, &codes[..], customers, phases),
+            (owned, codes) => {
+                let codes = codes.stored(owned.int_ids());
+                Self::build(owned.into_columns(), &codes, customers, phases)
             }
         }
     }
 
-    /// The grouped store of kept columns whose rows are not grouped by customer.
+    /// [`Self::build`] for kept columns (no margins, orders or products).
     fn group_kept<C: RowCode + ?Sized>(
         kept: &SharedTransactions,
         codes: &C,
         customers: usize,
         phases: &mut crate::base::Phases,
     ) -> Transactions {
-        let buckets = Buckets::new(codes, customers);
-        phases.lap("group by customer: buckets");
-        let time = by_unit!(kept.time.instants(), v, second => buckets.grouped_from(|r| second(&v[r])));
-        let amount = buckets.grouped_from(|r| kept.amount[r]);
-        phases.lap("group by customer: columns");
-        let mut store =
-            Transactions { time, amount, margin: None, order: None, product: None, offsets: buckets.offsets };
+        let (time, amount, offsets) = match offsets_if_grouped(codes, customers) {
+            // Rows already grouped by customer: the columns in their order.
+            Some(offsets) => {
+                let mut seconds = Vec::with_capacity(kept.len());
+                kept.time.instants().append_seconds(&mut seconds);
+                phases.lap("group by customer (rows already grouped)");
+                (seconds, kept.amount.to_vec(), offsets)
+            }
+            None => {
+                let buckets = Buckets::new(codes, customers);
+                phases.lap("group by customer: buckets");
+                let time = by_unit!(kept.time.instants(), v, second => buckets.grouped_from(|r| second(&v[r])));
+                let amount = buckets.grouped_from(|r| kept.amount[r]);
+                phases.lap("group by customer: columns");
+                (time, amount, buckets.offsets)
+            }
+        };
+        let mut store = Transactions { time, amount, margin: None, order: None, product: None, offsets };
         store.canonical_order();
         phases.lap("order each customer's rows");
         store

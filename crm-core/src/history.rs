@@ -125,7 +125,7 @@ impl<M: MarginSum> crate::row_pass::Running for Reading<M> {
     type Context = ();
 
     #[inline]
-    fn last(&self) -> (i64, u32) {
+    fn last(&self, _: &()) -> (i64, u32) {
         (self.last_time, self.last_row)
     }
 

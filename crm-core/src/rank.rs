@@ -115,10 +115,22 @@ fn order_statistics(keys: &[u64], positions: &[usize]) -> Vec<u64> {
 /// order of a stable sort by descending value, without indirection in the comparisons.
 /// Equal values tie, -0.0 and 0.0 included.
 pub(crate) fn descending_order(values: impl Iterator<Item = (u32, f64)>) -> Vec<u32> {
+    descending_keys(values).into_iter().map(|k| k.1).collect()
+}
+
+/// The sort keys of [`descending_order`] in its order: each index with its value's key,
+/// whose value [`descending_value`] gives back (0.0 for -0.0) without looking it up.
+pub(crate) fn descending_keys(values: impl Iterator<Item = (u32, f64)>) -> Vec<(u64, u32)> {
     let mut keyed: Vec<(u64, u32)> = values.map(|(i, v)| (!ordered_bits(v), i)).collect();
     // The indices are distinct, so the keys are.
     crate::parallel::sort_distinct(&mut keyed);
-    keyed.into_iter().map(|k| k.1).collect()
+    keyed
+}
+
+/// The value of a [`descending_keys`] key (0.0 for the key of -0.0).
+#[inline]
+pub(crate) fn descending_value(key: u64) -> f64 {
+    from_ordered_bits(!key)
 }
 
 /// Highest value first, as [`descending_order`] ranks: equal values (-0.0 and 0.0

@@ -56,7 +56,7 @@ pub(crate) trait Running: Copy + Send + Sync {
     /// The time and the row of the latest row read; a time of `i64::MIN` before the first.
     /// (The row, not its amount: the amount is read again only when a row comes at the
     /// same time, and the state stays small.)
-    fn last(&self) -> (i64, u32);
+    fn last(&self, context: &Self::Context) -> (i64, u32);
     /// Reads the customer's next row in the store's order: its row, time, amount and margin
     /// (0 without margins).
     fn add(&mut self, context: &Self::Context, row: u32, time: i64, amount: f64, margin: f64);
@@ -166,7 +166,7 @@ impl<S: Running> Part<'_, S> {
         // latest row in the store's order (time, then amount, then margin).
         let read = |states: &mut [S], at: usize, i: usize, t: i64| {
             let s = &mut states[at];
-            let (last_t, last_row) = s.last();
+            let (last_t, last_row) = s.last(context);
             let behind = t < last_t || (t == last_t && order_key(u, i) < order_key(u, last_row as usize));
             if !behind {
                 s.add(context, i as u32, t, amounts[i], if has_margin { u.columns.margin(i) } else { 0.0 });
@@ -184,8 +184,13 @@ impl<S: Running> Part<'_, S> {
             }
             let rows = block..(block + BLOCK).min(times.len());
             for (i, t) in rows.clone().zip(&times[rows]) {
-                if i + LOOK_AHEAD < times.len() {
-                    prefetch(&states[(codes.code(i + LOOK_AHEAD) as usize).wrapping_sub(lo).min(len - 1)]);
+                if let Some(ahead) = times.get(i + LOOK_AHEAD) {
+                    // Only a row in the pass's span visits its state (asking for the others
+                    // would fill the core's miss buffers with lines nobody reads); they ask
+                    // for the part's last state, already in cache.
+                    let t = second(ahead);
+                    let at = (codes.code(i + LOOK_AHEAD) as usize).wrapping_sub(lo);
+                    prefetch(&states[if t >= start && t < end { at.min(len - 1) } else { len - 1 }]);
                 }
                 let code = codes.code(i);
                 let at = (code as usize).wrapping_sub(lo);

@@ -46,6 +46,20 @@ fn abc_classes_by_cumulative_share() {
     let counts: Vec<usize> = s.abc_table.iter().map(|r| r.customers).collect();
     assert_eq!(counts, vec![2, 2, 1]);
     assert_eq!(s.abc_table[0].revenue_share, 0.8);
+
+    // The same in hundredths, and a customer whose refunds exceed its purchases (ranked
+    // last, class C, left out of the positive total): values below 1 count as any other.
+    let b = base(&[
+        ("a", "2024-06-01", 0.5),
+        ("b", "2024-06-01", 0.3),
+        ("c", "2024-06-01", 0.1),
+        ("d", "2024-06-01", 0.05),
+        ("e", "2024-06-01", 0.05),
+        ("f", "2024-06-01", -0.25),
+    ]);
+    let s = b.segments(date(AS_OF), &SegmentConfig::default()).unwrap();
+    assert_eq!(s.abc, vec![Some(A), Some(A), Some(B), Some(B), Some(C), Some(C)]);
+    assert_eq!(s.rank[5], Some(5));
 }
 
 #[test]

@@ -435,41 +435,50 @@ pub(crate) const UNRANKED: u8 = 3;
 fn assemble(as_of: NaiveDate, config: &SegmentConfig, w: Window) -> Segments {
     let n = w.value.len();
     let ranked_state = State::Ranked as u8;
-    // Highest value first; ties by customer index, i.e. ascending external id.
-    let ranked: Vec<CustomerIndex> =
-        crate::rank::descending_order((0..n).filter(|&c| w.state[c] == ranked_state).map(|c| (c as u32, w.value[c])));
+    // Highest value first; ties by customer index, i.e. ascending external id. Each key
+    // carries its value, so the passes in rank order read no value at random.
+    let ranked =
+        crate::rank::descending_keys((0..n).filter(|&c| w.state[c] == ranked_state).map(|c| (c as u32, w.value[c])));
+    let value_at = |pos: usize| crate::rank::descending_value(ranked[pos].0);
 
+    // The one write at random: each ranked customer's position. Everything else is read
+    // in rank order or written in customer order.
     let mut rank = vec![None; n];
-    let mut segment = vec![None; n];
-    let mut abc = vec![None; n];
-    let mut pyramid: Vec<PyramidLevel> = w
-        .state
-        .iter()
-        .map(|&s| if s == State::Prospect as u8 { PyramidLevel::Prospect } else { PyramidLevel::Inactive })
+    for (pos, &(_, c)) in ranked.iter().enumerate() {
+        rank[c as usize] = Some(pos as u32);
+    }
+    // Adding the positive values in rank order, as the limits are crossed.
+    let positive_total: f64 = (0..ranked.len()).map(value_at).filter(|v| *v > 0.0).sum();
+    let mut cum = 0.0;
+    let abc_at: Vec<AbcClass> = (0..ranked.len())
+        .map(|pos| {
+            let v = value_at(pos);
+            let class = abc_class(v, cum, positive_total, &config.abc_shares);
+            if v > 0.0 {
+                cum += v;
+            }
+            class
+        })
         .collect();
 
-    let seg_levels = ValueSegment::ALL;
-    let pyr_levels = [PyramidLevel::Top, PyramidLevel::Large, PyramidLevel::Medium, PyramidLevel::Small];
+    // A position's level: how many ends it has reached (the ends ascend and the last is
+    // beyond every position).
     let seg_ends = ends(&split_counts(ranked.len(), &config.shares));
     let pyr_ends = ends(&split_counts(ranked.len(), &config.pyramid_shares));
-    let positive_total: f64 = ranked.iter().map(|&c| w.value[c as usize]).filter(|v| *v > 0.0).sum();
-    let (mut cum, mut seg_at, mut pyr_at) = (0.0, 0, 0);
-    for (pos, &c) in ranked.iter().enumerate() {
-        let c = c as usize;
-        // The ends are ascending and cover every position: move to the next level when passed.
-        while pos >= seg_ends[seg_at] {
-            seg_at += 1;
-        }
-        while pos >= pyr_ends[pyr_at] {
-            pyr_at += 1;
-        }
-        rank[c] = Some(pos as u32);
-        segment[c] = Some(seg_levels[seg_at]);
-        pyramid[c] = pyr_levels[pyr_at];
-        let v = w.value[c];
-        abc[c] = Some(abc_class(v, cum, positive_total, &config.abc_shares));
-        if v > 0.0 {
-            cum += v;
+    let level = |ends: &[usize], pos: u32| ends.iter().map(|&e| (e <= pos as usize) as usize).sum::<usize>();
+    let pyr_levels = [PyramidLevel::Top, PyramidLevel::Large, PyramidLevel::Medium, PyramidLevel::Small];
+    let mut segment = vec![None; n];
+    let mut abc = vec![None; n];
+    let mut pyramid = vec![PyramidLevel::Inactive; n];
+    for ((((r, &s), seg), a), p) in rank.iter().zip(&w.state).zip(&mut segment).zip(&mut abc).zip(&mut pyramid) {
+        match *r {
+            Some(pos) => {
+                *seg = Some(ValueSegment::ALL[level(&seg_ends, pos)]);
+                *a = Some(abc_at[pos as usize]);
+                *p = pyr_levels[level(&pyr_ends, pos)];
+            }
+            None if s == State::Prospect as u8 => *p = PyramidLevel::Prospect,
+            None => {}
         }
     }
 

@@ -2,9 +2,9 @@
 //! whose transactions are not grouped yet (see [`crate::row_pass`]).
 
 use super::{SegmentConfig, State, ValueMeasure, Window};
-use crate::row_pass::{Running, per_customer};
+use crate::row_pass::{Pass, Running, per_customer};
 use crate::store::Ungrouped;
-use crate::time::{Day, SECONDS_PER_DAY, day_start};
+use crate::time::{Day, MAX_DAYS, SECONDS_PER_DAY, day_start};
 
 /// A customer's running figures over the window: the time and row of its latest row read
 /// and its sums. 32 bytes, aligned: one cache line per row's visit. (Rows before the window
@@ -21,7 +21,7 @@ struct Slot {
 impl Running for Slot {
     type Context = ();
     #[inline]
-    fn last(&self) -> (i64, u32) {
+    fn last(&self, _: &()) -> (i64, u32) {
         (self.time, self.row)
     }
 
@@ -30,6 +30,69 @@ impl Running for Slot {
         (self.time, self.row) = (t, row);
         self.revenue += a;
         self.margin += m;
+    }
+}
+
+/// A [`Slot`] without margins over a window of at most [`MAX_DAYS`]: 16 bytes, half the
+/// memory to fault in and to miss at random. Its time is the seconds since the window's
+/// start plus 1 (0 before the first row), which 32 bits hold for any window a config
+/// allows.
+#[derive(Clone, Copy)]
+#[repr(C, align(16))]
+struct Compact {
+    since: u32,
+    row: u32,
+    revenue: f64,
+}
+
+const _: () = assert!(MAX_DAYS as i64 * SECONDS_PER_DAY < u32::MAX as i64);
+
+impl Running for Compact {
+    /// The window's start (Unix seconds).
+    type Context = i64;
+    #[inline]
+    fn last(&self, start: &i64) -> (i64, u32) {
+        (if self.since == 0 { i64::MIN } else { start + i64::from(self.since) - 1 }, self.row)
+    }
+
+    #[inline]
+    fn add(&mut self, start: &i64, row: u32, t: i64, a: f64, _: f64) {
+        // The pass reads rows from the start to before the end only.
+        (self.since, self.row) = ((t - start + 1) as u32, row);
+        self.revenue += a;
+    }
+}
+
+/// What the window takes from a customer's state at the end of the pass.
+trait Figures: Running {
+    /// Whether a row of the window was read.
+    fn ranked(&self) -> bool;
+    fn revenue(&self) -> f64;
+    /// 0 without margins.
+    fn margin(&self) -> f64;
+}
+
+impl Figures for Slot {
+    fn ranked(&self) -> bool {
+        self.time != i64::MIN
+    }
+    fn revenue(&self) -> f64 {
+        self.revenue
+    }
+    fn margin(&self) -> f64 {
+        self.margin
+    }
+}
+
+impl Figures for Compact {
+    fn ranked(&self) -> bool {
+        self.since != 0
+    }
+    fn revenue(&self) -> f64 {
+        self.revenue
+    }
+    fn margin(&self) -> f64 {
+        0.0
     }
 }
 
@@ -43,9 +106,17 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
     let (from_s, end_s) = (day_start(from), day_start(today) + SECONDS_PER_DAY);
     // The value of an empty sum, as the grouped path's `iter().sum()` starts.
     let empty: f64 = (&[] as &[f64]).iter().sum();
-    let fresh = Slot { time: i64::MIN, row: 0, revenue: empty, margin: empty };
-    let pass = per_customer(u, from_s, end_s, fresh, &())?;
-    let n = u.customers;
+    if !has_margin && config.window_days.is_some() {
+        let fresh = Compact { since: 0, row: 0, revenue: empty };
+        Some(collect(&per_customer(u, from_s, end_s, fresh, &from_s)?, u.customers, has_margin, config))
+    } else {
+        let fresh = Slot { time: i64::MIN, row: 0, revenue: empty, margin: empty };
+        Some(collect(&per_customer(u, from_s, end_s, fresh, &())?, u.customers, has_margin, config))
+    }
+}
+
+/// The window's columns from the pass's states.
+fn collect<S: Figures>(pass: &Pass<S>, n: usize, has_margin: bool, config: &SegmentConfig) -> Window {
     let mut w = Window {
         value: Vec::with_capacity(n),
         revenue: Vec::with_capacity(n),
@@ -55,19 +126,19 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
     };
     for (c, s) in pass.states().enumerate() {
         // As `window_row`: margin 0 without margins, cost to serve 0 without interactions.
-        let margin = if has_margin { s.margin } else { 0.0 };
+        let margin = s.margin();
         w.value.push(match config.measure {
-            ValueMeasure::Revenue => s.revenue,
+            ValueMeasure::Revenue => s.revenue(),
             ValueMeasure::Margin => margin,
             ValueMeasure::Profit => margin, // margin - 0 (no cost to serve), bit for bit
         });
-        w.revenue.push(s.revenue);
+        w.revenue.push(s.revenue());
         if let Some(m) = w.margin.as_mut() {
             m.push(margin);
         }
         // Ranked when it has a row in the window; else inactive when it bought before it;
         // else a prospect.
-        let state = if s.time != i64::MIN {
+        let state = if s.ranked() {
             State::Ranked
         } else if pass.bought_early[c / 64] >> (c % 64) & 1 == 1 {
             State::Inactive
@@ -76,7 +147,7 @@ pub(super) fn window(u: &Ungrouped, today: Day, config: &SegmentConfig) -> Optio
         };
         w.state.push(state as u8);
     }
-    Some(w)
+    w
 }
 
 #[cfg(test)]

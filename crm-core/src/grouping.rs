@@ -71,8 +71,35 @@ pub(crate) struct Buckets<'a, C: RowCode + ?Sized> {
     /// Per piece of the rows and bucket, where the piece's rows of the bucket start in the
     /// staging order (after those of the pieces before it).
     starts: Vec<Vec<usize>>,
-    /// The customer codes in staging order.
-    staged_code: Vec<u32>,
+    /// The rows' customers in staging order.
+    staged_code: StagedCodes,
+}
+
+/// The rows' customers in staging order, as offsets within their bucket: 16 bits while a
+/// bucket holds at most 65,536 customers (up to 16.7 million customers), 2 bytes a row
+/// less at the grouping's peak, where they live beside the columns.
+enum StagedCodes {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+/// A customer's offset within its bucket, as staged.
+trait BucketOffset: Copy + Default + Send + Sync {
+    fn index(self) -> usize;
+}
+
+impl BucketOffset for u16 {
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl BucketOffset for u32 {
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
 }
 
 impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
@@ -93,11 +120,22 @@ impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
             }
         }
         drop(histograms);
-        let mut grouping = Buckets { codes, offsets, shift, bucket_offsets, starts, staged_code: Vec::new() };
-        let mut staged_code = vec![0u32; codes.rows()];
-        grouping.stage(|row| codes.code(row), &mut staged_code);
-        grouping.staged_code = staged_code;
+        let mut grouping =
+            Buckets { codes, offsets, shift, bucket_offsets, starts, staged_code: StagedCodes::Wide(Vec::new()) };
+        let within = |row: usize| codes.code(row) & ((1u32 << shift) - 1);
+        grouping.staged_code = if shift <= 16 {
+            StagedCodes::Narrow(grouping.staged(|row| within(row) as u16))
+        } else {
+            StagedCodes::Wide(grouping.staged(within))
+        };
         grouping
+    }
+
+    /// `value` of every row in staging order.
+    fn staged<T: Copy + Default + Send + Sync>(&self, value: impl Fn(usize) -> T + Sync) -> Vec<T> {
+        let mut staged = vec![T::default(); self.codes.rows()];
+        self.stage(value, &mut staged);
+        staged
     }
 
     /// Moves `column` (one value per row) into the grouped order, through `staging` (a
@@ -158,7 +196,15 @@ impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
     /// slots are the rows it was staged to, so each bucket is copied out (a few thousand
     /// rows, in cache) and written back in order. Buckets are split over threads by rows.
     fn place<T: Copy + Send + Sync>(&self, staging: &mut [T]) {
-        let (offsets, shift, staged_code) = (&self.offsets, self.shift, &self.staged_code);
+        match &self.staged_code {
+            StagedCodes::Narrow(staged_code) => self.place_by(staging, staged_code),
+            StagedCodes::Wide(staged_code) => self.place_by(staging, staged_code),
+        }
+    }
+
+    /// [`Self::place`] with the staged offsets of one width.
+    fn place_by<T: Copy + Send + Sync, O: BucketOffset>(&self, staging: &mut [T], staged_code: &[O]) {
+        let (offsets, shift) = (&self.offsets, self.shift);
         let customers = offsets.len() - 1;
         let (mut tasks, mut rest) = (Vec::new(), staging);
         for part in customer_pieces(&self.bucket_offsets) {
@@ -174,8 +220,8 @@ impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
                     staged.extend_from_slice(&piece[lo - first..hi - first]);
                     cursor.clear();
                     cursor.extend(offsets[cs.clone()].iter().map(|&o| o - first));
-                    for (&code, &value) in staged_code[lo..hi].iter().zip(&staged) {
-                        let next = &mut cursor[code as usize - cs.start];
+                    for (&within, &value) in staged_code[lo..hi].iter().zip(&staged) {
+                        let next = &mut cursor[within.index()];
                         piece[*next] = value;
                         *next += 1;
                     }
@@ -295,7 +341,11 @@ mod tests {
 
     #[test]
     fn buckets_group_like_the_counting_sort() {
-        for (n, customers) in [(0u32, 0usize), (5, 3), (300_000, 1_000), (300_000, 70_000), (200_000, 300_001)] {
+        // Buckets of one customer, of 4 and 2,048; 131,072 customers in a bucket of the last
+        // (their offsets staged in 32 bits, not 16).
+        let cases =
+            [(0u32, 0usize), (5, 3), (300_000, 1_000), (300_000, 70_000), (200_000, 300_001), (70_000, 20_000_000)];
+        for (n, customers) in cases {
             let codes: Vec<u32> = (0..n).map(|r| r.wrapping_mul(2_654_435_761) % customers.max(1) as u32).collect();
             let (offsets, perm) = counting_sort(&codes, customers);
             let buckets = Buckets::new(codes.as_slice(), customers);

@@ -68,7 +68,7 @@ trait Figures: Running {
     /// Whether a row of the window was read.
     fn ranked(&self) -> bool;
     fn revenue(&self) -> f64;
-    /// 0 without margins.
+    /// Read only when the base has margins.
     fn margin(&self) -> f64;
 }
 
@@ -126,7 +126,7 @@ fn collect<S: Figures>(pass: &Pass<S>, n: usize, has_margin: bool, config: &Segm
     };
     for (c, s) in pass.states().enumerate() {
         // As `window_row`: margin 0 without margins, cost to serve 0 without interactions.
-        let margin = s.margin();
+        let margin = if has_margin { s.margin() } else { 0.0 };
         w.value.push(match config.measure {
             ValueMeasure::Revenue => s.revenue(),
             ValueMeasure::Margin => margin,

@@ -83,25 +83,6 @@ enum StagedCodes {
     Wide(Vec<u32>),
 }
 
-/// A customer's offset within its bucket, as staged.
-trait BucketOffset: Copy + Default + Send + Sync {
-    fn index(self) -> usize;
-}
-
-impl BucketOffset for u16 {
-    #[inline]
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl BucketOffset for u32 {
-    #[inline]
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
 impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
     /// The grouping of rows with these customer codes (each below `customers`).
     pub(crate) fn new(codes: &'a C, customers: usize) -> Self {
@@ -203,7 +184,7 @@ impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
     }
 
     /// [`Self::place`] with the staged offsets of one width.
-    fn place_by<T: Copy + Send + Sync, O: BucketOffset>(&self, staging: &mut [T], staged_code: &[O]) {
+    fn place_by<T: Copy + Send + Sync, O: Copy + Sync + Into<u32>>(&self, staging: &mut [T], staged_code: &[O]) {
         let (offsets, shift) = (&self.offsets, self.shift);
         let customers = offsets.len() - 1;
         let (mut tasks, mut rest) = (Vec::new(), staging);
@@ -221,7 +202,7 @@ impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
                     cursor.clear();
                     cursor.extend(offsets[cs.clone()].iter().map(|&o| o - first));
                     for (&within, &value) in staged_code[lo..hi].iter().zip(&staged) {
-                        let next = &mut cursor[within.index()];
+                        let next = &mut cursor[within.into() as usize];
                         piece[*next] = value;
                         *next += 1;
                     }

@@ -346,7 +346,7 @@ impl CustomerBaseBuilder {
                 })?;
                 Ok((ids, Some(slots), tx_map, ix_map))
             }),
-            None => union(&tx_uniques, &ix.uniques).map(|(ids, tx_map, ix_map)| (ids, None, tx_map, ix_map)),
+            None => union(tx_uniques, ix.uniques).map(|(ids, tx_map, ix_map)| (ids, None, tx_map, ix_map)),
         };
         let (ids, slots, tx_map, ix_map) = match checked {
             Ok(checked) => checked,
@@ -573,8 +573,9 @@ fn merge_map(sub: &KeyColumn, universe: &KeyColumn) -> Vec<Option<u32>> {
     }
 }
 
-/// The sorted union of two sorted distinct id columns, with each side's map into it.
-fn union(a: &KeyColumn, b: &KeyColumn) -> Result<(KeyColumn, Vec<u32>, Vec<u32>)> {
+/// The sorted union of two sorted distinct id columns, with each side's map into it. When
+/// one side is empty (a base of transactions only), the other is the union as it is.
+fn union(a: KeyColumn, b: KeyColumn) -> Result<(KeyColumn, Vec<u32>, Vec<u32>)> {
     fn walk<T: Ord + Copy>(
         n: usize,
         a: impl Fn(usize) -> T,
@@ -613,7 +614,16 @@ fn union(a: &KeyColumn, b: &KeyColumn) -> Result<(KeyColumn, Vec<u32>, Vec<u32>)
         }
         (ma, mb)
     }
-    match (a, b) {
+    let identity = |n: usize| (0..n as u32).collect::<Vec<u32>>();
+    if b.is_empty() {
+        let n = a.len();
+        return Ok((a, identity(n), Vec::new()));
+    }
+    if a.is_empty() {
+        let m = b.len();
+        return Ok((b, Vec::new(), identity(m)));
+    }
+    match (&a, &b) {
         (KeyColumn::Int(x), KeyColumn::Int(y)) => {
             let mut out = Vec::with_capacity(x.len().max(y.len()));
             let (ma, mb) = walk(x.len(), |i| x[i], y.len(), |j| y[j], |v| out.push(v));
@@ -624,8 +634,6 @@ fn union(a: &KeyColumn, b: &KeyColumn) -> Result<(KeyColumn, Vec<u32>, Vec<u32>)
             let (ma, mb) = walk(x.len(), |i| x.get(i), y.len(), |j| y.get(j), |v| out.push(v));
             Ok((KeyColumn::Str(out), ma, mb))
         }
-        (x, y) if y.is_empty() => Ok((x.clone(), (0..x.len() as u32).collect(), Vec::new())),
-        (x, y) if x.is_empty() => Ok((y.clone(), Vec::new(), (0..y.len() as u32).collect())),
         (x, y) => Err(Error::IdKindMismatch {
             column: "customer (interactions)".to_owned(),
             expected: x.kind().to_owned(),

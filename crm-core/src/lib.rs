@@ -53,6 +53,7 @@ pub mod ingest;
 pub mod instants;
 pub mod interaction;
 pub mod lifecycle;
+pub mod memory;
 pub mod migration;
 pub mod models;
 pub mod nps;

@@ -46,6 +46,15 @@ fn pool() -> Option<&'static rayon_core::ThreadPool> {
     Some(p)
 }
 
+/// Runs `f` on the calling thread and on each of the engine's worker threads (for work
+/// that belongs to a thread, such as handing back the memory its allocator keeps).
+pub(crate) fn on_every_thread(f: impl Fn() + Sync) {
+    f();
+    if let Some(pool) = pool() {
+        pool.broadcast(|_| f());
+    }
+}
+
 /// Runs `a` and `b` side by side on the engine's worker threads and returns both results
 /// (for hosts that convert two large results at once).
 ///

@@ -51,7 +51,10 @@ impl TransactionStore {
         self.grouped.get_or_init(|| {
             let pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner).take();
             match pending {
-                Some(u) => Transactions::build_given(u.columns, u.codes, u.customers, phases),
+                Some(u) => {
+                    crate::memory::grouping_starts();
+                    Transactions::build_given(u.columns, u.codes, u.customers, phases)
+                }
                 None => Transactions::default(),
             }
         })

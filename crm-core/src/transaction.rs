@@ -1,7 +1,7 @@
 //! Transactions (purchases and refunds): the columns a host gives, and the store a base keeps.
 
 use crate::customer::CustomerIndex;
-use crate::grouping::{Buckets, for_each_group, offsets_if_grouped, scratch_from_ids};
+use crate::grouping::{Buckets, for_each_group, group_times_and_amounts, offsets_if_grouped, scratch_from_ids};
 use crate::id::{IdOffsets, KeyColumn, RowCode, RowCodes};
 use crate::instants::by_unit;
 use crate::parallel::SplitAt;
@@ -316,12 +316,11 @@ impl Transactions {
                 (seconds, kept.amount.to_vec(), offsets)
             }
             None => {
-                let buckets = Buckets::new(codes, customers);
-                phases.lap("group by customer: buckets");
-                let time = by_unit!(kept.time.instants(), v, second => buckets.grouped_from(|r| second(&v[r])));
-                let amount = buckets.grouped_from(|r| kept.amount[r]);
-                phases.lap("group by customer: columns");
-                (time, amount, buckets.offsets)
+                let amount = |r: usize| kept.amount[r];
+                let grouped = by_unit!(kept.time.instants(), v, second =>
+                    group_times_and_amounts(codes, customers, |r| second(&v[r]), amount));
+                phases.lap("group by customer");
+                grouped
             }
         };
         let mut store = Transactions { time, amount, margin: None, order: None, product: None, offsets };

@@ -381,10 +381,10 @@ fn next_event(
     let lo = after.max(from as i64 * SECONDS_PER_DAY);
     let end = (to as i64 + 1) * SECONDS_PER_DAY;
     if let Some(min) = step.purchase {
-        let start = t.time.partition_point(|&s| s < lo).max(unused[0]);
-        let k = (start..t.len()).take_while(|&k| t.time[k] < end).find(|&k| t.amount[k] >= min)?;
+        let start = t.time.partition_point(|s| s < lo).max(unused[0]);
+        let k = (start..t.len()).take_while(|&k| t.time.get(k) < end).find(|&k| t.amount[k] >= min)?;
         unused[0] = k + 1;
-        return Some(t.time[k]);
+        return Some(t.time.get(k));
     }
     let kind = step.kind.expect("interaction step");
     let start = i.time.partition_point(|&s| s < lo).max(unused[1]);

@@ -35,8 +35,8 @@ pub(crate) fn scan(tx: &CustomerTransactions<'_>, scratch: &mut Vec<u32>) -> His
         }
     }
     if let Some(first) = first {
-        h.first_day = Some(day_of(tx.time[first]));
-        h.last_day = Some(day_of(tx.time[last]));
+        h.first_day = Some(day_of(tx.time.get(first)));
+        h.last_day = Some(day_of(tx.time.get(last)));
     }
     if let Some(m) = tx.margin {
         h.margin = m.iter().sum();
@@ -66,7 +66,7 @@ pub(crate) fn purchase_days(tx: &CustomerTransactions<'_>, days: &mut Vec<Day>) 
     days.clear();
     for (i, &a) in tx.amount.iter().enumerate() {
         if a > 0.0 {
-            let d = day_of(tx.time[i]);
+            let d = day_of(tx.time.get(i));
             if days.last() != Some(&d) {
                 days.push(d);
             }

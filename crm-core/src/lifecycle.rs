@@ -223,7 +223,7 @@ pub(crate) fn stage_of(
         if a <= 0.0 {
             continue;
         }
-        let d = day_of(tx.time[i]);
+        let d = day_of(tx.time.get(i));
         if let Some(p) = prev
             && today - d < cfg.return_days as Day
         {

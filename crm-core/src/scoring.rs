@@ -262,7 +262,7 @@ impl Context<'_> {
             Condition::PurchaseWithin { days } => {
                 let t = self.base.transactions().of(c).until(today);
                 let from = today - *days as Day + 1;
-                let latest = (0..t.len()).rev().find(|&k| t.amount[k] > 0.0).map(|k| day_of(t.time[k]));
+                let latest = (0..t.len()).rev().find(|&k| t.amount[k] > 0.0).map(|k| day_of(t.time.get(k)));
                 latest.filter(|&d| d >= from).map(|d| Some((today - d) as f64))
             }
             Condition::Stage { stages } => hit(self.stages.as_ref().is_some_and(|s| stages.contains(&s[c as usize]))),

@@ -319,6 +319,37 @@ mod tests {
     }
 
     #[test]
+    fn times_spanning_more_than_offsets_hold_are_kept_as_seconds() {
+        use crate::time::{MAX_TIMESTAMP, MIN_TIMESTAMP};
+        use crate::transaction::TimeColumn;
+        let most = i64::from(u32::MAX);
+        // Spans of 2^32 - 1 seconds (offsets), one second more, and 9,000 years (seconds);
+        // rows not grouped by customer, then grouped; owned columns and shared ones.
+        for (first, last, offsets) in
+            [(-7, most - 7, true), (-7, most - 6, false), (MIN_TIMESTAMP, MAX_TIMESTAMP, false)]
+        {
+            for grouped in [false, true] {
+                let (ids, times) = if grouped {
+                    (vec![1i64, 1, 2, 2], vec![last, 5, 9, first])
+                } else {
+                    (vec![2i64, 1, 2, 1], vec![9, last, first, 5])
+                };
+                let mut owned = TransactionColumns::new(KeyColumn::Int(ids), times, vec![1.0, 2.0, 3.0, 4.0]);
+                let shared = shared_in(&mut owned, 0);
+                let shared =
+                    CustomerBase::builder().shared_transactions(shared).expect("valid").build().expect("valid");
+                for base in [CustomerBase::from_transactions(owned).expect("valid"), shared] {
+                    let tx = base.transactions();
+                    assert_eq!(matches!(tx.time, TimeColumn::Offsets { .. }), offsets, "{first}..={last}");
+                    assert_eq!(tx.of(0).time.to_vec(), [5, last], "{first}..={last}, grouped {grouped}");
+                    assert_eq!(tx.of(1).time.to_vec(), [first, 9], "{first}..={last}, grouped {grouped}");
+                    assert_eq!(base.transaction_span(), Some((first, last)));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_build_reads_shared_rows_in_place_until_they_are_grouped() {
         let tx = SharedTransactions::new(
             Shared::new(vec![5i64, 9, 5]),
@@ -333,7 +364,7 @@ mod tests {
         assert_eq!(base.transaction_span(), Some((1, 2 * DAY - 1)));
         assert_eq!(in_place(&base), Some(true), "the span is read in place");
         let five = base.transactions().of(0);
-        assert_eq!((five.time, five.amount), (&[1, 2 * DAY - 1][..], &[10.0, 4.0][..]));
+        assert_eq!((five.time.to_vec(), five.amount), (vec![1, 2 * DAY - 1], &[10.0, 4.0][..]));
         assert_eq!(in_place(&base), None, "grouped now");
         // A second batch: both copied into one set of owned columns.
         let more = TransactionColumns::new(KeyColumn::Int(vec![9]), vec![3 * DAY], vec![1.0]);

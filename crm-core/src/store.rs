@@ -48,12 +48,17 @@ impl TransactionStore {
 
     /// Groups the transactions now (once), with the build's phases timed.
     pub(crate) fn group(&self, phases: &mut Phases) -> &Transactions {
+        if let Some(grouped) = self.grouped.get() {
+            return grouped;
+        }
+        // The span decides how the times are stored; found from the columns as given.
+        let span = self.span();
         self.grouped.get_or_init(|| {
             let pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner).take();
             match pending {
                 Some(u) => {
                     crate::memory::grouping_starts();
-                    Transactions::build_given(u.columns, u.codes, u.customers, phases)
+                    Transactions::build_given(u.columns, u.codes, u.customers, span, phases)
                 }
                 None => Transactions::default(),
             }
@@ -95,7 +100,7 @@ impl TransactionStore {
             if let Some(span) = self.with_ungrouped(|u| u.columns.times().min_max()) {
                 return span;
             }
-            crate::Instants::Seconds(&self.get().time).min_max()
+            self.get().time.min_max()
         })
     }
 }

@@ -37,7 +37,7 @@
 //!     for c in (odd..whole.len()).step_by(2) {
 //!         let t = tx.of(c as u32);
 //!         ids.extend(std::iter::repeat_n(whole.ids().display(c), t.time.len()));
-//!         time.extend_from_slice(t.time);
+//!         time.extend(t.time.iter());
 //!         amount.extend_from_slice(t.amount);
 //!     }
 //!     CustomerBase::from_transactions(TransactionColumns::new(ids.into(), time, amount))

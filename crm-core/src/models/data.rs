@@ -292,7 +292,7 @@ pub struct RfmSummary {
 fn daily(t: &crate::transaction::CustomerTransactions<'_>, from: Day, end: Day, days: &mut Vec<(Day, f64)>) {
     days.clear();
     for k in t.first_on_or_after(from)..t.len() {
-        let d = day_of(t.time[k]);
+        let d = day_of(t.time.get(k));
         if d > end {
             break;
         }

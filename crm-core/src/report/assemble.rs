@@ -113,7 +113,7 @@ fn history_and_returns(base: &CustomerBase, as_of_day: crate::time::Day) -> (Opt
     let (mut first, mut r, mut net) = (i64::MAX, Returns::default(), 0.0);
     for c in 0..base.len() as u32 {
         let t = tx.of(c).until(as_of_day);
-        if let Some(&s) = t.time.first() {
+        if let Some(s) = t.time.first() {
             first = first.min(s);
         }
         for &a in t.amount {

@@ -80,7 +80,7 @@ impl CohortCounts {
                 .iter()
                 .zip(t.amount)
                 .filter(|(_, a)| **a > 0.0)
-                .map(|(&s, _)| month_index(day_to_date(day_of(s))));
+                .map(|(s, _)| month_index(day_to_date(day_of(s))));
             seen.clear();
             seen.extend(months);
             let Some(&m0) = seen.first() else { continue };

@@ -4,11 +4,15 @@ use crate::customer::CustomerIndex;
 use crate::grouping::{Buckets, for_each_group, group_times_and_amounts, offsets_if_grouped, scratch_from_ids};
 use crate::id::{IdOffsets, KeyColumn, RowCode, RowCodes};
 use crate::instants::by_unit;
-use crate::parallel::SplitAt;
+use crate::parallel::{SplitAt, map_rows};
 use crate::rank::total_bits;
 use crate::shared::{GivenColumns, SharedTransactions};
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
+
+mod times;
 use serde::{Deserialize, Serialize};
+pub(crate) use times::TimeColumn;
+pub use times::Times;
 
 /// Transactions as whole columns, the bulk way in (one call for millions of rows).
 ///
@@ -110,7 +114,7 @@ pub(crate) fn check_finite(column: &str, values: &[f64]) -> crate::Result<()> {
 #[derive(Debug, Clone, Default)]
 pub struct Transactions {
     pub(crate) offsets: Vec<usize>,
-    pub(crate) time: Vec<i64>,
+    pub(crate) time: TimeColumn,
     pub(crate) amount: Vec<f64>,
     pub(crate) margin: Option<Vec<f64>>,
     pub(crate) product: Option<(Vec<u32>, KeyColumn)>,
@@ -121,7 +125,7 @@ pub struct Transactions {
 #[derive(Debug, Clone, Copy)]
 pub struct CustomerTransactions<'a> {
     /// Unix seconds.
-    pub time: &'a [i64],
+    pub time: Times<'a>,
     /// Amounts.
     pub amount: &'a [f64],
     /// Margins, when the base has them.
@@ -145,14 +149,14 @@ impl<'a> CustomerTransactions<'a> {
 
     /// The transactions up to and including `last_day` (the rest are later).
     pub fn until(self, last_day: Day) -> Self {
-        let end = self.time.partition_point(|&t| t < day_start(last_day) + SECONDS_PER_DAY);
+        let end = self.time.partition_point(|t| t < day_start(last_day) + SECONDS_PER_DAY);
         self.head(end)
     }
 
     /// The first `n` transactions.
     pub fn head(self, n: usize) -> Self {
         CustomerTransactions {
-            time: &self.time[..n],
+            time: self.time.head(n),
             amount: &self.amount[..n],
             margin: self.margin.map(|m| &m[..n]),
             order: self.order.map(|o| &o[..n]),
@@ -162,7 +166,7 @@ impl<'a> CustomerTransactions<'a> {
 
     /// Index of the first transaction on or after `day`.
     pub fn first_on_or_after(&self, day: Day) -> usize {
-        self.time.partition_point(|&t| t < day_start(day))
+        self.time.partition_point(|t| t < day_start(day))
     }
 }
 
@@ -174,7 +178,7 @@ impl Transactions {
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.time.is_empty()
+        self.time.len() == 0
     }
 
     /// True when margins are known (given, or derived from cost of goods).
@@ -204,7 +208,7 @@ impl Transactions {
     pub fn of(&self, customer: CustomerIndex) -> CustomerTransactions<'_> {
         let (a, b) = (self.offsets[customer as usize], self.offsets[customer as usize + 1]);
         CustomerTransactions {
-            time: &self.time[a..b],
+            time: self.time.slice(a..b),
             amount: &self.amount[a..b],
             margin: self.margin.as_ref().map(|m| &m[a..b]),
             order: self.order.as_ref().map(|o| &o.0[a..b]),
@@ -217,10 +221,13 @@ impl Transactions {
     /// Builds the store from validated columns whose customer ids are already coded:
     /// every column is moved into customer order (see [`Buckets`]; no row
     /// permutation is kept), then each customer's transactions are put in canonical order.
+    /// `span` is the first and last time (they decide how times are stored, see
+    /// [`TimeColumn`]).
     pub(crate) fn build(
         cols: TransactionColumns,
         codes: &[u32],
         customers: usize,
+        span: Option<(i64, i64)>,
         phases: &mut crate::base::Phases,
     ) -> Transactions {
         let product = cols.product.as_ref().map(crate::id::intern);
@@ -236,7 +243,7 @@ impl Transactions {
             // Rows already grouped by customer (an export sorted by customer): the columns
             // are the grouped store as they are.
             let mut store = Transactions {
-                time: cols.timestamp,
+                time: TimeColumn::from_seconds(cols.timestamp, span),
                 amount: cols.amount,
                 margin,
                 order: order.map(|o| (o.codes, o.uniques)),
@@ -256,6 +263,7 @@ impl Transactions {
         let mut staging = scratch_from_ids(cols.customer, n);
         buckets.group(&mut time, &mut staging);
         drop(staging);
+        let time = TimeColumn::from_seconds(time, span);
         let mut floats = vec![0.0; n];
         buckets.group(&mut amount, &mut floats);
         let mut margin = margin;
@@ -286,16 +294,19 @@ impl Transactions {
         columns: GivenColumns,
         codes: RowCodes,
         customers: usize,
+        span: Option<(i64, i64)>,
         phases: &mut crate::base::Phases,
     ) -> Transactions {
         match (columns, codes) {
             (GivenColumns::Shared(s), RowCodes::Offset(min)) => {
-                Self::group_kept(&s, &IdOffsets { ids: &s.customer, min }, customers, phases)
+                Self::group_kept(&s, &IdOffsets { ids: &s.customer, min }, customers, span, phases)
             }
-            (GivenColumns::Shared(s), RowCodes::Stored(codes)) => Self::group_kept(&s, &codes[..], customers, phases),
+            (GivenColumns::Shared(s), RowCodes::Stored(codes)) => {
+                Self::group_kept(&s, &codes[..], customers, span, phases)
+            }
             (owned, codes) => {
                 let codes = codes.stored(owned.int_ids());
-                Self::build(owned.into_columns(), &codes, customers, phases)
+                Self::build(owned.into_columns(), &codes, customers, span, phases)
             }
         }
     }
@@ -305,22 +316,38 @@ impl Transactions {
         kept: &SharedTransactions,
         codes: &C,
         customers: usize,
+        span: Option<(i64, i64)>,
         phases: &mut crate::base::Phases,
     ) -> Transactions {
-        let (time, amount, offsets) = match offsets_if_grouped(codes, customers) {
+        let (instants, epoch) = (kept.time.instants(), TimeColumn::epoch(span));
+        let (time, amount, offsets) = match (offsets_if_grouped(codes, customers), epoch) {
             // Rows already grouped by customer: the columns in their order.
-            Some(offsets) => {
-                let mut seconds = Vec::with_capacity(kept.len());
-                kept.time.instants().append_seconds(&mut seconds);
+            (Some(offsets), Some(epoch)) => {
+                let seconds = by_unit!(instants, v, second => map_rows(v, |x| (second(x) - epoch) as u32));
                 phases.lap("group by customer (rows already grouped)");
-                (seconds, kept.amount.to_vec(), offsets)
+                (TimeColumn::Offsets { epoch, seconds }, kept.amount.to_vec(), offsets)
             }
-            None => {
+            (Some(offsets), None) => {
+                let mut seconds = Vec::with_capacity(kept.len());
+                instants.append_seconds(&mut seconds);
+                phases.lap("group by customer (rows already grouped)");
+                (TimeColumn::Seconds(seconds), kept.amount.to_vec(), offsets)
+            }
+            // Offsets of 4 bytes, grouped through a column of staged customers (2 bytes a
+            // row): 14 bytes a row at the peak, against 16 for seconds carrying them.
+            (None, Some(epoch)) => {
+                let buckets = Buckets::new(codes, customers);
+                let seconds = by_unit!(instants, v, second => buckets.grouped_from(|r| (second(&v[r]) - epoch) as u32));
+                let amount = buckets.grouped_from(|r| kept.amount[r]);
+                phases.lap("group by customer");
+                (TimeColumn::Offsets { epoch, seconds }, amount, buckets.offsets)
+            }
+            (None, None) => {
                 let amount = |r: usize| kept.amount[r];
-                let grouped = by_unit!(kept.time.instants(), v, second =>
+                let (seconds, amount, offsets) = by_unit!(instants, v, second =>
                     group_times_and_amounts(codes, customers, |r| second(&v[r]), amount));
                 phases.lap("group by customer");
-                grouped
+                (TimeColumn::Seconds(seconds), amount, offsets)
             }
         };
         let mut store = Transactions { time, amount, margin: None, order: None, product: None, offsets };
@@ -334,25 +361,31 @@ impl Transactions {
     /// usual export) are only checked.
     fn canonical_order(&mut self) {
         let offsets = std::mem::take(&mut self.offsets);
-        for_each_group(&offsets, self.columns(), |piece, group, scratch| piece.sort_group(group, scratch));
-        self.offsets = offsets;
+        let mut time = std::mem::take(&mut self.time);
+        match &mut time {
+            TimeColumn::Offsets { seconds, .. } => self.sort_groups(&offsets, seconds),
+            TimeColumn::Seconds(seconds) => self.sort_groups(&offsets, seconds),
+        }
+        (self.offsets, self.time) = (offsets, time);
     }
 
-    /// The grouped columns as mutable slices.
-    fn columns(&mut self) -> Columns<'_> {
-        Columns {
-            time: &mut self.time,
+    /// Sorts each customer's rows, `time` being the store's times in either form (offsets
+    /// keep their order).
+    fn sort_groups<T: Copy + Ord + Send + Sync>(&mut self, offsets: &[usize], time: &mut [T]) {
+        let columns = Columns {
+            time,
             amount: &mut self.amount,
             margin: self.margin.as_deref_mut(),
             order: self.order.as_mut().map(|o| o.0.as_mut_slice()),
             product: self.product.as_mut().map(|p| p.0.as_mut_slice()),
-        }
+        };
+        for_each_group(offsets, columns, |piece, group, scratch| piece.sort_group(group, scratch));
     }
 }
 
 /// Mutable slices of the grouped columns, for sorting customers' groups on several threads.
-struct Columns<'a> {
-    time: &'a mut [i64],
+struct Columns<'a, T> {
+    time: &'a mut [T],
     amount: &'a mut [f64],
     margin: Option<&'a mut [f64]>,
     order: Option<&'a mut [u32]>,
@@ -360,15 +393,20 @@ struct Columns<'a> {
 }
 
 /// Reused buffers for reordering a group.
-#[derive(Default)]
-struct Scratch {
+struct Scratch<T> {
     order: Vec<u32>,
     floats: Vec<f64>,
     ints: Vec<u32>,
-    times: Vec<i64>,
+    times: Vec<T>,
 }
 
-impl SplitAt for Columns<'_> {
+impl<T> Default for Scratch<T> {
+    fn default() -> Self {
+        Scratch { order: Vec::new(), floats: Vec::new(), ints: Vec::new(), times: Vec::new() }
+    }
+}
+
+impl<T: Send> SplitAt for Columns<'_, T> {
     fn split_at(self, mid: usize) -> (Self, Self) {
         let (t0, t1) = self.time.split_at_mut(mid);
         let (a0, a1) = self.amount.split_at_mut(mid);
@@ -382,8 +420,8 @@ impl SplitAt for Columns<'_> {
     }
 }
 
-impl Columns<'_> {
-    fn sort_group(&mut self, g: std::ops::Range<usize>, scratch: &mut Scratch) {
+impl<T: Copy + Ord> Columns<'_, T> {
+    fn sort_group(&mut self, g: std::ops::Range<usize>, scratch: &mut Scratch<T>) {
         if self.time[g.clone()].windows(2).all(|w| w[0] < w[1]) {
             return;
         }

@@ -87,14 +87,18 @@ enum StagedCodes {
 impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
     /// The grouping of rows with these customer codes (each below `customers`).
     pub(crate) fn new(codes: &'a C, customers: usize) -> Self {
-        let mut grouping = Self::layout(codes, customers);
-        let within = grouping.within();
-        grouping.staged_code = if grouping.shift <= 16 {
-            StagedCodes::Narrow(grouping.staged(|row| within(row) as u16))
+        Self::layout(codes, customers).with_staged_codes()
+    }
+
+    /// The grouping with its rows' customers staged.
+    fn with_staged_codes(mut self) -> Self {
+        let within = self.within();
+        self.staged_code = if self.shift <= 16 {
+            StagedCodes::Narrow(self.staged(|row| within(row) as u16))
         } else {
-            StagedCodes::Wide(grouping.staged(within))
+            StagedCodes::Wide(self.staged(within))
         };
-        grouping
+        self
     }
 
     /// The offsets, buckets and each piece's start in them; no codes staged yet.
@@ -231,7 +235,9 @@ impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
 }
 
 /// Times (Unix seconds, from [`MIN_TIMESTAMP`] to [`MAX_TIMESTAMP`]) and amounts of rows
-/// grouped by customer as [`Buckets`] groups them, with the per-customer offsets. While a
+/// grouped by customer as [`Buckets`] groups them, with the per-customer offsets: for bases
+/// whose times span more than 4-byte offsets hold (136 years; see
+/// [`crate::transaction::TimeColumn`]), which keep 8-byte seconds. While a
 /// bucket holds at most 65,536 customers, each row's customer rides in the low 16 bits of
 /// its staged time (seconds from [`MIN_TIMESTAMP`] need 39 bits), so no column of staged
 /// customers sits beside the two columns at the grouping's peak (2 bytes a row less).
@@ -244,7 +250,7 @@ pub(crate) fn group_times_and_amounts<C: RowCode + ?Sized>(
     const _: () = assert!(MAX_TIMESTAMP - MIN_TIMESTAMP < 1 << 47);
     let grouping = Buckets::layout(codes, customers);
     if grouping.shift > 16 {
-        let grouping = Buckets::new(codes, customers);
+        let grouping = grouping.with_staged_codes();
         let (time, amount) = (grouping.grouped_from(time), grouping.grouped_from(amount));
         return (time, amount, grouping.offsets);
     }

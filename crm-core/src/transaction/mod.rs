@@ -8,9 +8,9 @@ use crate::parallel::{SplitAt, map_rows};
 use crate::rank::total_bits;
 use crate::shared::{GivenColumns, SharedTransactions};
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
+use serde::{Deserialize, Serialize};
 
 mod times;
-use serde::{Deserialize, Serialize};
 pub(crate) use times::TimeColumn;
 pub use times::Times;
 
@@ -124,7 +124,7 @@ pub struct Transactions {
 /// One customer's transactions, sorted by time.
 #[derive(Debug, Clone, Copy)]
 pub struct CustomerTransactions<'a> {
-    /// Unix seconds.
+    /// Unix seconds (stored in 4 bytes each when the base spans under 136 years).
     pub time: Times<'a>,
     /// Amounts.
     pub amount: &'a [f64],
@@ -287,9 +287,9 @@ impl Transactions {
 
     /// [`Self::build`] for the columns as a base was given them. Columns the caller keeps
     /// ([`GivenColumns::Shared`]) are read once into the grouped order, their times
-    /// converted to seconds on the way, rather than copied and then grouped: one write of
-    /// every row instead of three, no staging column, and no code column when the codes
-    /// are computed from the ids.
+    /// converted on the way (see [`TimeColumn`]), rather than copied and then grouped: one
+    /// write of every row instead of three, no staging column, and no code column when the
+    /// codes are computed from the ids.
     pub(crate) fn build_given(
         columns: GivenColumns,
         codes: RowCodes,

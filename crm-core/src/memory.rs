@@ -13,9 +13,10 @@ use std::sync::OnceLock;
 static BEFORE_GROUPING: OnceLock<fn()> = OnceLock::new();
 
 /// Sets the function called before a base groups its transactions (once per base, on the
-/// first analysis that reads each customer's history), on the calling thread and on each
-/// of the engine's worker threads. The first hook set stays; returns
-/// false when one was set already.
+/// first analysis that reads each customer's history): on the calling thread before the
+/// grouping starts, and on each of the engine's worker threads as it next looks for work
+/// (usually at once; the grouping does not wait for them). The first hook set stays;
+/// returns false when one was set already.
 ///
 /// ```
 /// fn release() {}
@@ -26,8 +27,8 @@ pub fn before_grouping(hook: fn()) -> bool {
     BEFORE_GROUPING.set(hook).is_ok()
 }
 
-/// Runs the hook, if one was set, on the calling thread and on every worker thread (an
-/// allocator keeps freed memory per thread).
+/// Runs the hook, if one was set, on the calling thread, and on every worker thread as it
+/// next looks for work (an allocator keeps freed memory per thread).
 pub(crate) fn grouping_starts() {
     if let Some(&hook) = BEFORE_GROUPING.get() {
         crate::parallel::on_every_thread(hook);
@@ -60,10 +61,19 @@ mod tests {
         let a = base();
         assert_eq!(CALLS.load(Ordering::SeqCst), 0, "the build does not group");
         let every_thread = 1 + crate::threads();
+        // The workers run the hook when they next look for work: wait for them (at most 10 s).
+        let settled = |expected: usize| {
+            let start = std::time::Instant::now();
+            while CALLS.load(Ordering::SeqCst) < expected && start.elapsed().as_secs() < 10 {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            CALLS.load(Ordering::SeqCst)
+        };
         a.transactions();
         a.transactions();
-        assert_eq!(CALLS.load(Ordering::SeqCst), every_thread, "grouped once");
+        assert_eq!(settled(every_thread), every_thread, "grouped once");
         base().transactions();
-        assert_eq!(CALLS.load(Ordering::SeqCst), 2 * every_thread);
+        assert_eq!(settled(2 * every_thread), 2 * every_thread);
     }
 }

@@ -46,12 +46,17 @@ fn pool() -> Option<&'static rayon_core::ThreadPool> {
     Some(p)
 }
 
-/// Runs `f` on the calling thread and on each of the engine's worker threads (for work
-/// that belongs to a thread, such as handing back the memory its allocator keeps).
-pub(crate) fn on_every_thread(f: impl Fn() + Sync) {
+/// Runs `f` on the calling thread, and has each of the engine's worker threads run it
+/// when it next looks for work, without waiting for them (for work that belongs to a
+/// thread, such as handing back the memory its allocator keeps). Waiting could deadlock: a
+/// worker may be busy with another caller's task that waits for this caller. A panic in
+/// `f` on a worker is dropped (a spawned task's panic would end the process).
+pub(crate) fn on_every_thread(f: fn()) {
     f();
     if let Some(pool) = pool() {
-        pool.broadcast(|_| f());
+        pool.spawn_broadcast(move |_| {
+            let _ = std::panic::catch_unwind(f);
+        });
     }
 }
 

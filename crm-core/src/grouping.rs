@@ -9,7 +9,6 @@
 
 use crate::id::RowCode;
 use crate::parallel::{SplitAt, map_pieces, pieces, run_tasks};
-use crate::time::{MAX_TIMESTAMP, MIN_TIMESTAMP};
 use std::ops::Range;
 
 /// Per-customer offsets (`customers + 1` of them), and for each of the [`pieces`] of the
@@ -87,22 +86,6 @@ enum StagedCodes {
 impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
     /// The grouping of rows with these customer codes (each below `customers`).
     pub(crate) fn new(codes: &'a C, customers: usize) -> Self {
-        Self::layout(codes, customers).with_staged_codes()
-    }
-
-    /// The grouping with its rows' customers staged.
-    fn with_staged_codes(mut self) -> Self {
-        let within = self.within();
-        self.staged_code = if self.shift <= 16 {
-            StagedCodes::Narrow(self.staged(|row| within(row) as u16))
-        } else {
-            StagedCodes::Wide(self.staged(within))
-        };
-        self
-    }
-
-    /// The offsets, buckets and each piece's start in them; no codes staged yet.
-    fn layout(codes: &'a C, customers: usize) -> Self {
         let shift = (usize::BITS - (customers >> 8).leading_zeros()) as usize;
         let buckets = (customers >> shift) + 1;
         let histograms = piece_histograms(codes, customers);
@@ -117,13 +100,16 @@ impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
                 at += h[bucket_customers(b)].iter().map(|&x| x as usize).sum::<usize>();
             }
         }
-        Buckets { codes, offsets, shift, bucket_offsets, starts, staged_code: StagedCodes::Wide(Vec::new()) }
-    }
-
-    /// A row's customer as an offset within its bucket.
-    fn within(&self) -> impl Fn(usize) -> u32 + Sync + use<'a, C> {
-        let (codes, mask) = (self.codes, (1u32 << self.shift) - 1);
-        move |row| codes.code(row) & mask
+        drop(histograms);
+        let mut grouping =
+            Buckets { codes, offsets, shift, bucket_offsets, starts, staged_code: StagedCodes::Wide(Vec::new()) };
+        let within = |row: usize| codes.code(row) & ((1u32 << shift) - 1);
+        grouping.staged_code = if shift <= 16 {
+            StagedCodes::Narrow(grouping.staged(|row| within(row) as u16))
+        } else {
+            StagedCodes::Wide(grouping.staged(within))
+        };
+        grouping
     }
 
     /// `value` of every row in staging order.
@@ -192,23 +178,16 @@ impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
     /// rows, in cache) and written back in order. Buckets are split over threads by rows.
     fn place<T: Copy + Send + Sync>(&self, staging: &mut [T]) {
         match &self.staged_code {
-            StagedCodes::Narrow(staged_code) => self.place_with(staging, |i, _| u32::from(staged_code[i]), |v| v),
-            StagedCodes::Wide(staged_code) => self.place_with(staging, |i, _| staged_code[i], |v| v),
+            StagedCodes::Narrow(staged_code) => self.place_by(staging, staged_code),
+            StagedCodes::Wide(staged_code) => self.place_by(staging, staged_code),
         }
     }
 
-    /// [`Self::place`] with the customer of the value staged at index `i` read by
-    /// `within(i, value)` (an offset within its bucket), and `finish(value)` written.
-    fn place_with<T: Copy + Send + Sync>(
-        &self,
-        staging: &mut [T],
-        within: impl Fn(usize, T) -> u32 + Sync,
-        finish: impl Fn(T) -> T + Sync,
-    ) {
+    /// [`Self::place`] with the staged offsets of one width.
+    fn place_by<T: Copy + Send + Sync, O: Copy + Sync + Into<u32>>(&self, staging: &mut [T], staged_code: &[O]) {
         let (offsets, shift) = (&self.offsets, self.shift);
         let customers = offsets.len() - 1;
         let (mut tasks, mut rest) = (Vec::new(), staging);
-        let (within, finish) = (&within, &finish);
         for part in customer_pieces(&self.bucket_offsets) {
             let first = self.bucket_offsets[part.start];
             let (piece, tail) = std::mem::take(&mut rest).split_at_mut(self.bucket_offsets[part.end] - first);
@@ -222,9 +201,9 @@ impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
                     staged.extend_from_slice(&piece[lo - first..hi - first]);
                     cursor.clear();
                     cursor.extend(offsets[cs.clone()].iter().map(|&o| o - first));
-                    for (i, &value) in (lo..hi).zip(&staged) {
-                        let next = &mut cursor[within(i, value) as usize];
-                        piece[*next] = finish(value);
+                    for (&within, &value) in staged_code[lo..hi].iter().zip(&staged) {
+                        let next = &mut cursor[within.into() as usize];
+                        piece[*next] = value;
                         *next += 1;
                     }
                 }
@@ -232,39 +211,6 @@ impl<'a, C: RowCode + ?Sized> Buckets<'a, C> {
         }
         run_tasks(tasks);
     }
-}
-
-/// Times (Unix seconds, from [`MIN_TIMESTAMP`] to [`MAX_TIMESTAMP`]) and amounts of rows
-/// grouped by customer as [`Buckets`] groups them, with the per-customer offsets: for bases
-/// whose times span more than 4-byte offsets hold (136 years; see
-/// [`crate::transaction::TimeColumn`]), which keep 8-byte seconds. While a
-/// bucket holds at most 65,536 customers, each row's customer rides in the low 16 bits of
-/// its staged time (seconds from [`MIN_TIMESTAMP`] need 39 bits), so no column of staged
-/// customers sits beside the two columns at the grouping's peak (2 bytes a row less).
-pub(crate) fn group_times_and_amounts<C: RowCode + ?Sized>(
-    codes: &C,
-    customers: usize,
-    time: impl Fn(usize) -> i64 + Sync,
-    amount: impl Fn(usize) -> f64 + Sync,
-) -> (Vec<i64>, Vec<f64>, Vec<usize>) {
-    const _: () = assert!(MAX_TIMESTAMP - MIN_TIMESTAMP < 1 << 47);
-    let grouping = Buckets::layout(codes, customers);
-    if grouping.shift > 16 {
-        let grouping = grouping.with_staged_codes();
-        let (time, amount) = (grouping.grouped_from(time), grouping.grouped_from(amount));
-        return (time, amount, grouping.offsets);
-    }
-    let within = grouping.within();
-    let mut times = grouping.staged(|row| {
-        let t = time(row);
-        debug_assert!((MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(&t), "a checked time");
-        ((t - MIN_TIMESTAMP) << 16) | i64::from(within(row))
-    });
-    let mut amounts = grouping.staged(amount);
-    let low = |packed: i64| (packed & 0xFFFF) as u32;
-    grouping.place_with(&mut amounts, |i, _| low(times[i]), |v| v);
-    grouping.place_with(&mut times, |_, packed| low(packed), |packed| (packed >> 16) + MIN_TIMESTAMP);
-    (times, amounts, grouping.offsets)
 }
 
 /// A scratch column of `n` values for [`Buckets::group`], made of the customer ids' memory
@@ -391,27 +337,6 @@ mod tests {
             let from: Vec<u64> = (0..n).map(|r| u64::from(r) * 3).collect();
             let grouped = buckets.grouped_from(|r| from[r] + 1);
             assert_eq!(grouped, perm.iter().map(|&r| u64::from(r) * 3 + 1).collect::<Vec<_>>(), "{n} rows from");
-        }
-    }
-
-    #[test]
-    fn times_and_amounts_group_like_the_counting_sort() {
-        // Times at both ends of the supported range and between; customers in buckets of one,
-        // 512, 65,536 and 131,072 (the last with its offsets staged apart, not in the times).
-        let span = MAX_TIMESTAMP - MIN_TIMESTAMP;
-        for (n, customers) in [(0u32, 0usize), (5, 3), (300_000, 70_000), (200_000, 10_000_000), (70_000, 20_000_000)] {
-            let codes: Vec<u32> = (0..n).map(|r| r.wrapping_mul(2_654_435_761) % customers.max(1) as u32).collect();
-            let time = |r: usize| match r % 3 {
-                0 => MIN_TIMESTAMP,
-                1 => MAX_TIMESTAMP,
-                _ => MIN_TIMESTAMP + (r as i64).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as i64).rem_euclid(span),
-            };
-            let amount = |r: usize| r as f64 * 0.5 - 7.0;
-            let (offsets, perm) = counting_sort(&codes, customers);
-            let (times, amounts, got) = group_times_and_amounts(codes.as_slice(), customers, time, amount);
-            assert_eq!(got, offsets, "{n} rows");
-            assert_eq!(times, perm.iter().map(|&r| time(r as usize)).collect::<Vec<_>>(), "{n} rows");
-            assert_eq!(amounts, perm.iter().map(|&r| amount(r as usize)).collect::<Vec<_>>(), "{n} rows");
         }
     }
 

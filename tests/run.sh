@@ -16,26 +16,29 @@ fi
 bash tests/python/venv.sh
 export PYO3_PYTHON="$root/.venv/bin/python"
 
-echo "== cargo fmt --check"
+# Each section says when it starts (minutes into the run): CI allows 25 minutes in all.
+section() { printf '== %s (at %dm%02ds)\n' "$1" $((SECONDS / 60)) $((SECONDS % 60)); }
+
+section "cargo fmt --check"
 cargo fmt --all --check
-echo "== cargo clippy"
+section "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
-echo "== Rust tests"
+section "Rust tests"
 cargo test --workspace
-echo "== include/crm.h matches what cbindgen generates"
+section "include/crm.h matches what cbindgen generates"
 git diff --exit-code -- include/ || { echo "include/crm.h is out of date: commit the regenerated header"; exit 1; }
 if [ -n "$(git status --porcelain -- include/)" ]; then
     echo "include/ has uncommitted files:"; git status --porcelain -- include/; exit 1
 fi
-echo "== fuzz corpus and regressions replayed (fuzz/, with seeded mutations)"
+section "fuzz corpus and regressions replayed (fuzz/, with seeded mutations)"
 target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 CARGO_TARGET_DIR="$target" cargo run -q --manifest-path fuzz/Cargo.toml --bin replay -- 100
-echo "== C tests"
+section "C tests"
 bash tests/c/run.sh
-echo "== Python tests"
+section "Python tests"
 bash tests/python/run.sh
-echo "== distributed: crm.spark (local[2]) and crm.dask (LocalCluster, 2 processes)"
+section "distributed: crm.spark (local[2]) and crm.dask (LocalCluster, 2 processes)"
 bash tests/distributed/run.sh
-echo "== the HTML report in headless Chromium"
+section "the HTML report in headless Chromium"
 bash tests/browser/run.sh
-echo "== all suites passed"
+section "all suites passed"

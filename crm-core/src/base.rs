@@ -344,7 +344,7 @@ impl CustomerBaseBuilder {
                 let ix_map = map_into(&ix.uniques, &|| ix.first_rows(), &ids, IX_CUSTOMER, &|r| {
                     interactions.customer.display(r)
                 })?;
-                Ok((ids, Some(slots), tx_map, ix_map))
+                Ok((ids, Some(slots), Some(tx_map), Some(ix_map)))
             }),
             None => union(tx_uniques, ix.uniques).map(|(ids, tx_map, ix_map)| (ids, None, tx_map, ix_map)),
         };
@@ -359,8 +359,8 @@ impl CustomerBaseBuilder {
         };
         let profiles = slots.map(|slots| in_id_order(self.customers.take().unwrap_or_default(), &slots));
         let n = ids.len();
-        let tx_codes = recode_rows(tx_codes, &tx_map, transactions.int_ids());
-        let ix_codes = recode(ix.codes, &ix_map);
+        let tx_codes = recode_rows(tx_codes, tx_map.as_deref(), transactions.int_ids());
+        let ix_codes = recode(ix.codes, ix_map.as_deref());
         phases.lap("map ids to customers");
         let transactions = TransactionStore::deferred(transactions, tx_codes, n);
         let interactions = Interactions::build(interactions, &ix_codes, n);
@@ -429,17 +429,26 @@ fn is_identity(map: &[u32]) -> bool {
     map.iter().enumerate().all(|(i, &m)| m as usize == i)
 }
 
-/// Codes mapped through `map` (kept as they are when `map` is the identity).
-fn recode(codes: Vec<u32>, map: &[u32]) -> Vec<u32> {
-    if is_identity(map) { codes } else { crate::parallel::map_rows(&codes, |&c| map[c as usize]) }
+/// `map` when it moves some number; `None` when it is the identity (given as `None`, or a
+/// map that keeps every number).
+fn moving(map: Option<&[u32]>) -> Option<&[u32]> {
+    map.filter(|m| !is_identity(m))
+}
+
+/// Codes mapped through `map` (`None`: the identity; kept as they are then).
+fn recode(codes: Vec<u32>, map: Option<&[u32]>) -> Vec<u32> {
+    match moving(map) {
+        Some(map) => crate::parallel::map_rows(&codes, |&c| map[c as usize]),
+        None => codes,
+    }
 }
 
 /// [`recode`] for a base's transaction rows (`ids` their integer ids): an offset is kept
 /// as long as `map` is the identity, else the codes are mapped in one pass over the ids.
-fn recode_rows(codes: RowCodes, map: &[u32], ids: &[i64]) -> RowCodes {
+fn recode_rows(codes: RowCodes, map: Option<&[u32]>, ids: &[i64]) -> RowCodes {
+    let Some(map) = moving(map) else { return codes };
     match codes {
-        _ if is_identity(map) => codes,
-        RowCodes::Stored(codes) => RowCodes::Stored(recode(codes, map)),
+        RowCodes::Stored(codes) => RowCodes::Stored(recode(codes, Some(map))),
         RowCodes::Offset(min) => RowCodes::Stored(crate::parallel::map_rows(ids, |&id| map[(id - min) as usize])),
     }
 }
@@ -573,9 +582,13 @@ fn merge_map(sub: &KeyColumn, universe: &KeyColumn) -> Vec<Option<u32>> {
     }
 }
 
+/// Sorted distinct ids and each side's map into them (`None`: the identity).
+type Union = (KeyColumn, Option<Vec<u32>>, Option<Vec<u32>>);
+
 /// The sorted union of two sorted distinct id columns, with each side's map into it. When
-/// one side is empty (a base of transactions only), the other is the union as it is.
-fn union(a: KeyColumn, b: KeyColumn) -> Result<(KeyColumn, Vec<u32>, Vec<u32>)> {
+/// one side is empty (a base of transactions only), the other is the union as it is, and
+/// both maps are the identity (`None`: no map built, none checked).
+fn union(a: KeyColumn, b: KeyColumn) -> Result<Union> {
     fn walk<T: Ord + Copy>(
         n: usize,
         a: impl Fn(usize) -> T,
@@ -614,25 +627,22 @@ fn union(a: KeyColumn, b: KeyColumn) -> Result<(KeyColumn, Vec<u32>, Vec<u32>)> 
         }
         (ma, mb)
     }
-    let identity = |n: usize| (0..n as u32).collect::<Vec<u32>>();
     if b.is_empty() {
-        let n = a.len();
-        return Ok((a, identity(n), Vec::new()));
+        return Ok((a, None, None));
     }
     if a.is_empty() {
-        let m = b.len();
-        return Ok((b, Vec::new(), identity(m)));
+        return Ok((b, None, None));
     }
     match (&a, &b) {
         (KeyColumn::Int(x), KeyColumn::Int(y)) => {
             let mut out = Vec::with_capacity(x.len().max(y.len()));
             let (ma, mb) = walk(x.len(), |i| x[i], y.len(), |j| y[j], |v| out.push(v));
-            Ok((KeyColumn::Int(out), ma, mb))
+            Ok((KeyColumn::Int(out), Some(ma), Some(mb)))
         }
         (KeyColumn::Str(x), KeyColumn::Str(y)) => {
             let mut out = StrColumn::new();
             let (ma, mb) = walk(x.len(), |i| x.get(i), y.len(), |j| y.get(j), |v| out.push(v));
-            Ok((KeyColumn::Str(out), ma, mb))
+            Ok((KeyColumn::Str(out), Some(ma), Some(mb)))
         }
         (x, y) => Err(Error::IdKindMismatch {
             column: "customer (interactions)".to_owned(),

@@ -385,7 +385,7 @@ fn count_customer(
     // Revenue and margin on days in [from, to).
     let value_between = |from: Day, to: Day| {
         let (i, j) = (all.first_on_or_after(from), all.first_on_or_after(to));
-        FlowValue { revenue: all.amount[i..j].iter().sum(), margin: all.margin.map_or(0.0, |m| m[i..j].iter().sum()) }
+        FlowValue { revenue: all.amount.range(i..j).sum(), margin: all.margin.map_or(0.0, |m| m[i..j].iter().sum()) }
     };
     let value_in = || value_between(s, e);
     if s0 {

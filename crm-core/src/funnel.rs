@@ -382,7 +382,7 @@ fn next_event(
     let end = (to as i64 + 1) * SECONDS_PER_DAY;
     if let Some(min) = step.purchase {
         let start = t.time.partition_point(|s| s < lo).max(unused[0]);
-        let k = (start..t.len()).take_while(|&k| t.time.get(k) < end).find(|&k| t.amount[k] >= min)?;
+        let k = (start..t.len()).take_while(|&k| t.time.get(k) < end).find(|&k| t.amount.get(k) >= min)?;
         unused[0] = k + 1;
         return Some(t.time.get(k));
     }

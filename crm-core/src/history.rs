@@ -6,7 +6,7 @@
 //! out of revenue and margin.
 
 use crate::time::{Day, day_of};
-use crate::transaction::CustomerTransactions;
+use crate::transaction::{Amounts, CustomerTransactions};
 
 /// What one pass over a customer's transactions up to the as-of day yields.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -26,7 +26,7 @@ pub(crate) fn scan(tx: &CustomerTransactions<'_>, scratch: &mut Vec<u32>) -> His
     // Positions of the first and last purchase: only their days are needed, so the loop
     // does no division per row.
     let (mut first, mut last) = (None, 0);
-    for (i, &a) in tx.amount.iter().enumerate() {
+    for (i, a) in tx.amount.iter().enumerate() {
         h.revenue += a;
         if a > 0.0 {
             first.get_or_insert(i);
@@ -45,7 +45,7 @@ pub(crate) fn scan(tx: &CustomerTransactions<'_>, scratch: &mut Vec<u32>) -> His
         None => rows,
         Some(orders) => {
             scratch.clear();
-            scratch.extend(orders.iter().zip(tx.amount).filter(|(_, a)| **a > 0.0).map(|(o, _)| *o));
+            scratch.extend(orders.iter().zip(tx.amount.iter()).filter(|(_, a)| *a > 0.0).map(|(o, _)| *o));
             scratch.sort_unstable();
             scratch.dedup();
             scratch.len() as u32
@@ -55,16 +55,16 @@ pub(crate) fn scan(tx: &CustomerTransactions<'_>, scratch: &mut Vec<u32>) -> His
 }
 
 /// Sum of amounts (or margins) on days in `[from, to]`.
-pub(crate) fn value_between(tx: &CustomerTransactions<'_>, values: &[f64], from: Day, to: Day) -> f64 {
+pub(crate) fn value_between(tx: &CustomerTransactions<'_>, values: Amounts<'_>, from: Day, to: Day) -> f64 {
     let a = tx.first_on_or_after(from);
     let b = tx.first_on_or_after(to.saturating_add(1));
-    values[a..b].iter().sum()
+    values.range(a..b).sum()
 }
 
 /// The distinct days with a purchase (positive amount), ascending, into `days`.
 pub(crate) fn purchase_days(tx: &CustomerTransactions<'_>, days: &mut Vec<Day>) {
     days.clear();
-    for (i, &a) in tx.amount.iter().enumerate() {
+    for (i, a) in tx.amount.iter().enumerate() {
         if a > 0.0 {
             let d = day_of(tx.time.get(i));
             if days.last() != Some(&d) {

@@ -219,7 +219,7 @@ pub(crate) fn stage_of(
     // The longest gap ended by a purchase in the return window.
     let mut gap = 0;
     let mut prev: Option<Day> = None;
-    for (i, &a) in tx.amount.iter().enumerate() {
+    for (i, a) in tx.amount.iter().enumerate() {
         if a <= 0.0 {
             continue;
         }

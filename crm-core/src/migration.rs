@@ -214,7 +214,7 @@ impl CustomerBase {
                 .iter()
                 .enumerate()
                 .map(|(c, &m)| match m {
-                    UNRANKED if tx.of(c as u32).until(day).amount.iter().any(|&a| a > 0.0) => 4,
+                    UNRANKED if tx.of(c as u32).until(day).amount.iter().any(|a| a > 0.0) => 4,
                     UNRANKED => 0,
                     m => m + 1,
                 })

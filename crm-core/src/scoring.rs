@@ -262,7 +262,7 @@ impl Context<'_> {
             Condition::PurchaseWithin { days } => {
                 let t = self.base.transactions().of(c).until(today);
                 let from = today - *days as Day + 1;
-                let latest = (0..t.len()).rev().find(|&k| t.amount[k] > 0.0).map(|k| day_of(t.time.get(k)));
+                let latest = (0..t.len()).rev().find(|&k| t.amount.get(k) > 0.0).map(|k| day_of(t.time.get(k)));
                 latest.filter(|&d| d >= from).map(|d| Some((today - d) as f64))
             }
             Condition::Stage { stages } => hit(self.stages.as_ref().is_some_and(|s| stages.contains(&s[c as usize]))),
@@ -439,7 +439,7 @@ impl CustomerBase {
             EventMatch::Purchase { min_amount } => {
                 let t = self.transactions().of(c);
                 let min = min_amount.unwrap_or(f64::MIN_POSITIVE);
-                (t.first_on_or_after(from)..t.first_on_or_after(to + 1)).any(|k| t.amount[k] >= min)
+                (t.first_on_or_after(from)..t.first_on_or_after(to + 1)).any(|k| t.amount.get(k) >= min)
             }
             EventMatch::Interaction { kind, outcomes, channel } => {
                 let ix = self.interactions();

@@ -350,6 +350,71 @@ mod tests {
     }
 
     #[test]
+    fn amounts_of_whole_cents_are_kept_as_cents_on_every_build_path() {
+        use crate::transaction::AmountColumn;
+        // Whole cents (a refund, two rows at one time to be ordered by amount), then one
+        // amount that is not (a product of quantity and price); rows not grouped by
+        // customer, then grouped; owned columns and shared ones.
+        for (odd, cents) in [(0.07, true), (6.0 * 2.55, false)] {
+            for grouped in [false, true] {
+                let (ids, times, amounts) = if grouped {
+                    (vec![1i64, 1, 1, 2], vec![5, 5, 9, 1], vec![19.99, -5.0, odd, 1234.5])
+                } else {
+                    (vec![2i64, 1, 1, 1], vec![1, 9, 5, 5], vec![1234.5, odd, 19.99, -5.0])
+                };
+                let mut owned = TransactionColumns::new(KeyColumn::Int(ids), times, amounts);
+                let shared = shared_in(&mut owned, 0);
+                let shared =
+                    CustomerBase::builder().shared_transactions(shared).expect("valid").build().expect("valid");
+                for base in [CustomerBase::from_transactions(owned).expect("valid"), shared] {
+                    let tx = base.transactions();
+                    assert_eq!(matches!(tx.amount, AmountColumn::Cents(_)), cents, "{odd}, grouped {grouped}");
+                    let one = tx.of(0);
+                    assert_eq!(one.amount, [-5.0, 19.99, odd], "{odd}, grouped {grouped}");
+                    assert_eq!(one.time.to_vec(), [5, 5, 9]);
+                    assert_eq!(tx.of(1).amount, [1234.5]);
+                    assert_eq!(one.amount.sum().to_bits(), (-5.0 + 19.99 + odd).to_bits());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_amount_past_the_first_look_that_is_not_whole_cents_keeps_them_all_as_given() {
+        use crate::transaction::AmountColumn;
+        // 5,000 rows of whole cents, then the last not: the first look passes, the
+        // conversion finds it on the way and the amounts are kept as given.
+        let n = 5_001usize;
+        for grouped in [false, true] {
+            let ids: Vec<i64> = (0..n as i64).map(|r| if grouped { r / 10 } else { (r * 7) % 500 }).collect();
+            let mut amounts: Vec<f64> = (0..n).map(|r| (r as f64 - 300.0) / 100.0).collect();
+            assert!(amounts[..n - 1].iter().all(|&a| crate::transaction::amounts::cents(a).is_some()));
+            amounts[n - 1] = 6.0 * 2.55;
+            let mut owned = TransactionColumns::new(KeyColumn::Int(ids.clone()), vec![0; n], amounts.clone());
+            let shared = shared_in(&mut owned, 0);
+            let shared = CustomerBase::builder().shared_transactions(shared).expect("valid").build().expect("valid");
+            for base in [CustomerBase::from_transactions(owned).expect("valid"), shared] {
+                let tx = base.transactions();
+                assert!(matches!(tx.amount, AmountColumn::Floats(_)), "grouped {grouped}");
+                // Ids 0.. in a row: a customer's index is its id.
+                assert_eq!(base.ids(), &KeyColumn::Int((0..base.len() as i64).collect()));
+                let last = ids[n - 1] as u32;
+                assert!(tx.of(last).amount.iter().any(|a| a.to_bits() == (6.0 * 2.55f64).to_bits()));
+                let total: f64 = (0..base.len() as u32).map(|c| tx.of(c).amount.sum()).sum();
+                let expected: f64 = (0..base.len() as u32)
+                    .map(|c| {
+                        let id = i64::from(c);
+                        let mut mine: Vec<f64> = (0..n).filter(|&r| ids[r] == id).map(|r| amounts[r]).collect();
+                        mine.sort_by(f64::total_cmp);
+                        mine.iter().sum::<f64>()
+                    })
+                    .sum();
+                assert_eq!(total.to_bits(), expected.to_bits(), "grouped {grouped}");
+            }
+        }
+    }
+
+    #[test]
     fn the_build_reads_shared_rows_in_place_until_they_are_grouped() {
         let tx = SharedTransactions::new(
             Shared::new(vec![5i64, 9, 5]),
@@ -364,7 +429,7 @@ mod tests {
         assert_eq!(base.transaction_span(), Some((1, 2 * DAY - 1)));
         assert_eq!(in_place(&base), Some(true), "the span is read in place");
         let five = base.transactions().of(0);
-        assert_eq!((five.time.to_vec(), five.amount), (vec![1, 2 * DAY - 1], &[10.0, 4.0][..]));
+        assert_eq!((five.time.to_vec(), five.amount.to_vec()), (vec![1, 2 * DAY - 1], vec![10.0, 4.0]));
         assert_eq!(in_place(&base), None, "grouped now");
         // A second batch: both copied into one set of owned columns.
         let more = TransactionColumns::new(KeyColumn::Int(vec![9]), vec![3 * DAY], vec![1.0]);

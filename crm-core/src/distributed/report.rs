@@ -38,7 +38,7 @@
 //!         let t = tx.of(c as u32);
 //!         ids.extend(std::iter::repeat_n(whole.ids().display(c), t.time.len()));
 //!         time.extend(t.time.iter());
-//!         amount.extend_from_slice(t.amount);
+//!         amount.extend(t.amount.iter());
 //!     }
 //!     CustomerBase::from_transactions(TransactionColumns::new(ids.into(), time, amount))
 //! };

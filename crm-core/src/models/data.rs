@@ -297,8 +297,8 @@ fn daily(t: &crate::transaction::CustomerTransactions<'_>, from: Day, end: Day, 
             break;
         }
         match days.last_mut() {
-            Some(last) if last.0 == d => last.1 += t.amount[k],
-            _ => days.push((d, t.amount[k])),
+            Some(last) if last.0 == d => last.1 += t.amount.get(k),
+            _ => days.push((d, t.amount.get(k))),
         }
     }
 }

@@ -116,7 +116,7 @@ fn history_and_returns(base: &CustomerBase, as_of_day: crate::time::Day) -> (Opt
         if let Some(s) = t.time.first() {
             first = first.min(s);
         }
-        for &a in t.amount {
+        for a in t.amount.iter() {
             net += a;
             if a < 0.0 {
                 r.transactions += 1;

@@ -78,8 +78,8 @@ impl CohortCounts {
             let months = t
                 .time
                 .iter()
-                .zip(t.amount)
-                .filter(|(_, a)| **a > 0.0)
+                .zip(t.amount.iter())
+                .filter(|(_, a)| *a > 0.0)
                 .map(|(s, _)| month_index(day_to_date(day_of(s))));
             seen.clear();
             seen.extend(months);

@@ -292,7 +292,7 @@ fn window_row(
     let from: Day = config.window_days.map_or(Day::MIN, |w| today - w as Day + 1);
     let t = all.until(today);
     let first = t.first_on_or_after(from);
-    let revenue: f64 = t.amount[first..].iter().sum();
+    let revenue: f64 = t.amount.range(first..t.len()).sum();
     let margin: f64 = t.margin.map_or(0.0, |m| m[first..].iter().sum());
     let cost: f64 = if i.time.is_empty() {
         0.0
@@ -310,7 +310,7 @@ fn window_row(
     };
     let in_window = first < t.len();
     // Only read for customers outside the window (see `Row::ever_bought`).
-    let ever_bought = in_window || t.amount.iter().any(|&a| a > 0.0);
+    let ever_bought = in_window || t.amount.iter().any(|a| a > 0.0);
     Row { value, revenue, margin, cost, in_window, ever_bought }
 }
 

@@ -10,7 +10,11 @@ use crate::shared::{GivenColumns, SharedTransactions};
 use crate::time::{Day, SECONDS_PER_DAY, day_start};
 use serde::{Deserialize, Serialize};
 
+pub(crate) mod amounts;
 mod times;
+pub(crate) use amounts::AmountColumn;
+pub use amounts::Amounts;
+use amounts::{CentsOf, from_cents};
 pub(crate) use times::TimeColumn;
 pub use times::Times;
 
@@ -110,12 +114,14 @@ pub(crate) fn check_finite(column: &str, values: &[f64]) -> crate::Result<()> {
     }
 }
 
-/// The transactions of a base, grouped by customer and sorted by time within a customer.
+/// The transactions of a base, grouped by customer and sorted by time within a customer:
+/// 8 bytes a row when the times span under 136 years and the amounts are whole cents (see
+/// [`Times`] and [`Amounts`]), up to 16.
 #[derive(Debug, Clone, Default)]
 pub struct Transactions {
     pub(crate) offsets: Vec<usize>,
     pub(crate) time: TimeColumn,
-    pub(crate) amount: Vec<f64>,
+    pub(crate) amount: AmountColumn,
     pub(crate) margin: Option<Vec<f64>>,
     pub(crate) product: Option<(Vec<u32>, KeyColumn)>,
     pub(crate) order: Option<(Vec<u32>, KeyColumn)>,
@@ -126,8 +132,8 @@ pub struct Transactions {
 pub struct CustomerTransactions<'a> {
     /// Unix seconds (stored in 4 bytes each when the base spans under 136 years).
     pub time: Times<'a>,
-    /// Amounts.
-    pub amount: &'a [f64],
+    /// Amounts (stored in 4 bytes each when every amount of the base is whole cents).
+    pub amount: Amounts<'a>,
     /// Margins, when the base has them.
     pub margin: Option<&'a [f64]>,
     /// Order codes (dense, per base), when the base has order ids.
@@ -157,7 +163,7 @@ impl<'a> CustomerTransactions<'a> {
     pub fn head(self, n: usize) -> Self {
         CustomerTransactions {
             time: self.time.head(n),
-            amount: &self.amount[..n],
+            amount: self.amount.range(0..n),
             margin: self.margin.map(|m| &m[..n]),
             order: self.order.map(|o| &o[..n]),
             product: self.product.map(|p| &p[..n]),
@@ -209,7 +215,7 @@ impl Transactions {
         let (a, b) = (self.offsets[customer as usize], self.offsets[customer as usize + 1]);
         CustomerTransactions {
             time: self.time.slice(a..b),
-            amount: &self.amount[a..b],
+            amount: self.amount.slice(a..b),
             margin: self.margin.as_ref().map(|m| &m[a..b]),
             order: self.order.as_ref().map(|o| &o.0[a..b]),
             product: self.product.as_ref().map(|p| &p.0[a..b]),
@@ -244,7 +250,7 @@ impl Transactions {
             // are the grouped store as they are.
             let mut store = Transactions {
                 time: TimeColumn::from_seconds(cols.timestamp, span),
-                amount: cols.amount,
+                amount: AmountColumn::new(cols.amount),
                 margin,
                 order: order.map(|o| (o.codes, o.uniques)),
                 product: product.map(|p| (p.codes, p.uniques)),
@@ -259,15 +265,17 @@ impl Transactions {
         phases.lap("group by customer: buckets");
         // The columns are grouped one by one, each in place through a staging column; the
         // customer ids' memory stages the times.
-        let (mut time, mut amount) = (cols.timestamp, cols.amount);
+        let mut time = cols.timestamp;
         let mut staging = scratch_from_ids(cols.customer, n);
         buckets.group(&mut time, &mut staging);
         drop(staging);
         let time = TimeColumn::from_seconds(time, span);
-        let mut floats = vec![0.0; n];
-        buckets.group(&mut amount, &mut floats);
+        let amount = grouped_amounts(&buckets, &cols.amount);
+        drop(cols.amount);
+        let mut floats = Vec::new();
         let mut margin = margin;
         if let Some(m) = margin.as_mut() {
+            floats.resize(n, 0.0);
             buckets.group(m, &mut floats);
         }
         drop(floats);
@@ -325,20 +333,20 @@ impl Transactions {
             (Some(offsets), Some(epoch)) => {
                 let seconds = by_unit!(instants, v, second => map_rows(v, |x| (second(x) - epoch) as u32));
                 phases.lap("group by customer (rows already grouped)");
-                (TimeColumn::Offsets { epoch, seconds }, kept.amount.to_vec(), offsets)
+                (TimeColumn::Offsets { epoch, seconds }, AmountColumn::from_slice(&kept.amount), offsets)
             }
             (Some(offsets), None) => {
                 let mut seconds = Vec::with_capacity(kept.len());
                 instants.append_seconds(&mut seconds);
                 phases.lap("group by customer (rows already grouped)");
-                (TimeColumn::Seconds(seconds), kept.amount.to_vec(), offsets)
+                (TimeColumn::Seconds(seconds), AmountColumn::from_slice(&kept.amount), offsets)
             }
             // Offsets of 4 bytes, grouped through a column of staged customers (2 bytes a
-            // row): 14 bytes a row at the peak.
+            // row): 14 bytes a row at the peak, 10 with amounts in cents.
             (None, Some(epoch)) => {
                 let buckets = Buckets::new(codes, customers);
                 let seconds = by_unit!(instants, v, second => buckets.grouped_from(|r| (second(&v[r]) - epoch) as u32));
-                let amount = buckets.grouped_from(|r| kept.amount[r]);
+                let amount = grouped_amounts(&buckets, &kept.amount);
                 phases.lap("group by customer");
                 (TimeColumn::Offsets { epoch, seconds }, amount, buckets.offsets)
             }
@@ -346,7 +354,7 @@ impl Transactions {
             (None, None) => {
                 let buckets = Buckets::new(codes, customers);
                 let seconds = by_unit!(instants, v, second => buckets.grouped_from(|r| second(&v[r])));
-                let amount = buckets.grouped_from(|r| kept.amount[r]);
+                let amount = grouped_amounts(&buckets, &kept.amount);
                 phases.lap("group by customer");
                 (TimeColumn::Seconds(seconds), amount, buckets.offsets)
             }
@@ -362,20 +370,27 @@ impl Transactions {
     /// usual export) are only checked.
     fn canonical_order(&mut self) {
         let offsets = std::mem::take(&mut self.offsets);
-        let mut time = std::mem::take(&mut self.time);
-        match &mut time {
-            TimeColumn::Offsets { seconds, .. } => self.sort_groups(&offsets, seconds),
-            TimeColumn::Seconds(seconds) => self.sort_groups(&offsets, seconds),
+        let (mut time, mut amount) = (std::mem::take(&mut self.time), std::mem::take(&mut self.amount));
+        match (&mut time, &mut amount) {
+            (TimeColumn::Offsets { seconds, .. }, AmountColumn::Cents(a)) => self.sort_groups(&offsets, seconds, a),
+            (TimeColumn::Offsets { seconds, .. }, AmountColumn::Floats(a)) => self.sort_groups(&offsets, seconds, a),
+            (TimeColumn::Seconds(seconds), AmountColumn::Cents(a)) => self.sort_groups(&offsets, seconds, a),
+            (TimeColumn::Seconds(seconds), AmountColumn::Floats(a)) => self.sort_groups(&offsets, seconds, a),
         }
-        (self.offsets, self.time) = (offsets, time);
+        (self.offsets, self.time, self.amount) = (offsets, time, amount);
     }
 
-    /// Sorts each customer's rows, `time` being the store's times in either form (offsets
-    /// keep their order).
-    fn sort_groups<T: Copy + Ord + Send + Sync>(&mut self, offsets: &[usize], time: &mut [T]) {
+    /// Sorts each customer's rows, `time` and `amount` being the store's times and amounts
+    /// in either form (offsets and cents keep the order of what they stand for).
+    fn sort_groups<T: Copy + Ord + Send + Sync, A: StoredAmount>(
+        &mut self,
+        offsets: &[usize],
+        time: &mut [T],
+        amount: &mut [A],
+    ) {
         let columns = Columns {
             time,
-            amount: &mut self.amount,
+            amount,
             margin: self.margin.as_deref_mut(),
             order: self.order.as_mut().map(|o| o.0.as_mut_slice()),
             product: self.product.as_mut().map(|p| p.0.as_mut_slice()),
@@ -384,30 +399,58 @@ impl Transactions {
     }
 }
 
+/// An amount as the store keeps it: `f64`, or whole cents.
+trait StoredAmount: Copy + Send + Sync {
+    /// The amount it stands for.
+    fn value(self) -> f64;
+}
+
+impl StoredAmount for f64 {
+    fn value(self) -> f64 {
+        self
+    }
+}
+
+impl StoredAmount for i32 {
+    fn value(self) -> f64 {
+        from_cents(self)
+    }
+}
+
+/// The amounts `amounts` in the grouped order: in cents when every one is whole cents.
+fn grouped_amounts<C: RowCode + ?Sized>(buckets: &Buckets<'_, C>, amounts: &[f64]) -> AmountColumn {
+    let cents = CentsOf::new(amounts).and_then(|to_cents| {
+        let grouped = buckets.grouped_from(|r| to_cents.get(r));
+        to_cents.finish(grouped)
+    });
+    cents.map_or_else(|| AmountColumn::Floats(buckets.grouped_from(|r| amounts[r])), AmountColumn::Cents)
+}
+
 /// Mutable slices of the grouped columns, for sorting customers' groups on several threads.
-struct Columns<'a, T> {
+struct Columns<'a, T, A> {
     time: &'a mut [T],
-    amount: &'a mut [f64],
+    amount: &'a mut [A],
     margin: Option<&'a mut [f64]>,
     order: Option<&'a mut [u32]>,
     product: Option<&'a mut [u32]>,
 }
 
 /// Reused buffers for reordering a group.
-struct Scratch<T> {
+struct Scratch<T, A> {
     order: Vec<u32>,
     floats: Vec<f64>,
     ints: Vec<u32>,
     times: Vec<T>,
+    amounts: Vec<A>,
 }
 
-impl<T> Default for Scratch<T> {
+impl<T, A> Default for Scratch<T, A> {
     fn default() -> Self {
-        Scratch { order: Vec::new(), floats: Vec::new(), ints: Vec::new(), times: Vec::new() }
+        Scratch { order: Vec::new(), floats: Vec::new(), ints: Vec::new(), times: Vec::new(), amounts: Vec::new() }
     }
 }
 
-impl<T: Send> SplitAt for Columns<'_, T> {
+impl<T: Send, A: Send> SplitAt for Columns<'_, T, A> {
     fn split_at(self, mid: usize) -> (Self, Self) {
         let (t0, t1) = self.time.split_at_mut(mid);
         let (a0, a1) = self.amount.split_at_mut(mid);
@@ -421,8 +464,8 @@ impl<T: Send> SplitAt for Columns<'_, T> {
     }
 }
 
-impl<T: Copy + Ord> Columns<'_, T> {
-    fn sort_group(&mut self, g: std::ops::Range<usize>, scratch: &mut Scratch<T>) {
+impl<T: Copy + Ord, A: StoredAmount> Columns<'_, T, A> {
+    fn sort_group(&mut self, g: std::ops::Range<usize>, scratch: &mut Scratch<T, A>) {
         if self.time[g.clone()].windows(2).all(|w| w[0] < w[1]) {
             return;
         }
@@ -431,7 +474,7 @@ impl<T: Copy + Ord> Columns<'_, T> {
             let i = i as usize;
             (
                 self.time[i],
-                total_bits(self.amount[i]),
+                total_bits(self.amount[i].value()),
                 self.margin.as_ref().map_or(0, |m| total_bits(m[i])),
                 self.order.as_ref().map_or(0, |o| o[i]),
                 self.product.as_ref().map_or(0, |p| p[i]),
@@ -445,7 +488,7 @@ impl<T: Copy + Ord> Columns<'_, T> {
         }
         order.sort_unstable_by_key(|&i| key(i));
         permute(&mut self.time[g.clone()], order, g.start, &mut scratch.times);
-        permute(&mut self.amount[g.clone()], order, g.start, &mut scratch.floats);
+        permute(&mut self.amount[g.clone()], order, g.start, &mut scratch.amounts);
         if let Some(m) = self.margin.as_deref_mut() {
             permute(&mut m[g.clone()], order, g.start, &mut scratch.floats);
         }

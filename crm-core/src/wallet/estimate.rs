@@ -21,7 +21,7 @@ pub(crate) fn yearly_spend(base: &CustomerBase, today: Day, window_days: u32) ->
     fill(&mut spend, |first, piece| {
         for (k, s) in piece.iter_mut().enumerate() {
             let t = tx.of((first + k) as CustomerIndex).until(today);
-            let revenue: f64 = t.amount[t.first_on_or_after(from)..].iter().sum();
+            let revenue: f64 = t.amount.range(t.first_on_or_after(from)..t.len()).sum();
             *s = revenue * per_year;
         }
     });

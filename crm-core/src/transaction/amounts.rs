@@ -63,7 +63,13 @@ impl<'a> CentsOf<'a> {
     /// Row `row`'s amount in cents (0, and the conversion failed, when it is not whole cents).
     #[inline]
     pub(crate) fn get(&self, row: usize) -> i32 {
-        cents(self.amounts[row]).unwrap_or_else(|| {
+        self.convert(self.amounts[row])
+    }
+
+    /// `amount` in cents (0, and the conversion failed, when it is not whole cents).
+    #[inline]
+    fn convert(&self, amount: f64) -> i32 {
+        cents(amount).unwrap_or_else(|| {
             self.failed.store(true, Ordering::Relaxed);
             0
         })
@@ -78,11 +84,8 @@ impl<'a> CentsOf<'a> {
 /// The amounts in cents, when every one of them reads back from its cents.
 fn in_cents(amounts: &[f64]) -> Option<Vec<i32>> {
     let to_cents = CentsOf::new(amounts)?;
-    let mut out = vec![0i32; amounts.len()];
-    crate::parallel::fill(&mut out, |first, piece| {
-        piece.iter_mut().enumerate().for_each(|(k, c)| *c = to_cents.get(first + k));
-    });
-    to_cents.finish(out)
+    let converted = crate::parallel::map_rows(amounts, |&a| to_cents.convert(a));
+    to_cents.finish(converted)
 }
 
 impl AmountColumn {
@@ -318,12 +321,7 @@ mod tests {
         assert_eq!(read.get(3), -5.0);
         assert_eq!(mixed.slice(0..2), [1.0, 6.0 * 2.55]);
         assert_ne!(read.range(0..2), [19.99, 0.1 + 1e-12]);
-        let hash = |h: &dyn Fn(&mut std::hash::DefaultHasher)| {
-            let mut state = std::hash::DefaultHasher::new();
-            h(&mut state);
-            std::hash::Hasher::finish(&state)
-        };
         let bits: Vec<u64> = whole.iter().map(|a| a.to_bits()).collect();
-        assert_eq!(hash(&|s| std::hash::Hash::hash(&read, s)), hash(&|s| std::hash::Hash::hash(&bits[..], s)));
+        assert_eq!(crate::transaction::hash_of(&read), crate::transaction::hash_of(&bits[..]));
     }
 }

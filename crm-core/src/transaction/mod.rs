@@ -18,6 +18,15 @@ use amounts::{CentsOf, from_cents};
 pub(crate) use times::TimeColumn;
 pub use times::Times;
 
+/// `value`'s hash by the standard hasher, for tests that a view hashes as the slice it
+/// stands for.
+#[cfg(test)]
+pub(crate) fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    let mut state = std::hash::DefaultHasher::new();
+    value.hash(&mut state);
+    std::hash::Hasher::finish(&state)
+}
+
 /// Transactions as whole columns, the bulk way in (one call for millions of rows).
 ///
 /// `timestamp` is Unix seconds (UTC); a date is its midnight. Amounts may be negative

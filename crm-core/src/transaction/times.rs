@@ -209,12 +209,7 @@ mod tests {
         assert_eq!(times.head(2).to_vec(), [-5, 0]);
         assert_eq!(times, TimeColumn::Seconds(seconds.clone()).slice(0..4), "equal as seconds");
         assert_ne!(times, wide.slice(0..4));
-        let hash = |h: &dyn Fn(&mut std::hash::DefaultHasher)| {
-            let mut state = std::hash::DefaultHasher::new();
-            h(&mut state);
-            std::hash::Hasher::finish(&state)
-        };
-        assert_eq!(hash(&|s| std::hash::Hash::hash(&times, s)), hash(&|s| std::hash::Hash::hash(&seconds[..], s)));
+        assert_eq!(crate::transaction::hash_of(&times), crate::transaction::hash_of(&seconds[..]));
         assert_eq!(column.min_max(), span);
         assert_eq!(wide.min_max(), Some((-6, i64::from(u32::MAX) - 5)));
         assert_eq!(TimeColumn::default().min_max(), None);

@@ -7,7 +7,7 @@ use crate::customer::CustomerIndex;
 use crate::error::Result;
 use crate::history::{histories_of_rows, scan};
 use crate::parallel::{SplitAt, customer_ranges, fill_ranges};
-use crate::rank::quantile_scores;
+use crate::rank::{ordered_bits, quantile_scores_of};
 use crate::time::{DAYS_PER_YEAR, Day, date_to_day, day_to_date};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer, ser::SerializeStruct};
@@ -416,13 +416,15 @@ impl CustomerBase {
 /// The RFM scores of the customers with purchases ([`Rfm::NONE`] for the others).
 fn score_rfm(s: &Summary, today: Day) -> Vec<Rfm> {
     let buyers = || (0..s.len()).filter(|&i| s.purchases[i] > 0);
+    let n = s.purchases.iter().filter(|&&p| p > 0).count();
+    // Each ranking reads its keys straight from the columns (no copy of the values).
     // Fewer days since the last purchase is better: rank the negated recency.
     let recency =
-        || quantile_scores(&buyers().map(|i| -((today - s.last_purchase[i]) as u32 as f64)).collect::<Vec<_>>(), 5);
-    let frequency = || quantile_scores(&buyers().map(|i| s.purchases[i] as f64).collect::<Vec<_>>(), 5);
-    let monetary = || quantile_scores(&buyers().map(|i| s.revenue[i]).collect::<Vec<_>>(), 5);
+        || quantile_scores_of(|| buyers().map(|i| ordered_bits(-((today - s.last_purchase[i]) as u32 as f64))), n, 5);
+    let frequency = || quantile_scores_of(|| buyers().map(|i| ordered_bits(s.purchases[i] as f64)), n, 5);
+    let monetary = || quantile_scores_of(|| buyers().map(|i| ordered_bits(s.revenue[i])), n, 5);
     // Three independent rankings: side by side when large enough to pay for threads.
-    let (r, f, m) = if buyers().count() < 50_000 || crate::parallel::threads() == 1 {
+    let (r, f, m) = if n < 50_000 || crate::parallel::threads() == 1 {
         (recency(), frequency(), monetary())
     } else {
         let ((r, f), m) = crate::parallel::join(|| crate::parallel::join(recency, frequency), monetary);

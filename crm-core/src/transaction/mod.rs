@@ -281,13 +281,10 @@ impl Transactions {
         let time = TimeColumn::from_seconds(time, span);
         let amount = grouped_amounts(&buckets, &cols.amount);
         drop(cols.amount);
-        let mut floats = Vec::new();
         let mut margin = margin;
         if let Some(m) = margin.as_mut() {
-            floats.resize(n, 0.0);
-            buckets.group(m, &mut floats);
+            buckets.group(m, &mut vec![0.0; n]);
         }
-        drop(floats);
         let (mut order, mut product) = (order.map(|o| (o.codes, o.uniques)), product.map(|p| (p.codes, p.uniques)));
         let mut ints = Vec::new();
         for (codes, _) in order.iter_mut().chain(product.iter_mut()) {

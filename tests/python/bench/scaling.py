@@ -126,7 +126,7 @@ def fresh_child(contender: str, question: str, path: str, as_of: str) -> None:
                     pages[name] = pages.get(name, 0.0) + int(fields[1]) / 1024
         return pages
 
-    before, files_before, code_before = status("VmRSS:"), status("RssFile:"), code_by_library()
+    before, code_before = status("VmRSS:"), code_by_library()
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
     bounds = month_bounds(day)
@@ -158,11 +158,12 @@ def fresh_child(contender: str, question: str, path: str, as_of: str) -> None:
     seconds = time.perf_counter() - t0
     # File-backed pages the question read in (the contenders' library code, mapped from
     # their shared objects): counted in the peak, shared between processes and droppable.
-    code = status("RssFile:") - files_before
     # Of it, the contender's own shared objects (crm's code also reads polars' in: its
     # results are read back into polars frames).
+    code_after = code_by_library()
     own = {"crm": "_crm", "polars": "polars", "duckdb": "duckdb"}[contender]
-    own_code = sum(mib - code_before.get(name, 0.0) for name, mib in code_by_library().items() if own in name)
+    code = sum(code_after.values()) - sum(code_before.values())
+    own_code = sum(mib - code_before.get(name, 0.0) for name, mib in code_after.items() if own in name)
     print(json.dumps({"seconds": seconds, "peak_mib": status("VmHWM:") - before, "code_mib": code, "own_code_mib": own_code}))
 
 
